@@ -1,0 +1,116 @@
+"""Opening a branch database: engine set-up, migrations, and the unit-of-work sessions.
+
+Every write of a process goes through :meth:`Database.write`, one transaction each. On SQLite that
+transaction starts with ``BEGIN IMMEDIATE``, so two processes deciding on the same file take turns
+(the second waits up to ``busy_timeout``) instead of failing with "database is locked" at commit.
+On other databases the engine serialises a pool with a row lock (see ``lock_pool``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Branch
+
+log = logging.getLogger("rentaldesk.db")
+
+#: How long a writer waits for another process's write transaction on SQLite (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class Database:
+    """An open, migrated database: ``session()`` for reads, ``write()`` for one write transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._reader = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(rentaldesk_write=True), expire_on_commit=False
+        )
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-only unit of work (rolled back at the end)."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back whole on an error."""
+        with self._writer() as session:
+            with session.begin():
+                yield session
+
+    def lock_pool(self, session: Session, zip_code: str) -> None:
+        """Serialise decisions on a location's pools where the database has row locks.
+
+        SQLite needs nothing here: ``BEGIN IMMEDIATE`` already made this transaction the only writer.
+        """
+        if not self.is_sqlite:
+            session.execute(select(Branch.id).where(Branch.zip_code == zip_code).with_for_update())
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        write = conn.get_execution_options().get("rentaldesk_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys and immediate write transactions."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def open_database(url: str) -> Database:
+    """Open ``url`` (any SQLAlchemy URL) and bring its schema up to date. Adds no data."""
+    from .migrations import upgrade
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(engine)
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path).expanduser().resolve()}"

@@ -1,0 +1,226 @@
+"""SQLAlchemy 2.0 models of a branch's local database.
+
+Times are stored as naive UTC in the database and come back as aware UTC (:class:`UTCDateTime`).
+Money is ``Numeric(10, 2)`` and comes back as :class:`decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    TypeDecorator,
+    Boolean,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database; a naive value is refused, never guessed."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; give a time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+Money = Numeric(10, 2, asdecimal=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class CarStatus(str, enum.Enum):
+    AVAILABLE = "available"
+    MAINTENANCE = "maintenance"
+    RETIRED = "retired"
+
+
+class DriverStatus(str, enum.Enum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class ReservationStatus(str, enum.Enum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REJECTED = "rejected"
+
+
+#: Statuses in which a reservation holds a car.
+LIVE_STATUSES: tuple[str, ...] = (
+    ReservationStatus.PENDING.value,
+    ReservationStatus.CONFIRMED.value,
+    ReservationStatus.ACTIVE.value,
+)
+
+
+def _values(enum_cls: type[enum.Enum]) -> str:
+    return ", ".join(f"'{m.value}'" for m in enum_cls)
+
+
+class Branch(Base):
+    """A location: a zip code with its time zone and booking rules."""
+
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    zip_code: Mapped[str] = mapped_column(String(16), unique=True)
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    lead_time_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    min_rental_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
+    turnaround_minutes: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint("lead_time_minutes >= 0", name="lead_time"),
+        CheckConstraint("min_rental_minutes > 0", name="min_rental"),
+        CheckConstraint("turnaround_minutes >= 0", name="turnaround"),
+    )
+
+
+class VehicleClass(Base):
+    __tablename__ = "vehicle_classes"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+
+
+class Driver(Base):
+    """A chauffeur; their assignments are the reservations that name them."""
+
+    __tablename__ = "drivers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    licence_number: Mapped[str] = mapped_column(String(32), unique=True)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default=DriverStatus.ACTIVE.value)
+    day_rate: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    zip_code: Mapped[str | None] = mapped_column(ForeignKey("branches.zip_code"), nullable=True)
+
+    __table_args__ = (CheckConstraint(f"status IN ({_values(DriverStatus)})", name="status"),)
+
+
+class Car(Base):
+    """A car of the fleet with the seed's fields; "on rent" is derived from reservations."""
+
+    __tablename__ = "cars"
+
+    car_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plate_number: Mapped[str] = mapped_column(String(16), unique=True)
+    model: Mapped[str] = mapped_column(String(80))
+    year: Mapped[int] = mapped_column(Integer)
+    color: Mapped[str] = mapped_column(String(32))
+    transmission: Mapped[str] = mapped_column(String(16))
+    cost_per_day: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16), default=CarStatus.AVAILABLE.value)
+    driver_id: Mapped[int | None] = mapped_column(ForeignKey("drivers.id"), nullable=True)
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    odometer: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(CarStatus)})", name="status"),
+        CheckConstraint("cost_per_day >= 0", name="cost_per_day"),
+        Index("ix_cars_pool", "vehicle_class", "zip_code"),
+    )
+
+
+class Customer(Base):
+    """A customer is their email: stored trimmed and lower-cased, unique."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    licence_number: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Reservation(Base):
+    """A reservation of a vehicle class at a zip code; every live one holds a car.
+
+    ``pinned`` is true when the customer asked for that car: the engine never moves it. A picked-up
+    (active) or started reservation is never moved either.
+    """
+
+    __tablename__ = "reservations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    driver_id: Mapped[int | None] = mapped_column(ForeignKey("drivers.id"), nullable=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    price: Mapped[Decimal] = mapped_column(Money)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_values(ReservationStatus)})", name="status"),
+        CheckConstraint("end_at > start_at", name="period"),
+        # The engine's window query: live reservations of a pool ending after a time.
+        Index("ix_reservations_pool_window", "vehicle_class", "zip_code", "status", "end_at"),
+        Index("ix_reservations_car_start", "car_id", "start_at"),
+        Index("ix_reservations_customer", "customer_id", "start_at"),
+        Index("ix_reservations_driver", "driver_id", "start_at"),
+        Index("ix_reservations_status_end", "status", "end_at"),
+    )
+
+
+class Meta(Base):
+    """Small key/value facts about this database (e.g. whether the sample fleet was loaded)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(400))

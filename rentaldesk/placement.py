@@ -1,0 +1,255 @@
+"""Exact placement of a pool's reservations on its cars (interval partitioning with pinned holds).
+
+A *hold* is a reservation's claim on a car over the half-open interval ``[start, end)`` where
+``end`` already includes the branch's turnaround buffer. Holds on one car must not overlap.
+
+A movable hold (a class reservation that has not started) may be moved to another car of the pool;
+a fixed one (asked for by car, picked up, or started) stays where it is. :func:`place` answers
+whether a new hold fits, and where everything then sits. It is exact: it finds a placement whenever
+one exists.
+
+How:
+
+1. Fast path: a car that is free for the new hold as things stand (no move at all). The best fit is
+   the car whose previous hold ends last before the new start, which keeps gaps few and long.
+2. Otherwise only the *cluster* around the new hold matters: the maximal run of holds chained by
+   overlap. Nothing outside it overlaps anything inside, so moves stay inside it.
+3. The clique bound: if at some instant more holds overlap than the pool has cars, nothing fits.
+   Without fixed holds in the cluster this bound is also sufficient (interval graphs are perfect),
+   and a greedy sweep in start order finds the placement.
+4. With fixed holds the problem is precolouring extension, NP-hard in general, so the sweep becomes a
+   depth-first search: holds in start order, each tried on its current car first (fewest moves),
+   cars with the same future (same fixed holds ahead, free now) tried once, and failed states
+   remembered. Pinned holds are rare at a counter, so the search stays small in practice; a node
+   budget guards against pathological inputs (it raises, it never silently refuses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Nodes the search may visit before giving up with PlacementTooHard.
+DEFAULT_NODE_BUDGET = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A reservation's hold on a car over ``[start, end)``; ``car`` is None for a new class hold."""
+
+    key: Hashable
+    start: Any
+    end: Any
+    car: Hashable | None = None
+    movable: bool = True
+
+
+class PlacementTooHard(RuntimeError):
+    """The search exceeded its node budget; the caller must not treat this as 'no car'."""
+
+
+def _overlaps(a: Hold, b: Hold) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def free_cars(cars: Iterable[Hashable], holds: Iterable[Hold], start: Any, end: Any) -> list[Hashable]:
+    """Cars with no hold overlapping ``[start, end)``, in the order given."""
+    busy = {h.car for h in holds if h.start < end and start < h.end}
+    return [c for c in cars if c not in busy]
+
+
+def place(
+    cars: Sequence[Hashable],
+    holds: Iterable[Hold],
+    new: Hold,
+    *,
+    budget: int = DEFAULT_NODE_BUDGET,
+) -> dict[Hashable, Hashable] | None:
+    """Place ``new`` among ``holds`` on ``cars``; None when no placement exists.
+
+    ``holds`` are the pool's live holds (each on a car, which may be outside ``cars``, e.g. a car
+    sent to maintenance: its movable holds must then move, its fixed ones are left alone). A fixed
+    ``new`` names its car. Returns ``{key: car}`` for ``new`` and for every hold that moves.
+    """
+    pool = list(dict.fromkeys(cars))
+    in_pool = set(pool)
+    holds = [h for h in holds if h.key != new.key and (h.movable or h.car in in_pool)]
+    if not new.movable:
+        if new.car not in in_pool:
+            return None
+        if any(not h.movable and h.car == new.car and _overlaps(h, new) for h in holds):
+            return None
+
+    # 1. Fast path: a free car, nothing moves (stranded movable holds count as needing a move).
+    if all(h.car in in_pool for h in holds if _overlaps(h, new)):
+        choice = best_free_car(pool, holds, new)
+        if choice is not None:
+            return {new.key: choice}
+
+    # 2. The cluster around the new hold.
+    cluster = cluster([*holds, new], new)
+    # 3. Clique bound.
+    if _max_overlap(cluster) > len(pool):
+        return None
+    fixed = [h for h in cluster if not h.movable]
+    moving = sorted((h for h in cluster if h.movable), key=lambda h: (h.start, h.end, str(h.key)))
+    assignment = _search(pool, fixed, moving, budget)
+    if assignment is None:
+        return None
+    changes = {k: c for k, c in assignment.items() if k == new.key or c != _current_car(cluster, k)}
+    if not new.movable:
+        changes[new.key] = new.car
+    return changes
+
+
+def _current_car(cluster: list[Hold], key: Hashable) -> Hashable | None:
+    for h in cluster:
+        if h.key == key:
+            return h.car
+    return None
+
+
+def best_free_car(pool: Sequence[Hashable], holds: Sequence[Hold], new: Hold) -> Hashable | None:
+    """The car that takes ``new`` with no move (best fit), or None. Fixed ``new``: its own car if free."""
+    candidates = [new.car] if not new.movable else pool
+    free = set(free_cars(candidates, holds, new.start, new.end))
+    if not free:
+        return None
+    if not new.movable:
+        return new.car
+    # Best fit: the car whose last hold before the new one ends latest (smallest gap behind), then
+    # the one whose next hold starts earliest (smallest gap ahead); ties by pool order.
+    before: dict[Hashable, Any] = {}
+    after: dict[Hashable, Any] = {}
+    for h in holds:
+        if h.car not in free:
+            continue
+        if h.end <= new.start and (h.car not in before or h.end > before[h.car]):
+            before[h.car] = h.end
+        if h.start >= new.end and (h.car not in after or h.start < after[h.car]):
+            after[h.car] = h.start
+    order = {c: i for i, c in enumerate(pool)}
+
+    def rank(car: Hashable) -> tuple:
+        b = before.get(car)
+        a = after.get(car)
+        return (b is None, _neg(b), a is None, a, order[car])
+
+    return min(free, key=rank)
+
+
+class _Neg:
+    """Reverses the order of any comparable value (datetimes have no unary minus)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v: Any) -> None:
+        self.v = v
+
+    def __lt__(self, other: _Neg) -> bool:
+        return other.v < self.v
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Neg) and other.v == self.v
+
+
+def _neg(v: Any) -> Any:
+    return None if v is None else _Neg(v)
+
+
+def cluster(holds: list[Hold], new: Hold) -> list[Hold]:
+    """The maximal run of holds chained by overlap that contains ``new``."""
+    ordered = sorted(holds, key=lambda h: h.start)
+    run: list[Hold] = []
+    run_end = None
+    found = False
+    for h in ordered:
+        if run and not (h.start < run_end):
+            if found:
+                break
+            run = []
+        if not run:
+            run_end = h.end
+        run.append(h)
+        if h.end > run_end:
+            run_end = h.end
+        if h is new:
+            found = True
+    return run
+
+
+def _max_overlap(holds: list[Hold]) -> int:
+    events = [(h.start, 1) for h in holds] + [(h.end, -1) for h in holds]
+    events.sort(key=lambda e: (e[0], e[1]))  # an end at t comes before a start at t: half-open
+    depth = best = 0
+    for _, d in events:
+        depth += d
+        best = max(best, depth)
+    return best
+
+
+def _search(
+    pool: list[Hashable], fixed: list[Hold], moving: list[Hold], budget: int
+) -> dict[Hashable, Hashable] | None:
+    fixed_on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
+    for h in fixed:
+        fixed_on[h.car].append(h)
+    for hs in fixed_on.values():
+        hs.sort(key=lambda h: h.start)
+
+    free_at: dict[Hashable, Any] = {c: None for c in pool}  # end of the last moving hold put there
+    assignment: dict[Hashable, Hashable] = {}
+    failed: set[tuple] = set()
+    nodes = 0
+
+    def fits(car: Hashable, h: Hold) -> bool:
+        last = free_at[car]
+        if last is not None and last > h.start:
+            return False
+        return all(not _overlaps(f, h) for f in fixed_on[car])
+
+    def signature(car: Hashable, t: Any) -> tuple:
+        """What matters of a car for holds starting at or after t."""
+        last = free_at[car]
+        busy_until = last if last is not None and last > t else None
+        ahead = tuple((f.start, f.end) for f in fixed_on[car] if f.end > t)
+        return (busy_until, ahead)
+
+    def state(i: int) -> tuple:
+        t = moving[i].start
+        return (i, tuple(sorted((signature(c, t) for c in pool), key=repr)))
+
+    def go(i: int) -> bool:
+        nonlocal nodes
+        if i == len(moving):
+            return True
+        nodes += 1
+        if nodes > budget:
+            raise PlacementTooHard(f"placement search exceeded {budget} nodes")
+        key = state(i)
+        if key in failed:
+            return False
+        h = moving[i]
+        tried: set[tuple] = set()
+        # Its current car first (fewest moves), then best fit: the car busy until latest.
+        candidates = sorted(
+            (c for c in pool if fits(c, h)),
+            key=lambda c: (c != h.car, free_at[c] is None, _neg(free_at[c]) or 0),
+        )
+        for car in candidates:
+            sig = signature(car, h.start)
+            if sig in tried and car != h.car:
+                continue
+            tried.add(sig)
+            previous = free_at[car]
+            free_at[car] = h.end
+            assignment[h.key] = car
+            if go(i + 1):
+                return True
+            free_at[car] = previous
+            del assignment[h.key]
+        failed.add(key)
+        return False
+
+    return dict(assignment) if go(0) else None

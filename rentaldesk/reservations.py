@@ -1,0 +1,818 @@
+"""The reservation engine: create, change, cancel, pick up, return, expire, and ask about availability.
+
+Every decision runs in one write transaction (``Database.write``), so on one database decisions are
+taken one at a time, and a refused request leaves nothing behind.
+
+Capacity is exact (see :mod:`rentaldesk.placement`): a class reservation is accepted iff all live
+reservations of its pool (vehicle class at a zip code) can sit on the pool's cars with no car
+holding two overlapping ones; not-yet-started class reservations may be moved between cars to make
+room, never one pinned to a car or already started.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from . import placement
+from .customers import get_or_create_customer, normalize_email
+from .db import Database
+from .errors import (
+    DriverUnavailable,
+    DuplicateReservation,
+    InvalidInput,
+    NotAvailable,
+    RentalError,
+    ReservationNotFound,
+    UnknownPool,
+)
+from .models import (
+    LIVE_STATUSES,
+    Branch,
+    Car,
+    CarStatus,
+    Customer,
+    Driver,
+    DriverStatus,
+    ReservationStatus,
+    VehicleClass,
+)
+from .models import Reservation as ReservationRow
+from .rules import BranchRules, check_period, describe, price, require_aware
+
+log = logging.getLogger("rentaldesk.reservations")
+
+Clock = Callable[[], datetime]
+
+#: Neighbouring holds loaded around a request, so the best-fit choice sees the gaps it fills.
+_CONTEXT = timedelta(days=3)
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """A reservation as a plain value (safe to hand to any thread)."""
+
+    id: str
+    reference: str
+    customer_id: str
+    customer_email: str
+    customer_name: str
+    customer_phone: str
+    vehicle_class: str
+    zip_code: str
+    car_id: int
+    plate_number: str
+    pinned: bool
+    driver_id: int | None
+    start: datetime
+    end: datetime
+    status: str
+    price: Decimal
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    status_reason: str = ""
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What one committed unit of work changed, by kind of thing (ids)."""
+
+    reservations: frozenset[str] = frozenset()
+    customers: frozenset[str] = frozenset()
+    cars: frozenset[int] = frozenset()
+    drivers: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.reservations or self.customers or self.cars or self.drivers)
+
+
+@dataclass
+class _Pool:
+    branch: Branch
+    vclass: VehicleClass
+    rules: BranchRules
+    cars: list[Car] = field(default_factory=list)
+
+    @property
+    def car_ids(self) -> list[int]:
+        return [c.car_id for c in self.cars]
+
+
+def branch_rules(branch: Branch) -> BranchRules:
+    return BranchRules(
+        lead_time=timedelta(minutes=branch.lead_time_minutes),
+        min_rental=timedelta(minutes=branch.min_rental_minutes),
+        turnaround=timedelta(minutes=branch.turnaround_minutes),
+    )
+
+
+class ReservationService:
+    """The seed's reservation API on a branch database; a standalone branch is its own authority.
+
+    ``clock()`` returns the current aware time (default: now, UTC). Listeners added with
+    :meth:`subscribe` hear a :class:`Changes` after every commit that changed something.
+    """
+
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock: Clock = clock or utc_now
+        self._listeners: list[Callable[[Changes], None]] = []
+
+    # -- notifications ---------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Changes], None]) -> None:
+        self._listeners.append(listener)
+
+    def _announce(self, changes: Changes) -> None:
+        if not changes:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(changes)
+            except Exception:  # a broken screen must not undo a committed booking
+                log.exception("change listener %r failed", listener)
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        require_aware(now, "clock")
+        return now.astimezone(timezone.utc)
+
+    # -- customers -------------------------------------------------------------------------------
+
+    def customer_id_for(self, email: str, name: str | None = None, phone: str | None = None) -> str:
+        """The id of the customer with that email (any case, spaces around), created when new."""
+        now = self._now()
+        with self.db.write() as s:
+            known = s.scalar(select(Customer.id).where(Customer.email == normalize_email(email)))
+            customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
+            customer_id = customer.id
+        if known is None:
+            self._announce(Changes(customers=frozenset({customer_id})))
+        return customer_id
+
+    # -- queries ---------------------------------------------------------------------------------
+
+    def get_reservation(self, reservation_id: str) -> Reservation:
+        """By id or by reference (any case)."""
+        with self.db.session() as s:
+            return _value(s, _find(s, reservation_id))
+
+    def list_reservations(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        zip_code: str | None = None,
+        vehicle_class: str | None = None,
+        customer_id: str | None = None,
+        starts_from: datetime | None = None,
+        starts_before: datetime | None = None,
+        search: str | None = None,
+        limit: int | None = None,
+    ) -> list[Reservation]:
+        """Reservations by start time, filtered; ``search`` matches reference, name, email or plate."""
+        with self.db.session() as s:
+            q = select(ReservationRow).join(Customer).join(Car, Car.car_id == ReservationRow.car_id)
+            if status:
+                q = q.where(ReservationRow.status.in_([status] if isinstance(status, str) else status))
+            if zip_code:
+                q = q.where(ReservationRow.zip_code == zip_code)
+            if vehicle_class:
+                q = q.where(ReservationRow.vehicle_class == vehicle_class.upper())
+            if customer_id:
+                q = q.where(ReservationRow.customer_id == customer_id)
+            if starts_from:
+                q = q.where(ReservationRow.start_at >= starts_from)
+            if starts_before:
+                q = q.where(ReservationRow.start_at < starts_before)
+            if search and search.strip():
+                like = f"%{search.strip().lower()}%"
+                q = q.where(
+                    or_(
+                        func.lower(ReservationRow.reference).like(like),
+                        func.lower(Customer.name).like(like),
+                        Customer.email.like(like),
+                        func.lower(Car.plate_number).like(like),
+                    )
+                )
+            q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
+            if limit:
+                q = q.limit(limit)
+            return [_value(s, r) for r in s.scalars(q)]
+
+    def is_rental_available(
+        self,
+        *,
+        vehicle_class: str,
+        zip_code: str,
+        start: datetime,
+        end: datetime,
+        customer_id: str | None = None,
+    ) -> bool:
+        """Would a class reservation for this period be accepted now?
+
+        False when no placement exists or (with ``customer_id``) the customer already holds an
+        overlapping one. A period that breaks a rule raises :class:`InvalidPeriod`, an unknown pool
+        :class:`UnknownPool`: the caller learns why, not just "no".
+        """
+        now = self._now()
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            check_period(start, end, now, pool.rules)
+            if customer_id is not None and _customer_overlap(
+                s, customer_id, pool.vclass.code, pool.branch.zip_code, start, end, now
+            ):
+                return False
+            new = placement.Hold("new", start, end + pool.rules.turnaround)
+            return _decide(s, pool, new, now) is not None
+
+    def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
+        """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            return len(_pool_holds(s, pool, start, end, now))
+
+    def has_overlapping_reservation(
+        self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
+    ) -> bool:
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            return _customer_overlap(s, customer_id, vehicle_class.upper(), zip_code, start, end, now)
+
+    def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
+        """Cars of the pool that could be booked by car for [start, end), making room if needed."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            hold_end = end + pool.rules.turnaround
+            return [
+                car_id
+                for car_id in pool.car_ids
+                if _decide(s, pool, placement.Hold("new", start, hold_end, car_id, movable=False), now)
+                is not None
+            ]
+
+    def quote(
+        self,
+        *,
+        vehicle_class: str,
+        zip_code: str,
+        start: datetime,
+        end: datetime,
+        car_id: int | None = None,
+        driver_id: int | None = None,
+    ) -> Decimal:
+        """The price create_reservation would charge (no rule checked but the period's shape)."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            rate = pool.vclass.day_rate
+            if car_id is not None:
+                car = s.get(Car, car_id)
+                if car is not None:
+                    rate = car.cost_per_day
+            driver = s.get(Driver, driver_id) if driver_id is not None else None
+            return price(start, end, rate, driver.day_rate if driver else None)
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def create_reservation(
+        self,
+        *,
+        email: str,
+        name: str,
+        vehicle_class: str,
+        zip_code: str,
+        start: datetime,
+        end: datetime,
+        phone: str | None = None,
+        car_id: int | None = None,
+        driver_id: int | None = None,
+    ) -> Reservation:
+        """Book a car of the class at the zip code for [start, end); confirmed at once.
+
+        With ``car_id`` the reservation is pinned to that car. Raises :class:`InvalidPeriod`,
+        :class:`NotAvailable`, :class:`DuplicateReservation`, :class:`DriverUnavailable`,
+        :class:`UnknownPool` or :class:`InvalidInput`; nothing is saved then.
+        """
+        if not name or not name.strip():
+            raise InvalidInput("the customer's name is needed", field="name")
+        now = self._now()
+        email = normalize_email(email)
+        moved: dict[str, int] = {}
+        with self.db.write() as s:
+            _expire(s, now)
+            pool = _load_pool(s, vehicle_class, zip_code)
+            self.db.lock_pool(s, pool.branch.zip_code)
+            check_period(start, end, now, pool.rules)
+            customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
+            if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
+                raise DuplicateReservation(
+                    f"{email} already holds a {pool.vclass.code} reservation at {pool.branch.zip_code} "
+                    f"overlapping {start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+                )
+            driver = _check_driver(s, driver_id, start, end, now)
+            car = _check_car(pool, car_id) if car_id is not None else None
+            reservation_id = str(uuid.uuid4())
+            hold = placement.Hold(
+                reservation_id,
+                start,
+                end + pool.rules.turnaround,
+                car=car.car_id if car else None,
+                movable=car is None,
+            )
+            decision = _decide(s, pool, hold, now)
+            if decision is None:
+                raise _not_available(pool, start, end, car)
+            moved = _apply_moves(s, decision, reservation_id, now)
+            placed = decision[reservation_id]
+            placed_car = s.get(Car, placed)
+            rate = placed_car.cost_per_day if car is not None else pool.vclass.day_rate
+            row = ReservationRow(
+                id=reservation_id,
+                reference=_new_reference(s),
+                customer_id=customer.id,
+                vehicle_class=pool.vclass.code,
+                zip_code=pool.branch.zip_code,
+                car_id=placed,
+                pinned=car is not None,
+                driver_id=driver.id if driver else None,
+                start_at=start,
+                end_at=end,
+                status=ReservationStatus.CONFIRMED.value,
+                price=price(start, end, rate, driver.day_rate if driver else None),
+                version=1,
+                created_at=now,
+                updated_at=now,
+                status_reason="",
+            )
+            s.add(row)
+            s.flush()
+            result = _value(s, row)
+        log.info(
+            "reservation %s (%s) confirmed on car %s; %d moved",
+            result.reference,
+            result.id,
+            result.car_id,
+            len(moved),
+        )
+        self._announce(
+            Changes(
+                reservations=frozenset({result.id, *moved}),
+                customers=frozenset({result.customer_id}),
+                cars=frozenset({result.car_id, *moved.values()}),
+            )
+        )
+        return result
+
+    def update_reservation(
+        self,
+        reservation_id: str,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        name: str | None = None,
+        phone: str | None = None,
+    ) -> Reservation:
+        """Change the period and/or the customer's name and phone.
+
+        A period change re-checks the rules and the availability, leaving this reservation itself
+        out; a refused change leaves the reservation exactly as it was.
+        """
+        now = self._now()
+        moved: dict[str, int] = {}
+        with self.db.write() as s:
+            _expire(s, now)
+            row = _find(s, reservation_id)
+            if row.status not in LIVE_STATUSES:
+                raise RentalError(
+                    f"reservation {row.reference} is {row.status} and can no longer be changed",
+                    field="reservation",
+                )
+            new_start = row.start_at if start is None else start
+            new_end = row.end_at if end is None else end
+            period_changed = new_start != row.start_at or new_end != row.end_at
+            if name is not None and not name.strip():
+                raise InvalidInput("the customer's name cannot be empty", field="name")
+            if period_changed:
+                pool = _load_pool(s, row.vehicle_class, row.zip_code)
+                self.db.lock_pool(s, pool.branch.zip_code)
+                started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
+                if started and new_start != row.start_at:
+                    raise RentalError(
+                        f"reservation {row.reference} has started; only its return can change",
+                        field="start",
+                    )
+                check_period(
+                    new_start, new_end, now, pool.rules, check_lead_time=new_start != row.start_at
+                )
+                if _customer_overlap(
+                    s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end, now,
+                    exclude=row.id,
+                ):
+                    raise DuplicateReservation(
+                        f"the customer already holds another {row.vehicle_class} reservation at "
+                        f"{row.zip_code} overlapping the new period"
+                    )
+                driver = _check_driver(s, row.driver_id, new_start, new_end, now, exclude=row.id)
+                fixed = row.pinned or started
+                hold = placement.Hold(
+                    row.id,
+                    new_start,
+                    new_end + pool.rules.turnaround,
+                    car=row.car_id if fixed else None,
+                    movable=not fixed,
+                )
+                decision = _decide(s, pool, hold, now)
+                if decision is None:
+                    raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
+                moved = _apply_moves(s, decision, row.id, now)
+                row.car_id = decision[row.id]
+                row.start_at = new_start
+                row.end_at = new_end
+                rate = s.get(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
+                row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
+            customer = s.get(Customer, row.customer_id)
+            customer_changed = False
+            if name is not None and name.strip() != customer.name:
+                customer.name = name.strip()
+                customer_changed = True
+            if phone is not None and phone.strip() != customer.phone:
+                customer.phone = phone.strip()
+                customer_changed = True
+            if period_changed:
+                row.version += 1
+                row.updated_at = now
+            s.flush()
+            result = _value(s, row)
+        if period_changed or customer_changed:
+            self._announce(
+                Changes(
+                    reservations=frozenset({result.id, *moved}),
+                    customers=frozenset({result.customer_id}) if customer_changed else frozenset(),
+                    cars=frozenset({result.car_id, *moved.values()}) if period_changed else frozenset(),
+                )
+            )
+        return result
+
+    def cancel_reservation(self, reservation_id: str) -> Reservation:
+        """Cancel a pending or confirmed reservation; its car is free again at once."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            row = _find(s, reservation_id)
+            if row.status == ReservationStatus.ACTIVE.value:
+                raise RentalError(
+                    f"reservation {row.reference} is picked up; return the car instead", field="reservation"
+                )
+            if row.status not in LIVE_STATUSES:
+                raise RentalError(
+                    f"reservation {row.reference} is already {row.status}", field="reservation"
+                )
+            row.status = ReservationStatus.CANCELLED.value
+            row.version += 1
+            row.updated_at = now
+            s.flush()
+            result = _value(s, row)
+        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        return result
+
+    def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
+        """The customer takes the car: the reservation becomes active and pinned to its car, and is
+        priced at that car's rate."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            row = _find(s, reservation_id)
+            if row.status not in (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value):
+                raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
+            if row.status == ReservationStatus.PENDING.value:
+                raise RentalError(f"reservation {row.reference} is not confirmed yet")
+            if now < row.start_at - timedelta(hours=12):
+                raise RentalError(
+                    f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
+                    "pick-up opens 12 h before"
+                )
+            car = s.get(Car, row.car_id)
+            if car.status != CarStatus.AVAILABLE.value:
+                raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
+            driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
+            row.status = ReservationStatus.ACTIVE.value
+            row.pinned = True
+            row.picked_up_at = now
+            row.price = price(row.start_at, row.end_at, car.cost_per_day, driver.day_rate if driver else None)
+            if odometer is not None:
+                _set_odometer(car, odometer)
+            row.version += 1
+            row.updated_at = now
+            s.flush()
+            result = _value(s, row)
+        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        return result
+
+    def return_car(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
+        """The car is back: the reservation is completed and the car free for what follows."""
+        now = self._now()
+        with self.db.write() as s:
+            row = _find(s, reservation_id)
+            if row.status != ReservationStatus.ACTIVE.value:
+                raise RentalError(f"reservation {row.reference} is {row.status}, not picked up")
+            car = s.get(Car, row.car_id)
+            if odometer is not None:
+                _set_odometer(car, odometer)
+            row.status = ReservationStatus.COMPLETED.value
+            row.returned_at = now
+            row.version += 1
+            row.updated_at = now
+            s.flush()
+            result = _value(s, row)
+        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        return result
+
+    def mark_reservations_expired(self) -> int:
+        """Pending or confirmed reservations whose end has passed without pick-up become expired."""
+        now = self._now()
+        with self.db.write() as s:
+            expired = _expire(s, now)
+        if expired:
+            self._announce(Changes(reservations=frozenset(expired)))
+        return len(expired)
+
+
+# -- helpers (all inside one session) --------------------------------------------------------------
+
+
+def _find(s: Session, reservation_id: str) -> ReservationRow:
+    key = (reservation_id or "").strip()
+    row = s.get(ReservationRow, key) if key else None
+    if row is None and key:
+        row = s.scalar(select(ReservationRow).where(ReservationRow.reference == key.upper()))
+    if row is None:
+        raise ReservationNotFound(f"no reservation {reservation_id!r}")
+    return row
+
+
+def _value(s: Session, row: ReservationRow) -> Reservation:
+    customer = s.get(Customer, row.customer_id)
+    plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
+    return Reservation(
+        id=row.id,
+        reference=row.reference,
+        customer_id=row.customer_id,
+        customer_email=customer.email,
+        customer_name=customer.name,
+        customer_phone=customer.phone,
+        vehicle_class=row.vehicle_class,
+        zip_code=row.zip_code,
+        car_id=row.car_id,
+        plate_number=plate or "",
+        pinned=row.pinned,
+        driver_id=row.driver_id,
+        start=row.start_at,
+        end=row.end_at,
+        status=row.status,
+        price=row.price,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        status_reason=row.status_reason,
+    )
+
+
+def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
+    code = (vehicle_class or "").strip().upper()
+    vclass = s.get(VehicleClass, code) if code else None
+    if vclass is None:
+        known = ", ".join(s.scalars(select(VehicleClass.code).order_by(VehicleClass.code))) or "none"
+        raise UnknownPool(f"unknown vehicle class '{vehicle_class}' (known: {known})", field="vehicle_class")
+    zip_code = (zip_code or "").strip()
+    branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
+    if branch is None:
+        known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code))) or "none"
+        raise UnknownPool(f"unknown zip code '{zip_code}' (known: {known})", field="zip_code")
+    cars = list(
+        s.scalars(
+            select(Car)
+            .where(
+                Car.vehicle_class == code,
+                Car.zip_code == zip_code,
+                Car.status == CarStatus.AVAILABLE.value,
+            )
+            .order_by(Car.car_id)
+        )
+    )
+    return _Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
+
+
+def _pool_holds(
+    s: Session,
+    pool: _Pool,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    exclude: str | None = None,
+) -> list[placement.Hold]:
+    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround."""
+    turnaround = pool.rules.turnaround
+    rows = s.execute(
+        select(
+            ReservationRow.id,
+            ReservationRow.start_at,
+            ReservationRow.end_at,
+            ReservationRow.car_id,
+            ReservationRow.pinned,
+            ReservationRow.status,
+        ).where(
+            ReservationRow.vehicle_class == pool.vclass.code,
+            ReservationRow.zip_code == pool.branch.zip_code,
+            ReservationRow.status.in_(LIVE_STATUSES),
+            ReservationRow.end_at > lo - turnaround,
+            ReservationRow.start_at < hi,
+        )
+    )
+    return [
+        placement.Hold(
+            key=rid,
+            start=start,
+            end=end + turnaround,
+            car=car_id,
+            movable=not pinned and status != ReservationStatus.ACTIVE.value and start > now,
+        )
+        for rid, start, end, car_id, pinned, status in rows
+        if rid != exclude
+    ]
+
+
+def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict | None:
+    """Where ``new`` goes and what moves for it, or None when the pool cannot take it."""
+    cars = pool.car_ids
+    lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
+    holds = _pool_holds(s, pool, lo, hi, now, exclude=new.key)
+    stranded = any(h.car not in cars and h.movable for h in holds if h.start < new.end and new.start < h.end)
+    if not stranded:
+        car = placement.best_free_car(cars, holds, new)
+        if car is not None:
+            return {new.key: car}
+    # Slow path: load the whole cluster of holds chained by overlap around the new one.
+    while True:
+        run = placement.cluster([*holds, new], new)
+        run_lo = min(h.start for h in run)
+        run_hi = max(h.end for h in run)
+        if run_lo >= lo and run_hi <= hi:
+            break
+        lo, hi = min(lo, run_lo), max(hi, run_hi)
+        holds = _pool_holds(s, pool, lo, hi, now, exclude=new.key)
+    return placement.place(cars, holds, new)
+
+
+def _apply_moves(s: Session, decision: dict, new_key: str, now: datetime) -> dict[str, int]:
+    moved = {k: c for k, c in decision.items() if k != new_key}
+    for rid, car_id in moved.items():
+        s.execute(
+            update(ReservationRow)
+            .where(ReservationRow.id == rid)
+            .values(car_id=car_id, version=ReservationRow.version + 1, updated_at=now)
+        )
+        log.info("reservation %s moved to car %s to make room", rid, car_id)
+    return moved
+
+
+def _customer_overlap(
+    s: Session,
+    customer_id: str,
+    vehicle_class: str,
+    zip_code: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    exclude: str | None = None,
+) -> bool:
+    q = select(ReservationRow.id).where(
+        ReservationRow.customer_id == customer_id,
+        ReservationRow.vehicle_class == vehicle_class,
+        ReservationRow.zip_code == zip_code,
+        ReservationRow.status.in_(LIVE_STATUSES),
+        ReservationRow.start_at < end,
+        ReservationRow.end_at > start,
+        # an unpicked reservation whose end has passed is expiring, not live
+        or_(ReservationRow.status == ReservationStatus.ACTIVE.value, ReservationRow.end_at > now),
+    )
+    if exclude is not None:
+        q = q.where(ReservationRow.id != exclude)
+    return s.scalar(q.limit(1)) is not None
+
+
+def _check_driver(
+    s: Session, driver_id: int | None, start: datetime, end: datetime, now: datetime, exclude: str | None = None
+) -> Driver | None:
+    if driver_id is None:
+        return None
+    driver = s.get(Driver, driver_id)
+    if driver is None:
+        raise DriverUnavailable(f"no driver with id {driver_id}")
+    if driver.status != DriverStatus.ACTIVE.value:
+        raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
+    q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at).where(
+        ReservationRow.driver_id == driver_id,
+        ReservationRow.status.in_(LIVE_STATUSES),
+        ReservationRow.start_at < end,
+        ReservationRow.end_at > start,
+        or_(ReservationRow.status == ReservationStatus.ACTIVE.value, ReservationRow.end_at > now),
+    )
+    if exclude is not None:
+        q = q.where(ReservationRow.id != exclude)
+    clash = s.execute(q.limit(1)).first()
+    if clash is not None:
+        raise DriverUnavailable(
+            f"driver {driver.name} is busy with {clash.reference} "
+            f"({clash.start_at:%Y-%m-%d %H:%M}–{clash.end_at:%Y-%m-%d %H:%M} UTC)"
+        )
+    return driver
+
+
+def _check_car(pool: _Pool, car_id: int) -> Car:
+    for car in pool.cars:
+        if car.car_id == car_id:
+            return car
+    raise NotAvailable(
+        f"car {car_id} is not an available {pool.vclass.code} at {pool.branch.zip_code}", field="car_id"
+    )
+
+
+def _not_available(pool: _Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:
+    when = f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+    if car is not None:
+        return NotAvailable(f"car {car.plate_number} is already booked for {when}", field="car_id")
+    if not pool.cars:
+        return NotAvailable(f"no {pool.vclass.code} car is in service at {pool.branch.zip_code}")
+    return NotAvailable(
+        f"all {len(pool.cars)} {pool.vclass.code} cars at {pool.branch.zip_code} are booked for {when}"
+    )
+
+
+def _expire(s: Session, now: datetime) -> list[str]:
+    """Mark pending/confirmed reservations whose end has passed as expired; their ids."""
+    stale = and_(
+        ReservationRow.status.in_((ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)),
+        ReservationRow.end_at <= now,
+    )
+    ids = list(s.scalars(select(ReservationRow.id).where(stale)))
+    if ids:
+        s.execute(
+            update(ReservationRow)
+            .where(ReservationRow.id.in_(ids))
+            .values(
+                status=ReservationStatus.EXPIRED.value,
+                version=ReservationRow.version + 1,
+                updated_at=now,
+                status_reason="not picked up before its end",
+            )
+        )
+        log.info("%d reservation(s) expired", len(ids))
+    return ids
+
+
+def _new_reference(s: Session) -> str:
+    while True:
+        ref = "R" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+        if s.scalar(select(ReservationRow.id).where(ReservationRow.reference == ref)) is None:
+            return ref
+
+
+def _set_odometer(car: Car, odometer: int) -> None:
+    if odometer < car.odometer:
+        raise InvalidInput(
+            f"odometer {odometer} is below the recorded {car.odometer} of {car.plate_number}", field="odometer"
+        )
+    car.odometer = odometer
+
+
+def pools_of(db: Database) -> Iterable[tuple[str, str]]:
+    """Every (vehicle class, zip code) that has at least one car."""
+    with db.session() as s:
+        return list(s.execute(select(Car.vehicle_class, Car.zip_code).distinct().order_by(Car.zip_code)))

@@ -1,0 +1,101 @@
+"""Booking rules of a branch: the period checks and the price. Pure functions, no database."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from .errors import InvalidPeriod
+
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchRules:
+    """The per-branch settings the engine applies (the seed's defaults)."""
+
+    lead_time: timedelta = timedelta(hours=2)
+    min_rental: timedelta = timedelta(days=1)
+    turnaround: timedelta = timedelta(0)
+
+
+def describe(delta: timedelta) -> str:
+    """A duration as a clerk says it: '1 d 2 h', '45 min', '0 min'."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
+    text = " ".join(p for p in parts if p)
+    return text or f"{int(abs(delta).total_seconds())} s"
+
+
+def require_aware(value: datetime, name: str) -> None:
+    if not isinstance(value, datetime):
+        raise InvalidPeriod(f"{name} must be a date and time, not {value!r}", field=name)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidPeriod(f"{name} {value.isoformat()} has no time zone", field=name)
+
+
+def check_period(
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    rules: BranchRules,
+    *,
+    check_lead_time: bool = True,
+) -> None:
+    """Raise :class:`InvalidPeriod` naming the broken rule and by how much; boundaries are allowed.
+
+    ``check_lead_time`` is off for a change of a reservation whose start is not changing.
+    """
+    require_aware(start, "start")
+    require_aware(end, "end")
+    if end <= start:
+        raise InvalidPeriod(
+            f"return must be after pick-up (it is {describe(start - end)} before it)"
+            if end < start
+            else "return must be after pick-up (both are the same time)",
+            field="end",
+        )
+    if end <= now:
+        raise InvalidPeriod(f"the period is in the past (it ended {describe(now - end)} ago)", field="end")
+    if check_lead_time:
+        if start < now:
+            raise InvalidPeriod(
+                f"pick-up is in the past by {describe(now - start)}; "
+                f"it must be at least {describe(rules.lead_time)} from now",
+                field="start",
+            )
+        if start - now < rules.lead_time:
+            raise InvalidPeriod(
+                f"pick-up must be at least {describe(rules.lead_time)} from now; "
+                f"it is {describe(rules.lead_time - (start - now))} too early",
+                field="start",
+            )
+    if end - start < rules.min_rental:
+        raise InvalidPeriod(
+            f"a rental lasts at least {describe(rules.min_rental)}; "
+            f"this one is {describe(rules.min_rental - (end - start))} too short",
+            field="end",
+        )
+
+
+def rental_days(start: datetime, end: datetime) -> int:
+    """Started 24-hour periods: 24 h is 1 day, 24 h 1 min is 2."""
+    return max(1, math.ceil((end - start) / DAY))
+
+
+def price(start: datetime, end: datetime, day_rate: Decimal, driver_day_rate: Decimal | None = None) -> Decimal:
+    """Started 24-hour periods times the car's (or class's) day rate, plus the driver's day rate."""
+    days = rental_days(start, end)
+    total = Decimal(days) * Decimal(day_rate)
+    if driver_day_rate is not None:
+        total += Decimal(days) * Decimal(driver_day_rate)
+    return total.quantize(Decimal("0.01"))
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open periods: back-to-back ones do not overlap."""
+    return a_start < b_end and b_start < a_end

@@ -1,0 +1,137 @@
+"""The placement engine against a brute-force search on small random pools."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rentaldesk.placement import Hold, PlacementTooHard, place
+
+
+def valid(cars, holds, assignment) -> bool:
+    """No car holds two overlapping holds; every hold sits on a car of the pool."""
+    placed: dict = {c: [] for c in cars}
+    for h in holds:
+        car = assignment.get(h.key, h.car)
+        if car not in placed:
+            if h.movable:
+                return False
+            continue  # a fixed hold on a car outside the pool is not ours to judge
+        for other in placed[car]:
+            if other.start < h.end and h.start < other.end:
+                return False
+        placed[car].append(h)
+    return True
+
+
+def brute_force_exists(cars, holds, new) -> bool:
+    everything = [*holds, new]
+    movable = [h for h in everything if h.movable]
+    fixed = {h.key: h.car for h in everything if not h.movable}
+    for choice in itertools.product(cars, repeat=len(movable)):
+        assignment = dict(fixed)
+        assignment.update({h.key: c for h, c in zip(movable, choice)})
+        if valid(cars, everything, assignment):
+            return True
+    return False
+
+
+@st.composite
+def pools(draw):
+    cars = list(range(draw(st.integers(1, 3))))
+    n = draw(st.integers(0, 5))
+    holds = []
+    for i in range(n):
+        start = draw(st.integers(0, 12))
+        length = draw(st.integers(1, 5))
+        movable = draw(st.booleans())
+        holds.append(Hold(key=i, start=start, end=start + length, car=None, movable=movable))
+    # Put the existing holds on cars the way an earlier run of the engine would have: each one
+    # placed when it arrived, so the starting state is itself valid.
+    placed: list[Hold] = []
+    for h in holds:
+        car_for_fixed = draw(st.sampled_from(cars))
+        probe = Hold(h.key, h.start, h.end, car=None if h.movable else car_for_fixed, movable=h.movable)
+        result = place(cars, placed, probe)
+        if result is None:
+            continue
+        placed = [Hold(p.key, p.start, p.end, result.get(p.key, p.car), p.movable) for p in placed]
+        placed.append(Hold(h.key, h.start, h.end, result[h.key], h.movable))
+    start = draw(st.integers(0, 12))
+    new_fixed = draw(st.booleans())
+    new = Hold(
+        key="new",
+        start=start,
+        end=start + draw(st.integers(1, 5)),
+        car=draw(st.sampled_from(cars)) if new_fixed else None,
+        movable=not new_fixed,
+    )
+    return cars, placed, new
+
+
+@settings(max_examples=600, deadline=None)
+@given(pools())
+def test_place_is_exact_and_never_double_books(case):
+    cars, holds, new = case
+    assert valid(cars, holds, {}), "the generated starting state must be valid"
+    result = place(cars, holds, new)
+    exists = brute_force_exists(cars, holds, new)
+    if result is None:
+        assert not exists, "refused although a placement exists"
+        return
+    assert exists
+    assert new.key in result
+    if not new.movable:
+        assert result[new.key] == new.car
+    for h in holds:
+        if not h.movable:
+            assert result.get(h.key, h.car) == h.car, "a fixed hold was moved"
+    placed_new = Hold(new.key, new.start, new.end, result[new.key], new.movable)
+    assert valid(cars, [*holds, placed_new], result)
+
+
+def test_example_from_the_issue_two_suvs_repacked():
+    # A [1,3) and B [4,6) on different cars; C [2,5) fits only if A and B share a car.
+    holds = [Hold("A", 1, 3, car="suv1"), Hold("B", 4, 6, car="suv2")]
+    result = place(["suv1", "suv2"], holds, Hold("C", 2, 5))
+    assert result is not None
+    cars_of = {"A": "suv1", "B": "suv2", **result}
+    assert cars_of["A"] == cars_of["B"] != cars_of["C"]
+
+
+def test_pinned_holds_are_never_moved():
+    holds = [Hold("A", 1, 3, car="suv1", movable=False), Hold("B", 4, 6, car="suv2", movable=False)]
+    assert place(["suv1", "suv2"], holds, Hold("C", 2, 5)) is None
+
+
+def test_back_to_back_holds_share_a_car_without_moves():
+    holds = [Hold("A", 0, 10, car="c1")]
+    assert place(["c1"], holds, Hold("B", 10, 20)) == {"B": "c1"}
+
+
+def test_fast_path_picks_best_fit():
+    holds = [Hold("A", 0, 5, car="c1"), Hold("B", 0, 8, car="c2")]
+    # Both free from 8; c2's last hold ends closest before 9, so c2 keeps c1's longer gap open.
+    assert place(["c1", "c2"], holds, Hold("N", 9, 12)) == {"N": "c2"}
+
+
+def test_movable_hold_on_a_car_outside_the_pool_is_moved_back_in():
+    holds = [Hold("A", 0, 5, car="in_maintenance")]
+    result = place(["c1", "c2"], holds, Hold("N", 1, 3))
+    assert result is not None and result["A"] in {"c1", "c2"} and result["N"] != result["A"]
+
+
+def test_pinned_new_hold_on_unknown_car_is_refused():
+    assert place(["c1"], [], Hold("N", 0, 1, car="c9", movable=False)) is None
+
+
+def test_budget_exhaustion_raises_instead_of_refusing():
+    # Many interchangeable-looking but pinned-apart cars force the search to work.
+    cars = list(range(6))
+    holds = [Hold(f"f{i}", 2 * i + 1, 2 * i + 2, car=i, movable=False) for i in range(6)]
+    holds += [Hold(f"m{i}", i, i + 3, car=i % 6) for i in range(0, 12, 2)]
+    with pytest.raises(PlacementTooHard):
+        place(cars, holds, Hold("N", 0, 13), budget=1)
