@@ -42,12 +42,10 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A read-only unit of work (rolled back at the end)."""
+        """A read unit of work; closed (its transaction rolled back) at the end. Objects read stay
+        usable, detached, with what was loaded."""
         with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:

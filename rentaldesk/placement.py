@@ -88,16 +88,16 @@ def place(
             return {new.key: choice}
 
     # 2. The cluster around the new hold.
-    cluster = cluster([*holds, new], new)
+    run = cluster([*holds, new], new)
     # 3. Clique bound.
-    if _max_overlap(cluster) > len(pool):
+    if _max_overlap(run) > len(pool):
         return None
-    fixed = [h for h in cluster if not h.movable]
-    moving = sorted((h for h in cluster if h.movable), key=lambda h: (h.start, h.end, str(h.key)))
+    fixed = [h for h in run if not h.movable]
+    moving = sorted((h for h in run if h.movable), key=lambda h: (h.start, h.end, str(h.key)))
     assignment = _search(pool, fixed, moving, budget)
     if assignment is None:
         return None
-    changes = {k: c for k, c in assignment.items() if k == new.key or c != _current_car(cluster, k)}
+    changes = {k: c for k, c in assignment.items() if k == new.key or c != _current_car(run, k)}
     if not new.movable:
         changes[new.key] = new.car
     return changes

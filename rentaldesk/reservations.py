@@ -609,7 +609,7 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
     vclass = s.get(VehicleClass, code) if code else None
     if vclass is None:
         known = ", ".join(s.scalars(select(VehicleClass.code).order_by(VehicleClass.code))) or "none"
-        raise UnknownPool(f"unknown vehicle class '{vehicle_class}' (known: {known})", field="vehicle_class")
+        raise UnknownPool(f"unknown vehicle class '{code or vehicle_class}' (known: {known})", field="vehicle_class")
     zip_code = (zip_code or "").strip()
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
     if branch is None:

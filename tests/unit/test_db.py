@@ -1,0 +1,88 @@
+"""Opening databases, migrations, and the Qt-free core."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
+
+from rentaldesk.db import make_engine, open_database
+from rentaldesk.migrations import alembic_config, current_revision, head_revision, upgrade
+from rentaldesk.models import Base, Car, Customer, Reservation, VehicleClass
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_open_database_migrates_and_adds_no_data(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'new' / 'dir' / 'b.sqlite'}")
+    assert current_revision(db.engine) == head_revision()
+    with db.session() as s:
+        for model in (Car, Customer, Reservation, VehicleClass):
+            assert s.scalar(select(func.count()).select_from(model)) == 0
+    db.close()
+
+
+def test_reopening_keeps_data(tmp_path):
+    url = f"sqlite:///{tmp_path / 'b.sqlite'}"
+    db = open_database(url)
+    with db.write() as s:
+        s.add(VehicleClass(code="SUV", name="SUV", day_rate=79))
+    db.close()
+    db = open_database(url)
+    with db.session() as s:
+        assert s.scalar(select(VehicleClass.code)) == "SUV"
+    db.close()
+
+
+@pytest.mark.parametrize("start", [None, *revisions()])
+def test_upgrade_from_every_earlier_schema_matches_the_models(tmp_path, start):
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    if start is not None:
+        upgrade(engine, start)
+    upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"the migrations and the models disagree: {diff}"
+    tables = set(inspect(engine).get_table_names())
+    assert {"cars", "reservations", "customers", "drivers", "branches", "vehicle_classes"} <= tables
+    engine.dispose()
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    with db.session() as s:
+        assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert s.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.close()
+
+
+def test_write_rolls_back_whole_on_error(tmp_path):
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    with pytest.raises(RuntimeError):
+        with db.write() as s:
+            s.add(VehicleClass(code="VAN", name="Van", day_rate=90))
+            s.flush()
+            raise RuntimeError("boom")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(VehicleClass)) == 0
+    db.close()
+
+
+def test_core_never_imports_qt():
+    code = (
+        "import sys\n"
+        "import rentaldesk, rentaldesk.db, rentaldesk.models, rentaldesk.reservations, rentaldesk.fleet,"
+        " rentaldesk.placement, rentaldesk.rules, rentaldesk.customers, rentaldesk.errors\n"
+        "import rentaldesk.cli\n"
+        "loaded = [m for m in sys.modules if m.startswith('PySide6')]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

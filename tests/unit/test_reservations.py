@@ -1,0 +1,439 @@
+"""The reservation service on a real SQLite file: the seed's flow and every rule."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from rentaldesk.errors import (
+    DriverUnavailable,
+    DuplicateReservation,
+    InvalidInput,
+    InvalidPeriod,
+    NotAvailable,
+    RentalError,
+    ReservationNotFound,
+    UnknownPool,
+)
+from rentaldesk.models import Car, Customer
+from rentaldesk.models import Reservation as Row
+from rentaldesk.reservations import Changes
+
+from ..conftest import day
+
+
+def book(svc, start, end, *, email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code="10001", **kw):
+    return svc.create_reservation(email=email, name=name, vehicle_class=vehicle_class, zip_code=zip_code,
+                                  start=start, end=end, **kw)
+
+
+def rows(db):
+    with db.session() as s:
+        return {r.id: (r.status, r.car_id, r.start_at, r.end_at, r.version, r.price) for r in s.scalars(select(Row))}
+
+
+def count(db, model) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+# -- the seed's whole flow --------------------------------------------------------------------------
+
+def test_create_update_cancel_expire_flow(svc, fleet, clock, db):
+    fleet.cars(1, "SUV", rate="80.00")
+    r = book(svc, day(1), day(3), phone="555-0100")
+    assert r.status == "confirmed" and r.version == 1
+    assert r.start == day(1) and r.end == day(3) and r.start.tzinfo is not None
+    assert r.price == Decimal("160.00")  # 2 days x class rate
+    assert len(r.reference) == 8 and r.reference.startswith("R")
+    assert svc.get_reservation(r.reference.lower()) == r
+
+    changed = svc.update_reservation(r.id, end=day(4), phone="555-0199")
+    assert changed.end == day(4) and changed.version == 2 and changed.price == Decimal("240.00")
+    assert changed.customer_phone == "555-0199"
+
+    cancelled = svc.cancel_reservation(r.id)
+    assert cancelled.status == "cancelled"
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(1), end=day(3))
+
+    again = book(svc, day(5), day(6))
+    clock.advance(days=7)
+    assert svc.mark_reservations_expired() == 1
+    assert svc.get_reservation(again.id).status == "expired"
+    assert svc.mark_reservations_expired() == 0
+
+
+# -- customers ----------------------------------------------------------------------------------------
+
+def test_customer_is_their_email_in_any_case_and_spacing(svc, db):
+    first = svc.customer_id_for("Bob@Example.COM", name="Bob")
+    assert svc.customer_id_for("  bob@example.com ") == first
+    assert svc.customer_id_for("other@example.com") != first
+    assert count(db, Customer) == 2
+
+
+@pytest.mark.parametrize("email", ["", "   ", "bob", "bob@", "@example.com", "bob@example", "a b@example.com"])
+def test_bad_email_is_refused_and_nothing_saved(svc, db, email):
+    with pytest.raises(InvalidInput) as exc:
+        svc.customer_id_for(email)
+    assert exc.value.field == "email"
+    assert count(db, Customer) == 0
+
+
+def test_known_customer_keeps_recorded_name_on_new_booking(svc, fleet):
+    fleet.cars(2)
+    book(svc, day(1), day(2), name="Ann Lee")
+    second = book(svc, day(5), day(6), email=" ANN@example.com", name="Somebody Else")
+    assert second.customer_name == "Ann Lee"
+
+
+# -- period rules via the service -------------------------------------------------------------------
+
+def test_period_rules_refuse_and_save_nothing(svc, fleet, db):
+    fleet.cars(1)
+    with pytest.raises(InvalidPeriod, match="too early"):
+        book(svc, day(0, 1), day(2))
+    with pytest.raises(InvalidPeriod, match="too short"):
+        book(svc, day(1), day(1, 23))
+    with pytest.raises(InvalidPeriod, match="no time zone"):
+        book(svc, datetime(2030, 3, 6, 10), day(4))
+    assert count(db, Row) == 0 and count(db, Customer) == 0
+
+
+def test_boundaries_are_inclusive(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(0, 2), day(1, 2))  # exactly the lead time, exactly one day
+    assert r.status == "confirmed"
+
+
+# -- pools ---------------------------------------------------------------------------------------------
+
+def test_unknown_class_and_zip_are_named(svc, fleet):
+    fleet.cars(1, "SUV", "10001")
+    with pytest.raises(UnknownPool, match="unknown vehicle class 'TANK' \\(known: SUV\\)"):
+        book(svc, day(1), day(2), vehicle_class="tank")
+    with pytest.raises(UnknownPool, match="unknown zip code '99999' \\(known: 10001\\)") as exc:
+        book(svc, day(1), day(2), zip_code="99999")
+    assert exc.value.field == "zip_code"
+    assert isinstance(exc.value, RentalError)
+
+
+def test_class_and_zip_are_matched_loosely(svc, fleet):
+    fleet.cars(1, "SUV", "10001")
+    r = book(svc, day(1), day(2), vehicle_class=" suv ", zip_code=" 10001 ")
+    assert (r.vehicle_class, r.zip_code) == ("SUV", "10001")
+
+
+def test_no_car_in_service(svc, fleet):
+    fleet.cars(1, status="maintenance")
+    with pytest.raises(NotAvailable, match="no SUV car is in service at 10001"):
+        book(svc, day(1), day(2))
+
+
+# -- overlap and capacity ----------------------------------------------------------------------------
+
+def test_back_to_back_reservations_share_one_car(svc, fleet):
+    (car,) = fleet.cars(1)
+    a = book(svc, day(1), day(2), email="a@example.com")
+    b = book(svc, day(2), day(3), email="b@example.com")
+    assert a.car_id == b.car_id == car
+
+
+def test_full_pool_is_not_available(svc, fleet, db):
+    fleet.cars(1)
+    book(svc, day(1), day(3), email="a@example.com")
+    assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
+    before = rows(db)
+    with pytest.raises(NotAvailable, match="all 1 SUV cars at 10001 are booked"):
+        book(svc, day(2), day(4), email="b@example.com")
+    assert rows(db) == before
+    assert count(db, Customer) == 1  # the refused customer was not half-saved
+
+
+def test_turnaround_buffer_extends_the_hold(svc, fleet, db):
+    fleet.branch("20002", turnaround=60)
+    fleet.cars(1, zip_code="20002")
+    book(svc, day(1), day(2), zip_code="20002", email="a@example.com")
+    with pytest.raises(NotAvailable):
+        book(svc, day(2), day(3), zip_code="20002", email="b@example.com")
+    assert book(svc, day(2, 1), day(3, 1), zip_code="20002", email="b@example.com").status == "confirmed"
+    assert svc.reserved_count(vehicle_class="SUV", zip_code="20002", start=day(2), end=day(2, 1)) == 1
+
+
+def test_exact_capacity_repacks_the_issue_example(svc, fleet, db):
+    # Two SUVs; A [1,3) and B [4,6) sit on different cars; C [2,5) fits only if A and B share one.
+    cars = fleet.cars(2)
+    a = book(svc, day(1), day(3), email="a@example.com", car_id=None)
+    b = book(svc, day(4), day(6), email="b@example.com")
+    # Put A and B on different cars, as an earlier state of the fleet could have left them.
+    with db.write() as s:
+        s.get(Row, a.id).car_id = cars[0]
+        s.get(Row, b.id).car_id = cars[1]
+    assert svc.reserved_count(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(5)) == 2
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(5))
+    heard: list[Changes] = []
+    svc.subscribe(heard.append)
+    c = book(svc, day(2), day(5), email="c@example.com")
+    a2, b2 = svc.get_reservation(a.id), svc.get_reservation(b.id)
+    assert a2.car_id == b2.car_id != c.car_id
+    moved = {r.id for r in (a2, b2) if r.car_id != {a.id: cars[0], b.id: cars[1]}[r.id]}
+    assert len(moved) == 1
+    (moved_id,) = moved
+    assert svc.get_reservation(moved_id).version == 2
+    assert heard[-1].reservations == {c.id, moved_id}
+
+
+def test_pinned_reservations_are_never_moved(svc, fleet, db):
+    cars = fleet.cars(2)
+    book(svc, day(1), day(3), email="a@example.com", car_id=cars[0])
+    book(svc, day(4), day(6), email="b@example.com", car_id=cars[1])
+    with pytest.raises(NotAvailable):
+        book(svc, day(2), day(5), email="c@example.com")
+
+
+def test_started_reservations_are_not_moved(svc, fleet, db, clock):
+    cars = fleet.cars(2)
+    a = book(svc, day(1), day(3), email="a@example.com")
+    b = book(svc, day(4), day(6), email="b@example.com")
+    with db.write() as s:
+        s.get(Row, a.id).car_id = cars[0]
+        s.get(Row, b.id).car_id = cars[1]
+    clock.advance(days=1, hours=1)  # A has started (not picked up yet): it stays on its car
+    c = book(svc, day(2, 3), day(5), email="c@example.com")
+    assert svc.get_reservation(a.id).car_id == cars[0]
+    assert c.car_id == cars[1] and svc.get_reservation(b.id).car_id == cars[0]
+
+
+def test_booking_a_specific_car_moves_a_class_reservation_off_it(svc, fleet):
+    cars = fleet.cars(2)
+    a = book(svc, day(1), day(3), email="a@example.com")
+    pinned = book(svc, day(2), day(4), email="b@example.com", car_id=a.car_id)
+    assert pinned.car_id == a.car_id and pinned.pinned
+    assert svc.get_reservation(a.id).car_id == (set(cars) - {a.car_id}).pop()
+    assert pinned.price == Decimal("180.00")  # pinned: the car's own cost per day
+
+
+def test_asking_for_a_car_of_another_pool_is_refused(svc, fleet):
+    fleet.cars(1, "SUV")
+    (van,) = fleet.cars(1, "VAN")
+    with pytest.raises(NotAvailable, match=f"car {van} is not an available SUV at 10001") as exc:
+        book(svc, day(1), day(2), car_id=van)
+    assert exc.value.field == "car_id"
+
+
+def test_free_cars_lists_bookable_cars(svc, fleet):
+    cars = fleet.cars(3)
+    book(svc, day(1), day(3), email="a@example.com", car_id=cars[0])
+    assert svc.free_cars(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4)) == cars[1:]
+
+
+# -- duplicates ---------------------------------------------------------------------------------------
+
+def test_same_customer_cannot_hold_two_overlapping_of_same_pool(svc, fleet, db):
+    fleet.cars(3)
+    fleet.cars(1, "VAN")
+    book(svc, day(1), day(3))
+    with pytest.raises(DuplicateReservation, match="ann@example.com already holds a SUV reservation"):
+        book(svc, day(2), day(4), email="ANN@example.com ")
+    cid = svc.customer_id_for("ann@example.com")
+    assert svc.has_overlapping_reservation(customer_id=cid, vehicle_class="SUV", zip_code="10001",
+                                           start=day(2), end=day(4))
+    assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4),
+                                       customer_id=cid)
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
+    # another class, or back to back, is fine
+    assert book(svc, day(2), day(4), vehicle_class="VAN").status == "confirmed"
+    assert book(svc, day(3), day(4)).status == "confirmed"
+
+
+def test_cancelled_reservation_does_not_count_as_duplicate(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    svc.cancel_reservation(r.id)
+    assert book(svc, day(1), day(3)).status == "confirmed"
+
+
+# -- update ---------------------------------------------------------------------------------------------
+
+def test_update_rechecks_availability_leaving_itself_out(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    moved = svc.update_reservation(r.id, start=day(2), end=day(4))  # overlaps its old self: fine
+    assert (moved.start, moved.end) == (day(2), day(4))
+
+
+def test_refused_update_leaves_reservation_exactly_as_it_was(svc, fleet, db):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3), email="a@example.com")
+    book(svc, day(5), day(7), email="b@example.com")
+    before = rows(db)
+    with pytest.raises(NotAvailable):
+        svc.update_reservation(r.id, end=day(6), name="New Name")
+    with pytest.raises(InvalidPeriod, match="too short"):
+        svc.update_reservation(r.id, end=day(1, 12))
+    with pytest.raises(InvalidPeriod, match="too early"):
+        svc.update_reservation(r.id, start=day(0, 1))
+    assert rows(db) == before
+    assert svc.get_reservation(r.id).customer_name == "Ann Lee"
+
+
+def test_update_name_and_phone_updates_the_customer(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    u = svc.update_reservation(r.id, name="Ann Smith", phone="+1 555 0101")
+    assert (u.customer_name, u.customer_phone, u.version) == ("Ann Smith", "+1 555 0101", 1)
+    with pytest.raises(InvalidInput):
+        svc.update_reservation(r.id, name="  ")
+
+
+def test_update_of_cancelled_or_unknown(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    svc.cancel_reservation(r.id)
+    with pytest.raises(RentalError, match="is cancelled and can no longer be changed"):
+        svc.update_reservation(r.id, end=day(4))
+    with pytest.raises(ReservationNotFound):
+        svc.update_reservation("nope", end=day(4))
+
+
+def test_started_reservation_can_only_change_its_return(svc, fleet, clock):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    clock.now = day(1, 1)
+    with pytest.raises(RentalError, match="has started"):
+        svc.update_reservation(r.id, start=day(1, 5))
+    assert svc.update_reservation(r.id, end=day(5)).end == day(5)
+
+
+# -- cancel ----------------------------------------------------------------------------------------------
+
+def test_cancel_unknown_id(svc):
+    with pytest.raises(ReservationNotFound, match="no reservation 'missing'"):
+        svc.cancel_reservation("missing")
+
+
+def test_cancel_twice_is_refused(svc, fleet):
+    fleet.cars(1)
+    r = book(svc, day(1), day(3))
+    svc.cancel_reservation(r.reference)
+    with pytest.raises(RentalError, match="already cancelled"):
+        svc.cancel_reservation(r.id)
+
+
+# -- expiry ----------------------------------------------------------------------------------------------
+
+def test_expired_reservations_stop_counting(svc, fleet, clock, db):
+    fleet.cars(1)
+    old = book(svc, day(1), day(2), email="a@example.com")
+    clock.now = day(2, 1)
+    # create first marks expired reservations: the expired one no longer blocks its car or customer
+    r = book(svc, day(2, 3), day(3, 3), email="a@example.com")
+    assert svc.get_reservation(old.id).status == "expired"
+    assert r.status == "confirmed"
+
+
+def test_active_reservation_does_not_expire(svc, fleet, clock):
+    fleet.cars(1)
+    r = book(svc, day(1), day(2))
+    clock.now = day(1)
+    svc.pick_up(r.id)
+    clock.now = day(3)
+    assert svc.mark_reservations_expired() == 0
+    assert svc.get_reservation(r.id).status == "active"
+    assert svc.return_car(r.id, odometer=1200).status == "completed"
+
+
+# -- pick-up and return -----------------------------------------------------------------------------------
+
+def test_pick_up_pins_and_prices_at_the_cars_rate(svc, fleet, clock, db):
+    fleet.cars(1, rate="80.00", cost="95.00")
+    r = book(svc, day(1), day(3))
+    assert r.price == Decimal("160.00")
+    with pytest.raises(RentalError, match="pick-up opens 12 h before"):
+        svc.pick_up(r.id)
+    clock.now = day(1)
+    p = svc.pick_up(r.id, odometer=1500)
+    assert (p.status, p.pinned, p.price) == ("active", True, Decimal("190.00"))
+    with pytest.raises(RentalError, match="return the car instead"):
+        svc.cancel_reservation(r.id)
+    with pytest.raises(InvalidInput, match="below the recorded 1500"):
+        svc.return_car(r.id, odometer=10)
+    done = svc.return_car(r.id, odometer=1800)
+    assert done.status == "completed"
+    with db.session() as s:
+        assert s.get(Car, r.car_id).odometer == 1800
+
+
+# -- drivers ----------------------------------------------------------------------------------------------
+
+def test_driver_is_never_on_two_overlapping_reservations(svc, fleet, db):
+    fleet.cars(2)
+    dee = fleet.driver("Dee Driver", rate="60.00")
+    r = book(svc, day(1), day(3), email="a@example.com", driver_id=dee)
+    assert r.price == Decimal("160.00") + Decimal("120.00")
+    before = rows(db)
+    with pytest.raises(DriverUnavailable, match=f"driver Dee Driver is busy with {r.reference}") as exc:
+        book(svc, day(2), day(4), email="b@example.com", driver_id=dee)
+    assert exc.value.field == "driver_id"
+    assert rows(db) == before
+    assert book(svc, day(3), day(4), email="b@example.com", driver_id=dee).driver_id == dee
+
+
+def test_inactive_or_unknown_driver_is_refused(svc, fleet):
+    fleet.cars(1)
+    off = fleet.driver("Off Duty", status="inactive")
+    with pytest.raises(DriverUnavailable, match="driver Off Duty is inactive"):
+        book(svc, day(1), day(2), driver_id=off)
+    with pytest.raises(DriverUnavailable, match="no driver with id 999"):
+        book(svc, day(1), day(2), driver_id=999)
+
+
+def test_changing_period_rechecks_the_driver(svc, fleet):
+    fleet.cars(2)
+    dee = fleet.driver()
+    book(svc, day(4), day(6), email="a@example.com", driver_id=dee)
+    r = book(svc, day(1), day(3), email="b@example.com", driver_id=dee)
+    with pytest.raises(DriverUnavailable):
+        svc.update_reservation(r.id, end=day(5))
+
+
+# -- listing ----------------------------------------------------------------------------------------------
+
+def test_list_and_search(svc, fleet):
+    fleet.cars(2)
+    a = book(svc, day(1), day(2), email="a@example.com", name="Ann Lee")
+    b = book(svc, day(3), day(4), email="bo@example.com", name="Bo Chen")
+    assert [r.id for r in svc.list_reservations()] == [a.id, b.id]
+    assert [r.id for r in svc.list_reservations(search="chen")] == [b.id]
+    assert [r.id for r in svc.list_reservations(search=a.reference.lower())] == [a.id]
+    assert [r.id for r in svc.list_reservations(search=b.plate_number)] == [
+        r.id for r in (a, b) if r.plate_number == b.plate_number
+    ]
+    svc.cancel_reservation(a.id)
+    assert [r.id for r in svc.list_reservations(status="confirmed")] == [b.id]
+    assert [r.id for r in svc.list_reservations(starts_from=day(2), starts_before=day(5))] == [b.id]
+    assert svc.list_reservations(zip_code="nowhere") == []
+
+
+def test_clock_must_be_aware(db):
+    from rentaldesk.reservations import ReservationService
+
+    bad = ReservationService(db, clock=lambda: datetime(2030, 1, 1))
+    with pytest.raises(InvalidPeriod, match="clock"):
+        bad.mark_reservations_expired()
+
+
+def test_quote_matches_create(svc, fleet):
+    fleet.cars(1, rate="80.00")
+    dee = fleet.driver(rate="50.00")
+    q = svc.quote(vehicle_class="SUV", zip_code="10001", start=day(1), end=day(3, 1), driver_id=dee)
+    assert q == book(svc, day(1), day(3, 1), driver_id=dee).price == Decimal("390.00")
+
+
+def test_long_gap_after_no_overlap_with_hours(svc, fleet):
+    fleet.cars(1)
+    book(svc, day(1), day(2), email="a@example.com")
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(3) + timedelta(hours=5))

@@ -1,0 +1,94 @@
+"""Period rules and pricing, without a database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from rentaldesk.errors import InvalidPeriod
+from rentaldesk.rules import BranchRules, check_period, describe, overlaps, price, rental_days
+
+NOW = datetime(2030, 1, 1, 9, 0, tzinfo=timezone.utc)
+RULES = BranchRules()
+H = timedelta(hours=1)
+D = timedelta(days=1)
+
+
+def test_lead_time_boundary_is_allowed():
+    check_period(NOW + 2 * H, NOW + 2 * H + D, NOW, RULES)
+
+
+def test_lead_time_one_minute_short_says_by_how_much():
+    with pytest.raises(InvalidPeriod, match="at least 2 h from now; it is 1 min too early") as exc:
+        check_period(NOW + 2 * H - timedelta(minutes=1), NOW + 3 * D, NOW, RULES)
+    assert exc.value.field == "start"
+
+
+def test_minimum_rental_boundary_is_allowed():
+    check_period(NOW + 3 * H, NOW + 3 * H + D, NOW, RULES)
+
+
+def test_minimum_rental_short_says_by_how_much():
+    with pytest.raises(InvalidPeriod, match=r"at least 1 d; this one is 2 h too short") as exc:
+        check_period(NOW + 3 * H, NOW + 3 * H + D - 2 * H, NOW, RULES)
+    assert exc.value.field == "end"
+
+
+def test_end_before_start():
+    with pytest.raises(InvalidPeriod, match="return must be after pick-up \\(it is 1 d before it\\)"):
+        check_period(NOW + 3 * D, NOW + 2 * D, NOW, RULES)
+
+
+def test_end_equal_start():
+    with pytest.raises(InvalidPeriod, match="both are the same time"):
+        check_period(NOW + 3 * D, NOW + 3 * D, NOW, RULES)
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(InvalidPeriod, match="has no time zone") as exc:
+        check_period(datetime(2030, 2, 1, 10), NOW + 40 * D, NOW, RULES)
+    assert exc.value.field == "start"
+
+
+def test_period_in_the_past():
+    with pytest.raises(InvalidPeriod, match="in the past \\(it ended 1 d ago\\)"):
+        check_period(NOW - 3 * D, NOW - D, NOW, RULES)
+
+
+def test_start_in_the_past():
+    with pytest.raises(InvalidPeriod, match="pick-up is in the past by 5 h"):
+        check_period(NOW - 5 * H, NOW + 3 * D, NOW, RULES)
+
+
+def test_lead_time_not_checked_when_start_is_unchanged():
+    check_period(NOW - 5 * H, NOW + 3 * D, NOW, RULES, check_lead_time=False)
+
+
+def test_other_time_zones_compare_as_instants():
+    tokyo = timezone(timedelta(hours=9))
+    check_period((NOW + 2 * H).astimezone(tokyo), (NOW + 2 * H + D).astimezone(tokyo), NOW, RULES)
+
+
+@pytest.mark.parametrize(
+    ("length", "days"),
+    [(D, 1), (D + timedelta(minutes=1), 2), (2 * D, 2), (timedelta(days=6, hours=23), 7)],
+)
+def test_started_24_hour_periods(length, days):
+    assert rental_days(NOW, NOW + length) == days
+
+
+def test_price_with_and_without_driver():
+    assert price(NOW, NOW + D + H, Decimal("49.50")) == Decimal("99.00")
+    assert price(NOW, NOW + 3 * D, Decimal("40"), Decimal("60")) == Decimal("300.00")
+
+
+def test_half_open_overlap():
+    assert not overlaps(NOW, NOW + D, NOW + D, NOW + 2 * D)
+    assert overlaps(NOW, NOW + D + timedelta(seconds=1), NOW + D, NOW + 2 * D)
+
+
+def test_describe():
+    assert describe(timedelta(days=1, hours=2, minutes=5)) == "1 d 2 h 5 min"
+    assert describe(timedelta(seconds=20)) == "20 s"
