@@ -73,7 +73,7 @@ class FleetFileError(RentalError):
         self.path = path
         self.problems = list(problems)
         line, column, message = self.problems[0]
-        where = f"{path}, line {line}" + (f", field '{column}'" if column else "")
+        where = path + (f", line {line}" if line else "") + (f", field '{column}'" if column else "")
         more = len(self.problems) - 1
         tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         super().__init__(f"{where}: {message}{tail}", field=column)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -333,8 +334,8 @@ class ReservationService:
             customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
             if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
                 raise DuplicateReservation(
-                    f"{email} already holds a {pool.vclass.code} reservation at {pool.branch.zip_code} "
-                    f"overlapping {start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+                    f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
+                    f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
                 )
             driver = _check_driver(s, driver_id, start, end, now)
             car = _check_car(pool, car_id) if car_id is not None else None
@@ -737,7 +738,9 @@ def _check_driver(
         raise DriverUnavailable(f"no driver with id {driver_id}")
     if driver.status != DriverStatus.ACTIVE.value:
         raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
-    q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at).where(
+    q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at, Branch).join(
+        Branch, Branch.zip_code == ReservationRow.zip_code
+    ).where(
         ReservationRow.driver_id == driver_id,
         ReservationRow.status.in_(LIVE_STATUSES),
         ReservationRow.start_at < end,
@@ -750,7 +753,7 @@ def _check_driver(
     if clash is not None:
         raise DriverUnavailable(
             f"driver {driver.name} is busy with {clash.reference} "
-            f"({clash.start_at:%Y-%m-%d %H:%M}–{clash.end_at:%Y-%m-%d %H:%M} UTC)"
+            f"({branch_period(clash.Branch, clash.start_at, clash.end_at)})"
         )
     return driver
 
@@ -764,8 +767,19 @@ def _check_car(pool: _Pool, car_id: int) -> Car:
     )
 
 
+def branch_period(branch: Branch, start: datetime, end: datetime) -> str:
+    """A period as the branch's clerk reads it: local times and the zone, e.g.
+    '2030-03-05 09:00–2030-03-07 09:00 America/New_York'."""
+    zone = ZoneInfo(branch.time_zone)
+    return f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%Y-%m-%d %H:%M} {branch.time_zone}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def _not_available(pool: _Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:
-    when = f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M} UTC"
+    when = branch_period(pool.branch, start, end)
     if car is not None:
         return NotAvailable(f"car {car.plate_number} is already booked for {when}", field="car_id")
     if not pool.cars:

@@ -1,0 +1,702 @@
+"""The ``rentaldesk`` command: the counter's reservation and fleet tasks from a terminal.
+
+With no command it opens the database and prints a short status and the help (later it starts the
+desk app: :func:`run_app` is that path). Every command works on the database of ``--db``, else
+``$RENTALDESK_DB``, else the default SQLite file, which is filled with the sample data the first time
+it is created (see :func:`open_desk_database`).
+
+Exit status: 0 done; 2 refused (a rule said no, a bad value, an unknown reservation: one line on
+stderr, nothing saved); 1 an unexpected failure (one line on stderr; ``-v`` logs the traceback).
+
+Times are ISO 8601. A time without an offset is the branch's local time (the ``Branch.time_zone`` of
+the zip code); a date alone is midnight there. Human output shows times in the branch's time zone
+with the offset; ``--json`` output shows them in UTC.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from . import __version__
+from .config import Settings, load_settings
+from .db import Database, open_database
+from .errors import FleetFileError, InvalidInput, RentalError
+from .fleet import import_drivers, import_fleet, load_sample_data
+from .logs import setup_logging
+from .models import LIVE_STATUSES, Branch, Car, Driver, ReservationStatus, VehicleClass
+from .models import Reservation as ReservationRow
+from .reservations import Reservation, ReservationService
+
+log = logging.getLogger("rentaldesk.cli")
+
+PROG = "rentaldesk"
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+
+TIME_HELP = "ISO 8601, e.g. 2025-06-01T10:00 (branch time) or 2025-06-01T10:00+02:00"
+UTC = timezone.utc
+
+
+# -- time ------------------------------------------------------------------------------------------
+
+
+def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False) -> datetime:
+    """The UTC time of ISO 8601 ``text``; without an offset ``text`` is local time in ``zone``.
+
+    A date alone is midnight, or with ``end_of_day`` the midnight after it (so ``--to 2025-06-05``
+    takes in all of 5 June). A local time that does not exist (clocks jump forward) is refused; one
+    that occurs twice (clocks go back) is the first of the two. ``option`` names the flag in messages.
+    """
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} '{text}' is not a time; use {TIME_HELP}", field=option) from None
+    if end_of_day and _is_date_only(value):
+        parsed += timedelta(days=1)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    local = parsed.replace(tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed:
+        raise InvalidInput(
+            f"{option} {parsed:%Y-%m-%d %H:%M} does not exist in {_zone_name(zone)} "
+            "(the clocks jump forward then); pick another time",
+            field=option,
+        )
+    return local.astimezone(UTC)
+
+
+def _is_date_only(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or str(zone)
+
+
+def format_time(value: datetime, zone: tzinfo) -> str:
+    """A time for a clerk: local to the branch, to the minute, with its offset."""
+    return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")
+
+
+# -- output ----------------------------------------------------------------------------------------
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(data: object) -> str:
+    """JSON text: times as ISO 8601 in UTC, money as a string (exact), indented for reading."""
+    return json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
+
+
+def reservation_json(r: Reservation) -> dict[str, Any]:
+    """A reservation as a JSON object (:func:`to_json` writes its times as ISO 8601 in UTC)."""
+    return dataclasses.asdict(r)
+
+
+def car_json(car: Car) -> dict[str, Any]:
+    """A car row as a JSON object: every column."""
+    return {attr.key: getattr(car, attr.key) for attr in inspect(Car).column_attrs}
+
+
+def format_reservation(r: Reservation, zone: tzinfo) -> str:
+    """A reservation for a clerk: one labelled line per fact, times in the branch's time zone."""
+    contact = " ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p)
+    car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
+    lines = [
+        f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else ""),
+        f"  customer  {contact}",
+        f"  class     {r.vehicle_class} at {r.zip_code} ({_zone_name(zone)})",
+        f"  car       {car}",
+        f"  pick-up   {format_time(r.start, zone)}",
+        f"  return    {format_time(r.end, zone)}",
+        f"  price     {r.price}",
+    ]
+    if r.driver_id is not None:
+        lines.insert(4, f"  driver    {r.driver_id}")
+    lines.append(f"  id        {r.id}")
+    return "\n".join(lines)
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Rows as left-aligned columns under a header line."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    return "\n".join(
+        "  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip()
+        for line in [list(headers), *cells]
+    )
+
+
+RESERVATION_COLUMNS = ("REFERENCE", "STATUS", "PICK-UP", "RETURN", "CLASS", "ZIP", "CAR", "CUSTOMER", "PRICE")
+
+
+def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
+    """A reservation as one row under :data:`RESERVATION_COLUMNS`."""
+    return (
+        r.reference,
+        r.status,
+        format_time(r.start, zone),
+        format_time(r.end, zone),
+        r.vehicle_class,
+        r.zip_code,
+        r.plate_number,
+        r.customer_name or r.customer_email,
+        r.price,
+    )
+
+
+# -- the database a command works on ---------------------------------------------------------------
+
+
+def display_url(url: str) -> str:
+    """A database URL safe to print (password hidden)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def open_desk_database(settings: Settings, *, notice: TextIO | None = None) -> Database:
+    """Open the settings' database and bring its schema up to date.
+
+    On the first start of the *default* database (its file did not exist before this call) the
+    sample data is loaded and ``notice`` hears what was loaded. A database named by ``--db`` or
+    ``$RENTALDESK_DB`` is never filled. A URL SQLAlchemy cannot use is refused (:class:`InvalidInput`).
+    """
+    path = settings.default_db_path
+    first_start = path is not None and _create_new_file(path)
+    db: Database | None = None
+    try:
+        db = _open(settings.db_url)
+        if path is not None and first_start:
+            counts = load_sample_data(db)
+            loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+            log.info("first start: sample data loaded into %s (%s)", path, loaded)
+            if notice is not None:
+                print(f"{PROG}: first start: created {path} with the sample data ({loaded})", file=notice)
+    except BaseException:
+        if db is not None:
+            db.close()
+        if path is not None and first_start:
+            # Leave no half-made default database behind, so the next start tries again.
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return db
+
+
+def _open(url: str) -> Database:
+    try:
+        return open_database(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InvalidInput(f"cannot open the database '{display_url(url)}': {exc}", field="db") from None
+
+
+def _create_new_file(path: Path) -> bool:
+    """Create ``path`` (empty) if it does not exist; True when this call created it.
+
+    Exclusive creation, so of two first starts at once only one loads the sample data. An empty
+    file is a valid empty SQLite database.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.open("xb").close()
+    except FileExistsError:
+        return False
+    return True
+
+
+def database_counts(db: Database) -> dict[str, int]:
+    """How much the database holds: branches, vehicle classes, cars, drivers, open reservations."""
+
+    def count(model: type, *where: Any) -> int:
+        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    with db.session() as s:
+        return {
+            "branches": count(Branch),
+            "vehicle_classes": count(VehicleClass),
+            "cars": count(Car),
+            "drivers": count(Driver),
+            "open_reservations": count(ReservationRow, ReservationRow.status.in_(LIVE_STATUSES)),
+        }
+
+
+@dataclasses.dataclass
+class Desk:
+    """What a command works with: the open database, its reservation service, and the output."""
+
+    db: Database
+    as_json: bool = False
+    out: TextIO = dataclasses.field(default_factory=lambda: sys.stdout)
+    _zones: dict[str, tzinfo] = dataclasses.field(default_factory=dict, init=False, repr=False)
+    _service: ReservationService | None = dataclasses.field(default=None, init=False, repr=False)
+
+    @property
+    def service(self) -> ReservationService:
+        if self._service is None:
+            self._service = ReservationService(self.db)
+        return self._service
+
+    def zone(self, zip_code: str) -> tzinfo:
+        """The time zone of the branch at ``zip_code``.
+
+        An unknown zip code gives UTC: every command using it is then refused by the service, which
+        names the known zip codes.
+        """
+        key = (zip_code or "").strip()
+        if key not in self._zones:
+            with self.db.session() as s:
+                name = s.scalar(select(Branch.time_zone).where(Branch.zip_code == key))
+            try:
+                self._zones[key] = ZoneInfo(name) if name else UTC
+            except (ZoneInfoNotFoundError, ValueError):
+                raise RentalError(
+                    f"branch {key} has an unknown time zone '{name}'; correct the branch first",
+                    field="zip_code",
+                ) from None
+        return self._zones[key]
+
+    def resolve_car(self, text: str) -> int:
+        """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
+        key = text.strip()
+        squeezed = key.upper().replace(" ", "").replace("-", "")
+        stored = func.replace(func.replace(func.upper(Car.plate_number), " ", ""), "-", "")
+        with self.db.session() as s:
+            car_id = s.scalar(select(Car.car_id).where(stored == squeezed).limit(1))
+            if car_id is None and key.isdigit():
+                car_id = s.scalar(select(Car.car_id).where(Car.car_id == int(key)))
+        if car_id is None:
+            raise InvalidInput(f"no car has the plate or id '{key}'", field="car_id")
+        return car_id
+
+    def plates(self, car_ids: Iterable[int]) -> dict[int, str]:
+        """Plate numbers by car id."""
+        ids = list(car_ids)
+        with self.db.session() as s:
+            rows = s.execute(select(Car.car_id, Car.plate_number).where(Car.car_id.in_(ids)))
+            return {car_id: plate for car_id, plate in rows}
+
+    def emit(self, data: object, text: str) -> None:
+        """Print ``data`` as JSON with ``--json``, else ``text``."""
+        print(to_json(data) if self.as_json else text, file=self.out)
+
+    def show_reservation(self, r: Reservation) -> None:
+        self.emit(reservation_json(r), format_reservation(r, self.zone(r.zip_code)))
+
+    def show_reservations(self, found: Sequence[Reservation]) -> None:
+        text = (
+            format_table(RESERVATION_COLUMNS, (reservation_row(r, self.zone(r.zip_code)) for r in found))
+            if found
+            else "No reservations match."
+        )
+        self.emit([reservation_json(r) for r in found], text)
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
+    count = import_fleet(desk.db, args.file)
+    desk.emit({"file": args.file, "cars_imported": count}, f"Imported {count} car(s) from {args.file}.")
+
+
+def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
+    count = import_drivers(desk.db, args.file)
+    desk.emit({"file": args.file, "drivers_imported": count}, f"Imported {count} driver(s) from {args.file}.")
+
+
+def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
+    q = select(Car).order_by(Car.zip_code, Car.vehicle_class, Car.plate_number)
+    if args.vehicle_class:
+        q = q.where(Car.vehicle_class == args.vehicle_class.strip().upper())
+    if args.zip:
+        q = q.where(Car.zip_code == args.zip.strip())
+    with desk.db.session() as s:
+        cars = [car_json(c) for c in s.scalars(q)]
+    columns = {"CAR": "car_id", "PLATE": "plate_number", "CLASS": "vehicle_class", "ZIP": "zip_code",
+               "STATUS": "status", "MODEL": "model", "YEAR": "year", "PER DAY": "cost_per_day"}
+    text = (
+        format_table(list(columns), ([c[key] for key in columns.values()] for c in cars))
+        if cars
+        else "No cars match."
+    )
+    desk.emit(cars, text)
+
+
+def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip)
+    start = parse_time(args.start, zone, option="--start")
+    end = parse_time(args.end, zone, option="--end")
+    car_id = desk.resolve_car(args.car) if args.car is not None else None
+    r = desk.service.create_reservation(
+        email=args.email,
+        name=args.name,
+        phone=args.phone,
+        vehicle_class=args.vehicle_class,
+        zip_code=args.zip,
+        start=start,
+        end=end,
+        car_id=car_id,
+        driver_id=args.driver,
+    )
+    desk.show_reservation(r)
+
+
+def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip)
+    pool = {
+        "vehicle_class": args.vehicle_class,
+        "zip_code": args.zip,
+        "start": parse_time(args.start, zone, option="--start"),
+        "end": parse_time(args.end, zone, option="--end"),
+    }
+    svc = desk.service
+    available = svc.is_rental_available(**pool)
+    reserved = svc.reserved_count(**pool)
+    plates = desk.plates(svc.free_cars(**pool))
+    quote = svc.quote(**pool)
+    free = [{"car_id": car_id, "plate_number": plate} for car_id, plate in sorted(plates.items())]
+    data = {
+        "vehicle_class": pool["vehicle_class"].strip().upper(),
+        "zip_code": pool["zip_code"].strip(),
+        "start": pool["start"],
+        "end": pool["end"],
+        "available": available,
+        "reserved_count": reserved,
+        "free_cars": free,
+        "price": quote,
+    }
+    text = "\n".join(
+        [
+            f"{data['vehicle_class']} at {data['zip_code']}, "
+            f"{format_time(pool['start'], zone)} to {format_time(pool['end'], zone)}",
+            f"  available     {'yes' if available else 'no'}",
+            f"  reserved      {reserved} overlapping reservation(s)",
+            f"  free cars     {len(free)}"
+            + (f" ({', '.join(c['plate_number'] for c in free)})" if free else ""),
+            f"  price         {quote}",
+        ]
+    )
+    desk.emit(data, text)
+
+
+def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip) if args.zip else UTC
+    desk.show_reservations(
+        desk.service.list_reservations(
+            status=args.status,
+            zip_code=args.zip,
+            vehicle_class=args.vehicle_class,
+            search=args.search,
+            starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from else None,
+            starts_before=(
+                parse_time(args.starts_before, zone, option="--to", end_of_day=True)
+                if args.starts_before
+                else None
+            ),
+            limit=args.limit,
+        )
+    )
+
+
+def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.get_reservation(args.reservation))
+
+
+def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
+    if all(v is None for v in (args.start, args.end, args.name, args.phone)):
+        raise InvalidInput("nothing to change: give --start, --end, --name or --phone")
+    current = desk.service.get_reservation(args.reservation)
+    zone = desk.zone(current.zip_code)
+    r = desk.service.update_reservation(
+        current.id,
+        start=parse_time(args.start, zone, option="--start") if args.start is not None else None,
+        end=parse_time(args.end, zone, option="--end") if args.end is not None else None,
+        name=args.name,
+        phone=args.phone,
+    )
+    desk.show_reservation(r)
+
+
+def cmd_cancel(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.cancel_reservation(args.reservation))
+
+
+def cmd_pickup(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.pick_up(args.reservation, odometer=args.odometer))
+
+
+def cmd_return(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.return_car(args.reservation, odometer=args.odometer))
+
+
+def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
+    count = desk.service.mark_reservations_expired()
+    desk.emit({"expired": count}, f"{count} reservation(s) marked expired.")
+
+
+# -- the parser ------------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} cannot be negative")
+    return value
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no file '{text}'")
+    return path
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options every command takes. On subcommands their defaults are suppressed, so a value
+    given before the subcommand is not overwritten by the subcommand's default."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default(None),
+        help="database: an SQLAlchemy URL or an SQLite file path "
+        "(default: $RENTALDESK_DB, else rentaldesk.sqlite in your data folder)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=default(False), help="print machine-readable JSON"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default(0), help="log what happens (-vv: more)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``rentaldesk`` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, suppress=True)
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Counter system of a car-rental branch. Without a command: status and help.",
+        epilog=f"Times: {TIME_HELP}; without an offset they are the branch's local time, "
+        "a date alone is midnight there.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(
+        group: argparse._SubParsersAction,  # type: ignore[type-arg]
+        name: str,
+        handler: Callable[[Desk, argparse.Namespace], None],
+        help_text: str,
+    ) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def period(sub: argparse.ArgumentParser, *, required: bool) -> None:
+        sub.add_argument("--start", required=required, metavar="TIME", help=f"pick-up time ({TIME_HELP})")
+        sub.add_argument("--end", required=required, metavar="TIME", help="return time")
+
+    def pool(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--class", dest="vehicle_class", required=True, metavar="CLASS", help="vehicle class"
+        )
+        sub.add_argument("--zip", required=True, metavar="ZIP", help="zip code of the branch")
+
+    fleet = commands.add_parser(
+        "fleet", help="import and list the cars", description="The cars of the fleet."
+    )
+    fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
+    sub.add_argument("file", type=_existing_file, metavar="FILE")
+    sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+
+    drivers = commands.add_parser("drivers", help="import drivers", description="The chauffeurs.")
+    driver_actions = drivers.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(
+        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)"
+    )
+    sub.add_argument("file", type=_existing_file, metavar="FILE")
+
+    sub = command(commands, "reserve", cmd_reserve, "book a car of a class at a branch")
+    sub.add_argument("--email", required=True, help="the customer's email (identifies the customer)")
+    sub.add_argument("--name", required=True, help="the customer's name")
+    sub.add_argument("--phone", help="the customer's phone number")
+    pool(sub)
+    period(sub, required=True)
+    sub.add_argument(
+        "--car", metavar="CAR", help="this car (plate number or car id) instead of any of the class"
+    )
+    sub.add_argument("--driver", type=_positive_int, metavar="DRIVER_ID", help="with this chauffeur")
+
+    sub = command(
+        commands, "availability", cmd_availability, "can a class be booked at a branch for a period?"
+    )
+    pool(sub)
+    period(sub, required=True)
+
+    reservations = commands.add_parser(
+        "reservations", help="find and change reservations", description="Find and change reservations."
+    )
+    actions = reservations.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(actions, "list", cmd_list, "list reservations by pick-up time")
+    sub.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in ReservationStatus],
+        help="only this status (repeat for several)",
+    )
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument(
+        "--search", metavar="TEXT", help="reference, customer name, email or plate contains TEXT"
+    )
+    sub.add_argument(
+        "--from",
+        dest="starts_from",
+        metavar="TIME",
+        help="pick-up at or after (branch time with --zip, else UTC)",
+    )
+    sub.add_argument(
+        "--to", dest="starts_before", metavar="TIME", help="pick-up before (a date alone includes that day)"
+    )
+    sub.add_argument("--limit", type=_positive_int, metavar="N", help="at most N reservations")
+
+    reservation_help = "reservation id or reference"
+    sub = command(actions, "show", cmd_show, "show one reservation")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub = command(actions, "update", cmd_update, "change the period or the customer's name or phone")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    period(sub, required=False)
+    sub.add_argument("--name", help="the customer's name")
+    sub.add_argument("--phone", help="the customer's phone number")
+    sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at pick-up")
+    sub = command(actions, "return", cmd_return, "the car is back")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at return")
+    command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+    return parser
+
+
+# -- running ---------------------------------------------------------------------------------------
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The path of ``rentaldesk`` with no command: open (first time: fill) the database, print a
+    status and the help. The desk app will start here once it exists."""
+    settings = load_settings(args.db)
+    db = open_desk_database(settings, notice=sys.stderr)
+    try:
+        counts = database_counts(db)
+    finally:
+        db.close()
+    if args.json:
+        print(to_json({"database": db.url, "database_source": settings.db_source, **counts}))
+        return EXIT_OK
+    print(f"{PROG} {__version__}")
+    print(f"database: {db.url} ({settings.db_source})")
+    print(", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items()))
+    print()
+    build_parser().print_help()
+    return EXIT_OK
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names on the settings' database."""
+    db = open_desk_database(load_settings(args.db), notice=sys.stderr)
+    try:
+        args.handler(Desk(db, as_json=args.json), args)
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def report_refusal(exc: RentalError, stream: TextIO) -> None:
+    """Why a command was refused: one line; for a bad fleet or drivers file, also every problem."""
+    if isinstance(exc, FleetFileError):
+        n = len(exc.problems)
+        problems = f"{n} problem{'s' if n > 1 else ''}"
+        print(f"{PROG}: error: {exc.path}: {problems}; nothing was imported", file=stream)
+        for line, column, message in exc.problems:
+            where = "".join(
+                [f", line {line}" if line else "", f", field '{column}'" if column else ""]
+            )
+            print(f"  {exc.path}{where}: {message}", file=stream)
+        return
+    print(f"{PROG}: error: {exc}", file=stream)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``rentaldesk`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)  # a usage error exits with 2 here
+    log_file = setup_logging(args.verbose)
+    try:
+        return run_app(args) if args.command is None else run_command(args)
+    except RentalError as exc:
+        log.info("refused: %s", exc)
+        report_refusal(exc, sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        # The traceback goes to the log file, and to stderr only with -v: stderr gets one line.
+        log.error("unexpected error", exc_info=True, extra={"console": False})
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        where = f"details in {log_file}" if log_file else "run with -v for details"
+        print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
+        return EXIT_FAILED
