@@ -12,7 +12,7 @@ import io
 import logging
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -166,6 +166,49 @@ CLASS_SPEC = (
 
 # -- reading a whole file ------------------------------------------------------------------------
 
+Problem = tuple[int, str | None, str]
+
+
+def _parse_fields(
+    spec: tuple[_Column, ...], raw: dict[str, str], line: int, problems: list[Problem]
+) -> dict[str, Any]:
+    """The parsed values of the columns of ``spec`` present in ``raw``; each bad field is added to
+    ``problems`` as ``(line, column, message)``. A blank optional field is left out."""
+    values: dict[str, Any] = {}
+    for column in spec:
+        if column.name not in raw:
+            continue
+        text = raw[column.name]
+        if not text.strip() and not column.required:
+            continue
+        try:
+            values[column.name] = column.parse(text)
+        except _Bad as exc:
+            message = str(exc)
+            if message.startswith(("is ", "has ")):  # "is empty" -> "model is empty"
+                message = f"{column.name} {message}"
+            problems.append((line, column.name, message))
+    return values
+
+
+def validate_car(values: Mapping[str, object], *, source: str = "car") -> dict[str, Any]:
+    """One car's fields checked by the rules of a fleet file row; the parsed values.
+
+    ``values`` maps fleet columns (see :data:`FLEET_SPEC`) to what a user typed (anything whose
+    ``str()`` is the text; ``None`` counts as blank). A required column missing or blank, or any bad
+    field, raises :class:`FleetFileError` listing every problem as ``(0, column, message)``.
+    """
+    raw = {name: "" if value is None else str(value) for name, value in values.items()}
+    problems: list[Problem] = []
+    for column in FLEET_SPEC:
+        if column.required and column.name not in raw:
+            raw[column.name] = ""
+    parsed = _parse_fields(FLEET_SPEC, raw, 0, problems)
+    if problems:
+        raise FleetFileError(source, problems)
+    return parsed
+
+
 @dataclass(frozen=True)
 class _Row:
     line: int
@@ -190,7 +233,7 @@ def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str)
         raise FleetFileError(name, [(1, None, "the file is empty; it needs a header line")])
     header = [h.strip().lower() for h in header]
     known = {c.name for c in spec}
-    problems: list[tuple[int, str | None, str]] = []
+    problems: list[Problem] = []
     missing = [c.name for c in spec if c.required and c.name not in header]
     if missing:
         problems.append((1, None, f"the header lacks {', '.join(missing)} (expected: {', '.join(c.name for c in spec if c.required)})"))
@@ -209,20 +252,8 @@ def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str)
         if len(record) != len(header):
             problems.append((line, None, f"has {len(record)} fields, the header has {len(header)}"))
             continue
-        values: dict[str, Any] = {}
-        for column in spec:
-            if column.name not in index:
-                continue
-            raw = record[index[column.name]]
-            if not raw.strip() and not column.required:
-                continue
-            try:
-                values[column.name] = column.parse(raw)
-            except _Bad as exc:
-                message = str(exc)
-                if message.startswith(("is ", "has ")):  # "is empty" -> "model is empty"
-                    message = f"{column.name} {message}"
-                problems.append((line, column.name, message))
+        raw_values = {name: record[i] for name, i in index.items()}
+        values = _parse_fields(spec, raw_values, line, problems)
         if key in values:
             if values[key] in first_line_of:
                 problems.append((line, key, f"{values[key]} is already on line {first_line_of[values[key]]}"))

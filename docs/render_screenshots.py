@@ -1,0 +1,165 @@
+#!/usr/bin/env python
+"""Render every screen of the desk app with sample data to PNG files in docs/screenshots/.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py [--out DIR]
+
+The database is a fresh SQLite file holding the sample fleet and a realistic day of reservations
+made through the reservation service with a fixed clock (rentaldesk.gui.sample_day), so the
+pictures are the same on every run. Fonts: see docs/desk-app.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QPainter  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from rentaldesk.db import open_database, sqlite_url  # noqa: E402
+from rentaldesk.gui.app import build_window, configure  # noqa: E402
+from rentaldesk.gui.main_window import MainWindow  # noqa: E402
+from rentaldesk.gui.sample_day import SAMPLE_NOW, book_sample_day  # noqa: E402
+
+SIZE = (1440, 900)
+
+
+def settle(window: MainWindow, quiet_ms: int = 400) -> None:
+    """Let timers fire and the worker finish, until nothing happened for ``quiet_ms``."""
+    deadline = time.monotonic() + 20
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if not window.desk.worker.is_idle:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > quiet_ms / 1000:
+            return
+        time.sleep(0.01)
+
+
+def shoot(widget: QWidget, path: Path, dialog: QWidget | None = None) -> None:
+    """Save ``widget`` as PNG; with ``dialog``, the dialog drawn over the dimmed window, as on screen."""
+    picture = widget.grab()
+    if dialog is not None:
+        painter = QPainter(picture)
+        painter.fillRect(picture.rect(), QColor(20, 28, 40, 90))
+        box = dialog.grab()
+        x, y = (picture.width() - box.width()) // 2, (picture.height() - box.height()) // 2
+        for spread in range(12, 0, -2):  # a soft shadow
+            painter.fillRect(x - spread + 4, y - spread + 8, box.width() + 2 * spread, box.height() + 2 * spread,
+                             QColor(0, 0, 0, 10))
+        painter.drawPixmap(x, y, box)
+        painter.end()
+    picture.save(str(path))
+    print(f"wrote {path}")
+
+
+def render(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="rentaldesk-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure(app)
+    db = open_database(sqlite_url(work / "desk.sqlite"))
+    day = book_sample_day(db)
+    print(f"sample day: {len(day.reservations)} reservations ({day.refused} refused)")
+    window = build_window(db, clock=lambda: SAMPLE_NOW)
+    window.resize(*SIZE)
+    window.show()
+    settle(window)
+
+    # 1. New reservation, a returning customer typed in, an SUV asked for by car, with a driver.
+    window.show_screen(0)
+    booking = window.booking.ui
+    booking.classCombo.setCurrentIndex(booking.classCombo.findData("SUV"))
+    settle(window)
+    booking.startDate.setDate(booking.startDate.date().addDays(2))
+    booking.endDate.setDate(booking.startDate.date().addDays(3))
+    settle(window)
+    regular = day.reservations[3]
+    QTest.keyClicks(booking.emailEdit, regular.customer_email)
+    settle(window)
+    booking.emailEdit.completer().popup().hide()
+    booking.driverCombo.setCurrentIndex(1)
+    settle(window)
+    booking.freeCarsView.selectRow(1)
+    settle(window)
+    shoot(window, out / "1-new-reservation.png")
+
+    # 1b. The same form refusing: pick-up too soon, and a name missing.
+    window.booking.clear()
+    settle(window)
+    booking.startDate.setDate(booking.startDate.date().addDays(-1))
+    QTest.keyClicks(booking.emailEdit, "walk.in@example.com")
+    settle(window)
+    booking.emailEdit.completer().popup().hide()
+    window.booking.reserve()
+    settle(window)
+    shoot(window, out / "1b-new-reservation-refused.png")
+    window.booking.clear()
+
+    # 2. Reservations: today's pick-ups and returns, then one opened.
+    window.show_screen(1)
+    settle(window)
+    shoot(window, out / "2-reservations-today.png")
+    window.reservations.ui.upcomingButton.click()
+    settle(window)
+    window.reservations.ui.reservationsView.selectRow(2)
+    window.reservations.open_selected()
+    settle(window)
+    shoot(window, out / "2b-reservation-opened.png", window.reservations.dialog)
+    window.reservations.dialog.reject()
+
+    # 3. Fleet grid, then the car dialog refusing bad input.
+    window.show_screen(2)
+    settle(window)
+    shoot(window, out / "3-fleet.png")
+    window.fleet.add_car()
+    settle(window)
+    dialog = window.fleet.dialog.ui
+    for edit, value in ((dialog.plateEdit, "MA 4411"), (dialog.modelEdit, "Kia Niro"), (dialog.yearEdit, "20x4"),
+                        (dialog.colorEdit, "Blue"), (dialog.costEdit, "-12")):
+        QTest.keyClicks(edit, value)
+    window.fleet.dialog.save()
+    settle(window)
+    shoot(window, out / "3b-add-car-checked.png", window.fleet.dialog)
+    window.fleet.dialog.reject()
+
+    # 4. Drivers, one selected with their assignments.
+    window.show_screen(3)
+    settle(window)
+    window.drivers.ui.driversView.selectRow(0)
+    settle(window)
+    shoot(window, out / "4-drivers.png")
+
+    # 5. Fleet board.
+    window.show_screen(4)
+    settle(window)
+    shoot(window, out / "5-fleet-board.png")
+    window.board.ui.dayButton.click()
+    window.board.ui.timeline.scroll_to_now()
+    settle(window)
+    shoot(window, out / "5b-fleet-board-day-zoom.png")
+
+    window.close()
+    window.desk.close()
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "screenshots")
+    render(parser.parse_args().out)
+    QTimer.singleShot(0, QCoreApplication.quit)
+
+
+if __name__ == "__main__":
+    main()

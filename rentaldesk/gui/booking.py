@@ -1,0 +1,525 @@
+"""New reservation: the clerk's main screen.
+
+The clerk picks the location, the class and the period (on the calendar or in the date and time
+fields, in the branch's time zone), finds the customer by email, optionally a driver and a car.
+While they type, a preview runs on the database worker: the cars and drivers free for the period,
+the price, and every rule the engine would refuse with, shown next to the field it concerns. Enter
+books; the engine decides again (the preview may be seconds old) and its refusal shows the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTime, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QCompleter, QHeaderView, QWidget
+
+from .. import queries
+from ..db import Database
+from ..errors import RentalError
+from ..queries import CarRow, CustomerInfo, DriverRow
+from ..reservations import Changes, Reservation, ReservationService
+from ..rules import rental_days
+from . import text
+from .desk import DeskContext
+from .forms.ui_booking_form import Ui_BookingForm
+from .tablemodels import FreeCarModel
+from .widgets import FieldMessages, ViewState, setup_grid, tab_leaves
+
+#: How long the form waits after the last keystroke before it asks the database (milliseconds).
+TYPING_PAUSE_MS = 150
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRequest:
+    """What the form holds, as the engine takes it (times in UTC)."""
+
+    zip_code: str
+    vehicle_class: str
+    start: datetime | None
+    end: datetime | None
+    email: str = ""
+    name: str = ""
+    phone: str = ""
+    driver_id: int | None = None
+    car_id: int | None = None
+    period_errors: tuple[tuple[str, str], ...] = ()  # (field, message) of times that do not exist
+
+
+@dataclass(frozen=True, slots=True)
+class BookingPreview:
+    """What the engine says about a request without booking it."""
+
+    request: BookingRequest
+    errors: dict[str, str] = field(default_factory=dict)
+    free_cars: list[CarRow] = field(default_factory=list)
+    drivers: list[DriverRow] = field(default_factory=list)
+    price: Decimal | None = None
+    day_rate: Decimal | None = None
+    driver_rate: Decimal | None = None
+    customer: CustomerInfo | None = None
+
+
+def preview_booking(service: ReservationService, db: Database, request: BookingRequest) -> BookingPreview:
+    """The preview of ``request`` (runs on the database worker): each rule the engine would refuse
+    with, by field, the free cars and drivers, and the price. Saves nothing."""
+    errors = dict(request.period_errors)
+    customer = queries.customer_by_email(db, request.email) if request.email.strip() else None
+    if errors or request.start is None or request.end is None:
+        return BookingPreview(request, errors, customer=customer)
+    pool = {"vehicle_class": request.vehicle_class, "zip_code": request.zip_code,
+            "start": request.start, "end": request.end}
+    try:
+        available = service.is_rental_available(**pool)
+    except RentalError as exc:
+        errors[exc.field or "start"] = exc.message
+        return BookingPreview(request, errors, customer=customer)
+    now = service.clock()
+    free_ids = service.free_cars(**pool)
+    free_cars = queries.list_cars(db, now, car_ids=free_ids)
+    drivers = queries.list_drivers(db, now, free_for=(request.start, request.end))
+    if not available:
+        errors["vehicle_class"] = f"No {request.vehicle_class} car is free at {request.zip_code} for this period."
+    if customer is not None and service.has_overlapping_reservation(customer_id=customer.id, **pool):
+        errors["email"] = (
+            f"{customer.email} already holds {text.article(request.vehicle_class)} {request.vehicle_class} "
+            f"reservation at {request.zip_code} overlapping this period."
+        )
+    driver = next((d for d in drivers if d.id == request.driver_id), None)
+    if request.driver_id is not None and driver is None:
+        errors["driver_id"] = "This driver is not free for this period."
+    if request.car_id is not None and request.car_id not in free_ids:
+        errors["car_id"] = "This car is no longer free for this period."
+    car = next((c for c in free_cars if c.car_id == request.car_id), None)
+    price = service.quote(**pool, car_id=car.car_id if car else None, driver_id=driver.id if driver else None)
+    day_rate = car.cost_per_day if car else None
+    return BookingPreview(
+        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer
+    )
+
+
+class BookingScreen(QWidget):
+    """The new-reservation form and its controller."""
+
+    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id")
+
+    def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.ui = Ui_BookingForm()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.messages = FieldMessages(
+            labels=dict(zip(self.FIELDS, (ui.errorZip, ui.errorClass, ui.errorStart, ui.errorEnd, ui.errorEmail,
+                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar))),
+            inputs=dict(zip(self.FIELDS, (ui.locationCombo, ui.classCombo, ui.startDate, ui.endDate, ui.emailEdit,
+                                          ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView))),
+            general=ui.formError,
+        )
+        self.cars = FreeCarModel(desk.zone, self._location_name, self)
+        self.cars_proxy = setup_grid(ui.freeCarsView, self.cars, sort_column=FreeCarModel.COL_COST)
+        header = ui.freeCarsView.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
+        self.view_state = ViewState("booking")
+        self.last_preview: BookingPreview | None = None
+        self.last_reservation: Reservation | None = None
+        self._generation = 0
+        self._busy = False
+        self._autofilled: tuple[str, str] | None = None  # (name, phone) the lookup filled in
+        self._driver_names: dict[int, str] = {}
+        self._customer_words = QStringListModel(self)
+        completer = QCompleter(self._customer_words, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        ui.emailEdit.setCompleter(completer)
+        ui.resultBanner.hide()
+        tab_leaves(ui.startDate, ui.startTime, ui.endDate, ui.endTime)
+
+        self._preview_timer = self._pause_timer(self.refresh_preview)
+        self._lookup_timer = self._pause_timer(self._look_up_customer)
+        ui.locationCombo.currentIndexChanged.connect(self._location_changed)
+        ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
+        for edit in (ui.startDate, ui.endDate):
+            edit.dateChanged.connect(self._dates_edited)
+        for edit in (ui.startTime, ui.endTime):
+            edit.timeChanged.connect(self._dates_edited)
+        ui.calendar.range_picked.connect(self._range_picked)
+        ui.emailEdit.textEdited.connect(self._email_edited)
+        ui.nameEdit.textEdited.connect(lambda _text: self.messages.clear("name"))
+        ui.phoneEdit.textEdited.connect(lambda _text: self.messages.clear("phone"))
+        completer.activated.connect(lambda _text: self._lookup_timer.start(0))
+        ui.driverCombo.currentIndexChanged.connect(self._schedule_preview)
+        ui.freeCarsView.selectionModel().selectionChanged.connect(self._car_chosen)
+        ui.anyCarButton.clicked.connect(ui.freeCarsView.clearSelection)
+        ui.reserveButton.clicked.connect(self.reserve)
+        ui.clearButton.clicked.connect(self.clear)
+        ui.copyButton.clicked.connect(self.copy_reference)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self, self.reserve, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_reference, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        desk.reference_changed.connect(self._fill_choices)
+        desk.counter_branch_changed.connect(self._select_counter_branch)
+        desk.changed.connect(self._data_changed)
+
+    def activate(self) -> None:
+        """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
+        self.ui.locationCombo.setFocus()
+
+    def _pause_timer(self, slot) -> QTimer:  # noqa: ANN001
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(TYPING_PAUSE_MS)
+        timer.timeout.connect(slot)
+        return timer
+
+    # -- choices ------------------------------------------------------------------------------------
+
+    def _location_name(self, zip_code: str) -> str:
+        branch = self.desk.branches.get(zip_code)
+        return branch.label if branch else zip_code
+
+    def _fill_choices(self) -> None:
+        ui = self.ui
+        current_class = ui.classCombo.currentData()
+        for combo in (ui.locationCombo, ui.classCombo):
+            combo.blockSignals(True)
+            combo.clear()
+        for branch in self.desk.branches.values():
+            ui.locationCombo.addItem(branch.label, branch.zip_code)
+        for vclass in self.desk.vehicle_classes.values():
+            ui.classCombo.addItem(f"{vclass.name} · {text.money(vclass.day_rate)}/day", vclass.code)
+        ui.classCombo.setCurrentIndex(max(0, ui.classCombo.findData(current_class)))
+        for combo in (ui.locationCombo, ui.classCombo):
+            combo.blockSignals(False)
+        self._select_counter_branch()
+        if self.last_preview is None:
+            self.reset_period()
+
+    def _select_counter_branch(self, *_args: object) -> None:
+        branch = self.desk.counter_branch
+        if branch is not None:
+            self.ui.locationCombo.setCurrentIndex(self.ui.locationCombo.findData(branch.zip_code))
+        self._location_changed()
+
+    def _location_changed(self, *_args: object) -> None:
+        zone = self.zone
+        self.ui.zoneLabel.setText(f"Times are local to the branch: {getattr(zone, 'key', str(zone))}")
+        self._schedule_preview()
+
+    @property
+    def zip_code(self) -> str:
+        return self.ui.locationCombo.currentData() or ""
+
+    @property
+    def zone(self):  # noqa: ANN201 - a tzinfo
+        return self.desk.zone(self.zip_code)
+
+    def reset_period(self) -> None:
+        """Pick-up at the first whole hour the lead time allows (with a margin), for one day."""
+        branch = self.desk.branches.get(self.zip_code)
+        lead = branch.lead_time if branch else timedelta(hours=2)
+        earliest = (self.desk.now() + lead + timedelta(minutes=30)).astimezone(self.zone)
+        start = earliest.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1 if earliest.minute else 0)
+        self.set_period(start, start + (branch.min_rental if branch else timedelta(days=1)))
+
+    def set_period(self, start: datetime, end: datetime) -> None:
+        """Show [start, end) (aware times) in the branch's time zone."""
+        ui = self.ui
+        local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
+        for widget in (ui.startDate, ui.startTime, ui.endDate, ui.endTime):
+            widget.blockSignals(True)
+        ui.startDate.setDate(QDate(local_start.date()))
+        ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
+        ui.endDate.setDate(QDate(local_end.date()))
+        ui.endTime.setTime(QTime(local_end.hour, local_end.minute))
+        for widget in (ui.startDate, ui.startTime, ui.endDate, ui.endTime):
+            widget.blockSignals(False)
+        self._dates_edited()
+
+    def _range_picked(self, start: QDate, end: QDate) -> None:
+        ui = self.ui
+        for edit, day in ((ui.startDate, start), (ui.endDate, end)):
+            edit.blockSignals(True)
+            edit.setDate(day)
+            edit.blockSignals(False)
+        ui.calendarHint.setText(
+            "Now click the return day." if ui.calendar.picking_return else "Click the pick-up day, then the return day."
+        )
+        self._dates_edited(from_calendar=True)
+
+    def _dates_edited(self, *_args: object, from_calendar: bool = False) -> None:
+        ui = self.ui
+        if not from_calendar:
+            ui.calendar.show_range(ui.startDate.date().toPython(), ui.endDate.date().toPython())
+        request = self.request()
+        if request.start and request.end:
+            ui.durationLabel.setText(text.duration(request.start, request.end))
+        self._schedule_preview()
+
+    # -- the request and its preview ----------------------------------------------------------------
+
+    def request(self) -> BookingRequest:
+        """The form's values as the engine takes them."""
+        ui = self.ui
+        times, problems = {}, []
+        for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
+            day: date = day_edit.date().toPython()
+            clock_time: time = time_edit.time().toPython()
+            try:
+                times[name] = text.local_time(day, clock_time, self.zone, field=name)
+            except RentalError as exc:
+                problems.append((name, exc.message))
+        return BookingRequest(
+            zip_code=self.zip_code,
+            vehicle_class=ui.classCombo.currentData() or "",
+            start=times.get("start"),
+            end=times.get("end"),
+            email=ui.emailEdit.text().strip(),
+            name=ui.nameEdit.text().strip(),
+            phone=ui.phoneEdit.text().strip(),
+            driver_id=ui.driverCombo.currentData(),
+            car_id=self.chosen_car_id(),
+            period_errors=tuple(problems),
+        )
+
+    def chosen_car_id(self) -> int | None:
+        rows = self.ui.freeCarsView.selectionModel().selectedRows()
+        row = self.cars_proxy.row_of(rows[0]) if rows else None
+        return row.car_id if row else None
+
+    def _schedule_preview(self, *_args: object) -> None:
+        if self.zip_code and self.ui.classCombo.currentData():
+            self._preview_timer.start()
+
+    def refresh_preview(self) -> None:
+        """Ask the worker for a new preview; an answer to an older request is dropped."""
+        self._preview_timer.stop()
+        self._generation += 1
+        generation, request = self._generation, self.request()
+        self.desk.run(
+            lambda: preview_booking(self.desk.service, self.desk.db, request),
+            lambda preview: self._show_preview(generation, preview),
+        )
+
+    def _show_preview(self, generation: int, preview: BookingPreview) -> None:
+        if generation != self._generation:
+            return
+        self.last_preview = preview
+        ui = self.ui
+        self.messages.clear(*[f for f in self.FIELDS if f not in ("name", "phone")])
+        for name, message in preview.errors.items():
+            self.messages.set(name, message)
+        self._show_cars(preview)
+        self._show_drivers(preview)
+        self._show_price(preview)
+        self._show_customer(preview.customer)
+        ui.reserveButton.setEnabled(not self._busy)
+
+    def _show_cars(self, preview: BookingPreview) -> None:
+        ui = self.ui
+        chosen = preview.request.car_id
+        self.cars.set_rows(preview.free_cars)
+        n = len(preview.free_cars)
+        vclass = preview.request.vehicle_class
+        ui.freeCarsLabel.setText(f"{n} {vclass} car{'s' if n != 1 else ''} free for this period" if n or not preview.errors
+                                 else "Choose a period the rules allow to see the free cars.")
+        position = self.cars.position_of(chosen) if chosen is not None else None
+        if position is not None:  # keep the clerk's choice (without asking for a new preview)
+            selection = ui.freeCarsView.selectionModel()
+            selection.blockSignals(True)
+            ui.freeCarsView.selectRow(self.cars_proxy.mapFromSource(self.cars.index(position, 0)).row())
+            selection.blockSignals(False)
+            ui.freeCarsView.viewport().update()
+        self._describe_car_choice()
+
+    def _car_chosen(self, *_args: object) -> None:
+        self._describe_car_choice()
+        previewed = self.last_preview.request.car_id if self.last_preview else None
+        if self.chosen_car_id() != previewed:
+            self._schedule_preview()
+
+    def _describe_car_choice(self) -> None:
+        car_id = self.chosen_car_id()
+        row = self.cars.row_at(self.cars.position_of(car_id)) if car_id is not None and self.cars.position_of(car_id) is not None else None
+        self.ui.carChoiceLabel.setText(
+            f"Reserved by car: {row.plate_number}, {row.model} ({text.money(row.cost_per_day)}/day). "
+            "The counter will not swap it."
+            if row
+            else "Any car of the class: the counter assigns one and may swap it before pick-up."
+        )
+        self.ui.anyCarButton.setEnabled(row is not None)
+
+    def _show_drivers(self, preview: BookingPreview) -> None:
+        combo = self.ui.driverCombo
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("No driver", None)
+        self._driver_names.update((d.id, d.name) for d in preview.drivers)
+        nearby = sorted(preview.drivers, key=lambda d: (d.zip_code != preview.request.zip_code, d.name))
+        for driver in nearby:
+            where = "" if driver.zip_code == preview.request.zip_code else f" · based at {driver.zip_code}"
+            combo.addItem(f"{driver.name} · {text.money(driver.day_rate)}/day{where}", driver.id)
+        position = combo.findData(chosen) if chosen is not None else 0
+        if position < 0:  # the chosen driver is no longer free: keep them, flagged
+            combo.addItem(f"{self._driver_names.get(chosen, f'Driver {chosen}')} (not free)", chosen)
+            position = combo.count() - 1
+        combo.setCurrentIndex(position)
+        combo.blockSignals(False)
+
+    def _show_price(self, preview: BookingPreview) -> None:
+        ui = self.ui
+        request = preview.request
+        ui.summaryLabel.setText(self._summary(preview))
+        if preview.price is None or request.start is None or request.end is None:
+            ui.priceLabel.setText("—")
+            ui.priceDetail.setText("The price shows once the period is valid.")
+            return
+        days = rental_days(request.start, request.end)
+        vclass = self.desk.vehicle_classes.get(request.vehicle_class)
+        rate = preview.day_rate or (vclass.day_rate if vclass else None)
+        parts = [f"{days} day{'s' if days != 1 else ''} × {text.money(rate)}"]
+        if preview.driver_rate is not None:
+            parts.append(f"driver {days} × {text.money(preview.driver_rate)}")
+        ui.priceLabel.setText(text.money(preview.price))
+        ui.priceDetail.setText(" + ".join(parts))
+
+    def _summary(self, preview: BookingPreview) -> str:
+        """What the clerk reads back to the customer."""
+        request = preview.request
+        vclass = self.desk.vehicle_classes.get(request.vehicle_class)
+        lines = [f"<b>{vclass.name if vclass else request.vehicle_class}</b> at {self._location_name(request.zip_code)}"]
+        if request.start and request.end:
+            lines.append(text.period(request.start, request.end, self.zone))
+            lines.append(text.duration(request.start, request.end))
+        car = next((c for c in preview.free_cars if c.car_id == request.car_id), None)
+        lines.append(f"Car {car.plate_number}, {car.model}, {car.color}" if car else "Any car of the class")
+        driver = next((d for d in preview.drivers if d.id == request.driver_id), None)
+        lines.append(f"Driver {driver.name}" if driver else "No driver")
+        return "<br>".join(lines)
+
+    def _show_customer(self, customer: CustomerInfo | None) -> None:
+        ui = self.ui
+        email = ui.emailEdit.text().strip()
+        if customer is None:
+            ui.customerHint.setText("New customer: they are added when you book." if "@" in email else "")
+            return
+        n = customer.reservations
+        ui.customerHint.setText(f"Returning customer · {n} reservation{'s' if n != 1 else ''}")
+        name, phone = ui.nameEdit.text().strip(), ui.phoneEdit.text().strip()
+        # Fill in a known customer's details unless the clerk has typed their own.
+        if self._autofilled is not None and (name, phone) != self._autofilled and (name or phone):
+            return
+        if self._autofilled is None and (name or phone):
+            return
+        ui.nameEdit.setText(customer.name)
+        ui.phoneEdit.setText(customer.phone)
+        self._autofilled = (customer.name, customer.phone)
+
+    # -- customer lookup ----------------------------------------------------------------------------
+
+    def _email_edited(self, _text: str) -> None:
+        ui = self.ui
+        if self._autofilled is not None and (ui.nameEdit.text(), ui.phoneEdit.text()) == self._autofilled:
+            ui.nameEdit.clear()  # the details belonged to the email that was there before
+            ui.phoneEdit.clear()
+            self._autofilled = None
+        self._lookup_timer.start()
+
+    def _look_up_customer(self) -> None:
+        typed = self.ui.emailEdit.text().strip()
+        self.desk.run(lambda: queries.find_customers(self.desk.db, typed), self._show_matches)
+        self._schedule_preview()
+
+    def _show_matches(self, customers: list[CustomerInfo]) -> None:
+        self._customer_words.setStringList([c.email for c in customers])
+
+    # -- booking ------------------------------------------------------------------------------------
+
+    def reserve(self) -> None:
+        """Book what the form holds (Enter)."""
+        if self._busy:
+            return
+        request = self.request()
+        self.messages.clear("name", "phone", "")
+        if request.period_errors:
+            for name, message in request.period_errors:
+                self.messages.set(name, message)
+            return
+        self._set_busy(True)
+        service = self.desk.service
+        self.desk.run(
+            lambda: service.create_reservation(
+                email=request.email, name=request.name, phone=request.phone or None,
+                vehicle_class=request.vehicle_class, zip_code=request.zip_code,
+                start=request.start, end=request.end, car_id=request.car_id, driver_id=request.driver_id,
+            ),
+            self._booked,
+            self._refused,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.ui.reserveButton.setEnabled(not busy)
+        self.ui.reserveButton.setText("Booking…" if busy else "Reserve")
+
+    def _refused(self, error: RentalError) -> None:
+        self._set_busy(False)
+        self.messages.focus(self.messages.show(error))
+
+    def _booked(self, reservation: Reservation) -> None:
+        self._set_busy(False)
+        self.last_reservation = reservation
+        ui = self.ui
+        zone = self.desk.zone(reservation.zip_code)
+        status = "waiting for head office" if reservation.status == "pending" else text.status_label(reservation.status)
+        ui.referenceLabel.setText(f"{reservation.reference}  ·  {status}")
+        ui.resultText.setText(
+            f"{reservation.customer_name}: {reservation.vehicle_class} at {self._location_name(reservation.zip_code)}, "
+            f"{text.period(reservation.start, reservation.end, zone)}, {text.money(reservation.price)}"
+            + (f", car {reservation.plate_number}" if reservation.pinned else "")
+        )
+        ui.resultBanner.show()
+        self.clear_customer()
+        ui.emailEdit.setFocus()
+
+    def copy_reference(self) -> None:
+        if self.last_reservation is not None:
+            QGuiApplication.clipboard().setText(self.last_reservation.reference)
+
+    def clear_customer(self) -> None:
+        ui = self.ui
+        for edit in (ui.emailEdit, ui.nameEdit, ui.phoneEdit):
+            edit.clear()
+        self._autofilled = None
+        ui.customerHint.clear()
+        ui.driverCombo.setCurrentIndex(0)
+        ui.freeCarsView.clearSelection()
+        self.messages.clear()
+        self._schedule_preview()
+
+    def clear(self) -> None:
+        """Start over (Esc): a new customer, the default period, the counter's branch."""
+        self.ui.resultBanner.hide()
+        self.clear_customer()
+        self.reset_period()
+        self.ui.locationCombo.setFocus()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.cars or changes.reservations or changes.drivers:
+            self._schedule_preview()
+
+    # -- remembered layout --------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        self.view_state.restore(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
+
+    def save_state(self) -> None:
+        self.view_state.save(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
+

@@ -1,0 +1,365 @@
+"""Reservations: today's pick-ups and returns, the upcoming ones and all, searched and filtered; one
+opened to change its period or customer details, to cancel it, or to hand over and take back the car.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from PySide6.QtCore import QDate, QTime, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QWidget
+
+from .. import queries
+from ..errors import RentalError
+from ..models import LIVE_STATUSES, ReservationStatus
+from ..queries import BranchInfo
+from ..reservations import Changes, Reservation
+from . import text
+from .desk import DeskContext
+from .forms.ui_reservation_dialog import Ui_ReservationDialog
+from .forms.ui_reservations import Ui_ReservationsScreen
+from .tablemodels import ReservationTableModel
+from .widgets import FieldMessages, ViewState, ask, setup_grid, tab_leaves
+
+VIEW_TODAY, VIEW_UPCOMING, VIEW_ALL = range(3)
+CANCELLABLE = (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationFilter:
+    """What the reservations grid shows: a view (today, upcoming, all) narrowed by search, status and
+    pick-up dates (local days at the counter's branch)."""
+
+    view: int = VIEW_TODAY
+    search: str = ""
+    status: str | None = None
+    days: tuple[date, date] | None = None
+
+    def query(self, branch: BranchInfo, today: date) -> dict[str, Any]:
+        """The arguments of :func:`rentaldesk.queries.find_reservations`: ``branch`` is the counter's,
+        ``today`` its local date."""
+        zone = branch.zone
+        args: dict[str, Any] = {"search": self.search or None}
+        if self.view == VIEW_TODAY:
+            args["touching"] = text.day_bounds(today, zone)
+            args["zip_code"] = branch.zip_code
+        statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING else None
+        if self.status:
+            statuses = [self.status] if statuses is None or self.status in statuses else []
+        if statuses is not None:
+            args["statuses"] = statuses
+        if self.days is not None:
+            args["starts_from"] = text.start_of_day(self.days[0], zone)
+            args["starts_before"] = text.day_bounds(self.days[1], zone)[1]
+        return args
+
+
+class ReservationActions:
+    """Pick-up, return and cancellation of one reservation, shared by the grid and the dialog."""
+
+    def __init__(self, desk: DeskContext) -> None:
+        self.desk = desk
+
+    def pick_up(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
+        self.desk.run(lambda: self.desk.service.pick_up(reservation.id), done, refused)
+
+    def return_car(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
+        self.desk.run(lambda: self.desk.service.return_car(reservation.id), done, refused)
+
+    def cancel(
+        self, parent: QWidget, reservation: Reservation,
+        done: Callable[[Reservation], None], refused: Callable[[RentalError], None],
+    ) -> None:
+        """Ask first; cancel only if the clerk confirms."""
+        zone = self.desk.zone(reservation.zip_code)
+        ask(
+            parent,
+            "Cancel reservation",
+            f"Cancel reservation <b>{reservation.reference}</b> of {reservation.customer_name or reservation.customer_email} "
+            f"({text.period(reservation.start, reservation.end, zone)})?<br>The car is free for others at once.",
+            "Cancel reservation",
+            lambda: self.desk.run(lambda: self.desk.service.cancel_reservation(reservation.id), done, refused),
+        )
+
+
+class ReservationsScreen(QWidget):
+    """The reservations grid and its filters."""
+
+    def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.ui = Ui_ReservationsScreen()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.actions = ReservationActions(desk)
+        self.model = ReservationTableModel(desk.zone, self)
+        self.proxy = setup_grid(ui.reservationsView, self.model, sort_column=ReservationTableModel.COL_PICKUP)
+        self.view_state = ViewState("reservations")
+        self.dialog: ReservationDialog | None = None
+        ui.statusCombo.addItem("Any status", None)
+        for status in ReservationStatus:
+            ui.statusCombo.addItem(text.status_label(status.value).capitalize(), status.value)
+        self._search_timer = QTimer(self, singleShot=True, interval=200)
+        self._search_timer.timeout.connect(self.reload)
+        for button in (ui.todayButton, ui.upcomingButton, ui.allButton):
+            button.toggled.connect(lambda on: on and self.reload())
+        ui.searchEdit.textChanged.connect(lambda _t: self._search_timer.start())
+        ui.searchEdit.returnPressed.connect(self._open_first_match)
+        ui.statusCombo.currentIndexChanged.connect(self.reload)
+        ui.datesCheck.toggled.connect(self.reload)
+        ui.fromDate.dateChanged.connect(self.reload)
+        ui.toDate.dateChanged.connect(self.reload)
+        ui.reservationsView.activated.connect(lambda _index: self.open_selected())
+        ui.reservationsView.selectionModel().selectionChanged.connect(self._selection_changed)
+        ui.openButton.clicked.connect(self.open_selected)
+        ui.pickUpButton.clicked.connect(self._pick_up)
+        ui.returnButton.clicked.connect(self._return_car)
+        ui.cancelButton.clicked.connect(self._cancel)
+        QShortcut(QKeySequence.StandardKey.Find, self, ui.searchEdit.setFocus)
+        desk.reference_changed.connect(self._reference_loaded)
+        desk.counter_branch_changed.connect(lambda _zip: self.reload())
+        desk.changed.connect(self._data_changed)
+        self._selection_changed()
+
+    def activate(self) -> None:
+        self.ui.searchEdit.setFocus()
+
+    def _reference_loaded(self) -> None:
+        today = QDate(self.desk.now().astimezone(self.zone).date())
+        for edit in (self.ui.fromDate, self.ui.toDate):
+            edit.blockSignals(True)
+            edit.setDate(today)
+            edit.blockSignals(False)
+        self.reload()
+
+    @property
+    def zone(self) -> tzinfo:
+        branch = self.desk.counter_branch
+        return branch.zone if branch else self.desk.zone("")
+
+    def current_filter(self) -> ReservationFilter:
+        ui = self.ui
+        view = VIEW_TODAY if ui.todayButton.isChecked() else VIEW_UPCOMING if ui.upcomingButton.isChecked() else VIEW_ALL
+        days = (ui.fromDate.date().toPython(), ui.toDate.date().toPython()) if ui.datesCheck.isChecked() else None
+        return ReservationFilter(view, ui.searchEdit.text().strip(), ui.statusCombo.currentData(), days)
+
+    def _query(self) -> dict[str, Any]:
+        branch = self.desk.counter_branch
+        if branch is None:  # no branch yet: nothing to show
+            return {"ids": []}
+        return self.current_filter().query(branch, self.desk.now().astimezone(branch.zone).date())
+
+    def reload(self, *_args: object) -> None:
+        """Load the reservations the filters name."""
+        self._search_timer.stop()
+        args = self._query()
+        self.desk.run(lambda: queries.find_reservations(self.desk.db, **args), self._loaded)
+
+    def _loaded(self, reservations: list[Reservation]) -> None:
+        selected = self.selected()
+        self.model.set_rows(reservations)
+        self._count()
+        if selected is not None and self.model.position_of(selected.id) is not None:
+            self.select(selected.id)
+        elif reservations:  # the first match is ready for Enter
+            self.ui.reservationsView.selectRow(0)
+        self._selection_changed()
+
+    def _data_changed(self, changes: Changes) -> None:
+        if not changes.reservations and not changes.customers:
+            return
+        if changes.customers and not changes.reservations:  # a name changed: the rows naming them
+            ids = {r.id for r in self.model.rows() if r.customer_id in changes.customers}
+        else:
+            ids = set(changes.reservations)
+        args = {**self._query(), "ids": ids}
+        self.desk.run(
+            lambda: queries.find_reservations(self.desk.db, **args),
+            lambda found: self._refreshed(found, ids),
+        )
+
+    def _refreshed(self, found: list[Reservation], ids: set[str]) -> None:
+        self.model.update_rows(found, gone=ids - {r.id for r in found})
+        self._count()
+        self._selection_changed()
+
+    def _count(self) -> None:
+        n = self.model.rowCount()
+        view = self.current_filter().view
+        branch = self.desk.counter_branch
+        where = f" at {branch.name}" if branch and view == VIEW_TODAY else ""
+        label = ("pick-ups and returns today" + where) if view == VIEW_TODAY else "reservations"
+        self.ui.countLabel.setText(f"{n} {label}")
+
+    # -- the selected reservation -------------------------------------------------------------------
+
+    def selected(self) -> Reservation | None:
+        rows = self.ui.reservationsView.selectionModel().selectedRows()
+        return self.proxy.row_of(rows[0]) if rows else None
+
+    def select(self, reservation_id: str) -> None:
+        position = self.model.position_of(reservation_id)
+        if position is not None:
+            self.ui.reservationsView.selectRow(self.proxy.mapFromSource(self.model.index(position, 0)).row())
+
+    def _selection_changed(self, *_args: object) -> None:
+        r = self.selected()
+        ui = self.ui
+        ui.openButton.setEnabled(r is not None)
+        ui.pickUpButton.setEnabled(r is not None and r.status == ReservationStatus.CONFIRMED.value)
+        ui.returnButton.setEnabled(r is not None and r.status == ReservationStatus.ACTIVE.value)
+        ui.cancelButton.setEnabled(r is not None and r.status in CANCELLABLE)
+        ui.actionError.clear()
+        ui.actionError.hide()
+
+    def _open_first_match(self) -> None:
+        """Enter in the search field: the search runs now, then the selected match opens."""
+        if self._search_timer.isActive():
+            args = self._query()
+            self.desk.run(lambda: queries.find_reservations(self.desk.db, **args),
+                          lambda found: (self._loaded(found), self.open_selected()))
+        else:
+            self.open_selected()
+
+    def open_selected(self) -> None:
+        reservation = self.selected()
+        if reservation is None:
+            return
+        self.dialog = ReservationDialog(self.desk, reservation, self.actions, self)
+        self.dialog.open()
+
+    def _show_refusal(self, error: RentalError) -> None:
+        self.ui.actionError.setText(error.message)
+        self.ui.actionError.show()
+
+    def _pick_up(self) -> None:
+        if (r := self.selected()) is not None:
+            self.actions.pick_up(r, lambda _r: None, self._show_refusal)
+
+    def _return_car(self) -> None:
+        if (r := self.selected()) is not None:
+            self.actions.return_car(r, lambda _r: None, self._show_refusal)
+
+    def _cancel(self) -> None:
+        if (r := self.selected()) is not None:
+            self.actions.cancel(self, r, lambda _r: None, self._show_refusal)
+
+    # -- remembered layout --------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        self.view_state.restore(headers={"grid": self.ui.reservationsView.horizontalHeader()})
+
+    def save_state(self) -> None:
+        self.view_state.save(headers={"grid": self.ui.reservationsView.horizontalHeader()})
+
+
+class ReservationDialog(QDialog):
+    """One reservation: change its period or the customer's name and phone (the engine re-checks the
+    rules and availability), cancel it, pick it up or return the car."""
+
+    FIELDS = ("start", "end", "name", "phone")
+
+    def __init__(self, desk: DeskContext, reservation: Reservation, actions: ReservationActions,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.actions = actions
+        self.ui = Ui_ReservationDialog()
+        self.ui.setupUi(self)
+        ui = self.ui
+        self.messages = FieldMessages(
+            labels=dict(zip(self.FIELDS, (ui.errorStart, ui.errorEnd, ui.errorName, ui.errorPhone))),
+            inputs=dict(zip(self.FIELDS, (ui.startDate, ui.endDate, ui.nameEdit, ui.phoneEdit))),
+            general=ui.formError,
+        )
+        tab_leaves(ui.startDate, ui.startTime, ui.endDate, ui.endTime)
+        ui.saveButton.clicked.connect(self.save)
+        ui.cancelReservationButton.clicked.connect(
+            lambda: actions.cancel(self, self.reservation, self._cancelled, self._refused))
+        ui.pickUpButton.clicked.connect(lambda: actions.pick_up(self.reservation, self.show_reservation, self._refused))
+        ui.returnButton.clicked.connect(lambda: actions.return_car(self.reservation, self.show_reservation, self._refused))
+        self.show_reservation(reservation)
+        self.adjustSize()
+
+    def show_reservation(self, r: Reservation) -> None:
+        self.reservation = r
+        ui = self.ui
+        zone = self.desk.zone(r.zip_code)
+        branch = self.desk.branches.get(r.zip_code)
+        self.setWindowTitle(f"Reservation {r.reference}")
+        ui.referenceLabel.setText(r.reference)
+        look = text.status_look(r.status)
+        ui.statusPill.setText(look.label.capitalize() + (f" ({r.status_reason})" if r.status_reason else ""))
+        ui.statusPill.setStyleSheet(f"color: {look.foreground}; background: {look.background};")
+        asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
+        car = f"car {r.plate_number}" + (" (asked for by the customer)" if asked_for else "")
+        ui.infoLabel.setText(
+            f"{r.vehicle_class} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
+            + (f", with driver {r.driver_id}" if r.driver_id else "")
+        )
+        local_start, local_end = r.start.astimezone(zone), r.end.astimezone(zone)
+        ui.startDate.setDate(QDate(local_start.date()))
+        ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
+        ui.endDate.setDate(QDate(local_end.date()))
+        ui.endTime.setTime(QTime(local_end.hour, local_end.minute))
+        ui.zoneHint.setText(f"Times are local to the branch: {getattr(zone, 'key', zone)}")
+        ui.emailEdit.setText(r.customer_email)
+        ui.nameEdit.setText(r.customer_name)
+        ui.phoneEdit.setText(r.customer_phone)
+        live = r.status in LIVE_STATUSES
+        started = r.status == ReservationStatus.ACTIVE.value or r.start <= self.desk.now()
+        for widget in (ui.startDate, ui.startTime):
+            widget.setEnabled(live and not started)
+        for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
+            widget.setEnabled(live)
+        ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
+        ui.pickUpButton.setEnabled(r.status == ReservationStatus.CONFIRMED.value)
+        ui.returnButton.setEnabled(r.status == ReservationStatus.ACTIVE.value)
+        self.messages.clear()
+
+    def _period(self) -> tuple[datetime, datetime] | None:
+        ui = self.ui
+        zone = self.desk.zone(self.reservation.zip_code)
+        times = {}
+        for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
+            try:
+                times[name] = text.local_time(day_edit.date().toPython(), time_edit.time().toPython(), zone, field=name)
+            except RentalError as exc:
+                self.messages.set(name, exc.message)
+        return (times["start"], times["end"]) if len(times) == 2 else None
+
+    def save(self) -> None:
+        """Save what changed (Enter); close when the engine accepts it."""
+        self.messages.clear()
+        r = self.reservation
+        period = self._period()
+        if period is None:
+            return
+        ui = self.ui
+        change = {
+            "start": period[0] if period[0] != r.start else None,
+            "end": period[1] if period[1] != r.end else None,
+            "name": ui.nameEdit.text() if ui.nameEdit.text().strip() != r.customer_name else None,
+            "phone": ui.phoneEdit.text() if ui.phoneEdit.text().strip() != r.customer_phone else None,
+        }
+        if all(v is None for v in change.values()):
+            self.accept()
+            return
+        ui.saveButton.setEnabled(False)
+        self.desk.run(lambda: self.desk.service.update_reservation(r.id, **change), self._saved, self._refused)
+
+    def _saved(self, reservation: Reservation) -> None:
+        self.reservation = reservation
+        self.accept()
+
+    def _cancelled(self, reservation: Reservation) -> None:
+        self.reservation = reservation
+        self.accept()
+
+    def _refused(self, error: RentalError) -> None:
+        self.ui.saveButton.setEnabled(self.reservation.status in LIVE_STATUSES)
+        self.messages.focus(self.messages.show(error))

@@ -1,0 +1,118 @@
+"""How the desk writes values for a clerk: times in a branch's zone, money, statuses and their colours.
+
+Qt-free on purpose: table models, the timeline and the screenshots all read the same words and
+colours from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+
+from ..cli import parse_time
+from ..rules import rental_days
+
+#: Money is shown with this sign; the sample branches are in the US.
+CURRENCY = "$"
+
+
+@dataclass(frozen=True, slots=True)
+class StatusLook:
+    """How a status reads and looks: its words and its colours (text, fill)."""
+
+    label: str
+    foreground: str
+    background: str
+
+
+_GREEN = ("#1b6e35", "#dff3e4")
+_BLUE = ("#1d4f91", "#dde9f8")
+_AMBER = ("#8a4b00", "#fde7c8")
+_RED = ("#a61b1b", "#fbdede")
+_GREY = ("#55595f", "#e7e8ea")
+_PURPLE = ("#5b2b86", "#ebe0f5")
+
+#: Car states (see rentaldesk.queries) and reservation statuses, by the key the core uses.
+STATUS_LOOKS: dict[str, StatusLook] = {
+    "available": StatusLook("available", *_GREEN),
+    "reserved": StatusLook("reserved", *_BLUE),
+    "on rent": StatusLook("on rent", *_AMBER),
+    "maintenance": StatusLook("maintenance", *_RED),
+    "retired": StatusLook("retired", *_GREY),
+    "pending": StatusLook("pending", *_PURPLE),
+    "confirmed": StatusLook("confirmed", *_BLUE),
+    "active": StatusLook("on rent", *_AMBER),
+    "completed": StatusLook("returned", *_GREY),
+    "cancelled": StatusLook("cancelled", *_GREY),
+    "expired": StatusLook("expired", *_GREY),
+    "rejected": StatusLook("rejected", *_RED),
+    "inactive": StatusLook("inactive", *_GREY),
+    "free": StatusLook("free", *_GREEN),
+    "busy": StatusLook("on a job", *_AMBER),
+}
+
+
+def status_look(status: str) -> StatusLook:
+    return STATUS_LOOKS.get(status, StatusLook(status, *_GREY))
+
+
+def status_label(status: str) -> str:
+    """The word a clerk reads for a status ('active' reads 'on rent')."""
+    return status_look(status).label
+
+
+def article(word: str) -> str:
+    """'a' or 'an' before a class code, by the rule the engine's messages use (a vowel: 'an')."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+def money(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{CURRENCY}{amount:,.2f}"
+
+
+def when(value: datetime | None, zone: tzinfo) -> str:
+    """A time in the branch's zone, short: 'Tue 05 Mar 10:00'."""
+    return "" if value is None else value.astimezone(zone).strftime("%a %d %b %H:%M")
+
+
+def when_short(value: datetime | None, zone: tzinfo) -> str:
+    """A time in the branch's zone, shorter still: '05 Mar 10:00'."""
+    return "" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
+
+
+def when_long(value: datetime, zone: tzinfo) -> str:
+    """A time in the branch's zone with the year and the zone's abbreviation."""
+    return value.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def period(start: datetime, end: datetime, zone: tzinfo) -> str:
+    return f"{when(start, zone)} → {when(end, zone)}"
+
+
+def duration(start: datetime, end: datetime) -> str:
+    """'3 days', '1 day 4 h' (a rental is priced by started days: see rental_days)."""
+    if end <= start:
+        return ""
+    total = end - start
+    days, rest = total.days, total.seconds // 3600
+    parts = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{rest} h" if rest else ""]
+    text = " ".join(p for p in parts if p) or f"{total.seconds // 60} min"
+    billed = rental_days(start, end)
+    return text if billed == days and not rest else f"{text} (billed {billed} day{'s' if billed != 1 else ''})"
+
+
+def local_time(day: date, clock_time: time, zone: tzinfo, *, field: str) -> datetime:
+    """The UTC time of a local date and time at a branch; a time the clocks skip is refused with
+    :class:`InvalidInput` naming ``field`` (the same rule as the command line)."""
+    return parse_time(f"{day.isoformat()}T{clock_time:%H:%M}", zone, option=field)
+
+
+def start_of_day(day: date, zone: tzinfo) -> datetime:
+    """Local midnight of ``day`` at a branch, as an aware time."""
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[midnight, next midnight) of a local day (23 or 25 hours on a clock change)."""
+    return start_of_day(day, zone), start_of_day(day + timedelta(days=1), zone)

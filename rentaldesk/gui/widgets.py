@@ -1,0 +1,272 @@
+"""Small pieces the screens share: the status delegate, the range calendar, inline field messages,
+remembered view state, confirmation questions, and how a grid is set up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from PySide6.QtCore import QByteArray, QDate, QEvent, QModelIndex, QObject, QRectF, QSettings, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCalendarWidget,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from ..errors import FleetFileError, RentalError
+from .tablemodels import STATUS_ROLE, RowFilterProxy, RowTableModel
+from .text import status_look
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Paints a status cell as a coloured pill with its words: colour and text say the same."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        status = index.data(STATUS_ROLE)
+        if not status:
+            super().paint(painter, option, index)
+            return
+        look = status_look(status)
+        style = option.widget.style() if option.widget else None
+        if style is not None:  # selection and hover backgrounds as usual, without the text
+            plain = QStyleOptionViewItem(option)
+            self.initStyleOption(plain, index)
+            plain.text = ""
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, option.widget)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = option.fontMetrics
+        label = look.label
+        width = min(metrics.horizontalAdvance(label) + 18, option.rect.width() - 8)
+        height = min(metrics.height() + 6, option.rect.height() - 4)
+        pill = QRectF(option.rect.left() + 6, option.rect.center().y() - height / 2 + 0.5, width, height)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(look.background))
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setPen(QColor(look.foreground))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        painter.restore()
+
+
+def setup_grid(
+    view: QTableView, model: RowTableModel, proxy: RowFilterProxy | None = None, *, sort_column: int = 0
+) -> RowFilterProxy:
+    """Put ``model`` behind a filter proxy in ``view`` with the desk's grid manners: whole-row
+    selection, sortable headers, status pills, the columns' starting widths."""
+    proxy = proxy or RowFilterProxy(view)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(30)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(True)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    delegate = StatusDelegate(view)
+    for number, column in enumerate(model.columns):
+        view.setColumnWidth(number, column.width)
+        if column.status:
+            view.setItemDelegateForColumn(number, delegate)
+    view.setSortingEnabled(True)
+    view.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    return proxy
+
+
+class TabLeavesField(QObject):
+    """Makes Tab and Shift+Tab leave a date or time field at once, as in every other field (Qt
+    otherwise walks its day, month and year first; Left and Right still do that)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            widget = watched
+            for _ in range(200):
+                widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+                if widget is watched:
+                    break
+                if watched.isAncestorOf(widget) or widget.focusProxy() is not None:
+                    continue  # the field's own line edit, or a widget that hands its focus on
+                if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisible() and widget.isEnabled():
+                    widget.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                    break
+            return True
+        return False
+
+
+def tab_leaves(*fields: QWidget) -> None:
+    """Install :class:`TabLeavesField` on ``fields``."""
+    for field in fields:
+        if not hasattr(field, "_tab_filter"):
+            field._tab_filter = TabLeavesField(field)
+            field.installEventFilter(field._tab_filter)
+
+
+class RangeCalendar(QCalendarWidget):
+    """A month calendar showing a rental's period: the pick-up and return days marked, the days
+    between them shaded. A click picks the pick-up day, the next click (on or after it) the return
+    day; ``range_picked(start, end)`` then tells the form."""
+
+    range_picked = Signal(QDate, QDate)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setGridVisible(False)
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.setHorizontalHeaderFormat(QCalendarWidget.HorizontalHeaderFormat.ShortDayNames)
+        self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self._range: tuple[QDate, QDate] | None = None
+        self._picking_return = False
+        self.clicked.connect(self._on_click)
+
+    @property
+    def picking_return(self) -> bool:
+        """True after a pick-up day was clicked and before the return day is."""
+        return self._picking_return
+
+    def show_range(self, start: date, end: date) -> None:
+        """Mark [start, end] (the form's dates) without changing what the clerk is picking."""
+        self._mark(QDate(start.year, start.month, start.day), QDate(end.year, end.month, end.day))
+
+    def _on_click(self, day: QDate) -> None:
+        if self._picking_return and self._range is not None and day >= self._range[0]:
+            self._picking_return = False
+            self._mark(self._range[0], day)
+            self.range_picked.emit(self._range[0], day)
+            return
+        length = self._range[0].daysTo(self._range[1]) if self._range else 1
+        self._picking_return = True
+        self._mark(day, day.addDays(max(length, 1)))
+        self.range_picked.emit(day, day.addDays(max(length, 1)))
+
+    def _mark(self, start: QDate, end: QDate) -> None:
+        if self._range is not None:
+            self._paint_days(*self._range, QTextCharFormat())
+            for day in self._range:
+                self.setDateTextFormat(day, QTextCharFormat())
+        self._range = (start, end)
+        inside = QTextCharFormat()
+        inside.setBackground(QBrush(QColor("#dbe7fb")))
+        self._paint_days(start, end, inside)
+        edge = QTextCharFormat()
+        edge.setBackground(QBrush(QColor("#2a62c9")))
+        edge.setForeground(QBrush(QColor("white")))
+        edge.setFontWeight(700)
+        for day in (start, end):
+            self.setDateTextFormat(day, edge)
+        if self.selectedDate() != start:
+            self.blockSignals(True)
+            self.setSelectedDate(start)
+            self.blockSignals(False)
+
+    def _paint_days(self, start: QDate, end: QDate, fmt: QTextCharFormat) -> None:
+        day = min(start, end)
+        for _ in range(min(abs(start.daysTo(end)), 400) + 1):
+            self.setDateTextFormat(day, fmt)
+            day = day.addDays(1)
+
+
+class FieldMessages:
+    """The inline messages of a form: one label under each field, plus one for the form.
+
+    ``show(error)`` puts a :class:`RentalError` next to the field it names (``error.field``) and
+    marks that field's input; every problem of a :class:`FleetFileError` goes to its column. A
+    message for a field the form does not have goes to the form's label.
+    """
+
+    def __init__(self, labels: Mapping[str, QLabel], inputs: Mapping[str, QWidget], general: QLabel) -> None:
+        self.labels = dict(labels)
+        self.inputs = dict(inputs)
+        self.general = general
+        self.clear()
+
+    def clear(self, *fields: str) -> None:
+        for name in fields or [*self.labels, ""]:
+            self.set(name, "")
+
+    def set(self, field: str | None, message: str) -> None:
+        label = self.labels.get(field or "", self.general)
+        first_word = message.split(" ", 1)[0]
+        label.setText(message if "@" in first_word else message[:1].upper() + message[1:])
+        label.setVisible(bool(message))
+        widget = self.inputs.get(field or "")
+        if widget is not None and widget.property("invalid") != bool(message):
+            widget.setProperty("invalid", bool(message))
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def text(self, field: str | None) -> str:
+        return self.labels.get(field or "", self.general).text()
+
+    def show(self, error: RentalError) -> str | None:
+        """Show ``error``; the field it concerns (None: the form as a whole)."""
+        if isinstance(error, FleetFileError):
+            by_field: dict[str | None, list[str]] = {}
+            for _line, column, message in error.problems:
+                by_field.setdefault(column if column in self.labels else None, []).append(message)
+            for name, messages in by_field.items():
+                self.set(name, "; ".join(messages))
+            first = error.problems[0][1]
+            return first if first in self.labels else None
+        field = error.field if error.field in self.labels else None
+        self.set(field, error.message)
+        return field
+
+    def focus(self, field: str | None) -> None:
+        widget = self.inputs.get(field or "")
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def ask(parent: QWidget, title: str, question: str, yes: str, on_yes: Callable[[], None]) -> QMessageBox:
+    """A window-modal yes/no question (No is the default and Esc); ``on_yes`` runs if confirmed."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, parent)
+    confirm = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.setObjectName("confirm")
+
+    def finished() -> None:
+        box.setObjectName("answered")
+        if box.clickedButton() is confirm:
+            on_yes()
+        box.deleteLater()
+
+    box.finished.connect(finished)
+    box.open()
+    return box
+
+
+class ViewState:
+    """Remembers a screen's splitters and grid columns in QSettings under ``group``."""
+
+    def __init__(self, group: str) -> None:
+        self.group = group
+
+    def restore(self, *, splitters: Mapping[str, QSplitter] = {}, headers: Mapping[str, QHeaderView] = {}) -> None:  # noqa: B006
+        settings = QSettings()
+        for name, widget in [*splitters.items(), *headers.items()]:
+            state = settings.value(f"{self.group}/{name}")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                widget.restoreState(state)
+
+    def save(self, *, splitters: Mapping[str, QSplitter] = {}, headers: Mapping[str, QHeaderView] = {}) -> None:  # noqa: B006
+        settings = QSettings()
+        for name, widget in [*splitters.items(), *headers.items()]:
+            settings.setValue(f"{self.group}/{name}", widget.saveState())
