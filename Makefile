@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench kafka clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_reservations.py
+
+kafka: $(STAMP)
+	$(PY) -m rentaldesk.sync.devbroker $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,7 +1,8 @@
 """The ``rentaldesk`` command: the counter's reservation and fleet tasks from a terminal.
 
-With no command it opens the database and prints a short status and the help (later it starts the
-desk app: :func:`run_app` is that path). Every command works on the database of ``--db``, else
+With no command it opens the desk app (:mod:`rentaldesk.gui`) when there is a screen to show it on,
+else (or with ``--status`` or ``--json``) it prints a short status of the database and the help:
+:func:`run_app` is that path. Every command works on the database of ``--db``, else
 ``$RENTALDESK_DB``, else the default SQLite file, which is filled with the sample data the first time
 it is created (see :func:`open_desk_database`).
 
@@ -19,8 +20,9 @@ import argparse
 import dataclasses
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
@@ -250,6 +252,19 @@ def database_counts(db: Database) -> dict[str, int]:
         }
 
 
+def make_service(db: Database, settings: Settings | None) -> ReservationService:
+    """The reservation service of this workstation: with a broker configured, a branch of the
+    network (requests go to head office through the outbox, new reservations are pending)."""
+    if settings is not None and settings.kafka.enabled:
+        from .sync.branch import BranchOutbox
+
+        if not settings.branch:
+            raise InvalidInput("with a broker configured, give this branch's code: --branch or RENTALDESK_BRANCH",
+                               field="branch")
+        return ReservationService(db, link=BranchOutbox(settings.branch))
+    return ReservationService(db)
+
+
 @dataclasses.dataclass
 class Desk:
     """What a command works with: the open database, its reservation service, and the output."""
@@ -257,13 +272,14 @@ class Desk:
     db: Database
     as_json: bool = False
     out: TextIO = dataclasses.field(default_factory=lambda: sys.stdout)
+    settings: Settings | None = None
     _zones: dict[str, tzinfo] = dataclasses.field(default_factory=dict, init=False, repr=False)
     _service: ReservationService | None = dataclasses.field(default=None, init=False, repr=False)
 
     @property
     def service(self) -> ReservationService:
         if self._service is None:
-            self._service = ReservationService(self.db)
+            self._service = make_service(self.db, self.settings)
         return self._service
 
     def zone(self, zip_code: str) -> tzinfo:
@@ -327,6 +343,13 @@ class Desk:
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
     count = import_fleet(desk.db, args.file)
     desk.emit({"file": args.file, "cars_imported": count}, f"Imported {count} car(s) from {args.file}.")
+
+
+def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
+    counts = load_sample_data(desk.db)
+    loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+    text = f"Loaded the sample data ({loaded})." if any(counts.values()) else "The sample data is already loaded."
+    desk.emit(counts, text)
 
 
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
@@ -467,6 +490,50 @@ def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
 # -- the parser ------------------------------------------------------------------------------------
 
 
+def _until_signalled(stop: Callable[[], None]) -> None:
+    """Block until Ctrl-C or SIGTERM, then call ``stop``."""
+    import signal
+    import threading
+
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        while not done.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+
+
+def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
+    """Run this branch's sync with head office until stopped."""
+    from .sync.branch import BranchSync
+
+    settings = desk.settings
+    if settings is None or not settings.kafka.enabled:
+        raise InvalidInput("sync needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
+    sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
+    sync.start()
+    print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
+          f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
+    _until_signalled(sync.stop)
+
+
+def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
+    """Run head office (booking authority, fleet service, notifications) until stopped."""
+    from .hq.service import HeadOffice
+
+    settings = desk.settings
+    if settings is None or not settings.kafka.enabled:
+        raise InvalidInput("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
+    office = HeadOffice(desk.db, settings, notifications=not args.no_mail)
+    office.start()
+    print(f"{PROG}: head office running on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
+          "Ctrl-C stops", file=sys.stderr, flush=True)
+    _until_signalled(office.stop)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -509,6 +576,17 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "(default: $RENTALDESK_DB, else rentaldesk.sqlite in your data folder)",
     )
     parser.add_argument(
+        "--config", metavar="FILE", default=default(None),
+        help="settings file (TOML; default: $RENTALDESK_CONFIG, else rentaldesk.toml in your config folder)",
+    )
+    parser.add_argument(
+        "--branch", metavar="CODE", default=default(None), help="this branch's code (default: $RENTALDESK_BRANCH)"
+    )
+    parser.add_argument(
+        "--kafka", metavar="HOST:PORT", default=default(None),
+        help="Kafka bootstrap servers of head office (default: $RENTALDESK_KAFKA; empty: a standalone branch)",
+    )
+    parser.add_argument(
         "--json", action="store_true", default=default(False), help="print machine-readable JSON"
     )
     parser.add_argument(
@@ -523,12 +601,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Counter system of a car-rental branch. Without a command: status and help.",
+        description="Counter system of a car-rental branch. Without a command: the desk app "
+        "(with --status, or when there is no display: the database's status and this help).",
         epilog=f"Times: {TIME_HELP}; without an offset they are the branch's local time, "
         "a date alone is midnight there.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_global_options(parser, suppress=False)
+    app = parser.add_mutually_exclusive_group()
+    app.add_argument("--status", action="store_true", help="print the database's status instead of opening the desk app")
+    app.add_argument("--gui", action="store_true", help="open the desk app even when no display is detected")
+    app.add_argument("--quit-after-show", action="store_true",
+                     help="open the desk app and quit once its window is shown (a start-up check)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(
@@ -557,6 +641,8 @@ def build_parser() -> argparse.ArgumentParser:
     fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
     sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
     sub.add_argument("file", type=_existing_file, metavar="FILE")
+    command(fleet_actions, "sample", cmd_fleet_sample,
+            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)")
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
@@ -629,17 +715,47 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at return")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+
+    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)")
+    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services")
+    sub.add_argument("--no-mail", action="store_true", help="do not run the notification service")
     return parser
 
 
 # -- running ---------------------------------------------------------------------------------------
 
 
+def display_available(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """Is there a screen for the desk app? Windows and macOS have one; elsewhere an X11 or Wayland
+    display, or a Qt platform chosen explicitly (``QT_QPA_PLATFORM``, e.g. offscreen)."""
+    if platform in ("win32", "darwin"):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def run_app(args: argparse.Namespace) -> int:
-    """The path of ``rentaldesk`` with no command: open (first time: fill) the database, print a
-    status and the help. The desk app will start here once it exists."""
-    settings = load_settings(args.db)
+    """The path of ``rentaldesk`` with no command: open (first time: fill) the database, then start
+    the desk app; or print a status and the help when asked to (``--status``, ``--json``) or when
+    there is no screen (``--gui`` insists on the app)."""
+    settings = settings_from(args)
     db = open_desk_database(settings, notice=sys.stderr)
+    wants_app = args.gui or args.quit_after_show or not (args.status or args.json)
+    if wants_app and (args.gui or args.quit_after_show or display_available()):
+        from .gui.app import run_desk  # Qt only here: the commands and the core never load it
+
+        service = make_service(db, settings)
+        sync = None
+        if settings.kafka.enabled:  # a branch of the network: the same sync loop, in worker threads
+            from .sync.branch import BranchSync
+
+            sync = BranchSync(db, service, settings.kafka, settings.branch)
+            sync.start()
+        try:
+            return run_desk(db, service, quit_after_show=args.quit_after_show)
+        finally:
+            if sync is not None:
+                sync.stop()
+            db.close()
     try:
         counts = database_counts(db)
     finally:
@@ -649,17 +765,28 @@ def run_app(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{PROG} {__version__}")
     print(f"database: {db.url} ({settings.db_source})")
+    if wants_app:
+        print("no display found, so here is the status; `rentaldesk --gui` starts the desk app anyway")
     print(", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items()))
     print()
     build_parser().print_help()
     return EXIT_OK
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings of this run: the command line over the environment over the config file."""
+    return load_settings(
+        args.db, branch=getattr(args, "branch", None), kafka=getattr(args, "kafka", None),
+        config=getattr(args, "config", None),
+    )
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names on the settings' database."""
-    db = open_desk_database(load_settings(args.db), notice=sys.stderr)
+    settings = settings_from(args)
+    db = open_desk_database(settings, notice=sys.stderr)
     try:
-        args.handler(Desk(db, as_json=args.json), args)
+        args.handler(Desk(db, as_json=args.json, settings=settings), args)
     finally:
         db.close()
     return EXIT_OK

@@ -1,18 +1,44 @@
 """Settings of a rentaldesk process, and where each one comes from.
 
-Precedence, highest first: the command line, the environment, the built-in default. Today there is
-one setting, the database; a later change adds a TOML file and the Kafka and SMTP settings here, as
-more fields of :class:`Settings` resolved by :func:`load_settings` in the same way.
+Precedence, highest first: the command line (``--db``, ``--branch``, ``--kafka``), the environment
+(``RENTALDESK_*``), the config file (TOML: ``--config``, else ``$RENTALDESK_CONFIG``, else
+``rentaldesk.toml`` in the user config directory, if it exists), the built-in default.
+
+The config file::
+
+    db = "sqlite:////var/lib/rentaldesk/branch.sqlite"
+    branch = "BOS-DT"
+
+    [kafka]
+    bootstrap = "broker1:9092,broker2:9092"   # empty: a standalone branch, its own authority
+    topic_prefix = "rentaldesk"
+    security_protocol = "SASL_SSL"            # handed to kafka-python as is
+    sasl_mechanism = "SCRAM-SHA-512"
+    sasl_username = "branch-bos"
+    sasl_password = "..."
+    ssl_cafile = "/etc/rentaldesk/ca.pem"
+
+    [smtp]
+    host = "mail.example.com"
+    port = 587
+    username = "rentaldesk"
+    password = "..."
+    sender = "Rentaldesk <reservations@example.com>"
+    starttls = true
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
+
+from .errors import InvalidInput
 
 from .db import sqlite_url
 
@@ -31,17 +57,68 @@ SOURCE_DEFAULT = "default"
 
 
 @dataclass(frozen=True, slots=True)
+class KafkaSettings:
+    """How to reach the brokers; ``bootstrap`` empty means a standalone branch."""
+
+    bootstrap: str = ""
+    topic_prefix: str = "rentaldesk"
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: str | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bootstrap.strip())
+
+    def client_config(self) -> dict[str, Any]:
+        """Keyword arguments for any kafka-python client."""
+        config: dict[str, Any] = {
+            "bootstrap_servers": [h.strip() for h in self.bootstrap.split(",") if h.strip()],
+            "security_protocol": self.security_protocol,
+        }
+        for name in ("sasl_mechanism", "ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            if getattr(self, name):
+                config[name] = getattr(self, name)
+        if self.sasl_username:
+            config["sasl_plain_username"] = self.sasl_username
+        if self.sasl_password:
+            config["sasl_plain_password"] = self.sasl_password
+        return config
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """The mail server head office sends customer notifications through."""
+
+    host: str = "localhost"
+    port: int = 25
+    username: str | None = None
+    password: str | None = None
+    sender: str = "rentaldesk <reservations@localhost>"
+    starttls: bool = False
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The resolved settings of one process.
 
     ``db_url`` is an SQLAlchemy URL; ``db_source`` says where it came from (``"--db"``,
-    ``"RENTALDESK_DB"`` or ``"default"``); ``default_db_path`` is set only when the database is the
-    default SQLite file.
+    ``"RENTALDESK_DB"``, ``"config"`` or ``"default"``); ``default_db_path`` is set only when the
+    database is the default SQLite file. ``branch`` is this workstation's branch code.
     """
 
     db_url: str
     db_source: str = SOURCE_DEFAULT
     default_db_path: Path | None = None
+    branch: str = ""
+    kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    config_file: Path | None = None
 
     @property
     def uses_default_db(self) -> bool:
@@ -60,15 +137,123 @@ def db_url_from(value: str) -> str:
     return value if "://" in value else sqlite_url(value)
 
 
-def load_settings(db: str | None = None, environ: Mapping[str, str] = os.environ) -> Settings:
-    """Resolve the settings: ``db`` (the ``--db`` option), else ``$RENTALDESK_DB``, else the default.
+CONFIG_ENV = "RENTALDESK_CONFIG"
 
-    An empty value counts as not given.
-    """
+#: Environment variables of the Kafka and SMTP settings: variable -> (section, field).
+ENV_FIELDS = {
+    "RENTALDESK_KAFKA": ("kafka", "bootstrap"),
+    "RENTALDESK_TOPIC_PREFIX": ("kafka", "topic_prefix"),
+    "RENTALDESK_KAFKA_SECURITY_PROTOCOL": ("kafka", "security_protocol"),
+    "RENTALDESK_KAFKA_SASL_MECHANISM": ("kafka", "sasl_mechanism"),
+    "RENTALDESK_KAFKA_SASL_USERNAME": ("kafka", "sasl_username"),
+    "RENTALDESK_KAFKA_SASL_PASSWORD": ("kafka", "sasl_password"),
+    "RENTALDESK_KAFKA_SSL_CAFILE": ("kafka", "ssl_cafile"),
+    "RENTALDESK_KAFKA_SSL_CERTFILE": ("kafka", "ssl_certfile"),
+    "RENTALDESK_KAFKA_SSL_KEYFILE": ("kafka", "ssl_keyfile"),
+    "RENTALDESK_SMTP_HOST": ("smtp", "host"),
+    "RENTALDESK_SMTP_PORT": ("smtp", "port"),
+    "RENTALDESK_SMTP_USERNAME": ("smtp", "username"),
+    "RENTALDESK_SMTP_PASSWORD": ("smtp", "password"),
+    "RENTALDESK_SMTP_SENDER": ("smtp", "sender"),
+    "RENTALDESK_SMTP_STARTTLS": ("smtp", "starttls"),
+}
+
+
+def default_config_path() -> Path:
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "rentaldesk.toml"
+
+
+def _coerce(section: type, name: str, value: Any, origin: str) -> Any:
+    kind = {f.name: f.type for f in fields(section)}.get(name)
+    if kind is None:
+        raise InvalidInput(f"{origin}: unknown setting '{name}'")
+    if kind == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{origin}: '{name}' must be a whole number, not {value!r}") from None
+    if kind == "float":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{origin}: '{name}' must be a number, not {value!r}") from None
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise InvalidInput(f"{origin}: '{name}' must be true or false, not {value!r}")
+    if not isinstance(value, str):
+        raise InvalidInput(f"{origin}: '{name}' must be text, not {value!r}")
+    return value
+
+
+def _read_config(path: Path, required: bool) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        if required:
+            raise InvalidInput(f"config file {path} does not exist") from None
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"config file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise InvalidInput(f"config file {path} cannot be read: {exc.strerror}") from None
+
+
+def load_settings(
+    db: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    *,
+    branch: str | None = None,
+    kafka: str | None = None,
+    config: str | Path | None = None,
+) -> Settings:
+    """Resolve the settings: command-line values, else the environment, else the config file, else
+    the defaults. An empty value counts as not given, except ``kafka`` / ``RENTALDESK_KAFKA``, where
+    an empty value given on purpose means a standalone branch. A bad value raises
+    :class:`InvalidInput` naming the setting and where it came from."""
+    explicit = config or environ.get(CONFIG_ENV, "").strip() or None
+    config_path = Path(explicit).expanduser() if explicit else default_config_path()
+    data = _read_config(config_path, required=explicit is not None)
+    origin = str(config_path)
+    unknown = sorted(set(data) - {"db", "branch", "kafka", "smtp"})
+    if unknown:
+        raise InvalidInput(f"{origin}: unknown setting(s) {', '.join(unknown)}")
+
+    sections: dict[str, dict[str, Any]] = {"kafka": {}, "smtp": {}}
+    for name, cls in (("kafka", KafkaSettings), ("smtp", SmtpSettings)):
+        table = data.get(name, {})
+        if not isinstance(table, dict):
+            raise InvalidInput(f"{origin}: [{name}] must be a table")
+        for key, value in table.items():
+            sections[name][key] = _coerce(cls, key, value, f"{origin} [{name}]")
+    for variable, (section, key) in ENV_FIELDS.items():
+        if variable in environ and (environ[variable].strip() or variable == "RENTALDESK_KAFKA"):
+            cls = KafkaSettings if section == "kafka" else SmtpSettings
+            sections[section][key] = _coerce(cls, key, environ[variable].strip(), variable)
+    if kafka is not None:
+        sections["kafka"]["bootstrap"] = kafka.strip()
+
+    resolved_branch = (branch or "").strip() or environ.get("RENTALDESK_BRANCH", "").strip() or str(
+        data.get("branch", "")
+    ).strip()
+    extras = {
+        "branch": resolved_branch.upper(),
+        "kafka": KafkaSettings(**sections["kafka"]),
+        "smtp": SmtpSettings(**sections["smtp"]),
+        "config_file": config_path if data else None,
+    }
     if db and db.strip():
-        return Settings(db_url=db_url_from(db), db_source=SOURCE_OPTION)
+        return Settings(db_url=db_url_from(db), db_source=SOURCE_OPTION, **extras)
     from_env = environ.get(DB_ENV, "")
     if from_env.strip():
-        return Settings(db_url=db_url_from(from_env), db_source=SOURCE_ENV)
+        return Settings(db_url=db_url_from(from_env), db_source=SOURCE_ENV, **extras)
+    if str(data.get("db", "")).strip():
+        return Settings(db_url=db_url_from(str(data["db"])), db_source="config", **extras)
     path = default_db_path()
-    return Settings(db_url=sqlite_url(path), db_source=SOURCE_DEFAULT, default_db_path=path)
+    return Settings(db_url=sqlite_url(path), db_source=SOURCE_DEFAULT, default_db_path=path, **extras)

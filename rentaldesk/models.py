@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     Boolean,
+    LargeBinary,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -202,6 +204,12 @@ class Reservation(Base):
     picked_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     status_reason: Mapped[str] = mapped_column(String(200), default="")
+    #: The branch (or "hq") where the reservation was taken.
+    source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: The newest head-office version applied here (0: head office has not decided yet).
+    hq_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: At a branch: the request sent to head office and not answered yet (its event id).
+    awaiting_event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -215,6 +223,66 @@ class Reservation(Base):
         Index("ix_reservations_driver", "driver_id", "start_at"),
         Index("ix_reservations_status_end", "status", "end_at"),
     )
+
+
+class OutboxEvent(Base):
+    """An event written in the same transaction as the change it announces; the relay publishes
+    unsent rows in ``seq`` order and stamps ``sent_at``."""
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    topic: Mapped[str] = mapped_column(String(32))  # logical name: booking-requests, booking-events...
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[bytes] = mapped_column(LargeBinary)  # the encoded envelope, exactly as published
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The relay publishing the row (several head-office processes may share one database).
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "seq"),)
+
+
+class InboxEvent(Base):
+    """An event applied here, written in the same transaction as its effect: a replay is skipped."""
+
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    partition: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(Integer)
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """A mail to a customer about a decision of head office: queued in the same transaction as the
+    booking event is consumed (so exactly once per event), then sent by the notification sender.
+
+    ``status``: queued -> sending -> sent, or failed (given up, or interrupted mid-send: never sent
+    twice).
+    """
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    booking_event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    reservation_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
 
 
 class Meta(Base):

@@ -16,6 +16,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -53,6 +54,8 @@ log = logging.getLogger("rentaldesk.reservations")
 
 Clock = Callable[[], datetime]
 
+#: How long before its start a reservation may be picked up.
+PICKUP_WINDOW = timedelta(hours=12)
 #: Neighbouring holds loaded around a request, so the best-fit choice sees the gaps it fills.
 _CONTEXT = timedelta(days=3)
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -126,15 +129,20 @@ def branch_rules(branch: Branch) -> BranchRules:
 
 
 class ReservationService:
-    """The seed's reservation API on a branch database; a standalone branch is its own authority.
+    """The seed's reservation API on a branch database.
+
+    A standalone branch is its own authority: reservations are confirmed at once. With ``link`` (a
+    branch of a network) each change also writes its request for head office in the same
+    transaction, and new or changed reservations stay ``pending`` until head office answers.
 
     ``clock()`` returns the current aware time (default: now, UTC). Listeners added with
     :meth:`subscribe` hear a :class:`Changes` after every commit that changed something.
     """
 
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None, *, link: BranchLink | None = None) -> None:
         self.db = db
         self.clock: Clock = clock or utc_now
+        self.link = link
         self._listeners: list[Callable[[Changes], None]] = []
 
     # -- notifications ---------------------------------------------------------------------------
@@ -142,7 +150,8 @@ class ReservationService:
     def subscribe(self, listener: Callable[[Changes], None]) -> None:
         self._listeners.append(listener)
 
-    def _announce(self, changes: Changes) -> None:
+    def announce(self, changes: Changes) -> None:
+        """Tell every listener what changed (also called by the sync loop for head-office events)."""
         if not changes:
             return
         for listener in list(self._listeners):
@@ -166,7 +175,7 @@ class ReservationService:
             customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
             customer_id = customer.id
         if known is None:
-            self._announce(Changes(customers=frozenset({customer_id})))
+            self.announce(Changes(customers=frozenset({customer_id})))
         return customer_id
 
     # -- queries ---------------------------------------------------------------------------------
@@ -315,74 +324,30 @@ class ReservationService:
         car_id: int | None = None,
         driver_id: int | None = None,
     ) -> Reservation:
-        """Book a car of the class at the zip code for [start, end); confirmed at once.
+        """Book a car of the class at the zip code for [start, end).
 
-        With ``car_id`` the reservation is pinned to that car. Raises :class:`InvalidPeriod`,
-        :class:`NotAvailable`, :class:`DuplicateReservation`, :class:`DriverUnavailable`,
-        :class:`UnknownPool` or :class:`InvalidInput`; nothing is saved then.
+        Confirmed at once on a standalone branch; with head office (``link``) it is ``pending`` and
+        holds its car here until head office decides. With ``car_id`` the reservation is pinned to
+        that car. Raises :class:`InvalidPeriod`, :class:`NotAvailable`,
+        :class:`DuplicateReservation`, :class:`DriverUnavailable`, :class:`UnknownPool` or
+        :class:`InvalidInput`; nothing is saved then.
         """
-        if not name or not name.strip():
-            raise InvalidInput("the customer's name is needed", field="name")
         now = self._now()
-        email = normalize_email(email)
-        moved: dict[str, int] = {}
+        status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
             _expire(s, now)
-            pool = _load_pool(s, vehicle_class, zip_code)
-            self.db.lock_pool(s, pool.branch.zip_code)
-            check_period(start, end, now, pool.rules)
-            customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
-            if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
-                raise DuplicateReservation(
-                    f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
-                    f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
-                )
-            driver = _check_driver(s, driver_id, start, end, now)
-            car = _check_car(pool, car_id) if car_id is not None else None
-            reservation_id = str(uuid.uuid4())
-            hold = placement.Hold(
-                reservation_id,
-                start,
-                end + pool.rules.turnaround,
-                car=car.car_id if car else None,
-                movable=car is None,
+            row, moved = book(
+                s, self.db.lock_pool, now,
+                email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
+                start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
+                source=self.link.source if self.link else "",
             )
-            decision = _decide(s, pool, hold, now)
-            if decision is None:
-                raise _not_available(pool, start, end, car)
-            moved = _apply_moves(s, decision, reservation_id, now)
-            placed = decision[reservation_id]
-            placed_car = s.get(Car, placed)
-            rate = placed_car.cost_per_day if car is not None else pool.vclass.day_rate
-            row = ReservationRow(
-                id=reservation_id,
-                reference=_new_reference(s),
-                customer_id=customer.id,
-                vehicle_class=pool.vclass.code,
-                zip_code=pool.branch.zip_code,
-                car_id=placed,
-                pinned=car is not None,
-                driver_id=driver.id if driver else None,
-                start_at=start,
-                end_at=end,
-                status=ReservationStatus.CONFIRMED.value,
-                price=price(start, end, rate, driver.day_rate if driver else None),
-                version=1,
-                created_at=now,
-                updated_at=now,
-                status_reason="",
-            )
-            s.add(row)
-            s.flush()
+            if self.link:
+                self.link.requested(s, row, now)
             result = _value(s, row)
-        log.info(
-            "reservation %s (%s) confirmed on car %s; %d moved",
-            result.reference,
-            result.id,
-            result.car_id,
-            len(moved),
-        )
-        self._announce(
+        log.info("reservation %s (%s) %s on car %s; %d moved",
+                 result.reference, result.id, result.status, result.car_id, len(moved))
+        self.announce(
             Changes(
                 reservations=frozenset({result.id, *moved}),
                 customers=frozenset({result.customer_id}),
@@ -403,80 +368,27 @@ class ReservationService:
         """Change the period and/or the customer's name and phone.
 
         A period change re-checks the rules and the availability, leaving this reservation itself
-        out; a refused change leaves the reservation exactly as it was.
+        out; a refused change leaves the reservation exactly as it was. With head office the
+        changed reservation is ``pending`` until head office confirms or rejects the change.
         """
         now = self._now()
-        moved: dict[str, int] = {}
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
-            if row.status not in LIVE_STATUSES:
-                raise RentalError(
-                    f"reservation {row.reference} is {row.status} and can no longer be changed",
-                    field="reservation",
-                )
-            new_start = row.start_at if start is None else start
-            new_end = row.end_at if end is None else end
-            period_changed = new_start != row.start_at or new_end != row.end_at
-            if name is not None and not name.strip():
-                raise InvalidInput("the customer's name cannot be empty", field="name")
-            if period_changed:
-                pool = _load_pool(s, row.vehicle_class, row.zip_code)
-                self.db.lock_pool(s, pool.branch.zip_code)
-                started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
-                if started and new_start != row.start_at:
-                    raise RentalError(
-                        f"reservation {row.reference} has started; only its return can change",
-                        field="start",
-                    )
-                check_period(
-                    new_start, new_end, now, pool.rules, check_lead_time=new_start != row.start_at
-                )
-                if _customer_overlap(
-                    s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end, now,
-                    exclude=row.id,
-                ):
-                    raise DuplicateReservation(
-                        f"the customer already holds another {row.vehicle_class} reservation at "
-                        f"{row.zip_code} overlapping the new period"
-                    )
-                driver = _check_driver(s, row.driver_id, new_start, new_end, now, exclude=row.id)
-                fixed = row.pinned or started
-                hold = placement.Hold(
-                    row.id,
-                    new_start,
-                    new_end + pool.rules.turnaround,
-                    car=row.car_id if fixed else None,
-                    movable=not fixed,
-                )
-                decision = _decide(s, pool, hold, now)
-                if decision is None:
-                    raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
-                moved = _apply_moves(s, decision, row.id, now)
-                row.car_id = decision[row.id]
-                row.start_at = new_start
-                row.end_at = new_end
-                rate = s.get(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
-                row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
-            customer = s.get(Customer, row.customer_id)
-            customer_changed = False
-            if name is not None and name.strip() != customer.name:
-                customer.name = name.strip()
-                customer_changed = True
-            if phone is not None and phone.strip() != customer.phone:
-                customer.phone = phone.strip()
-                customer_changed = True
-            if period_changed:
-                row.version += 1
-                row.updated_at = now
-            s.flush()
+            outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone)
+            if self.link and (outcome.period_changed or outcome.customer_changed):
+                if outcome.period_changed and row.status != ReservationStatus.ACTIVE.value:
+                    row.status = ReservationStatus.PENDING.value
+                self.link.change_requested(s, row, now)
             result = _value(s, row)
-        if period_changed or customer_changed:
-            self._announce(
+        if outcome.period_changed or outcome.customer_changed:
+            self.announce(
                 Changes(
-                    reservations=frozenset({result.id, *moved}),
-                    customers=frozenset({result.customer_id}) if customer_changed else frozenset(),
-                    cars=frozenset({result.car_id, *moved.values()}) if period_changed else frozenset(),
+                    reservations=frozenset({result.id, *outcome.moved}),
+                    customers=frozenset({result.customer_id}) if outcome.customer_changed else frozenset(),
+                    cars=frozenset({result.car_id, *outcome.moved.values()})
+                    if outcome.period_changed
+                    else frozenset(),
                 )
             )
         return result
@@ -487,20 +399,11 @@ class ReservationService:
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
-            if row.status == ReservationStatus.ACTIVE.value:
-                raise RentalError(
-                    f"reservation {row.reference} is picked up; return the car instead", field="reservation"
-                )
-            if row.status not in LIVE_STATUSES:
-                raise RentalError(
-                    f"reservation {row.reference} is already {row.status}", field="reservation"
-                )
-            row.status = ReservationStatus.CANCELLED.value
-            row.version += 1
-            row.updated_at = now
-            s.flush()
+            cancel(row, now)
+            if self.link:
+                self.link.cancel_requested(s, row, now)
             result = _value(s, row)
-        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
@@ -510,30 +413,11 @@ class ReservationService:
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
-            if row.status not in (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value):
-                raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
-            if row.status == ReservationStatus.PENDING.value:
-                raise RentalError(f"reservation {row.reference} is not confirmed yet")
-            if now < row.start_at - timedelta(hours=12):
-                raise RentalError(
-                    f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
-                    "pick-up opens 12 h before"
-                )
-            car = s.get(Car, row.car_id)
-            if car.status != CarStatus.AVAILABLE.value:
-                raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
-            driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
-            row.status = ReservationStatus.ACTIVE.value
-            row.pinned = True
-            row.picked_up_at = now
-            row.price = price(row.start_at, row.end_at, car.cost_per_day, driver.day_rate if driver else None)
-            if odometer is not None:
-                _set_odometer(car, odometer)
-            row.version += 1
-            row.updated_at = now
-            s.flush()
+            pick_up(s, row, now, odometer=odometer)
+            if self.link:
+                self.link.picked_up(s, row, now, odometer)
             result = _value(s, row)
-        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
     def return_car(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
@@ -541,18 +425,11 @@ class ReservationService:
         now = self._now()
         with self.db.write() as s:
             row = _find(s, reservation_id)
-            if row.status != ReservationStatus.ACTIVE.value:
-                raise RentalError(f"reservation {row.reference} is {row.status}, not picked up")
-            car = s.get(Car, row.car_id)
-            if odometer is not None:
-                _set_odometer(car, odometer)
-            row.status = ReservationStatus.COMPLETED.value
-            row.returned_at = now
-            row.version += 1
-            row.updated_at = now
-            s.flush()
+            return_car(s, row, now, odometer=odometer)
+            if self.link:
+                self.link.returned(s, row, now, odometer)
             result = _value(s, row)
-        self._announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
     def mark_reservations_expired(self) -> int:
@@ -561,8 +438,227 @@ class ReservationService:
         with self.db.write() as s:
             expired = _expire(s, now)
         if expired:
-            self._announce(Changes(reservations=frozenset(expired)))
+            self.announce(Changes(reservations=frozenset(expired)))
         return len(expired)
+
+
+class BranchLink(Protocol):
+    """What a branch with head office does beside each local decision, in the same transaction
+    (see :class:`rentaldesk.sync.branch.BranchOutbox`): it writes the request for head office."""
+
+    source: str
+
+    def requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
+    def change_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
+    def cancel_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
+    def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
+    def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
+
+
+# -- decisions inside one session (shared by the branch service and the head-office authority) -----
+
+Lock = Callable[[Session, str], None]
+
+
+def book(
+    s: Session,
+    lock: Lock,
+    now: datetime,
+    *,
+    email: str,
+    name: str,
+    vehicle_class: str,
+    zip_code: str,
+    start: datetime,
+    end: datetime,
+    phone: str | None = None,
+    car_id: int | None = None,
+    driver_id: int | None = None,
+    status: ReservationStatus = ReservationStatus.CONFIRMED,
+    reservation_id: str | None = None,
+    reference: str | None = None,
+    source: str = "",
+    requested_at: datetime | None = None,
+) -> tuple[ReservationRow, dict[str, int]]:
+    """Decide and record a new reservation; returns the row and the reservations moved for it.
+
+    ``requested_at`` (head office deciding a request taken earlier at a branch) is the time the
+    lead-time rule is measured from; the period must still lie ahead of ``now``.
+    """
+    if not name or not name.strip():
+        raise InvalidInput("the customer's name is needed", field="name")
+    email = normalize_email(email)
+    pool = _load_pool(s, vehicle_class, zip_code)
+    lock(s, pool.branch.zip_code)
+    check_period(start, end, requested_at or now, pool.rules)
+    if requested_at is not None:
+        check_period(start, end, now, pool.rules, check_lead_time=False)
+    customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
+    if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
+        raise DuplicateReservation(
+            f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
+            f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
+        )
+    driver = _check_driver(s, driver_id, start, end, now)
+    car = _check_car(pool, car_id) if car_id is not None else None
+    reservation_id = reservation_id or str(uuid.uuid4())
+    hold = placement.Hold(
+        reservation_id, start, end + pool.rules.turnaround, car=car.car_id if car else None, movable=car is None
+    )
+    decision = _decide(s, pool, hold, now)
+    if decision is None:
+        raise _not_available(pool, start, end, car)
+    moved = _apply_moves(s, decision, reservation_id, now)
+    placed = decision[reservation_id]
+    rate = s.get(Car, placed).cost_per_day if car is not None else pool.vclass.day_rate
+    row = ReservationRow(
+        id=reservation_id,
+        reference=reference or _new_reference(s),
+        customer_id=customer.id,
+        vehicle_class=pool.vclass.code,
+        zip_code=pool.branch.zip_code,
+        car_id=placed,
+        pinned=car is not None,
+        driver_id=driver.id if driver else None,
+        start_at=start,
+        end_at=end,
+        status=ReservationStatus(status).value,
+        price=price(start, end, rate, driver.day_rate if driver else None),
+        version=1,
+        created_at=now,
+        updated_at=now,
+        status_reason="",
+        source=source,
+        hq_version=0,
+    )
+    s.add(row)
+    s.flush()
+    return row, moved
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOutcome:
+    period_changed: bool
+    customer_changed: bool
+    moved: dict[str, int]
+
+
+def change(
+    s: Session,
+    lock: Lock,
+    now: datetime,
+    row: ReservationRow,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    requested_at: datetime | None = None,
+) -> ChangeOutcome:
+    """Change a live reservation's period and/or its customer's name and phone, or raise."""
+    if row.status not in LIVE_STATUSES:
+        raise RentalError(
+            f"reservation {row.reference} is {row.status} and can no longer be changed", field="reservation"
+        )
+    if name is not None and not name.strip():
+        raise InvalidInput("the customer's name cannot be empty", field="name")
+    new_start = row.start_at if start is None else start
+    new_end = row.end_at if end is None else end
+    require_aware(new_start, "start")
+    require_aware(new_end, "end")
+    period_changed = new_start != row.start_at or new_end != row.end_at
+    moved: dict[str, int] = {}
+    if period_changed:
+        pool = _load_pool(s, row.vehicle_class, row.zip_code)
+        lock(s, pool.branch.zip_code)
+        started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
+        if started and new_start != row.start_at:
+            raise RentalError(f"reservation {row.reference} has started; only its return can change", field="start")
+        check_period(new_start, new_end, requested_at or now, pool.rules, check_lead_time=new_start != row.start_at)
+        if requested_at is not None:
+            check_period(new_start, new_end, now, pool.rules, check_lead_time=False)
+        if _customer_overlap(
+            s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end, now, exclude=row.id
+        ):
+            raise DuplicateReservation(
+                f"the customer already holds another {row.vehicle_class} reservation at "
+                f"{row.zip_code} overlapping the new period"
+            )
+        driver = _check_driver(s, row.driver_id, new_start, new_end, now, exclude=row.id)
+        fixed = row.pinned or started
+        hold = placement.Hold(
+            row.id, new_start, new_end + pool.rules.turnaround, car=row.car_id if fixed else None, movable=not fixed
+        )
+        decision = _decide(s, pool, hold, now)
+        if decision is None:
+            raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
+        moved = _apply_moves(s, decision, row.id, now)
+        row.car_id = decision[row.id]
+        row.start_at = new_start
+        row.end_at = new_end
+        rate = s.get(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
+        row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
+        row.version += 1
+        row.updated_at = now
+    customer = s.get(Customer, row.customer_id)
+    customer_changed = False
+    if name is not None and name.strip() != customer.name:
+        customer.name = name.strip()
+        customer_changed = True
+    if phone is not None and phone.strip() != customer.phone:
+        customer.phone = phone.strip()
+        customer_changed = True
+    s.flush()
+    return ChangeOutcome(period_changed, customer_changed, moved)
+
+
+def cancel(row: ReservationRow, now: datetime) -> None:
+    """Cancel a pending or confirmed reservation, or raise."""
+    if row.status == ReservationStatus.ACTIVE.value:
+        raise RentalError(f"reservation {row.reference} is picked up; return the car instead", field="reservation")
+    if row.status not in LIVE_STATUSES:
+        raise RentalError(f"reservation {row.reference} is already {row.status}", field="reservation")
+    row.status = ReservationStatus.CANCELLED.value
+    row.version += 1
+    row.updated_at = now
+
+
+def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
+            enforce_window: bool = True) -> None:
+    """Mark a confirmed reservation picked up (active, pinned, priced at its car's rate), or raise."""
+    if row.status == ReservationStatus.PENDING.value:
+        raise RentalError(f"reservation {row.reference} is not confirmed yet")
+    if row.status != ReservationStatus.CONFIRMED.value:
+        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
+    if enforce_window and now < row.start_at - PICKUP_WINDOW:
+        raise RentalError(
+            f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
+            f"pick-up opens {describe(PICKUP_WINDOW)} before"
+        )
+    car = s.get(Car, row.car_id)
+    if car.status != CarStatus.AVAILABLE.value:
+        raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
+    driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
+    row.status = ReservationStatus.ACTIVE.value
+    row.pinned = True
+    row.picked_up_at = now
+    row.price = price(row.start_at, row.end_at, car.cost_per_day, driver.day_rate if driver else None)
+    if odometer is not None:
+        _set_odometer(car, odometer)
+    row.version += 1
+    row.updated_at = now
+
+
+def return_car(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None) -> None:
+    """Mark a picked-up reservation completed, or raise."""
+    if row.status != ReservationStatus.ACTIVE.value:
+        raise RentalError(f"reservation {row.reference} is {row.status}, not picked up")
+    if odometer is not None:
+        _set_odometer(s.get(Car, row.car_id), odometer)
+    row.status = ReservationStatus.COMPLETED.value
+    row.returned_at = now
+    row.version += 1
+    row.updated_at = now
 
 
 # -- helpers (all inside one session) --------------------------------------------------------------
@@ -688,6 +784,31 @@ def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict
             break
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = _pool_holds(s, pool, lo, hi, now, exclude=new.key)
+    return placement.place(cars, holds, new)
+
+
+def _decide_with(
+    pool: _Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]]
+) -> dict | None:
+    """:func:`_decide` with the pool's live holds read through ``holds_between(lo, hi)`` (which must
+    answer what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` would): head office's batch
+    path keeps a pool's holds in memory. Same steps, same answer."""
+    cars = pool.car_ids
+    lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
+    holds = holds_between(lo, hi)
+    stranded = any(h.car not in cars and h.movable for h in holds if h.start < new.end and new.start < h.end)
+    if not stranded:
+        car = placement.best_free_car(cars, holds, new)
+        if car is not None:
+            return {new.key: car}
+    while True:
+        run = placement.cluster([*holds, new], new)
+        run_lo = min(h.start for h in run)
+        run_hi = max(h.end for h in run)
+        if run_lo >= lo and run_hi <= hi:
+            break
+        lo, hi = min(lo, run_lo), max(hi, run_hi)
+        holds = holds_between(lo, hi)
     return placement.place(cars, holds, new)
 
 

@@ -13,6 +13,9 @@ from rentaldesk.db import Database, open_database
 from rentaldesk.models import Branch, Car, Driver, VehicleClass
 from rentaldesk.reservations import ReservationService
 
+#: Real-broker fixtures (kafka_broker, topic_prefix...) for tests/kafka and tests/e2e.
+pytest_plugins = ["tests.kafka_fixtures"]
+
 #: A Monday noon, UTC: tests speak of days relative to it.
 T0 = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 

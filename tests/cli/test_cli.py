@@ -502,3 +502,36 @@ def test_the_default_database_is_seeded_on_first_start_only(desk: Desk, tmp_path
     given = desk.run("--json")  # a database named by --db is never seeded
     assert given.code == 0, given.err
     assert (given.json()["cars"], given.json()["database_source"]) == (0, "--db")
+
+
+def test_without_a_display_no_command_shows_the_status(desk: Desk) -> None:
+    """`rentaldesk` opens the desk app where there is a screen (tests/gui starts it); where there is
+    none, and with --status anywhere, it prints the database's status and the help."""
+    headless = {k: v for k, v in desk.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "rentaldesk", "--db", str(desk.path)], capture_output=True,
+                            text=True, env=headless, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "no display found" in result.stdout and "cars: 0" in result.stdout
+    status = desk.run("--status", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert status.code == 0, status.err
+    assert status.out.startswith("rentaldesk ") and "no display found" not in status.out
+    assert "open reservations: 0" in status.out
+
+
+def test_fleet_sample_loads_once(desk: Desk) -> None:
+    first = desk.run("--json", "fleet", "sample")
+    assert first.code == 0, first.err
+    assert first.json() == {"branches": 3, "classes": 5, "drivers": 9, "fleet": 72}
+    again = desk.run("fleet", "sample")
+    assert again.code == 0 and "already loaded" in again.out
+    assert desk.count(Car) == 72
+
+
+def test_a_branch_with_a_broker_needs_its_code(desk: Desk, fleet_csv: Path) -> None:
+    desk.run("fleet", "import", str(fleet_csv))
+    start = local_day(3)
+    result = desk.run("--kafka", "127.0.0.1:9", "reserve", "--email", "a@example.com", "--name", "A",
+                      "--class", "ECONOMY", "--zip", "10001", "--start", naive(start),
+                      "--end", naive(start + timedelta(days=1)))
+    assert_refused(result, "--branch")
+    assert desk.count(ReservationRow) == 0

@@ -1,0 +1,243 @@
+"""Sync figures against a real broker (started here unless --kafka is given).
+
+1. Latency from a reservation committed at branch A to head office's decision visible (committed)
+   in branch B's database, p50 and p99 — beside a bare kafka-python produce -> consume round trip
+   on the same broker, measured in the same run.
+2. Head-office decisions per second for a burst of 10,000 requests over 100 pools — beside a bare
+   consume of the same 10,000 messages (no database) in the same run.
+
+Targets: p50 <= 30 ms, p99 <= 150 ms, >= 2,000 decisions/s.
+
+    .venv/bin/python bench/bench_sync.py [--samples 200] [--burst 10000] [--kafka HOST:PORT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import warnings
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from rentaldesk.config import KafkaSettings, Settings  # noqa: E402
+from rentaldesk.db import open_database  # noqa: E402
+from rentaldesk.fleet import load_sample_data  # noqa: E402
+from rentaldesk.hq.service import HeadOffice  # noqa: E402
+from rentaldesk.models import Branch, Car, InboxEvent, VehicleClass  # noqa: E402
+from rentaldesk.reservations import ReservationService  # noqa: E402
+from rentaldesk.sync.branch import BranchOutbox, BranchSync  # noqa: E402
+from rentaldesk.sync.devbroker import DevBroker  # noqa: E402
+from rentaldesk.sync.envelope import Envelope, time_text  # noqa: E402
+from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, ensure_topics, pool_key  # noqa: E402
+
+CLASSES = ("ECONOMY", "COMPACT", "SUV", "VAN", "LUXURY")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def bare_round_trip(bootstrap: str, samples: int) -> list[float]:
+    topic = f"bench-rtt-{uuid.uuid4().hex[:8]}"
+    from kafka.admin import KafkaAdminClient, NewTopic
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    admin.create_topics([NewTopic(topic, 1, -1)])
+    admin.close()
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=f"g-{topic}", auto_offset_reset="latest",
+                             fetch_max_wait_ms=100, enable_auto_commit=False)
+    from kafka import TopicPartition
+
+    while not consumer.partitions_for_topic(topic):
+        time.sleep(0.05)
+    tp = TopicPartition(topic, 0)
+    consumer.assign([tp])
+    consumer.seek_to_end(tp)
+    consumer.position(tp)
+    out = []
+    for i in range(samples):
+        t0 = time.perf_counter()
+        producer.send(topic, key=b"k", value=str(i).encode()).get(10)
+        got = False
+        while not got:
+            for records in consumer.poll(timeout_ms=1000).values():
+                got = got or any(r.value == str(i).encode() for r in records)
+        out.append((time.perf_counter() - t0) * 1000)
+    producer.close()
+    consumer.close()
+    return out
+
+
+def latency(bootstrap: str, root: Path, samples: int) -> list[float]:
+    prefix = f"bench{uuid.uuid4().hex[:6]}"
+    kafka = KafkaSettings(bootstrap=bootstrap, topic_prefix=prefix)
+    hq_db = open_database(f"sqlite:///{root / 'hq.sqlite'}")
+    load_sample_data(hq_db)
+    hq = HeadOffice(hq_db, Settings(db_url="x", kafka=kafka), notifications=False)
+    hq.start()
+    branches = {}
+    for code in ("BOS-DT", "ORD-AP"):
+        db = open_database(f"sqlite:///{root / f'{code}.sqlite'}")
+        svc = ReservationService(db, link=BranchOutbox(code))
+        sync = BranchSync(db, svc, kafka, code)
+        sync.start()
+        branches[code] = (db, svc, sync)
+    for db, _, _ in branches.values():
+        while True:
+            with db.session() as s:
+                if s.scalar(select(func.count()).select_from(Car)) == 72:
+                    break
+            time.sleep(0.1)
+    a_svc, b_svc = branches["BOS-DT"][1], branches["ORD-AP"][1]
+    seen: dict[str, float] = {}
+    arrived = threading.Condition()
+
+    def at_b(changes) -> None:  # noqa: ANN001
+        now = time.perf_counter()
+        with arrived:
+            for rid in changes.reservations:
+                seen.setdefault(rid, now)
+            arrived.notify_all()
+
+    b_svc.subscribe(at_b)
+    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    out = []
+    for i in range(samples):
+        begin = start + timedelta(days=2 * (i // 4))  # one booking per class and window: all fit
+        r = a_svc.create_reservation(
+            email=f"lat{i}@example.com", name=f"L {i}", vehicle_class=CLASSES[i % 4],
+            zip_code="02108",
+            start=begin, end=begin + timedelta(days=1),
+        )
+        committed = time.perf_counter()
+        with arrived:
+            arrived.wait_for(lambda: r.id in seen, timeout=10)
+        out.append((seen[r.id] - committed) * 1000)
+    for db, _, sync in branches.values():
+        sync.stop()
+        db.close()
+    hq.stop()
+    hq_db.close()
+    return out
+
+
+def burst(bootstrap: str, root: Path, n: int) -> tuple[float, float]:
+    """(head-office decisions/s, bare consume messages/s) for ``n`` requests over 100 pools."""
+    prefix = f"burst{uuid.uuid4().hex[:6]}"
+    kafka = KafkaSettings(bootstrap=bootstrap, topic_prefix=prefix)
+    ensure_topics(kafka)
+    topics = Topics(prefix)
+    hq_db = open_database(f"sqlite:///{root / 'hq-burst.sqlite'}")
+    zips = [f"{10000 + 7 * z}" for z in range(20)]
+    with hq_db.write() as s:
+        for code in CLASSES:
+            s.add(VehicleClass(code=code, name=code.title(), day_rate=Decimal("50")))
+        for z in zips:
+            s.add(Branch(code=f"B{z}", name=f"Branch {z}", zip_code=z, time_zone="UTC",
+                         lead_time_minutes=120, min_rental_minutes=1440, turnaround_minutes=0))
+        s.flush()
+        s.execute(insert(Car), [
+            {"plate_number": f"P{z}{c[:2]}{k:02d}", "model": "Model", "year": 2024, "color": "White",
+             "transmission": "automatic", "cost_per_day": Decimal("55"), "status": "available",
+             "vehicle_class": c, "zip_code": z, "odometer": 0}
+            for z in zips for c in CLASSES for k in range(40)
+        ])
+    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    now = datetime.now(timezone.utc)
+    for i in range(n):
+        pool = i % 100
+        c, z = CLASSES[pool % 5], zips[pool // 5]
+        begin = start + timedelta(days=(i // 100) % 60, hours=i % 24)
+        rid = str(uuid.uuid4())
+        state = {
+            "id": rid, "reference": f"B{i:07d}", "status": "pending",
+            "customer": {"email": f"c{i}@example.com", "name": f"C {i}", "phone": ""},
+            "vehicle_class": c, "zip_code": z, "car_plate": None, "pinned": False, "driver_licence": None,
+            "start": time_text(begin), "end": time_text(begin + timedelta(days=2)), "price": "100.00",
+            "version": 1, "source": "BENCH", "reason": "",
+        }
+        env = Envelope(type="reservation.requested", payload={"reservation": state, "requested_at": time_text(now)},
+                       source="BENCH")
+        producer.send(topics.name(BOOKING_REQUESTS), key=pool_key(c, z).encode(), value=env.encode())
+    producer.flush()
+    producer.close()
+
+    # Baseline: consume the same messages, nothing else.
+    consumer = KafkaConsumer(topics.name(BOOKING_REQUESTS), bootstrap_servers=bootstrap, group_id=f"{prefix}-bare",
+                             auto_offset_reset="earliest", enable_auto_commit=False, max_poll_records=500)
+    got = 0
+    t0 = None
+    while got < n:
+        for records in consumer.poll(timeout_ms=1000).values():
+            if t0 is None:
+                t0 = time.perf_counter()
+            got += len(records)
+    bare = n / (time.perf_counter() - t0)
+    consumer.close()
+
+    hq = HeadOffice(hq_db, Settings(db_url="x", kafka=kafka), notifications=False)
+    t0 = time.perf_counter()
+    hq.start()
+    while True:
+        with hq_db.session() as s:
+            done = s.scalar(select(func.count()).select_from(InboxEvent))
+        if done >= n:
+            break
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - t0
+    hq.stop()
+    hq_db.close()
+    return n / elapsed, bare
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--burst", type=int, default=10_000)
+    parser.add_argument("--kafka", help="use this broker instead of starting one")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    broker = None
+    if args.kafka:
+        bootstrap = args.kafka
+    else:
+        broker = DevBroker()
+        broker.start()
+        bootstrap = broker.bootstrap
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            rtt = bare_round_trip(bootstrap, args.samples)
+            lat = latency(bootstrap, root, args.samples)
+            rate, bare = burst(bootstrap, root, args.burst)
+    finally:
+        if broker is not None:
+            broker.stop()
+    print(f"{'figure':<52}{'p50':>10}{'p99':>10}{'mean':>10}   target")
+    print(f"{'branch A commit -> decision in branch B db (ms)':<52}{pct(lat, 50):>10.1f}{pct(lat, 99):>10.1f}"
+          f"{statistics.mean(lat):>10.1f}   p50<=30, p99<=150")
+    print(f"{'  baseline: bare produce -> consume round trip (ms)':<52}{pct(rtt, 50):>10.1f}{pct(rtt, 99):>10.1f}"
+          f"{statistics.mean(rtt):>10.1f}")
+    print(f"{'head-office decisions/s, burst of ' + str(args.burst) + ' over 100 pools':<52}{rate:>10.0f}"
+          f"{'':>20}   >=2000")
+    print(f"{'  baseline: bare consume of the same messages/s':<52}{bare:>10.0f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

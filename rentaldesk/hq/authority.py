@@ -1,0 +1,194 @@
+"""The booking authority: head office decides every branch's requests with the exact engine.
+
+It consumes ``booking-requests`` (key = pool, so one pool is decided in one place, in order), and
+for each request, in the same transaction as its inbox row, decides against the head-office
+database and writes the outcome to the outbox: ``reservation.confirmed`` / ``.changed`` /
+``.cancelled`` / ``.updated`` with the reservation's state, ``reservation.rejected`` with the
+reason, and ``reservation.car-reassigned`` for every reservation moved to make room. Across all
+branches no car is ever held by two overlapping confirmed reservations, because only this
+database decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..errors import RentalError
+from ..models import Reservation as ReservationRow
+from ..models import ReservationStatus
+from ..reservations import Changes, book, cancel, change, pick_up, return_car
+from ..sync import outbox
+from ..sync.envelope import Envelope, parse_time
+from ..sync.inbox import Delivery, NotReady
+from ..sync.state import car_id_for, driver_id_for, reservation_state
+from ..sync.topics import BOOKING_EVENTS, pool_key
+
+log = logging.getLogger("rentaldesk.hq.authority")
+
+SOURCE = "hq"
+
+
+class BookingAuthority:
+    """The inbox handler of head office for ``booking-requests``."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None,
+                 wake: threading.Event | None = None) -> None:
+        self.db = db
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.wake = wake or threading.Event()
+        self.decisions = 0
+
+    def begin_batch(self, s: Session, envelopes: list[Envelope]):  # noqa: ANN201
+        """The batch decision path for one polled batch (see :mod:`rentaldesk.hq.batch`); the
+        consumer uses it instead of calling this handler event by event."""
+        from .batch import BookingBatch
+
+        return BookingBatch(self, s, envelopes)
+
+    def __call__(self, s: Session, envelope: Envelope, where: Delivery) -> Changes | None:
+        handler = {
+            "reservation.requested": self._requested,
+            "reservation.change-requested": self._change_requested,
+            "reservation.cancel-requested": self._cancel_requested,
+            "reservation.picked-up": self._picked_up,
+            "reservation.returned": self._returned,
+        }.get(envelope.type)
+        if handler is None:
+            log.warning("head office: %s does not belong on booking-requests; ignored", envelope.type)
+            return None
+        self.decisions += 1
+        return handler(s, envelope, self.clock())
+
+    # -- outcomes ----------------------------------------------------------------------------------
+
+    def _publish(self, s: Session, event_type: str, state: dict[str, Any], request: Envelope) -> None:
+        envelope = Envelope(
+            type=event_type,
+            payload={"reservation": state, "request_event_id": request.event_id},
+            source=SOURCE,
+        )
+        outbox.add(s, BOOKING_EVENTS, pool_key(state["vehicle_class"], state["zip_code"]), envelope, wake=self.wake)
+
+    def _publish_row(self, s: Session, event_type: str, row: ReservationRow, request: Envelope) -> None:
+        self._publish(s, event_type, reservation_state(s, row), request)
+
+    def _publish_moves(self, s: Session, moved: dict[str, int], request: Envelope) -> None:
+        for rid in moved:
+            self._publish_row(s, "reservation.car-reassigned", s.get(ReservationRow, rid), request)
+
+    def _reject(self, s: Session, state: dict[str, Any], reason: str, request: Envelope) -> None:
+        log.info("head office: %s %s rejected: %s", request.type, state["reference"], reason)
+        self._publish(s, "reservation.rejected", {**state, "reason": reason}, request)
+
+    def _lock(self, s: Session, zip_code: str) -> None:
+        self.db.lock_pool(s, zip_code)
+
+    # -- requests ----------------------------------------------------------------------------------
+
+    def _requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        state = request.payload["reservation"]
+        if s.get(ReservationRow, state["id"]) is not None:
+            log.info("head office: reservation %s already decided; request %s skipped", state["id"], request.event_id)
+            return Changes()
+        try:
+            with s.begin_nested():
+                row, moved = book(
+                    s, self._lock, now,
+                    email=state["customer"]["email"], name=state["customer"]["name"] or state["customer"]["email"],
+                    phone=state["customer"]["phone"], vehicle_class=state["vehicle_class"],
+                    zip_code=state["zip_code"], start=parse_time(state["start"]), end=parse_time(state["end"]),
+                    car_id=car_id_for_request(s, state), driver_id=driver_id_for_request(s, state),
+                    status=ReservationStatus.CONFIRMED, reservation_id=state["id"], reference=state["reference"],
+                    source=state["source"] or request.source,
+                    requested_at=parse_time(request.payload["requested_at"]),
+                )
+                row.hq_version = row.version
+        except RentalError as exc:
+            self._reject(s, {**state, "status": ReservationStatus.REJECTED.value}, exc.message, request)
+            return Changes()
+        self._publish_row(s, "reservation.confirmed", row, request)
+        self._publish_moves(s, moved, request)
+        return Changes(reservations=frozenset({row.id, *moved}))
+
+    def _change_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        p = request.payload
+        row = s.get(ReservationRow, p["reservation_id"])
+        if row is None:
+            log.warning("head office: change of unknown reservation %s ignored", p["reservation_id"])
+            return Changes()
+        try:
+            with s.begin_nested():
+                outcome = change(
+                    s, self._lock, now, row, start=parse_time(p["start"]), end=parse_time(p["end"]),
+                    name=p["customer"]["name"] or None, phone=p["customer"]["phone"],
+                    requested_at=parse_time(p["requested_at"]),
+                )
+        except RentalError as exc:
+            s.refresh(row)
+            self._reject(s, reservation_state(s, row), f"change refused: {exc.message}", request)
+            return Changes()
+        self._publish_row(s, "reservation.changed", row, request)
+        self._publish_moves(s, outcome.moved, request)
+        return Changes(reservations=frozenset({row.id, *outcome.moved}))
+
+    def _cancel_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        row = s.get(ReservationRow, request.payload["reservation_id"])
+        if row is None:
+            log.info("head office: cancel of undecided or unknown %s ignored", request.payload["reservation_id"])
+            return Changes()
+        if row.status == ReservationStatus.CANCELLED.value:
+            return Changes()
+        try:
+            cancel(row, now)
+        except RentalError as exc:
+            self._reject(s, reservation_state(s, row), f"cancel refused: {exc.message}", request)
+            return Changes()
+        self._publish_row(s, "reservation.cancelled", row, request)
+        return Changes(reservations=frozenset({row.id}))
+
+    def _picked_up(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        return self._record(s, request, lambda row: pick_up(
+            s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer"), enforce_window=False))
+
+    def _returned(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        return self._record(s, request, lambda row: return_car(
+            s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer")))
+
+    def _record(self, s: Session, request: Envelope, apply: Callable[[ReservationRow], None]) -> Changes:
+        """A fact from the counter (pick-up, return): recorded, published; refused only if impossible."""
+        row = s.get(ReservationRow, request.payload["reservation_id"])
+        if row is None:
+            log.warning("head office: %s of unknown reservation ignored", request.type)
+            return Changes()
+        try:
+            with s.begin_nested():
+                apply(row)
+        except RentalError as exc:
+            log.warning("head office: %s of %s not recorded: %s", request.type, row.reference, exc.message)
+            return Changes()
+        self._publish_row(s, "reservation.updated", row, request)
+        return Changes(reservations=frozenset({row.id}))
+
+
+def car_id_for_request(s: Session, state: dict[str, Any]) -> int | None:
+    """The head-office car a pinned request asks for (class requests are placed by the engine)."""
+    if not state["pinned"]:
+        return None
+    try:
+        return car_id_for(s, state["car_plate"])
+    except NotReady:
+        raise RentalError(f"car {state['car_plate']} is not in head office's fleet", field="car_id") from None
+
+
+def driver_id_for_request(s: Session, state: dict[str, Any]) -> int | None:
+    try:
+        return driver_id_for(s, state["driver_licence"])
+    except NotReady:
+        raise RentalError(f"driver {state['driver_licence']} is not known to head office", field="driver_id") from None

@@ -1,0 +1,64 @@
+"""The fleet service: head office's cars, classes, locations and drivers on the compacted fleet topic.
+
+Head office owns the fleet. Every record is published keyed by its global identifier
+(``car:<plate>``, ``class:<code>``, ``branch:<zip>``, ``driver:<licence>``), so the compacted topic
+always holds the latest state of each, and a new branch rebuilds its fleet from the topic alone.
+The service publishes everything at start, then every change it sees (it compares the database with
+what it last published, so edits from any process, the command line or the desk app, travel).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from kafka import KafkaProducer
+
+from ..db import Database
+from ..sync.envelope import Envelope
+from ..sync.state import fleet_snapshot
+from ..sync.topics import FLEET, Topics
+
+log = logging.getLogger("rentaldesk.hq.fleet")
+
+#: Publication order: what a record refers to goes first.
+_ORDER = {"branch": 0, "class": 1, "driver": 2, "car": 3}
+
+
+class FleetPublisher:
+    def __init__(self, db: Database, producer: KafkaProducer, topics: Topics, *, source: str = "hq") -> None:
+        self.db = db
+        self.producer = producer
+        self.topics = topics
+        self.source = source
+        self.published: dict[str, dict] = {}
+        self.wake = threading.Event()
+
+    def publish_changes(self, timeout: float = 10.0) -> int:
+        """Publish the records that differ from what was last published; how many."""
+        with self.db.session() as s:
+            snapshot = fleet_snapshot(s)
+        changed = sorted(
+            (key for key, (_, payload) in snapshot.items() if self.published.get(key) != payload),
+            key=lambda k: (_ORDER[k.split(":", 1)[0]], k),
+        )
+        futures = []
+        for key in changed:
+            event_type, payload = snapshot[key]
+            value = Envelope(type=event_type, payload=payload, source=self.source).encode()
+            futures.append((key, payload, self.producer.send(self.topics.name(FLEET), key=key.encode(), value=value)))
+        for key, payload, future in futures:
+            future.get(timeout=timeout)
+            self.published[key] = payload
+        if changed:
+            log.info("fleet: published %d record(s)", len(changed))
+        return len(changed)
+
+    def run(self, stop: threading.Event, *, interval: float = 1.0) -> None:
+        while not stop.is_set():
+            try:
+                self.publish_changes()
+            except Exception:
+                log.exception("fleet publishing failed; retrying")
+            self.wake.wait(interval)
+            self.wake.clear()

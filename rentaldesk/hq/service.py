@@ -1,0 +1,111 @@
+"""``rentaldesk hq``: the head-office process — booking authority, fleet service, notifications.
+
+Threads, each with its own Kafka client:
+
+- authority: consumes ``booking-requests`` in group ``<prefix>-hq`` and decides (exactly once);
+- relay: publishes head office's outbox (booking events, notification records) in order;
+- fleet: publishes the fleet to the compacted ``fleet`` topic at start and on every change;
+- notifications: consumes ``booking-events`` in group ``<prefix>-hq-notifications`` and queues the
+  customer mails; the sender sends them through SMTP with retries.
+
+Several ``rentaldesk hq`` processes on one head-office database form one consumer group: they share
+the partitions, and when one stops the others take its pools over.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from ..config import Settings
+from ..db import Database
+from ..sync.inbox import EventConsumer
+from ..sync.outbox import OutboxRelay
+from ..sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics, ensure_topics, make_consumer, make_producer
+from .authority import BookingAuthority
+from .fleet_service import FleetPublisher
+
+log = logging.getLogger("rentaldesk.hq")
+
+
+class HeadOffice:
+    def __init__(self, db: Database, settings: Settings, *, notifications: bool = True) -> None:
+        if not settings.kafka.enabled:
+            raise ValueError("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA")
+        self.db = db
+        self.settings = settings
+        kafka = settings.kafka
+        self.topics = Topics(kafka.topic_prefix)
+        ensure_topics(kafka)
+        self.producer = make_producer(kafka, "rentaldesk-hq")
+        self.relay = OutboxRelay(db, self.producer, self.topics)
+        self.authority = BookingAuthority(db, wake=self.relay.wake)
+        group = f"{kafka.topic_prefix}-hq"
+        self.decider = EventConsumer(
+            db,
+            make_consumer(kafka, group, "rentaldesk-hq-authority", self.topics.name(BOOKING_REQUESTS)),
+            self.authority,
+            topics=self.topics,
+            dead_letter=self.producer,
+            name="hq authority",
+        )
+        self.fleet = FleetPublisher(db, self.producer, self.topics)
+        self.notifier = None
+        self.sender = None
+        if notifications:
+            from .notifications import NotificationQueue, NotificationSender
+
+            self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.relay.wake)
+            self.notifier = EventConsumer(
+                db,
+                make_consumer(kafka, f"{group}-notifications", "rentaldesk-hq-notifications",
+                              self.topics.name(BOOKING_EVENTS)),
+                NotificationQueue(db, wake=self.sender.wake),
+                topics=self.topics,
+                dead_letter=self.producer,
+                name="hq notifications",
+            )
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        loops = [
+            ("hq-relay", self.relay.run),
+            ("hq-authority", self.decider.run),
+            ("hq-fleet", self.fleet.run),
+        ]
+        if self.notifier is not None:
+            loops += [("hq-notifications", self.notifier.run), ("hq-mail", self.sender.run)]
+        for name, loop in loops:
+            thread = threading.Thread(target=loop, args=(self._stop,), name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        log.info("head office running on %s (topics %s.*)", self.db.url, self.topics.prefix)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        self.relay.wake.set()
+        self.fleet.wake.set()
+        if self.sender is not None:
+            self.sender.wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        for consumer in (self.decider, self.notifier):
+            if consumer is not None:
+                consumer.close()
+        try:
+            self.producer.close(timeout=5)
+        except Exception:  # a dead broker must not block a shutdown
+            log.debug("producer close failed", exc_info=True)
+
+    def wait(self) -> None:
+        """Block until stopped (Ctrl-C / SIGTERM handled by the caller)."""
+        while not self._stop.wait(1.0):
+            pass
+
+    def __enter__(self) -> HeadOffice:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

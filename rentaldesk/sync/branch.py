@@ -1,0 +1,201 @@
+"""A branch's side of the sync: requests out through the outbox, head office's answers and the fleet in.
+
+- :class:`BranchOutbox` is the :class:`~rentaldesk.reservations.BranchLink` of a branch with head
+  office: each local decision writes its request event in the same transaction.
+- :class:`BranchSync` runs the relay (outbox -> ``booking-requests``) and one consumer of
+  ``booking-events`` and ``fleet`` that applies head office's state exactly once. It runs headless
+  (``rentaldesk sync``) or in a worker thread of the desk app; the screens hear the same
+  :class:`~rentaldesk.reservations.Changes` as for a local edit.
+
+The broker being down never stops the counter: decisions are taken (pending), the outbox grows,
+and it drains in order when the broker is back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from ..config import KafkaSettings
+from ..db import Database
+from ..models import Reservation as ReservationRow
+from ..reservations import Changes, ReservationService
+from . import outbox
+from .envelope import Envelope, time_text
+from .inbox import Delivery, EventConsumer
+from .state import apply_fleet_record, apply_reservation_state, reservation_state
+from .topics import BOOKING_EVENTS, BOOKING_REQUESTS, FLEET, Topics, ensure_topics, make_consumer, make_producer, pool_key
+
+log = logging.getLogger("rentaldesk.sync.branch")
+
+
+class BranchOutbox:
+    """Writes a branch's requests for head office into its outbox (same transaction as the change)."""
+
+    def __init__(self, source: str) -> None:
+        if not source:
+            raise ValueError("a branch with head office needs its branch code (--branch / RENTALDESK_BRANCH)")
+        self.source = source
+        self.wake = threading.Event()
+
+    def _send(self, s: Session, row: ReservationRow, event_type: str, payload: dict, now: datetime) -> None:
+        envelope = Envelope(type=event_type, payload=payload, source=self.source, occurred_at=now)
+        outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
+        if event_type in ("reservation.requested", "reservation.change-requested"):
+            row.awaiting_event_id = envelope.event_id
+
+    def requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
+        self._send(s, row, "reservation.requested",
+                   {"reservation": reservation_state(s, row), "requested_at": time_text(now)}, now)
+
+    def change_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
+        state = reservation_state(s, row)
+        self._send(s, row, "reservation.change-requested", {
+            "reservation_id": row.id, "start": state["start"], "end": state["end"],
+            "customer": state["customer"], "requested_at": time_text(now),
+        }, now)
+
+    def cancel_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
+        self._send(s, row, "reservation.cancel-requested",
+                   {"reservation_id": row.id, "requested_at": time_text(now)}, now)
+
+    def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
+        self._send(s, row, "reservation.picked-up",
+                   {"reservation_id": row.id, "at": time_text(now), "odometer": odometer}, now)
+
+    def car_change_requested(self, s: Session, car: dict, now: datetime) -> None:
+        """A car added or edited here: head office applies it and it comes back on the fleet topic."""
+        envelope = Envelope(type="fleet.car-change-requested", payload={"car": car, "requested_at": time_text(now)},
+                            source=self.source, occurred_at=now)
+        outbox.add(s, BOOKING_REQUESTS, pool_key(car["vehicle_class"], car["zip_code"]), envelope, wake=self.wake)
+
+    def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
+        self._send(s, row, "reservation.returned",
+                   {"reservation_id": row.id, "at": time_text(now), "odometer": odometer}, now)
+
+
+def apply_head_office_event(s: Session, envelope: Envelope, where: Delivery) -> Changes | None:
+    """The branch's inbox handler for ``booking-events`` and ``fleet``."""
+    if envelope.type == "fleet.car-change-rejected":
+        log.warning("head office refused the change of car %s: %s", envelope.payload["plate_number"],
+                    envelope.payload["reason"])
+        return None
+    if envelope.type.startswith("fleet."):
+        return apply_fleet_record(s, envelope.type, dict(envelope.payload))
+    if envelope.type.startswith("reservation.") and "reservation" in envelope.payload:
+        return apply_reservation_state(
+            s, envelope.payload["reservation"], envelope.occurred_at,
+            answers=envelope.payload.get("request_event_id"),
+        )
+    log.info("branch: %s is not for branches; skipped", envelope.type)
+    return None
+
+
+class BranchSync:
+    """The sync loop of one branch database: relay out, head office's events in.
+
+    :meth:`start` returns at once: a supervisor thread connects (creating the topics if need be),
+    retrying with backoff while the broker cannot be reached, then runs the relay and the consumer.
+    Meanwhile the counter works as ever; its requests wait in the outbox.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        service: ReservationService,
+        settings: KafkaSettings,
+        branch: str,
+        *,
+        create_topics: bool = True,
+    ) -> None:
+        if not isinstance(service.link, BranchOutbox):
+            raise ValueError("the service must be built with link=BranchOutbox(branch)")
+        self.db = db
+        self.service = service
+        self.settings = settings
+        self.branch = branch
+        self.create_topics = create_topics
+        self.topics = Topics(settings.topic_prefix)
+        self.producer = None
+        self.relay: outbox.OutboxRelay | None = None
+        self.consumer: EventConsumer | None = None
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def connect(self) -> None:
+        """Create the topics (if asked), the producer, the relay and the consumer."""
+        if self.create_topics:
+            ensure_topics(self.settings)
+        self.producer = make_producer(self.settings, f"rentaldesk-branch-{self.branch}")
+        self.relay = outbox.OutboxRelay(self.db, self.producer, self.topics)
+        self.relay.wake = self.service.link.wake
+        self.consumer = EventConsumer(
+            self.db,
+            make_consumer(
+                self.settings, f"{self.settings.topic_prefix}-branch-{self.branch}",
+                f"rentaldesk-branch-{self.branch}",
+                self.topics.name(FLEET), self.topics.name(BOOKING_EVENTS), assign=True,
+            ),
+            apply_head_office_event,
+            topics=self.topics,
+            dead_letter=self.producer,
+            name=f"branch {self.branch}",
+            on_changes=self.service.announce,
+        )
+        self.connected.set()
+
+    def _supervise(self, first_retry: float = 1.0, max_retry: float = 30.0) -> None:
+        retry = first_retry
+        while not self._stop.is_set():
+            try:
+                self.connect()
+                break
+            except Exception as exc:  # no broker yet: the counter goes on, requests wait
+                log.warning("branch %s: head office not reachable (%s); retrying in %.0f s", self.branch, exc, retry)
+                self._close_clients()
+                self._stop.wait(retry)
+                retry = min(max_retry, retry * 2)
+        if self._stop.is_set():
+            return
+        loops = [
+            threading.Thread(target=self.relay.run, args=(self._stop,), name=f"relay-{self.branch}", daemon=True),
+            threading.Thread(target=self.consumer.run, args=(self._stop,), name=f"inbox-{self.branch}", daemon=True),
+        ]
+        for t in loops:
+            t.start()
+        self._threads += loops
+
+    def start(self) -> None:
+        """Connect and run the relay and the consumer in daemon threads; returns at once."""
+        supervisor = threading.Thread(target=self._supervise, name=f"sync-{self.branch}", daemon=True)
+        self._threads = [supervisor]
+        supervisor.start()
+
+    def _close_clients(self) -> None:
+        if self.consumer is not None:
+            self.consumer.close()
+            self.consumer = None
+        if self.producer is not None:
+            try:
+                self.producer.close(timeout=5)
+            except Exception:  # a dead broker must not stop a shutdown
+                log.debug("producer close failed", exc_info=True)
+            self.producer = None
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._stop.set()
+        self.service.link.wake.set()
+        for t in list(self._threads):
+            t.join(timeout)
+        self._close_clients()
+
+    def __enter__(self) -> BranchSync:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

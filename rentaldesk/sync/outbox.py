@@ -1,0 +1,166 @@
+"""The outbox: events written with the change they announce, published in order by a relay.
+
+A writer calls :func:`add` inside its transaction. The :class:`OutboxRelay` claims unsent rows in
+``seq`` order (a short transaction, so several processes sharing a database never publish the same
+row at once), publishes them with the idempotent producer, waits for the broker's acks and stamps
+``sent_at``. A broker that is down leaves the rows unsent; they go out, in order, once it is back.
+A row published but not stamped (a crash in between) is published again with the same event id,
+which every consumer skips as a replay.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
+
+from ..db import Database
+from ..models import OutboxEvent
+from .envelope import Envelope
+from .topics import Topics
+
+log = logging.getLogger("rentaldesk.sync.outbox")
+
+#: A claim older than this is taken over (its relay died or hangs).
+CLAIM_LEASE = timedelta(seconds=30)
+
+
+def add(s: Session, kind: str, key: str, envelope: Envelope, *, wake: threading.Event | None = None) -> OutboxEvent:
+    """Write ``envelope`` to the outbox in the caller's transaction; ``wake`` is set once it commits."""
+    row = OutboxEvent(
+        event_id=envelope.event_id,
+        topic=kind,
+        key=key,
+        value=envelope.encode(),
+        created_at=envelope.occurred_at,
+    )
+    s.add(row)
+    if wake is not None:
+        event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
+    return row
+
+
+def unsent_count(db: Database) -> int:
+    from sqlalchemy import func
+
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.sent_at.is_(None))) or 0
+
+
+class OutboxRelay:
+    """Publishes a database's outbox to Kafka, in order."""
+
+    def __init__(
+        self,
+        db: Database,
+        producer: KafkaProducer,
+        topics: Topics,
+        *,
+        batch: int = 500,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.db = db
+        self.producer = producer
+        self.topics = topics
+        self.batch = batch
+        self.clock = clock
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.wake = threading.Event()
+
+    def _claim(self) -> list[OutboxEvent]:
+        now = self.clock()
+        with self.db.write() as s:
+            seqs = list(
+                s.scalars(
+                    select(OutboxEvent.seq)
+                    .where(
+                        OutboxEvent.sent_at.is_(None),
+                        or_(
+                            OutboxEvent.claimed_by.is_(None),
+                            OutboxEvent.claimed_by == self.name,
+                            OutboxEvent.claimed_at < now - CLAIM_LEASE,
+                        ),
+                    )
+                    .order_by(OutboxEvent.seq)
+                    .limit(self.batch)
+                )
+            )
+            if not seqs:
+                return []
+            s.execute(
+                update(OutboxEvent).where(OutboxEvent.seq.in_(seqs)).values(claimed_by=self.name, claimed_at=now)
+            )
+            rows = list(s.scalars(select(OutboxEvent).where(OutboxEvent.seq.in_(seqs)).order_by(OutboxEvent.seq)))
+            for row in rows:
+                s.expunge(row)
+            return rows
+
+    def publish_pending(self, timeout: float = 10.0) -> int:
+        """Publish what is unsent, in order; the number of rows published. Stops at the first row
+        the broker did not take (it stays unsent, and so does everything after it)."""
+        total = 0
+        while True:
+            rows = self._claim()
+            if not rows:
+                return total
+            futures = []
+            for row in rows:
+                try:
+                    futures.append(
+                        (row, self.producer.send(self.topics.name(row.topic), key=row.key.encode(), value=row.value))
+                    )
+                except KafkaError as exc:
+                    log.warning("outbox: broker not taking events (%s); %d unsent wait", exc, len(rows) - len(futures))
+                    break
+            sent: list[int] = []
+            failure = None
+            for row, future in futures:
+                try:
+                    meta = future.get(timeout=timeout)
+                except KafkaError as exc:
+                    failure = exc
+                    break
+                sent.append(row.seq)
+                log.debug("published %s %s to %s[%d]@%d", row.event_id, row.key, meta.topic, meta.partition, meta.offset)
+            if sent:
+                with self.db.write() as s:
+                    s.execute(
+                        update(OutboxEvent)
+                        .where(OutboxEvent.seq.in_(sent))
+                        .values(sent_at=self.clock(), claimed_by=None, claimed_at=None)
+                    )
+            total += len(sent)
+            if failure is not None or len(sent) < len(rows):
+                with self.db.write() as s:  # let another relay (or a later try) take the rest
+                    s.execute(
+                        update(OutboxEvent)
+                        .where(OutboxEvent.seq.in_([r.seq for r in rows if r.seq not in set(sent)]))
+                        .values(claimed_by=None, claimed_at=None)
+                    )
+                if failure is not None:
+                    log.warning("outbox: publishing failed (%s); will retry", failure)
+                return total
+
+    def run(self, stop: threading.Event, *, idle: float = 0.5, retry: float = 1.0) -> None:
+        """Publish whenever woken (a local commit) or every ``idle`` seconds, until ``stop``."""
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                waiting = published == 0 and self._has_unsent()
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                waiting = True
+            self.wake.wait(retry if waiting else idle)
+            self.wake.clear()
+
+    def _has_unsent(self) -> bool:
+        with self.db.session() as s:
+            return s.scalar(select(OutboxEvent.seq).where(OutboxEvent.sent_at.is_(None)).limit(1)) is not None

@@ -1,0 +1,213 @@
+"""Rows to event payloads and back: reservations and the fleet, by their global identifiers.
+
+Car ids, driver ids and customer ids are local to each database; on the wire a car is its plate, a
+driver their licence number, a customer their email.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..customers import get_or_create_customer
+from ..models import Branch, Car, Customer, Driver, VehicleClass
+from ..models import Reservation as ReservationRow
+from ..reservations import Changes
+from .envelope import parse_time, time_text
+from .inbox import NotReady
+
+
+def money(value: Decimal) -> str:
+    return f"{Decimal(value):.2f}"
+
+
+def reservation_state(s: Session, row: ReservationRow) -> dict[str, Any]:
+    customer = s.get(Customer, row.customer_id)
+    plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
+    licence = (
+        s.scalar(select(Driver.licence_number).where(Driver.id == row.driver_id)) if row.driver_id is not None else None
+    )
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "status": row.status,
+        "customer": {"email": customer.email, "name": customer.name, "phone": customer.phone},
+        "vehicle_class": row.vehicle_class,
+        "zip_code": row.zip_code,
+        "car_plate": plate,
+        "pinned": bool(row.pinned),
+        "driver_licence": licence,
+        "start": time_text(row.start_at),
+        "end": time_text(row.end_at),
+        "price": money(row.price),
+        "version": row.version,
+        "source": row.source or "",
+        "reason": row.status_reason or "",
+    }
+
+
+def car_id_for(s: Session, plate: str | None) -> int | None:
+    if plate is None:
+        return None
+    car_id = s.scalar(select(Car.car_id).where(Car.plate_number == plate))
+    if car_id is None:
+        raise NotReady(f"car {plate} is not in the local fleet yet")
+    return car_id
+
+
+def driver_id_for(s: Session, licence: str | None) -> int | None:
+    if licence is None:
+        return None
+    driver_id = s.scalar(select(Driver.id).where(Driver.licence_number == licence))
+    if driver_id is None:
+        raise NotReady(f"driver {licence} is not known here yet")
+    return driver_id
+
+
+def apply_reservation_state(
+    s: Session, state: dict[str, Any], now: datetime, *, answers: str | None = None
+) -> Changes:
+    """Make the local reservation what head office says (a branch applying a booking event).
+
+    A state older than what was applied already is skipped. While a local request is waiting for
+    its answer (``awaiting_event_id``), only head office's car placement is taken from other
+    events, so the clerk's pending change is not overwritten; the answer itself (``answers``, the
+    request's event id) is applied whole.
+    """
+    if s.scalar(select(Branch.id).where(Branch.zip_code == state["zip_code"])) is None:
+        raise NotReady(f"location {state['zip_code']} is not in the local fleet yet")
+    if s.get(VehicleClass, state["vehicle_class"]) is None:
+        raise NotReady(f"vehicle class {state['vehicle_class']} is not known here yet")
+    car_id = car_id_for(s, state["car_plate"])
+    driver_id = driver_id_for(s, state["driver_licence"])
+    customer = get_or_create_customer(s, state["customer"]["email"], now=now)
+    row = s.get(ReservationRow, state["id"])
+    old_car = row.car_id if row is not None else None
+    if row is None:
+        if car_id is None:  # a request refused before it ever held a car: nothing to keep here
+            return Changes()
+        row = ReservationRow(id=state["id"], created_at=now, hq_version=0, version=0)
+        s.add(row)
+    elif state["version"] <= row.hq_version and answers is None:
+        return Changes()  # stale or replayed
+    whole = row.awaiting_event_id is None or row.awaiting_event_id == answers
+    if car_id is not None:
+        row.car_id = car_id
+    if whole:
+        customer.name = state["customer"]["name"] or customer.name
+        customer.phone = state["customer"]["phone"] or customer.phone
+        row.reference = state["reference"]
+        row.customer_id = customer.id
+        row.vehicle_class = state["vehicle_class"]
+        row.zip_code = state["zip_code"]
+        row.pinned = state["pinned"]
+        row.driver_id = driver_id
+        row.start_at = parse_time(state["start"])
+        row.end_at = parse_time(state["end"])
+        row.status = state["status"]
+        row.price = Decimal(state["price"])
+        row.source = state["source"]
+        row.status_reason = state["reason"]
+        row.version = max(row.version or 0, state["version"])
+        row.awaiting_event_id = None
+    row.hq_version = max(row.hq_version or 0, state["version"])
+    row.updated_at = now
+    s.flush()
+    return Changes(
+        reservations=frozenset({row.id}),
+        customers=frozenset({customer.id}),
+        cars=frozenset(c for c in (old_car, row.car_id) if c is not None),
+    )
+
+
+# -- fleet -----------------------------------------------------------------------------------------
+
+def branch_payload(b: Branch) -> dict[str, Any]:
+    return {
+        "code": b.code, "name": b.name, "zip_code": b.zip_code, "time_zone": b.time_zone,
+        "lead_time_minutes": b.lead_time_minutes, "min_rental_minutes": b.min_rental_minutes,
+        "turnaround_minutes": b.turnaround_minutes,
+    }
+
+
+def class_payload(c: VehicleClass) -> dict[str, Any]:
+    return {"code": c.code, "name": c.name, "day_rate": money(c.day_rate)}
+
+
+def driver_payload(d: Driver) -> dict[str, Any]:
+    return {
+        "name": d.name, "licence_number": d.licence_number, "phone": d.phone, "status": d.status,
+        "day_rate": money(d.day_rate), "zip_code": d.zip_code,
+    }
+
+
+def car_payload(c: Car, licences: dict[int, str]) -> dict[str, Any]:
+    return {
+        "plate_number": c.plate_number, "model": c.model, "year": c.year, "color": c.color,
+        "transmission": c.transmission, "cost_per_day": money(c.cost_per_day), "status": c.status,
+        "vehicle_class": c.vehicle_class, "zip_code": c.zip_code, "odometer": c.odometer,
+        "driver_licence": licences.get(c.driver_id) if c.driver_id is not None else None,
+    }
+
+
+def fleet_snapshot(s: Session) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every fleet record as ``key -> (event type, payload)``; keys: branch:, class:, driver:, car:."""
+    out: dict[str, tuple[str, dict[str, Any]]] = {}
+    for b in s.scalars(select(Branch)):
+        out[f"branch:{b.zip_code}"] = ("fleet.branch", branch_payload(b))
+    for c in s.scalars(select(VehicleClass)):
+        out[f"class:{c.code}"] = ("fleet.class", class_payload(c))
+    licences: dict[int, str] = {}
+    for d in s.scalars(select(Driver)):
+        licences[d.id] = d.licence_number
+        out[f"driver:{d.licence_number}"] = ("fleet.driver", driver_payload(d))
+    for car in s.scalars(select(Car)):
+        out[f"car:{car.plate_number}"] = ("fleet.car", car_payload(car, licences))
+    return out
+
+
+def apply_fleet_record(s: Session, event_type: str, p: dict[str, Any]) -> Changes:
+    """Upsert one fleet record from the fleet topic (a branch materialising head office's fleet)."""
+    if event_type == "fleet.branch":
+        b = s.scalar(select(Branch).where(Branch.zip_code == p["zip_code"])) or Branch()
+        for k, v in p.items():
+            setattr(b, k, v)
+        s.add(b)
+        s.flush()
+        return Changes()
+    if event_type == "fleet.class":
+        c = s.get(VehicleClass, p["code"]) or VehicleClass(code=p["code"])
+        c.name, c.day_rate = p["name"], Decimal(p["day_rate"])
+        s.add(c)
+        s.flush()
+        return Changes()
+    if event_type == "fleet.driver":
+        if p["zip_code"] is not None and s.scalar(select(Branch.id).where(Branch.zip_code == p["zip_code"])) is None:
+            raise NotReady(f"location {p['zip_code']} not known yet")
+        d = s.scalar(select(Driver).where(Driver.licence_number == p["licence_number"]))
+        if d is None:
+            d = Driver(licence_number=p["licence_number"])
+        d.name, d.phone, d.status, d.zip_code = p["name"], p["phone"], p["status"], p["zip_code"]
+        d.day_rate = Decimal(p["day_rate"])
+        s.add(d)
+        s.flush()
+        return Changes(drivers=frozenset({d.id}))
+    if event_type == "fleet.car":
+        if s.scalar(select(Branch.id).where(Branch.zip_code == p["zip_code"])) is None:
+            raise NotReady(f"location {p['zip_code']} not known yet")
+        if s.get(VehicleClass, p["vehicle_class"]) is None:
+            raise NotReady(f"vehicle class {p['vehicle_class']} not known yet")
+        values = dict(p)
+        values["driver_id"] = driver_id_for(s, values.pop("driver_licence"))
+        values["cost_per_day"] = Decimal(values["cost_per_day"])
+        car = s.scalar(select(Car).where(Car.plate_number == p["plate_number"])) or Car()
+        for k, v in values.items():
+            setattr(car, k, v)
+        s.add(car)
+        s.flush()
+        return Changes(cars=frozenset({car.car_id}))
+    raise ValueError(f"not a fleet event: {event_type}")

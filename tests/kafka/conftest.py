@@ -1,0 +1,1 @@
+"""The broker fixtures live in tests/kafka_fixtures.py (shared with tests/e2e)."""
