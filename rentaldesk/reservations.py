@@ -199,7 +199,11 @@ class ReservationService:
     ) -> list[Reservation]:
         """Reservations by start time, filtered; ``search`` matches reference, name, email or plate."""
         with self.db.session() as s:
-            q = select(ReservationRow).join(Customer).join(Car, Car.car_id == ReservationRow.car_id)
+            q = (
+                select(ReservationRow, Customer, Car.plate_number)
+                .join(Customer, Customer.id == ReservationRow.customer_id)
+                .join(Car, Car.car_id == ReservationRow.car_id)
+            )
             if status:
                 q = q.where(ReservationRow.status.in_([status] if isinstance(status, str) else status))
             if zip_code:
@@ -225,7 +229,7 @@ class ReservationService:
             q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
             if limit:
                 q = q.limit(limit)
-            return [_value(s, r) for r in s.scalars(q)]
+            return [_value(s, row, customer, plate) for row, customer, plate in s.execute(q)]  # one query
 
     def is_rental_available(
         self,
@@ -674,9 +678,14 @@ def _find(s: Session, reservation_id: str) -> ReservationRow:
     return row
 
 
-def _value(s: Session, row: ReservationRow) -> Reservation:
-    customer = s.get(Customer, row.customer_id)
-    plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
+def _value(
+    s: Session, row: ReservationRow, customer: Customer | None = None, plate: str | None = None
+) -> Reservation:
+    """The plain value of ``row``; ``customer`` and ``plate`` are read unless the caller has them."""
+    if customer is None:
+        customer = s.get(Customer, row.customer_id)
+    if plate is None:
+        plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
     return Reservation(
         id=row.id,
         reference=row.reference,
@@ -767,32 +776,18 @@ def _pool_holds(
 
 def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict | None:
     """Where ``new`` goes and what moves for it, or None when the pool cannot take it."""
-    cars = pool.car_ids
-    lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
-    holds = _pool_holds(s, pool, lo, hi, now, exclude=new.key)
-    stranded = any(h.car not in cars and h.movable for h in holds if h.start < new.end and new.start < h.end)
-    if not stranded:
-        car = placement.best_free_car(cars, holds, new)
-        if car is not None:
-            return {new.key: car}
-    # Slow path: load the whole cluster of holds chained by overlap around the new one.
-    while True:
-        run = placement.cluster([*holds, new], new)
-        run_lo = min(h.start for h in run)
-        run_hi = max(h.end for h in run)
-        if run_lo >= lo and run_hi <= hi:
-            break
-        lo, hi = min(lo, run_lo), max(hi, run_hi)
-        holds = _pool_holds(s, pool, lo, hi, now, exclude=new.key)
-    return placement.place(cars, holds, new)
+    return _decide_with(pool, new, lambda lo, hi: _pool_holds(s, pool, lo, hi, now, exclude=new.key))
 
 
 def _decide_with(
     pool: _Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]]
 ) -> dict | None:
-    """:func:`_decide` with the pool's live holds read through ``holds_between(lo, hi)`` (which must
-    answer what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` would): head office's batch
-    path keeps a pool's holds in memory. Same steps, same answer."""
+    """Where ``new`` goes and what moves for it, or None, with the pool's live holds read through
+    ``holds_between(lo, hi)`` (what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` answers):
+    :func:`_decide` reads them from the database, head office's batch path keeps them in memory.
+
+    The fast path looks only at holds near the new one; the slow path widens the window until it
+    holds the whole cluster of holds chained by overlap around the new one."""
     cars = pool.car_ids
     lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
     holds = holds_between(lo, hi)

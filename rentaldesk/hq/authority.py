@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -29,6 +30,7 @@ from ..sync.envelope import Envelope, parse_time
 from ..sync.inbox import Delivery, NotReady
 from ..sync.state import car_id_for, driver_id_for, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
+from .fleet_requests import apply_car_request
 
 log = logging.getLogger("rentaldesk.hq.authority")
 
@@ -39,10 +41,11 @@ class BookingAuthority:
     """The inbox handler of head office for ``booking-requests``."""
 
     def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None,
-                 wake: threading.Event | None = None) -> None:
+                 wake: threading.Event | None = None, fleet_wake: threading.Event | None = None) -> None:
         self.db = db
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.wake = wake or threading.Event()
+        self.fleet_wake = fleet_wake
         self.decisions = 0
 
     def begin_batch(self, s: Session, envelopes: list[Envelope]):  # noqa: ANN201
@@ -59,12 +62,20 @@ class BookingAuthority:
             "reservation.cancel-requested": self._cancel_requested,
             "reservation.picked-up": self._picked_up,
             "reservation.returned": self._returned,
+            "fleet.car-change-requested": self._car_change_requested,
         }.get(envelope.type)
         if handler is None:
             log.warning("head office: %s does not belong on booking-requests; ignored", envelope.type)
             return None
         self.decisions += 1
         return handler(s, envelope, self.clock())
+
+    def _car_change_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        changes = apply_car_request(s, request, now, wake=self.wake)
+        if changes and self.fleet_wake is not None:
+            # the fleet service publishes the new state as soon as this transaction has committed
+            event.listen(s, "after_commit", lambda _s: self.fleet_wake.set(), once=True)
+        return changes
 
     # -- outcomes ----------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Head office owns the fleet. Every record is published keyed by its global identi
 (``car:<plate>``, ``class:<code>``, ``branch:<zip>``, ``driver:<licence>``), so the compacted topic
 always holds the latest state of each, and a new branch rebuilds its fleet from the topic alone.
 The service publishes everything at start, then every change it sees (it compares the database with
-what it last published, so edits from any process, the command line or the desk app, travel).
+what it last published, so edits from any process, the command line or the desk app, travel):
+at once for a change head office applied itself (a branch's car request), else within 5 s.
 """
 
 from __future__ import annotations
@@ -54,11 +55,13 @@ class FleetPublisher:
             log.info("fleet: published %d record(s)", len(changed))
         return len(changed)
 
-    def run(self, stop: threading.Event, *, interval: float = 1.0) -> None:
+    def run(self, stop: threading.Event, *, interval: float = 5.0) -> None:
+        """Publish at once when woken (a change head office made itself), else every ``interval``
+        seconds (edits by other processes: the command line, a desk app at head office)."""
         while not stop.is_set():
+            self.wake.clear()  # before reading, so a change committed meanwhile wakes the next round
             try:
                 self.publish_changes()
             except Exception:
                 log.exception("fleet publishing failed; retrying")
             self.wake.wait(interval)
-            self.wake.clear()

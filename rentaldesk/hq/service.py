@@ -39,7 +39,8 @@ class HeadOffice:
         ensure_topics(kafka)
         self.producer = make_producer(kafka, "rentaldesk-hq")
         self.relay = OutboxRelay(db, self.producer, self.topics)
-        self.authority = BookingAuthority(db, wake=self.relay.wake)
+        self.fleet = FleetPublisher(db, self.producer, self.topics)
+        self.authority = BookingAuthority(db, wake=self.relay.wake, fleet_wake=self.fleet.wake)
         group = f"{kafka.topic_prefix}-hq"
         self.decider = EventConsumer(
             db,
@@ -49,7 +50,6 @@ class HeadOffice:
             dead_letter=self.producer,
             name="hq authority",
         )
-        self.fleet = FleetPublisher(db, self.producer, self.topics)
         self.notifier = None
         self.sender = None
         if notifications:

@@ -1,8 +1,11 @@
 """The inbox: consume events and apply each exactly once to a database.
 
 :class:`EventConsumer` polls a batch, applies it in ONE write transaction (each event in its own
-savepoint, with its inbox row), commits the database, and only then commits the Kafka offsets. A
-crash before the offset commit replays the batch; the inbox rows make the replay a no-op. Bytes
+savepoint, with its inbox row — or, when the handler has ``begin_batch``, through the handler's
+batch path, which keeps each event atomic itself and writes the inbox rows in the same
+transaction), commits the database, and only then commits the Kafka offsets. A crash before the
+offset commit replays the batch; the inbox rows make the replay a no-op. A batch whose transaction
+fails is read again (the consumer seeks back to its first records). Bytes
 that are not a valid event (unknown type, unsupported version, malformed) go to the dead-letter
 topic, original bytes unchanged, with the reason in a header, and the consumer goes on.
 """
@@ -168,6 +171,11 @@ class EventConsumer:
                               record.topic, record.partition, record.offset)
             if group is not None:
                 group.finish()
+        self.applied += applied
+        if changes and self.on_changes:
+            # Committed in the database: tell the screens now, not after the broker round trip of
+            # the offset commit below.
+            self.on_changes(changes)
         if self.dead_lettered:
             self.dead_letter.flush(timeout=10)
         for tp, offset in retry.items():
@@ -178,9 +186,6 @@ class EventConsumer:
             except (CommitFailedError, KafkaError) as exc:
                 # The group moved the partitions on: the next owner replays, and the inbox skips.
                 log.warning("%s: offset commit failed (%s); the events will be replayed and skipped", self.name, exc)
-        self.applied += applied
-        if changes and self.on_changes:
-            self.on_changes(changes)
         return applied
 
     @staticmethod

@@ -75,33 +75,37 @@ class OutboxRelay:
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.wake = threading.Event()
 
-    def _claim(self) -> list[OutboxEvent]:
+    def _claim(self) -> list:
+        """Claim up to ``batch`` unsent rows, oldest first, in one short write transaction; the
+        rows (seq, event_id, topic, key, value), in ``seq`` order."""
         now = self.clock()
+        t = OutboxEvent.__table__
         with self.db.write() as s:
-            seqs = list(
-                s.scalars(
-                    select(OutboxEvent.seq)
-                    .where(
-                        OutboxEvent.sent_at.is_(None),
-                        or_(
-                            OutboxEvent.claimed_by.is_(None),
-                            OutboxEvent.claimed_by == self.name,
-                            OutboxEvent.claimed_at < now - CLAIM_LEASE,
-                        ),
-                    )
-                    .order_by(OutboxEvent.seq)
-                    .limit(self.batch)
+            claimable = (
+                select(t.c.seq)
+                .where(
+                    t.c.sent_at.is_(None),
+                    or_(t.c.claimed_by.is_(None), t.c.claimed_by == self.name, t.c.claimed_at < now - CLAIM_LEASE),
                 )
+                .order_by(t.c.seq)
+                .limit(self.batch)
             )
+            if self.db.engine.dialect.update_returning:
+                # One statement: claim and read (the order of RETURNING rows is not guaranteed).
+                rows = s.execute(
+                    update(t)
+                    .where(t.c.seq.in_(claimable.scalar_subquery()))
+                    .values(claimed_by=self.name, claimed_at=now)
+                    .returning(t.c.seq, t.c.event_id, t.c.topic, t.c.key, t.c.value)
+                ).all()
+                return sorted(rows, key=lambda r: r.seq)
+            seqs = list(s.scalars(claimable))
             if not seqs:
                 return []
-            s.execute(
-                update(OutboxEvent).where(OutboxEvent.seq.in_(seqs)).values(claimed_by=self.name, claimed_at=now)
-            )
-            rows = list(s.scalars(select(OutboxEvent).where(OutboxEvent.seq.in_(seqs)).order_by(OutboxEvent.seq)))
-            for row in rows:
-                s.expunge(row)
-            return rows
+            s.execute(update(t).where(t.c.seq.in_(seqs)).values(claimed_by=self.name, claimed_at=now))
+            return s.execute(
+                select(t.c.seq, t.c.event_id, t.c.topic, t.c.key, t.c.value).where(t.c.seq.in_(seqs)).order_by(t.c.seq)
+            ).all()
 
     def publish_pending(self, timeout: float = 10.0) -> int:
         """Publish what is unsent, in order; the number of rows published. Stops at the first row
@@ -138,6 +142,10 @@ class OutboxRelay:
                         .values(sent_at=self.clock(), claimed_by=None, claimed_at=None)
                     )
             total += len(sent)
+            if failure is None and len(sent) == len(rows) and len(rows) < self.batch:
+                # Drained: what commits from now on sets ``wake`` (cleared before this call), so
+                # the next round starts at once; no empty claim transaction here.
+                return total
             if failure is not None or len(sent) < len(rows):
                 with self.db.write() as s:  # let another relay (or a later try) take the rest
                     s.execute(
@@ -152,6 +160,9 @@ class OutboxRelay:
     def run(self, stop: threading.Event, *, idle: float = 0.5, retry: float = 1.0) -> None:
         """Publish whenever woken (a local commit) or every ``idle`` seconds, until ``stop``."""
         while not stop.is_set():
+            # Cleared BEFORE publishing: a commit during the round sets it again and the next
+            # round starts at once (clearing after the wait could drop that wake-up).
+            self.wake.clear()
             try:
                 published = self.publish_pending()
                 waiting = published == 0 and self._has_unsent()
@@ -159,7 +170,6 @@ class OutboxRelay:
                 log.exception("outbox relay failed; retrying")
                 waiting = True
             self.wake.wait(retry if waiting else idle)
-            self.wake.clear()
 
     def _has_unsent(self) -> bool:
         with self.db.session() as s:

@@ -1,0 +1,634 @@
+"""Head office's batch decision path: a polled batch of requests decided in memory, written in bulk.
+
+:class:`BookingBatch` lives for one :class:`~rentaldesk.sync.inbox.EventConsumer` batch, inside its
+one write transaction. It takes the events in the consumer's order and reaches, event by event,
+exactly the decisions the one-by-one path (:meth:`BookingAuthority._requested`, i.e.
+:func:`rentaldesk.reservations.book`) reaches on the same database in the same order — same
+checks in the same order, same messages, same placement engine — but it reads each pool's cars and
+live holds once per batch and keeps them in memory (adding each decision's hold and moves as it
+goes), and it prefetches inbox ids, reservation ids, references, customers, drivers and pinned cars
+for the whole batch in a handful of queries. Its writes (customers, reservations, moves, outbox
+rows, inbox rows) are queued and written with Core ``executemany`` before the transaction commits.
+
+Atomicity of each event without a savepoint: a request is decided first (pure: reads memory and the
+database, writes nothing, mutates nothing) and every outgoing envelope is encoded; only then are
+memory and the write queues changed, by appends that cannot fail. A refused request (any
+:class:`RentalError`) therefore queues only its ``reservation.rejected`` outbox row and its inbox
+row — exactly what the one-by-one path leaves once its savepoint is rolled back.
+
+Only ``reservation.requested`` takes the fast path. Any other request (change, cancel, pick-up,
+return) first writes what is queued, forgets the in-memory pools, and is handled by the one-by-one
+path in its own savepoint, as before; the next request reloads from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, event, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from .. import placement
+from ..customers import normalize_email
+from ..errors import DriverUnavailable, DuplicateReservation, InvalidInput, NotAvailable, RentalError, UnknownPool
+from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, DriverStatus, InboxEvent, OutboxEvent
+from ..models import Reservation as ReservationRow
+from ..models import ReservationStatus, VehicleClass
+from ..reservations import (
+    _CONTEXT,
+    Changes,
+    _article,
+    _decide_with,
+    _not_available,
+    _Pool,
+    branch_period,
+    branch_rules,
+)
+from ..rules import check_period, price
+from ..sync.envelope import Envelope, parse_time, time_text
+from ..sync.inbox import BatchFailed, Delivery
+from ..sync.state import money
+from ..sync.topics import BOOKING_EVENTS, pool_key
+
+if TYPE_CHECKING:
+    from .authority import BookingAuthority
+
+log = logging.getLogger("rentaldesk.hq.batch")
+
+ACTIVE = ReservationStatus.ACTIVE.value
+_CHUNK = 500  # bound parameters per IN (...) query
+
+
+class BatchConflict(Exception):
+    """The request would break a uniqueness rule of the database (e.g. a reference already used by
+    another reservation). The one-by-one path fails the same way at its flush; the consumer parks
+    the event in the dead-letter topic and nothing of it is written."""
+
+
+def _chunks(values: list, size: int = _CHUNK):
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+@dataclass(slots=True)
+class _Live:
+    """A live reservation of a pool, as the engine needs it (and as its event states it)."""
+
+    id: str
+    reference: str
+    customer_id: str
+    start: datetime
+    end: datetime
+    car_id: int
+    pinned: bool
+    status: str
+    driver_id: int | None
+    price: Decimal
+    version: int
+    source: str
+    reason: str
+    pending: dict | None = None  # the queued insert of a reservation made in this batch
+
+
+@dataclass(slots=True)
+class _Customer:
+    id: str
+    email: str
+    name: str
+    phone: str
+
+
+class _PoolMemory:
+    """A pool's cars and its live reservations over a loaded range of hold times."""
+
+    def __init__(self, batch: BookingBatch, pool: _Pool) -> None:
+        self.batch = batch
+        self.pool = pool
+        self.car_ids = pool.car_ids
+        self.cars = {c.car_id: c for c in pool.cars}
+        self.turnaround = pool.rules.turnaround
+        self.live: dict[str, _Live] = {}
+        self.lo: datetime | None = None
+        self.hi: datetime | None = None
+
+    def ensure(self, lo: datetime, hi: datetime) -> None:
+        """Make memory hold every live reservation whose hold overlaps [lo, hi)."""
+        if self.lo is not None and lo >= self.lo and hi <= self.hi:
+            return
+        if self.lo is not None:
+            lo, hi = min(lo, self.lo), max(hi, self.hi)
+        want = self.batch.wanted.get((self.pool.vclass.code, self.pool.branch.zip_code))
+        if want is not None and self.lo is None:  # first load: the whole batch's range at once
+            lo, hi = min(lo, want[0]), max(hi, want[1])
+        t = ReservationRow
+        rows = self.batch.s.execute(
+            select(t.id, t.reference, t.customer_id, t.start_at, t.end_at, t.car_id, t.pinned, t.status,
+                   t.driver_id, t.price, t.version, t.source, t.status_reason).where(
+                t.vehicle_class == self.pool.vclass.code,
+                t.zip_code == self.pool.branch.zip_code,
+                t.status.in_(LIVE_STATUSES),
+                t.end_at > lo - self.turnaround,
+                t.start_at < hi,
+            )
+        )
+        for r in rows:
+            if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
+                self.live[r.id] = _Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id,
+                                        bool(r.pinned), r.status, r.driver_id, r.price, r.version,
+                                        r.source or "", r.status_reason or "")
+        self.lo, self.hi = lo, hi
+
+    def holds(self, lo: datetime, hi: datetime, now: datetime, exclude: str | None) -> list[placement.Hold]:
+        """What :func:`rentaldesk.reservations._pool_holds` returns, from memory."""
+        self.ensure(lo, hi)
+        ta = self.turnaround
+        return [
+            placement.Hold(key=r.id, start=r.start, end=r.end + ta, car=r.car_id,
+                           movable=not r.pinned and r.status != ACTIVE and r.start > now)
+            for r in self.live.values()
+            if r.end + ta > lo and r.start < hi and r.id != exclude
+        ]
+
+    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
+        """What :func:`rentaldesk.reservations._customer_overlap` answers, from memory."""
+        self.ensure(start - _CONTEXT, end + self.turnaround + _CONTEXT)
+        return any(
+            r.customer_id == customer_id and r.start < end and r.end > start and (r.status == ACTIVE or r.end > now)
+            for r in self.live.values()
+        )
+
+
+@dataclass(slots=True)
+class _Decision:
+    """A decided request, before anything is changed."""
+
+    rid: str
+    mem: _PoolMemory
+    customer: _Customer
+    new_customer: bool
+    fill_name: str | None
+    fill_phone: str | None
+    row: dict
+    moved: dict[str, int]
+
+
+class BookingBatch:
+    """One polled batch of ``booking-requests`` inside the consumer's write transaction."""
+
+    def __init__(self, authority: BookingAuthority, s: Session, envelopes: list[Envelope]) -> None:
+        self.authority = authority
+        self.s = s
+        self._woken = False
+        self._reset_memory()
+        self._prefetch(envelopes)
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    def _reset_memory(self) -> None:
+        self.customers: dict[str, _Customer] = {}  # by email
+        self.customers_by_id: dict[str, _Customer] = {}
+        self.customers_known: set[str] = set()  # emails whose row (or absence) is known
+        self.dirty_customers: dict[str, _Customer] = {}
+        self.new_customers: list[dict] = []
+        self.reservation_ids: set[str] = set()  # ids known to exist
+        self.ids_checked: set[str] = set()  # ids whose existence is known
+        self.references: set[str] = set()
+        self.refs_checked: set[str] = set()
+        self.pools: dict[tuple[str, str], _PoolMemory] = {}
+        self.branches: dict[str, Branch] | None = None
+        self.classes: dict[str, VehicleClass] | None = None
+        self.cars_by_plate: dict[str, int] = {}
+        self.drivers: dict[str, Any] = {}  # by licence: the row, or None when unknown
+        self.driver_by_id: dict[int, Any] = {}
+        self.driver_live: dict[int, list[tuple]] = {}
+        self.wanted: dict[tuple[str, str], tuple[datetime, datetime]] = {}
+        self.inserts: list[dict] = []
+        self.moves: dict[str, dict] = {}
+        self.outbox: list[dict] = []
+        self.inbox: list[dict] = []
+
+    def _prefetch(self, envelopes: list[Envelope]) -> None:
+        s = self.s
+        states = [e.payload["reservation"] for e in envelopes if e.type == "reservation.requested"]
+        if not states:
+            return
+        ids = list({st["id"] for st in states})
+        for part in _chunks(ids):
+            self.reservation_ids.update(s.scalars(select(ReservationRow.id).where(ReservationRow.id.in_(part))))
+        self.ids_checked.update(ids)
+        refs = list({st["reference"] for st in states})
+        for part in _chunks(refs):
+            self.references.update(
+                s.scalars(select(ReservationRow.reference).where(ReservationRow.reference.in_(part))))
+        self.refs_checked.update(refs)
+        emails = set()
+        for st in states:
+            try:
+                emails.add(normalize_email(st["customer"]["email"]))
+            except RentalError:
+                pass
+        self._load_customers(list(emails))
+        plates = list({st["car_plate"] for st in states if st["pinned"] and st["car_plate"] is not None})
+        for part in _chunks(plates):
+            self.cars_by_plate.update(
+                s.execute(select(Car.plate_number, Car.car_id).where(Car.plate_number.in_(part))).all())
+        licences = list({st["driver_licence"] for st in states if st["driver_licence"] is not None})
+        self._load_drivers(licences)
+        self._load_fleet()
+        keys: set[tuple[str, str]] = set()
+        for st in states:
+            key = ((st["vehicle_class"] or "").strip().upper(), (st["zip_code"] or "").strip())
+            try:
+                lo = parse_time(st["start"]) - _CONTEXT
+                hi = parse_time(st["end"]) + _CONTEXT + timedelta(days=1)  # room for a turnaround
+            except ValueError:
+                continue
+            keys.add(key)
+            old = self.wanted.get(key)
+            self.wanted[key] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
+        self._load_cars(sorted(k for k in keys if k[0] in self.classes and k[1] in self.branches))
+
+    def _load_customers(self, emails: list[str]) -> None:
+        for part in _chunks([e for e in emails if e not in self.customers_known]):
+            for c in self.s.execute(select(Customer.id, Customer.email, Customer.name, Customer.phone)
+                                    .where(Customer.email.in_(part))):
+                self._remember(_Customer(c.id, c.email, c.name or "", c.phone or ""))
+            self.customers_known.update(part)
+
+    def _remember(self, c: _Customer) -> None:
+        self.customers[c.email] = c
+        self.customers_by_id[c.id] = c
+        self.customers_known.add(c.email)
+
+    def _load_drivers(self, licences: list[str]) -> None:
+        todo = [x for x in licences if x not in self.drivers]
+        for part in _chunks(todo):
+            for d in self.s.execute(select(Driver.id, Driver.licence_number, Driver.name, Driver.status,
+                                           Driver.day_rate).where(Driver.licence_number.in_(part))):
+                self.drivers[d.licence_number] = d
+                self.driver_by_id[d.id] = d
+        for x in todo:
+            self.drivers.setdefault(x, None)
+        ids = [self.drivers[x].id for x in todo if self.drivers[x] is not None]
+        for part in _chunks(ids):
+            t = ReservationRow
+            for r in self.s.execute(select(t.driver_id, t.id, t.reference, t.start_at, t.end_at, t.zip_code,
+                                           t.status).where(t.driver_id.in_(part), t.status.in_(LIVE_STATUSES))):
+                self.driver_live.setdefault(r.driver_id, []).append(tuple(r)[1:])
+        for i in ids:
+            self.driver_live.setdefault(i, [])
+
+    def _load_fleet(self) -> None:
+        if self.branches is None:
+            # Plain rows (attribute access like the ORM objects, a fraction of the cost).
+            self.branches = {b.zip_code: b for b in self.s.execute(
+                select(Branch.id, Branch.code, Branch.name, Branch.zip_code, Branch.time_zone,
+                       Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes))}
+            self.classes = {c.code: c for c in self.s.execute(
+                select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
+
+    def _load_cars(self, keys: list[tuple[str, str]]) -> None:
+        cars: dict[tuple[str, str], list] = {k: [] for k in keys}
+        for part in _chunks(keys, 200):
+            for car in self.s.execute(
+                select(Car.car_id, Car.plate_number, Car.cost_per_day, Car.vehicle_class, Car.zip_code)
+                .where(tuple_(Car.vehicle_class, Car.zip_code).in_(part), Car.status == CarStatus.AVAILABLE.value)
+                .order_by(Car.car_id)
+            ):
+                cars[(car.vehicle_class, car.zip_code)].append(car)
+        for (code, zip_code), found in cars.items():
+            branch = self.branches[zip_code]
+            pool = _Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=found)
+            self.authority.db.lock_pool(self.s, zip_code)
+            self.pools[(code, zip_code)] = _PoolMemory(self, pool)
+
+    # -- the engine's reads, from memory ------------------------------------------------------------------
+
+    def _pool(self, vehicle_class: str, zip_code: str) -> _PoolMemory:
+        """What :func:`rentaldesk.reservations._load_pool` finds (same refusals), then locked."""
+        self._load_fleet()
+        code = (vehicle_class or "").strip().upper()
+        vclass = self.classes.get(code) if code else None
+        if vclass is None:
+            known = ", ".join(sorted(self.classes)) or "none"
+            raise UnknownPool(f"unknown vehicle class '{code or vehicle_class}' (known: {known})",
+                              field="vehicle_class")
+        zip_code = (zip_code or "").strip()
+        if zip_code not in self.branches:
+            known = ", ".join(sorted(self.branches)) or "none"
+            raise UnknownPool(f"unknown zip code '{zip_code}' (known: {known})", field="zip_code")
+        mem = self.pools.get((code, zip_code))
+        if mem is None:
+            self._load_cars([(code, zip_code)])
+            mem = self.pools[(code, zip_code)]
+        return mem
+
+    def _exists(self, rid: str) -> bool:
+        if rid not in self.ids_checked:
+            if self.s.scalar(select(ReservationRow.id).where(ReservationRow.id == rid)) is not None:
+                self.reservation_ids.add(rid)
+            self.ids_checked.add(rid)
+        return rid in self.reservation_ids
+
+    def _reference_used(self, ref: str) -> bool:
+        if ref not in self.refs_checked:
+            if self.s.scalar(select(ReservationRow.id).where(ReservationRow.reference == ref)) is not None:
+                self.references.add(ref)
+            self.refs_checked.add(ref)
+        return ref in self.references
+
+    def _customer(self, email: str) -> _Customer | None:
+        if email not in self.customers_known:
+            self._load_customers([email])
+        return self.customers.get(email)
+
+    def _customer_by_id(self, cid: str) -> _Customer:
+        c = self.customers_by_id.get(cid)
+        if c is None:
+            r = self.s.execute(select(Customer.id, Customer.email, Customer.name, Customer.phone)
+                               .where(Customer.id == cid)).one()
+            c = _Customer(r.id, r.email, r.name or "", r.phone or "")
+            self._remember(c)
+        return c
+
+    def _driver(self, licence: str | None):  # noqa: ANN202
+        if licence is None:
+            return None
+        if licence not in self.drivers:
+            self._load_drivers([licence])
+        return self.drivers[licence]
+
+    def _check_driver(self, driver, start: datetime, end: datetime, now: datetime):  # noqa: ANN001, ANN202
+        """What :func:`rentaldesk.reservations._check_driver` answers, from memory."""
+        if driver is None:
+            return None
+        if driver.status != DriverStatus.ACTIVE.value:
+            raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
+        clashes = [
+            r for r in self.driver_live[driver.id]
+            if r[2] < end and r[3] > start and (r[5] == ACTIVE or r[3] > now)
+        ]
+        if clashes:
+            _, reference, c_start, c_end, zip_code, _ = min(clashes, key=lambda r: (r[2], r[0]))
+            raise DriverUnavailable(
+                f"driver {driver.name} is busy with {reference} "
+                f"({branch_period(self.branches[zip_code], c_start, c_end)})"
+            )
+        return driver
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def apply(self, envelope: Envelope, where: Delivery, applied_at: datetime) -> Changes | None:
+        """Apply one event and queue its inbox row (the consumer checked it is not a replay)."""
+        inbox = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
+                 "offset": where.offset, "applied_at": applied_at}
+        if envelope.type != "reservation.requested":
+            return self._one_by_one(envelope, where, inbox)
+        self.authority.decisions += 1
+        now = self.authority.clock()
+        state = envelope.payload["reservation"]
+        if self._exists(state["id"]):
+            log.info("head office: reservation %s already decided; request %s skipped",
+                     state["id"], envelope.event_id)
+            self.inbox.append(inbox)
+            return Changes()
+        try:
+            decision = self._decide(envelope, state, now)
+        except RentalError as exc:
+            rejected = {**state, "status": ReservationStatus.REJECTED.value}
+            log.info("head office: %s %s rejected: %s", envelope.type, rejected["reference"], exc.message)
+            out = self._outgoing("reservation.rejected", {**rejected, "reason": exc.message}, envelope)
+            self.outbox.append(out)
+            self.inbox.append(inbox)
+            self._wake()
+            return Changes()
+        return self._commit(decision, envelope, now, inbox)
+
+    def _decide(self, request: Envelope, state: dict[str, Any], now: datetime) -> _Decision:
+        """Decide a request as ``BookingAuthority._requested`` + ``book`` would; changes nothing."""
+        customer_in = state["customer"]
+        name = customer_in["name"] or customer_in["email"]
+        phone = customer_in["phone"]
+        start, end = parse_time(state["start"]), parse_time(state["end"])
+        car_id = None
+        if state["pinned"] and state["car_plate"] is not None:
+            car_id = self.cars_by_plate.get(state["car_plate"])
+            if car_id is None:
+                car_id = self.s.scalar(select(Car.car_id).where(Car.plate_number == state["car_plate"]))
+            if car_id is None:
+                raise RentalError(f"car {state['car_plate']} is not in head office's fleet", field="car_id")
+        driver = self._driver(state["driver_licence"])
+        if state["driver_licence"] is not None and driver is None:
+            raise RentalError(f"driver {state['driver_licence']} is not known to head office", field="driver_id")
+        requested_at = parse_time(request.payload["requested_at"])
+        # -- book()
+        if not name or not name.strip():
+            raise InvalidInput("the customer's name is needed", field="name")
+        email = normalize_email(customer_in["email"])
+        mem = self._pool(state["vehicle_class"], state["zip_code"])
+        pool = mem.pool
+        check_period(start, end, requested_at or now, pool.rules)
+        if requested_at is not None:
+            check_period(start, end, now, pool.rules, check_lead_time=False)
+        customer = self._customer(email)
+        new_customer = customer is None
+        fill_name = fill_phone = None
+        if new_customer:
+            customer = _Customer(str(uuid.uuid4()), email, (name or "").strip(), (phone or "").strip())
+        else:
+            if name and name.strip() and not customer.name:
+                fill_name = name.strip()
+            if phone and phone.strip() and not customer.phone:
+                fill_phone = phone.strip()
+            if mem.customer_overlap(customer.id, start, end, now):
+                raise DuplicateReservation(
+                    f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
+                    f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
+                )
+        driver = self._check_driver(driver, start, end, now)
+        car = None
+        if car_id is not None:
+            car = mem.cars.get(car_id)
+            if car is None:
+                raise NotAvailable(
+                    f"car {car_id} is not an available {pool.vclass.code} at {pool.branch.zip_code}",
+                    field="car_id")
+        rid = state["id"]
+        hold = placement.Hold(rid, start, end + pool.rules.turnaround, car=car.car_id if car else None,
+                              movable=car is None)
+        decision = _decide_with(pool, hold, lambda lo, hi: mem.holds(lo, hi, now, exclude=rid))
+        if decision is None:
+            raise _not_available(pool, start, end, car)
+        reference = state["reference"]
+        if self._reference_used(reference):
+            raise BatchConflict(f"reference {reference} is already used by another reservation")
+        placed = decision[rid]
+        rate = car.cost_per_day if car is not None else pool.vclass.day_rate
+        row = {
+            "id": rid, "reference": reference, "customer_id": customer.id, "vehicle_class": pool.vclass.code,
+            "zip_code": pool.branch.zip_code, "car_id": placed, "pinned": car is not None,
+            "driver_id": driver.id if driver else None, "start_at": start, "end_at": end,
+            "status": ReservationStatus.CONFIRMED.value,
+            "price": price(start, end, rate, driver.day_rate if driver else None),
+            "version": 1, "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
+            "status_reason": "", "source": state["source"] or request.source, "hq_version": 1,
+            "awaiting_event_id": None,
+        }
+        moved = {k: c for k, c in decision.items() if k != rid}
+        return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, moved)
+
+    def _commit(self, d: _Decision, request: Envelope, now: datetime, inbox: dict) -> Changes:
+        mem, row = d.mem, d.row
+        customer = _Customer(d.customer.id, d.customer.email, d.fill_name or d.customer.name,
+                             d.fill_phone or d.customer.phone)
+        new = _Live(row["id"], row["reference"], customer.id, row["start_at"], row["end_at"], row["car_id"],
+                    row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row)
+        moved_after = []
+        for rid, car_id in d.moved.items():
+            r = mem.live[rid]
+            moved_after.append((r, car_id))
+        # Everything that can fail happens before anything changes: the events are encoded first.
+        licence = self._licence(row["driver_id"])
+        out = [self._outgoing("reservation.confirmed", self._state(mem, new, customer, licence), request)]
+        for r, car_id in moved_after:
+            c = customer if r.customer_id == customer.id else self._customer_by_id(r.customer_id)
+            moved_state = self._state(mem, r, c, self._licence(r.driver_id), car_id=car_id, version=r.version + 1)
+            out.append(self._outgoing("reservation.car-reassigned", moved_state, request))
+        # -- apply (appends and assignments only)
+        if d.new_customer:
+            self.new_customers.append({"id": customer.id, "email": customer.email, "name": customer.name,
+                                       "phone": customer.phone, "licence_number": "", "created_at": now})
+        elif d.fill_name or d.fill_phone:
+            self.dirty_customers[customer.id] = customer
+        self._remember(customer)
+        for r, car_id in moved_after:
+            r.car_id = car_id
+            r.version += 1
+            if r.pending is not None:
+                r.pending.update(car_id=car_id, version=r.version, updated_at=now)
+            else:
+                self.moves[r.id] = {"b_id": r.id, "b_car": car_id, "b_version": r.version, "b_updated": now}
+            log.info("reservation %s moved to car %s to make room", r.id, car_id)
+        mem.live[new.id] = new
+        if new.driver_id is not None:
+            self.driver_live[new.driver_id].append(
+                (new.id, new.reference, new.start, new.end, row["zip_code"], new.status))
+        self.reservation_ids.add(new.id)
+        self.ids_checked.add(new.id)
+        self.references.add(new.reference)
+        self.refs_checked.add(new.reference)
+        self.inserts.append(row)
+        self.outbox.extend(out)
+        self.inbox.append(inbox)
+        self._wake()
+        return Changes(reservations=frozenset({new.id, *d.moved}))
+
+    def _licence(self, driver_id: int | None) -> str | None:
+        if driver_id is None:
+            return None
+        d = self.driver_by_id.get(driver_id)
+        if d is None:
+            d = self.s.execute(select(Driver.id, Driver.licence_number, Driver.name, Driver.status,
+                                      Driver.day_rate).where(Driver.id == driver_id)).one()
+            self.driver_by_id[driver_id] = d
+        return d.licence_number
+
+    def _state(self, mem: _PoolMemory, r: _Live, customer: _Customer, licence: str | None, *,
+               car_id: int | None = None, version: int | None = None) -> dict[str, Any]:
+        """What :func:`rentaldesk.sync.state.reservation_state` gives for the row."""
+        car = mem.cars.get(car_id if car_id is not None else r.car_id)
+        plate = car.plate_number if car is not None else self.s.scalar(
+            select(Car.plate_number).where(Car.car_id == (car_id if car_id is not None else r.car_id)))
+        return {
+            "id": r.id,
+            "reference": r.reference,
+            "status": r.status,
+            "customer": {"email": customer.email, "name": customer.name, "phone": customer.phone},
+            "vehicle_class": mem.pool.vclass.code,
+            "zip_code": mem.pool.branch.zip_code,
+            "car_plate": plate,
+            "pinned": bool(r.pinned),
+            "driver_licence": licence,
+            "start": time_text(r.start),
+            "end": time_text(r.end),
+            "price": money(r.price),
+            "version": r.version if version is None else version,
+            "source": r.source or "",
+            "reason": r.reason or "",
+        }
+
+    def _outgoing(self, event_type: str, state: dict[str, Any], request: Envelope) -> dict:
+        envelope = Envelope(type=event_type, payload={"reservation": state, "request_event_id": request.event_id},
+                            source="hq")
+        return {"event_id": envelope.event_id, "topic": BOOKING_EVENTS,
+                "key": pool_key(state["vehicle_class"], state["zip_code"]), "value": envelope.encode(),
+                "created_at": envelope.occurred_at}
+
+    def _wake(self) -> None:
+        if not self._woken:
+            wake = self.authority.wake
+            event.listen(self.s, "after_commit", lambda _s: wake.set(), once=True)
+            self._woken = True
+
+    def _one_by_one(self, envelope: Envelope, where: Delivery, inbox: dict) -> Changes | None:
+        """Any other request: through the one-by-one path, in its savepoint, on a written database."""
+        self.flush()
+        self._reset_memory()
+        s = self.s
+        with s.begin_nested():
+            effect = self.authority(s, envelope, where)
+            s.add(InboxEvent(**inbox))
+        s.expire_all()  # the next reads (memory reloads) see this event's effect
+        return effect
+
+    # -- writes --------------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write what is queued, in order: customers, reservations, moves, outbox, inbox. A failure
+        fails the whole batch (:class:`BatchFailed`): the transaction rolls back, the batch is read
+        again, nothing of it is half-written."""
+        try:
+            self._write()
+        except Exception as exc:
+            raise BatchFailed(f"writing the batch failed: {type(exc).__name__}: {exc}") from exc
+
+    def finish(self) -> None:
+        """Called by the consumer once every event of the batch is applied."""
+        self.flush()
+
+    def _write(self) -> None:
+        s = self.s
+        if self.new_customers:
+            s.execute(insert(Customer.__table__), self.new_customers)
+            self.new_customers = []
+        if self.dirty_customers:
+            t = Customer.__table__
+            s.execute(update(t).where(t.c.id == bindparam("b_id"))
+                      .values(name=bindparam("b_name"), phone=bindparam("b_phone")),
+                      [{"b_id": c.id, "b_name": c.name, "b_phone": c.phone} for c in self.dirty_customers.values()])
+            self.dirty_customers = {}
+        if self.inserts:
+            s.execute(insert(ReservationRow.__table__), self.inserts)
+            for row in self.inserts:  # later moves of these rows are now database updates
+                mem = self.pools.get((row["vehicle_class"], row["zip_code"]))
+                if mem is not None and row["id"] in mem.live:
+                    mem.live[row["id"]].pending = None
+            self.inserts = []
+        if self.moves:
+            t = ReservationRow.__table__
+            s.execute(update(t).where(t.c.id == bindparam("b_id"))
+                      .values(car_id=bindparam("b_car"), version=bindparam("b_version"),
+                              updated_at=bindparam("b_updated")),
+                      list(self.moves.values()))
+            self.moves = {}
+        if self.outbox:
+            s.execute(insert(OutboxEvent.__table__), self.outbox)
+            self.outbox = []
+        if self.inbox:
+            s.execute(insert(InboxEvent.__table__), self.inbox)
+            self.inbox = []
