@@ -40,7 +40,9 @@ def targets() -> dict[Path, list[str]]:
         FORMS_DIR / f"ui_{form.stem}.py": [_tool("pyside6-uic"), "--from-imports", str(form)]
         for form in sorted(UI_DIR.glob("*.ui"))
     }
-    jobs[RESOURCES_MODULE] = [_tool("pyside6-rcc"), str(QRC)]
+    # Format version 1 carries no file timestamps: the output depends on the files' contents only,
+    # so a fresh clone (new mtimes) gives the committed module byte for byte.
+    jobs[RESOURCES_MODULE] = [_tool("pyside6-rcc"), "--format-version", "1", str(QRC)]
     return jobs
 
 
