@@ -30,8 +30,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: Nodes the search may visit before giving up with PlacementTooHard.
-DEFAULT_NODE_BUDGET = 200_000
+#: Nodes the search may visit before giving up with PlacementTooHard: about a second or two of
+#: Python, well under the time another writer waits for the database.
+DEFAULT_NODE_BUDGET = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +98,16 @@ def place(
     assignment = _search(pool, fixed, moving, budget)
     if assignment is None:
         return None
-    changes = {k: c for k, c in assignment.items() if k == new.key or c != _current_car(run, k)}
+    current = {h.key: h.car for h in run}
+    changes = {k: c for k, c in assignment.items() if k == new.key or c != current.get(k)}
     if not new.movable:
         changes[new.key] = new.car
     return changes
 
 
-def _current_car(cluster: list[Hold], key: Hashable) -> Hashable | None:
-    for h in cluster:
-        if h.key == key:
-            return h.car
-    return None
+def _num(value: Any) -> Any:
+    """A time as a plain number (datetimes as POSIX seconds), so search states sort and hash fast."""
+    return value.timestamp() if hasattr(value, "timestamp") else value
 
 
 def best_free_car(pool: Sequence[Hashable], holds: Sequence[Hold], new: Hold) -> Hashable | None:
@@ -212,13 +212,13 @@ def _search(
     def signature(car: Hashable, t: Any) -> tuple:
         """What matters of a car for holds starting at or after t."""
         last = free_at[car]
-        busy_until = last if last is not None and last > t else None
-        ahead = tuple((f.start, f.end) for f in fixed_on[car] if f.end > t)
+        busy_until = _num(last) if last is not None and last > t else float("-inf")
+        ahead = tuple((_num(f.start), _num(f.end)) for f in fixed_on[car] if f.end > t)
         return (busy_until, ahead)
 
     def state(i: int) -> tuple:
         t = moving[i].start
-        return (i, tuple(sorted((signature(c, t) for c in pool), key=repr)))
+        return (i, tuple(sorted(signature(c, t) for c in pool)))
 
     def go(i: int) -> bool:
         nonlocal nodes

@@ -804,7 +804,18 @@ def _decide_with(
             break
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = holds_between(lo, hi)
-    return placement.place(cars, holds, new)
+    try:
+        return placement.place(cars, holds, new)
+    except placement.PlacementTooHard:
+        # Rare (pinned reservations tangled across a long, full stretch): refuse cleanly rather than
+        # hold the database while the search goes on.
+        log.warning("placement search for %s in %s|%s gave up after %d nodes",
+                    new.key, pool.vclass.code, pool.branch.zip_code, placement.DEFAULT_NODE_BUDGET)
+        raise NotAvailable(
+            f"no {pool.vclass.code} car at {pool.branch.zip_code} could be freed for "
+            f"{branch_period(pool.branch, new.start, new.end)} without a long search; "
+            "try another period or ask for a specific car"
+        ) from None
 
 
 def _apply_moves(s: Session, decision: dict, new_key: str, now: datetime) -> dict[str, int]:

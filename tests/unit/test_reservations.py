@@ -437,3 +437,20 @@ def test_long_gap_after_no_overlap_with_hours(svc, fleet):
     fleet.cars(1)
     book(svc, day(1), day(2), email="a@example.com")
     assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(3) + timedelta(hours=5))
+
+
+def test_a_search_that_gives_up_is_a_clean_refusal(svc, fleet, db, monkeypatch):
+    from rentaldesk import placement
+
+    cars = fleet.cars(2)
+    book(svc, day(1), day(3), email="a@example.com", car_id=cars[0])
+    book(svc, day(4), day(6), email="b@example.com", car_id=cars[1])
+
+    def too_hard(*args, **kwargs):
+        raise placement.PlacementTooHard("budget spent")
+
+    monkeypatch.setattr(placement, "place", too_hard)  # the slow path is taken: no car is free as is
+    before = rows(db)
+    with pytest.raises(NotAvailable, match="without a long search"):
+        book(svc, day(2), day(5), email="c@example.com")
+    assert rows(db) == before
