@@ -34,6 +34,7 @@ from .errors import (
     NotAvailable,
     RentalError,
     ReservationNotFound,
+    SearchGaveUp,
     UnknownPool,
 )
 from .models import (
@@ -54,6 +55,9 @@ log = logging.getLogger("rentaldesk.reservations")
 
 Clock = Callable[[], datetime]
 
+#: Bounds that take in every reservation (the slow path reads a pool's whole live book).
+_DAWN = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_DUSK = datetime(9999, 1, 1, tzinfo=timezone.utc)
 #: How long before its start a reservation may be picked up.
 PICKUP_WINDOW = timedelta(hours=12)
 #: Neighbouring holds loaded around a request, so the best-fit choice sees the gaps it fills.
@@ -255,7 +259,7 @@ class ReservationService:
             ):
                 return False
             new = placement.Hold("new", start, end + pool.rules.turnaround)
-            return _decide(s, pool, new, now) is not None
+            return _placeable(s, pool, new, now)
 
     def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
         """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
@@ -286,8 +290,7 @@ class ReservationService:
             return [
                 car_id
                 for car_id in pool.car_ids
-                if _decide(s, pool, placement.Hold("new", start, hold_end, car_id, movable=False), now)
-                is not None
+                if _placeable(s, pool, placement.Hold("new", start, hold_end, car_id, movable=False), now)
             ]
 
     def quote(
@@ -774,9 +777,33 @@ def _pool_holds(
     ]
 
 
+def _placeable(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> bool:
+    """Would the pool take ``new`` (a search that gives up counts as no)?"""
+    try:
+        return _decide(s, pool, new, now) is not None
+    except NotAvailable:
+        return False
+
+
 def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict | None:
-    """Where ``new`` goes and what moves for it, or None when the pool cannot take it."""
-    return _decide_with(pool, new, lambda lo, hi: _pool_holds(s, pool, lo, hi, now, exclude=new.key))
+    """Where ``new`` goes and what moves for it, or None when the pool cannot take it.
+
+    The fast path reads only the holds near ``new``; once the slow path has to widen its window,
+    the pool's whole live book is read in one query and the window is cut from it in memory (a busy
+    pool's cluster is its whole forward book: one query instead of one per widening step)."""
+    calls = 0
+    book: list[placement.Hold] = []
+
+    def holds_between(lo: datetime, hi: datetime) -> list[placement.Hold]:
+        nonlocal calls, book
+        calls += 1
+        if calls == 1:  # the fast path's window
+            return _pool_holds(s, pool, lo, hi, now, exclude=new.key)
+        if calls == 2:
+            book = _pool_holds(s, pool, _DAWN, _DUSK, now, exclude=new.key)
+        return [h for h in book if h.start < hi and lo < h.end]
+
+    return _decide_with(pool, new, holds_between)
 
 
 def _decide_with(
@@ -811,7 +838,7 @@ def _decide_with(
         # hold the database while the search goes on.
         log.warning("placement search for %s in %s|%s gave up after %d nodes",
                     new.key, pool.vclass.code, pool.branch.zip_code, placement.DEFAULT_NODE_BUDGET)
-        raise NotAvailable(
+        raise SearchGaveUp(
             f"no {pool.vclass.code} car at {pool.branch.zip_code} could be freed for "
             f"{branch_period(pool.branch, new.start, new.end)} without a long search; "
             "try another period or ask for a specific car"
