@@ -9,6 +9,7 @@ On other databases the engine serialises a pool with a row lock (see ``lock_pool
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,12 +26,28 @@ log = logging.getLogger("rentaldesk.db")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+class DatabaseBusy(RuntimeError):
+    """A write transaction waited too long for another one of the same process."""
+
+
+class _NoLock:
+    """Databases with row locks need no process-wide writer lock."""
+
+    def acquire(self, timeout: float = -1) -> bool:  # noqa: ARG002 - the Lock API
+        return True
+
+    def release(self) -> None:
+        pass
+
+
 class Database:
     """An open, migrated database: ``session()`` for reads, ``write()`` for one write transaction."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # Re-entrant: a nested write() in one thread behaves as it did without the lock.
+        self._write_lock = threading.RLock() if self.is_sqlite else _NoLock()
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(
             engine.execution_options(rentaldesk_write=True), expire_on_commit=False
@@ -49,10 +66,22 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back whole on an error."""
-        with self._writer() as session:
-            with session.begin():
-                yield session
+        """One write transaction: committed when the block ends, rolled back whole on an error.
+
+        On SQLite the writers of this process also queue on a lock: a waiting thread gets the
+        file the moment the other commits, instead of in SQLite's busy-handler sleeps (1, 2, 5,
+        10 ... 100 ms), which made a branch's relay and inbox, or head office's authority and
+        relay, wait for each other far longer than their transactions took.
+        """
+        if not self._write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise DatabaseBusy(f"another write transaction of this process held {self.url} "
+                               f"for more than {SQLITE_BUSY_TIMEOUT_MS / 1000:.0f} s")
+        try:
+            with self._writer() as session:
+                with session.begin():
+                    yield session
+        finally:
+            self._write_lock.release()
 
     def lock_pool(self, session: Session, zip_code: str) -> None:
         """Serialise decisions on a location's pools where the database has row locks.

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..customers import get_or_create_customer
@@ -145,7 +145,7 @@ def driver_payload(d: Driver) -> dict[str, Any]:
     }
 
 
-def car_payload(c: Car, licences: dict[int, str]) -> dict[str, Any]:
+def car_payload(c: Car | Row, licences: dict[int, str]) -> dict[str, Any]:
     return {
         "plate_number": c.plate_number, "model": c.model, "year": c.year, "color": c.color,
         "transmission": c.transmission, "cost_per_day": money(c.cost_per_day), "status": c.status,
@@ -165,7 +165,8 @@ def fleet_snapshot(s: Session) -> dict[str, tuple[str, dict[str, Any]]]:
     for d in s.scalars(select(Driver)):
         licences[d.id] = d.licence_number
         out[f"driver:{d.licence_number}"] = ("fleet.driver", driver_payload(d))
-    for car in s.scalars(select(Car)):
+    # plain rows, not ORM instances: head office snapshots thousands of cars every few seconds
+    for car in s.execute(select(Car.__table__)):
         out[f"car:{car.plate_number}"] = ("fleet.car", car_payload(car, licences))
     return out
 

@@ -82,8 +82,11 @@ def test_a_reservation_is_pending_then_confirmed_everywhere(network):
     start, end = period(1, 3)
     changed = bos.service.update_reservation(r.id, start=start, end=end)
     assert changed.status == "pending"
+    # each branch applies head office's decision on its own, so wait for both
+    wait_for(lambda: statuses(bos.db)[r.id][0] == "confirmed", what="the change confirmed at BOS-DT")
     wait_for(lambda: ord_.service.get_reservation(r.id).start == start, what="the change at ORD-AP")
-    assert bos.service.get_reservation(r.id).status == "confirmed"
+    assert bos.service.get_reservation(r.id).start == start
+    assert ord_.service.get_reservation(r.id).status == "confirmed"
     bos.service.cancel_reservation(r.id)
     wait_for(lambda: statuses(network.hq_db)[r.id][0] == "cancelled", what="the cancel at head office")
     wait_for(lambda: statuses(ord_.db)[r.id][0] == "cancelled", what="the cancel at ORD-AP")
