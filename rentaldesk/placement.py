@@ -54,6 +54,26 @@ def _overlaps(a: Hold, b: Hold) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def conflicted(holds: Iterable[Hold]) -> bool:
+    """Whether two of ``holds`` overlap on one car.
+
+    The engine never leaves a pool so, but a branch can see it for a while: head office placed a
+    reservation on another car than the branch did, and the head-office state of the reservation
+    that car holds here has not arrived yet. The fast path (take a free car, move nothing) is only
+    right on a valid placement, so a conflict sends the decision to the full search, which places
+    every movable hold afresh and counts every hold.
+    """
+    by_car: dict[Hashable, list[Hold]] = {}
+    for h in holds:
+        by_car.setdefault(h.car, []).append(h)
+    for on_car in by_car.values():
+        if len(on_car) > 1:
+            on_car.sort(key=lambda h: h.start)
+            if any(b.start < a.end for a, b in zip(on_car, on_car[1:])):
+                return True
+    return False
+
+
 def free_cars(cars: Iterable[Hashable], holds: Iterable[Hold], start: Any, end: Any) -> list[Hashable]:
     """Cars with no hold overlapping ``[start, end)``, in the order given."""
     busy = {h.car for h in holds if h.start < end and start < h.end}
@@ -82,8 +102,10 @@ def place(
         if any(not h.movable and h.car == new.car and _overlaps(h, new) for h in holds):
             return None
 
-    # 1. Fast path: a free car, nothing moves (stranded movable holds count as needing a move).
-    if all(h.car in in_pool for h in holds if _overlaps(h, new)):
+    # 1. Fast path: a free car, nothing moves (stranded movable holds count as needing a move, and
+    #    holds overlapping each other on one car as needing the full search).
+    near = [h for h in holds if _overlaps(h, new)]
+    if all(h.car in in_pool for h in near) and not conflicted(near):
         choice = best_free_car(pool, holds, new)
         if choice is not None:
             return {new.key: choice}

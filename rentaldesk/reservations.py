@@ -732,7 +732,9 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
                 Car.zip_code == zip_code,
                 Car.status == CarStatus.AVAILABLE.value,
             )
-            .order_by(Car.car_id)
+            # By plate, the fleet's global identifier (car ids are local to each database): head
+            # office and a branch that know the same holds then choose the same cars.
+            .order_by(Car.plate_number)
         )
     )
     return _Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
@@ -818,8 +820,9 @@ def _decide_with(
     cars = pool.car_ids
     lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
     holds = holds_between(lo, hi)
-    stranded = any(h.car not in cars and h.movable for h in holds if h.start < new.end and new.start < h.end)
-    if not stranded:
+    near = [h for h in holds if h.start < new.end and new.start < h.end]
+    stranded = any(h.car not in cars and h.movable for h in near)
+    if not stranded and not placement.conflicted(near):
         car = placement.best_free_car(cars, holds, new)
         if car is not None:
             return {new.key: car}

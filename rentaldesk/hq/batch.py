@@ -298,7 +298,7 @@ class BookingBatch:
             for car in self.s.execute(
                 select(Car.car_id, Car.plate_number, Car.cost_per_day, Car.vehicle_class, Car.zip_code)
                 .where(tuple_(Car.vehicle_class, Car.zip_code).in_(part), Car.status == CarStatus.AVAILABLE.value)
-                .order_by(Car.car_id)
+                .order_by(Car.plate_number)  # as _load_pool: the same choices everywhere
             ):
                 cars[(car.vehicle_class, car.zip_code)].append(car)
         for (code, zip_code), found in cars.items():

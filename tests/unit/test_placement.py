@@ -135,3 +135,18 @@ def test_budget_exhaustion_raises_instead_of_refusing():
     holds += [Hold(f"m{i}", i, i + 3, car=i % 6) for i in range(0, 12, 2)]
     with pytest.raises(PlacementTooHard):
         place(cars, holds, Hold("N", 0, 13), budget=1)
+
+
+def test_two_holds_on_one_car_are_not_taken_for_a_free_car():
+    # A branch can briefly see A and B on one car: head office put A there, and B's new car has not
+    # arrived yet. Three overlapping holds on two cars do not fit, even though car c2 looks free.
+    holds = [Hold("A", 0, 10, car="c1"), Hold("B", 2, 12, car="c1")]
+    assert place(["c1", "c2"], holds, Hold("N", 4, 8)) is None
+
+
+def test_a_conflict_is_repaired_when_the_new_hold_fits():
+    holds = [Hold("A", 0, 10, car="c1"), Hold("B", 2, 12, car="c1")]
+    result = place(["c1", "c2", "c3"], holds, Hold("N", 4, 8))
+    assert result is not None
+    cars_of = {"A": "c1", "B": "c1", **result}
+    assert len({cars_of["A"], cars_of["B"], cars_of["N"]}) == 3

@@ -454,3 +454,16 @@ def test_a_search_that_gives_up_is_a_clean_refusal(svc, fleet, db, monkeypatch):
     with pytest.raises(NotAvailable, match="without a long search"):
         book(svc, day(2), day(5), email="c@example.com")
     assert rows(db) == before
+
+
+def test_a_car_shared_for_a_while_does_not_look_like_a_free_car(svc, fleet, db):
+    # Head office placed A on B's car; B's new car is still on its way to this branch. The pool's
+    # two SUVs hold A and B: a third overlapping booking must be refused, not given the "free" car.
+    cars = fleet.cars(2)
+    a = book(svc, day(1), day(3), email="a@example.com")
+    b = book(svc, day(1), day(3), email="b@example.com")
+    with db.write() as s:
+        s.get(Row, a.id).car_id = s.get(Row, b.id).car_id = cars[0]
+    assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
+    with pytest.raises(NotAvailable):
+        book(svc, day(2), day(4), email="c@example.com")
