@@ -202,7 +202,7 @@ def burst(bootstrap: str, root: Path, n: int) -> tuple[float, float, float]:
         with hq_db.session() as s:
             return s.scalar(select(func.count()).select_from(InboxEvent))
 
-    while decided() < 1 or len(hq.fleet.published) < fleet_records:
+    while decided() < 1 or hq.fleet_published < fleet_records:
         time.sleep(0.05)
 
     ctx = multiprocessing.get_context("spawn")

@@ -2,4 +2,5 @@
 
 from rentaldesk.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a child process (multiprocessing's spawn) imports it
+    raise SystemExit(main())

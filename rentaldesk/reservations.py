@@ -16,9 +16,10 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from functools import cached_property
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, or_, select, update
@@ -119,8 +120,9 @@ class _Pool:
     rules: BranchRules
     cars: list[Car] = field(default_factory=list)
 
-    @property
+    @cached_property
     def car_ids(self) -> list[int]:
+        """The pool's car ids, in pool order (``cars`` is never changed once the pool is read)."""
         return [c.car_id for c in self.cars]
 
 

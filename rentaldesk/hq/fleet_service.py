@@ -34,6 +34,8 @@ class FleetPublisher:
         self.source = source
         self.published: dict[str, dict] = {}
         self.wake = threading.Event()
+        #: Records published since start.
+        self.sent = 0
 
     def publish_changes(self, timeout: float = 10.0) -> int:
         """Publish the records that differ from what was last published; how many."""
@@ -51,6 +53,7 @@ class FleetPublisher:
         for key, payload, future in futures:
             future.get(timeout=timeout)
             self.published[key] = payload
+            self.sent += 1
         if changed:
             log.info("fleet: published %d record(s)", len(changed))
         return len(changed)

@@ -3,10 +3,15 @@
 Threads, each with its own Kafka client:
 
 - authority: consumes ``booking-requests`` in group ``<prefix>-hq`` and decides (exactly once);
-- relay: publishes head office's outbox (booking events, notification records) in order;
-- fleet: publishes the fleet to the compacted ``fleet`` topic at start and on every change;
 - notifications: consumes ``booking-events`` in group ``<prefix>-hq-notifications`` and queues the
   customer mails; the sender sends them through SMTP with retries.
+
+And the publishers, in a child process of their own (:mod:`rentaldesk.hq.publisher`), so they do
+not take the authority's interpreter; as threads here for a database a child cannot open (SQLite in
+memory), or when asked (``publisher="thread"``):
+
+- relay: publishes head office's outbox (booking events, notification records) in order;
+- fleet: publishes the fleet to the compacted ``fleet`` topic at start and on every change.
 
 Several ``rentaldesk hq`` processes on one head-office database form one consumer group: they share
 the partitions, and when one stops the others take its pools over.
@@ -24,23 +29,41 @@ from ..sync.outbox import OutboxRelay
 from ..sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics, ensure_topics, make_consumer, make_producer
 from .authority import BookingAuthority
 from .fleet_service import FleetPublisher
+from .publisher import PublisherProcess
 
 log = logging.getLogger("rentaldesk.hq")
 
 
 class HeadOffice:
-    def __init__(self, db: Database, settings: Settings, *, notifications: bool = True) -> None:
+    def __init__(self, db: Database, settings: Settings, *, notifications: bool = True,
+                 publisher: str = "auto") -> None:
+        """``publisher``: ``"process"`` (the relay and the fleet service in a child process),
+        ``"thread"`` (in threads of this one), or ``"auto"``: a process unless the database is
+        SQLite in memory, which no other process can open."""
         if not settings.kafka.enabled:
             raise ValueError("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA")
+        if publisher not in ("auto", "process", "thread"):
+            raise ValueError(f"publisher must be auto, process or thread, not {publisher!r}")
         self.db = db
         self.settings = settings
         kafka = settings.kafka
         self.topics = Topics(kafka.topic_prefix)
         ensure_topics(kafka)
+        # For dead letters (and, with publisher="thread", everything this process publishes).
         self.producer = make_producer(kafka, "rentaldesk-hq")
-        self.relay = OutboxRelay(db, self.producer, self.topics)
-        self.fleet = FleetPublisher(db, self.producer, self.topics)
-        self.authority = BookingAuthority(db, wake=self.relay.wake, fleet_wake=self.fleet.wake)
+        if publisher == "auto":
+            publisher = "thread" if _in_memory(db) else "process"
+        self.relay: OutboxRelay | None = None
+        self.fleet: FleetPublisher | None = None
+        self.publisher: PublisherProcess | None = None
+        if publisher == "process":
+            self.publisher = PublisherProcess(db.engine.url.render_as_string(hide_password=False), kafka)
+            self.outbox_wake, self.fleet_wake = self.publisher.outbox_wake, self.publisher.fleet_wake
+        else:
+            self.relay = OutboxRelay(db, self.producer, self.topics)
+            self.fleet = FleetPublisher(db, self.producer, self.topics)
+            self.outbox_wake, self.fleet_wake = self.relay.wake, self.fleet.wake
+        self.authority = BookingAuthority(db, wake=self.outbox_wake, fleet_wake=self.fleet_wake)
         group = f"{kafka.topic_prefix}-hq"
         self.decider = EventConsumer(
             db,
@@ -55,7 +78,7 @@ class HeadOffice:
         if notifications:
             from .notifications import NotificationQueue, NotificationSender
 
-            self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.relay.wake)
+            self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.outbox_wake)
             self.notifier = EventConsumer(
                 db,
                 make_consumer(kafka, f"{group}-notifications", "rentaldesk-hq-notifications",
@@ -68,12 +91,22 @@ class HeadOffice:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
+    @property
+    def fleet_published(self) -> int:
+        """Fleet records published since start (from the publisher process: within half a second)."""
+        return self.publisher.fleet_published if self.publisher is not None else self.fleet.sent
+
+    @property
+    def outbox_published(self) -> int:
+        """Outbox rows published since start (from the publisher process: within half a second)."""
+        return self.publisher.outbox_published if self.publisher is not None else self.relay.sent
+
     def start(self) -> None:
-        loops = [
-            ("hq-relay", self.relay.run),
-            ("hq-authority", self.decider.run),
-            ("hq-fleet", self.fleet.run),
-        ]
+        loops = [("hq-authority", self.decider.run)]
+        if self.publisher is not None:
+            self.publisher.start()
+        else:
+            loops += [("hq-relay", self.relay.run), ("hq-fleet", self.fleet.run)]
         if self.notifier is not None:
             loops += [("hq-notifications", self.notifier.run), ("hq-mail", self.sender.run)]
         for name, loop in loops:
@@ -84,12 +117,14 @@ class HeadOffice:
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
-        self.relay.wake.set()
-        self.fleet.wake.set()
+        self.outbox_wake.set()
+        self.fleet_wake.set()
         if self.sender is not None:
             self.sender.wake.set()
         for thread in self._threads:
             thread.join(timeout)
+        if self.publisher is not None:  # after the threads that write to the outbox have stopped
+            self.publisher.stop(timeout)
         for consumer in (self.decider, self.notifier):
             if consumer is not None:
                 consumer.close()
@@ -109,3 +144,8 @@ class HeadOffice:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _in_memory(db: Database) -> bool:
+    url = db.engine.url
+    return db.is_sqlite and url.database in (None, "", ":memory:") or "mode=memory" in str(url)

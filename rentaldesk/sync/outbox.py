@@ -74,6 +74,8 @@ class OutboxRelay:
         self.clock = clock
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.wake = threading.Event()
+        #: Rows this relay has published and stamped.
+        self.sent = 0
 
     def _claim(self) -> list:
         """Claim up to ``batch`` unsent rows, oldest first, in one short write transaction; the
@@ -142,6 +144,7 @@ class OutboxRelay:
                         .values(sent_at=self.clock(), claimed_by=None, claimed_at=None)
                     )
             total += len(sent)
+            self.sent += len(sent)
             if failure is None and len(sent) == len(rows) and len(rows) < self.batch:
                 # Drained: what commits from now on sets ``wake`` (cleared before this call), so
                 # the next round starts at once; no empty claim transaction here.

@@ -59,6 +59,26 @@ def spawn(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Po
         return subprocess.Popen([sys.executable, "-m", "rentaldesk", *args], env=env, stdout=log, stderr=log)
 
 
+def children(pid: int) -> set[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting to be reaped is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
     if proc.poll() is None:
         proc.send_signal(sig)
@@ -164,9 +184,14 @@ def test_head_office_killed_mid_burst_loses_nothing_and_sends_nothing_twice(site
     site.start_sync()
     clerk, made = site.burst()
     wait_for(lambda: count(site.hq_db, Row) >= 5, timeout=90, what="head office to start deciding")
+    # the publisher process (outbox relay, fleet service) and multiprocessing's resource tracker
+    publisher = children(hq.pid)
+    assert any(b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes() for p in publisher)
     hq.kill()
     hq.wait(10)
     assert count(site.hq_db, Row) < BURST, "the kill came too late to prove anything"
+    # The publisher notices that head office is gone and stops: no orphan publishing on its own.
+    wait_for(lambda: not any(running(p) for p in publisher), timeout=30, what="head office's children to stop")
     site.start_hq("hq-again")
     clerk.join()
     site.all_confirmed(made)

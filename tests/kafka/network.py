@@ -68,12 +68,12 @@ class Network:
     def settings(self, branch: str = "") -> Settings:
         return Settings(db_url="unused", branch=branch, kafka=self.kafka, smtp=self.smtp)
 
-    def start_hq(self, *, notifications: bool = False, sample: bool = True) -> HeadOffice:
+    def start_hq(self, *, notifications: bool = False, sample: bool = True, publisher: str = "auto") -> HeadOffice:
         if self.hq_db is None:
             self.hq_db = open_database(f"sqlite:///{self.root / 'hq.sqlite'}")
             if sample:
                 load_sample_data(self.hq_db)
-        self.hq = HeadOffice(self.hq_db, self.settings(), notifications=notifications)
+        self.hq = HeadOffice(self.hq_db, self.settings(), notifications=notifications, publisher=publisher)
         self.hq.start()
         return self.hq
 

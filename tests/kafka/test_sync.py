@@ -57,7 +57,7 @@ def test_a_branch_rebuilds_the_fleet_from_the_topic(network):
     plate = next(iter(hq_cars))
     with network.hq_db.write() as s:
         s.scalar(select(Car).where(Car.plate_number == plate)).status = "maintenance"
-    network.hq.fleet.wake.set()
+    network.hq.fleet_wake.set()
     wait_for(lambda: _car_status(bos.db, plate) == "maintenance", what="the edited car at the branch")
 
 
@@ -66,8 +66,12 @@ def _car_status(db, plate):
         return s.scalar(select(Car.status).where(Car.plate_number == plate))
 
 
-def test_a_reservation_is_pending_then_confirmed_everywhere(network):
-    network.start_hq()
+@pytest.mark.parametrize("publisher", ["process", "thread"])
+def test_a_reservation_is_pending_then_confirmed_everywhere(network, publisher):
+    # "process": head office's relay and fleet service in their child process (the default);
+    # "thread": in threads of head office's process (a database only it can open)
+    network.start_hq(publisher=publisher)
+    assert (network.hq.publisher is not None) == (publisher == "process")
     bos = network.add_branch("BOS-DT")
     ord_ = network.add_branch("ORD-AP")
     r = book(bos, "ann@example.com")
@@ -100,7 +104,7 @@ def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):
     )
     network.start_hq()
     import_fleet(network.hq_db, fleet_csv)
-    network.hq.fleet.wake.set()
+    network.hq.fleet_wake.set()
     bos = network.add_branch("BOS-DT")
     ord_ = network.add_branch("ORD-AP")
     wait_for(lambda: count(ord_.db, Car) == 73, what="the convertible at both branches")
