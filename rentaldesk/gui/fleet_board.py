@@ -17,7 +17,7 @@ from ..reservations import Changes
 from .desk import DeskContext
 from .forms.ui_fleet_board import Ui_FleetBoardScreen
 from .tablemodels import PoolStatusModel
-from .timeline import ZOOM_DAY, ZOOM_WEEK, TimelineCar
+from .timeline import SPAN_DAY, SPAN_WEEK, TimelineCar
 from .widgets import ViewState, setup_grid
 
 #: The timeline's window around now.
@@ -65,8 +65,8 @@ class FleetBoardScreen(QWidget):
         self._minute.timeout.connect(self.reload)
         self._minute.start()
         self._first_load = True
-        ui.dayButton.clicked.connect(lambda: ui.timeline.set_zoom(ZOOM_DAY))
-        ui.weekButton.clicked.connect(lambda: ui.timeline.set_zoom(ZOOM_WEEK))
+        ui.dayButton.clicked.connect(lambda: ui.timeline.show_span(SPAN_DAY))
+        ui.weekButton.clicked.connect(lambda: ui.timeline.show_span(SPAN_WEEK))
         ui.nowButton.clicked.connect(ui.timeline.scroll_to_now)
         ui.locationCombo.currentIndexChanged.connect(self._show)
         for keys, factor in (("Ctrl++", 1.5), ("Ctrl+=", 1.5), ("Ctrl+-", 1 / 1.5)):

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 from ..queries import TimelineBar
 from . import text
 
-ZOOM_DAY = 12.0  #: pixels per hour: a day is 288 px, the hours show
-ZOOM_WEEK = 5.0  #: pixels per hour: a week is 840 px
-ZOOM_MIN, ZOOM_MAX = 1.5, 40.0
+SPAN_DAY = 24.0  #: hours across the view in day zoom: the hours show
+SPAN_WEEK = 168.0  #: hours across the view in week zoom: the days show
+ZOOM_MIN, ZOOM_MAX = 1.0, 160.0  #: pixels per hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,8 @@ class TimelineView(QAbstractScrollArea):
         self._hours = 24.0 * 28
         self._now = self._lo
         self._zone: tzinfo = timezone.utc
-        self._pph = ZOOM_WEEK
+        self._pph = 5.0
+        self._span: float | None = SPAN_WEEK  # hours kept across the view (re-fitted on resize)
         self._now_pending = False  # scroll to now once the view has its width
         self.painted_rows = 0  # rows painted by the last paint (how tests see that only the visible are)
         self._small = QFont(self.font())
@@ -124,8 +125,22 @@ class TimelineView(QAbstractScrollArea):
     def pixels_per_hour(self) -> float:
         return self._pph
 
+    @property
+    def hours_in_view(self) -> float:
+        return self._chart_width() / self._pph
+
+    def show_span(self, hours: float) -> None:
+        """Zoom so that ``hours`` (a day, a week) fill the view's width, and keep them so when
+        the view is resized (full screen, the splitter); the middle of the view stays put."""
+        self._zoom(self._chart_width() / hours)
+        self._span = hours
+
     def set_zoom(self, pixels_per_hour: float) -> None:
         """Zoom, keeping the time at the middle of the view where it is."""
+        self._span = None
+        self._zoom(pixels_per_hour)
+
+    def _zoom(self, pixels_per_hour: float) -> None:
         middle = self._hour_at(self.GUTTER + self._chart_width() / 2)
         self._pph = min(ZOOM_MAX, max(ZOOM_MIN, pixels_per_hour))
         self._update_scrollbars()
@@ -159,6 +174,8 @@ class TimelineView(QAbstractScrollArea):
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().resizeEvent(event)
+        if self._span is not None and self.viewport().width() > self.GUTTER:
+            self._pph = min(ZOOM_MAX, max(ZOOM_MIN, self._chart_width() / self._span))
         self._update_scrollbars()
         if self._now_pending:
             self.scroll_to_now()
@@ -305,6 +322,15 @@ class TimelineView(QAbstractScrollArea):
         painter.setPen(QPen(QColor("#dde2e9"), 1))
         painter.drawLine(0, self.HEADER_HEIGHT - 1, width, self.HEADER_HEIGHT - 1)
         day_width = 24 * self._pph
+        # the longest label that fits any day, the same for all: "Mon 04 Mar", "Mon 04" (bold, then
+        # small), "04"
+        widest = datetime(2026, 9, 30)  # a Wednesday, the 30th, of September
+        form, font = next(
+            ((f, font) for f, font in (("%a %d %b", self._bold), ("%a %d", self._bold), ("%a %d", self._small))
+             if QFontMetrics(font).horizontalAdvance(widest.strftime(f)) <= day_width - 6),
+            ("%d", self._bold),
+        )
+        metrics = QFontMetrics(font)
         days = self._day_starts(first_hour - 24, last_hour)
         for number, (hour, day) in enumerate(days):
             x = self._x(hour)
@@ -314,12 +340,12 @@ class TimelineView(QAbstractScrollArea):
             # a day's label stays in view while any of the day is (sticky at the left edge)
             left = max(x, float(self.GUTTER))
             painter.setPen(QColor("#1f2733"))
-            painter.setFont(self._bold)
-            label = day.strftime("%a %d %b") if day_width >= 90 else day.strftime("%a %d") if day_width >= 44 else day.strftime("%d")
+            painter.setFont(font)
+            label = day.strftime(form)
             row_height = 22 if self._pph >= 8 else self.HEADER_HEIGHT - 4
-            if next_x - left > 30:
+            if next_x - left > 16:
                 painter.drawText(QRectF(left + 6, 2, next_x - left - 8, row_height), Qt.AlignmentFlag.AlignVCenter,
-                                 QFontMetrics(self._bold).elidedText(label, Qt.TextElideMode.ElideRight, int(next_x - left - 8)))
+                                 metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(next_x - left - 8)))
             if self._pph >= 8:
                 painter.setFont(self._small)
                 painter.setPen(QColor("#6b7686"))

@@ -15,7 +15,7 @@ from PySide6.QtCore import QMessageLogContext, QPoint, QSettings, Qt, QtMsgType
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rentaldesk.gui import crash
-from rentaldesk.gui.timeline import ZOOM_DAY, ZOOM_WEEK
+from rentaldesk.gui.timeline import SPAN_DAY, SPAN_WEEK
 from tests.conftest import day
 from tests.gui.conftest import ZIP, settle
 
@@ -47,12 +47,18 @@ def test_board_counts_timeline_and_refresh(desk, qtbot, clock):
     qtbot.waitUntil(lambda: timeline.bar_count == 3)
     assert board.reservedFigure.text() == "2" and board.freeFigure.text() == "1"  # it starts within 24 h
     # zoom by day and week, scroll to now
+    assert timeline.hours_in_view == pytest.approx(SPAN_WEEK)  # the board opens on the coming week
     qtbot.mouseClick(board.dayButton, Qt.MouseButton.LeftButton)
-    assert timeline.pixels_per_hour == ZOOM_DAY
+    assert timeline.hours_in_view == pytest.approx(SPAN_DAY)
+    day_zoom = timeline.pixels_per_hour
     qtbot.keyClick(timeline, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
-    assert timeline.pixels_per_hour == pytest.approx(ZOOM_DAY / 1.5)
+    assert timeline.pixels_per_hour == pytest.approx(day_zoom / 1.5)
     board.weekButton.click()
-    assert timeline.pixels_per_hour == ZOOM_WEEK
+    assert timeline.hours_in_view == pytest.approx(SPAN_WEEK)
+    narrow = timeline.viewport().width()
+    desk.resize(desk.width() + 300, desk.height())  # wider (full screen, the splitter): still a week
+    qtbot.waitUntil(lambda: timeline.viewport().width() > narrow)
+    assert timeline.hours_in_view == pytest.approx(SPAN_WEEK)
     qtbot.keyClick(timeline, Qt.Key.Key_Home)
     now_x = timeline._x(timeline._hour(clock()))
     assert timeline.GUTTER < now_x < timeline.viewport().width()
