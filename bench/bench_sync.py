@@ -2,7 +2,9 @@
 
 1. Latency from a reservation committed at branch A to head office's decision visible (committed)
    in branch B's database, p50 and p99 — beside a bare kafka-python produce -> consume round trip
-   on the same broker, measured in the same run.
+   on the same broker, measured in the same run. Head office runs as ``rentaldesk hq``, branch A
+   in a child process and branch B in this one: three processes, as they are deployed on three
+   machines (and, for comparison, all three in this process as threads, sharing one interpreter).
 2. Head-office decisions per second for a burst of 10,000 requests over 100 pools — beside a bare
    consume of the same 10,000 messages (no database) in the same run.
 
@@ -17,7 +19,9 @@ import argparse
 import logging
 import multiprocessing
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -84,56 +88,115 @@ def bare_round_trip(bootstrap: str, samples: int) -> list[float]:
     return out
 
 
-def latency(bootstrap: str, root: Path, samples: int) -> list[float]:
+def _hq_process(bootstrap: str, prefix: str, root: Path, db_path: Path) -> subprocess.Popen:
+    """``rentaldesk hq`` as it runs at head office: a process of its own (no mail)."""
+    (root / "none.toml").write_text("")
+    env = {**os.environ, "RENTALDESK_KAFKA": bootstrap, "RENTALDESK_TOPIC_PREFIX": prefix,
+           "RENTALDESK_CONFIG": str(root / "none.toml"), "HOME": str(root), "PYTHONWARNINGS": "ignore"}
+    log = open(root / f"hq-{prefix}.log", "ab")  # noqa: SIM115 - the child writes to it
+    return subprocess.Popen([sys.executable, "-m", "rentaldesk", "--db", str(db_path), "hq", "--no-mail"],
+                            env=env, stdout=log, stderr=log)
+
+
+def _open_branch(code: str, path: Path, kafka: KafkaSettings) -> tuple:
+    db = open_database(f"sqlite:///{path}")
+    svc = ReservationService(db, link=BranchOutbox(code))
+    sync = BranchSync(db, svc, kafka, code)
+    sync.start()
+    return db, svc, sync
+
+
+def _wait_fleet(db) -> None:  # noqa: ANN001
+    while True:
+        with db.session() as s:
+            if s.scalar(select(func.count()).select_from(Car)) == 72:
+                return
+        time.sleep(0.1)
+
+
+def _book(svc, i: int, start: datetime):  # noqa: ANN001, ANN202
+    begin = start + timedelta(days=2 * (i // 4))  # one booking per class and window: all fit
+    return svc.create_reservation(email=f"lat{i}@example.com", name=f"L {i}", vehicle_class=CLASSES[i % 4],
+                                  zip_code="02108", start=begin, end=begin + timedelta(days=1))
+
+
+def _branch_a_process(kafka: KafkaSettings, path: Path, start: datetime, conn) -> None:  # noqa: ANN001
+    """Branch A's workstation: books when told, answers (reservation id, monotonic time of commit)."""
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    logging.basicConfig(level=logging.WARNING)
+    db, svc, sync = _open_branch("BOS-DT", path, kafka)
+    _wait_fleet(db)
+    conn.send("ready")
+    while (i := conn.recv()) is not None:
+        r = _book(svc, i, start)
+        conn.send((r.id, time.monotonic()))  # CLOCK_MONOTONIC: one clock for every process here
+    sync.stop()
+    db.close()
+
+
+def latency(bootstrap: str, root: Path, samples: int, *, processes: bool) -> list[float]:
+    """Branch A commit -> decision committed in branch B's database, in ms.
+
+    ``processes``: each party in a process of its own, as deployed — head office as
+    ``rentaldesk hq``, branch A's workstation as a child process, branch B in this one. Else all
+    three in this process (threads), sharing one interpreter."""
     prefix = f"bench{uuid.uuid4().hex[:6]}"
     kafka = KafkaSettings(bootstrap=bootstrap, topic_prefix=prefix)
-    hq_db = open_database(f"sqlite:///{root / 'hq.sqlite'}")
+    hq_path = root / f"hq-{prefix}.sqlite"
+    hq_db = open_database(f"sqlite:///{hq_path}")
     load_sample_data(hq_db)
-    hq = HeadOffice(hq_db, Settings(db_url="x", kafka=kafka), notifications=False)
-    hq.start()
-    branches = {}
-    for code in ("BOS-DT", "ORD-AP"):
-        db = open_database(f"sqlite:///{root / f'{code}.sqlite'}")
-        svc = ReservationService(db, link=BranchOutbox(code))
-        sync = BranchSync(db, svc, kafka, code)
-        sync.start()
-        branches[code] = (db, svc, sync)
-    for db, _, _ in branches.values():
-        while True:
-            with db.session() as s:
-                if s.scalar(select(func.count()).select_from(Car)) == 72:
-                    break
-            time.sleep(0.1)
-    a_svc, b_svc = branches["BOS-DT"][1], branches["ORD-AP"][1]
+    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    a_path = root / f"BOS-DT-{prefix}.sqlite"
+    if processes:
+        hq_db.close()
+        ensure_topics(kafka)
+        hq = _hq_process(bootstrap, prefix, root, hq_path)
+        ours, theirs = multiprocessing.get_context("spawn").Pipe()
+        a = multiprocessing.get_context("spawn").Process(target=_branch_a_process, args=(kafka, a_path, start, theirs))
+        a.start()
+    else:
+        hq = HeadOffice(hq_db, Settings(db_url="x", kafka=kafka), notifications=False)
+        hq.start()
+        a_db, a_svc, a_sync = _open_branch("BOS-DT", a_path, kafka)
+    b_db, b_svc, b_sync = _open_branch("ORD-AP", root / f"ORD-AP-{prefix}.sqlite", kafka)
+    _wait_fleet(b_db)
+    if processes:
+        assert ours.recv() == "ready"
+    else:
+        _wait_fleet(a_db)
     seen: dict[str, float] = {}
     arrived = threading.Condition()
 
     def at_b(changes) -> None:  # noqa: ANN001
-        now = time.perf_counter()
+        now = time.monotonic()
         with arrived:
             for rid in changes.reservations:
                 seen.setdefault(rid, now)
             arrived.notify_all()
 
     b_svc.subscribe(at_b)
-    start = (datetime.now(timezone.utc) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
     out = []
     for i in range(samples):
-        begin = start + timedelta(days=2 * (i // 4))  # one booking per class and window: all fit
-        r = a_svc.create_reservation(
-            email=f"lat{i}@example.com", name=f"L {i}", vehicle_class=CLASSES[i % 4],
-            zip_code="02108",
-            start=begin, end=begin + timedelta(days=1),
-        )
-        committed = time.perf_counter()
+        if processes:
+            ours.send(i)
+            rid, committed = ours.recv()
+        else:
+            rid, committed = _book(a_svc, i, start).id, time.monotonic()
         with arrived:
-            arrived.wait_for(lambda: r.id in seen, timeout=10)
-        out.append((seen[r.id] - committed) * 1000)
-    for db, _, sync in branches.values():
-        sync.stop()
-        db.close()
-    hq.stop()
-    hq_db.close()
+            arrived.wait_for(lambda: rid in seen, timeout=10)
+        out.append((seen[rid] - committed) * 1000)
+    b_sync.stop()
+    b_db.close()
+    if processes:
+        ours.send(None)
+        a.join(30)
+        hq.send_signal(signal.SIGTERM)
+        hq.wait(30)
+    else:
+        a_sync.stop()
+        a_db.close()
+        hq.stop()
+        hq_db.close()
     return out
 
 
@@ -256,7 +319,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             rtt = bare_round_trip(bootstrap, args.samples)
-            lat = latency(bootstrap, root, args.samples)
+            lat = latency(bootstrap, root, args.samples, processes=True)
+            lat_threads = latency(bootstrap, root, args.samples, processes=False)
             rate, rate_cold, bare = burst(bootstrap, root, args.burst)
     finally:
         if broker is not None:
@@ -264,6 +328,8 @@ def main() -> None:
     print(f"{'figure':<52}{'p50':>10}{'p99':>10}{'mean':>10}   target")
     print(f"{'branch A commit -> decision in branch B db (ms)':<52}{pct(lat, 50):>10.1f}{pct(lat, 99):>10.1f}"
           f"{statistics.mean(lat):>10.1f}   p50<=30, p99<=150")
+    print(f"{'  the same, all three in one process (threads)':<52}{pct(lat_threads, 50):>10.1f}"
+          f"{pct(lat_threads, 99):>10.1f}{statistics.mean(lat_threads):>10.1f}")
     print(f"{'  baseline: bare produce -> consume round trip (ms)':<52}{pct(rtt, 50):>10.1f}{pct(rtt, 99):>10.1f}"
           f"{statistics.mean(rtt):>10.1f}")
     print(f"{'head-office decisions/s, burst of ' + str(args.burst) + ' over 100 pools':<52}{rate:>10.0f}"
