@@ -19,9 +19,11 @@ How:
    and a greedy sweep in start order finds the placement.
 4. With fixed holds the problem is precolouring extension, NP-hard in general, so the sweep becomes a
    depth-first search: holds in start order, each tried on its current car first (fewest moves),
-   cars with the same future (same fixed holds ahead, free now) tried once, and failed states
-   remembered. Pinned holds are rare at a counter, so the search stays small in practice; a node
-   budget guards against pathological inputs (it raises, it never silently refuses).
+   cars with the same future (same fixed holds ahead, free now) tried once, failed states
+   remembered, and the search stops as soon as every hold still to place can keep its car (so a
+   booking moves only what it must, and a long book behind the change is not searched through).
+   Pinned holds are rare at a counter, so the search stays small in practice; a node budget guards
+   against pathological inputs (it raises, it never silently refuses).
 """
 
 from __future__ import annotations
@@ -86,12 +88,15 @@ def place(
     new: Hold,
     *,
     budget: int = DEFAULT_NODE_BUDGET,
+    fewest_moves: bool = True,
 ) -> dict[Hashable, Hashable] | None:
     """Place ``new`` among ``holds`` on ``cars``; None when no placement exists.
 
     ``holds`` are the pool's live holds (each on a car, which may be outside ``cars``, e.g. a car
     sent to maintenance: its movable holds must then move, its fixed ones are left alone). A fixed
     ``new`` names its car. Returns ``{key: car}`` for ``new`` and for every hold that moves.
+    ``fewest_moves``: first look for placements that move few holds (a booking); without it, any
+    placement will do (a question of availability: only whether one exists).
     """
     pool = list(dict.fromkeys(cars))
     in_pool = set(pool)
@@ -117,7 +122,7 @@ def place(
         return None
     fixed = [h for h in run if not h.movable]
     moving = sorted((h for h in run if h.movable), key=lambda h: (h.start, h.end, str(h.key)))
-    assignment = _search(pool, fixed, moving, budget)
+    assignment = _search(pool, fixed, moving, budget, MOVE_LIMITS if fewest_moves else (None,))
     if assignment is None:
         return None
     current = {h.key: h.car for h in run}
@@ -211,67 +216,140 @@ def _max_overlap(holds: list[Hold]) -> int:
     return best
 
 
+#: Move limits of the first, cheap searches (None: no limit, the exact search that decides).
+MOVE_LIMITS: tuple[int | None, ...] = (1, 4, 16, None)
+#: Share of the node budget each limited search may spend before the next one takes over.
+LIMITED_SHARE = 16
+
+
+class _ShareSpent(Exception):
+    """A limited search spent its share of nodes: the next, wider one takes over."""
+
+
 def _search(
-    pool: list[Hashable], fixed: list[Hold], moving: list[Hold], budget: int
+    pool: list[Hashable], fixed: list[Hold], moving: list[Hold], budget: int,
+    limits: tuple[int | None, ...] = MOVE_LIMITS,
 ) -> dict[Hashable, Hashable] | None:
+    """A placement of ``moving`` around ``fixed`` on ``pool``, or None when none exists.
+
+    First searches that may move at most 1, 4, then 16 holds off their cars, each with a small
+    share of the node budget: a booking that needs one reservation moved should move one, not
+    set off a cascade of swaps through the rest of the book (which is what the first placement a
+    plain depth-first search finds can be). The last search has no limit and the whole budget,
+    and is exact: it answers None only when no placement exists.
+    """
     fixed_on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
     for h in fixed:
         fixed_on[h.car].append(h)
     for hs in fixed_on.values():
         hs.sort(key=lambda h: h.start)
+    n = len(moving)
+    # Where the rest can stay put: stay[i] is, when holds i.. may all keep their current cars (in
+    # the pool, clear of each other and of the fixed holds), the start of the first of them on
+    # each car; else None. A search stops at i as soon as what it placed before ends in time for
+    # those: no backtracking through a book that needs no change.
+    stay: list[dict[Hashable, Any] | None] = [None] * (n + 1)
+    stay[n] = {}
+    next_start: dict[Hashable, Any] = {}
+    for j in range(n - 1, -1, -1):
+        h = moving[j]
+        if stay[j + 1] is None or h.car not in fixed_on:
+            break
+        following = next_start.get(h.car)
+        if (following is not None and h.end > following) or any(_overlaps(f, h) for f in fixed_on[h.car]):
+            break
+        next_start[h.car] = h.start
+        stay[j] = dict(next_start)
+    for limit in limits:
+        share = budget if limit is None else max(1, budget // LIMITED_SHARE)
+        try:
+            found = _Search(pool, fixed_on, moving, stay, limit, share).run()
+        except _ShareSpent:
+            continue
+        if found is not None or limit is None:
+            return found
+    return None  # not reached: the last limit is None
 
-    free_at: dict[Hashable, Any] = {c: None for c in pool}  # end of the last moving hold put there
-    assignment: dict[Hashable, Hashable] = {}
-    failed: set[tuple] = set()
-    nodes = 0
 
-    def fits(car: Hashable, h: Hold) -> bool:
-        last = free_at[car]
+class _Search:
+    """One depth-first search: holds in start order, each tried on its current car first, then
+    best fit (the car busy until latest); cars with the same future tried once and failed states
+    remembered (both only without a move limit, where which car a hold sits on does not matter)."""
+
+    def __init__(self, pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], moving: list[Hold],
+                 stay: list[dict[Hashable, Any] | None], limit: int | None, share: int) -> None:
+        self.pool = pool
+        self.fixed_on = fixed_on
+        self.moving = moving
+        self.stay = stay
+        self.limit = limit
+        self.share = share
+        self.nodes = 0
+        self.free_at: dict[Hashable, Any] = {c: None for c in pool}  # end of the last moving hold put there
+        self.assignment: dict[Hashable, Hashable] = {}
+        self.failed: dict[tuple, int] = {}  # state -> fewest moves it failed with
+
+    def run(self) -> dict[Hashable, Hashable] | None:
+        return dict(self.assignment) if self._go(0, 0) else None
+
+    def _fits(self, car: Hashable, h: Hold) -> bool:
+        last = self.free_at[car]
         if last is not None and last > h.start:
             return False
-        return all(not _overlaps(f, h) for f in fixed_on[car])
+        return all(not _overlaps(f, h) for f in self.fixed_on[car])
 
-    def signature(car: Hashable, t: Any) -> tuple:
+    def _signature(self, car: Hashable, t: Any) -> tuple:
         """What matters of a car for holds starting at or after t."""
-        last = free_at[car]
+        last = self.free_at[car]
         busy_until = _num(last) if last is not None and last > t else float("-inf")
-        ahead = tuple((_num(f.start), _num(f.end)) for f in fixed_on[car] if f.end > t)
+        ahead = tuple((_num(f.start), _num(f.end)) for f in self.fixed_on[car] if f.end > t)
         return (busy_until, ahead)
 
-    def state(i: int) -> tuple:
-        t = moving[i].start
-        return (i, tuple(sorted(signature(c, t) for c in pool)))
+    def _state(self, i: int) -> tuple:
+        t = self.moving[i].start
+        signatures = (self._signature(c, t) for c in self.pool)
+        # Without a limit any car may take any hold, so cars are interchangeable; with one, a hold
+        # staying on its own car is free, so which car has which future matters.
+        return (i, tuple(sorted(signatures)) if self.limit is None else tuple(signatures))
 
-    def go(i: int) -> bool:
-        nonlocal nodes
+    def _go(self, i: int, moves: int) -> bool:
+        moving, free_at = self.moving, self.free_at
         if i == len(moving):
             return True
-        nodes += 1
-        if nodes > budget:
-            raise PlacementTooHard(f"placement search exceeded {budget} nodes")
-        key = state(i)
-        if key in failed:
+        rest = self.stay[i]
+        if rest is not None and all(free_at[c] is None or free_at[c] <= t for c, t in rest.items()):
+            for h in moving[i:]:
+                self.assignment[h.key] = h.car
+            return True
+        self.nodes += 1
+        if self.nodes > self.share:
+            if self.limit is None:
+                raise PlacementTooHard(f"placement search exceeded {self.share} nodes")
+            raise _ShareSpent
+        key = self._state(i)
+        if key in self.failed and (self.limit is None or self.failed[key] <= moves):
             return False
         h = moving[i]
         tried: set[tuple] = set()
-        # Its current car first (fewest moves), then best fit: the car busy until latest.
         candidates = sorted(
-            (c for c in pool if fits(c, h)),
+            (c for c in self.pool if self._fits(c, h)),
             key=lambda c: (c != h.car, free_at[c] is None, _neg(free_at[c]) or 0),
         )
         for car in candidates:
-            sig = signature(car, h.start)
-            if sig in tried and car != h.car:
+            cost = 0 if car == h.car or h.car is None else 1  # a new hold has no car to leave
+            if self.limit is not None and moves + cost > self.limit:
                 continue
-            tried.add(sig)
+            if self.limit is None:
+                sig = self._signature(car, h.start)
+                if sig in tried and car != h.car:
+                    continue
+                tried.add(sig)
             previous = free_at[car]
             free_at[car] = h.end
-            assignment[h.key] = car
-            if go(i + 1):
+            self.assignment[h.key] = car
+            if self._go(i + 1, moves + cost):
                 return True
             free_at[car] = previous
-            del assignment[h.key]
-        failed.add(key)
+            del self.assignment[h.key]
+        self.failed[key] = min(moves, self.failed.get(key, moves))
         return False
-
-    return dict(assignment) if go(0) else None

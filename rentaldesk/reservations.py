@@ -784,12 +784,13 @@ def _pool_holds(
 def _placeable(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> bool:
     """Would the pool take ``new`` (a search that gives up counts as no)?"""
     try:
-        return _decide(s, pool, new, now) is not None
+        return _decide(s, pool, new, now, fewest_moves=False) is not None
     except NotAvailable:
         return False
 
 
-def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict | None:
+def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime, *,
+            fewest_moves: bool = True) -> dict | None:
     """Where ``new`` goes and what moves for it, or None when the pool cannot take it.
 
     The fast path reads only the holds near ``new``; once the slow path has to widen its window,
@@ -807,11 +808,12 @@ def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> dict
             book = _pool_holds(s, pool, _DAWN, _DUSK, now, exclude=new.key)
         return [h for h in book if h.start < hi and lo < h.end]
 
-    return _decide_with(pool, new, holds_between)
+    return _decide_with(pool, new, holds_between, fewest_moves=fewest_moves)
 
 
 def _decide_with(
-    pool: _Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]]
+    pool: _Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]], *,
+    fewest_moves: bool = True,
 ) -> dict | None:
     """Where ``new`` goes and what moves for it, or None, with the pool's live holds read through
     ``holds_between(lo, hi)`` (what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` answers):
@@ -837,7 +839,7 @@ def _decide_with(
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = holds_between(lo, hi)
     try:
-        return placement.place(cars, holds, new)
+        return placement.place(cars, holds, new, fewest_moves=fewest_moves)
     except placement.PlacementTooHard:
         # Rare (pinned reservations tangled across a long, full stretch): refuse cleanly rather than
         # hold the database while the search goes on.

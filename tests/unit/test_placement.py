@@ -150,3 +150,23 @@ def test_a_conflict_is_repaired_when_the_new_hold_fits():
     assert result is not None
     cars_of = {"A": "c1", "B": "c1", **result}
     assert len({cars_of["A"], cars_of["B"], cars_of["N"]}) == 3
+
+
+def _chained_book():
+    # A [0,3) on c1, B [4,8) on c2, then 200 holds chained by overlap, alternating cars.
+    holds = [Hold("A", 0, 3, car="c1"), Hold("B", 4, 8, car="c2")]
+    for k in range(100):
+        holds += [Hold(f"x{k}", 7 + 3 * k, 10 + 3 * k, car="c1"), Hold(f"y{k}", 8.5 + 3 * k, 11.5 + 3 * k, car="c2")]
+    return holds
+
+
+def test_a_booking_moves_one_reservation_rather_than_a_cascade():
+    # N [2,6) fits if A moves to c2 (one move). Keeping A and putting N on c2 also "works", but
+    # then B and every hold behind it must swap cars: 201 moves for one booking.
+    assert place(["c1", "c2"], _chained_book(), Hold("N", 2, 6)) == {"A": "c2", "N": "c1"}
+
+
+def test_the_search_stops_once_the_rest_of_the_book_can_stay_put():
+    # Once A and N are placed, the 201 holds behind can keep their cars: the search ends there,
+    # inside a budget far smaller than the book.
+    assert place(["c1", "c2"], _chained_book(), Hold("N", 2, 6), budget=80) == {"A": "c2", "N": "c1"}
