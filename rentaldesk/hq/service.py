@@ -105,6 +105,7 @@ class HeadOffice:
         loops = [("hq-authority", self.decider.run)]
         if self.publisher is not None:
             self.publisher.start()
+            loops.append(("hq-publisher-watch", self._watch_publisher))
         else:
             loops += [("hq-relay", self.relay.run), ("hq-fleet", self.fleet.run)]
         if self.notifier is not None:
@@ -114,6 +115,14 @@ class HeadOffice:
             thread.start()
             self._threads.append(thread)
         log.info("head office running on %s (topics %s.*)", self.db.url, self.topics.prefix)
+
+    def _watch_publisher(self, stop: threading.Event) -> None:
+        """Start the publisher process again whenever it dies, so the outbox keeps draining."""
+        while not stop.wait(1.0):
+            try:
+                self.publisher.ensure_running()
+            except Exception:
+                log.exception("could not start head office's publisher process again; retrying")
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()

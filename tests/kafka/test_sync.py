@@ -96,6 +96,24 @@ def test_a_reservation_is_pending_then_confirmed_everywhere(network, publisher):
     wait_for(lambda: statuses(ord_.db)[r.id][0] == "cancelled", what="the cancel at ORD-AP")
 
 
+def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(network):
+    import os
+    import signal
+
+    network.start_hq()
+    bos = network.add_branch("BOS-DT")
+    publisher = network.hq.publisher
+    first = publisher.pid
+    os.kill(first, signal.SIGKILL)
+    # decided while nothing publishes: the decision waits in head office's outbox
+    r = book(bos, "ann@example.com")
+    wait_for(lambda: statuses(network.hq_db).get(r.id, ("",))[0] == "confirmed", what="the decision at head office")
+    wait_for(lambda: publisher.restarts == 1 and publisher.is_alive(), what="the publisher started again")
+    assert publisher.pid != first
+    wait_for(lambda: statuses(bos.db).get(r.id, ("",))[0] == "confirmed", what="the confirmation at BOS-DT")
+    assert unsent_count(network.hq_db) == 0
+
+
 def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):
     fleet_csv = tmp_path / "convertible.csv"
     fleet_csv.write_text(
