@@ -57,7 +57,7 @@ def _overlaps(a: Hold, b: Hold) -> bool:
 
 
 def conflicted(holds: Iterable[Hold]) -> bool:
-    """Whether two of ``holds`` overlap on one car.
+    """Whether two of ``holds``, one of them movable, overlap on one car.
 
     The engine never leaves a pool so, but a branch can see it for a while: head office placed a
     reservation on another car than the branch did, and the head-office state of the reservation
@@ -69,10 +69,12 @@ def conflicted(holds: Iterable[Hold]) -> bool:
     for h in holds:
         by_car.setdefault(h.car, []).append(h)
     for on_car in by_car.values():
-        if len(on_car) > 1:
-            on_car.sort(key=lambda h: h.start)
-            if any(b.start < a.end for a, b in zip(on_car, on_car[1:])):
-                return True
+        # Two fixed holds overlapping on one car are not the engine's to mend (nothing can move):
+        # only a pair with a movable hold counts. A car holds few holds near one period.
+        for i, a in enumerate(on_car):
+            for b in on_car[i + 1:]:
+                if (a.movable or b.movable) and _overlaps(a, b):
+                    return True
     return False
 
 

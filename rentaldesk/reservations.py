@@ -715,6 +715,13 @@ def _value(
     )
 
 
+def pool_order(cars: Iterable) -> list:
+    """A pool's cars in the engine's order: by plate, the fleet's global identifier (car ids are
+    local to each database), compared as Python compares text, whatever the database's collation.
+    Head office and a branch that know the same holds then choose the same cars."""
+    return sorted(cars, key=lambda c: c.plate_number)
+
+
 def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
     code = (vehicle_class or "").strip().upper()
     vclass = s.get(VehicleClass, code) if code else None
@@ -726,17 +733,13 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
     if branch is None:
         known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code))) or "none"
         raise UnknownPool(f"unknown zip code '{zip_code}' (known: {known})", field="zip_code")
-    cars = list(
+    cars = pool_order(
         s.scalars(
-            select(Car)
-            .where(
+            select(Car).where(
                 Car.vehicle_class == code,
                 Car.zip_code == zip_code,
                 Car.status == CarStatus.AVAILABLE.value,
             )
-            # By plate, the fleet's global identifier (car ids are local to each database): head
-            # office and a branch that know the same holds then choose the same cars.
-            .order_by(Car.plate_number)
         )
     )
     return _Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)

@@ -48,6 +48,7 @@ from ..reservations import (
     _Pool,
     branch_period,
     branch_rules,
+    pool_order,
 )
 from ..rules import check_period, price
 from ..sync.envelope import Envelope, parse_time, time_text
@@ -298,12 +299,11 @@ class BookingBatch:
             for car in self.s.execute(
                 select(Car.car_id, Car.plate_number, Car.cost_per_day, Car.vehicle_class, Car.zip_code)
                 .where(tuple_(Car.vehicle_class, Car.zip_code).in_(part), Car.status == CarStatus.AVAILABLE.value)
-                .order_by(Car.plate_number)  # as _load_pool: the same choices everywhere
             ):
                 cars[(car.vehicle_class, car.zip_code)].append(car)
         for (code, zip_code), found in cars.items():
             branch = self.branches[zip_code]
-            pool = _Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=found)
+            pool = _Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=pool_order(found))
             self.authority.db.lock_pool(self.s, zip_code)
             self.pools[(code, zip_code)] = _PoolMemory(self, pool)
 

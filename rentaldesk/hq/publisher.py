@@ -7,47 +7,53 @@ interpreter's time away from the decisions. In their own process they run on the
 database (WAL SQLite or PostgreSQL) is the only thing the two share, exactly as when several
 ``rentaldesk hq`` processes share one database.
 
-- Wake-ups cross the process boundary as single bytes on a pipe, written (never blocking) by the
-  authority's and the mail sender's ``after_commit`` hooks, so an event leaves the moment its
-  transaction commits. A pipe, not :class:`multiprocessing.Event`: that one's lock is shared, and a
-  child killed while holding it would leave head office blocked in ``set()`` for good.
-- The child's log records travel to the parent through a queue and are handled by the parent's
-  ``rentaldesk`` loggers: one log file, one console.
-- The child stops when the parent closes the pipe, and so when the parent is gone, however it
-  ended (a head office killed with SIGKILL leaves no orphan publishing on its own).
-- Head office starts the child again when it dies (:meth:`PublisherProcess.ensure_running`).
-  Nothing is lost meanwhile: what it had not stamped as sent is still in the outbox, and the next
-  relay publishes it (with the same event ids, which consumers skip as replays).
+Nothing the two processes share may be a lock: a child killed while holding one (the OOM killer, a
+``kill -9``) would leave head office blocked for good. So:
+
+- Wake-ups are single bytes on two pipes (outbox, fleet), written without blocking by the
+  authority's and the mail sender's ``after_commit`` hooks: an event leaves the moment its
+  transaction commits. A full pipe already holds a wake-up of its kind.
+- The child's log records come back on a pipe of their own and are handled by the parent's
+  ``rentaldesk`` loggers (one log file, one console); a reader thread ends when the child does.
+- The child stops when the parent closes the wake-up pipes, and so when the parent is gone,
+  however it ended (a head office killed with SIGKILL leaves no orphan publishing on its own). It
+  ignores Ctrl-C and SIGTERM sent to the whole process group: head office decides when it stops.
+- Head office starts the child again when it dies (:meth:`PublisherProcess.ensure_running`, with a
+  growing pause if it keeps dying). Nothing is lost meanwhile: what it had not stamped as sent is
+  still in the outbox, and the next relay publishes it (with the same event ids, which consumers
+  skip as replays).
 """
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import multiprocessing
 import os
 import threading
+import time
+from multiprocessing.connection import wait as wait_for_any
 from typing import Any
 
 from ..config import KafkaSettings
 
 log = logging.getLogger("rentaldesk.hq.publisher")
 
-OUTBOX, FLEET = b"o", b"f"
 #: How often the child refreshes the counters the parent reads.
 COUNT_INTERVAL = 0.25
+#: Pauses before starting a child that keeps dying again: first, then doubled up to the last.
+RESTART_PAUSE, RESTART_PAUSE_MAX = 1.0, 60.0
 
 
 class _Wake:
     """The parent's side of a wake-up: ``set()`` writes a byte to the child's pipe. It never
     blocks: a full pipe already holds a wake-up, a closed one has no reader left to wake."""
 
-    def __init__(self, publisher: PublisherProcess, signal: bytes) -> None:
+    def __init__(self, publisher: PublisherProcess, kind: int) -> None:
         self._publisher = publisher
-        self._signal = signal
+        self._kind = kind
 
     def set(self) -> None:
-        self._publisher._send(self._signal)
+        self._publisher._send(self._kind)
 
 
 class PublisherProcess:
@@ -56,32 +62,35 @@ class PublisherProcess:
     def __init__(self, db_url: str, kafka: KafkaSettings, *, client_id: str = "rentaldesk-hq-publisher") -> None:
         self._ctx = multiprocessing.get_context("spawn")
         #: Set (by the parent) after a transaction that wrote to the outbox commits.
-        self.outbox_wake = _Wake(self, OUTBOX)
+        self.outbox_wake = _Wake(self, 0)
         #: Set (by the parent) after a transaction that changed the fleet commits.
-        self.fleet_wake = _Wake(self, FLEET)
+        self.fleet_wake = _Wake(self, 1)
         # Plain shared memory, no lock: the child writes, the parent reads.
         self._outbox_sent = self._ctx.Value("q", 0, lock=False)
         self._fleet_sent = self._ctx.Value("q", 0, lock=False)
         self._db_url = db_url
         self._kafka = kafka
         self._client_id = client_id
-        self._send_lock = threading.Lock()
+        self._send_lock = threading.Lock()  # the wake-up ends, swapped on restart
+        self._life = threading.Lock()  # start, restart and stop, one at a time
         self._process: Any = None
-        self._wake_w: Any = None
+        self._wakes: list[Any] = []
         self._ready_r: Any = None
-        self._listener: logging.handlers.QueueListener | None = None
-        self._stopped = False
+        self._log_reader: threading.Thread | None = None
+        self._stopped = threading.Event()
+        self._pause = RESTART_PAUSE
+        self._next_start = 0.0
         #: How many times the child was started again after it died.
         self.restarts = 0
 
     @property
     def outbox_published(self) -> int:
-        """Outbox rows published by the child (refreshed every quarter second)."""
+        """Outbox rows published since start (refreshed every quarter second)."""
         return int(self._outbox_sent.value)
 
     @property
     def fleet_published(self) -> int:
-        """Fleet records published by the child (refreshed every quarter second)."""
+        """Fleet records published since start (refreshed every quarter second)."""
         return int(self._fleet_sent.value)
 
     @property
@@ -91,106 +100,160 @@ class PublisherProcess:
     def is_alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
 
-    def _send(self, signal: bytes) -> None:
+    def _send(self, kind: int) -> None:
         with self._send_lock:
-            if self._wake_w is None:
+            if not self._wakes:
                 return
             try:
-                self._wake_w.send_bytes(signal)
+                self._wakes[kind].send_bytes(b"!")
             except (BlockingIOError, BrokenPipeError, OSError):
                 pass  # a wake-up is pending already, or the child is gone (it is started again)
 
     def _spawn(self) -> None:
-        wake_r, wake_w = self._ctx.Pipe(duplex=False)
+        ends = [self._ctx.Pipe(duplex=False) for _ in range(3)]  # outbox, fleet, logs
         ready_r, ready_w = self._ctx.Pipe(duplex=False)
-        logs = self._ctx.Queue()  # a queue per child: a dead child may hold its writers' lock
-        self._listener = logging.handlers.QueueListener(logs, _ToLogger(), respect_handler_level=False)
-        self._listener.start()
-        self._process = self._ctx.Process(
+        (outbox_r, outbox_w), (fleet_r, fleet_w), (logs_r, logs_w) = ends
+        process = self._ctx.Process(
             target=_child_main, name=self._client_id, daemon=True,
-            args=(self._db_url, self._kafka, self._client_id, wake_r, ready_w, self._outbox_sent,
-                  self._fleet_sent, logs, _forwarded_level()),
+            args=(self._db_url, self._kafka, self._client_id, outbox_r, fleet_r, ready_w, logs_w,
+                  self._outbox_sent, self._fleet_sent, _forwarded_level()),
         )
-        self._process.start()
-        # Ours are only the writing end of the wake-ups and the reading end of "ready".
-        wake_r.close()
-        ready_w.close()
-        os.set_blocking(wake_w.fileno(), False)
+        try:
+            process.start()
+        finally:
+            # Ours are only the writing ends of the wake-ups and the reading ends of the rest.
+            for end in (outbox_r, fleet_r, ready_w, logs_w):
+                end.close()
+        for end in (outbox_w, fleet_w):
+            os.set_blocking(end.fileno(), False)
         with self._send_lock:
-            self._wake_w = wake_w
+            self._wakes = [outbox_w, fleet_w]
         self._ready_r = ready_r
+        self._process = process
+        self._log_reader = threading.Thread(target=_read_logs, args=(logs_r,), name="hq-publisher-logs", daemon=True)
+        self._log_reader.start()
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the child and wait until its producer is connected."""
-        self._spawn()
-        if not self._wait_ready(timeout):
-            code = self._process.exitcode
+        with self._life:
+            self._spawn()
+            ready = self._wait_ready(timeout)
+        if not ready:
             self.stop()
+            code = self._process.exitcode
             if code is not None:
                 raise RuntimeError(f"head office's publisher process exited at start (code {code}); see the log for why")
             raise TimeoutError(f"head office's publisher process was not ready after {timeout:.0f} s")
         log.info("publisher process %d running (outbox relay, fleet service)", self._process.pid)
 
     def _wait_ready(self, timeout: float) -> bool:
+        """Whether the child said it is ready within ``timeout`` (False at once once stopped)."""
+        deadline = time.monotonic() + timeout
         try:
-            return self._ready_r.poll(timeout) and self._ready_r.recv_bytes() == b"ready"
+            while not self._stopped.is_set() and time.monotonic() < deadline:
+                if self._ready_r.poll(0.2):
+                    return self._ready_r.recv_bytes() == b"ready"
         except (EOFError, OSError):  # the child died before it was ready
-            return False
+            pass
+        return False
 
     def ensure_running(self) -> bool:
-        """Start the child again if it died (not once stopped); whether it had to."""
-        if self._stopped or self._process is None or self._process.is_alive():
-            return False
-        log.error("head office's publisher process %d died (exit code %s); starting it again: "
-                  "what it had not published is still in the outbox", self._process.pid, self._process.exitcode)
-        self._close_ends()
-        self.restarts += 1
-        self._spawn()
-        if not self._wait_ready(60.0):
-            log.error("head office's publisher process %d is not ready yet", self._process.pid)
-        return True
+        """Start the child again if it died (not once stopped, and not sooner than the restart
+        pause allows); whether it did."""
+        with self._life:
+            if self._stopped.is_set() or self._process is None or self._process.is_alive():
+                return False
+            now = time.monotonic()
+            if now < self._next_start:
+                return False
+            self._process.join(0)
+            log.error("head office's publisher process %d died (exit code %s); starting it again: "
+                      "what it had not published is still in the outbox", self._process.pid, self._process.exitcode)
+            self._close_wakes()
+            self._join_child_and_logs(timeout=5.0)
+            self.restarts += 1
+            self._spawn()
+            if self._wait_ready(60.0):
+                self._pause = RESTART_PAUSE
+            else:  # it died again at once, or hangs: wait longer before the next try
+                self._next_start = time.monotonic() + self._pause
+                self._pause = min(RESTART_PAUSE_MAX, self._pause * 2)
+                log.error("head office's publisher process did not start (exit code %s); next try in %.0f s",
+                          self._process.exitcode, self._next_start - time.monotonic())
+            return True
+
+    def request_stop(self) -> None:
+        """No more restarts from now on (a start waiting for the child gives up); the child
+        itself goes on publishing until :meth:`stop`."""
+        self._stopped.set()
 
     def stop(self, timeout: float = 15.0) -> None:
-        """Close the pipe (the child stops: it publishes no further round) and wait for it."""
-        self._stopped = True
+        """Close the wake-up pipes (the child finishes its round and exits) and wait for it."""
+        self._stopped.set()
+        with self._life:
+            self._close_wakes()
+            self._join_child_and_logs(timeout)
+
+    def _close_wakes(self) -> None:
+        with self._send_lock:
+            wakes, self._wakes = self._wakes, []
+        for end in wakes:
+            end.close()
+        if self._ready_r is not None:
+            self._ready_r.close()
+            self._ready_r = None
+
+    def _join_child_and_logs(self, timeout: float) -> None:
         process = self._process
-        self._close_ends()
         if process is not None and process.pid is not None:
             process.join(timeout)
             if process.is_alive():
                 log.warning("publisher process %d did not stop in %.0f s; terminating", process.pid, timeout)
                 process.terminate()
                 process.join(5)
-
-    def _close_ends(self) -> None:
-        with self._send_lock:
-            if self._wake_w is not None:
-                self._wake_w.close()
-                self._wake_w = None
-        if self._ready_r is not None:
-            self._ready_r.close()
-            self._ready_r = None
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        if self._log_reader is not None:  # it ends at the end of the child's log pipe
+            self._log_reader.join(5)
+            self._log_reader = None
 
 
-class _ToLogger(logging.Handler):
-    """Hands a record from the child to the parent's logger of the same name, if that takes it."""
+def _read_logs(logs: Any) -> None:
+    """The parent's reader of one child's log records, until that child's end of the pipe closes."""
+    try:
+        while True:
+            record = logs.recv()
+            logger = logging.getLogger(record.name)
+            if logger.isEnabledFor(record.levelno):
+                logger.handle(record)
+    except Exception:  # EOF: the child is gone (a record cut short by a kill ends it too)
+        pass
+    finally:
+        logs.close()
 
-    def handle(self, record: logging.LogRecord) -> bool:  # what QueueListener calls
-        logger = logging.getLogger(record.name)
-        if logger.isEnabledFor(record.levelno):
-            logger.handle(record)
-        return True
+
+class _PipeHandler(logging.Handler):
+    """The child's handler: each record, formatted, sent to the parent (one writer at a time)."""
+
+    def __init__(self, conn: Any, level: int) -> None:
+        super().__init__(level)
+        self._conn = conn
+        self._lock_send = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.handle(record)
+        try:
+            message = record.getMessage()
+            if record.exc_info:
+                message += "\n" + logging.Formatter().formatException(record.exc_info)
+            copy = logging.makeLogRecord({**record.__dict__, "msg": message, "args": None, "exc_info": None,
+                                          "exc_text": None})
+            with self._lock_send:
+                self._conn.send(copy)
+        except Exception:  # the parent is gone: nobody to tell
+            pass
 
 
 def _forwarded_level() -> int:
     """The lowest level the parent's ``rentaldesk`` loggers would write anywhere: what the child
-    sends (a debug record per event crosses the queue only when someone reads it)."""
+    sends (a debug record per event crosses the pipe only when someone reads it)."""
     logger = logging.getLogger("rentaldesk")
     effective = logger.getEffectiveLevel()
     handlers = []
@@ -201,17 +264,21 @@ def _forwarded_level() -> int:
     return max(effective, lowest)
 
 
-def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, wake_r: Any, ready_w: Any,
-                outbox_sent: Any, fleet_sent: Any, logs: Any, level: int) -> None:
+def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any, fleet_r: Any, ready_w: Any,
+                logs_w: Any, outbox_sent: Any, fleet_sent: Any, level: int) -> None:
+    import signal
     import warnings
 
+    # Ctrl-C in a terminal and a service manager's SIGTERM reach the whole process group; head
+    # office stops this child itself (it closes the pipes), after its own last writes.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # kafka-python 3.0 reads its bundled data with a deprecated importlib.resources call
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     root = logging.getLogger("rentaldesk")
     root.handlers[:] = []
     root.setLevel(level)
-    handler = logging.handlers.QueueHandler(logs)
-    root.addHandler(handler)
+    root.addHandler(_PipeHandler(logs_w, level))
     root.propagate = False
 
     from ..db import open_database
@@ -235,35 +302,38 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, wake_r: Any, 
     ]
     for t in threads:
         t.start()
-    ready_w.send_bytes(b"ready")
-    ready_w.close()
+    # The counters are "since head office started": a restarted child goes on from them.
+    outbox_base, fleet_base = outbox_sent.value, fleet_sent.value
 
     def count() -> None:
-        while not stop.wait(COUNT_INTERVAL):
-            outbox_sent.value = relay.sent
-            fleet_sent.value = fleet.sent
+        outbox_sent.value = outbox_base + relay.sent
+        fleet_sent.value = fleet_base + fleet.sent
 
-    threading.Thread(target=count, name="hq-publisher-count", daemon=True).start()
+    def counting() -> None:
+        while not stop.wait(COUNT_INTERVAL):
+            count()
+
+    threading.Thread(target=counting, name="hq-publisher-count", daemon=True).start()
+    ready_w.send_bytes(b"ready")
+    ready_w.close()
+    wakes = {outbox_r: relay.wake, fleet_r: fleet.wake}
     try:
-        while True:  # the parent's wake-ups, until it closes the pipe (or is gone)
-            try:
-                signals = wake_r.recv_bytes()
-            except (EOFError, OSError):
-                break
-            if OUTBOX in signals:
-                relay.wake.set()
-            if FLEET in signals:
-                fleet.wake.set()
+        while True:  # the parent's wake-ups, until it closes the pipes (or is gone)
+            for conn in wait_for_any(list(wakes)):
+                conn.recv_bytes()  # raises EOFError once the parent's end is closed
+                wakes[conn].set()
+    except (EOFError, OSError):
+        pass
     finally:
         stop.set()
         relay.wake.set()
         fleet.wake.set()
         for t in threads:
             t.join(15)
-        outbox_sent.value = relay.sent
-        fleet_sent.value = fleet.sent
+        count()
         try:
             producer.close(timeout=5)
         except Exception:  # a dead broker must not block the exit
             log.debug("producer close failed", exc_info=True)
         db.close()
+        logs_w.close()

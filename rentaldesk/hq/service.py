@@ -44,6 +44,10 @@ class HeadOffice:
             raise ValueError("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA")
         if publisher not in ("auto", "process", "thread"):
             raise ValueError(f"publisher must be auto, process or thread, not {publisher!r}")
+        if publisher == "auto":
+            publisher = "thread" if _in_memory(db) else "process"
+        elif publisher == "process" and _in_memory(db):
+            raise ValueError("an in-memory database cannot be shared with a publisher process: use publisher='thread'")
         self.db = db
         self.settings = settings
         kafka = settings.kafka
@@ -51,8 +55,6 @@ class HeadOffice:
         ensure_topics(kafka)
         # For dead letters (and, with publisher="thread", everything this process publishes).
         self.producer = make_producer(kafka, "rentaldesk-hq")
-        if publisher == "auto":
-            publisher = "thread" if _in_memory(db) else "process"
         self.relay: OutboxRelay | None = None
         self.fleet: FleetPublisher | None = None
         self.publisher: PublisherProcess | None = None
@@ -126,6 +128,8 @@ class HeadOffice:
 
     def stop(self, timeout: float = 15.0) -> None:
         self._stop.set()
+        if self.publisher is not None:
+            self.publisher.request_stop()  # no restart from here on; it publishes until stopped
         self.outbox_wake.set()
         self.fleet_wake.set()
         if self.sender is not None:
@@ -156,5 +160,10 @@ class HeadOffice:
 
 
 def _in_memory(db: Database) -> bool:
+    """Whether ``db`` is SQLite in memory (``sqlite://``, ``:memory:``, ``file::memory:``,
+    ``mode=memory``): no other process can open it."""
+    if not db.is_sqlite:
+        return False
     url = db.engine.url
-    return db.is_sqlite and url.database in (None, "", ":memory:") or "mode=memory" in str(url)
+    name = url.database or ""
+    return name in ("", ":memory:") or ":memory:" in name or url.query.get("mode") == "memory"

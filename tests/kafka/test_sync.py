@@ -96,10 +96,12 @@ def test_a_reservation_is_pending_then_confirmed_everywhere(network, publisher):
     wait_for(lambda: statuses(ord_.db)[r.id][0] == "cancelled", what="the cancel at ORD-AP")
 
 
-def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(network):
+def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(network, caplog):
+    import logging
     import os
     import signal
 
+    caplog.set_level(logging.INFO, logger="rentaldesk")
     network.start_hq()
     bos = network.add_branch("BOS-DT")
     publisher = network.hq.publisher
@@ -112,6 +114,11 @@ def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(netw
     assert publisher.pid != first
     wait_for(lambda: statuses(bos.db).get(r.id, ("",))[0] == "confirmed", what="the confirmation at BOS-DT")
     assert unsent_count(network.hq_db) == 0
+    # the child's log records reach head office's loggers (one log file): the fleet it published
+    children = {rec.process for rec in caplog.records
+                if rec.name == "rentaldesk.hq.fleet" and "published" in rec.getMessage()}
+    assert children and os.getpid() not in children
+    assert any("died" in rec.getMessage() for rec in caplog.records if rec.name == "rentaldesk.hq.publisher")
 
 
 def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):

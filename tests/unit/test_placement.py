@@ -170,3 +170,9 @@ def test_the_search_stops_once_the_rest_of_the_book_can_stay_put():
     # Once A and N are placed, the 201 holds behind can keep their cars: the search ends there,
     # inside a budget far smaller than the book.
     assert place(["c1", "c2"], _chained_book(), Hold("N", 2, 6), budget=80) == {"A": "c2", "N": "c1"}
+
+
+def test_two_fixed_holds_overlapping_on_one_car_do_not_close_the_free_car():
+    # Nothing can mend two pinned reservations on one car; the other car is still free.
+    holds = [Hold("P", 4, 8, car=1, movable=False), Hold("Q", 5, 9, car=1, movable=False)]
+    assert place([0, 1], holds, Hold("N", 6, 8)) == {"N": 0}
