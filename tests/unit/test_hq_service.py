@@ -13,7 +13,6 @@ from rentaldesk.hq.service import HeadOffice, _in_memory
     ("sqlite://", True),
     ("sqlite:///:memory:", True),
     ("sqlite:///file::memory:?cache=shared&uri=true", True),
-    ("sqlite:///file:hq?mode=memory&cache=shared&uri=true", True),
     ("sqlite:///{tmp}/hq.sqlite", False),
 ])
 def test_an_in_memory_database_is_told_apart(url, memory, tmp_path):
