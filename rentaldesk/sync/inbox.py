@@ -93,6 +93,7 @@ class EventConsumer:
         self.max_records = max_records
         self.applied = 0
         self.dead_lettered = 0
+        self._paused = threading.Event()
 
     def poll_once(self, timeout_ms: int = 200) -> int:
         """Poll one batch and apply it; the number of events applied (replays not counted)."""
@@ -211,9 +212,26 @@ class EventConsumer:
                               headers=headers)
         self.dead_lettered += 1
 
+    def pause(self) -> None:
+        """Stop applying events, staying in the group with the partitions assigned (an operator
+        holding head office's decisions, a benchmark queueing a backlog); :meth:`resume` goes on
+        from where it stopped. Takes effect at the loop's next poll (the Kafka client is used by
+        the loop's thread only)."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+
+    def _follow_pause(self) -> None:
+        if self._paused.is_set():
+            self.consumer.pause(*self.consumer.assignment())  # again after a rebalance, too
+        elif self.consumer.paused():
+            self.consumer.resume(*self.consumer.paused())
+
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
+                self._follow_pause()
                 self.poll_once()
             except Exception:
                 log.exception("%s: poll failed; retrying", self.name)

@@ -121,6 +121,21 @@ def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(netw
     assert any("died" in rec.getMessage() for rec in caplog.records if rec.name == "rentaldesk.hq.publisher")
 
 
+def test_head_office_holds_its_decisions_while_paused_and_goes_on_where_it_stopped(network):
+    import time
+
+    network.start_hq()
+    bos = network.add_branch("BOS-DT")
+    network.hq.decider.pause()
+    time.sleep(0.5)  # the decider's loop takes the pause at its next poll
+    held = [book(bos, f"held{i}@example.com", day=3 * i) for i in range(3)]
+    time.sleep(1.5)
+    assert count(network.hq_db, InboxEvent) == 0 and all(statuses(bos.db)[r.id][0] == "pending" for r in held)
+    network.hq.decider.resume()
+    wait_for(lambda: all(statuses(bos.db)[r.id][0] == "confirmed" for r in held), what="the held requests decided")
+    assert count(network.hq_db, InboxEvent) == 3
+
+
 def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):
     fleet_csv = tmp_path / "convertible.csv"
     fleet_csv.write_text(
