@@ -114,6 +114,14 @@ def test_a_publisher_process_that_dies_is_started_again_and_nothing_is_lost(netw
     assert publisher.pid != first
     wait_for(lambda: statuses(bos.db).get(r.id, ("",))[0] == "confirmed", what="the confirmation at BOS-DT")
     assert unsent_count(network.hq_db) == 0
+    # Ctrl-C and SIGTERM sent to the whole process group are not the child's to act on: head
+    # office stops it, after its own last writes
+    second = publisher.pid
+    os.kill(second, signal.SIGTERM)
+    os.kill(second, signal.SIGINT)
+    r2 = book(bos, "bob@example.com", day=4)
+    wait_for(lambda: statuses(bos.db).get(r2.id, ("",))[0] == "confirmed", what="a confirmation after the signals")
+    assert publisher.pid == second and publisher.is_alive() and publisher.restarts == 1
     # the child's log records reach head office's loggers (one log file): the fleet it published
     children = {rec.process for rec in caplog.records
                 if rec.name == "rentaldesk.hq.fleet" and "published" in rec.getMessage()}
