@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .errors import RentalError
 from .models import Branch
 
 log = logging.getLogger("rentaldesk.db")
@@ -26,8 +27,9 @@ log = logging.getLogger("rentaldesk.db")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-class DatabaseBusy(RuntimeError):
-    """A write transaction waited too long for another one of the same process."""
+class DatabaseBusy(RentalError):
+    """A write transaction waited too long for another one of the same process; nothing was
+    saved, and the clerk can try again (a refusal like any other, not a crash dialog)."""
 
 
 class _NoLock:
@@ -74,8 +76,8 @@ class Database:
         relay, wait for each other far longer than their transactions took.
         """
         if not self._write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-            raise DatabaseBusy(f"another write transaction of this process held {self.url} "
-                               f"for more than {SQLITE_BUSY_TIMEOUT_MS / 1000:.0f} s")
+            raise DatabaseBusy(f"the database is busy: another change held {self.url} for more than "
+                               f"{SQLITE_BUSY_TIMEOUT_MS / 1000:.0f} s; nothing was saved, try again")
         try:
             with self._writer() as session:
                 with session.begin():

@@ -86,3 +86,35 @@ def test_core_never_imports_qt():
         "assert not loaded, loaded\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_writer_kept_waiting_too_long_is_a_clean_refusal(tmp_path, monkeypatch):
+    import threading
+    from decimal import Decimal
+
+    from rentaldesk import db as db_module
+    from rentaldesk.errors import RentalError
+
+    db = open_database(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    monkeypatch.setattr(db_module, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    holding, release = threading.Event(), threading.Event()
+
+    def long_change() -> None:
+        with db.write():
+            holding.set()
+            release.wait(10)
+
+    other = threading.Thread(target=long_change)
+    other.start()
+    try:
+        holding.wait(10)
+        with pytest.raises(db_module.DatabaseBusy, match="busy.*nothing was saved") as refused:
+            with db.write() as s:
+                s.add(VehicleClass(code="SUV", name="SUV", day_rate=Decimal("80")))
+        assert isinstance(refused.value, RentalError)
+    finally:
+        release.set()
+        other.join()
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(VehicleClass)) == 0
+    db.close()
