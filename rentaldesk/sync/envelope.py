@@ -66,6 +66,7 @@ def _kind(name: str, test: Callable[[Any], bool]) -> Check:
         if not test(value):
             raise InvalidEvent(f"{where} must be {name}, not {json.dumps(value)[:60]}")
 
+    check.test = test  # type: ignore[attr-defined]  # obj() calls the test, and builds no path unless it fails
     return check
 
 
@@ -112,23 +113,30 @@ def optional(check: Check) -> Check:
             check(value, where)
 
     maybe.optional = True  # type: ignore[attr-defined]
+    test = getattr(check, "test", None)
+    if test is not None:
+        maybe.test = lambda v: v is None or test(v)  # type: ignore[attr-defined]
     return maybe
 
 
 def obj(**fields: Check) -> Check:
     """An object with exactly these fields (optional ones may be missing or null)."""
+    spec = [(name, getattr(sub, "test", None), sub, getattr(sub, "optional", False)) for name, sub in fields.items()]
+    names = frozenset(fields)
 
     def check(value: Any, where: str) -> None:
         if not isinstance(value, dict):
             raise InvalidEvent(f"{where} must be an object")
-        for name, sub in fields.items():
+        for name, test, sub, is_optional in spec:
             if name not in value:
-                if getattr(sub, "optional", False):
+                if is_optional:
                     continue
                 raise InvalidEvent(f"{where}.{name} is missing")
-            sub(value[name], f"{where}.{name}")
-        extra = sorted(set(value) - set(fields))
-        if extra:
+            v = value[name]
+            if test is None or not test(v):  # an object (checked with its path), or a failed test
+                sub(v, f"{where}.{name}")
+        if not value.keys() <= names:
+            extra = sorted(set(value) - names)
             raise InvalidEvent(f"{where} has unknown field(s) {', '.join(extra)}")
 
     return check
@@ -217,6 +225,12 @@ def check_payload(event_type: str, version: int, payload: Any) -> None:
     schema(payload, "payload")
 
 
+ENVELOPE = obj(
+    event_id=UUID, type=TEXT, schema_version=INT, occurred_at=TIME, source=ANY_TEXT,
+    payload=_kind("an object", lambda v: isinstance(v, dict)),
+)
+
+
 def decode(raw: bytes | None) -> Envelope:
     """Parse and validate one event; :class:`InvalidEvent` says why it is not one."""
     if raw is None:
@@ -227,10 +241,7 @@ def decode(raw: bytes | None) -> Envelope:
         raise InvalidEvent(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InvalidEvent(f"not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
-    obj(
-        event_id=UUID, type=TEXT, schema_version=INT, occurred_at=TIME, source=ANY_TEXT,
-        payload=_kind("an object", lambda v: isinstance(v, dict)),
-    )(data, "envelope")
+    ENVELOPE(data, "envelope")
     check_payload(data["type"], data["schema_version"], data["payload"])
     return Envelope(
         type=data["type"],
