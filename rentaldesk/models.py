@@ -285,6 +285,20 @@ class Notification(Base):
     __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
 
 
+class PoolVersion(Base):
+    """A counter per pool (vehicle class + zip code), bumped by database triggers (migration 0003)
+    whenever one of the pool's reservations or cars is inserted, updated or deleted — by any writer,
+    in any process. Head office keeps a pool in memory across batches only while its counter is
+    unchanged (:mod:`rentaldesk.hq.batch`). A timestamp would not do: writers stamp with their own
+    clocks. The triggers exist on SQLite; elsewhere the table stays empty and nothing is kept."""
+
+    __tablename__ = "pool_versions"
+
+    vehicle_class: Mapped[str] = mapped_column(String(32), primary_key=True)
+    zip_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Meta(Base):
     """Small key/value facts about this database (e.g. whether the sample fleet was loaded)."""
 

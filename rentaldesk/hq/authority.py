@@ -30,6 +30,7 @@ from ..sync.envelope import Envelope, parse_time
 from ..sync.inbox import Delivery, NotReady
 from ..sync.state import car_id_for, driver_id_for, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
+from .batch import BookingBatch, PoolCache
 from .fleet_requests import apply_car_request
 
 log = logging.getLogger("rentaldesk.hq.authority")
@@ -47,12 +48,12 @@ class BookingAuthority:
         self.wake = wake or threading.Event()
         self.fleet_wake = fleet_wake
         self.decisions = 0
+        #: The pools the batch path keeps in memory between batches.
+        self.pool_cache = PoolCache()
 
     def begin_batch(self, s: Session, envelopes: list[Envelope]):  # noqa: ANN201
         """The batch decision path for one polled batch (see :mod:`rentaldesk.hq.batch`); the
         consumer uses it instead of calling this handler event by event."""
-        from .batch import BookingBatch
-
         return BookingBatch(self, s, envelopes)
 
     def __call__(self, s: Session, envelope: Envelope, where: Delivery) -> Changes | None:

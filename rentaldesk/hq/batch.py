@@ -24,13 +24,17 @@ path in its own savepoint, as before; the next request reloads from the database
 from __future__ import annotations
 
 import logging
+import threading
+from bisect import bisect_left, insort
 import uuid
+from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, event, insert, select, tuple_, update
+from sqlalchemy import bindparam, event, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .. import placement
@@ -38,7 +42,7 @@ from ..customers import normalize_email
 from ..errors import DriverUnavailable, DuplicateReservation, InvalidInput, NotAvailable, RentalError, UnknownPool
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, DriverStatus, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
-from ..models import ReservationStatus, VehicleClass
+from ..models import PoolVersion, ReservationStatus, VehicleClass
 from ..reservations import (
     _CONTEXT,
     Changes,
@@ -108,12 +112,14 @@ class _PoolMemory:
     """A pool's cars and its live reservations over a loaded range of hold times."""
 
     def __init__(self, batch: BookingBatch, pool: _Pool) -> None:
-        self.batch = batch
+        self.batch: BookingBatch | None = batch  # the batch using it (None while kept in a PoolCache)
         self.pool = pool
         self.car_ids = pool.car_ids
         self.cars = {c.car_id: c for c in pool.cars}
         self.turnaround = pool.rules.turnaround
         self.live: dict[str, _Live] = {}
+        self.starts: list[tuple[datetime, str]] = []  # (start, id) of every live one, sorted
+        self.longest = timedelta(0)
         self.lo: datetime | None = None
         self.hi: datetime | None = None
 
@@ -121,28 +127,45 @@ class _PoolMemory:
         """Make memory hold every live reservation whose hold overlaps [lo, hi)."""
         if self.lo is not None and lo >= self.lo and hi <= self.hi:
             return
-        if self.lo is not None:
-            lo, hi = min(lo, self.lo), max(hi, self.hi)
         want = self.batch.wanted.get((self.pool.vclass.code, self.pool.branch.zip_code))
-        if want is not None and self.lo is None:  # first load: the whole batch's range at once
+        if want is not None:  # the whole batch's range at once
             lo, hi = min(lo, want[0]), max(hi, want[1])
         t = ReservationRow
+        ta = self.turnaround
+        where = [t.vehicle_class == self.pool.vclass.code, t.zip_code == self.pool.branch.zip_code,
+                 t.status.in_(LIVE_STATUSES)]
+        if self.lo is None:
+            where += [t.end_at > lo - ta, t.start_at < hi]
+        else:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
+            lo, hi = min(lo, self.lo), max(hi, self.hi)
+            where += [t.end_at > lo - ta, t.start_at < hi, or_(t.end_at <= self.lo - ta, t.start_at >= self.hi)]
         rows = self.batch.s.execute(
             select(t.id, t.reference, t.customer_id, t.start_at, t.end_at, t.car_id, t.pinned, t.status,
-                   t.driver_id, t.price, t.version, t.source, t.status_reason).where(
-                t.vehicle_class == self.pool.vclass.code,
-                t.zip_code == self.pool.branch.zip_code,
-                t.status.in_(LIVE_STATUSES),
-                t.end_at > lo - self.turnaround,
-                t.start_at < hi,
-            )
+                   t.driver_id, t.price, t.version, t.source, t.status_reason).where(*where)
         )
         for r in rows:
             if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
-                self.live[r.id] = _Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id,
-                                        bool(r.pinned), r.status, r.driver_id, r.price, r.version,
-                                        r.source or "", r.status_reason or "")
+                self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
+                               r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or ""))
         self.lo, self.hi = lo, hi
+
+    def add(self, r: _Live) -> None:
+        """Remember a live reservation (its start and end never change while it is in memory: a
+        change of period is a write by the one-by-one path, which drops memory)."""
+        self.live[r.id] = r
+        insort(self.starts, (r.start, r.id))
+        if r.end - r.start > self.longest:
+            self.longest = r.end - r.start
+
+    def _near(self, lo: datetime, hi: datetime) -> Iterator[_Live]:
+        """The reservations starting in [lo - the longest one, hi): all that can overlap [lo, hi)."""
+        starts, live = self.starts, self.live
+        for _, rid in starts[bisect_left(starts, (lo - self.longest,)):bisect_left(starts, (hi,))]:
+            yield live[rid]
+
+    @property
+    def size(self) -> int:
+        return len(self.live) + len(self.cars)
 
     def holds(self, lo: datetime, hi: datetime, now: datetime, exclude: str | None) -> list[placement.Hold]:
         """What :func:`rentaldesk.reservations._pool_holds` returns, from memory."""
@@ -151,8 +174,8 @@ class _PoolMemory:
         return [
             placement.Hold(key=r.id, start=r.start, end=r.end + ta, car=r.car_id,
                            movable=not r.pinned and r.status != ACTIVE and r.start > now)
-            for r in self.live.values()
-            if r.end + ta > lo and r.start < hi and r.id != exclude
+            for r in self._near(lo - ta, hi)
+            if r.end + ta > lo and r.id != exclude
         ]
 
     def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
@@ -160,8 +183,62 @@ class _PoolMemory:
         self.ensure(start - _CONTEXT, end + self.turnaround + _CONTEXT)
         return any(
             r.customer_id == customer_id and r.start < end and r.end > start and (r.status == ACTIVE or r.end > now)
-            for r in self.live.values()
+            for r in self._near(start, end)
         )
+
+
+class PoolCache:
+    """Pools head office keeps in memory between batches, each with the ``pool_versions`` counter
+    it was read (or last written) at.
+
+    A batch takes a pool out (:meth:`take`) only if the counter in the database is still that one
+    — the triggers bump it on every write to the pool's reservations or cars, by any writer — and
+    the pool's branch and class rows are unchanged; otherwise it reloads the pool. A batch puts its
+    pools back (:meth:`keep`) only once its transaction has committed, with the counters read after
+    its own writes; a batch that fails or rolls back loses the pools it took, and the next batch
+    reloads them. The least recently used pools go first once more than ``max_rows`` cars and
+    reservations are kept.
+    """
+
+    def __init__(self, max_rows: int = 250_000) -> None:
+        self.max_rows = max_rows
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[str, str], tuple[int, _PoolMemory]] = OrderedDict()
+        self._rows = 0
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def take(self, key: tuple[str, str], version: int, branch: Any, vclass: Any) -> _PoolMemory | None:
+        with self._lock:
+            kept = self._kept.pop(key, None)
+            if kept is not None:
+                self._rows -= kept[1].size
+        if kept is None or kept[0] != version or kept[1].pool.branch != branch or kept[1].pool.vclass != vclass:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return kept[1]
+
+    def keep(self, pools: dict[tuple[str, str], tuple[int, _PoolMemory]]) -> None:
+        with self._lock:
+            for key, (version, mem) in pools.items():
+                mem.batch = None
+                old = self._kept.pop(key, None)
+                if old is not None:
+                    self._rows -= old[1].size
+                self._kept[key] = (version, mem)
+                self._rows += mem.size
+            while self._rows > self.max_rows and self._kept:
+                _, (_, mem) = self._kept.popitem(last=False)
+                self._rows -= mem.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._rows = 0
 
 
 @dataclass(slots=True)
@@ -185,6 +262,9 @@ class BookingBatch:
         self.authority = authority
         self.s = s
         self._woken = False
+        #: Pools kept across batches, where the database counts writes per pool (SQLite).
+        self.cache: PoolCache | None = authority.pool_cache if authority.db.tracks_pool_versions else None
+        self._unsound = False  # something failed half-way: keep nothing of this batch's memory
         self._reset_memory()
         self._prefetch(envelopes)
 
@@ -293,7 +373,27 @@ class BookingBatch:
             self.classes = {c.code: c for c in self.s.execute(
                 select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
 
+    def _versions(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        t = PoolVersion
+        found: dict[tuple[str, str], int] = {}
+        for part in _chunks(keys, 200):
+            found.update(((r.vehicle_class, r.zip_code), r.version) for r in self.s.execute(
+                select(t.vehicle_class, t.zip_code, t.version).where(tuple_(t.vehicle_class, t.zip_code).in_(part))))
+        return found
+
     def _load_cars(self, keys: list[tuple[str, str]]) -> None:
+        if self.cache is not None and keys:
+            versions = self._versions(keys)
+            todo = []
+            for key in keys:
+                mem = self.cache.take(key, versions.get(key, 0), self.branches[key[1]], self.classes[key[0]])
+                if mem is None:
+                    todo.append(key)
+                    continue
+                mem.batch = self
+                self.authority.db.lock_pool(self.s, key[1])
+                self.pools[key] = mem
+            keys = todo
         cars: dict[tuple[str, str], list] = {k: [] for k in keys}
         for part in _chunks(keys, 200):
             for car in self.s.execute(
@@ -385,6 +485,15 @@ class BookingBatch:
 
     def apply(self, envelope: Envelope, where: Delivery, applied_at: datetime) -> Changes | None:
         """Apply one event and queue its inbox row (the consumer checked it is not a replay)."""
+        try:
+            return self._apply(envelope, where, applied_at)
+        except Exception:
+            # The consumer parks the event and goes on; memory is still what the database holds
+            # (a decision changes memory only once it cannot fail) but nothing of it is kept.
+            self._unsound = True
+            raise
+
+    def _apply(self, envelope: Envelope, where: Delivery, applied_at: datetime) -> Changes | None:
         inbox = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
                  "offset": where.offset, "applied_at": applied_at}
         if envelope.type != "reservation.requested":
@@ -514,7 +623,7 @@ class BookingBatch:
             else:
                 self.moves[r.id] = {"b_id": r.id, "b_car": car_id, "b_version": r.version, "b_updated": now}
             log.info("reservation %s moved to car %s to make room", r.id, car_id)
-        mem.live[new.id] = new
+        mem.add(new)
         if new.driver_id is not None:
             self.driver_live[new.driver_id].append(
                 (new.id, new.reference, new.start, new.end, row["zip_code"], new.status))
@@ -598,8 +707,15 @@ class BookingBatch:
             raise BatchFailed(f"writing the batch failed: {type(exc).__name__}: {exc}") from exc
 
     def finish(self) -> None:
-        """Called by the consumer once every event of the batch is applied."""
+        """Called by the consumer once every event of the batch is applied: writes what is queued
+        and, once the transaction has committed, keeps the batch's pools for the next batch."""
         self.flush()
+        if self.cache is None or self._unsound or not self.pools:
+            return
+        versions = self._versions(list(self.pools))  # after this batch's writes, inside its transaction
+        kept = {key: (versions.get(key, 0), mem) for key, mem in self.pools.items()}
+        cache = self.cache
+        event.listen(self.s, "after_commit", lambda _s: cache.keep(kept), once=True)
 
     def _write(self) -> None:
         s = self.s

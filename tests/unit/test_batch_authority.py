@@ -276,3 +276,94 @@ def test_a_replayed_batch_is_skipped(tmp_path):
     assert snapshot(db) == before
     assert len(before["outbox"]) == 3 and len(before["inbox"]) == 3
     db.close()
+
+
+# -- pools kept in memory across batches (PoolCache, counted by the pool_versions triggers) ----------
+
+
+def _one_suv_hq(path):  # noqa: ANN001, ANN202
+    """Head office with one available SUV at ZIPS[0], and a consumer fed batch by batch."""
+    db = make_hq(path, cars_per_pool=1)
+    authority = BookingAuthority(db, clock=lambda: T0, wake=threading.Event())
+    kafka = FakeKafka([])
+    consumer = EventConsumer(db, kafka, authority, topics=Topics(), dead_letter=kafka, name="hq")
+    offset = iter(range(10_000))
+
+    def decide(*events: Envelope) -> list[str]:
+        kafka.batches.append({(TOPIC, 0): [Record(TOPIC, 0, next(offset), b"k", e.encode()) for e in events]})
+        consumer.poll_once()
+        with db.session() as s:
+            kinds = {}
+            for o in s.scalars(select(OutboxEvent)):
+                env = json.loads(o.value)
+                kinds[env["payload"]["reservation"]["id"]] = env["type"]
+        return [kinds[e.payload["reservation"]["id"]].removeprefix("reservation.") for e in events]
+
+    return db, authority, decide
+
+
+def _suv(ref: str, start, days: int = 1) -> Envelope:  # noqa: ANN001
+    return requested(str(uuid.uuid4()), ref, f"{ref.lower()}@example.com", ref, "SUV", ZIPS[0],
+                     start, start + timedelta(days=days))
+
+
+def test_a_kept_pool_is_used_by_the_next_batch(tmp_path):
+    db, authority, decide = _one_suv_hq(tmp_path / "hq.sqlite")
+    d = T0 + timedelta(days=2)
+    assert decide(_suv("A", d)) == ["confirmed"]
+    assert (authority.pool_cache.hits, len(authority.pool_cache)) == (0, 1)
+    assert decide(_suv("B", d), _suv("C", d + timedelta(days=3))) == ["rejected", "confirmed"]
+    assert decide(_suv("D", d + timedelta(days=30))) == ["confirmed"]  # a range memory did not have yet
+    assert decide(_suv("E", d + timedelta(days=30))) == ["rejected"]
+    assert authority.pool_cache.hits == 3
+    db.close()
+
+
+def test_a_write_by_anyone_else_is_seen_by_the_next_batch(tmp_path):
+    """Another writer (another head-office process, a CLI, a one-by-one decision) changes the pool
+    between two batches: the kept memory is not used, so no car is given twice."""
+    db, authority, decide = _one_suv_hq(tmp_path / "hq.sqlite")
+    other = open_database(f"sqlite:///{tmp_path / 'hq.sqlite'}")  # its own engine and connections
+    d = T0 + timedelta(days=2)
+    first = _suv("A", d)
+    assert decide(first) == ["confirmed"]
+    with other.write() as s:  # A is cancelled elsewhere: the car is free again
+        s.execute(Row.__table__.update().where(Row.id == first.payload["reservation"]["id"])
+                  .values(status="cancelled"))
+    assert decide(_suv("B", d)) == ["confirmed"]
+    with other.write() as s:  # the only SUV goes to maintenance
+        s.execute(Car.__table__.update().where(Car.plate_number == f"SUV{ZIPS[0]}0").values(status="maintenance"))
+    assert decide(_suv("C", d + timedelta(days=5))) == ["rejected"]
+    with other.write() as s:
+        s.execute(Car.__table__.update().where(Car.plate_number == f"SUV{ZIPS[0]}0").values(status="available"))
+    assert decide(_suv("D", d + timedelta(days=5))) == ["confirmed"]
+    with other.write() as s:  # a reservation written elsewhere takes the car on day 9
+        b = s.scalar(select(Row).where(Row.reference == "D"))
+        s.execute(Row.__table__.insert().values(
+            id=str(uuid.uuid4()), reference="X1", customer_id=b.customer_id, vehicle_class="SUV", zip_code=ZIPS[0],
+            car_id=b.car_id, pinned=True, start_at=d + timedelta(days=9), end_at=d + timedelta(days=10),
+            status="confirmed", price=Decimal("1"), version=1, created_at=T0, updated_at=T0, status_reason="",
+            source="X", hq_version=1))
+    assert decide(_suv("E", d + timedelta(days=9))) == ["rejected"]
+    assert authority.pool_cache.misses >= 4
+    with other.write() as s:  # the branch's rules change: a 30-day minimum rental
+        s.execute(Branch.__table__.update().where(Branch.zip_code == ZIPS[0]).values(min_rental_minutes=30 * 1440))
+    assert decide(_suv("F", d + timedelta(days=20))) == ["rejected"]
+    other.close()
+    db.close()
+
+
+def test_a_batch_with_a_failure_keeps_nothing(tmp_path):
+    db, authority, decide = _one_suv_hq(tmp_path / "hq.sqlite")
+    d = T0 + timedelta(days=2)
+    assert decide(_suv("A", d)) == ["confirmed"]
+    assert len(authority.pool_cache) == 1
+    # a reference already used by another reservation: the event is parked, the batch keeps nothing
+    clash = requested(str(uuid.uuid4()), "A", "z@example.com", "Z", "SUV", ZIPS[0], d + timedelta(days=4),
+                      d + timedelta(days=5))
+    ok = _suv("B", d + timedelta(days=7))
+    with pytest.raises(KeyError):  # no outbox row for the parked one
+        decide(clash, ok)
+    assert len(authority.pool_cache) == 0
+    assert decide(_suv("C", d + timedelta(days=7))) == ["rejected"]  # B holds it: reloaded, not lost
+    db.close()

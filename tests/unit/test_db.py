@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from rentaldesk.db import make_engine, open_database
 from rentaldesk.migrations import alembic_config, current_revision, head_revision, upgrade
-from rentaldesk.models import Base, Car, Customer, Reservation, VehicleClass
+from rentaldesk.models import Base, Branch, Car, Customer, PoolVersion, Reservation, VehicleClass
 
 
 def revisions() -> list[str]:
@@ -117,4 +118,36 @@ def test_a_writer_kept_waiting_too_long_is_a_clean_refusal(tmp_path, monkeypatch
         other.join()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(VehicleClass)) == 0
+    db.close()
+
+
+def test_every_write_to_a_pool_bumps_its_counter(tmp_path):
+    """The pool_versions triggers (head office keeps pools in memory while their counter holds)."""
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    assert db.tracks_pool_versions
+    with db.write() as s:
+        s.add(VehicleClass(code="SUV", name="Suv", day_rate=Decimal("70")))
+        s.add(VehicleClass(code="VAN", name="Van", day_rate=Decimal("70")))
+        s.add(Branch(code="B1", name="B1", zip_code="10001", time_zone="UTC"))
+        s.flush()
+
+    def versions() -> dict:
+        with db.session() as s:
+            return {(v.vehicle_class, v.zip_code): v.version for v in s.scalars(select(PoolVersion))}
+
+    def car(**values) -> None:  # noqa: ANN003
+        with db.write() as s:
+            s.execute(text("UPDATE cars SET " + ", ".join(f"{k} = :{k}" for k in values)), values)
+
+    with db.write() as s:
+        s.add(Car(plate_number="P1", model="M", year=2025, color="W", transmission="auto",
+                  cost_per_day=Decimal("90"), status="available", vehicle_class="SUV", zip_code="10001", odometer=0))
+    assert versions() == {("SUV", "10001"): 1}
+    car(status="maintenance")
+    assert versions() == {("SUV", "10001"): 3}  # an update bumps the pool it was in and the one it is in
+    car(vehicle_class="VAN")
+    assert versions() == {("SUV", "10001"): 4, ("VAN", "10001"): 1}
+    with db.write() as s:
+        s.execute(text("DELETE FROM cars"))
+    assert versions() == {("SUV", "10001"): 4, ("VAN", "10001"): 2}
     db.close()
