@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, event, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, event, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .. import placement
@@ -130,24 +130,27 @@ class _PoolMemory:
         want = self.batch.wanted.get((self.pool.vclass.code, self.pool.branch.zip_code))
         if want is not None:  # the whole batch's range at once
             lo, hi = min(lo, want[0]), max(hi, want[1])
+        self.batch.load_live([(self, lo, hi)])
+
+    def widening(self, lo: datetime, hi: datetime) -> tuple[datetime, datetime, Any] | None:
+        """The range memory will hold to cover [lo, hi) too, and the condition on the pool's live
+        reservations that finds what it lacks for it; None if it has all already."""
+        if self.lo is not None and lo >= self.lo and hi <= self.hi:
+            return None
         t = ReservationRow
         ta = self.turnaround
-        where = [t.vehicle_class == self.pool.vclass.code, t.zip_code == self.pool.branch.zip_code,
-                 t.status.in_(LIVE_STATUSES)]
+        where = [t.vehicle_class == self.pool.vclass.code, t.zip_code == self.pool.branch.zip_code]
         if self.lo is None:
             where += [t.end_at > lo - ta, t.start_at < hi]
         else:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
             lo, hi = min(lo, self.lo), max(hi, self.hi)
             where += [t.end_at > lo - ta, t.start_at < hi, or_(t.end_at <= self.lo - ta, t.start_at >= self.hi)]
-        rows = self.batch.s.execute(
-            select(t.id, t.reference, t.customer_id, t.start_at, t.end_at, t.car_id, t.pinned, t.status,
-                   t.driver_id, t.price, t.version, t.source, t.status_reason).where(*where)
-        )
-        for r in rows:
-            if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
-                self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
-                               r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or ""))
-        self.lo, self.hi = lo, hi
+        return lo, hi, and_(*where)
+
+    def remember(self, r: Any) -> None:
+        if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
+            self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
+                           r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or ""))
 
     def add(self, r: _Live) -> None:
         """Remember a live reservation (its start and end never change while it is in memory: a
@@ -333,6 +336,24 @@ class BookingBatch:
             old = self.wanted.get(key)
             self.wanted[key] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
         self._load_cars(sorted(k for k in keys if k[0] in self.classes and k[1] in self.branches))
+        # every pool's live reservations over the batch's range: one query for the batch, not one a pool
+        self.load_live([(mem, *self.wanted[key]) for key, mem in self.pools.items()])
+
+    def load_live(self, wants: list[tuple[_PoolMemory, datetime, datetime]]) -> None:
+        """Widen each pool's memory to its range, with one query per 100 pools."""
+        t = ReservationRow
+        todo = [(mem, w) for mem, lo, hi in wants if (w := mem.widening(lo, hi)) is not None]
+        for part in _chunks(todo, 100):
+            pools = {(mem.pool.vclass.code, mem.pool.branch.zip_code): mem for mem, _ in part}
+            rows = self.s.execute(
+                select(t.vehicle_class, t.zip_code, t.id, t.reference, t.customer_id, t.start_at, t.end_at,
+                       t.car_id, t.pinned, t.status, t.driver_id, t.price, t.version, t.source, t.status_reason)
+                .where(t.status.in_(LIVE_STATUSES), or_(*(w[2] for _, w in part)))
+            )
+            for r in rows:
+                pools[(r.vehicle_class, r.zip_code)].remember(r)
+            for mem, (lo, hi, _) in part:
+                mem.lo, mem.hi = lo, hi
 
     def _load_customers(self, emails: list[str]) -> None:
         for part in _chunks([e for e in emails if e not in self.customers_known]):
