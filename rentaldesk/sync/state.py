@@ -78,12 +78,23 @@ def apply_reservation_state(
     events, so the clerk's pending change is not overwritten; the answer itself (``answers``, the
     request's event id) is applied whole.
     """
-    if s.scalar(select(Branch.id).where(Branch.zip_code == state["zip_code"])) is None:
+    # The local ids the state refers to, in one query (this runs for every event at every branch).
+    plate, licence = state["car_plate"], state["driver_licence"]
+    found = s.execute(select(
+        select(Branch.id).where(Branch.zip_code == state["zip_code"]).scalar_subquery(),
+        select(VehicleClass.code).where(VehicleClass.code == state["vehicle_class"]).scalar_subquery(),
+        select(Car.car_id).where(Car.plate_number == plate).scalar_subquery(),
+        select(Driver.id).where(Driver.licence_number == licence).scalar_subquery(),
+    )).one()
+    if found[0] is None:
         raise NotReady(f"location {state['zip_code']} is not in the local fleet yet")
-    if s.get(VehicleClass, state["vehicle_class"]) is None:
+    if found[1] is None:
         raise NotReady(f"vehicle class {state['vehicle_class']} is not known here yet")
-    car_id = car_id_for(s, state["car_plate"])
-    driver_id = driver_id_for(s, state["driver_licence"])
+    car_id, driver_id = found[2], found[3]
+    if plate is not None and car_id is None:
+        raise NotReady(f"car {plate} is not in the local fleet yet")
+    if licence is not None and driver_id is None:
+        raise NotReady(f"driver {licence} is not known here yet")
     customer = get_or_create_customer(s, state["customer"]["email"], now=now)
     row = s.get(ReservationRow, state["id"])
     old_car = row.car_id if row is not None else None
