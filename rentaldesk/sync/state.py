@@ -6,14 +6,15 @@ driver their licence number, a customer their email.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..customers import get_or_create_customer
+from ..customers import normalize_email
 from ..models import Branch, Car, Customer, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
 from ..reservations import Changes
@@ -95,43 +96,53 @@ def apply_reservation_state(
         raise NotReady(f"car {plate} is not in the local fleet yet")
     if licence is not None and driver_id is None:
         raise NotReady(f"driver {licence} is not known here yet")
-    customer = get_or_create_customer(s, state["customer"]["email"], now=now)
-    row = s.get(ReservationRow, state["id"])
-    old_car = row.car_id if row is not None else None
+    # Core statements, not the ORM: this runs for every event at every branch, and the unit of
+    # work's flushes took most of its time. The same effect as before, column for column.
+    email = normalize_email(state["customer"]["email"])
+    c = Customer.__table__
+    customer = s.execute(select(c.c.id, c.c.name, c.c.phone).where(c.c.email == email)).first()
+    if customer is None:
+        customer_id, name, phone = str(uuid.uuid4()), "", ""
+        s.execute(insert(c).values(id=customer_id, email=email, name="", phone="", licence_number="", created_at=now))
+    else:
+        customer_id, name, phone = customer.id, customer.name, customer.phone
+    t = ReservationRow.__table__
+    row = s.execute(select(t.c.car_id, t.c.version, t.c.hq_version, t.c.awaiting_event_id)
+                    .where(t.c.id == state["id"])).first()
     if row is None:
         if car_id is None:  # a request refused before it ever held a car: nothing to keep here
             return Changes()
-        row = ReservationRow(id=state["id"], created_at=now, hq_version=0, version=0)
-        s.add(row)
+        old_car, version, hq_version, awaiting = None, 0, 0, None
     elif state["version"] <= row.hq_version and answers is None:
         return Changes()  # stale or replayed
-    whole = row.awaiting_event_id is None or row.awaiting_event_id == answers
+    else:
+        old_car, version, hq_version, awaiting = row.car_id, row.version, row.hq_version, row.awaiting_event_id
+    values: dict[str, Any] = {}
+    whole = awaiting is None or awaiting == answers
     if car_id is not None:
-        row.car_id = car_id
+        values["car_id"] = car_id
     if whole:
-        customer.name = state["customer"]["name"] or customer.name
-        customer.phone = state["customer"]["phone"] or customer.phone
-        row.reference = state["reference"]
-        row.customer_id = customer.id
-        row.vehicle_class = state["vehicle_class"]
-        row.zip_code = state["zip_code"]
-        row.pinned = state["pinned"]
-        row.driver_id = driver_id
-        row.start_at = parse_time(state["start"])
-        row.end_at = parse_time(state["end"])
-        row.status = state["status"]
-        row.price = Decimal(state["price"])
-        row.source = state["source"]
-        row.status_reason = state["reason"]
-        row.version = max(row.version or 0, state["version"])
-        row.awaiting_event_id = None
-    row.hq_version = max(row.hq_version or 0, state["version"])
-    row.updated_at = now
-    s.flush()
+        new_name = state["customer"]["name"] or name
+        new_phone = state["customer"]["phone"] or phone
+        if (new_name, new_phone) != (name, phone):
+            s.execute(update(c).where(c.c.id == customer_id).values(name=new_name, phone=new_phone))
+        values.update(
+            reference=state["reference"], customer_id=customer_id, vehicle_class=state["vehicle_class"],
+            zip_code=state["zip_code"], pinned=state["pinned"], driver_id=driver_id,
+            start_at=parse_time(state["start"]), end_at=parse_time(state["end"]), status=state["status"],
+            price=Decimal(state["price"]), source=state["source"], status_reason=state["reason"],
+            version=max(version or 0, state["version"]), awaiting_event_id=None,
+        )
+    values["hq_version"] = max(hq_version or 0, state["version"])
+    values["updated_at"] = now
+    if row is None:
+        s.execute(insert(t).values(id=state["id"], created_at=now, **values))
+    else:
+        s.execute(update(t).where(t.c.id == state["id"]).values(**values))
     return Changes(
-        reservations=frozenset({row.id}),
-        customers=frozenset({customer.id}),
-        cars=frozenset(c for c in (old_car, row.car_id) if c is not None),
+        reservations=frozenset({state["id"]}),
+        customers=frozenset({customer_id}),
+        cars=frozenset(x for x in (old_car, values.get("car_id", old_car)) if x is not None),
     )
 
 
