@@ -45,7 +45,8 @@ class _NoLock:
 
 #: The triggers of migration 0003 that bump ``pool_versions``.
 POOL_VERSION_TRIGGERS = frozenset(
-    f"trg_{table}_pool_{op}" for table in ("reservations", "cars") for op in ("insert", "update", "delete"))
+    f"trg_{table}_pool_{op}" for table in ("reservations", "cars", "branches", "vehicle_classes")
+    for op in ("insert", "update", "delete"))
 
 
 class Database:

@@ -288,8 +288,8 @@ class Notification(Base):
 class PoolVersion(Base):
     """A counter per pool (vehicle class + zip code), bumped by database triggers (migration 0003)
     whenever one of the pool's reservations or cars is inserted, updated or deleted — by any writer,
-    in any process. Head office keeps a pool in memory across batches only while its counter is
-    unchanged (:mod:`rentaldesk.hq.batch`). A timestamp would not do: writers stamp with their own
+    in any process; the row ('', '') counts writes to branches and vehicle classes. Head office keeps
+    a pool in memory across batches only while its counter is unchanged (:mod:`rentaldesk.hq.batch`). A timestamp would not do: writers stamp with their own
     clocks. The triggers exist on SQLite; elsewhere the table stays empty and nothing is kept."""
 
     __tablename__ = "pool_versions"

@@ -29,6 +29,7 @@ from bisect import bisect_left, insort
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator
+from itertools import zip_longest
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -66,6 +67,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("rentaldesk.hq.batch")
 
 ACTIVE = ReservationStatus.ACTIVE.value
+#: The pool_versions row that counts writes to branches and vehicle classes.
+FLEET_KEY = ("", "")
 _CHUNK = 500  # bound parameters per IN (...) query
 
 
@@ -210,6 +213,8 @@ class PoolCache:
         self._rows = 0
         self.hits = 0
         self.misses = 0
+        #: (counter, branches by zip code, classes by code), as last read
+        self.fleet: tuple[int, dict, dict] | None = None
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -242,6 +247,7 @@ class PoolCache:
         with self._lock:
             self._kept.clear()
             self._rows = 0
+            self.fleet = None
 
 
 @dataclass(slots=True)
@@ -286,6 +292,7 @@ class BookingBatch:
         self.pools: dict[tuple[str, str], _PoolMemory] = {}
         self.branches: dict[str, Branch] | None = None
         self.classes: dict[str, VehicleClass] | None = None
+        self.fleet_version: int | None = None  # the fleet counter when branches and classes were read
         self.cars_by_plate: dict[str, int] = {}
         self.drivers: dict[str, Any] = {}  # by licence: the row, or None when unknown
         self.driver_by_id: dict[int, Any] = {}
@@ -302,13 +309,13 @@ class BookingBatch:
         if not states:
             return
         ids = list({st["id"] for st in states})
-        for part in _chunks(ids):
-            self.reservation_ids.update(s.scalars(select(ReservationRow.id).where(ReservationRow.id.in_(part))))
-        self.ids_checked.update(ids)
         refs = list({st["reference"] for st in states})
-        for part in _chunks(refs):
-            self.references.update(
-                s.scalars(select(ReservationRow.reference).where(ReservationRow.reference.in_(part))))
+        t = ReservationRow
+        for id_part, ref_part in zip_longest(_chunks(ids), _chunks(refs), fillvalue=[]):
+            for r in s.execute(select(t.id, t.reference).where(or_(t.id.in_(id_part), t.reference.in_(ref_part)))):
+                self.reservation_ids.add(r.id)
+                self.references.add(r.reference)
+        self.ids_checked.update(ids)
         self.refs_checked.update(refs)
         emails = set()
         for st in states:
@@ -323,7 +330,6 @@ class BookingBatch:
                 s.execute(select(Car.plate_number, Car.car_id).where(Car.plate_number.in_(part))).all())
         licences = list({st["driver_licence"] for st in states if st["driver_licence"] is not None})
         self._load_drivers(licences)
-        self._load_fleet()
         keys: set[tuple[str, str]] = set()
         for st in states:
             key = ((st["vehicle_class"] or "").strip().upper(), (st["zip_code"] or "").strip())
@@ -335,7 +341,10 @@ class BookingBatch:
             keys.add(key)
             old = self.wanted.get(key)
             self.wanted[key] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
-        self._load_cars(sorted(k for k in keys if k[0] in self.classes and k[1] in self.branches))
+        # the counters of the fleet and of every pool of the batch, in one query
+        versions = self._versions([FLEET_KEY, *sorted(keys)]) if self.cache is not None else {}
+        self._load_fleet(versions)
+        self._load_cars(sorted(k for k in keys if k[0] in self.classes and k[1] in self.branches), versions)
         # every pool's live reservations over the batch's range: one query for the batch, not one a pool
         self.load_live([(mem, *self.wanted[key]) for key, mem in self.pools.items()])
 
@@ -385,14 +394,24 @@ class BookingBatch:
         for i in ids:
             self.driver_live.setdefault(i, [])
 
-    def _load_fleet(self) -> None:
-        if self.branches is None:
-            # Plain rows (attribute access like the ORM objects, a fraction of the cost).
-            self.branches = {b.zip_code: b for b in self.s.execute(
-                select(Branch.id, Branch.code, Branch.name, Branch.zip_code, Branch.time_zone,
-                       Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes))}
-            self.classes = {c.code: c for c in self.s.execute(
-                select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
+    def _load_fleet(self, versions: dict[tuple[str, str], int] | None = None) -> None:
+        """Branches and classes: kept from an earlier batch while their counter holds, else read."""
+        if self.branches is not None:
+            return
+        if self.cache is not None:
+            if versions is None or FLEET_KEY not in versions:
+                versions = self._versions([FLEET_KEY])
+            self.fleet_version = versions.get(FLEET_KEY, 0)
+            kept = self.cache.fleet
+            if kept is not None and kept[0] == self.fleet_version:
+                self.branches, self.classes = kept[1], kept[2]
+                return
+        # Plain rows (attribute access like the ORM objects, a fraction of the cost).
+        self.branches = {b.zip_code: b for b in self.s.execute(
+            select(Branch.id, Branch.code, Branch.name, Branch.zip_code, Branch.time_zone,
+                   Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes))}
+        self.classes = {c.code: c for c in self.s.execute(
+            select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
 
     def _versions(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         t = PoolVersion
@@ -402,9 +421,10 @@ class BookingBatch:
                 select(t.vehicle_class, t.zip_code, t.version).where(tuple_(t.vehicle_class, t.zip_code).in_(part))))
         return found
 
-    def _load_cars(self, keys: list[tuple[str, str]]) -> None:
+    def _load_cars(self, keys: list[tuple[str, str]], versions: dict[tuple[str, str], int] | None = None) -> None:
         if self.cache is not None and keys:
-            versions = self._versions(keys)
+            if versions is None:
+                versions = self._versions(keys)
             todo = []
             for key in keys:
                 mem = self.cache.take(key, versions.get(key, 0), self.branches[key[1]], self.classes[key[0]])
@@ -731,12 +751,22 @@ class BookingBatch:
         """Called by the consumer once every event of the batch is applied: writes what is queued
         and, once the transaction has committed, keeps the batch's pools for the next batch."""
         self.flush()
-        if self.cache is None or self._unsound or not self.pools:
+        if self.cache is None or self._unsound or (not self.pools and self.branches is None):
             return
-        versions = self._versions(list(self.pools))  # after this batch's writes, inside its transaction
+        # the counters after this batch's writes, inside its transaction
+        versions = self._versions([FLEET_KEY, *self.pools])
         kept = {key: (versions.get(key, 0), mem) for key, mem in self.pools.items()}
+        fleet = None
+        if self.branches is not None and self.fleet_version == versions.get(FLEET_KEY, 0):
+            fleet = (self.fleet_version, self.branches, self.classes)  # unchanged since it was read
         cache = self.cache
-        event.listen(self.s, "after_commit", lambda _s: cache.keep(kept), once=True)
+
+        def keep(_s: Session) -> None:
+            cache.keep(kept)
+            if fleet is not None:
+                cache.fleet = fleet
+
+        event.listen(self.s, "after_commit", keep, once=True)
 
     def _write(self) -> None:
         s = self.s

@@ -133,7 +133,12 @@ def test_every_write_to_a_pool_bumps_its_counter(tmp_path):
 
     def versions() -> dict:
         with db.session() as s:
-            return {(v.vehicle_class, v.zip_code): v.version for v in s.scalars(select(PoolVersion))}
+            return {(v.vehicle_class, v.zip_code): v.version for v in s.scalars(select(PoolVersion))
+                    if v.vehicle_class}
+
+    def fleet_version() -> int:  # branches and classes, counted together
+        with db.session() as s:
+            return s.scalar(select(PoolVersion.version).where(PoolVersion.vehicle_class == ""))
 
     def car(**values) -> None:  # noqa: ANN003
         with db.write() as s:
@@ -150,4 +155,9 @@ def test_every_write_to_a_pool_bumps_its_counter(tmp_path):
     with db.write() as s:
         s.execute(text("DELETE FROM cars"))
     assert versions() == {("SUV", "10001"): 4, ("VAN", "10001"): 2}
+    assert fleet_version() == 3  # two classes and a branch added
+    with db.write() as s:
+        s.execute(text("UPDATE branches SET turnaround_minutes = 30"))
+        s.execute(text("DELETE FROM vehicle_classes WHERE code = 'VAN'"))
+    assert fleet_version() == 5
     db.close()

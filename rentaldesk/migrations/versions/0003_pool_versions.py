@@ -1,4 +1,4 @@
-"""pool versions: a counter per pool, bumped by triggers on reservations and cars
+"""pool versions: a counter per pool, bumped by triggers on reservations and cars (and one for branches and classes)
 
 Revision ID: 0003
 Revises: 0002
@@ -22,12 +22,20 @@ _BUMP = (
     "INSERT INTO pool_versions (vehicle_class, zip_code, version) VALUES ({row}.vehicle_class, {row}.zip_code, 1) "
     "ON CONFLICT (vehicle_class, zip_code) DO UPDATE SET version = version + 1;"
 )
-# (trigger, table, event, the rows whose pools it bumps)
+# The branches' rules and the classes' rates are counted together in one row, ('', ''): no class
+# code or zip code is empty.
+_BUMP_FLEET = (
+    "INSERT INTO pool_versions (vehicle_class, zip_code, version) VALUES ('', '', 1) "
+    "ON CONFLICT (vehicle_class, zip_code) DO UPDATE SET version = version + 1;"
+)
+_EVENTS = (("insert", "INSERT", ("NEW",)), ("update", "UPDATE", ("NEW", "OLD")), ("delete", "DELETE", ("OLD",)))
+# (trigger, table, event, its body)
 TRIGGERS = [
-    (f"trg_{table}_pool_{name}", table, event, rows)
-    for table in ("reservations", "cars")
-    for name, event, rows in (("insert", "INSERT", ("NEW",)), ("update", "UPDATE", ("NEW", "OLD")),
-                              ("delete", "DELETE", ("OLD",)))
+    (f"trg_{table}_pool_{name}", table, event, " ".join(_BUMP.format(row=row) for row in rows))
+    for table in ("reservations", "cars") for name, event, rows in _EVENTS
+] + [
+    (f"trg_{table}_pool_{name}", table, event, _BUMP_FLEET)
+    for table in ("branches", "vehicle_classes") for name, event, _ in _EVENTS
 ]
 
 
@@ -39,8 +47,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('vehicle_class', 'zip_code', name=op.f('pk_pool_versions'))
     )
     if op.get_bind().dialect.name == 'sqlite':
-        for trigger, table, event, rows in TRIGGERS:
-            body = " ".join(_BUMP.format(row=row) for row in rows)
+        for trigger, table, event, body in TRIGGERS:
             op.execute(f"CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW BEGIN {body} END")
 
 
