@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from .. import placement
 from ..customers import normalize_email
+from ..db import insert_many
 from ..errors import DriverUnavailable, DuplicateReservation, InvalidInput, NotAvailable, RentalError, UnknownPool
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, DriverStatus, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
@@ -771,7 +772,7 @@ class BookingBatch:
     def _write(self) -> None:
         s = self.s
         if self.new_customers:
-            s.execute(insert(Customer.__table__), self.new_customers)
+            insert_many(s, Customer.__table__, self.new_customers)
             self.new_customers = []
         if self.dirty_customers:
             t = Customer.__table__
@@ -780,7 +781,7 @@ class BookingBatch:
                       [{"b_id": c.id, "b_name": c.name, "b_phone": c.phone} for c in self.dirty_customers.values()])
             self.dirty_customers = {}
         if self.inserts:
-            s.execute(insert(ReservationRow.__table__), self.inserts)
+            insert_many(s, ReservationRow.__table__, self.inserts)
             for row in self.inserts:  # later moves of these rows are now database updates
                 mem = self.pools.get((row["vehicle_class"], row["zip_code"]))
                 if mem is not None and row["id"] in mem.live:
@@ -794,8 +795,8 @@ class BookingBatch:
                       list(self.moves.values()))
             self.moves = {}
         if self.outbox:
-            s.execute(insert(OutboxEvent.__table__), self.outbox)
+            insert_many(s, OutboxEvent.__table__, self.outbox)
             self.outbox = []
         if self.inbox:
-            s.execute(insert(InboxEvent.__table__), self.inbox)
+            insert_many(s, InboxEvent.__table__, self.inbox)
             self.inbox = []

@@ -40,6 +40,8 @@ log = logging.getLogger("rentaldesk.hq.publisher")
 
 #: How often the child refreshes the counters the parent reads.
 COUNT_INTERVAL = 0.25
+#: Every so many counts (1 s), the child checkpoints the WAL (its own commits also do, past 1,000 pages).
+CHECKPOINT_TICKS = 4
 #: Pauses before starting a child that keeps dying again: first, then doubled up to the last.
 RESTART_PAUSE, RESTART_PAUSE_MAX = 1.0, 60.0
 
@@ -310,8 +312,15 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
         fleet_sent.value = fleet_base + fleet.sent
 
     def counting() -> None:
+        ticks = 0
         while not stop.wait(COUNT_INTERVAL):
             count()
+            ticks += 1
+            if ticks % CHECKPOINT_TICKS == 0:
+                try:  # head office leaves the WAL's checkpoints to this process (Database.defer_checkpoints)
+                    db.checkpoint()
+                except Exception:
+                    log.debug("checkpoint failed", exc_info=True)
 
     threading.Thread(target=counting, name="hq-publisher-count", daemon=True).start()
     ready_w.send_bytes(b"ready")

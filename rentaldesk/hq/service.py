@@ -60,6 +60,7 @@ class HeadOffice:
         self.publisher: PublisherProcess | None = None
         if publisher == "process":
             self.publisher = PublisherProcess(db.engine.url.render_as_string(hide_password=False), kafka)
+            db.defer_checkpoints()  # the publisher process checkpoints the WAL
             self.outbox_wake, self.fleet_wake = self.publisher.outbox_wake, self.publisher.fleet_wake
         else:
             self.relay = OutboxRelay(db, self.producer, self.topics)

@@ -161,3 +161,64 @@ def test_every_write_to_a_pool_bumps_its_counter(tmp_path):
         s.execute(text("DELETE FROM vehicle_classes WHERE code = 'VAN'"))
     assert fleet_version() == 5
     db.close()
+
+
+def test_checkpoints_can_be_left_to_another_process(tmp_path):
+    """Head office's decisions leave WAL checkpoints to its publisher process, which checkpoints."""
+    url = f"sqlite:///{tmp_path / 'b.sqlite'}"
+    deciding, publishing = open_database(url), open_database(url)
+    deciding.defer_checkpoints()
+
+    def wal_frames(db) -> int:  # noqa: ANN001
+        with db.engine.connect() as conn:  # a checkpoint that copies nothing: (busy, frames in the WAL, copied)
+            return conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()[1]
+
+    with deciding.write() as s:
+        s.execute(text("CREATE TABLE filler (x TEXT)"))
+    for _ in range(30):  # about 1,500 pages: past the 1,000 at which a commit would checkpoint
+        with deciding.write() as s:
+            s.execute(text("INSERT INTO filler VALUES (:x)"), [{"x": "x" * 4000}] * 50)
+    with deciding.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    with publishing.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+    assert wal_frames(publishing) > 1000  # nothing was checkpointed by the deciding side's commits
+    publishing.checkpoint()
+    with publishing.write() as s:  # the WAL starts over once everything is in the database file
+        s.execute(text("INSERT INTO filler VALUES ('y')"))
+    assert wal_frames(publishing) < 10
+    deciding.close()
+    publishing.close()
+
+
+def test_insert_many_stores_exactly_what_core_stores(tmp_path):
+    """The bulk insert head office uses hands the driver what SQLAlchemy's own processing would."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import insert
+
+    from rentaldesk.db import insert_many
+    from rentaldesk.models import OutboxEvent
+
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    times = [datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc),
+             datetime(2030, 3, 4, 7, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
+             datetime(1999, 1, 2, 3, 4, 5, 6, tzinfo=timezone(timedelta(hours=5, minutes=30)))]
+
+    def rows(prefix: str) -> list[dict]:
+        return [{"event_id": f"{prefix}{i}", "topic": "t", "key": "k", "value": b"\x00\xff" * i, "created_at": t}
+                for i, t in enumerate(times)]
+
+    with db.write() as s:
+        s.execute(insert(OutboxEvent.__table__), rows("core"))
+        insert_many(s, OutboxEvent.__table__, rows("fast"))
+    with db.session() as s:
+        stored = s.execute(text("SELECT event_id, value, created_at, typeof(created_at), sent_at FROM outbox "
+                                "ORDER BY seq")).all()
+        read = s.execute(select(OutboxEvent.event_id, OutboxEvent.created_at).order_by(OutboxEvent.seq)).all()
+    core, fast = stored[:3], stored[3:]
+    assert [r[1:] for r in core] == [r[1:] for r in fast]
+    assert [r.created_at for r in read[3:]] == [t.astimezone(timezone.utc) for t in times]
+    with pytest.raises(ValueError, match="naive datetime"), db.write() as s:
+        insert_many(s, OutboxEvent.__table__, [{**rows("naive")[0], "created_at": datetime(2030, 1, 1)}])
+    db.close()
