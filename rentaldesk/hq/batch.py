@@ -73,6 +73,27 @@ FLEET_KEY = ("", "")
 _CHUNK = 500  # bound parameters per IN (...) query
 
 
+# The batch's queries that run for every batch, built once: building a statement cost several
+# times running it (a one-request batch is what a quiet day is made of).
+_KNOWN = select(ReservationRow.id, ReservationRow.reference).where(or_(
+    ReservationRow.id.in_(bindparam("ids", expanding=True)),
+    ReservationRow.reference.in_(bindparam("refs", expanding=True))))
+_CUSTOMERS = select(Customer.id, Customer.email, Customer.name, Customer.phone).where(
+    Customer.email.in_(bindparam("emails", expanding=True)))
+_VERSIONS = select(PoolVersion.vehicle_class, PoolVersion.zip_code, PoolVersion.version).where(
+    tuple_(PoolVersion.vehicle_class, PoolVersion.zip_code).in_(bindparam("keys", expanding=True)))
+
+
+_R = ReservationRow
+#: A pool's live reservations (what _PoolMemory keeps), over a range
+_LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
+               _R.car_id, _R.pinned, _R.status, _R.driver_id, _R.price, _R.version, _R.source,
+               _R.status_reason).where(_R.status.in_(LIVE_STATUSES))
+_LIVE_FIRST = _LIVE.where(_R.vehicle_class == bindparam("vc"), _R.zip_code == bindparam("zip"),
+                          _R.end_at > bindparam("lo"), _R.start_at < bindparam("hi"))
+_LIVE_MORE = _LIVE_FIRST.where(or_(_R.end_at <= bindparam("old_lo"), _R.start_at >= bindparam("old_hi")))
+
+
 class BatchConflict(Exception):
     """The request would break a uniqueness rule of the database (e.g. a reference already used by
     another reservation). The one-by-one path fails the same way at its flush; the consumer parks
@@ -136,20 +157,19 @@ class _PoolMemory:
             lo, hi = min(lo, want[0]), max(hi, want[1])
         self.batch.load_live([(self, lo, hi)])
 
-    def widening(self, lo: datetime, hi: datetime) -> tuple[datetime, datetime, Any] | None:
-        """The range memory will hold to cover [lo, hi) too, and the condition on the pool's live
-        reservations that finds what it lacks for it; None if it has all already."""
+    def widening(self, lo: datetime, hi: datetime) -> tuple[datetime, datetime, dict[str, Any]] | None:
+        """The range memory will hold to cover [lo, hi) too, and the bounds (parameters of
+        ``_LIVE_FIRST`` or ``_LIVE_MORE``) that find the live reservations it lacks for it; None if
+        it has all already."""
         if self.lo is not None and lo >= self.lo and hi <= self.hi:
             return None
-        t = ReservationRow
         ta = self.turnaround
-        where = [t.vehicle_class == self.pool.vclass.code, t.zip_code == self.pool.branch.zip_code]
-        if self.lo is None:
-            where += [t.end_at > lo - ta, t.start_at < hi]
-        else:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
+        bounds = {"vc": self.pool.vclass.code, "zip": self.pool.branch.zip_code}
+        if self.lo is not None:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
+            bounds.update(old_lo=self.lo - ta, old_hi=self.hi)
             lo, hi = min(lo, self.lo), max(hi, self.hi)
-            where += [t.end_at > lo - ta, t.start_at < hi, or_(t.end_at <= self.lo - ta, t.start_at >= self.hi)]
-        return lo, hi, and_(*where)
+        bounds.update(lo=lo - ta, hi=hi)
+        return lo, hi, bounds
 
     def remember(self, r: Any) -> None:
         if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
@@ -313,7 +333,7 @@ class BookingBatch:
         refs = list({st["reference"] for st in states})
         t = ReservationRow
         for id_part, ref_part in zip_longest(_chunks(ids), _chunks(refs), fillvalue=[]):
-            for r in s.execute(select(t.id, t.reference).where(or_(t.id.in_(id_part), t.reference.in_(ref_part)))):
+            for r in s.execute(_KNOWN, {"ids": id_part, "refs": ref_part}):
                 self.reservation_ids.add(r.id)
                 self.references.add(r.reference)
         self.ids_checked.update(ids)
@@ -350,16 +370,23 @@ class BookingBatch:
         self.load_live([(mem, *self.wanted[key]) for key, mem in self.pools.items()])
 
     def load_live(self, wants: list[tuple[_PoolMemory, datetime, datetime]]) -> None:
-        """Widen each pool's memory to its range, with one query per 100 pools."""
+        """Widen each pool's memory to its range, with one query per 100 pools (for one pool, a
+        statement built once)."""
         t = ReservationRow
         todo = [(mem, w) for mem, lo, hi in wants if (w := mem.widening(lo, hi)) is not None]
         for part in _chunks(todo, 100):
             pools = {(mem.pool.vclass.code, mem.pool.branch.zip_code): mem for mem, _ in part}
-            rows = self.s.execute(
-                select(t.vehicle_class, t.zip_code, t.id, t.reference, t.customer_id, t.start_at, t.end_at,
-                       t.car_id, t.pinned, t.status, t.driver_id, t.price, t.version, t.source, t.status_reason)
-                .where(t.status.in_(LIVE_STATUSES), or_(*(w[2] for _, w in part)))
-            )
+            if len(part) == 1:
+                bounds = part[0][1][2]
+                rows = self.s.execute(_LIVE_MORE if "old_lo" in bounds else _LIVE_FIRST, bounds)
+            else:
+                terms = []
+                for _, (_, _, b) in part:
+                    where = [t.vehicle_class == b["vc"], t.zip_code == b["zip"], t.end_at > b["lo"], t.start_at < b["hi"]]
+                    if "old_lo" in b:
+                        where.append(or_(t.end_at <= b["old_lo"], t.start_at >= b["old_hi"]))
+                    terms.append(and_(*where))
+                rows = self.s.execute(_LIVE.where(or_(*terms)))
             for r in rows:
                 pools[(r.vehicle_class, r.zip_code)].remember(r)
             for mem, (lo, hi, _) in part:
@@ -367,8 +394,7 @@ class BookingBatch:
 
     def _load_customers(self, emails: list[str]) -> None:
         for part in _chunks([e for e in emails if e not in self.customers_known]):
-            for c in self.s.execute(select(Customer.id, Customer.email, Customer.name, Customer.phone)
-                                    .where(Customer.email.in_(part))):
+            for c in self.s.execute(_CUSTOMERS, {"emails": part}):
                 self._remember(_Customer(c.id, c.email, c.name or "", c.phone or ""))
             self.customers_known.update(part)
 
@@ -415,11 +441,9 @@ class BookingBatch:
             select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
 
     def _versions(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        t = PoolVersion
         found: dict[tuple[str, str], int] = {}
         for part in _chunks(keys, 200):
-            found.update(((r.vehicle_class, r.zip_code), r.version) for r in self.s.execute(
-                select(t.vehicle_class, t.zip_code, t.version).where(tuple_(t.vehicle_class, t.zip_code).in_(part))))
+            found.update(((r.vehicle_class, r.zip_code), r.version) for r in self.s.execute(_VERSIONS, {"keys": part}))
         return found
 
     def _load_cars(self, keys: list[tuple[str, str]], versions: dict[tuple[str, str], int] | None = None) -> None:

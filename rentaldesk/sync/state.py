@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..customers import normalize_email
@@ -69,6 +69,23 @@ def driver_id_for(s: Session, licence: str | None) -> int | None:
     return driver_id
 
 
+# The branch's apply statements, built once (building one costs several times running it).
+_LOOKUP = select(
+    select(Branch.id).where(Branch.zip_code == bindparam("zip")).scalar_subquery(),
+    select(VehicleClass.code).where(VehicleClass.code == bindparam("vc")).scalar_subquery(),
+    select(Car.car_id).where(Car.plate_number == bindparam("plate")).scalar_subquery(),
+    select(Driver.id).where(Driver.licence_number == bindparam("licence")).scalar_subquery(),
+)
+_C, _T = Customer.__table__, ReservationRow.__table__
+_CUSTOMER = select(_C.c.id, _C.c.name, _C.c.phone).where(_C.c.email == bindparam("email"))
+_NEW_CUSTOMER = insert(_C)
+_CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
+_RESERVATION = select(_T.c.car_id, _T.c.version, _T.c.hq_version, _T.c.awaiting_event_id).where(
+    _T.c.id == bindparam("id"))
+_NEW_RESERVATION = insert(_T)
+_RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
+
+
 def apply_reservation_state(
     s: Session, state: dict[str, Any], now: datetime, *, answers: str | None = None
 ) -> Changes:
@@ -81,12 +98,8 @@ def apply_reservation_state(
     """
     # The local ids the state refers to, in one query (this runs for every event at every branch).
     plate, licence = state["car_plate"], state["driver_licence"]
-    found = s.execute(select(
-        select(Branch.id).where(Branch.zip_code == state["zip_code"]).scalar_subquery(),
-        select(VehicleClass.code).where(VehicleClass.code == state["vehicle_class"]).scalar_subquery(),
-        select(Car.car_id).where(Car.plate_number == plate).scalar_subquery(),
-        select(Driver.id).where(Driver.licence_number == licence).scalar_subquery(),
-    )).one()
+    found = s.execute(_LOOKUP, {"zip": state["zip_code"], "vc": state["vehicle_class"], "plate": plate,
+                                "licence": licence}).one()
     if found[0] is None:
         raise NotReady(f"location {state['zip_code']} is not in the local fleet yet")
     if found[1] is None:
@@ -99,16 +112,14 @@ def apply_reservation_state(
     # Core statements, not the ORM: this runs for every event at every branch, and the unit of
     # work's flushes took most of its time. The same effect as before, column for column.
     email = normalize_email(state["customer"]["email"])
-    c = Customer.__table__
-    customer = s.execute(select(c.c.id, c.c.name, c.c.phone).where(c.c.email == email)).first()
+    customer = s.execute(_CUSTOMER, {"email": email}).first()
     if customer is None:
         customer_id, name, phone = str(uuid.uuid4()), "", ""
-        s.execute(insert(c).values(id=customer_id, email=email, name="", phone="", licence_number="", created_at=now))
+        s.execute(_NEW_CUSTOMER, {"id": customer_id, "email": email, "name": "", "phone": "", "licence_number": "",
+                                  "created_at": now})
     else:
         customer_id, name, phone = customer.id, customer.name, customer.phone
-    t = ReservationRow.__table__
-    row = s.execute(select(t.c.car_id, t.c.version, t.c.hq_version, t.c.awaiting_event_id)
-                    .where(t.c.id == state["id"])).first()
+    row = s.execute(_RESERVATION, {"id": state["id"]}).first()
     if row is None:
         if car_id is None:  # a request refused before it ever held a car: nothing to keep here
             return Changes()
@@ -125,7 +136,7 @@ def apply_reservation_state(
         new_name = state["customer"]["name"] or name
         new_phone = state["customer"]["phone"] or phone
         if (new_name, new_phone) != (name, phone):
-            s.execute(update(c).where(c.c.id == customer_id).values(name=new_name, phone=new_phone))
+            s.execute(_CUSTOMER_CHANGE, {"b_id": customer_id, "name": new_name, "phone": new_phone})
         values.update(
             reference=state["reference"], customer_id=customer_id, vehicle_class=state["vehicle_class"],
             zip_code=state["zip_code"], pinned=state["pinned"], driver_id=driver_id,
@@ -136,9 +147,9 @@ def apply_reservation_state(
     values["hq_version"] = max(hq_version or 0, state["version"])
     values["updated_at"] = now
     if row is None:
-        s.execute(insert(t).values(id=state["id"], created_at=now, **values))
+        s.execute(_NEW_RESERVATION, {"id": state["id"], "created_at": now, **values})
     else:
-        s.execute(update(t).where(t.c.id == state["id"]).values(**values))
+        s.execute(_RESERVATION_CHANGE, {"b_id": state["id"], **values})
     return Changes(
         reservations=frozenset({state["id"]}),
         customers=frozenset({customer_id}),
