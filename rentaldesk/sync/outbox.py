@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import bindparam, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -55,6 +55,30 @@ def unsent_count(db: Database) -> int:
         return s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.sent_at.is_(None))) or 0
 
 
+# The relay's statements, built once (building one cost several times running it; the relay runs
+# them for every event a branch or head office sends).
+_O = OutboxEvent.__table__
+_CLAIMABLE = (
+    select(_O.c.seq)
+    .where(_O.c.sent_at.is_(None),
+           or_(_O.c.claimed_by.is_(None), _O.c.claimed_by == bindparam("me"), _O.c.claimed_at < bindparam("expired")))
+    .order_by(_O.c.seq)
+    .limit(bindparam("batch"))
+)
+_CLAIM_RETURNING = (
+    update(_O)
+    .where(_O.c.seq.in_(_CLAIMABLE.scalar_subquery()))
+    .values(claimed_by=bindparam("me"), claimed_at=bindparam("now"))
+    .returning(_O.c.seq, _O.c.event_id, _O.c.topic, _O.c.key, _O.c.value)
+)
+_CLAIM = (update(_O).where(_O.c.seq.in_(bindparam("seqs", expanding=True)))
+          .values(claimed_by=bindparam("me"), claimed_at=bindparam("now")))
+_CLAIMED = (select(_O.c.seq, _O.c.event_id, _O.c.topic, _O.c.key, _O.c.value)
+            .where(_O.c.seq.in_(bindparam("seqs", expanding=True))).order_by(_O.c.seq))
+_STAMP = (update(_O).where(_O.c.seq.in_(bindparam("seqs", expanding=True)))
+          .values(sent_at=bindparam("now"), claimed_by=None, claimed_at=None))
+
+
 class OutboxRelay:
     """Publishes a database's outbox to Kafka, in order."""
 
@@ -81,33 +105,16 @@ class OutboxRelay:
         """Claim up to ``batch`` unsent rows, oldest first, in one short write transaction; the
         rows (seq, event_id, topic, key, value), in ``seq`` order."""
         now = self.clock()
-        t = OutboxEvent.__table__
+        params = {"me": self.name, "now": now, "expired": now - CLAIM_LEASE, "batch": self.batch}
         with self.db.write() as s:
-            claimable = (
-                select(t.c.seq)
-                .where(
-                    t.c.sent_at.is_(None),
-                    or_(t.c.claimed_by.is_(None), t.c.claimed_by == self.name, t.c.claimed_at < now - CLAIM_LEASE),
-                )
-                .order_by(t.c.seq)
-                .limit(self.batch)
-            )
             if self.db.engine.dialect.update_returning:
                 # One statement: claim and read (the order of RETURNING rows is not guaranteed).
-                rows = s.execute(
-                    update(t)
-                    .where(t.c.seq.in_(claimable.scalar_subquery()))
-                    .values(claimed_by=self.name, claimed_at=now)
-                    .returning(t.c.seq, t.c.event_id, t.c.topic, t.c.key, t.c.value)
-                ).all()
-                return sorted(rows, key=lambda r: r.seq)
-            seqs = list(s.scalars(claimable))
+                return sorted(s.execute(_CLAIM_RETURNING, params).all(), key=lambda r: r.seq)
+            seqs = list(s.scalars(_CLAIMABLE, params))
             if not seqs:
                 return []
-            s.execute(update(t).where(t.c.seq.in_(seqs)).values(claimed_by=self.name, claimed_at=now))
-            return s.execute(
-                select(t.c.seq, t.c.event_id, t.c.topic, t.c.key, t.c.value).where(t.c.seq.in_(seqs)).order_by(t.c.seq)
-            ).all()
+            s.execute(_CLAIM, {"seqs": seqs, "me": self.name, "now": now})
+            return s.execute(_CLAIMED, {"seqs": seqs}).all()
 
     def publish_pending(self, timeout: float = 10.0) -> int:
         """Publish what is unsent, in order; the number of rows published. Stops at the first row
@@ -138,11 +145,7 @@ class OutboxRelay:
                 log.debug("published %s %s to %s[%d]@%d", row.event_id, row.key, meta.topic, meta.partition, meta.offset)
             if sent:
                 with self.db.write() as s:
-                    s.execute(
-                        update(OutboxEvent)
-                        .where(OutboxEvent.seq.in_(sent))
-                        .values(sent_at=self.clock(), claimed_by=None, claimed_at=None)
-                    )
+                    s.execute(_STAMP, {"seqs": sent, "now": self.clock()})
             total += len(sent)
             self.sent += len(sent)
             if failure is None and len(sent) == len(rows) and len(rows) < self.batch:
