@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
 from kafka.errors import CommitFailedError, KafkaError
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -67,6 +67,7 @@ def merge(a: Changes, b: Changes | None) -> Changes:
 
 #: Built once: building a statement costs several times running it (every batch, everywhere).
 _APPLIED = select(InboxEvent.event_id).where(InboxEvent.event_id.in_(bindparam("ids", expanding=True)))
+_INBOX_ROW = insert(InboxEvent.__table__)
 
 
 class EventConsumer:
@@ -154,8 +155,9 @@ class EventConsumer:
                         else:
                             with s.begin_nested():
                                 effect = self.handler(s, envelope, where)
-                                s.add(InboxEvent(event_id=envelope.event_id, topic=record.topic,
-                                                 partition=record.partition, offset=record.offset, applied_at=now))
+                                s.execute(_INBOX_ROW, {"event_id": envelope.event_id, "topic": record.topic,
+                                                       "partition": record.partition, "offset": record.offset,
+                                                       "applied_at": now})
                     except NotReady as exc:
                         log.info("%s: %s at %s[%d]@%d not ready (%s); retrying", self.name, envelope.type,
                                  record.topic, record.partition, record.offset, exc)
