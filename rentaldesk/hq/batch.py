@@ -19,6 +19,14 @@ row — exactly what the one-by-one path leaves once its savepoint is rolled bac
 Only ``reservation.requested`` takes the fast path. Any other request (change, cancel, pick-up,
 return) first writes what is queued, forgets the in-memory pools, and is handled by the one-by-one
 path in its own savepoint, as before; the next request reloads from the database.
+
+Across batches (SQLite): a committed batch leaves its pools, and the branches and classes, in the
+authority's :class:`PoolCache`, each with its ``pool_versions`` counter read after the batch's own
+writes. The next batch reads the counters of its pools in one query and takes a kept pool only if
+its counter is unchanged — the database's triggers bump it on every write to the pool's
+reservations or cars, by any writer in any process — and otherwise reloads it. So the cars and the
+live book of a busy pool are read once, not once a batch, and another ``rentaldesk hq`` (after a
+rebalance), the command line or a one-by-one decision is never missed.
 """
 
 from __future__ import annotations
