@@ -340,7 +340,8 @@ class BookingBatch:
         ids = list({st["id"] for st in states})
         refs = list({st["reference"] for st in states})
         t = ReservationRow
-        for id_part, ref_part in zip_longest(_chunks(ids), _chunks(refs), fillvalue=[]):
+        # both lists in one statement: at most 2 x 450 parameters (older SQLite builds allow 999)
+        for id_part, ref_part in zip_longest(_chunks(ids, 450), _chunks(refs, 450), fillvalue=[]):
             for r in s.execute(_KNOWN, {"ids": id_part, "refs": ref_part}):
                 self.reservation_ids.add(r.id)
                 self.references.add(r.reference)

@@ -367,3 +367,27 @@ def test_a_batch_with_a_failure_keeps_nothing(tmp_path):
     assert len(authority.pool_cache) == 0
     assert decide(_suv("C", d + timedelta(days=7))) == ["rejected"]  # B holds it: reloaded, not lost
     db.close()
+
+
+def test_a_full_poll_stays_within_an_old_sqlite_s_999_parameters(tmp_path):
+    """SQLite before 3.32 allows 999 bound parameters a statement; a poll holds 500 requests."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    db = make_hq(tmp_path / "hq.sqlite")
+
+    @event.listens_for(db.engine, "connect")
+    def _limit(conn, _record) -> None:  # noqa: ANN001
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
+    db.engine.dispose()
+    start = T0 + timedelta(days=2)
+    events = [requested(str(uuid.uuid4()), f"F{i:05d}", f"f{i}@example.com", "F", CLASSES[i % 2], ZIPS[i % 2],
+                        start + timedelta(hours=i), start + timedelta(hours=i + 24)) for i in range(500)]
+    kafka = FakeKafka([{(TOPIC, 0): [Record(TOPIC, 0, i, b"k", e.encode()) for i, e in enumerate(events)]}])
+    authority = BookingAuthority(db, clock=lambda: T0, wake=threading.Event())
+    consumer = EventConsumer(db, kafka, authority, topics=Topics(), dead_letter=kafka, name="hq")
+    assert consumer.poll_once() == 500
+    assert len(snapshot(db)["inbox"]) == 500
+    db.close()
