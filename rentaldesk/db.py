@@ -132,7 +132,7 @@ class Database:
         self.engine.dispose()
 
 
-_INSERTS: dict[tuple[Any, tuple[str, ...]], tuple[str, list] | None] = {}
+_INSERTS: dict[tuple[Any, tuple[str, ...]], tuple | None] = {}
 
 
 def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -183,13 +183,14 @@ def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> tuple | N
     return sql, itemgetter(*keys), processors
 
 
+_UTC = UTCDateTime()
+
+
 def _utc_text(value: datetime | None) -> str | None:
-    """What ``UTCDateTime`` stores on SQLite, without SQLAlchemy's two layers of processing."""
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value!r} cannot be stored; give a time zone")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    """What ``UTCDateTime`` stores on SQLite: its own conversion to naive UTC, then the text form
+    of SQLite's DATETIME without SQLAlchemy's generic layer."""
+    naive = _UTC.process_bind_param(value, None)
+    return None if naive is None else naive.isoformat(" ", "microseconds")
 
 
 def _utc_text_matches(column_type: Any, dialect: Any) -> bool:

@@ -43,7 +43,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, event, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .. import placement
@@ -272,12 +272,6 @@ class PoolCache:
                 _, (_, mem) = self._kept.popitem(last=False)
                 self._rows -= mem.size
 
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
-            self._rows = 0
-            self.fleet = None
-
 
 @dataclass(slots=True)
 class _Decision:
@@ -339,7 +333,6 @@ class BookingBatch:
             return
         ids = list({st["id"] for st in states})
         refs = list({st["reference"] for st in states})
-        t = ReservationRow
         # both lists in one statement: at most 2 x 450 parameters (older SQLite builds allow 999)
         for id_part, ref_part in zip_longest(_chunks(ids, 450), _chunks(refs, 450), fillvalue=[]):
             for r in s.execute(_KNOWN, {"ids": id_part, "refs": ref_part}):
