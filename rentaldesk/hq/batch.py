@@ -97,9 +97,20 @@ _R = ReservationRow
 _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
                _R.car_id, _R.pinned, _R.status, _R.driver_id, _R.price, _R.version, _R.source,
                _R.status_reason).where(_R.status.in_(LIVE_STATUSES))
-_LIVE_FIRST = _LIVE.where(_R.vehicle_class == bindparam("vc"), _R.zip_code == bindparam("zip"),
-                          _R.end_at > bindparam("lo"), _R.start_at < bindparam("hi"))
-_LIVE_MORE = _LIVE_FIRST.where(or_(_R.end_at <= bindparam("old_lo"), _R.start_at >= bindparam("old_hi")))
+
+
+def _window(b: dict[str, Any], more: bool) -> Any:
+    """The live reservations of pool (vc, zip) whose hold overlaps [lo, hi) — and, with ``more``,
+    not [old_lo, old_hi), which memory has already: the condition of ``_PoolMemory.widening``."""
+    where = [_R.vehicle_class == b["vc"], _R.zip_code == b["zip"], _R.end_at > b["lo"], _R.start_at < b["hi"]]
+    if more:
+        where.append(or_(_R.end_at <= b["old_lo"], _R.start_at >= b["old_hi"]))
+    return and_(*where)
+
+
+_BOUNDS = {k: bindparam(k) for k in ("vc", "zip", "lo", "hi", "old_lo", "old_hi")}
+_LIVE_FIRST = _LIVE.where(_window(_BOUNDS, more=False))  # one pool, built once
+_LIVE_MORE = _LIVE.where(_window(_BOUNDS, more=True))
 
 
 class BatchConflict(Exception):
@@ -374,7 +385,6 @@ class BookingBatch:
     def load_live(self, wants: list[tuple[_PoolMemory, datetime, datetime]]) -> None:
         """Widen each pool's memory to its range, with one query per 100 pools (for one pool, a
         statement built once)."""
-        t = ReservationRow
         todo = [(mem, w) for mem, lo, hi in wants if (w := mem.widening(lo, hi)) is not None]
         for part in _chunks(todo, 100):
             pools = {(mem.pool.vclass.code, mem.pool.branch.zip_code): mem for mem, _ in part}
@@ -382,13 +392,7 @@ class BookingBatch:
                 bounds = part[0][1][2]
                 rows = self.s.execute(_LIVE_MORE if "old_lo" in bounds else _LIVE_FIRST, bounds)
             else:
-                terms = []
-                for _, (_, _, b) in part:
-                    where = [t.vehicle_class == b["vc"], t.zip_code == b["zip"], t.end_at > b["lo"], t.start_at < b["hi"]]
-                    if "old_lo" in b:
-                        where.append(or_(t.end_at <= b["old_lo"], t.start_at >= b["old_hi"]))
-                    terms.append(and_(*where))
-                rows = self.s.execute(_LIVE.where(or_(*terms)))
+                rows = self.s.execute(_LIVE.where(or_(*(_window(b, "old_lo" in b) for _, (_, _, b) in part))))
             for r in rows:
                 pools[(r.vehicle_class, r.zip_code)].remember(r)
             for mem, (lo, hi, _) in part:
