@@ -1,8 +1,9 @@
-"""Adding and editing one car, checked by the same rules as a row of a fleet file.
+"""Adding and editing one car (the car dialog), by the rules of a row of a fleet file.
 
-The fields are parsed by :func:`rentaldesk.fleet.validate_car`; on top of that a car must join a known
-vehicle class and location (a manager adds those by importing a file), keep its plate unique, and
-leave its pool or go out of service only while no reservation holds it.
+The fields are parsed by :func:`rentaldesk.fleet.validate_car` and written by
+:func:`rentaldesk.fleet.put_car`, the fleet's one write path: a car must join a known vehicle class
+and location (a manager adds those by importing a file) and keep its plate unique; a car leaving
+its pool or going out of service first has its reservations moved to the pool's other cars.
 
 At a branch of a network (``link``: the branch's :class:`~rentaldesk.sync.branch.BranchOutbox`)
 head office owns the fleet: the checked change travels as a request, nothing changes here, and
@@ -14,37 +15,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .db import Database
 from .errors import InvalidInput
-from .fleet import validate_car
-from .models import Branch, Car, CarStatus, Driver, VehicleClass
-from .models import Reservation as ReservationRow
-from .queries import holding_car
+from .fleet import CarWrite, FleetLink, car_state, put_car, validate_car
+from .models import Car
 from .reservations import utc_now
+from .rules import normalize_plate
 
 log = logging.getLogger("rentaldesk.fleet")
-
-
-class FleetLink(Protocol):
-    """Sends a checked car change to head office, in the caller's transaction."""
-
-    def car_change_requested(self, s: Session, car: dict[str, Any], now: datetime) -> None: ...
-
-
-def car_state(s: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A car's fields as the fleet topic carries them (driver by licence number, money as text)."""
-    from .sync.state import car_payload
-
-    driver_id = fields.get("driver_id")
-    licences = {}
-    if driver_id is not None:
-        licences[driver_id] = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
-    return car_payload(Car(**dict(fields)), licences)
 
 
 def add_car(db: Database, values: Mapping[str, object], *, link: FleetLink | None = None) -> int | None:
@@ -57,21 +40,10 @@ def add_car(db: Database, values: Mapping[str, object], *, link: FleetLink | Non
     """
     fields = _checked(values)
     with db.write() as s:
-        _check_references(s, fields)
-        if s.scalar(select(Car.car_id).where(Car.plate_number == fields["plate_number"])) is not None:
+        if s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(fields["plate_number"]))) is not None:
             raise InvalidInput(f"plate {fields['plate_number']} is already in the fleet", field="plate_number")
-        fields.setdefault("status", CarStatus.AVAILABLE.value)
-        fields.setdefault("odometer", 0)
-        if link is not None:
-            link.car_change_requested(s, car_state(s, fields), utc_now())
-            log.info("car %s sent to head office", fields["plate_number"])
-            return None
-        car = Car(**fields)
-        s.add(car)
-        s.flush()
-        car_id = car.car_id
-    log.info("car %s (%s) added", fields["plate_number"], car_id)
-    return car_id
+        done = _put(db, s, fields, utc_now(), None, link)
+    return done.car_id if done is not None else None
 
 
 def update_car(
@@ -81,39 +53,40 @@ def update_car(
     *,
     now: datetime | None = None,
     link: FleetLink | None = None,
-) -> None:
-    """Change a car's fields (the same ``values`` as :func:`add_car`).
-
-    A car that a live reservation holds keeps its class, location and in-service status: move or
-    cancel those reservations first (``now`` says which still hold it; default: the current time).
-    The odometer never goes back.
+) -> FleetChange:
+    """Change a car's fields (the same ``values`` as :func:`add_car`), by the fleet's rules
+    (:func:`rentaldesk.fleet.put_car`): a car leaving its pool or going out of service first has
+    its reservations moved to other cars of the pool; what cannot move refuses the change, except
+    a change to maintenance, which leaves them needing a car. ``now`` says which reservations still
+    hold the car (default: the current time). The odometer never goes back.
     """
     fields = _checked(values)
     with db.write() as s:
-        car = s.get(Car, car_id)
-        if car is None:
-            raise InvalidInput(f"no car with id {car_id}", field="car_id")
-        _check_references(s, fields)
-        clash = s.scalar(
-            select(Car.car_id).where(Car.plate_number == fields["plate_number"], Car.car_id != car_id)
-        )
-        if clash is not None:
-            raise InvalidInput(f"plate {fields['plate_number']} belongs to another car", field="plate_number")
-        for name in ("vehicle_class", "zip_code", "status"):
-            if name in fields and fields[name] != getattr(car, name):
-                _check_not_held(s, car, name, now or utc_now())
-        if fields.get("odometer", car.odometer) < car.odometer:
-            raise InvalidInput(
-                f"odometer {fields['odometer']} is below the recorded {car.odometer}", field="odometer"
-            )
-        if link is not None:
-            current = {c.key: getattr(car, c.key) for c in Car.__table__.columns if c.key != "car_id"}
-            link.car_change_requested(s, car_state(s, {**current, **fields}), now or utc_now())
-            log.info("change of car %s sent to head office", fields["plate_number"])
-            return
-        for name, value in fields.items():
-            setattr(car, name, value)
-    log.info("car %s (%s) updated", fields["plate_number"], car_id)
+        return _put(db, s, fields, now or utc_now(), car_id, link)
+
+
+#: What a change did (see :class:`rentaldesk.fleet.CarWrite`); None when it went to head office.
+FleetChange = CarWrite | None
+
+
+def _put(db: Database, s: Session, fields: dict[str, Any], now: datetime, car_id: int | None,
+         link: FleetLink | None) -> FleetChange:
+    if link is None:
+        done = put_car(s, fields, now, car_id=car_id, lock=db.lock_pool)
+        log.info("car %s (%s) %s; %d reservation(s) moved, %d need a car", fields["plate_number"], done.car_id,
+                 "added" if done.created else "updated", len(done.moved), len(done.needs_car))
+        return done
+    # Head office owns the fleet: the same rules are tried here and undone, so the clerk hears a
+    # refusal at once; the change travels as a request and comes back as fleet state.
+    car = s.get(Car, car_id) if car_id is not None else None
+    current = {c.key: getattr(car, c.key) for c in Car.__table__.columns if c.key != "car_id"} if car else {}
+    with s.begin_nested() as trial:
+        put_car(s, fields, now, car_id=car_id, lock=db.lock_pool)
+        trial.rollback()
+    state = car_state(s, {**current, **fields})
+    link.car_change_requested(s, state, now)
+    log.info("car %s sent to head office", state["plate_number"])
+    return None
 
 
 def _checked(values: Mapping[str, object]) -> dict[str, Any]:
@@ -123,29 +96,3 @@ def _checked(values: Mapping[str, object]) -> dict[str, Any]:
     if "driver_id" in values:
         fields["driver_id"] = int(driver_id) if driver_id not in (None, "") else None
     return fields
-
-
-def _check_references(s: Session, fields: dict[str, Any]) -> None:
-    if s.get(VehicleClass, fields["vehicle_class"]) is None:
-        raise InvalidInput(f"unknown vehicle class {fields['vehicle_class']}", field="vehicle_class")
-    if s.scalar(select(Branch.id).where(Branch.zip_code == fields["zip_code"])) is None:
-        raise InvalidInput(f"unknown location {fields['zip_code']}", field="zip_code")
-    driver_id = fields.get("driver_id")
-    if driver_id is not None and s.get(Driver, driver_id) is None:
-        raise InvalidInput(f"no driver with id {driver_id}", field="driver_id")
-
-
-def _check_not_held(s: Session, car: Car, field: str, now: datetime) -> None:
-    held = list(
-        s.scalars(
-            select(ReservationRow.reference)
-            .where(ReservationRow.car_id == car.car_id, *holding_car(now))
-            .order_by(ReservationRow.start_at)
-            .limit(4)
-        )
-    )
-    if held:
-        refs = ", ".join(held[:3]) + (" and more" if len(held) > 3 else "")
-        raise InvalidInput(
-            f"{car.plate_number} is held by reservation {refs}; move or cancel it first", field=field
-        )

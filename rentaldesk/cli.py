@@ -42,6 +42,7 @@ from .logs import setup_logging
 from .models import LIVE_STATUSES, Branch, Car, Driver, ReservationStatus, VehicleClass
 from .models import Reservation as ReservationRow
 from .reservations import Reservation, ReservationService
+from .rules import normalize_plate
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -133,7 +134,8 @@ def format_reservation(r: Reservation, zone: tzinfo) -> str:
     contact = " ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p)
     car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
     lines = [
-        f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else ""),
+        f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else "")
+        + (" - NEEDS A CAR: its car is out of service" if r.needs_car else ""),
         f"  customer  {contact}",
         f"  class     {r.vehicle_class} at {r.zip_code} ({_zone_name(zone)})",
         f"  car       {car}",
@@ -164,7 +166,7 @@ def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
     """A reservation as one row under :data:`RESERVATION_COLUMNS`."""
     return (
         r.reference,
-        r.status,
+        f"{r.status}, NEEDS A CAR" if r.needs_car else r.status,
         format_time(r.start, zone),
         format_time(r.end, zone),
         r.vehicle_class,
@@ -304,10 +306,8 @@ class Desk:
     def resolve_car(self, text: str) -> int:
         """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
         key = text.strip()
-        squeezed = key.upper().replace(" ", "").replace("-", "")
-        stored = func.replace(func.replace(func.upper(Car.plate_number), " ", ""), "-", "")
         with self.db.session() as s:
-            car_id = s.scalar(select(Car.car_id).where(stored == squeezed).limit(1))
+            car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(key)))
             if car_id is None and key.isdigit():
                 car_id = s.scalar(select(Car.car_id).where(Car.car_id == int(key)))
         if car_id is None:
@@ -341,8 +341,18 @@ class Desk:
 
 
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
-    count = import_fleet(desk.db, args.file)
-    desk.emit({"file": args.file, "cars_imported": count}, f"Imported {count} car(s) from {args.file}.")
+    link = desk.service.link
+    count = import_fleet(desk.db, args.file, link=link)
+    if link is not None:
+        desk.emit({"file": args.file, "cars_sent_to_head_office": count},
+                  f"Sent {count} car(s) from {args.file} to head office; they arrive here once it has applied them.")
+    else:
+        stranded = [r.reference for r in desk.service.list_reservations(needs_car=True)]
+        text = f"Imported {count} car(s) from {args.file}."
+        if stranded:
+            text += (f"\n{len(stranded)} reservation(s) need a car: {', '.join(stranded)} "
+                     "(see: reservations list --needs-car; give one a car: reservations assign REFERENCE --car PLATE)")
+        desk.emit({"file": args.file, "cars_imported": count, "reservations_needing_a_car": stranded}, text)
 
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
@@ -434,21 +444,25 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
 
 def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
     zone = desk.zone(args.zip) if args.zip else UTC
-    desk.show_reservations(
-        desk.service.list_reservations(
-            status=args.status,
-            zip_code=args.zip,
-            vehicle_class=args.vehicle_class,
-            search=args.search,
-            starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from else None,
-            starts_before=(
-                parse_time(args.starts_before, zone, option="--to", end_of_day=True)
-                if args.starts_before
-                else None
-            ),
-            limit=args.limit,
-        )
+    found = desk.service.list_reservations(
+        status=args.status,
+        zip_code=args.zip,
+        vehicle_class=args.vehicle_class,
+        search=args.search,
+        starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from else None,
+        starts_before=(
+            parse_time(args.starts_before, zone, option="--to", end_of_day=True)
+            if args.starts_before
+            else None
+        ),
+        needs_car=args.needs_car,
+        limit=args.limit,
     )
+    desk.show_reservations(found)
+
+
+def cmd_assign(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.assign_car(args.reservation, desk.resolve_car(args.car)))
 
 
 def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
@@ -687,6 +701,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--search", metavar="TEXT", help="reference, customer name, email or plate contains TEXT"
     )
+    sub.add_argument("--needs-car", action="store_true",
+                     help="only live reservations whose car went out of service (they need another car)")
     sub.add_argument(
         "--from",
         dest="starts_from",
@@ -708,6 +724,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--phone", help="the customer's phone number")
     sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub = command(actions, "assign", cmd_assign,
+                  "give a reservation another car at its booked price: of its pool, a higher class, or "
+                  "another location (the way out for one that needs a car)")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--car", required=True, metavar="CAR", help="the car (plate number or car id)")
     sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at pick-up")

@@ -14,20 +14,22 @@ import re
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .db import Database
-from .errors import FleetFileError
+from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
+from .reservations import Lock, rehouse, utc_now
+from .rules import normalize_plate
 
 log = logging.getLogger("rentaldesk.fleet")
 
@@ -113,7 +115,8 @@ def _time_zone(raw: str) -> str:
     return value
 
 
-_plate = _pattern(r"[A-Z0-9][A-Z0-9 -]{0,14}", "a plate number (letters, digits, spaces, dashes)", 16, str.upper)
+_plate = _pattern(r"[A-Z0-9]{1,16}", "a plate number (up to 16 letters and digits; spaces and dashes are ignored)",
+                  32, normalize_plate)
 _class_code = _pattern(r"[A-Z][A-Z0-9_]{0,31}", "a class code (letters, digits, _)", 32, str.upper)
 _zip = _pattern(r"[A-Za-z0-9][A-Za-z0-9 -]{1,14}", "a zip code", 16)
 _branch_code = _pattern(r"[A-Z0-9][A-Z0-9_-]{0,15}", "a branch code", 16, str.upper)
@@ -272,9 +275,7 @@ def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str)
 def _ensure_branch(s: Session, zip_code: str, cache: dict[str, Branch]) -> Branch:
     branch = cache.get(zip_code) or s.scalar(select(Branch).where(Branch.zip_code == zip_code))
     if branch is None:
-        code = re.sub(r"[^A-Z0-9_-]", "", f"Z{zip_code}".upper())[:16]
-        while s.scalar(select(Branch.id).where(Branch.code == code)) is not None:
-            code = f"{code[:13]}-{len(cache) + 1}"
+        code = _free_location_code(s, zip_code)
         branch = Branch(code=code, name=f"Location {zip_code}", zip_code=zip_code, time_zone=DEFAULT_TIME_ZONE,
                         lead_time_minutes=120, min_rental_minutes=24 * 60, turnaround_minutes=0)
         s.add(branch)
@@ -284,9 +285,146 @@ def _ensure_branch(s: Session, zip_code: str, cache: dict[str, Branch]) -> Branc
     return branch
 
 
-def _import_fleet_rows(s: Session, rows: list[_Row], source: str) -> int:
-    """Upsert cars by plate; unknown classes and zip codes are created. Raises FleetFileError for
-    references the file cannot satisfy (an unknown driver licence)."""
+def _free_location_code(s: Session, zip_code: str) -> str:
+    """A branch code for a new location: ``Z`` and its zip code, made unique with ``-2``, ``-3``...
+    (zip codes that differ only in case or in what a code cannot hold get distinct codes)."""
+    base = re.sub(r"[^A-Z0-9_-]", "", f"Z{zip_code}".upper())[:16]
+    taken = set(s.scalars(select(Branch.code)))
+    if base not in taken:
+        return base
+    for n in range(2, len(taken) + 3):  # one of these is free: there are only len(taken) codes
+        suffix = f"-{n}"
+        code = base[: 16 - len(suffix)] + suffix
+        if code not in taken:
+            return code
+    raise AssertionError("unreachable: more candidate codes than branches")
+
+
+class FleetLink(Protocol):
+    """Sends a checked car change to head office, in the caller's transaction."""
+
+    def car_change_requested(self, s: Session, car: dict[str, Any], now: datetime) -> None: ...
+
+
+def car_state(s: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A car's fields as the fleet topic carries them (driver by licence number, money as text)."""
+    from .sync.state import car_payload
+
+    driver_id = fields.get("driver_id")
+    licences = {}
+    if driver_id is not None:
+        licences[driver_id] = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
+    return car_payload(Car(**dict(fields)), licences)
+
+
+@dataclass(frozen=True, slots=True)
+class CarWrite:
+    """What :func:`put_car` did: the car's id, whether it is new, the reservations moved off it to
+    other cars of its pool (id -> car id), and those left on it while it is in maintenance: they
+    need a car (their references)."""
+
+    car_id: int
+    created: bool
+    moved: dict[str, int]
+    needs_car: tuple[str, ...] = ()
+
+
+def _no_lock(_s: Session, _zip_code: str) -> None:
+    return None
+
+
+def put_car(
+    s: Session,
+    fields: Mapping[str, Any],
+    now: datetime,
+    *,
+    car_id: int | None = None,
+    lock: Callable[[Session, str], None] = _no_lock,
+    fact: bool = False,
+) -> CarWrite:
+    """Add or change one car: the one write path of the fleet, whatever the change comes from (a
+    fleet file, the sample data, the car dialog, a branch's request at head office, head office's
+    fleet topic at a branch).
+
+    ``fields`` are a fleet row's parsed values (see :func:`validate_car`), with ``driver_id``
+    optionally. The car is the one of ``car_id``, else the one with that plate, else a new one.
+    The rules:
+
+    - plates are compared normalised (:func:`normalize_plate`) and stay unique;
+    - the class, the location and the driver must exist; the odometer never goes back;
+    - a car leaving its pool (class or location) or going out of service first has its movable
+      reservations re-placed on other cars of the pool (see :func:`~rentaldesk.reservations.rehouse`).
+      What cannot move (pinned, picked up, or no room) refuses a class, location or ``retired``
+      change, naming the reservations; a change to ``maintenance`` (a car broke down: a fact) is
+      taken, and those reservations need a car (:attr:`CarWrite.needs_car`).
+
+    ``fact``: head office's state of the car applied at a branch, taken as it is (head office
+    applied the rules; the moves it made arrive as their own events). ``lock`` serialises the
+    pool's decisions (``Database.lock_pool``). Raises :class:`InvalidInput` naming the field.
+    """
+    fields = {**fields, "plate_number": normalize_plate(fields["plate_number"])}
+    plate = fields["plate_number"]
+    _check_references(s, fields)
+    by_plate = s.scalar(select(Car).where(Car.plate_number == plate))
+    car = by_plate
+    if car_id is not None:
+        car = s.get(Car, car_id)
+        if car is None:
+            raise InvalidInput(f"no car with id {car_id}", field="car_id")
+        if by_plate is not None and by_plate is not car:
+            raise InvalidInput(f"plate {plate} belongs to another car", field="plate_number")
+    if car is None:
+        fields.setdefault("status", CarStatus.AVAILABLE.value)
+        fields.setdefault("odometer", 0)
+        car = Car(**fields)
+        s.add(car)
+        s.flush()
+        return CarWrite(car.car_id, True, {})
+    if not fact and fields.get("odometer", car.odometer) < car.odometer:
+        raise InvalidInput(f"odometer {fields['odometer']} of {plate} is below the recorded {car.odometer}",
+                           field="odometer")
+    leaving = [name for name in ("vehicle_class", "zip_code") if fields.get(name, getattr(car, name)) != getattr(car, name)]
+    status = fields.get("status", car.status)
+    moved: dict[str, int] = {}
+    needs_car: tuple[str, ...] = ()
+    if not fact and (leaving or status != CarStatus.AVAILABLE.value):
+        rehoused = rehouse(s, lock, now, car)
+        moved = rehoused.moved
+        if rehoused.stuck and (leaving or status != CarStatus.MAINTENANCE.value):
+            field = leaving[0] if leaving else "status"
+            change = {"vehicle_class": f"become {fields['vehicle_class']}",
+                      "zip_code": f"move to {fields['zip_code']}",
+                      "status": f"be {status}"}[field]
+            refs = ", ".join(rehoused.stuck[:5]) + (f" and {len(rehoused.stuck) - 5} more" if len(rehoused.stuck) > 5 else "")
+            raise InvalidInput(
+                f"{plate} cannot {change}: reservation{'s' if len(rehoused.stuck) > 1 else ''} {refs} "
+                f"cannot move to another {car.vehicle_class} car at {car.zip_code} (asked for by car, picked up, "
+                "or no room); cancel or change them first",
+                field=field,
+            )
+        needs_car = rehoused.stuck
+        if needs_car:
+            log.warning("car %s in maintenance: reservations %s need a car", plate, ", ".join(needs_car))
+    for name, value in fields.items():
+        setattr(car, name, value)
+    s.flush()
+    return CarWrite(car.car_id, False, moved, needs_car)
+
+
+def _check_references(s: Session, fields: Mapping[str, Any]) -> None:
+    if s.get(VehicleClass, fields["vehicle_class"]) is None:
+        raise InvalidInput(f"unknown vehicle class {fields['vehicle_class']}", field="vehicle_class")
+    if s.scalar(select(Branch.id).where(Branch.zip_code == fields["zip_code"])) is None:
+        raise InvalidInput(f"unknown location {fields['zip_code']}", field="zip_code")
+    driver_id = fields.get("driver_id")
+    if driver_id is not None and s.get(Driver, driver_id) is None:
+        raise InvalidInput(f"no driver with id {driver_id}", field="driver_id")
+
+
+def _import_fleet_rows(s: Session, rows: list[_Row], source: str, now: datetime, lock: Lock) -> int:
+    """Upsert cars by plate through :func:`put_car`; unknown classes and zip codes are created.
+    Raises FleetFileError for every row the rules refuse (an unknown driver licence, a held car
+    that cannot leave its pool)."""
     class_rates: dict[str, list[Decimal]] = {}
     for row in rows:
         class_rates.setdefault(row.values["vehicle_class"], []).append(row.values["cost_per_day"])
@@ -295,10 +433,9 @@ def _import_fleet_rows(s: Session, rows: list[_Row], source: str) -> int:
             s.add(VehicleClass(code=code, name=code.title(), day_rate=Decimal(statistics.median(rates)).quantize(Decimal("0.01"))))
             log.info("new vehicle class %s", code)
     s.flush()  # the classes must exist before cars refer to them
-    problems = []
+    problems: list[Problem] = []
     drivers = {licence: id_ for licence, id_ in s.execute(select(Driver.licence_number, Driver.id))}
     branches: dict[str, Branch] = {}
-    existing = {c.plate_number: c for c in s.scalars(select(Car).where(Car.plate_number.in_([r.values["plate_number"] for r in rows])))}
     for row in rows:
         v = dict(row.values)
         licence = v.pop("driver_licence", None)
@@ -308,21 +445,16 @@ def _import_fleet_rows(s: Session, rows: list[_Row], source: str) -> int:
                 continue
             v["driver_id"] = drivers[licence]
         _ensure_branch(s, v["zip_code"], branches)
-        car = existing.get(v["plate_number"])
-        if car is None:
-            v.setdefault("status", CarStatus.AVAILABLE.value)
-            v.setdefault("odometer", 0)
-            s.add(Car(**v))
-        else:
-            for name, value in v.items():
-                setattr(car, name, value)
+        try:
+            put_car(s, v, now, lock=lock)
+        except InvalidInput as exc:
+            problems.append((row.line, exc.field, exc.message))
     if problems:
         raise FleetFileError(source, problems)
-    s.flush()
     return len(rows)
 
 
-def _import_driver_rows(s: Session, rows: list[_Row], source: str) -> int:
+def _import_driver_rows(s: Session, rows: list[_Row], source: str, _now: datetime, _lock: Lock) -> int:
     branches: dict[str, Branch] = {}
     existing = {d.licence_number: d for d in s.scalars(select(Driver))}
     for row in rows:
@@ -342,7 +474,7 @@ def _import_driver_rows(s: Session, rows: list[_Row], source: str) -> int:
     return len(rows)
 
 
-def _import_branch_rows(s: Session, rows: list[_Row], source: str) -> int:
+def _import_branch_rows(s: Session, rows: list[_Row], source: str, _now: datetime, _lock: Lock) -> int:
     problems = []
     for row in rows:
         v = row.values
@@ -362,7 +494,7 @@ def _import_branch_rows(s: Session, rows: list[_Row], source: str) -> int:
     return len(rows)
 
 
-def _import_class_rows(s: Session, rows: list[_Row], source: str) -> int:
+def _import_class_rows(s: Session, rows: list[_Row], source: str, _now: datetime, _lock: Lock) -> int:
     for row in rows:
         v = row.values
         vclass = s.get(VehicleClass, v["code"])
@@ -382,36 +514,54 @@ _KINDS = {
 }
 
 
-def _import(s: Session, kind: str, source: str | Path | Traversable) -> int:
+def _import(s: Session, kind: str, source: str | Path | Traversable, lock: Lock) -> int:
     spec, key, write = _KINDS[kind]
     rows = _read(source, spec, key)
-    count = write(s, rows, str(source))
+    count = write(s, rows, str(source), utc_now(), lock)
     log.info("imported %d %s rows from %s", count, kind, source)
     return count
 
 
-def import_fleet(db: Database, path: str | Path) -> int:
-    """Import cars from a fleet CSV; the number of cars imported (added or updated)."""
+def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = None) -> int:
+    """Import cars from a fleet CSV; the number of cars imported (added or updated).
+
+    At a branch of a network (``link``) head office owns the fleet: the file is checked and tried
+    here by the same rules, undone, and each car travels to head office as a change request (the
+    number of cars sent); the cars come back on the fleet topic once head office applied them.
+    """
     with db.write() as s:
-        return _import(s, "fleet", path)
+        if link is None:
+            return _import(s, "fleet", path, db.lock_pool)
+        now = utc_now()
+        rows = _read(path, FLEET_SPEC, "plate_number")
+        with s.begin_nested() as trial:
+            _import_fleet_rows(s, rows, str(path), now, db.lock_pool)
+            cars = s.scalars(select(Car).where(Car.plate_number.in_([r.values["plate_number"] for r in rows])))
+            states = [car_state(s, {c.key: getattr(car, c.key) for c in Car.__table__.columns if c.key != "car_id"})
+                      for car in cars]
+            trial.rollback()
+        for state in states:
+            link.car_change_requested(s, state, now)
+        log.info("%d car(s) of %s sent to head office", len(states), path)
+        return len(states)
 
 
 def import_drivers(db: Database, path: str | Path) -> int:
     """Import drivers from CSV (name, licence_number[, phone, status, day_rate, zip_code])."""
     with db.write() as s:
-        return _import(s, "drivers", path)
+        return _import(s, "drivers", path, db.lock_pool)
 
 
 def import_branches(db: Database, path: str | Path) -> int:
     """Import branches from CSV (code, name, zip_code, time_zone[, the three rule columns])."""
     with db.write() as s:
-        return _import(s, "branches", path)
+        return _import(s, "branches", path, db.lock_pool)
 
 
 def import_vehicle_classes(db: Database, path: str | Path) -> int:
     """Import vehicle classes from CSV (code, name, day_rate)."""
     with db.write() as s:
-        return _import(s, "classes", path)
+        return _import(s, "classes", path, db.lock_pool)
 
 
 # -- the sample data shipped in resources/ -------------------------------------------------------
@@ -438,7 +588,7 @@ def load_sample_data(db: Database) -> dict[str, int]:
     with db.write() as s:
         if s.get(Meta, SAMPLE_LOADED) is not None:
             return {kind: 0 for kind, _ in SAMPLE_FILES}
-        counts = {kind: _import(s, kind, sample_file(name)) for kind, name in SAMPLE_FILES}
+        counts = {kind: _import(s, kind, sample_file(name), db.lock_pool) for kind, name in SAMPLE_FILES}
         s.add(Meta(key=SAMPLE_LOADED, value=date.today().isoformat()))
     return counts
 

@@ -39,7 +39,8 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .reservations import Reservation
+from .rules import normalize_plate
+from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, Reservation, holding_car, reservation_value
 
 STATE_AVAILABLE = "available"
 STATE_RESERVED = "reserved"
@@ -159,6 +160,8 @@ class Assignment:
     zip_code: str
     plate_number: str
     customer_name: str
+    #: Its car is out of service or out of its pool (see :data:`rentaldesk.reservations.NEEDS_A_CAR`).
+    needs_car: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,8 @@ class TimelineBar:
     end: datetime
     customer_name: str
     pinned: bool
+    #: Its car is out of service or out of its pool (see :data:`rentaldesk.reservations.NEEDS_A_CAR`).
+    needs_car: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,9 +300,7 @@ def find_reservations(
     ``touching=(lo, hi)`` keeps those picked up or returned in [lo, hi) (a day's pick-ups and returns);
     ``statuses=[]`` matches nothing.
     """
-    q = select(
-        ReservationRow, Customer.email, Customer.name, Customer.phone, Car.plate_number
-    ).join(Customer, Customer.id == ReservationRow.customer_id).join(
+    q = select(ReservationRow, *VALUE_COLUMNS).join(Customer, Customer.id == ReservationRow.customer_id).join(
         Car, Car.car_id == ReservationRow.car_id
     )
     if ids is not None:
@@ -326,46 +329,14 @@ def find_reservations(
                 func.lower(Customer.name).like(like, escape="\\"),
                 Customer.email.like(like, escape="\\"),
                 func.lower(Car.plate_number).like(like, escape="\\"),
+                Car.plate_number.like(f"%{_escape(normalize_plate(search))}%", escape="\\"),
             )
         )
     q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
     if limit:
         q = q.limit(limit)
     with db.session() as s:
-        return [
-            Reservation(
-                id=r.id,
-                reference=r.reference,
-                customer_id=r.customer_id,
-                customer_email=email,
-                customer_name=name,
-                customer_phone=phone,
-                vehicle_class=r.vehicle_class,
-                zip_code=r.zip_code,
-                car_id=r.car_id,
-                plate_number=plate,
-                pinned=r.pinned,
-                driver_id=r.driver_id,
-                start=r.start_at,
-                end=r.end_at,
-                status=r.status,
-                price=r.price,
-                version=r.version,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                status_reason=r.status_reason,
-            )
-            for r, email, name, phone, plate in s.execute(q)
-        ]
-
-
-def holding_car(now: datetime) -> tuple:
-    """Live reservations that still hold their car at ``now`` (an unpicked one past its end is
-    expiring, not holding; a picked-up one holds its car until it is returned)."""
-    return (
-        ReservationRow.status.in_(LIVE_STATUSES),
-        or_(ReservationRow.status == _ACTIVE, ReservationRow.end_at > now),
-    )
+        return [reservation_value(*found) for found in s.execute(q)]
 
 
 # -- cars ------------------------------------------------------------------------------------------
@@ -521,6 +492,7 @@ def driver_assignments(db: Database, driver_id: int, *, since: datetime | None =
             ReservationRow.zip_code,
             Car.plate_number,
             Customer.name,
+            NEEDS_A_CAR,
         )
         .join(Car, Car.car_id == ReservationRow.car_id)
         .join(Customer, Customer.id == ReservationRow.customer_id)
@@ -551,8 +523,10 @@ def timeline(db: Database, lo: datetime, hi: datetime) -> list[TimelineBar]:
             ReservationRow.end_at,
             Customer.name,
             ReservationRow.pinned,
+            NEEDS_A_CAR,
         )
         .join(Customer, Customer.id == ReservationRow.customer_id)
+        .join(Car, Car.car_id == ReservationRow.car_id)
         .where(
             ReservationRow.status.in_(TIMELINE_STATUSES),
             ReservationRow.start_at < hi,

@@ -15,7 +15,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
@@ -50,7 +50,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import BranchRules, check_period, describe, price, require_aware
+from .rules import BranchRules, check_period, describe, normalize_plate, price, require_aware
 
 log = logging.getLogger("rentaldesk.reservations")
 
@@ -94,6 +94,9 @@ class Reservation:
     created_at: datetime
     updated_at: datetime
     status_reason: str = ""
+    #: Live, but its car is out of service or out of its pool (sent to maintenance while it held
+    #: the car, with no other car free): a manager must find it a car.
+    needs_car: bool = False
 
     @property
     def is_live(self) -> bool:
@@ -201,12 +204,14 @@ class ReservationService:
         starts_from: datetime | None = None,
         starts_before: datetime | None = None,
         search: str | None = None,
+        needs_car: bool = False,
         limit: int | None = None,
     ) -> list[Reservation]:
-        """Reservations by start time, filtered; ``search`` matches reference, name, email or plate."""
+        """Reservations by start time, filtered; ``search`` matches reference, name, email or plate;
+        ``needs_car``: only those that need another car (see :data:`NEEDS_A_CAR`)."""
         with self.db.session() as s:
             q = (
-                select(ReservationRow, Customer, Car.plate_number)
+                select(ReservationRow, *VALUE_COLUMNS)
                 .join(Customer, Customer.id == ReservationRow.customer_id)
                 .join(Car, Car.car_id == ReservationRow.car_id)
             )
@@ -218,6 +223,8 @@ class ReservationService:
                 q = q.where(ReservationRow.vehicle_class == vehicle_class.upper())
             if customer_id:
                 q = q.where(ReservationRow.customer_id == customer_id)
+            if needs_car:
+                q = q.where(NEEDS_A_CAR)
             if starts_from:
                 q = q.where(ReservationRow.start_at >= starts_from)
             if starts_before:
@@ -230,12 +237,13 @@ class ReservationService:
                         func.lower(Customer.name).like(like),
                         Customer.email.like(like),
                         func.lower(Car.plate_number).like(like),
+                        Car.plate_number == normalize_plate(search),
                     )
                 )
             q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
             if limit:
                 q = q.limit(limit)
-            return [_value(s, row, customer, plate) for row, customer, plate in s.execute(q)]  # one query
+            return [reservation_value(*found) for found in s.execute(q)]  # one query
 
     def is_rental_available(
         self,
@@ -415,6 +423,25 @@ class ReservationService:
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
+    def assign_car(self, reservation_id: str, car_id: int) -> Reservation:
+        """Give the reservation another car at its booked price (see :func:`assign_car`): the way
+        out for one that needs a car. With head office it is ``pending`` until head office decides."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            row = _find(s, reservation_id)
+            old_car = row.car_id
+            moved = assign_car(s, self.db.lock_pool, now, row, car_id)
+            if self.link:
+                if row.status != ReservationStatus.ACTIVE.value:
+                    row.status = ReservationStatus.PENDING.value
+                self.link.car_assign_requested(s, row, now)
+            result = _value(s, row)
+        log.info("reservation %s given car %s (was %s); %d moved", result.reference, result.car_id, old_car, len(moved))
+        self.announce(Changes(reservations=frozenset({result.id, *moved}),
+                              cars=frozenset({old_car, result.car_id, *moved.values()})))
+        return result
+
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
         """The customer takes the car: the reservation becomes active and pinned to its car, and is
         priced at that car's rate."""
@@ -460,6 +487,7 @@ class BranchLink(Protocol):
     def requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def change_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def cancel_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
+    def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
 
@@ -621,6 +649,58 @@ def change(
     return ChangeOutcome(period_changed, customer_changed, moved)
 
 
+def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
+    """Give a live reservation another car at its booked price, or raise; the reservations moved
+    to make room (id -> car id).
+
+    The way out for a reservation that needs a car (its car went to maintenance), or any other
+    swap a manager decides: a car of its own pool, of a class of the same or a higher day rate at
+    its location (an upgrade), or at another location (the customer picks up there). The
+    reservation joins that car's pool, pinned to the car; the engine may move not-yet-started
+    class reservations of that pool to make room, as for a booking by car.
+    """
+    if row.status not in LIVE_STATUSES:
+        raise RentalError(f"reservation {row.reference} is {row.status}; it holds no car", field="reservation")
+    car = s.get(Car, car_id)
+    if car is None:
+        raise InvalidInput(f"no car with id {car_id}", field="car_id")
+    old = s.get(Car, row.car_id)
+    if car.car_id == old.car_id:
+        raise InvalidInput(f"reservation {row.reference} is on {car.plate_number} already", field="car_id")
+    if car.status != CarStatus.AVAILABLE.value:
+        raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
+    if row.end_at <= now:
+        raise RentalError(f"reservation {row.reference} has ended; it needs no car", field="reservation")
+    pool = _load_pool(s, car.vehicle_class, car.zip_code)
+    reserved = s.get(VehicleClass, row.vehicle_class)
+    if pool.vclass.day_rate < reserved.day_rate:
+        raise NotAvailable(
+            f"{car.plate_number} is {_article(pool.vclass.code)} {pool.vclass.code} ({pool.vclass.day_rate}/day), "
+            f"below the {reserved.code} booked ({reserved.day_rate}/day): give the same or a higher class",
+            field="car_id",
+        )
+    lock(s, pool.branch.zip_code)
+    if (pool.vclass.code, pool.branch.zip_code) != (row.vehicle_class, row.zip_code) and _customer_overlap(
+        s, row.customer_id, pool.vclass.code, pool.branch.zip_code, row.start_at, row.end_at, now, exclude=row.id
+    ):
+        raise DuplicateReservation(
+            f"the customer already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation at "
+            f"{pool.branch.zip_code} overlapping {branch_period(pool.branch, row.start_at, row.end_at)}"
+        )
+    hold = placement.Hold(row.id, row.start_at, row.end_at + pool.rules.turnaround, car=car.car_id, movable=False)
+    decision = _decide(s, pool, hold, now)
+    if decision is None:
+        raise _not_available(pool, row.start_at, row.end_at, car)
+    moved = _apply_moves(s, decision, row.id, now)
+    row.status_reason = (f"on {car.plate_number} ({pool.vclass.code} at {pool.branch.zip_code}) at the booked price, "
+                         f"for {old.plate_number} ({row.vehicle_class} at {row.zip_code})")
+    row.car_id, row.vehicle_class, row.zip_code, row.pinned = car.car_id, pool.vclass.code, pool.branch.zip_code, True
+    row.version += 1
+    row.updated_at = now
+    s.flush()
+    return moved
+
+
 def cancel(row: ReservationRow, now: datetime) -> None:
     """Cancel a pending or confirmed reservation, or raise."""
     if row.status == ReservationStatus.ACTIVE.value:
@@ -683,21 +763,42 @@ def _find(s: Session, reservation_id: str) -> ReservationRow:
     return row
 
 
-def _value(
-    s: Session, row: ReservationRow, customer: Customer | None = None, plate: str | None = None
+#: The columns a reservation's value reads beside the row: the customer's, and the car's (its
+#: plate, and whether it still serves the reservation).
+#: A reservation needs another car: it is live, and its car is out of service or out of its pool
+#: (sent to maintenance while it held the car, with no other car of the pool free). A condition on
+#: a query joining the reservation's car; the one definition, for values, filters and the board.
+NEEDS_A_CAR = and_(
+    ReservationRow.status.in_(LIVE_STATUSES),
+    or_(Car.status != CarStatus.AVAILABLE.value, Car.vehicle_class != ReservationRow.vehicle_class,
+        Car.zip_code != ReservationRow.zip_code),
+)
+VALUE_COLUMNS = (Customer.email, Customer.name, Customer.phone, Car.plate_number, NEEDS_A_CAR.label("needs_car"))
+
+
+def _value(s: Session, row: ReservationRow) -> Reservation:
+    """The plain value of ``row`` (one query for its customer and car; ``row`` is flushed)."""
+    found = s.execute(
+        select(*VALUE_COLUMNS)
+        .select_from(Customer)
+        .join(ReservationRow, ReservationRow.customer_id == Customer.id)
+        .join(Car, Car.car_id == ReservationRow.car_id)
+        .where(ReservationRow.id == row.id)
+    ).one()
+    return reservation_value(row, *found)
+
+
+def reservation_value(
+    row: ReservationRow, email: str, name: str, phone: str, plate: str, needs_car: bool
 ) -> Reservation:
-    """The plain value of ``row``; ``customer`` and ``plate`` are read unless the caller has them."""
-    if customer is None:
-        customer = s.get(Customer, row.customer_id)
-    if plate is None:
-        plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
+    """A reservation's plain value from its row and :data:`VALUE_COLUMNS`."""
     return Reservation(
         id=row.id,
         reference=row.reference,
         customer_id=row.customer_id,
-        customer_email=customer.email,
-        customer_name=customer.name,
-        customer_phone=customer.phone,
+        customer_email=email,
+        customer_name=name,
+        customer_phone=phone,
         vehicle_class=row.vehicle_class,
         zip_code=row.zip_code,
         car_id=row.car_id,
@@ -712,6 +813,7 @@ def _value(
         created_at=row.created_at,
         updated_at=row.updated_at,
         status_reason=row.status_reason,
+        needs_car=bool(needs_car),
     )
 
 
@@ -867,6 +969,63 @@ def _apply_moves(s: Session, decision: dict, new_key: str, now: datetime) -> dic
     return moved
 
 
+@dataclass(frozen=True, slots=True)
+class Rehousing:
+    """What :func:`rehouse` did: the reservations moved off the car (id -> the car they are on
+    now) and those that still hold it (pinned, picked up, started, or no room: their references)."""
+
+    moved: dict[str, int]
+    stuck: tuple[str, ...]
+
+
+def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
+    """Move the live reservations off ``car``, which is about to leave its pool (class or location)
+    or go out of service, onto the pool's other cars as far as they fit.
+
+    Only movable reservations move (a class reservation not yet started); the engine may move
+    others of the pool to make room, never a pinned or started one. ``car`` must still be as it
+    was: its pool is read from it. The moves are written; nothing else is.
+    """
+    holding = list(s.execute(
+        select(ReservationRow.id, ReservationRow.reference).where(ReservationRow.car_id == car.car_id, *holding_car(now))
+    ))
+    if not holding:
+        return Rehousing({}, ())
+    pool = _load_pool(s, car.vehicle_class, car.zip_code)
+    lock(s, pool.branch.zip_code)
+    others = [c for c in pool.car_ids if c != car.car_id]
+    in_pool = set(others)
+    # The whole live book of the pool, less what sits on other cars out of service (stuck there
+    # already: it must not stop this car's reservations from finding room).
+    book = [h for h in _pool_holds(s, pool, _DAWN, _DUSK, now) if h.car in in_pool or h.car == car.car_id]
+    where = {h.key: h.car for h in book}
+    left: set = set()  # movable holds that found no room: they stay on the car
+    moved: dict[str, int] = {}
+    for h in sorted((h for h in book if h.car == car.car_id and h.movable), key=lambda h: (h.start, str(h.key))):
+        if where[h.key] != car.car_id:
+            continue  # an earlier search moved it along with its own
+        current = [replace(x, car=where[x.key]) for x in book if x.key not in left]
+        decision = placement.place(others, current, replace(h, car=car.car_id))
+        if decision is None:
+            left.add(h.key)
+            continue
+        where.update(decision)
+        moved.update(decision)
+    original = {h.key: h.car for h in book}
+    moved = {rid: c for rid, c in moved.items() if c != original[rid]}
+    _apply_moves(s, moved, None, now)
+    return Rehousing(moved, tuple(sorted(ref for rid, ref in holding if rid not in moved)))
+
+
+def holding_car(now: datetime) -> tuple:
+    """Live reservations that still hold their car at ``now`` (an unpicked one past its end is
+    expiring, not holding; a picked-up one holds its car until it is returned)."""
+    return (
+        ReservationRow.status.in_(LIVE_STATUSES),
+        or_(ReservationRow.status == ReservationStatus.ACTIVE.value, ReservationRow.end_at > now),
+    )
+
+
 def _customer_overlap(
     s: Session,
     customer_id: str,
@@ -881,11 +1040,9 @@ def _customer_overlap(
         ReservationRow.customer_id == customer_id,
         ReservationRow.vehicle_class == vehicle_class,
         ReservationRow.zip_code == zip_code,
-        ReservationRow.status.in_(LIVE_STATUSES),
+        *holding_car(now),
         ReservationRow.start_at < end,
         ReservationRow.end_at > start,
-        # an unpicked reservation whose end has passed is expiring, not live
-        or_(ReservationRow.status == ReservationStatus.ACTIVE.value, ReservationRow.end_at > now),
     )
     if exclude is not None:
         q = q.where(ReservationRow.id != exclude)
@@ -906,10 +1063,9 @@ def _check_driver(
         Branch, Branch.zip_code == ReservationRow.zip_code
     ).where(
         ReservationRow.driver_id == driver_id,
-        ReservationRow.status.in_(LIVE_STATUSES),
+        *holding_car(now),
         ReservationRow.start_at < end,
         ReservationRow.end_at > start,
-        or_(ReservationRow.status == ReservationStatus.ACTIVE.value, ReservationRow.end_at > now),
     )
     if exclude is not None:
         q = q.where(ReservationRow.id != exclude)

@@ -1,8 +1,10 @@
-"""Booking rules of a branch: the period checks and the price. Pure functions, no database."""
+"""Booking rules of a branch: the period checks, the price, and how a plate is written. Pure
+functions, no database."""
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -99,3 +101,12 @@ def price(start: datetime, end: datetime, day_rate: Decimal, driver_day_rate: De
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """Half-open periods: back-to-back ones do not overlap."""
     return a_start < b_end and b_start < a_end
+
+
+def normalize_plate(text: str) -> str:
+    """A plate as the fleet knows it: capitals, without spaces or dashes, so "ab-123", "AB 123" and
+    "AB123" are one car, stored, compared and looked up the same way everywhere."""
+    return _PLATE_SEPARATORS.sub("", text).upper()
+
+
+_PLATE_SEPARATORS = re.compile(r"[\s-]+")

@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QProgressD
 from .. import queries
 from ..cars import add_car, update_car
 from ..errors import FleetFileError, RentalError
-from ..fleet import TRANSMISSIONS, import_fleet
+from ..fleet import TRANSMISSIONS, CarWrite, import_fleet
 from ..models import CarStatus
 from ..queries import CAR_STATES, CarRow, DriverRow
 from ..reservations import Changes
+from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext
 from .forms.ui_car_dialog import Ui_CarDialog
@@ -159,17 +160,22 @@ class FleetGridScreen(QWidget):
         self.progress = progress
         db = self.desk.db
 
+        link = self.desk.service.link  # a branch of a network: head office owns the fleet
+
         def job() -> tuple[int, list[int]]:
-            count = import_fleet(db, path)
+            count = import_fleet(db, path, link=link)
             return count, [car.car_id for car in queries.list_cars(db, self.desk.now())]
 
-        self.desk.run(job, lambda result: self._imported(path, *result), lambda error: self._import_refused(path, error))
+        self.desk.run(job, lambda result: self._imported(path, *result, sent=link is not None),
+                      lambda error: self._import_refused(path, error))
 
-    def _imported(self, path: str, count: int, car_ids: list[int]) -> None:
+    def _imported(self, path: str, count: int, car_ids: list[int], *, sent: bool = False) -> None:
         self._end_progress()
         self.desk.load_reference()  # the file may bring new classes and locations
         self.desk.publish(Changes(cars=frozenset(car_ids)))
-        self._report(f"Imported {count} car{'s' if count != 1 else ''} from {Path(path).name}: added or updated.", [])
+        cars = f"{count} car{'s' if count != 1 else ''} from {Path(path).name}"
+        self._report(f"Sent {cars} to head office: they show here once head office applies them." if sent
+                     else f"Imported {cars}: added or updated.", [])
 
     def _import_refused(self, path: str, error: RentalError) -> None:
         self._end_progress()
@@ -272,21 +278,27 @@ class CarDialog(QDialog):
         db, car, now = self.desk.db, self.car, self.desk.now()
         link = self.desk.service.link  # a branch of a network: head office owns the fleet
         if car is None:
-            job = lambda: add_car(db, values, link=link)  # noqa: E731
+            def job() -> CarWrite | None:
+                car_id = add_car(db, values, link=link)
+                return None if car_id is None else CarWrite(car_id, True, {})
         else:
-            def job() -> int | None:
-                update_car(db, car.car_id, values, now=now, link=link)
-                return None if link is not None else car.car_id
+            def job() -> CarWrite | None:
+                return update_car(db, car.car_id, values, now=now, link=link)
         self.ui.buttons.setEnabled(False)
         self.desk.run(job, self._saved, self._refused)
 
-    def _saved(self, car_id: int | None) -> None:
-        self.saved_car_id = car_id
-        if car_id is None:  # sent to head office: the car comes back on the fleet topic
-            plate = str(self.values().get("plate_number", "")).strip().upper()
+    def _saved(self, done: CarWrite | None) -> None:
+        self.saved_car_id = done.car_id if done is not None else None
+        plate = normalize_plate(str(self.values().get("plate_number", "")))
+        if done is None:  # sent to head office: the car comes back on the fleet topic
             self.desk.notice.emit(f"Car {plate} sent to head office; it shows here once head office applies it.")
         else:
-            self.desk.publish(Changes(cars=frozenset({car_id})))
+            self.desk.publish(Changes(cars=frozenset({done.car_id, *done.moved.values()}),
+                                      reservations=frozenset(done.moved)))
+            if done.moved or done.needs_car:
+                moved = f"{len(done.moved)} reservation(s) moved to other cars" if done.moved else ""
+                stuck = f"{', '.join(done.needs_car)} need{'s' if len(done.needs_car) == 1 else ''} a car" if done.needs_car else ""
+                self.desk.notice.emit(f"Car {plate} saved; " + "; ".join(p for p in (moved, stuck) if p) + ".")
         self.accept()
 
     def _refused(self, error: RentalError) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ..queries import Assignment, CarRow, DriverRow, PoolStatus
 from ..reservations import Reservation
+from ..rules import normalize_plate
 from . import text
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  #: the row's id (reservation id, car id, driver id)
@@ -233,7 +234,8 @@ class RowFilterProxy(QSortFilterProxyModel):
         row = model.row_at(source_row)
         if self._words:
             haystack = model.search_text(row)
-            if not all(word in haystack for word in self._words):
+            # a plate is stored normalised (NY900): "ny-900" finds it too
+            if not all(word in haystack or normalize_plate(word).lower() in haystack for word in self._words):
                 return False
         return all(condition(row) for condition in self._conditions.values())
 
@@ -324,7 +326,7 @@ class ReservationTableModel(_ZonedModel):
 
     columns = (
         Column("Reference", lambda m, r: r.reference, width=100),
-        Column("Status", lambda m, r: text.status_label(r.status), width=104, status=True),
+        Column("Status", lambda m, r: text.status_label(text.reservation_status(r)), width=104, status=True),
         Column("Pick-up", lambda m, r: m.when(r.start, r.zip_code), key=lambda m, r: r.start, width=128),
         Column("Return", lambda m, r: m.when(r.end, r.zip_code), key=lambda m, r: r.end, width=128),
         Column("Class", lambda m, r: r.vehicle_class, width=84),
@@ -337,6 +339,9 @@ class ReservationTableModel(_ZonedModel):
 
     def search_fields(self, row: Reservation) -> Iterable[str]:
         return (row.reference, row.customer_name, row.customer_email, row.plate_number)
+
+    def status_of(self, row: Reservation) -> str:
+        return text.reservation_status(row)
 
 
 class DriverTableModel(_ZonedModel):

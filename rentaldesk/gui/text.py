@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from typing import Any
 
 from ..cli import parse_time
 from ..rules import rental_days
@@ -33,6 +34,10 @@ _RED = ("#a61b1b", "#fbdede")
 _GREY = ("#55595f", "#e7e8ea")
 _PURPLE = ("#5b2b86", "#ebe0f5")
 
+#: A live reservation whose car went out of service with no other car free: it reads so wherever
+#: its status shows (the reservations screen, the fleet board), in white on red.
+NEEDS_A_CAR = "needs a car"
+
 #: Car states (see rentaldesk.queries) and reservation statuses, by the key the core uses.
 STATUS_LOOKS: dict[str, StatusLook] = {
     "available": StatusLook("available", *_GREEN),
@@ -50,11 +55,17 @@ STATUS_LOOKS: dict[str, StatusLook] = {
     "inactive": StatusLook("inactive", *_GREY),
     "free": StatusLook("free", *_GREEN),
     "busy": StatusLook("on a job", *_AMBER),
+    NEEDS_A_CAR: StatusLook("needs a car", "#ffffff", "#c62828"),
 }
 
 
 def status_look(status: str) -> StatusLook:
     return STATUS_LOOKS.get(status, StatusLook(status, *_GREY))
+
+
+def reservation_status(r: Any) -> str:
+    """The status key a reservation (or a timeline bar) shows: its status, or NEEDS_A_CAR."""
+    return NEEDS_A_CAR if r.needs_car else r.status
 
 
 def status_label(status: str) -> str:

@@ -298,7 +298,7 @@ class TimelineView(QAbstractScrollArea):
         painter.drawLine(self.GUTTER, self.HEADER_HEIGHT, self.GUTTER, self.HEADER_HEIGHT + (last_row - first_row) * self.ROW_HEIGHT)
 
     def _paint_bar(self, painter: QPainter, bar: TimelineBar, start: float, y: int, metrics: QFontMetrics) -> None:
-        look = text.status_look(bar.status)
+        look = text.status_look(text.reservation_status(bar))
         left = max(self._x(start), self.GUTTER - 4.0)
         right = self._x(self._hour(bar.end))
         rect = QRectF(left, y + 4, max(2.0, right - left - 1), self.ROW_HEIGHT - 8)
@@ -371,7 +371,7 @@ class TimelineView(QAbstractScrollArea):
             else:
                 QToolTip.showText(
                     event.globalPos(),
-                    f"<b>{bar.reference}</b> · {text.status_label(bar.status)}<br>{bar.customer_name}<br>"
+                    f"<b>{bar.reference}</b> · {text.status_label(text.reservation_status(bar))}<br>{bar.customer_name}<br>"
                     f"{text.period(bar.start, bar.end, self._zone)}" + ("<br>asked for this car" if bar.pinned else ""),
                     self,
                 )

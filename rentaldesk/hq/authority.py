@@ -24,7 +24,7 @@ from ..db import Database
 from ..errors import RentalError
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
-from ..reservations import Changes, book, cancel, change, pick_up, return_car
+from ..reservations import Changes, assign_car, book, cancel, change, pick_up, return_car
 from ..sync import outbox
 from ..sync.envelope import Envelope, parse_time
 from ..sync.inbox import Delivery, NotReady
@@ -61,6 +61,7 @@ class BookingAuthority:
             "reservation.requested": self._requested,
             "reservation.change-requested": self._change_requested,
             "reservation.cancel-requested": self._cancel_requested,
+            "reservation.car-assign-requested": self._car_assign_requested,
             "reservation.picked-up": self._picked_up,
             "reservation.returned": self._returned,
             "fleet.car-change-requested": self._car_change_requested,
@@ -72,7 +73,8 @@ class BookingAuthority:
         return handler(s, envelope, self.clock())
 
     def _car_change_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
-        changes = apply_car_request(s, request, now, wake=self.wake)
+        changes, moved = apply_car_request(s, request, now, lock=self._lock, wake=self.wake)
+        self._publish_moves(s, moved, request)
         if changes and self.fleet_wake is not None:
             # the fleet service publishes the new state as soon as this transaction has committed
             event.listen(s, "after_commit", lambda _s: self.fleet_wake.set(), once=True)
@@ -149,6 +151,28 @@ class BookingAuthority:
         self._publish_row(s, "reservation.changed", row, request)
         self._publish_moves(s, outcome.moved, request)
         return Changes(reservations=frozenset({row.id, *outcome.moved}))
+
+    def _car_assign_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+        p = request.payload
+        row = s.get(ReservationRow, p["reservation_id"])
+        if row is None:
+            log.warning("head office: car for unknown reservation %s ignored", p["reservation_id"])
+            return Changes()
+        try:
+            with s.begin_nested():
+                car_id = car_id_for(s, p["car_plate"])
+                moved = assign_car(s, self._lock, now, row, car_id)
+        except NotReady:
+            s.refresh(row)
+            self._reject(s, reservation_state(s, row), f"car {p['car_plate']} is not in head office's fleet", request)
+            return Changes()
+        except RentalError as exc:
+            s.refresh(row)
+            self._reject(s, reservation_state(s, row), f"car refused: {exc.message}", request)
+            return Changes()
+        self._publish_row(s, "reservation.changed", row, request)
+        self._publish_moves(s, moved, request)
+        return Changes(reservations=frozenset({row.id, *moved}))
 
     def _cancel_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
         row = s.get(ReservationRow, request.payload["reservation_id"])

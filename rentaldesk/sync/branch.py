@@ -44,7 +44,7 @@ class BranchOutbox:
     def _send(self, s: Session, row: ReservationRow, event_type: str, payload: dict, now: datetime) -> None:
         envelope = Envelope(type=event_type, payload=payload, source=self.source, occurred_at=now)
         outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
-        if event_type in ("reservation.requested", "reservation.change-requested"):
+        if event_type in ("reservation.requested", "reservation.change-requested", "reservation.car-assign-requested"):
             row.awaiting_event_id = envelope.event_id
 
     def requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
@@ -56,6 +56,12 @@ class BranchOutbox:
         self._send(s, row, "reservation.change-requested", {
             "reservation_id": row.id, "start": state["start"], "end": state["end"],
             "customer": state["customer"], "requested_at": time_text(now),
+        }, now)
+
+    def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
+        state = reservation_state(s, row)
+        self._send(s, row, "reservation.car-assign-requested", {
+            "reservation_id": row.id, "car_plate": state["car_plate"], "requested_at": time_text(now),
         }, now)
 
     def cancel_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
@@ -84,7 +90,7 @@ def apply_head_office_event(s: Session, envelope: Envelope, where: Delivery) -> 
                     envelope.payload["reason"])
         return None
     if envelope.type.startswith("fleet."):
-        return apply_fleet_record(s, envelope.type, dict(envelope.payload))
+        return apply_fleet_record(s, envelope.type, dict(envelope.payload), envelope.occurred_at)
     if envelope.type.startswith("reservation.") and "reservation" in envelope.payload:
         return apply_reservation_state(
             s, envelope.payload["reservation"], envelope.occurred_at,

@@ -178,6 +178,7 @@ SCHEMAS: dict[tuple[str, int], Check] = {
         reservation_id=UUID, start=TIME, end=TIME, customer=CUSTOMER, requested_at=TIME
     ),
     ("reservation.cancel-requested", 1): obj(reservation_id=UUID, requested_at=TIME),
+    ("reservation.car-assign-requested", 1): obj(reservation_id=UUID, car_plate=TEXT, requested_at=TIME),
     ("reservation.picked-up", 1): obj(reservation_id=UUID, at=TIME, odometer=optional(INT)),
     ("reservation.returned", 1): obj(reservation_id=UUID, at=TIME, odometer=optional(INT)),
     # head office -> everyone (booking-events): the reservation's state after the decision

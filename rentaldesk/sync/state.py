@@ -15,9 +15,11 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..customers import normalize_email
+from ..fleet import put_car
 from ..models import Branch, Car, Customer, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
 from ..reservations import Changes
+from ..rules import normalize_plate
 from .envelope import parse_time, time_text
 from .inbox import NotReady
 
@@ -54,7 +56,7 @@ def reservation_state(s: Session, row: ReservationRow) -> dict[str, Any]:
 def car_id_for(s: Session, plate: str | None) -> int | None:
     if plate is None:
         return None
-    car_id = s.scalar(select(Car.car_id).where(Car.plate_number == plate))
+    car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(plate)))
     if car_id is None:
         raise NotReady(f"car {plate} is not in the local fleet yet")
     return car_id
@@ -98,7 +100,8 @@ def apply_reservation_state(
     """
     # The local ids the state refers to, in one query (this runs for every event at every branch).
     plate, licence = state["car_plate"], state["driver_licence"]
-    found = s.execute(_LOOKUP, {"zip": state["zip_code"], "vc": state["vehicle_class"], "plate": plate,
+    found = s.execute(_LOOKUP, {"zip": state["zip_code"], "vc": state["vehicle_class"],
+                                "plate": normalize_plate(plate) if plate is not None else None,
                                 "licence": licence}).one()
     if found[0] is None:
         raise NotReady(f"location {state['zip_code']} is not in the local fleet yet")
@@ -204,8 +207,9 @@ def fleet_snapshot(s: Session) -> dict[str, tuple[str, dict[str, Any]]]:
     return out
 
 
-def apply_fleet_record(s: Session, event_type: str, p: dict[str, Any]) -> Changes:
-    """Upsert one fleet record from the fleet topic (a branch materialising head office's fleet)."""
+def apply_fleet_record(s: Session, event_type: str, p: dict[str, Any], now: datetime) -> Changes:
+    """Upsert one fleet record from the fleet topic (a branch materialising head office's fleet);
+    ``now``: when head office published it."""
     if event_type == "fleet.branch":
         b = s.scalar(select(Branch).where(Branch.zip_code == p["zip_code"])) or Branch()
         for k, v in p.items():
@@ -238,10 +242,8 @@ def apply_fleet_record(s: Session, event_type: str, p: dict[str, Any]) -> Change
         values = dict(p)
         values["driver_id"] = driver_id_for(s, values.pop("driver_licence"))
         values["cost_per_day"] = Decimal(values["cost_per_day"])
-        car = s.scalar(select(Car).where(Car.plate_number == p["plate_number"])) or Car()
-        for k, v in values.items():
-            setattr(car, k, v)
-        s.add(car)
-        s.flush()
-        return Changes(cars=frozenset({car.car_id}))
+        # head office's fact, through the fleet's one write path (head office's moves of the
+        # reservations on the car arrive as their own events)
+        done = put_car(s, values, now, fact=True)
+        return Changes(cars=frozenset({done.car_id}))
     raise ValueError(f"not a fleet event: {event_type}")

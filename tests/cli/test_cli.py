@@ -285,7 +285,7 @@ def test_fleet_import_then_list(desk: Desk, fleet_csv: Path) -> None:
     listed = desk.run("fleet", "list", "--class", "economy", "--db", str(desk.path), "--json", db=False)
     assert listed.code == 0, listed.err
     cars = listed.json()
-    assert {c["plate_number"] for c in cars} == {"NY-101", "NY-102"}
+    assert {c["plate_number"] for c in cars} == {"NY101", "NY102"}
     assert {(c["vehicle_class"], c["zip_code"], c["status"]) for c in cars} == {("ECONOMY", ZIP, "available")}
     assert {c["cost_per_day"] for c in cars} == {"40.00", "44.00"}
 
@@ -339,7 +339,7 @@ def test_reserve_a_car_by_plate_shows_branch_time(branch: Desk) -> None:
     )
     assert result.code == 0, result.err
     assert "confirmed" in result.out.splitlines()[0]
-    assert "NY-102" in result.out
+    assert "NY102" in result.out
     assert f"pick-up   {shown(start)}" in result.out
     assert f"return    {shown(end)}" in result.out
     assert "88.00" in result.out  # the asked-for car's own rate, 2 days
@@ -385,7 +385,7 @@ def test_availability_yes_then_no(branch: Desk) -> None:
     yes = branch.run("availability", *period)
     assert yes.code == 0, yes.err
     assert "available     yes" in yes.out
-    assert "free cars     2 (NY-101, NY-102)" in yes.out
+    assert "free cars     2 (NY101, NY102)" in yes.out
     assert f"{2 * ECONOMY_RATE}.00" in yes.out
 
     branch.book("ada@example.com", start, end)
@@ -535,3 +535,35 @@ def test_a_branch_with_a_broker_needs_its_code(desk: Desk, fleet_csv: Path) -> N
                       "--end", naive(start + timedelta(days=1)))
     assert_refused(result, "--branch")
     assert desk.count(ReservationRow) == 0
+
+
+def test_a_car_sent_to_maintenance_leaves_its_reservation_needing_a_car_and_a_way_out(
+    branch: Desk, tmp_path: Path
+) -> None:
+    start, end = local_day(3), local_day(5)
+    booked = branch.run("reserve", "--email", "ada@example.com", "--name", "Ada", "--class", "SUV", "--zip", ZIP,
+                        "--start", start.isoformat(), "--end", end.isoformat(), "--json")
+    assert booked.code == 0, booked.err
+    reference = booked.json()["reference"]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("plate_number,model,year,color,transmission,cost_per_day,vehicle_class,zip_code,status\n"
+                      "ny 201,Honda CR-V,2025,Black,automatic,80.00,SUV,10001,maintenance\n", encoding="utf-8")
+    imported = branch.run("fleet", "import", str(broken))
+    assert imported.code == 0, imported.err
+    assert f"1 reservation(s) need a car: {reference}" in imported.out
+    listed = branch.run("reservations", "list", "--needs-car", "--json")
+    assert [(r["reference"], r["needs_car"]) for r in listed.json()] == [(reference, True)]
+    assert "NEEDS A CAR" in branch.run("reservations", "show", reference).out
+    # a lower class is refused with the reason, nothing changes
+    assert_refused(branch.run("reservations", "assign", reference, "--car", "NY-101"), "below the SUV booked")
+    # the manager adds an SUV and gives it to the reservation, at its price
+    spare = tmp_path / "spare.csv"
+    spare.write_text("plate_number,model,year,color,transmission,cost_per_day,vehicle_class,zip_code\n"
+                     "NY-202,Honda CR-V,2025,Blue,automatic,95.00,SUV,10001\n", encoding="utf-8")
+    assert branch.run("fleet", "import", str(spare)).code == 0
+    assigned = branch.run("reservations", "assign", reference, "--car", "ny202", "--json")
+    assert assigned.code == 0, assigned.err
+    got = assigned.json()
+    assert (got["plate_number"], got["pinned"], got["needs_car"], got["price"]) == (
+        "NY202", True, False, booked.json()["price"])
+    assert branch.run("reservations", "list", "--needs-car", "--json").json() == []

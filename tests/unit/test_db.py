@@ -222,3 +222,23 @@ def test_insert_many_stores_exactly_what_core_stores(tmp_path):
     with pytest.raises(ValueError, match="naive datetime"), db.write() as s:
         insert_many(s, OutboxEvent.__table__, [{**rows("naive")[0], "created_at": datetime(2030, 1, 1)}])
     db.close()
+
+
+def test_upgrading_normalises_the_plates_typed_before(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B', 'B', '10001', 'UTC', 120, 1440, 0)"))
+        conn.execute(text("INSERT INTO vehicle_classes (code, name, day_rate) VALUES ('SUV', 'Suv', 80)"))
+        for car_id, plate in ((1, "AB 123"), (2, "ab-123"), (3, "CD-9"), (4, "EF1")):
+            conn.execute(text(
+                "INSERT INTO cars (car_id, plate_number, model, year, color, transmission, cost_per_day, status, "
+                "vehicle_class, zip_code, odometer) VALUES (:id, :plate, 'M', 2024, 'Red', 'manual', 50, "
+                "'available', 'SUV', '10001', 0)"), {"id": car_id, "plate": plate})
+    upgrade(engine)
+    with engine.connect() as conn:
+        plates = dict(conn.execute(text("SELECT car_id, plate_number FROM cars")).all())
+    # the second spelling of AB123 keeps its plate (a manager corrects it): nothing merged, nothing lost
+    assert plates == {1: "AB123", 2: "ab-123", 3: "CD9", 4: "EF1"}
+    engine.dispose()

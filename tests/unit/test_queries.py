@@ -214,7 +214,7 @@ def test_timeline_and_fleet_status(db, fleet, svc, clock):
 def test_validate_car_uses_the_fleet_file_rules():
     parsed = validate_car(NEW_CAR)
     assert parsed == {
-        "plate_number": "NY-900", "model": "Mazda CX-5", "year": 2024, "color": "Red",
+        "plate_number": "NY900", "model": "Mazda CX-5", "year": 2024, "color": "Red",
         "transmission": "automatic", "cost_per_day": Decimal("82.50"), "vehicle_class": "SUV",
         "zip_code": "10001"}
     with pytest.raises(FleetFileError) as err:
@@ -234,7 +234,7 @@ def test_add_and_update_a_car(db, fleet):
     with db.session() as s:
         car = s.get(Car, car_id)
         assert (car.plate_number, car.cost_per_day, car.status, car.driver_id, car.odometer) == (
-            "NY-900", Decimal("82.50"), "available", dee, 0)
+            "NY900", Decimal("82.50"), "available", dee, 0)
     update_car(db, car_id, {**NEW_CAR, "color": "Blue", "odometer": "1200", "status": "maintenance", "driver_id": None})
     with db.session() as s:
         car = s.get(Car, car_id)

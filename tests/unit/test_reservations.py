@@ -467,3 +467,56 @@ def test_a_car_shared_for_a_while_does_not_look_like_a_free_car(svc, fleet, db):
     assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
     with pytest.raises(NotAvailable):
         book(svc, day(2), day(4), email="c@example.com")
+
+
+# -- a reservation that needs a car, and the manager's ways out -------------------------------------
+
+
+def _to_maintenance(db, car_id, clock):
+    from rentaldesk.cars import update_car
+
+    with db.session() as s:
+        car = s.get(Car, car_id)
+        values = {"plate_number": car.plate_number, "model": car.model, "year": car.year, "color": car.color,
+                  "transmission": car.transmission, "cost_per_day": str(car.cost_per_day),
+                  "vehicle_class": car.vehicle_class, "zip_code": car.zip_code, "status": "maintenance",
+                  "odometer": car.odometer}
+    return update_car(db, car_id, values, now=clock())
+
+
+def test_a_reservation_needing_a_car_gets_a_higher_class_at_its_price(db, fleet, svc, clock):
+    (suv,) = fleet.cars(1, "SUV", rate="80.00")
+    (lux,) = fleet.cars(1, "LUXURY", rate="150.00", cost="160.00")
+    (eco,) = fleet.cars(1, "ECONOMY", rate="40.00")
+    r = book(svc, day(1), day(3))
+    assert _to_maintenance(db, suv, clock).needs_car == (r.reference,)
+    assert svc.get_reservation(r.id).needs_car
+    with pytest.raises(NotAvailable, match="below the SUV booked"):
+        svc.assign_car(r.id, eco)
+    with pytest.raises(InvalidInput, match="already"):
+        svc.assign_car(r.id, suv)
+    (broken,) = fleet.cars(1, "LUXURY", status="maintenance")
+    with pytest.raises(NotAvailable, match="is maintenance"):
+        svc.assign_car(r.id, broken)
+    done = svc.assign_car(r.id, lux)
+    assert (done.car_id, done.vehicle_class, done.pinned, done.price, done.needs_car) == (lux, "LUXURY", True, r.price, False)
+    assert "at the booked price" in done.status_reason
+    # the luxury car is taken for the period now
+    with pytest.raises(NotAvailable):
+        book(svc, day(1), day(3), email="b@example.com", vehicle_class="LUXURY")
+
+
+def test_a_reservation_needing_a_car_can_move_to_another_location(db, fleet, svc, clock):
+    (here,) = fleet.cars(1, "SUV", "10001")
+    (there,) = fleet.cars(1, "SUV", "20002")
+    r = book(svc, day(1), day(3))
+    _to_maintenance(db, here, clock)
+    other = book(svc, day(2), day(4), email="c@example.com", zip_code="20002")  # holds the only SUV there
+    with pytest.raises(NotAvailable):
+        svc.assign_car(r.id, there)  # booked by another: refused, nothing changed
+    assert svc.get_reservation(r.id).car_id == here
+    svc.cancel_reservation(other.id)
+    done = svc.assign_car(r.id, there)
+    assert (done.zip_code, done.car_id, done.needs_car) == ("20002", there, False)
+    with pytest.raises(RentalError, match="on T0000"):
+        svc.assign_car(r.id, there)
