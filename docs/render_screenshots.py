@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -28,6 +29,7 @@ from rentaldesk.db import open_database, sqlite_url  # noqa: E402
 from rentaldesk.gui.app import build_window, configure  # noqa: E402
 from rentaldesk.gui.main_window import MainWindow  # noqa: E402
 from rentaldesk.gui.sample_day import SAMPLE_NOW, book_sample_day  # noqa: E402
+from rentaldesk.reservations import Changes  # noqa: E402
 
 SIZE = (1440, 900)
 
@@ -118,6 +120,18 @@ def render(out: Path) -> None:
     shoot(window, out / "2b-reservation-opened.png", window.reservations.dialog)
     window.reservations.dialog.reject()
 
+    # 2c. A car sent to maintenance while it held a reservation no other car of its pool could
+    #     take: the reservation needs a car, and the dialog offers the way out.
+    stranded = _strand_one(window, db)
+    window.reservations.ui.searchEdit.setText(stranded.reference)
+    settle(window)
+    shoot(window, out / "2c-reservation-needs-a-car-list.png")
+    window.reservations.open_selected()
+    settle(window)
+    shoot(window, out / "2d-reservation-needs-a-car.png", window.reservations.dialog)
+    window.reservations.dialog.reject()
+    window.reservations.ui.searchEdit.clear()
+
     # 3. Fleet grid, then the car dialog refusing bad input.
     window.show_screen(2)
     settle(window)
@@ -154,10 +168,39 @@ def render(out: Path) -> None:
     db.close()
 
 
+def _strand_one(window: MainWindow, db) -> object:  # noqa: ANN001
+    """Fill a pool for an upcoming reservation's period, then send its car to the shop."""
+    from rentaldesk.cars import update_car
+    from rentaldesk.models import Car
+
+    service = window.desk.service
+    r = next(r for r in service.list_reservations(status="confirmed", starts_from=SAMPLE_NOW + timedelta(days=1))
+             if not r.pinned)
+    for n in range(100):  # book the pool full for the period, car by car
+        free = service.free_cars(vehicle_class=r.vehicle_class, zip_code=r.zip_code, start=r.start, end=r.end)
+        if not free:
+            break
+        service.create_reservation(email=f"fleet.{n}@example.com", name=f"Fleet Customer {n}",
+                                   vehicle_class=r.vehicle_class, zip_code=r.zip_code, start=r.start, end=r.end,
+                                   car_id=free[0])
+    r = service.get_reservation(r.id)
+    with db.session() as s:
+        car = s.get(Car, r.car_id)
+        values = {name: getattr(car, name) for name in ("plate_number", "model", "year", "color", "transmission",
+                                                        "cost_per_day", "vehicle_class", "zip_code", "odometer")}
+    update_car(db, r.car_id, {**values, "status": "maintenance", "driver_id": car.driver_id}, now=SAMPLE_NOW)
+    window.desk.publish(Changes(reservations=frozenset({r.id}), cars=frozenset({r.car_id})))
+    return r
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "screenshots")
-    render(parser.parse_args().out)
+    parser.add_argument("--size", default="1440x900", help="the window's size, WIDTHxHEIGHT (default 1440x900)")
+    args = parser.parse_args()
+    global SIZE
+    SIZE = tuple(int(n) for n in args.size.lower().split("x"))
+    render(args.out)
     QTimer.singleShot(0, QCoreApplication.quit)
 
 

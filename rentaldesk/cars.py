@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .db import Database
 from .errors import InvalidInput
 from .fleet import CarWrite, FleetLink, car_state, put_car, validate_car
-from .models import Car
+from .models import Car, CarStatus
 from .reservations import utc_now
 from .rules import normalize_plate
 
@@ -42,6 +42,8 @@ def add_car(db: Database, values: Mapping[str, object], *, link: FleetLink | Non
     with db.write() as s:
         if s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(fields["plate_number"]))) is not None:
             raise InvalidInput(f"plate {fields['plate_number']} is already in the fleet", field="plate_number")
+        fields.setdefault("status", CarStatus.AVAILABLE.value)
+        fields.setdefault("odometer", 0)
         done = _put(db, s, fields, utc_now(), None, link)
     return done.car_id if done is not None else None
 

@@ -292,13 +292,14 @@ def find_reservations(
     touching: tuple[datetime, datetime] | None = None,
     zip_code: str | None = None,
     ids: Iterable[str] | None = None,
+    needs_car: bool = False,
     limit: int | None = None,
 ) -> list[Reservation]:
     """Reservations by pick-up time, in one query.
 
     ``search`` matches the reference, the customer's name or email, or the plate (any case);
     ``touching=(lo, hi)`` keeps those picked up or returned in [lo, hi) (a day's pick-ups and returns);
-    ``statuses=[]`` matches nothing.
+    ``statuses=[]`` matches nothing; ``needs_car`` keeps those that need another car.
     """
     q = select(ReservationRow, *VALUE_COLUMNS).join(Customer, Customer.id == ReservationRow.customer_id).join(
         Car, Car.car_id == ReservationRow.car_id
@@ -309,6 +310,8 @@ def find_reservations(
         q = q.where(ReservationRow.zip_code == zip_code)
     if statuses is not None:
         q = q.where(ReservationRow.status.in_(list(statuses)))
+    if needs_car:
+        q = q.where(NEEDS_A_CAR)
     if starts_from is not None:
         q = q.where(ReservationRow.start_at >= starts_from)
     if starts_before is not None:

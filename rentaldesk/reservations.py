@@ -104,6 +104,16 @@ class Reservation:
 
 
 @dataclass(frozen=True, slots=True)
+class CarChoice:
+    """A car a reservation could be given (see :meth:`ReservationService.cars_for`)."""
+
+    car_id: int
+    plate_number: str
+    vehicle_class: str
+    zip_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class Changes:
     """What one committed unit of work changed, by kind of thing (ids)."""
 
@@ -422,6 +432,34 @@ class ReservationService:
             result = _value(s, row)
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
+
+    def cars_for(self, reservation_id: str, *, limit: int = 25) -> list[CarChoice]:
+        """Cars :meth:`assign_car` would take for the reservation now: free ones of its pool first,
+        then of a higher class at its location (by day rate), then of its class elsewhere."""
+        now = self._now()
+        with self.db.session() as s:
+            row = _find(s, reservation_id)
+            reserved = s.get(VehicleClass, row.vehicle_class)
+            higher = list(s.execute(
+                select(VehicleClass.code, VehicleClass.day_rate)
+                .where(VehicleClass.day_rate >= reserved.day_rate, VehicleClass.code != reserved.code)
+                .order_by(VehicleClass.day_rate, VehicleClass.code)))
+            zips = list(s.scalars(select(Branch.zip_code).where(Branch.zip_code != row.zip_code).order_by(Branch.zip_code)))
+            pools = [(row.vehicle_class, row.zip_code), *((code, row.zip_code) for code, _ in higher),
+                     *((row.vehicle_class, z) for z in zips)]
+            choices: list[CarChoice] = []
+            for vehicle_class, zip_code in pools:
+                pool = _load_pool(s, vehicle_class, zip_code)
+                end = row.end_at + pool.rules.turnaround
+                for car in pool.cars:
+                    if len(choices) >= limit:
+                        return choices
+                    if car.car_id == row.car_id:
+                        continue
+                    hold = placement.Hold(row.id, row.start_at, end, car.car_id, movable=False)
+                    if _placeable(s, pool, hold, now):
+                        choices.append(CarChoice(car.car_id, car.plate_number, vehicle_class, zip_code))
+            return choices
 
     def assign_car(self, reservation_id: str, car_id: int) -> Reservation:
         """Give the reservation another car at its booked price (see :func:`assign_car`): the way

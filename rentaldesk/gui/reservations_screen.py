@@ -11,13 +11,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from .. import queries
 from ..errors import RentalError
 from ..models import LIVE_STATUSES, ReservationStatus
 from ..queries import BranchInfo
-from ..reservations import Changes, Reservation
+from ..reservations import CarChoice, Changes, Reservation
 from . import text
 from .desk import DeskContext
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
@@ -48,7 +48,9 @@ class ReservationFilter:
             args["touching"] = text.day_bounds(today, zone)
             args["zip_code"] = branch.zip_code
         statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING else None
-        if self.status:
+        if self.status == text.NEEDS_A_CAR:
+            args["needs_car"] = True
+        elif self.status:
             statuses = [self.status] if statuses is None or self.status in statuses else []
         if statuses is not None:
             args["statuses"] = statuses
@@ -103,6 +105,7 @@ class ReservationsScreen(QWidget):
         ui.statusCombo.addItem("Any status", None)
         for status in ReservationStatus:
             ui.statusCombo.addItem(text.status_label(status.value).capitalize(), status.value)
+        ui.statusCombo.addItem(text.status_label(text.NEEDS_A_CAR).capitalize(), text.NEEDS_A_CAR)
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         for button in (ui.todayButton, ui.upcomingButton, ui.allButton):
@@ -210,7 +213,7 @@ class ReservationsScreen(QWidget):
         r = self.selected()
         ui = self.ui
         ui.openButton.setEnabled(r is not None)
-        ui.pickUpButton.setEnabled(r is not None and r.status == ReservationStatus.CONFIRMED.value)
+        ui.pickUpButton.setEnabled(r is not None and r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
         ui.returnButton.setEnabled(r is not None and r.status == ReservationStatus.ACTIVE.value)
         ui.cancelButton.setEnabled(r is not None and r.status in CANCELLABLE)
         ui.actionError.clear()
@@ -282,6 +285,7 @@ class ReservationDialog(QDialog):
             lambda: actions.cancel(self, self.reservation, self._cancelled, self._refused))
         ui.pickUpButton.clicked.connect(lambda: actions.pick_up(self.reservation, self.show_reservation, self._refused))
         ui.returnButton.clicked.connect(lambda: actions.return_car(self.reservation, self.show_reservation, self._refused))
+        ui.assignCarButton.clicked.connect(self.choose_car)
         self.show_reservation(reservation)
         self.adjustSize()
 
@@ -292,7 +296,7 @@ class ReservationDialog(QDialog):
         branch = self.desk.branches.get(r.zip_code)
         self.setWindowTitle(f"Reservation {r.reference}")
         ui.referenceLabel.setText(r.reference)
-        look = text.status_look(r.status)
+        look = text.status_look(text.reservation_status(r))
         ui.statusPill.setText(look.label.capitalize() + (f" ({r.status_reason})" if r.status_reason else ""))
         ui.statusPill.setStyleSheet(f"color: {look.foreground}; background: {look.background};")
         asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
@@ -300,6 +304,7 @@ class ReservationDialog(QDialog):
         ui.infoLabel.setText(
             f"{r.vehicle_class} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
             + (f", with driver {r.driver_id}" if r.driver_id else "")
+            + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
         )
         local_start, local_end = r.start.astimezone(zone), r.end.astimezone(zone)
         ui.startDate.setDate(QDate(local_start.date()))
@@ -317,8 +322,11 @@ class ReservationDialog(QDialog):
         for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
             widget.setEnabled(live)
         ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
-        ui.pickUpButton.setEnabled(r.status == ReservationStatus.CONFIRMED.value)
+        ui.pickUpButton.setEnabled(r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
         ui.returnButton.setEnabled(r.status == ReservationStatus.ACTIVE.value)
+        ui.assignCarButton.setEnabled(live)
+        ui.assignCarButton.setProperty("role", "primary" if r.needs_car else "")
+        ui.assignCarButton.style().polish(ui.assignCarButton)
         self.messages.clear()
 
     def _period(self) -> tuple[datetime, datetime] | None:
@@ -355,6 +363,33 @@ class ReservationDialog(QDialog):
     def _saved(self, reservation: Reservation) -> None:
         self.reservation = reservation
         self.accept()
+
+    def choose_car(self) -> None:
+        """The cars the reservation could be given now (worked out off the UI thread), to pick one."""
+        r = self.reservation
+        self.ui.assignCarButton.setEnabled(False)
+        self.desk.run(lambda: self.desk.service.cars_for(r.id), self._offer_cars, self._refused)
+
+    def _offer_cars(self, choices: list[CarChoice]) -> None:
+        r = self.reservation
+        self.ui.assignCarButton.setEnabled(r.status in LIVE_STATUSES)
+        if not choices:
+            self.messages.show(RentalError(
+                f"no car of {r.vehicle_class} or a higher class is free for this period, here or at another location"))
+            return
+        labels = [
+            f"{c.plate_number} · {c.vehicle_class} at {self.desk.branches[c.zip_code].label if c.zip_code in self.desk.branches else c.zip_code}"
+            + ("" if (c.vehicle_class, c.zip_code) == (r.vehicle_class, r.zip_code) else
+               " (upgrade)" if c.zip_code == r.zip_code else " (another location)")
+            for c in choices
+        ]
+        label, ok = QInputDialog.getItem(
+            self, f"A car for {r.reference}",
+            f"Give {r.reference} this car, at its booked price of {text.money(r.price)}:", labels, 0, False)
+        if not ok:
+            return
+        chosen = choices[labels.index(label)]
+        self.desk.run(lambda: self.desk.service.assign_car(r.id, chosen.car_id), self.show_reservation, self._refused)
 
     def _cancelled(self, reservation: Reservation) -> None:
         self.reservation = reservation

@@ -178,3 +178,50 @@ def test_pick_up_and_return(desk, qtbot, book, svc, clock):
     settle(qtbot, desk)
     assert svc.get_reservation(r.id).status == "completed"
     assert QApplication.instance() is not None and clock() == day(0)
+
+
+def test_a_reservation_needing_a_car_reads_so_and_is_given_another(desk, db, qtbot, book, svc, counter, monkeypatch):
+    from rentaldesk.cars import update_car
+    from rentaldesk.models import Car
+    from PySide6.QtWidgets import QInputDialog
+
+    a = book("ann@example.com", day(2), day(3))
+    b = book("bob@example.com", day(2), day(3))  # both SUVs taken
+    with db.session() as s:
+        car = s.get(Car, a.car_id)
+        values = {k: getattr(car, k) for k in ("plate_number", "model", "year", "color", "transmission",
+                                                "cost_per_day", "vehicle_class", "zip_code", "odometer")}
+    assert update_car(db, a.car_id, {**values, "status": "maintenance"}).needs_car == (a.reference,)
+    (lux,) = counter.cars(1, "LUXURY", rate="150.00")
+    ui = open_screen(qtbot, desk)
+    ui.upcomingButton.click()
+    select(qtbot, desk, a.reference)
+    row = desk.reservations.selected()
+    assert row.needs_car
+    status = desk.reservations.model.index(0, desk.reservations.model.COL_STATUS)
+    assert desk.reservations.model.data(status) == "needs a car"
+    assert not ui.pickUpButton.isEnabled()  # the car is in the shop
+    ui.searchEdit.clear()
+    ui.statusCombo.setCurrentIndex(ui.statusCombo.findData("needs a car"))
+    settle(qtbot, desk)
+    assert shown(desk) == [a.reference]
+    ui.statusCombo.setCurrentIndex(0)
+    select(qtbot, desk, a.reference)
+    desk.reservations.open_selected()
+    dialog = desk.reservations.dialog
+    d = dialog.ui
+    assert d.statusPill.text() == "Needs a car" and d.assignCarButton.isEnabled()
+    offered = []
+
+    def pick(parent, title, label, items, current, editable):  # noqa: ANN001
+        offered.extend(items)
+        return items[0], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+    d.assignCarButton.click()
+    qtbot.waitUntil(lambda: svc.get_reservation(a.id).car_id == lux)
+    assert offered and offered[0].endswith("(upgrade)") and "LUXURY" in offered[0]
+    qtbot.waitUntil(lambda: d.statusPill.text().startswith("Confirmed"))
+    done = svc.get_reservation(a.id)
+    assert (done.vehicle_class, done.price, done.needs_car) == ("LUXURY", a.price, False)
+    assert svc.get_reservation(b.id).car_id == b.car_id

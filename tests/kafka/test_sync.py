@@ -321,7 +321,7 @@ def test_a_car_added_at_a_branch_travels_as_a_request_and_comes_back_as_fleet_st
     values = {"plate_number": "NEW 123", "model": "Kia Niro", "year": "2026", "color": "Blue",
               "transmission": "automatic", "cost_per_day": "52.00", "vehicle_class": "ECONOMY", "zip_code": "02108"}
     assert add_car(bos.db, values, link=bos.service.link) is None
-    assert _car_status(bos.db, "NEW 123") is None  # nothing changes at the branch until head office says so
-    wait_for(lambda: _car_status(network.hq_db, "NEW 123") == "available", what="the car at head office")
-    wait_for(lambda: _car_status(bos.db, "NEW 123") == "available", what="the car back at BOS-DT")
-    wait_for(lambda: _car_status(ord_.db, "NEW 123") == "available", what="the car at ORD-AP")
+    assert _car_status(bos.db, "NEW123") is None  # nothing changes at the branch until head office says so
+    wait_for(lambda: _car_status(network.hq_db, "NEW123") == "available", what="the car at head office")
+    wait_for(lambda: _car_status(bos.db, "NEW123") == "available", what="the car back at BOS-DT")
+    wait_for(lambda: _car_status(ord_.db, "NEW123") == "available", what="the car at ORD-AP")

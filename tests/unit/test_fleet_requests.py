@@ -126,3 +126,33 @@ def test_head_office_gives_a_reservation_needing_a_car_the_car_a_branch_asks_for
     assert (state["car_plate"], state["vehicle_class"], state["pinned"], state["price"]) == (
         plates[lux], "LUXURY", True, f"{r.price:.2f}")
     assert not svc.get_reservation(r.id).needs_car
+
+
+def test_a_car_added_at_a_branch_is_a_whole_request_head_office_applies(db, fleet, tmp_path):
+    """The dialog's add at a branch of a network: the request carries every field (status and
+    odometer defaulted as for a local add), and head office applies it by the same rules."""
+    from rentaldesk.cars import add_car
+    from rentaldesk.db import open_database
+    from rentaldesk.sync.branch import BranchOutbox
+
+    fleet.cars(1)
+    values = {"plate_number": "new 9", "model": "Kia Niro", "year": "2026", "color": "Blue",
+              "transmission": "automatic", "cost_per_day": "52.00", "vehicle_class": "SUV", "zip_code": "10001"}
+    assert add_car(db, values, link=BranchOutbox("BOS-DT")) is None
+    with db.session() as s:
+        sent = decode(s.scalar(select(OutboxEvent.value)))  # decoding checks the schema
+        assert s.scalar(select(Car).where(Car.plate_number == "NEW9")) is None
+    assert (sent.payload["car"]["plate_number"], sent.payload["car"]["status"], sent.payload["car"]["odometer"]) == (
+        "NEW9", "available", 0)
+    hq = open_database(f"sqlite:///{tmp_path / 'hq.sqlite'}")
+    try:
+        from tests.conftest import PoolBuilder
+
+        PoolBuilder(hq).cars(1)
+        with hq.write() as s:
+            changes, moved = apply_car_request(s, sent, day(0), lock=hq.lock_pool)
+        assert changes.cars and moved == {}
+        with hq.session() as s:
+            assert s.scalar(select(Car.status).where(Car.plate_number == "NEW9")) == "available"
+    finally:
+        hq.close()

@@ -25,7 +25,7 @@ class Ui_ReservationDialog(object):
         if not ReservationDialog.objectName():
             ReservationDialog.setObjectName(u"ReservationDialog")
         ReservationDialog.resize(660, 480)
-        ReservationDialog.setMinimumSize(QSize(660, 0))
+        ReservationDialog.setMinimumSize(QSize(780, 0))
         self.rootLayout = QVBoxLayout(ReservationDialog)
         self.rootLayout.setSpacing(10)
         self.rootLayout.setObjectName(u"rootLayout")
@@ -193,6 +193,12 @@ class Ui_ReservationDialog(object):
 
         self.actionsLayout.addWidget(self.returnButton)
 
+        self.assignCarButton = QPushButton(ReservationDialog)
+        self.assignCarButton.setObjectName(u"assignCarButton")
+        self.assignCarButton.setAutoDefault(False)
+
+        self.actionsLayout.addWidget(self.assignCarButton)
+
         self.actionsSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
         self.actionsLayout.addItem(self.actionsSpacer)
@@ -226,7 +232,8 @@ class Ui_ReservationDialog(object):
         QWidget.setTabOrder(self.saveButton, self.closeButton)
         QWidget.setTabOrder(self.closeButton, self.pickUpButton)
         QWidget.setTabOrder(self.pickUpButton, self.returnButton)
-        QWidget.setTabOrder(self.returnButton, self.cancelReservationButton)
+        QWidget.setTabOrder(self.returnButton, self.assignCarButton)
+        QWidget.setTabOrder(self.assignCarButton, self.cancelReservationButton)
 
         self.retranslateUi(ReservationDialog)
         self.closeButton.clicked.connect(ReservationDialog.reject)
@@ -262,6 +269,10 @@ class Ui_ReservationDialog(object):
         self.cancelReservationButton.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"danger", None))
         self.pickUpButton.setText(QCoreApplication.translate("ReservationDialog", u"Pick up", None))
         self.returnButton.setText(QCoreApplication.translate("ReservationDialog", u"Return car", None))
+        self.assignCarButton.setText(QCoreApplication.translate("ReservationDialog", u"Another &car\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.assignCarButton.setToolTip(QCoreApplication.translate("ReservationDialog", u"Give this reservation another car at its booked price: of its class, a higher class, or at another location", None))
+#endif // QT_CONFIG(tooltip)
         self.closeButton.setText(QCoreApplication.translate("ReservationDialog", u"Close", None))
         self.saveButton.setText(QCoreApplication.translate("ReservationDialog", u"Save changes", None))
         self.saveButton.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"primary", None))
