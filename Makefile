@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench kafka clean
+.PHONY: run test test-fast lint bench kafka clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/rentaldesk $(ARGS)
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The quick lane for your own loop: the lint, then everything but the real processes, the real broker
+# and the long runs (a minute or two).
+test-fast: lint
+	$(PY) -m pytest -m "not slow and not kafka" -x -q $(PYTEST_ARGS)
+
+# pyflakes and bugbear (ruff), and the layers' import rules (import-linter); both read pyproject.toml
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) bench/bench_reservations.py

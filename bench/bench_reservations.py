@@ -313,10 +313,10 @@ def build_dataset(params: Params, path: Path) -> dict[str, int]:
     oldest = -params.past_days * 24
     customer_rows = []
     for i, cid in enumerate(customer_ids):
-        f, l = rng.choice(first), rng.choice(last)
+        f, surname = rng.choice(first), rng.choice(last)
         customer_rows.append(
             (
-                cid, f"{f}.{l}.{i}@{domains[i % 3]}", f"{f.title()} {l.title()}",
+                cid, f"{f}.{surname}.{i}@{domains[i % 3]}", f"{f.title()} {surname.title()}",
                 f"+1-555-{rng.randint(0, 9_999_999):07d}", f"DL{rng.randint(0, 99_999_999):08d}",
                 hour(oldest - rng.randint(0, 365 * 24)),
             )

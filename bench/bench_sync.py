@@ -184,7 +184,7 @@ def latency(bootstrap: str, root: Path, samples: int, *, processes: bool) -> lis
         else:
             rid, committed = _book(a_svc, i, start).id, time.monotonic()
         with arrived:
-            arrived.wait_for(lambda: rid in seen, timeout=10)
+            arrived.wait_for(lambda rid=rid: rid in seen, timeout=10)
         out.append((seen[rid] - committed) * 1000)
     b_sync.stop()
     b_db.close()

@@ -23,7 +23,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,6 +35,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from . import __version__
 from .config import Settings, load_settings
+from .display import TIME_HELP, iso_local, parse_time, zone_name
 from .db import Database, open_database
 from .errors import FleetFileError, InvalidInput, RentalError
 from .fleet import import_drivers, import_fleet, load_sample_data
@@ -51,54 +52,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_REFUSED = 2
 
-TIME_HELP = "ISO 8601, e.g. 2025-06-01T10:00 (branch time) or 2025-06-01T10:00+02:00"
 UTC = timezone.utc
 
 
 # -- time ------------------------------------------------------------------------------------------
-
-
-def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False) -> datetime:
-    """The UTC time of ISO 8601 ``text``; without an offset ``text`` is local time in ``zone``.
-
-    A date alone is midnight, or with ``end_of_day`` the midnight after it (so ``--to 2025-06-05``
-    takes in all of 5 June). A local time that does not exist (clocks jump forward) is refused; one
-    that occurs twice (clocks go back) is the first of the two. ``option`` names the flag in messages.
-    """
-    value = text.strip()
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{option} '{text}' is not a time; use {TIME_HELP}", field=option) from None
-    if end_of_day and _is_date_only(value):
-        parsed += timedelta(days=1)
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    local = parsed.replace(tzinfo=zone)
-    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed:
-        raise InvalidInput(
-            f"{option} {parsed:%Y-%m-%d %H:%M} does not exist in {_zone_name(zone)} "
-            "(the clocks jump forward then); pick another time",
-            field=option,
-        )
-    return local.astimezone(UTC)
-
-
-def _is_date_only(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _zone_name(zone: tzinfo) -> str:
-    return getattr(zone, "key", None) or str(zone)
-
-
-def format_time(value: datetime, zone: tzinfo) -> str:
-    """A time for a clerk: local to the branch, to the minute, with its offset."""
-    return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")
 
 
 # -- output ----------------------------------------------------------------------------------------
@@ -137,10 +94,10 @@ def format_reservation(r: Reservation, zone: tzinfo) -> str:
         f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else "")
         + (" - NEEDS A CAR: its car is out of service" if r.needs_car else ""),
         f"  customer  {contact}",
-        f"  class     {r.vehicle_class} at {r.zip_code} ({_zone_name(zone)})",
+        f"  class     {r.vehicle_class} at {r.zip_code} ({zone_name(zone)})",
         f"  car       {car}",
-        f"  pick-up   {format_time(r.start, zone)}",
-        f"  return    {format_time(r.end, zone)}",
+        f"  pick-up   {iso_local(r.start, zone)}",
+        f"  return    {iso_local(r.end, zone)}",
         f"  price     {r.price}",
     ]
     if r.driver_id is not None:
@@ -167,8 +124,8 @@ def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
     return (
         r.reference,
         f"{r.status}, NEEDS A CAR" if r.needs_car else r.status,
-        format_time(r.start, zone),
-        format_time(r.end, zone),
+        iso_local(r.start, zone),
+        iso_local(r.end, zone),
         r.vehicle_class,
         r.zip_code,
         r.plate_number,
@@ -431,7 +388,7 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
     text = "\n".join(
         [
             f"{data['vehicle_class']} at {data['zip_code']}, "
-            f"{format_time(pool['start'], zone)} to {format_time(pool['end'], zone)}",
+            f"{iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
             f"  available     {'yes' if available else 'no'}",
             f"  reserved      {reserved} overlapping reservation(s)",
             f"  free cars     {len(free)}"

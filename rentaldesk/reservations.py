@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from . import placement
 from .customers import get_or_create_customer, normalize_email
 from .db import Database
+from .display import article, period_text
 from .errors import (
     DriverUnavailable,
     DuplicateReservation,
@@ -571,7 +572,7 @@ def book(
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
     if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
         raise DuplicateReservation(
-            f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
+            f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
             f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
         )
     driver = _check_driver(s, driver_id, start, end, now)
@@ -713,7 +714,7 @@ def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_i
     reserved = s.get(VehicleClass, row.vehicle_class)
     if pool.vclass.day_rate < reserved.day_rate:
         raise NotAvailable(
-            f"{car.plate_number} is {_article(pool.vclass.code)} {pool.vclass.code} ({pool.vclass.day_rate}/day), "
+            f"{car.plate_number} is {article(pool.vclass.code)} {pool.vclass.code} ({pool.vclass.day_rate}/day), "
             f"below the {reserved.code} booked ({reserved.day_rate}/day): give the same or a higher class",
             field="car_id",
         )
@@ -722,7 +723,7 @@ def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_i
         s, row.customer_id, pool.vclass.code, pool.branch.zip_code, row.start_at, row.end_at, now, exclude=row.id
     ):
         raise DuplicateReservation(
-            f"the customer already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation at "
+            f"the customer already holds {article(pool.vclass.code)} {pool.vclass.code} reservation at "
             f"{pool.branch.zip_code} overlapping {branch_period(pool.branch, row.start_at, row.end_at)}"
         )
     hold = placement.Hold(row.id, row.start_at, row.end_at + pool.rules.turnaround, car=car.car_id, movable=False)
@@ -1126,14 +1127,8 @@ def _check_car(pool: _Pool, car_id: int) -> Car:
 
 
 def branch_period(branch: Branch, start: datetime, end: datetime) -> str:
-    """A period as the branch's clerk reads it: local times and the zone, e.g.
-    '2030-03-05 09:00–2030-03-07 09:00 America/New_York'."""
-    zone = ZoneInfo(branch.time_zone)
-    return f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%Y-%m-%d %H:%M} {branch.time_zone}"
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].upper() in "AEIOU" else "a"
+    """A period as the branch's clerk reads it (see :func:`rentaldesk.display.period_text`)."""
+    return period_text(start, end, ZoneInfo(branch.time_zone))
 
 
 def _not_available(pool: _Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from decimal import Decimal
 from typing import Any
 
-from ..cli import parse_time
+# The desk's words for money and times are the ones of rentaldesk.display, under the desk's names.
+from ..display import CURRENCY, article, money, parse_time  # noqa: F401
+from ..display import long_time as when_long  # noqa: F401
+from ..display import short_time as when
+from ..display import shorter_time as when_short  # noqa: F401
 from ..rules import rental_days
-
-#: Money is shown with this sign; the sample branches are in the US.
-CURRENCY = "$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,30 +71,6 @@ def reservation_status(r: Any) -> str:
 def status_label(status: str) -> str:
     """The word a clerk reads for a status ('active' reads 'on rent')."""
     return status_look(status).label
-
-
-def article(word: str) -> str:
-    """'a' or 'an' before a class code, by the rule the engine's messages use (a vowel: 'an')."""
-    return "an" if word[:1].upper() in "AEIOU" else "a"
-
-
-def money(amount: Decimal | None) -> str:
-    return "" if amount is None else f"{CURRENCY}{amount:,.2f}"
-
-
-def when(value: datetime | None, zone: tzinfo) -> str:
-    """A time in the branch's zone, short: 'Tue 05 Mar 10:00'."""
-    return "" if value is None else value.astimezone(zone).strftime("%a %d %b %H:%M")
-
-
-def when_short(value: datetime | None, zone: tzinfo) -> str:
-    """A time in the branch's zone, shorter still: '05 Mar 10:00'."""
-    return "" if value is None else value.astimezone(zone).strftime("%d %b %H:%M")
-
-
-def when_long(value: datetime, zone: tzinfo) -> str:
-    """A time in the branch's zone with the year and the zone's abbreviation."""
-    return value.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
 
 
 def period(start: datetime, end: datetime, zone: tzinfo) -> str:

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 from .. import placement
 from ..customers import normalize_email
 from ..db import insert_many
+from ..display import article
 from ..errors import DriverUnavailable, DuplicateReservation, InvalidInput, NotAvailable, RentalError, UnknownPool
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, DriverStatus, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
@@ -56,7 +57,6 @@ from ..models import PoolVersion, ReservationStatus, VehicleClass
 from ..reservations import (
     _CONTEXT,
     Changes,
-    _article,
     _decide_with,
     _not_available,
     _Pool,
@@ -628,7 +628,7 @@ class BookingBatch:
                 fill_phone = phone.strip()
             if mem.customer_overlap(customer.id, start, end, now):
                 raise DuplicateReservation(
-                    f"{email} already holds {_article(pool.vclass.code)} {pool.vclass.code} reservation "
+                    f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
                     f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
                 )
         driver = self._check_driver(driver, start, end, now)

@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache
@@ -43,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from ..config import SmtpSettings
 from ..db import Database
+from ..display import mail_time, money
 from ..models import Branch, Notification, ReservationStatus, VehicleClass
 from ..reservations import Changes
 from ..sync import outbox
@@ -69,9 +69,6 @@ INTERRUPTED = "interrupted while sending; not retried so the customer never gets
 HANDED_OVER = ("connection lost after the message was handed to the mail server ({error}); it may have "
                "been delivered, so it is not retried and the customer never gets it twice")
 
-CURRENCY = "$"
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: Every subject is "Reservation <reference>: <what>"; the sender reads the reference back from it.
 SUBJECT_PREFIX = "Reservation "
@@ -114,25 +111,13 @@ def render(kind: str, values: Mapping[str, str]) -> Mail:
     )
 
 
-def local_time_text(value: datetime, zone: ZoneInfo, zone_name: str) -> str:
-    """'Tue 5 Mar 2030, 09:00 (America/New_York)' (English names whatever the process's locale)."""
-    t = value.astimezone(zone)
-    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} ({zone_name})"
-
-
-def money_text(amount: str | Decimal) -> str:
-    return f"{CURRENCY}{Decimal(amount):,.2f}"
-
-
 def mail_values(s: Session, kind: str, state: Mapping[str, Any]) -> dict[str, str]:
     """The template values of a reservation state (from a booking event), looked up in ``s``."""
     branch = s.scalar(select(Branch).where(Branch.zip_code == state["zip_code"]))
-    zone_name = "UTC"
     zone = ZoneInfo("UTC")
     if branch is not None:
         try:
             zone = ZoneInfo(branch.time_zone)
-            zone_name = branch.time_zone
         except (ZoneInfoNotFoundError, ValueError):
             log.warning("notifications: branch %s has unknown time zone %r; showing UTC", branch.code,
                         branch.time_zone)
@@ -147,9 +132,9 @@ def mail_values(s: Session, kind: str, state: Mapping[str, Any]) -> dict[str, st
         "reference": reference,
         "location": f"{branch.name} ({branch.zip_code})" if branch is not None else f"zip code {state['zip_code']}",
         "vehicle_class": vclass.name if vclass is not None else state["vehicle_class"],
-        "pickup_time": local_time_text(parse_time(state["start"]), zone, zone_name),
-        "return_time": local_time_text(parse_time(state["end"]), zone, zone_name),
-        "price": money_text(state["price"]),
+        "pickup_time": mail_time(parse_time(state["start"]), zone),
+        "return_time": mail_time(parse_time(state["end"]), zone),
+        "price": money(state["price"]),
         "reason": (state.get("reason") or "").strip() or "no reason was given",
         "outcome": "",
         "details_heading": "",

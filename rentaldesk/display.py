@@ -1,0 +1,118 @@
+"""How values are written for people: money, local times and periods at a branch, and times typed in.
+
+The one place for these forms, whoever writes them: the engine's refusals, the command line, the desk
+app (through :mod:`rentaldesk.gui.text`) and head office's mails. English names whatever the
+process's locale (``strftime``'s ``%a`` and ``%b`` follow the locale, so they are not used).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal
+
+from .errors import InvalidInput
+
+UTC = timezone.utc
+#: Money is shown with this sign; the sample branches are in the US.
+CURRENCY = "$"
+#: How a time may be typed (command line flags, and the words of a refusal).
+TIME_HELP = "ISO 8601, e.g. 2025-06-01T10:00 (branch time) or 2025-06-01T10:00+02:00"
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# -- money -----------------------------------------------------------------------------------------
+
+
+def money(amount: Decimal | str | None) -> str:
+    """'$1,234.50' ('' for no amount)."""
+    return "" if amount is None else f"{CURRENCY}{Decimal(amount):,.2f}"
+
+
+def article(word: str) -> str:
+    """'a' or 'an' before a class code (a vowel: 'an')."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
+# -- times at a branch -----------------------------------------------------------------------------
+
+
+def zone_name(zone: tzinfo) -> str:
+    return getattr(zone, "key", None) or str(zone)
+
+
+def period_text(start: datetime, end: datetime, zone: tzinfo) -> str:
+    """A period as the engine's refusals say it: '2030-03-05 09:00–2030-03-07 09:00 America/New_York'."""
+    return f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%Y-%m-%d %H:%M} {zone_name(zone)}"
+
+
+def iso_local(value: datetime, zone: tzinfo) -> str:
+    """A time for the command line: local, to the minute, with its offset ('2030-03-05 09:00-05:00')."""
+    return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")
+
+
+def mail_time(value: datetime, zone: tzinfo) -> str:
+    """A time for a customer's mail: 'Tue 5 Mar 2030, 09:00 (America/New_York)'."""
+    t = value.astimezone(zone)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} ({zone_name(zone)})"
+
+
+def short_time(value: datetime | None, zone: tzinfo) -> str:
+    """A time for a grid: 'Tue 05 Mar 10:00' ('' for none)."""
+    if value is None:
+        return ""
+    t = value.astimezone(zone)
+    return f"{_DAYS[t.weekday()]} {t.day:02d} {_MONTHS[t.month - 1]} {t:%H:%M}"
+
+
+def shorter_time(value: datetime | None, zone: tzinfo) -> str:
+    """Shorter still: '05 Mar 10:00' ('' for none)."""
+    if value is None:
+        return ""
+    t = value.astimezone(zone)
+    return f"{t.day:02d} {_MONTHS[t.month - 1]} {t:%H:%M}"
+
+
+def long_time(value: datetime, zone: tzinfo) -> str:
+    """With the year and the zone's abbreviation: 'Tue 05 Mar 2030 10:00 EST'."""
+    t = value.astimezone(zone)
+    return f"{short_time(t, zone)[:10]} {t.year} {t:%H:%M %Z}"
+
+
+# -- times typed in --------------------------------------------------------------------------------
+
+
+def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False) -> datetime:
+    """The UTC time of ISO 8601 ``text``; without an offset ``text`` is local time in ``zone``.
+
+    A date alone is midnight, or with ``end_of_day`` the midnight after it (so ``--to 2025-06-05``
+    takes in all of 5 June). A local time that does not exist (clocks jump forward) is refused; one
+    that occurs twice (clocks go back) is the first of the two. ``option`` names the field or flag
+    in messages.
+    """
+    value = text.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} '{text}' is not a time; use {TIME_HELP}", field=option) from None
+    if end_of_day and _is_date_only(value):
+        parsed += timedelta(days=1)
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    local = parsed.replace(tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed:
+        raise InvalidInput(
+            f"{option} {parsed:%Y-%m-%d %H:%M} does not exist in {zone_name(zone)} "
+            "(the clocks jump forward then); pick another time",
+            field=option,
+        )
+    return local.astimezone(UTC)
+
+
+def _is_date_only(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
