@@ -25,10 +25,6 @@ def normalize_email(email: str) -> str:
     return value
 
 
-def find_customer(session: Session, email: str) -> Customer | None:
-    return session.scalar(select(Customer).where(Customer.email == normalize_email(email)))
-
-
 def get_or_create_customer(
     session: Session,
     email: str,

@@ -558,12 +558,6 @@ def import_branches(db: Database, path: str | Path) -> int:
         return _import(s, "branches", path, db.lock_pool)
 
 
-def import_vehicle_classes(db: Database, path: str | Path) -> int:
-    """Import vehicle classes from CSV (code, name, day_rate)."""
-    with db.write() as s:
-        return _import(s, "classes", path, db.lock_pool)
-
-
 # -- the sample data shipped in resources/ -------------------------------------------------------
 
 SAMPLE_FILES = (

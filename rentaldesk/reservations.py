@@ -99,10 +99,6 @@ class Reservation:
     #: the car, with no other car free): a manager must find it a car.
     needs_car: bool = False
 
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
-
 
 @dataclass(frozen=True, slots=True)
 class CarChoice:
@@ -1177,9 +1173,3 @@ def _set_odometer(car: Car, odometer: int) -> None:
             f"odometer {odometer} is below the recorded {car.odometer} of {car.plate_number}", field="odometer"
         )
     car.odometer = odometer
-
-
-def pools_of(db: Database) -> Iterable[tuple[str, str]]:
-    """Every (vehicle class, zip code) that has at least one car."""
-    with db.session() as s:
-        return list(s.execute(select(Car.vehicle_class, Car.zip_code).distinct().order_by(Car.zip_code)))

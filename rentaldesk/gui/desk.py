@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
@@ -106,5 +106,3 @@ class DeskContext(QObject):
         self.worker.close()
 
 
-def all_cars_changed(car_ids: Iterable[int]) -> Changes:
-    return Changes(cars=frozenset(car_ids))

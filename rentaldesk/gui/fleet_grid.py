@@ -215,7 +215,6 @@ class CarDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.car = car
-        self.saved_car_id: int | None = None
         self.ui = Ui_CarDialog()
         self.ui.setupUi(self)
         ui = self.ui
@@ -288,7 +287,6 @@ class CarDialog(QDialog):
         self.desk.run(job, self._saved, self._refused)
 
     def _saved(self, done: CarWrite | None) -> None:
-        self.saved_car_id = done.car_id if done is not None else None
         plate = normalize_plate(str(self.values().get("plate_number", "")))
         if done is None:  # sent to head office: the car comes back on the fleet topic
             self.desk.notice.emit(f"Car {plate} sent to head office; it shows here once head office applies it.")

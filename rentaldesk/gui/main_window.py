@@ -89,10 +89,6 @@ class MainWindow(QMainWindow):
             return False
         return not any(t.isActive() and t.isSingleShot() for t in self.findChildren(QTimer))
 
-    @property
-    def current_screen(self) -> QWidget:
-        return self.ui.screens.currentWidget()
-
     def set_wall_display(self, on: bool) -> None:
         """Full screen on the fleet board with nothing else on it (F11 again leaves)."""
         for widget in (self.ui.nav, self.ui.menubar, self.ui.statusbar):

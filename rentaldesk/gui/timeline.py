@@ -104,10 +104,6 @@ class TimelineView(QAbstractScrollArea):
         self._update_scrollbars()
         self.viewport().update()
 
-    def set_now(self, now: datetime) -> None:
-        self._now = now
-        self.viewport().update()
-
     @property
     def car_count(self) -> int:
         return len(self._cars)

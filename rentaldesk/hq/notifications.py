@@ -163,7 +163,6 @@ class NotificationQueue:
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         #: Set after a transaction that queued a mail commits: give it the sender's ``wake``.
         self.wake = wake or threading.Event()
-        self.queued = 0
 
     def __call__(self, s: Session, envelope: Envelope, where: Delivery | None = None) -> Changes | None:
         kind = KINDS.get(envelope.type)
@@ -191,7 +190,6 @@ class NotificationQueue:
         ))
         wake = self.wake
         event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
-        self.queued += 1
         log.info("notifications: %s mail for %s queued", kind, state["reference"])
         return None
 

@@ -40,9 +40,6 @@ class Topics:
             raise ValueError(f"unknown topic kind {kind!r}")
         return f"{self.prefix}.{kind}"
 
-    def kind_of(self, topic: str) -> str:
-        return topic[len(self.prefix) + 1:]
-
 
 def pool_key(vehicle_class: str, zip_code: str) -> str:
     return f"{vehicle_class}|{zip_code}"
