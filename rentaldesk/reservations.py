@@ -63,7 +63,7 @@ _DUSK = datetime(9999, 1, 1, tzinfo=timezone.utc)
 #: How long before its start a reservation may be picked up.
 PICKUP_WINDOW = timedelta(hours=12)
 #: Neighbouring holds loaded around a request, so the best-fit choice sees the gaps it fills.
-_CONTEXT = timedelta(days=3)
+HOLD_CONTEXT = timedelta(days=3)
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
@@ -124,7 +124,9 @@ class Changes:
 
 
 @dataclass
-class _Pool:
+class Pool:
+    """A pool: the cars in service of a vehicle class at a location, and the branch's rules."""
+
     branch: Branch
     vclass: VehicleClass
     rules: BranchRules
@@ -557,45 +559,31 @@ def book(
     ``requested_at`` (head office deciding a request taken earlier at a branch) is the time the
     lead-time rule is measured from; the period must still lie ahead of ``now``.
     """
-    if not name or not name.strip():
-        raise InvalidInput("the customer's name is needed", field="name")
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
     lock(s, pool.branch.zip_code)
-    check_period(start, end, requested_at or now, pool.rules)
-    if requested_at is not None:
-        check_period(start, end, now, pool.rules, check_lead_time=False)
-    customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
-    if _customer_overlap(s, customer.id, pool.vclass.code, pool.branch.zip_code, start, end, now):
-        raise DuplicateReservation(
-            f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
-            f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
-        )
-    driver = _check_driver(s, driver_id, start, end, now)
-    car = _check_car(pool, car_id) if car_id is not None else None
+    known = s.scalar(select(Customer.id).where(Customer.email == email))
+    driver = _find_driver(s, driver_id)
     reservation_id = reservation_id or str(uuid.uuid4())
-    hold = placement.Hold(
-        reservation_id, start, end + pool.rules.turnaround, car=car.car_id if car else None, movable=car is None
+    booking = decide_booking(
+        DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
+        start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
     )
-    decision = _decide(s, pool, hold, now)
-    if decision is None:
-        raise _not_available(pool, start, end, car)
-    moved = _apply_moves(s, decision, reservation_id, now)
-    placed = decision[reservation_id]
-    rate = s.get(Car, placed).cost_per_day if car is not None else pool.vclass.day_rate
+    customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
+    moved = _apply_moves(s, booking.moved, reservation_id, now)
     row = ReservationRow(
         id=reservation_id,
         reference=reference or _new_reference(s),
         customer_id=customer.id,
         vehicle_class=pool.vclass.code,
         zip_code=pool.branch.zip_code,
-        car_id=placed,
-        pinned=car is not None,
+        car_id=booking.car_id,
+        pinned=booking.pinned,
         driver_id=driver.id if driver else None,
         start_at=start,
         end_at=end,
         status=ReservationStatus(status).value,
-        price=price(start, end, rate, driver.day_rate if driver else None),
+        price=booking.price,
         version=1,
         created_at=now,
         updated_at=now,
@@ -606,6 +594,170 @@ def book(
     s.add(row)
     s.flush()
     return row, moved
+
+
+# -- the booking decision: one function, two sources for the pool -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DriverClash:
+    """Another live reservation of a driver overlapping the period asked."""
+
+    reference: str
+    start: datetime
+    end: datetime
+    branch: Branch
+
+
+class PoolView(Protocol):
+    """A pool as the booking decision reads it. Two sources: :class:`DatabasePool` (a branch, the
+    command line, head office one request at a time) and head office's batch memory
+    (:class:`rentaldesk.hq.batch._PoolMemory`); the rules are :func:`decide_booking`'s alone."""
+
+    pool: Pool
+
+    def holds_reader(self, exclude: str, now: datetime) -> Callable[[datetime, datetime], list[placement.Hold]]:
+        """``reader(lo, hi)``: the pool's live holds overlapping [lo, hi), less ``exclude``'s (a
+        hold ends at the reservation's end plus the turnaround)."""
+        ...
+
+    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
+        """Whether the customer holds a live reservation of the pool overlapping [start, end)."""
+        ...
+
+    def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
+        """A live reservation of the driver overlapping [start, end), if any."""
+        ...
+
+
+class DriverLike(Protocol):
+    id: int
+    name: str
+    status: str
+    day_rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """What :func:`decide_booking` decided: the car, pinned or not, the reservations moved to make
+    room (id -> car id) and the price."""
+
+    car_id: int
+    pinned: bool
+    moved: dict[str, int]
+    price: Decimal
+
+
+def decide_booking(
+    view: PoolView,
+    *,
+    reservation_id: str,
+    name: str,
+    email: str,
+    customer_id: str | None,
+    start: datetime,
+    end: datetime,
+    car_id: int | None,
+    driver: DriverLike | None,
+    now: datetime,
+    requested_at: datetime | None = None,
+) -> Booking:
+    """Decide a new reservation on a pool, or raise the refusal (nothing is written).
+
+    The one decision for a booking, whoever asks and whatever the pool is read from. The rules in
+    order: a customer's name; the period (lead time measured from ``requested_at`` when head office
+    decides a request taken earlier, the period still ahead of ``now``); no overlapping reservation
+    of the customer (``customer_id``: None for a new customer) in the pool; the driver active and
+    free; the asked car (``car_id``) in the pool; a placement of every live reservation of the pool
+    with this one (moving not-yet-started class reservations if need be). The price: started days
+    at the asked car's own rate, else the class's, plus the driver's.
+    """
+    if not name or not name.strip():
+        raise InvalidInput("the customer's name is needed", field="name")
+    pool = view.pool
+    check_period(start, end, requested_at or now, pool.rules)
+    if requested_at is not None:
+        check_period(start, end, now, pool.rules, check_lead_time=False)
+    if customer_id is not None and view.customer_overlap(customer_id, start, end, now):
+        raise DuplicateReservation(
+            f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
+            f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
+        )
+    driver_rule(view, driver, start, end, now)
+    car = _check_car(pool, car_id) if car_id is not None else None
+    hold = placement.Hold(
+        reservation_id, start, end + pool.rules.turnaround, car=car.car_id if car else None, movable=car is None
+    )
+    decision = _decide_with(pool, hold, view.holds_reader(reservation_id, now))
+    if decision is None:
+        raise _not_available(pool, start, end, car)
+    rate = car.cost_per_day if car is not None else pool.vclass.day_rate
+    return Booking(
+        car_id=decision[reservation_id],
+        pinned=car is not None,
+        moved={k: c for k, c in decision.items() if k != reservation_id},
+        price=price(start, end, rate, driver.day_rate if driver else None),
+    )
+
+
+def driver_rule(view: PoolView, driver: DriverLike | None, start: datetime, end: datetime, now: datetime) -> None:
+    """A driver on a reservation is active and on no other live reservation overlapping it."""
+    if driver is None:
+        return
+    if driver.status != DriverStatus.ACTIVE.value:
+        raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
+    clash = view.driver_clash(driver.id, start, end, now)
+    if clash is not None:
+        raise DriverUnavailable(
+            f"driver {driver.name} is busy with {clash.reference} ({branch_period(clash.branch, clash.start, clash.end)})"
+        )
+
+
+class DatabasePool:
+    """A pool read from the database in session ``s`` (see :class:`PoolView`); ``exclude``: a
+    reservation being changed, left out of the customer and driver checks."""
+
+    def __init__(self, s: Session, pool: Pool, exclude: str | None = None) -> None:
+        self.s = s
+        self.pool = pool
+        self.exclude = exclude
+
+    def holds_reader(self, exclude: str, now: datetime) -> Callable[[datetime, datetime], list[placement.Hold]]:
+        """The fast path reads only the holds near the new one; once the slow path widens its
+        window, the pool's whole live book is read in one query and the window cut from it in
+        memory (a busy pool's cluster is its whole forward book: one query, not one a step)."""
+        s, pool = self.s, self.pool
+        calls = 0
+        book: list[placement.Hold] = []
+
+        def holds_between(lo: datetime, hi: datetime) -> list[placement.Hold]:
+            nonlocal calls, book
+            calls += 1
+            if calls == 1:  # the fast path's window
+                return _pool_holds(s, pool, lo, hi, now, exclude=exclude)
+            if calls == 2:
+                book = _pool_holds(s, pool, _DAWN, _DUSK, now, exclude=exclude)
+            return [h for h in book if h.start < hi and lo < h.end]
+
+        return holds_between
+
+    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
+        return _customer_overlap(self.s, customer_id, self.pool.vclass.code, self.pool.branch.zip_code, start, end,
+                                 now, exclude=self.exclude)
+
+    def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
+        q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at, Branch).join(
+            Branch, Branch.zip_code == ReservationRow.zip_code
+        ).where(
+            ReservationRow.driver_id == driver_id,
+            *holding_car(now),
+            ReservationRow.start_at < end,
+            ReservationRow.end_at > start,
+        )
+        if self.exclude is not None:
+            q = q.where(ReservationRow.id != self.exclude)
+        found = self.s.execute(q.order_by(ReservationRow.start_at).limit(1)).first()
+        return DriverClash(*found) if found is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,7 +808,8 @@ def change(
                 f"the customer already holds another {row.vehicle_class} reservation at "
                 f"{row.zip_code} overlapping the new period"
             )
-        driver = _check_driver(s, row.driver_id, new_start, new_end, now, exclude=row.id)
+        driver = _find_driver(s, row.driver_id)
+        driver_rule(DatabasePool(s, pool, exclude=row.id), driver, new_start, new_end, now)
         fixed = row.pinned or started
         hold = placement.Hold(
             row.id, new_start, new_end + pool.rules.turnaround, car=row.car_id if fixed else None, movable=not fixed
@@ -859,17 +1012,15 @@ def pool_order(cars: Iterable) -> list:
     return sorted(cars, key=lambda c: c.plate_number)
 
 
-def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
+def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
     code = (vehicle_class or "").strip().upper()
     vclass = s.get(VehicleClass, code) if code else None
     if vclass is None:
-        known = ", ".join(s.scalars(select(VehicleClass.code).order_by(VehicleClass.code))) or "none"
-        raise UnknownPool(f"unknown vehicle class '{code or vehicle_class}' (known: {known})", field="vehicle_class")
+        raise unknown_class(code or vehicle_class, s.scalars(select(VehicleClass.code)))
     zip_code = (zip_code or "").strip()
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
     if branch is None:
-        known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code))) or "none"
-        raise UnknownPool(f"unknown zip code '{zip_code}' (known: {known})", field="zip_code")
+        raise unknown_location(zip_code, s.scalars(select(Branch.zip_code)))
     cars = pool_order(
         s.scalars(
             select(Car).where(
@@ -879,12 +1030,21 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> _Pool:
             )
         )
     )
-    return _Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
+    return Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
+
+
+def unknown_class(code: str, known: Iterable[str]) -> UnknownPool:
+    return UnknownPool(f"unknown vehicle class '{code}' (known: {', '.join(sorted(known)) or 'none'})",
+                       field="vehicle_class")
+
+
+def unknown_location(zip_code: str, known: Iterable[str]) -> UnknownPool:
+    return UnknownPool(f"unknown zip code '{zip_code}' (known: {', '.join(sorted(known)) or 'none'})", field="zip_code")
 
 
 def _pool_holds(
     s: Session,
-    pool: _Pool,
+    pool: Pool,
     lo: datetime,
     hi: datetime,
     now: datetime,
@@ -921,7 +1081,7 @@ def _pool_holds(
     ]
 
 
-def _placeable(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> bool:
+def _placeable(s: Session, pool: Pool, new: placement.Hold, now: datetime) -> bool:
     """Would the pool take ``new`` (a search that gives up counts as no)?"""
     try:
         return _decide(s, pool, new, now, fewest_moves=False) is not None
@@ -929,30 +1089,15 @@ def _placeable(s: Session, pool: _Pool, new: placement.Hold, now: datetime) -> b
         return False
 
 
-def _decide(s: Session, pool: _Pool, new: placement.Hold, now: datetime, *,
+def _decide(s: Session, pool: Pool, new: placement.Hold, now: datetime, *,
             fewest_moves: bool = True) -> dict | None:
-    """Where ``new`` goes and what moves for it, or None when the pool cannot take it.
-
-    The fast path reads only the holds near ``new``; once the slow path has to widen its window,
-    the pool's whole live book is read in one query and the window is cut from it in memory (a busy
-    pool's cluster is its whole forward book: one query instead of one per widening step)."""
-    calls = 0
-    book: list[placement.Hold] = []
-
-    def holds_between(lo: datetime, hi: datetime) -> list[placement.Hold]:
-        nonlocal calls, book
-        calls += 1
-        if calls == 1:  # the fast path's window
-            return _pool_holds(s, pool, lo, hi, now, exclude=new.key)
-        if calls == 2:
-            book = _pool_holds(s, pool, _DAWN, _DUSK, now, exclude=new.key)
-        return [h for h in book if h.start < hi and lo < h.end]
-
-    return _decide_with(pool, new, holds_between, fewest_moves=fewest_moves)
+    """Where ``new`` goes and what moves for it, or None when the pool cannot take it (read from
+    the database: see :meth:`DatabasePool.holds_reader`)."""
+    return _decide_with(pool, new, DatabasePool(s, pool).holds_reader(new.key, now), fewest_moves=fewest_moves)
 
 
 def _decide_with(
-    pool: _Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]], *,
+    pool: Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]], *,
     fewest_moves: bool = True,
 ) -> dict | None:
     """Where ``new`` goes and what moves for it, or None, with the pool's live holds read through
@@ -962,7 +1107,7 @@ def _decide_with(
     The fast path looks only at holds near the new one; the slow path widens the window until it
     holds the whole cluster of holds chained by overlap around the new one."""
     cars = pool.car_ids
-    lo, hi = new.start - _CONTEXT, new.end + _CONTEXT
+    lo, hi = new.start - HOLD_CONTEXT, new.end + HOLD_CONTEXT
     holds = holds_between(lo, hi)
     near = [h for h in holds if h.start < new.end and new.start < h.end]
     stranded = any(h.car not in cars and h.movable for h in near)
@@ -1084,36 +1229,16 @@ def _customer_overlap(
     return s.scalar(q.limit(1)) is not None
 
 
-def _check_driver(
-    s: Session, driver_id: int | None, start: datetime, end: datetime, now: datetime, exclude: str | None = None
-) -> Driver | None:
+def _find_driver(s: Session, driver_id: int | None) -> Driver | None:
     if driver_id is None:
         return None
     driver = s.get(Driver, driver_id)
     if driver is None:
         raise DriverUnavailable(f"no driver with id {driver_id}")
-    if driver.status != DriverStatus.ACTIVE.value:
-        raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
-    q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at, Branch).join(
-        Branch, Branch.zip_code == ReservationRow.zip_code
-    ).where(
-        ReservationRow.driver_id == driver_id,
-        *holding_car(now),
-        ReservationRow.start_at < end,
-        ReservationRow.end_at > start,
-    )
-    if exclude is not None:
-        q = q.where(ReservationRow.id != exclude)
-    clash = s.execute(q.limit(1)).first()
-    if clash is not None:
-        raise DriverUnavailable(
-            f"driver {driver.name} is busy with {clash.reference} "
-            f"({branch_period(clash.Branch, clash.start_at, clash.end_at)})"
-        )
     return driver
 
 
-def _check_car(pool: _Pool, car_id: int) -> Car:
+def _check_car(pool: Pool, car_id: int) -> Car:
     for car in pool.cars:
         if car.car_id == car_id:
             return car
@@ -1127,7 +1252,7 @@ def branch_period(branch: Branch, start: datetime, end: datetime) -> str:
     return period_text(start, end, ZoneInfo(branch.time_zone))
 
 
-def _not_available(pool: _Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:
+def _not_available(pool: Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:
     when = branch_period(pool.branch, start, end)
     if car is not None:
         return NotAvailable(f"car {car.plate_number} is already booked for {when}", field="car_id")

@@ -36,7 +36,7 @@ import threading
 from bisect import bisect_left, insort
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import zip_longest
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,22 +49,21 @@ from sqlalchemy.orm import Session
 from .. import placement
 from ..customers import normalize_email
 from ..db import insert_many
-from ..display import article
-from ..errors import DriverUnavailable, DuplicateReservation, InvalidInput, NotAvailable, RentalError, UnknownPool
-from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, DriverStatus, InboxEvent, OutboxEvent
+from ..errors import RentalError
+from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
 from ..models import PoolVersion, ReservationStatus, VehicleClass
 from ..reservations import (
-    _CONTEXT,
+    HOLD_CONTEXT,
     Changes,
-    _decide_with,
-    _not_available,
-    _Pool,
-    branch_period,
+    DriverClash,
+    Pool,
     branch_rules,
+    decide_booking,
     pool_order,
+    unknown_class,
+    unknown_location,
 )
-from ..rules import check_period, price
 from ..sync.envelope import Envelope, parse_time, time_text
 from ..sync.inbox import BatchFailed, Delivery
 from ..sync.state import money
@@ -155,7 +154,7 @@ class _Customer:
 class _PoolMemory:
     """A pool's cars and its live reservations over a loaded range of hold times."""
 
-    def __init__(self, batch: BookingBatch, pool: _Pool) -> None:
+    def __init__(self, batch: BookingBatch, pool: Pool) -> None:
         self.batch: BookingBatch | None = batch  # the batch using it (None while kept in a PoolCache)
         self.pool = pool
         self.car_ids = pool.car_ids
@@ -224,9 +223,25 @@ class _PoolMemory:
             if r.end + ta > lo and r.id != exclude
         ]
 
+    # -- the pool as the booking decision reads it (rentaldesk.reservations.PoolView) ---------------
+
+    def holds_reader(self, exclude: str, now: datetime) -> Callable[[datetime, datetime], list[placement.Hold]]:
+        return lambda lo, hi: self.holds(lo, hi, now, exclude=exclude)
+
+    def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
+        batch = self.batch
+        clashes = [
+            r for r in batch.driver_live[driver_id]
+            if r[2] < end and r[3] > start and (r[5] == ACTIVE or r[3] > now)
+        ]
+        if not clashes:
+            return None
+        _, reference, c_start, c_end, zip_code, _ = min(clashes, key=lambda r: (r[2], r[0]))
+        return DriverClash(reference, c_start, c_end, batch.branches[zip_code])
+
     def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
         """What :func:`rentaldesk.reservations._customer_overlap` answers, from memory."""
-        self.ensure(start - _CONTEXT, end + self.turnaround + _CONTEXT)
+        self.ensure(start - HOLD_CONTEXT, end + self.turnaround + HOLD_CONTEXT)
         return any(
             r.customer_id == customer_id and r.start < end and r.end > start and (r.status == ACTIVE or r.end > now)
             for r in self._near(start, end)
@@ -368,8 +383,8 @@ class BookingBatch:
         for st in states:
             key = ((st["vehicle_class"] or "").strip().upper(), (st["zip_code"] or "").strip())
             try:
-                lo = parse_time(st["start"]) - _CONTEXT
-                hi = parse_time(st["end"]) + _CONTEXT + timedelta(days=1)  # room for a turnaround
+                lo = parse_time(st["start"]) - HOLD_CONTEXT
+                hi = parse_time(st["end"]) + HOLD_CONTEXT + timedelta(days=1)  # room for a turnaround
             except ValueError:
                 continue
             keys.add(key)
@@ -475,7 +490,7 @@ class BookingBatch:
                 cars[(car.vehicle_class, car.zip_code)].append(car)
         for (code, zip_code), found in cars.items():
             branch = self.branches[zip_code]
-            pool = _Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=pool_order(found))
+            pool = Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=pool_order(found))
             self.authority.db.lock_pool(self.s, zip_code)
             self.pools[(code, zip_code)] = _PoolMemory(self, pool)
 
@@ -487,13 +502,10 @@ class BookingBatch:
         code = (vehicle_class or "").strip().upper()
         vclass = self.classes.get(code) if code else None
         if vclass is None:
-            known = ", ".join(sorted(self.classes)) or "none"
-            raise UnknownPool(f"unknown vehicle class '{code or vehicle_class}' (known: {known})",
-                              field="vehicle_class")
+            raise unknown_class(code or vehicle_class, self.classes)
         zip_code = (zip_code or "").strip()
         if zip_code not in self.branches:
-            known = ", ".join(sorted(self.branches)) or "none"
-            raise UnknownPool(f"unknown zip code '{zip_code}' (known: {known})", field="zip_code")
+            raise unknown_location(zip_code, self.branches)
         mem = self.pools.get((code, zip_code))
         if mem is None:
             self._load_cars([(code, zip_code)])
@@ -534,24 +546,6 @@ class BookingBatch:
         if licence not in self.drivers:
             self._load_drivers([licence])
         return self.drivers[licence]
-
-    def _check_driver(self, driver, start: datetime, end: datetime, now: datetime):  # noqa: ANN001, ANN202
-        """What :func:`rentaldesk.reservations._check_driver` answers, from memory."""
-        if driver is None:
-            return None
-        if driver.status != DriverStatus.ACTIVE.value:
-            raise DriverUnavailable(f"driver {driver.name} is {driver.status}")
-        clashes = [
-            r for r in self.driver_live[driver.id]
-            if r[2] < end and r[3] > start and (r[5] == ACTIVE or r[3] > now)
-        ]
-        if clashes:
-            _, reference, c_start, c_end, zip_code, _ = min(clashes, key=lambda r: (r[2], r[0]))
-            raise DriverUnavailable(
-                f"driver {driver.name} is busy with {reference} "
-                f"({branch_period(self.branches[zip_code], c_start, c_end)})"
-            )
-        return driver
 
     # -- events --------------------------------------------------------------------------------------
 
@@ -607,17 +601,15 @@ class BookingBatch:
         if state["driver_licence"] is not None and driver is None:
             raise RentalError(f"driver {state['driver_licence']} is not known to head office", field="driver_id")
         requested_at = parse_time(request.payload["requested_at"])
-        # -- book()
-        if not name or not name.strip():
-            raise InvalidInput("the customer's name is needed", field="name")
         email = normalize_email(customer_in["email"])
         mem = self._pool(state["vehicle_class"], state["zip_code"])
-        pool = mem.pool
-        check_period(start, end, requested_at or now, pool.rules)
-        if requested_at is not None:
-            check_period(start, end, now, pool.rules, check_lead_time=False)
         customer = self._customer(email)
         new_customer = customer is None
+        rid = state["id"]
+        booking = decide_booking(
+            mem, reservation_id=rid, name=name, email=email, customer_id=None if new_customer else customer.id,
+            start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
+        )
         fill_name = fill_phone = None
         if new_customer:
             customer = _Customer(str(uuid.uuid4()), email, (name or "").strip(), (phone or "").strip())
@@ -626,42 +618,21 @@ class BookingBatch:
                 fill_name = name.strip()
             if phone and phone.strip() and not customer.phone:
                 fill_phone = phone.strip()
-            if mem.customer_overlap(customer.id, start, end, now):
-                raise DuplicateReservation(
-                    f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
-                    f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
-                )
-        driver = self._check_driver(driver, start, end, now)
-        car = None
-        if car_id is not None:
-            car = mem.cars.get(car_id)
-            if car is None:
-                raise NotAvailable(
-                    f"car {car_id} is not an available {pool.vclass.code} at {pool.branch.zip_code}",
-                    field="car_id")
-        rid = state["id"]
-        hold = placement.Hold(rid, start, end + pool.rules.turnaround, car=car.car_id if car else None,
-                              movable=car is None)
-        decision = _decide_with(pool, hold, lambda lo, hi: mem.holds(lo, hi, now, exclude=rid))
-        if decision is None:
-            raise _not_available(pool, start, end, car)
         reference = state["reference"]
         if self._reference_used(reference):
             raise BatchConflict(f"reference {reference} is already used by another reservation")
-        placed = decision[rid]
-        rate = car.cost_per_day if car is not None else pool.vclass.day_rate
+        pool = mem.pool
         row = {
             "id": rid, "reference": reference, "customer_id": customer.id, "vehicle_class": pool.vclass.code,
-            "zip_code": pool.branch.zip_code, "car_id": placed, "pinned": car is not None,
+            "zip_code": pool.branch.zip_code, "car_id": booking.car_id, "pinned": booking.pinned,
             "driver_id": driver.id if driver else None, "start_at": start, "end_at": end,
             "status": ReservationStatus.CONFIRMED.value,
-            "price": price(start, end, rate, driver.day_rate if driver else None),
+            "price": booking.price,
             "version": 1, "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
             "status_reason": "", "source": state["source"] or request.source, "hq_version": 1,
             "awaiting_event_id": None,
         }
-        moved = {k: c for k, c in decision.items() if k != rid}
-        return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, moved)
+        return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
     def _commit(self, d: _Decision, request: Envelope, now: datetime, inbox: dict) -> Changes:
         mem, row = d.mem, d.row
