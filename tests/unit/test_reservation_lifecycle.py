@@ -438,3 +438,26 @@ def test_any_interleaving_ends_with_every_branch_equal_to_head_office(tmp_path, 
         quiet_and_equal(net)
     finally:
         net.close()
+
+
+def test_a_cancel_of_a_cancelled_one_and_a_pick_up_head_office_cannot_record_are_answered(net):
+    from rentaldesk.reservations import cancel
+
+    bos = net.branch("BOS")
+    first = new_booking(bos, "ann@example.com", 1, 2)
+    second = new_booking(bos, "bob@example.com", 3, 4)
+    net.settle()
+    with net.hq.db.write() as s:  # head office cancels the second itself (another channel, no event)
+        cancel(s.get(Row, second.id), net.clock())
+        s.get(Car, s.scalar(select(Row.car_id).where(Row.id == first.id))).status = "maintenance"
+    bos.cancel_reservation(second.id)
+    net.clock.advance(hours=20)  # the first's pick-up window is open
+    bos.pick_up(first.id)
+    answers = net.decide(net.send("BOS"))
+    assert [json.loads(a)["type"] for a in answers] == ["reservation.updated", "reservation.updated"]
+    net.deliver("BOS", answers)
+    assert net.row("BOS", second.id).status == "cancelled"
+    r = net.row("BOS", first.id)
+    assert (r.status, r.awaiting_event_id) == ("confirmed", None)  # head office's state, with why
+    assert r.status_reason.startswith("not recorded: car")
+    assert net.unanswered() == []
