@@ -80,8 +80,8 @@ _C, _T = Customer.__table__, ReservationRow.__table__
 _CUSTOMER = select(_C.c.id, _C.c.name, _C.c.phone).where(_C.c.email == bindparam("email"))
 _NEW_CUSTOMER = insert(_C)
 _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
-_RESERVATION = select(_T.c.car_id, _T.c.version, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status,
-                      _T.c.vehicle_class, _T.c.zip_code).where(_T.c.id == bindparam("id"))
+_RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status, _T.c.vehicle_class,
+                      _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
 _POOL_AWAITING = select(_T.c.id).where(
@@ -144,7 +144,6 @@ def apply_reservation_state(
     values: dict[str, Any] = {"hq_version": max(hq_version, version)}
     if car_id is not None and version >= hq_version:
         values["hq_car_id"] = car_id
-    customer_id = None
     if whole:
         email = normalize_email(state["customer"]["email"])
         customer = s.execute(_CUSTOMER, {"email": email}).first()
@@ -171,12 +170,14 @@ def apply_reservation_state(
         s.execute(_NEW_RESERVATION, {"id": state["id"], "created_at": now, **values})
     else:
         s.execute(_RESERVATION_CHANGE, {"b_id": state["id"], **values})
+    if not whole:
+        return Changes()  # head office's version and car recorded; nothing the screens show changed
     changes = Changes(
         reservations=frozenset({state["id"]}),
-        customers=frozenset({customer_id}) if customer_id else frozenset(),
+        customers=frozenset({customer_id}),
         cars=frozenset(x for x in (old_car, values.get("car_id", old_car)) if x is not None),
     )
-    if awaiting is not None and whole:  # this branch's request is settled: is the pool quiet now?
+    if awaiting is not None:  # this branch's request is settled: is the pool quiet now?
         changes = merge(changes, reconcile_pool(s, state["vehicle_class"], state["zip_code"], now))
     return changes
 
