@@ -130,7 +130,7 @@ def apply_reservation_state(
     version, final = state["version"], state["status"] not in LIVE_STATUSES
     row = s.execute(_RESERVATION, {"id": state["id"]}).first()
     if row is None:
-        if car_id is None or final:  # nothing it holds, nothing seen of it here: nothing to keep
+        if car_id is None:  # a request refused before it ever held a car: nothing to keep here
             return Changes()
         old_car, hq_version, awaiting = None, 0, None
     else:
@@ -142,7 +142,7 @@ def apply_reservation_state(
     # Core statements, not the ORM: this runs for every event at every branch, and the unit of
     # work's flushes took most of its time. The same effect as before, column for column.
     values: dict[str, Any] = {"hq_version": max(hq_version, version)}
-    if car_id is not None and version >= hq_version:
+    if car_id is not None and not final and version >= hq_version:  # (a refused create's car is the branch's)
         values["hq_car_id"] = car_id
     if whole:
         email = normalize_email(state["customer"]["email"])

@@ -99,15 +99,6 @@ def test_a_final_state_is_taken_whole_while_a_request_waits(db, fleet):
     assert (r.status, r.end_at, r.awaiting_event_id, r.hq_version) == ("cancelled", day(3), None, 2)
 
 
-def test_a_foreign_reservation_head_office_does_not_hold_is_not_kept(db, fleet):
-    a, = fleet.cars(1)
-    with db.session() as s:
-        plate = s.scalar(select(Car.plate_number))
-    rid = str(uuid.uuid4())
-    assert not apply(db, state(rid, plate, status="rejected"))  # another branch's create, refused
-    assert row(db, rid) is None
-
-
 def test_a_request_refused_before_it_held_a_car_leaves_no_reservation(db, fleet):
     fleet.cars(1)
     rid = str(uuid.uuid4())
