@@ -203,7 +203,7 @@ def net(request, tmp_path):  # noqa: ANN001, ANN201
     n.close()
 
 
-def new_booking(svc: ReservationService, email: str, start: int = 2, end: int = 4, **kw: Any):  # noqa: ANN201
+def new_booking(svc: ReservationService, email: str, start: float = 2, end: float = 4, **kw: Any):  # noqa: ANN201
     return svc.create_reservation(email=email, name=email.split("@")[0].title(), vehicle_class="SUV",
                                   zip_code="10001", start=day(start), end=day(end), **kw)
 
@@ -406,8 +406,8 @@ def test_a_local_move_head_office_did_not_make_is_undone_when_it_confirms(net2):
 
 @pytest.mark.parametrize("seed", range(12))
 def test_any_interleaving_ends_with_every_branch_equal_to_head_office(tmp_path, seed):
-    """Random counter work at three branches on two cars, requests and answers moved at random
-    moments (each branch reads head office's events in order, some late): once everything is
+    """Random counter work (book, change, cancel, pick up, return) at three branches on two cars,
+    requests and answers moved at random moments (each branch reads head office's events in order, some late): once everything is
     delivered, nothing is pending and every branch's live book is head office's."""
     rng = random.Random(seed)
     net = Net(tmp_path, cars=2, batched=seed % 2 == 0)
@@ -419,16 +419,24 @@ def test_any_interleaving_ends_with_every_branch_equal_to_head_office(tmp_path, 
             svc, roll = services[code], rng.random()
             try:
                 if roll < 0.3:
-                    start = rng.randrange(1, 9)
+                    start = rng.choice([0.25, 0.3, 0.4, 0.45, *range(1, 9)])  # 0.x: can be picked up now
                     pin = _car_id(net.branches[code].db, rng.choice(net.plates)) if rng.random() < 0.3 else None
                     mine[code].append(new_booking(svc, f"c{rng.randrange(6)}@example.com", start,
                                                   start + rng.randrange(1, 4), car_id=pin).id)
-                elif roll < 0.45 and mine[code]:
+                elif roll < 0.42 and mine[code]:
                     rid = rng.choice(mine[code])
                     start = rng.randrange(1, 9)
                     svc.update_reservation(rid, start=day(start), end=day(start + rng.randrange(1, 4)))
-                elif roll < 0.52 and mine[code]:
+                elif roll < 0.49 and mine[code]:
                     svc.cancel_reservation(rng.choice(mine[code]))
+                elif roll < 0.58:
+                    act = svc.pick_up if roll < 0.55 else svc.return_car
+                    for rid in rng.sample(mine[code], len(mine[code])):  # the first one it can be done to
+                        try:
+                            act(rid)
+                            break
+                        except RentalError:
+                            continue
                 elif roll < 0.75:
                     net.decide(net.send(code))
                 else:
