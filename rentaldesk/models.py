@@ -210,6 +210,10 @@ class Reservation(Base):
     hq_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: At a branch: the request sent to head office and not answered yet (its event id).
     awaiting_event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    #: At a branch: the car head office has the reservation on (a car id of this database; empty
+    #: until head office has placed it, and never set from a state that holds no car there). ``car_id`` may differ while a request of this branch in the
+    #: pool waits (the local engine moved it to make room); see docs/reservation-lifecycle.md.
+    hq_car_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 

@@ -2,11 +2,14 @@
 
 It consumes ``booking-requests`` (key = pool, so one pool is decided in one place, in order), and
 for each request, in the same transaction as its inbox row, decides against the head-office
-database and writes the outcome to the outbox: ``reservation.confirmed`` / ``.changed`` /
+database and writes the outcome to the outbox: ``reservation.car-reassigned`` for every
+reservation moved to make room, then the answer: ``reservation.confirmed`` / ``.changed`` /
 ``.cancelled`` / ``.updated`` with the reservation's state, ``reservation.rejected`` with the
-reason, and ``reservation.car-reassigned`` for every reservation moved to make room. Across all
-branches no car is ever held by two overlapping confirmed reservations, because only this
-database decides.
+reason, or ``reservation.request-refused`` when head office holds no reservation with that id
+(its create was rejected). Every request about a reservation gets exactly one answer naming it
+(``request_event_id``), the last event of its decision; the branch waits for it (see
+docs/reservation-lifecycle.md). Across all branches no car is ever held by two overlapping
+confirmed reservations, because only this database decides.
 """
 
 from __future__ import annotations
@@ -70,9 +73,9 @@ class BookingAuthority:
             log.warning("head office: %s does not belong on booking-requests; ignored", envelope.type)
             return None
         self.decisions += 1
-        return handler(s, envelope, self.clock())
+        return handler(s, envelope, self.clock(), where)
 
-    def _car_change_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+    def _car_change_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
         changes, moved = apply_car_request(s, request, now, lock=self._lock, wake=self.wake)
         self._publish_moves(s, moved, request)
         if changes and self.fleet_wake is not None:
@@ -101,12 +104,24 @@ class BookingAuthority:
         log.info("head office: %s %s rejected: %s", request.type, state["reference"], reason)
         self._publish(s, "reservation.rejected", {**state, "reason": reason}, request)
 
+    def _refuse_unknown(self, s: Session, request: Envelope, where: Delivery) -> Changes:
+        """The answer to a request about a reservation head office does not hold: its create was
+        rejected (or never came). Keyed like the request, so it follows the rejection in order."""
+        rid = request.payload["reservation_id"]
+        reason = f"head office holds no reservation {rid}; {request.type} refused"
+        log.info("head office: %s", reason)
+        envelope = Envelope(type="reservation.request-refused", source=SOURCE, payload={
+            "reservation_id": rid, "reason": reason, "request_event_id": request.event_id})
+        key = where.key.decode("utf-8") if where is not None and where.key else ""
+        outbox.add(s, BOOKING_EVENTS, key, envelope, wake=self.wake)
+        return Changes()
+
     def _lock(self, s: Session, zip_code: str) -> None:
         self.db.lock_pool(s, zip_code)
 
     # -- requests ----------------------------------------------------------------------------------
 
-    def _requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+    def _requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
         state = request.payload["reservation"]
         if s.get(ReservationRow, state["id"]) is not None:
             log.info("head office: reservation %s already decided; request %s skipped", state["id"], request.event_id)
@@ -127,16 +142,15 @@ class BookingAuthority:
         except RentalError as exc:
             self._reject(s, {**state, "status": ReservationStatus.REJECTED.value}, exc.message, request)
             return Changes()
-        self._publish_row(s, "reservation.confirmed", row, request)
         self._publish_moves(s, moved, request)
+        self._publish_row(s, "reservation.confirmed", row, request)
         return Changes(reservations=frozenset({row.id, *moved}))
 
-    def _change_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+    def _change_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
         p = request.payload
         row = s.get(ReservationRow, p["reservation_id"])
         if row is None:
-            log.warning("head office: change of unknown reservation %s ignored", p["reservation_id"])
-            return Changes()
+            return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
                 outcome = change(
@@ -148,16 +162,15 @@ class BookingAuthority:
             s.refresh(row)
             self._reject(s, reservation_state(s, row), f"change refused: {exc.message}", request)
             return Changes()
-        self._publish_row(s, "reservation.changed", row, request)
         self._publish_moves(s, outcome.moved, request)
+        self._publish_row(s, "reservation.changed", row, request)
         return Changes(reservations=frozenset({row.id, *outcome.moved}))
 
-    def _car_assign_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+    def _car_assign_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
         p = request.payload
         row = s.get(ReservationRow, p["reservation_id"])
         if row is None:
-            log.warning("head office: car for unknown reservation %s ignored", p["reservation_id"])
-            return Changes()
+            return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
                 car_id = car_id_for(s, p["car_plate"])
@@ -170,16 +183,16 @@ class BookingAuthority:
             s.refresh(row)
             self._reject(s, reservation_state(s, row), f"car refused: {exc.message}", request)
             return Changes()
-        self._publish_row(s, "reservation.changed", row, request)
         self._publish_moves(s, moved, request)
+        self._publish_row(s, "reservation.changed", row, request)
         return Changes(reservations=frozenset({row.id, *moved}))
 
-    def _cancel_requested(self, s: Session, request: Envelope, now: datetime) -> Changes:
+    def _cancel_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
         row = s.get(ReservationRow, request.payload["reservation_id"])
         if row is None:
-            log.info("head office: cancel of undecided or unknown %s ignored", request.payload["reservation_id"])
-            return Changes()
-        if row.status == ReservationStatus.CANCELLED.value:
+            return self._refuse_unknown(s, request, where)
+        if row.status == ReservationStatus.CANCELLED.value:  # cancelled already (by another channel)
+            self._publish_row(s, "reservation.updated", row, request)  # answered; no second mail
             return Changes()
         try:
             cancel(row, now)
@@ -189,25 +202,29 @@ class BookingAuthority:
         self._publish_row(s, "reservation.cancelled", row, request)
         return Changes(reservations=frozenset({row.id}))
 
-    def _picked_up(self, s: Session, request: Envelope, now: datetime) -> Changes:
-        return self._record(s, request, lambda row: pick_up(
+    def _picked_up(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+        return self._record(s, request, where, lambda row: pick_up(
             s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer"), enforce_window=False))
 
-    def _returned(self, s: Session, request: Envelope, now: datetime) -> Changes:
-        return self._record(s, request, lambda row: return_car(
+    def _returned(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+        return self._record(s, request, where, lambda row: return_car(
             s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer")))
 
-    def _record(self, s: Session, request: Envelope, apply: Callable[[ReservationRow], None]) -> Changes:
-        """A fact from the counter (pick-up, return): recorded, published; refused only if impossible."""
+    def _record(self, s: Session, request: Envelope, where: Delivery,
+                apply: Callable[[ReservationRow], None]) -> Changes:
+        """A fact from the counter (pick-up, return): recorded, published; refused only if impossible,
+        and then answered with head office's state (``updated``: no mail), which the branch takes."""
         row = s.get(ReservationRow, request.payload["reservation_id"])
         if row is None:
-            log.warning("head office: %s of unknown reservation ignored", request.type)
-            return Changes()
+            return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
                 apply(row)
         except RentalError as exc:
             log.warning("head office: %s of %s not recorded: %s", request.type, row.reference, exc.message)
+            s.refresh(row)
+            self._publish(s, "reservation.updated",
+                          {**reservation_state(s, row), "reason": f"not recorded: {exc.message}"}, request)
             return Changes()
         self._publish_row(s, "reservation.updated", row, request)
         return Changes(reservations=frozenset({row.id}))

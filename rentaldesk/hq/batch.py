@@ -646,11 +646,12 @@ class BookingBatch:
             moved_after.append((r, car_id))
         # Everything that can fail happens before anything changes: the events are encoded first.
         licence = self._licence(row["driver_id"])
-        out = [self._outgoing("reservation.confirmed", self._state(mem, new, customer, licence), request)]
+        out = []  # the moves, then the answer (the last event of a decision)
         for r, car_id in moved_after:
             c = customer if r.customer_id == customer.id else self._customer_by_id(r.customer_id)
             moved_state = self._state(mem, r, c, self._licence(r.driver_id), car_id=car_id, version=r.version + 1)
             out.append(self._outgoing("reservation.car-reassigned", moved_state, request))
+        out.append(self._outgoing("reservation.confirmed", self._state(mem, new, customer, licence), request))
         # -- apply (appends and assignments only)
         if d.new_customer:
             self.new_customers.append({"id": customer.id, "email": customer.email, "name": customer.name,

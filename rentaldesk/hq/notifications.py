@@ -54,8 +54,8 @@ log = logging.getLogger("rentaldesk.hq.notifications")
 
 SOURCE = "hq"
 
-#: Booking event type -> notification kind. ``car-reassigned`` (internal) and ``updated`` (facts
-#: from the counter) are not mailed.
+#: Booking event type -> notification kind. ``car-reassigned`` (internal), ``updated`` (facts
+#: from the counter) and ``request-refused`` (about a reservation whose rejection was mailed) are not.
 KINDS: dict[str, str] = {
     "reservation.confirmed": "confirmed",
     "reservation.changed": "changed",

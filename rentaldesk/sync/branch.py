@@ -26,7 +26,7 @@ from ..reservations import Changes, ReservationService
 from . import outbox
 from .envelope import Envelope, time_text
 from .inbox import Delivery, EventConsumer
-from .state import apply_fleet_record, apply_reservation_state, reservation_state
+from .state import apply_fleet_record, apply_request_refused, apply_reservation_state, reservation_state
 from .topics import BOOKING_EVENTS, BOOKING_REQUESTS, FLEET, Topics, ensure_topics, make_consumer, make_producer, pool_key
 
 log = logging.getLogger("rentaldesk.sync.branch")
@@ -44,8 +44,9 @@ class BranchOutbox:
     def _send(self, s: Session, row: ReservationRow, event_type: str, payload: dict, now: datetime) -> None:
         envelope = Envelope(type=event_type, payload=payload, source=self.source, occurred_at=now)
         outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
-        if event_type in ("reservation.requested", "reservation.change-requested", "reservation.car-assign-requested"):
-            row.awaiting_event_id = envelope.event_id
+        # Head office answers every request (docs/reservation-lifecycle.md); until the answer to
+        # the newest one is in, the row is this branch's provisional state.
+        row.awaiting_event_id = envelope.event_id
 
     def requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         self._send(s, row, "reservation.requested",
@@ -96,6 +97,8 @@ def apply_head_office_event(s: Session, envelope: Envelope, where: Delivery) -> 
             s, envelope.payload["reservation"], envelope.occurred_at,
             answers=envelope.payload.get("request_event_id"),
         )
+    if envelope.type == "reservation.request-refused":
+        return apply_request_refused(s, dict(envelope.payload), envelope.occurred_at)
     log.info("branch: %s is not for branches; skipped", envelope.type)
     return None
 

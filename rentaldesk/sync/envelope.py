@@ -188,6 +188,8 @@ SCHEMAS: dict[tuple[str, int], Check] = {
     ("reservation.cancelled", 1): obj(reservation=RESERVATION, request_event_id=optional(UUID)),
     ("reservation.car-reassigned", 1): obj(reservation=RESERVATION, request_event_id=optional(UUID)),
     ("reservation.updated", 1): obj(reservation=RESERVATION, request_event_id=optional(UUID)),
+    # the answer to a request about a reservation head office does not hold (its create was rejected)
+    ("reservation.request-refused", 1): obj(reservation_id=UUID, reason=TEXT, request_event_id=UUID),
     # branch -> head office (booking-requests): a car added or edited at a branch
     ("fleet.car-change-requested", 1): obj(car=CAR, requested_at=TIME),
     # head office -> everyone (booking-events): a branch's car change head office refused

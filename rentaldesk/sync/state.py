@@ -11,17 +11,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..customers import normalize_email
 from ..fleet import put_car
-from ..models import Branch, Car, Customer, Driver, VehicleClass
+from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass
 from ..models import Reservation as ReservationRow
 from ..reservations import Changes
 from ..rules import normalize_plate
 from .envelope import parse_time, time_text
-from .inbox import NotReady
+from .inbox import NotReady, merge
 
 
 def money(value: Decimal) -> str:
@@ -82,10 +82,19 @@ _C, _T = Customer.__table__, ReservationRow.__table__
 _CUSTOMER = select(_C.c.id, _C.c.name, _C.c.phone).where(_C.c.email == bindparam("email"))
 _NEW_CUSTOMER = insert(_C)
 _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
-_RESERVATION = select(_T.c.car_id, _T.c.version, _T.c.hq_version, _T.c.awaiting_event_id).where(
-    _T.c.id == bindparam("id"))
+_RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status, _T.c.vehicle_class,
+                      _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
+_POOL_AWAITING = select(_T.c.id).where(
+    _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
+    _T.c.awaiting_event_id.is_not(None)).limit(1)
+_POOL_ASTRAY = select(_T.c.id, _T.c.car_id, _T.c.hq_car_id).where(
+    _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
+    _T.c.status.in_(LIVE_STATUSES), _T.c.awaiting_event_id.is_(None), _T.c.hq_car_id.is_not(None),
+    or_(_T.c.car_id != _T.c.hq_car_id, _T.c.version != _T.c.hq_version))
+_BACK_TO_HQ = update(_T).where(_T.c.id == bindparam("b_id")).values(
+    car_id=_T.c.hq_car_id, version=_T.c.hq_version, updated_at=bindparam("b_now"))
 
 
 def apply_reservation_state(
@@ -93,10 +102,19 @@ def apply_reservation_state(
 ) -> Changes:
     """Make the local reservation what head office says (a branch applying a booking event).
 
-    A state older than what was applied already is skipped. While a local request is waiting for
-    its answer (``awaiting_event_id``), only head office's car placement is taken from other
-    events, so the clerk's pending change is not overwritten; the answer itself (``answers``, the
-    request's event id) is applied whole.
+    The rules are docs/reservation-lifecycle.md's ("At a branch"):
+
+    - head office's version and car are always recorded (``hq_version``, ``hq_car_id``); a state no
+      newer than what was recorded is skipped, unless it is the answer awaited;
+    - the reservation is made head office's state, whole, when no request of this branch about it
+      is waiting (``awaiting_event_id`` empty), when this is the answer to the request awaited
+      (``answers``), or when head office's state is final (rejected, cancelled, completed,
+      expired: no request can revive it, so what waits is moot);
+    - otherwise (the answer to an older request, or another event, while a newer request waits)
+      nothing local changes: the branch's pending request is its own provisional state;
+    - once no request of this branch waits in the pool, every reservation of the pool is put back
+      on head office's car (:func:`reconcile_pool`): local moves made to fit pending requests were
+      provisional.
     """
     # The local ids the state refers to, in one query (this runs for every event at every branch).
     plate, licence = state["car_plate"], state["driver_licence"]
@@ -112,30 +130,32 @@ def apply_reservation_state(
         raise NotReady(f"car {plate} is not in the local fleet yet")
     if licence is not None and driver_id is None:
         raise NotReady(f"driver {licence} is not known here yet")
-    # Core statements, not the ORM: this runs for every event at every branch, and the unit of
-    # work's flushes took most of its time. The same effect as before, column for column.
-    email = normalize_email(state["customer"]["email"])
-    customer = s.execute(_CUSTOMER, {"email": email}).first()
-    if customer is None:
-        customer_id, name, phone = str(uuid.uuid4()), "", ""
-        s.execute(_NEW_CUSTOMER, {"id": customer_id, "email": email, "name": "", "phone": "", "licence_number": "",
-                                  "created_at": now})
-    else:
-        customer_id, name, phone = customer.id, customer.name, customer.phone
+    version, final = state["version"], state["status"] not in LIVE_STATUSES
     row = s.execute(_RESERVATION, {"id": state["id"]}).first()
     if row is None:
         if car_id is None:  # a request refused before it ever held a car: nothing to keep here
             return Changes()
-        old_car, version, hq_version, awaiting = None, 0, 0, None
-    elif state["version"] <= row.hq_version and answers is None:
-        return Changes()  # stale or replayed
+        old_car, hq_version, awaiting = None, 0, None
     else:
-        old_car, version, hq_version, awaiting = row.car_id, row.version, row.hq_version, row.awaiting_event_id
-    values: dict[str, Any] = {}
-    whole = awaiting is None or awaiting == answers
-    if car_id is not None:
-        values["car_id"] = car_id
+        old_car, hq_version, awaiting = row.car_id, row.hq_version, row.awaiting_event_id
+    answer = awaiting is not None and answers == awaiting
+    if not answer and version <= hq_version:
+        return Changes()  # stale or replayed
+    whole = awaiting is None or answer or final
+    # Core statements, not the ORM: this runs for every event at every branch, and the unit of
+    # work's flushes took most of its time. The same effect as before, column for column.
+    values: dict[str, Any] = {"hq_version": max(hq_version, version)}
+    if car_id is not None and not final and version >= hq_version:  # (a refused create's car is the branch's)
+        values["hq_car_id"] = car_id
     if whole:
+        email = normalize_email(state["customer"]["email"])
+        customer = s.execute(_CUSTOMER, {"email": email}).first()
+        if customer is None:
+            customer_id, name, phone = str(uuid.uuid4()), "", ""
+            s.execute(_NEW_CUSTOMER, {"id": customer_id, "email": email, "name": "", "phone": "",
+                                      "licence_number": "", "created_at": now})
+        else:
+            customer_id, name, phone = customer.id, customer.name, customer.phone
         new_name = state["customer"]["name"] or name
         new_phone = state["customer"]["phone"] or phone
         if (new_name, new_phone) != (name, phone):
@@ -145,19 +165,59 @@ def apply_reservation_state(
             zip_code=state["zip_code"], pinned=state["pinned"], driver_id=driver_id,
             start_at=parse_time(state["start"]), end_at=parse_time(state["end"]), status=state["status"],
             price=Decimal(state["price"]), source=state["source"], status_reason=state["reason"],
-            version=max(version or 0, state["version"]), awaiting_event_id=None,
+            version=version, awaiting_event_id=None, updated_at=now,
         )
-    values["hq_version"] = max(hq_version or 0, state["version"])
-    values["updated_at"] = now
+        if car_id is not None:
+            values["car_id"] = car_id
     if row is None:
         s.execute(_NEW_RESERVATION, {"id": state["id"], "created_at": now, **values})
     else:
         s.execute(_RESERVATION_CHANGE, {"b_id": state["id"], **values})
-    return Changes(
+    if not whole:
+        return Changes()  # head office's version and car recorded; nothing the screens show changed
+    changes = Changes(
         reservations=frozenset({state["id"]}),
         customers=frozenset({customer_id}),
         cars=frozenset(x for x in (old_car, values.get("car_id", old_car)) if x is not None),
     )
+    if awaiting is not None:  # this branch's request is settled: is the pool quiet now?
+        changes = merge(changes, reconcile_pool(s, state["vehicle_class"], state["zip_code"], now))
+    return changes
+
+
+def apply_request_refused(s: Session, payload: dict[str, Any], now: datetime) -> Changes:
+    """Head office holds no reservation with this id (its create was rejected): whatever this branch
+    still has of it holds no car, and nothing about it waits any more."""
+    row = s.execute(_RESERVATION, {"id": payload["reservation_id"]}).first()
+    if row is None:
+        return Changes()
+    values: dict[str, Any] = {"awaiting_event_id": None, "updated_at": now}
+    if row.status in LIVE_STATUSES:
+        values.update(status=ReservationStatus.REJECTED.value, status_reason=payload["reason"][:200])
+    elif row.awaiting_event_id is None:
+        return Changes()  # already settled here (the rejection of its create came first)
+    s.execute(_RESERVATION_CHANGE, {"b_id": payload["reservation_id"], **values})
+    changes = Changes(reservations=frozenset({payload["reservation_id"]}), cars=frozenset({row.car_id}))
+    return merge(changes, reconcile_pool(s, row.vehicle_class, row.zip_code, now))
+
+
+def reconcile_pool(s: Session, vehicle_class: str, zip_code: str, now: datetime) -> Changes:
+    """Once no request of this branch waits in the pool, put every reservation of it back on the
+    car head office has it on, at head office's version.
+
+    A branch's engine may move reservations (its own confirmed ones and other branches') to make
+    room for a local request; head office decides that request with its own moves, which it sends
+    as ``car-reassigned`` before its answer. So when the last answer is in, head office's car is
+    known for every reservation of the pool, and any local move head office did not make is undone.
+    """
+    if s.execute(_POOL_AWAITING, {"vc": vehicle_class, "zip": zip_code}).first() is not None:
+        return Changes()
+    astray = s.execute(_POOL_ASTRAY, {"vc": vehicle_class, "zip": zip_code}).all()
+    if not astray:
+        return Changes()
+    s.execute(_BACK_TO_HQ, [{"b_id": r.id, "b_now": now} for r in astray])
+    return Changes(reservations=frozenset(r.id for r in astray),
+                   cars=frozenset(c for r in astray for c in (r.car_id, r.hq_car_id)))
 
 
 # -- fleet -----------------------------------------------------------------------------------------

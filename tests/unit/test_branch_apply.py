@@ -62,21 +62,41 @@ def test_a_state_is_applied_once_and_in_version_order(db, fleet):
         assert s.scalar(select(Customer.name)) == "Ann"
 
 
-def test_a_pending_local_change_keeps_all_but_the_car_until_its_answer(db, fleet):
+def test_a_pending_local_change_is_kept_whole_until_its_answer(db, fleet):
+    """Head office's car for the old period is recorded, not taken: the pending change's car is the
+    one the branch's engine chose for the new period (docs/reservation-lifecycle.md)."""
+    a, b, c = fleet.cars(3)
+    with db.session() as s:
+        plates = {c.car_id: c.plate_number for c in s.scalars(select(Car))}
+    rid = str(uuid.uuid4())
+    apply(db, state(rid, plates[a]))
+    assert row(db, rid).hq_car_id == a
+    with db.write() as s:  # the clerk moved it to day 5; the request is on its way
+        s.execute(update(Reservation).where(Reservation.id == rid).values(
+            start_at=day(5), end_at=day(6), status="pending", awaiting_event_id="req-1", version=2, car_id=c))
+    apply(db, state(rid, plates[b], version=2))  # another event: head office moved the car
+    r = row(db, rid)
+    assert (r.car_id, r.hq_car_id, r.start_at, r.status, r.awaiting_event_id, r.hq_version) == (
+        c, b, day(5), "pending", "req-1", 2)
+    assert not apply(db, state(rid, plates[a], version=2, start=5), answers="req-0")  # an older request's: stale
+    apply(db, state(rid, plates[b], version=3, start=5), answers="req-1")  # the answer: whole
+    r = row(db, rid)
+    assert (r.car_id, r.start_at, r.status, r.awaiting_event_id, r.version, r.hq_version) == (
+        b, day(5), "confirmed", None, 3, 3)
+
+
+def test_a_final_state_is_taken_whole_while_a_request_waits(db, fleet):
     a, b = fleet.cars(2)
     with db.session() as s:
         plates = {c.car_id: c.plate_number for c in s.scalars(select(Car))}
     rid = str(uuid.uuid4())
     apply(db, state(rid, plates[a]))
-    with db.write() as s:  # the clerk moved it to day 5; the request is on its way
+    with db.write() as s:  # a change waits; head office meanwhile cancelled it (another channel)
         s.execute(update(Reservation).where(Reservation.id == rid).values(
-            start_at=day(5), end_at=day(6), status="pending", awaiting_event_id="req-1", version=2))
-    apply(db, state(rid, plates[b], version=2))  # another event: head office moved the car
+            end_at=day(5), status="pending", awaiting_event_id="req-1", version=2))
+    apply(db, state(rid, plates[a], version=2, status="cancelled"))
     r = row(db, rid)
-    assert (r.car_id, r.start_at, r.status, r.awaiting_event_id, r.hq_version) == (b, day(5), "pending", "req-1", 2)
-    apply(db, state(rid, plates[b], version=3, start=5), answers="req-1")  # the answer: whole
-    r = row(db, rid)
-    assert (r.start_at, r.status, r.awaiting_event_id, r.version, r.hq_version) == (day(5), "confirmed", None, 3, 3)
+    assert (r.status, r.end_at, r.awaiting_event_id, r.hq_version) == ("cancelled", day(3), None, 2)
 
 
 def test_a_request_refused_before_it_held_a_car_leaves_no_reservation(db, fleet):

@@ -242,3 +242,33 @@ def test_upgrading_normalises_the_plates_typed_before(tmp_path):
     # the second spelling of AB123 keeps its plate (a manager corrects it): nothing merged, nothing lost
     assert plates == {1: "AB123", 2: "ab-123", 3: "CD9", 4: "EF1"}
     engine.dispose()
+
+
+def test_0005_takes_head_office_car_for_decided_reservations_and_keeps_the_pool_triggers(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO vehicle_classes (code, name, day_rate) VALUES ('SUV', 'Suv', 70)"))
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B1', 'B1', '10001', 'UTC', 0, 60, 0)"))
+        conn.execute(text("INSERT INTO cars (car_id, plate_number, model, year, color, transmission, cost_per_day, "
+                          "status, vehicle_class, zip_code, odometer) "
+                          "VALUES (7, 'P7', 'M', 2025, 'W', 'auto', 90, 'available', 'SUV', '10001', 0)"))
+        conn.execute(text("INSERT INTO customers (id, email, name, phone, licence_number, created_at) "
+                          "VALUES ('c', 'c@example.com', 'C', '', '', '2030-01-01 00:00:00')"))
+        for rid, hq_version in (("decided", 2), ("pending", 0)):
+            conn.execute(text(
+                "INSERT INTO reservations (id, reference, customer_id, vehicle_class, zip_code, car_id, pinned, "
+                "start_at, end_at, status, price, version, created_at, updated_at, status_reason, source, "
+                "hq_version) VALUES (:id, :id, 'c', 'SUV', '10001', 7, 0, '2030-01-02 00:00:00', "
+                "'2030-01-03 00:00:00', 'confirmed', 90, 2, '2030-01-01 00:00:00', '2030-01-01 00:00:00', '', "
+                "'B1', :hq)"), {"id": rid, "hq": hq_version})
+        before = conn.scalar(text("SELECT version FROM pool_versions WHERE vehicle_class = 'SUV'"))
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert dict(conn.execute(text("SELECT id, hq_car_id FROM reservations")).all()) == {
+            "decided": 7, "pending": None}
+        after = conn.scalar(text("SELECT version FROM pool_versions WHERE vehicle_class = 'SUV'"))
+        conn.execute(text("UPDATE reservations SET version = 3"))
+        assert conn.scalar(text("SELECT version FROM pool_versions WHERE vehicle_class = 'SUV'")) > after > before
+    engine.dispose()
