@@ -42,7 +42,8 @@ from .fleet import import_drivers, import_fleet, load_sample_data
 from .logs import setup_logging
 from .models import LIVE_STATUSES, Branch, Car, Driver, ReservationStatus, VehicleClass
 from .models import Reservation as ReservationRow
-from .reservations import Reservation, ReservationService
+from .reservations import ReservationService
+from .values import Reservation
 from .rules import normalize_plate
 
 log = logging.getLogger("rentaldesk.cli")

@@ -40,7 +40,8 @@ from .models import (
 )
 from .models import Reservation as ReservationRow
 from .rules import normalize_plate
-from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, Reservation, holding_car, reservation_value
+from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, holding_car, reservation_value
+from .values import Reservation
 
 STATE_AVAILABLE = "available"
 STATE_RESERVED = "reserved"

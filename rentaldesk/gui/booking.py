@@ -21,7 +21,8 @@ from .. import queries
 from ..db import Database
 from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
-from ..reservations import Changes, Reservation, ReservationService
+from ..reservations import ReservationService
+from ..values import Changes, Reservation
 from ..rules import rental_days
 from . import text
 from .desk import DeskContext

@@ -14,7 +14,8 @@ from .. import queries
 from ..db import Database
 from ..errors import RentalError
 from ..queries import BranchInfo, VehicleClassInfo
-from ..reservations import Changes, ReservationService
+from ..reservations import ReservationService
+from ..values import Changes
 from .worker import DatabaseWorker
 
 log = logging.getLogger("rentaldesk.gui")

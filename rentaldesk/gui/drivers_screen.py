@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from .. import queries
 from ..queries import Assignment, DriverRow
-from ..reservations import Changes
+from ..values import Changes
 from .desk import DeskContext
 from .forms.ui_drivers import Ui_DriversScreen
 from .tablemodels import AssignmentTableModel, DriverTableModel

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 from .. import queries
 from ..db import Database
 from ..queries import CarRow, PoolStatus, TimelineBar
-from ..reservations import Changes
+from ..values import Changes
 from .desk import DeskContext
 from .forms.ui_fleet_board import Ui_FleetBoardScreen
 from .tablemodels import PoolStatusModel

@@ -15,7 +15,7 @@ from ..errors import FleetFileError, RentalError
 from ..fleet import TRANSMISSIONS, CarWrite, import_fleet
 from ..models import CarStatus
 from ..queries import CAR_STATES, CarRow, DriverRow
-from ..reservations import Changes
+from ..values import Changes
 from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext

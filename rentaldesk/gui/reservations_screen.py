@@ -17,7 +17,7 @@ from .. import queries
 from ..errors import RentalError
 from ..models import LIVE_STATUSES, ReservationStatus
 from ..queries import BranchInfo
-from ..reservations import CarChoice, Changes, Reservation
+from ..values import CarChoice, Changes, Reservation
 from . import text
 from .desk import DeskContext
 from .forms.ui_reservation_dialog import Ui_ReservationDialog

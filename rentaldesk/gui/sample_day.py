@@ -17,7 +17,8 @@ from ..db import Database
 from ..errors import RentalError
 from ..fleet import load_sample_data
 from ..models import Car, Driver
-from ..reservations import Reservation, ReservationService
+from ..reservations import ReservationService
+from ..values import Reservation
 
 #: "Now" of the sample day: Monday 4 March 2030, 9:00 in Boston.
 SAMPLE_NOW = datetime(2030, 3, 4, 14, 0, tzinfo=timezone.utc)

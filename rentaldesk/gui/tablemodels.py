@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from ..queries import Assignment, CarRow, DriverRow, PoolStatus
-from ..reservations import Reservation
+from ..values import Reservation
 from ..rules import normalize_plate
 from . import text
 

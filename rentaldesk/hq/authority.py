@@ -27,7 +27,8 @@ from ..db import Database
 from ..errors import RentalError
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
-from ..reservations import Changes, assign_car, book, cancel, change, pick_up, return_car
+from ..reservations import assign_car, book, cancel, change, pick_up, return_car
+from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope, parse_time
 from ..sync.inbox import Delivery, NotReady

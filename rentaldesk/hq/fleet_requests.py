@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from ..errors import RentalError
 from ..fleet import put_car, validate_car
 from ..models import Driver
-from ..reservations import Changes, Lock
+from ..reservations import Lock
+from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
 from ..sync.topics import BOOKING_EVENTS, pool_key

@@ -44,7 +44,7 @@ from ..config import SmtpSettings
 from ..db import Database
 from ..display import mail_time, money
 from ..models import Branch, Notification, ReservationStatus, VehicleClass
-from ..reservations import Changes
+from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope, parse_time
 from ..sync.inbox import Delivery

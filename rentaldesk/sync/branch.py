@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from ..config import KafkaSettings
 from ..db import Database
 from ..models import Reservation as ReservationRow
-from ..reservations import Changes, ReservationService
+from ..reservations import ReservationService
+from ..values import Changes
 from . import outbox
 from .envelope import Envelope, time_text
 from .inbox import Delivery, EventConsumer

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import InboxEvent
-from ..reservations import Changes
+from ..values import Changes
 from .envelope import Envelope, InvalidEvent, decode
 from .topics import DEAD_LETTER, Topics
 

@@ -18,7 +18,7 @@ from ..customers import normalize_email
 from ..fleet import put_car
 from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass
 from ..models import Reservation as ReservationRow
-from ..reservations import Changes
+from ..values import Changes
 from ..rules import normalize_plate
 from .envelope import parse_time, time_text
 from .inbox import NotReady, merge
