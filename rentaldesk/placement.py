@@ -34,10 +34,12 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: Nodes the depth-first search may visit before the complete method (CP-SAT) takes over. The search
-#: decides nearly every question in far fewer; past this many, CP-SAT decides faster than the search
-#: goes on (on the bench's hard cases: 20,000 nodes, about 3 s, against CP-SAT's 0.1-0.5 s).
-DEFAULT_NODE_BUDGET = 1_000
+#: Nodes each depth-first search may visit (a booking's three limited tries, then the exact one)
+#: before the next takes over; after the last, the complete method (CP-SAT). The searches decide
+#: nearly every question in far fewer; past this many, CP-SAT decides faster than the search goes
+#: on (on the bench's hard cases: 20,000 nodes, about 3 s, against CP-SAT's 0.1-0.5 s). The
+#: limited tries keep the 1,250 nodes each they had (a sixteenth of the 20,000 before).
+DEFAULT_NODE_BUDGET = 1_250
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +100,8 @@ def place(
     ``new`` names its car. Returns ``{key: car}`` for ``new`` and for every hold that moves.
     ``fewest_moves``: first look for placements that move few holds (a booking); without it, any
     placement will do (a question of availability: only whether one exists). ``budget``: nodes of
-    the depth-first search before the complete method decides (default :data:`DEFAULT_NODE_BUDGET`);
-    it changes how long an answer takes, never what it is.
+    each depth-first search before the next, then the complete method, takes over (default
+    :data:`DEFAULT_NODE_BUDGET`); it changes how long an answer takes, never whether one is found.
     """
     if budget is None:
         budget = DEFAULT_NODE_BUDGET
@@ -223,8 +225,6 @@ def _max_overlap(holds: list[Hold]) -> int:
 
 #: Move limits of the first, cheap searches (None: no limit, the exact search that decides).
 MOVE_LIMITS: tuple[int | None, ...] = (1, 4, 16, None)
-#: Share of the node budget each limited search may spend before the next one takes over.
-LIMITED_SHARE = 16
 
 
 class _ShareSpent(Exception):
@@ -238,12 +238,12 @@ def _search(
     """A placement of ``moving`` around ``fixed`` on ``pool``, or None when none exists (``new``:
     the hold asked for, which the complete method starts from).
 
-    First searches that may move at most 1, 4, then 16 holds off their cars, each with a small
-    share of the node budget: a booking that needs one reservation moved should move one, not
-    set off a cascade of swaps through the rest of the book (which is what the first placement a
-    plain depth-first search finds can be). The last search has no limit and the whole budget,
-    and is exact: it answers None only when no placement exists. When it spends the budget, the
-    complete method (:func:`rentaldesk.placement_exact.decide`) answers instead.
+    A booking first tries searches that may move at most 1, 4, then 16 holds off their cars: one
+    that needs one reservation moved should move one, not set off a cascade of swaps through the
+    rest of the book (which is what the first placement a plain depth-first search finds can be).
+    The last search has no limit and is exact: it answers None only when no placement exists.
+    Each has ``budget`` nodes; when the last spends them, the complete method
+    (:func:`rentaldesk.placement_exact.decide`) answers instead, with fewest moves for a booking.
     """
     fixed_on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
     for h in fixed:
@@ -268,9 +268,8 @@ def _search(
         next_start[h.car] = h.start
         stay[j] = dict(next_start)
     for limit in MOVE_LIMITS if fewest_moves else (None,):
-        share = budget if limit is None else max(1, budget // LIMITED_SHARE)
         try:
-            found = _Search(pool, fixed_on, moving, stay, limit, share).run()
+            found = _Search(pool, fixed_on, moving, stay, limit, budget).run()
         except _ShareSpent:
             if limit is None:
                 from . import placement_exact  # lazily: it imports OR-Tools
