@@ -34,11 +34,6 @@ class NotAvailable(RentalError):
     default_field = "vehicle_class"
 
 
-class SearchGaveUp(NotAvailable):
-    """The placement search ran out of its budget before finding a placement or proving there is
-    none (rare: pinned reservations tangled across a long, full stretch); treated as "no car"."""
-
-
 class DuplicateReservation(RentalError):
     """The customer already holds an overlapping live reservation of that class at that zip code."""
 

@@ -36,7 +36,6 @@ from .errors import (
     NotAvailable,
     RentalError,
     ReservationNotFound,
-    SearchGaveUp,
     UnknownPool,
 )
 from .models import (
@@ -1031,11 +1030,8 @@ def _pool_holds(
 
 
 def _placeable(s: Session, pool: Pool, new: placement.Hold, now: datetime) -> bool:
-    """Would the pool take ``new`` (a search that gives up counts as no)?"""
-    try:
-        return _decide(s, pool, new, now, fewest_moves=False) is not None
-    except NotAvailable:
-        return False
+    """Would the pool take ``new``?"""
+    return _decide(s, pool, new, now, fewest_moves=False) is not None
 
 
 def _decide(s: Session, pool: Pool, new: placement.Hold, now: datetime, *,
@@ -1072,18 +1068,7 @@ def _decide_with(
             break
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = holds_between(lo, hi)
-    try:
-        return placement.place(cars, holds, new, fewest_moves=fewest_moves)
-    except placement.PlacementTooHard:
-        # Rare (pinned reservations tangled across a long, full stretch): refuse cleanly rather than
-        # hold the database while the search goes on.
-        log.warning("placement search for %s in %s|%s gave up after %d nodes",
-                    new.key, pool.vclass.code, pool.branch.zip_code, placement.DEFAULT_NODE_BUDGET)
-        raise SearchGaveUp(
-            f"no {pool.vclass.code} car at {pool.branch.zip_code} could be freed for "
-            f"{branch_period(pool.branch, new.start, new.end)} without a long search; "
-            "try another period or ask for a specific car"
-        ) from None
+    return placement.place(cars, holds, new, fewest_moves=fewest_moves)
 
 
 def _apply_moves(s: Session, decision: dict, new_key: str, now: datetime) -> dict[str, int]:

@@ -4,12 +4,15 @@ placement of the whole pool exists (checked by brute force over every assignment
 from __future__ import annotations
 
 import itertools
+import logging
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from rentaldesk import placement
 from rentaldesk.db import open_database
 from rentaldesk.errors import NotAvailable
 from rentaldesk.models import LIVE_STATUSES
@@ -64,9 +67,39 @@ request = st.tuples(
 )
 
 
+class _Decisions(logging.Handler):
+    """Counts the questions the complete method (CP-SAT) decided."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += record.getMessage().startswith("placement decided by CP-SAT")
+
+
+@pytest.mark.parametrize("budget", [None, 0], ids=["search", "complete-method"])
+def test_service_never_double_books_and_is_exact(tmp_path_factory, monkeypatch, budget):
+    # budget 0: every question the fast path and the clique bound leave open goes to CP-SAT.
+    if budget is not None:
+        monkeypatch.setattr(placement, "DEFAULT_NODE_BUDGET", budget)
+    decisions = _Decisions()
+    logger = logging.getLogger("rentaldesk.placement")
+    logger.addHandler(decisions)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        _service_is_exact(tmp_path_factory)
+    finally:
+        logger.removeHandler(decisions)
+        logger.setLevel(level)
+    if budget == 0:
+        assert decisions.count > 0, "the complete method was never asked"
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n_cars=st.integers(1, 3), requests=st.lists(request, min_size=1, max_size=7))
-def test_service_never_double_books_and_is_exact(tmp_path_factory, n_cars, requests):
+def _service_is_exact(tmp_path_factory, n_cars, requests):
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'b.sqlite'}")
     try:
         cars = PoolBuilder(db).cars(n_cars)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import logging
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rentaldesk.placement import Hold, PlacementTooHard, place
+from rentaldesk.placement import Hold, place
+
+DATA = Path(__file__).parent / "data"
+DECIDED_EXACTLY = "placement decided by CP-SAT"
 
 
 def valid(cars, holds, assignment) -> bool:
@@ -72,13 +77,9 @@ def pools(draw):
     return cars, placed, new
 
 
-@settings(max_examples=600, deadline=None)
-@given(pools())
-def test_place_is_exact_and_never_double_books(case):
-    cars, holds, new = case
-    assert valid(cars, holds, {}), "the generated starting state must be valid"
-    result = place(cars, holds, new)
-    exists = brute_force_exists(cars, holds, new)
+def check_answer(cars, holds, new, result, exists: bool) -> None:
+    """``result`` is ``place``'s answer: None only when no placement exists, else a valid one that
+    leaves the fixed holds where they are."""
     if result is None:
         assert not exists, "refused although a placement exists"
         return
@@ -91,6 +92,23 @@ def test_place_is_exact_and_never_double_books(case):
             assert result.get(h.key, h.car) == h.car, "a fixed hold was moved"
     placed_new = Hold(new.key, new.start, new.end, result[new.key], new.movable)
     assert valid(cars, [*holds, placed_new], result)
+
+
+@settings(max_examples=600, deadline=None)
+@given(pools())
+def test_place_is_exact_and_never_double_books(case):
+    cars, holds, new = case
+    assert valid(cars, holds, {}), "the generated starting state must be valid"
+    check_answer(cars, holds, new, place(cars, holds, new), brute_force_exists(cars, holds, new))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pools(), st.booleans())
+def test_the_complete_method_is_exact_and_never_double_books(case, fewest_moves):
+    # No node budget: every question the fast path and the clique bound leave open goes to CP-SAT.
+    cars, holds, new = case
+    result = place(cars, holds, new, budget=0, fewest_moves=fewest_moves)
+    check_answer(cars, holds, new, result, brute_force_exists(cars, holds, new))
 
 
 def test_example_from_the_issue_two_suvs_repacked():
@@ -128,13 +146,63 @@ def test_pinned_new_hold_on_unknown_car_is_refused():
     assert place(["c1"], [], Hold("N", 0, 1, car="c9", movable=False)) is None
 
 
-def test_budget_exhaustion_raises_instead_of_refusing():
+def test_a_spent_budget_is_decided_exactly_not_given_up(caplog):
     # Many interchangeable-looking but pinned-apart cars force the search to work.
     cars = list(range(6))
     holds = [Hold(f"f{i}", 2 * i + 1, 2 * i + 2, car=i, movable=False) for i in range(6)]
     holds += [Hold(f"m{i}", i, i + 3, car=i % 6) for i in range(0, 12, 2)]
-    with pytest.raises(PlacementTooHard):
-        place(cars, holds, Hold("N", 0, 13), budget=1)
+    with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
+        assert place(cars, holds, Hold("N", 0, 13), budget=1) is None  # a car free over [0, 13) is needed
+    assert DECIDED_EXACTLY in caplog.text
+
+
+def test_a_tight_repack_is_placed_by_the_complete_method(caplog):
+    # C [2,5) fits only if A and B share a car; with no budget the complete method finds it.
+    holds = [Hold("A", 1, 3, car="suv1"), Hold("B", 4, 6, car="suv2")]
+    new = Hold("C", 2, 5)
+    with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
+        result = place(["suv1", "suv2"], holds, new, budget=0)
+    assert DECIDED_EXACTLY in caplog.text
+    check_answer(["suv1", "suv2"], holds, new, result, brute_force_exists(["suv1", "suv2"], holds, new))
+    assert result == {"A": "suv2", "C": "suv1"} or result == {"B": "suv1", "C": "suv2"}  # one move
+
+
+def test_pinned_holds_are_provably_in_the_way_for_the_complete_method(caplog):
+    # A and B pinned on the two cars: C [2,5) overlaps both, and nothing may move.
+    cars = ["suv1", "suv2", "suv3"]
+    holds = [Hold("A", 1, 3, car="suv1", movable=False), Hold("B", 4, 6, car="suv2", movable=False),
+             Hold("D", 0, 8, car="suv3"), Hold("E", 3, 4, car="suv1")]
+    new = Hold("C", 2, 5)
+    with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
+        result = place(cars, holds, new, budget=0)
+    assert DECIDED_EXACTLY in caplog.text
+    assert not brute_force_exists(cars, holds, new)
+    assert result is None
+
+
+def load_case(name: str):
+    """A pool from tests/unit/data: cars, holds, the new hold, fewest_moves."""
+    lines = [line for line in (DATA / name).read_text().splitlines() if not line.startswith("#")]
+    _, n_cars, _, fewest_moves, _, start, end = lines[0].split()
+    holds = []
+    for line in lines[1:]:
+        key, a, b, car, movable = line.split()
+        holds.append(Hold(int(key), int(a), int(b), car=int(car), movable=movable == "1"))
+    return list(range(int(n_cars))), holds, Hold("new", int(start), int(end)), fewest_moves == "True"
+
+
+@pytest.mark.parametrize("name", ["placement_gave_up_create.txt", "placement_gave_up_available.txt"])
+def test_a_pool_the_search_gave_up_on_is_placed(name, caplog):
+    # Pinned holds tangled across a full stretch of the bench's book: the depth-first search spent
+    # 20,000 nodes on each and gave up; now it hands over to the complete method, which places.
+    cars, holds, new, fewest_moves = load_case(name)
+    assert valid(cars, holds, {}), "the recorded pool must be a valid starting state"
+    with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
+        result = place(cars, holds, new, fewest_moves=fewest_moves)
+    assert DECIDED_EXACTLY in caplog.text
+    check_answer(cars, holds, new, result, exists=True)  # a valid placement proves one exists
+    if fewest_moves:
+        assert len(result) - 1 <= 4, "a booking moves few reservations"
 
 
 def test_two_holds_on_one_car_are_not_taken_for_a_free_car():

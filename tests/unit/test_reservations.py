@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from rentaldesk import placement
 from rentaldesk.errors import (
     DriverUnavailable,
     DuplicateReservation,
@@ -439,21 +441,24 @@ def test_long_gap_after_no_overlap_with_hours(svc, fleet):
     assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(3) + timedelta(hours=5))
 
 
-def test_a_search_that_gives_up_is_a_clean_refusal(svc, fleet, db, monkeypatch):
-    from rentaldesk import placement
-
-    cars = fleet.cars(2)
-    book(svc, day(1), day(3), email="a@example.com", car_id=cars[0])
-    book(svc, day(4), day(6), email="b@example.com", car_id=cars[1])
-
-    def too_hard(*args, **kwargs):
-        raise placement.PlacementTooHard("budget spent")
-
-    monkeypatch.setattr(placement, "place", too_hard)  # the slow path is taken: no car is free as is
+def test_a_pool_the_search_cannot_decide_in_its_budget_is_decided_exactly(svc, fleet, db, monkeypatch, caplog):
+    monkeypatch.setattr(placement, "DEFAULT_NODE_BUDGET", 0)  # every open question goes to CP-SAT
+    cars = fleet.cars(3)
+    a = book(svc, day(1), day(3), email="a@example.com")
+    b = book(svc, day(4), day(6), email="b@example.com")
+    book(svc, day(1), day(3), email="p@example.com", car_id=cars[2])
+    with db.write() as s:  # A and B on different cars, C [2, 5) then fits only if they share one
+        s.get(Row, a.id).car_id, s.get(Row, b.id).car_id = cars[0], cars[1]
+    with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
+        c = book(svc, day(2), day(5), email="c@example.com")
+    assert "placement decided by CP-SAT: placed" in caplog.text
+    placed = {r: car for r, (_, car, *_) in rows(db).items()}
+    assert placed[a.id] == placed[b.id] != placed[c.id] != cars[2]
     before = rows(db)
-    with pytest.raises(NotAvailable, match="without a long search"):
-        book(svc, day(2), day(5), email="c@example.com")
+    with pytest.raises(NotAvailable, match="all 3 SUV cars at 10001 are booked"):  # a clerk's message
+        book(svc, day(2), day(5), email="d@example.com")
     assert rows(db) == before
+    assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(5))
 
 
 def test_a_car_shared_for_a_while_does_not_look_like_a_free_car(svc, fleet, db):
