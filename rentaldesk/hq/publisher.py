@@ -189,6 +189,12 @@ class PublisherProcess:
         itself goes on publishing until :meth:`stop`."""
         self._stopped.set()
 
+    def request_exit(self) -> None:
+        """Close the wake-up pipes: the child finishes its round and exits (:meth:`stop` waits)."""
+        self._stopped.set()
+        with self._life:
+            self._close_wakes()
+
     def stop(self, timeout: float = 15.0) -> None:
         """Close the wake-up pipes (the child finishes its round and exits) and wait for it."""
         self._stopped.set()
@@ -285,7 +291,7 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
 
     from ..db import open_database
     from ..sync.outbox import OutboxRelay
-    from ..sync.topics import Topics, make_producer
+    from ..sync.topics import CLOSE_TIMEOUT, BrokerWatch, Topics, make_producer
     from .fleet_service import FleetPublisher
 
     try:
@@ -295,7 +301,8 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
         log.exception("publisher process: could not start")
         raise SystemExit(1) from None
     topics = Topics(kafka.topic_prefix)
-    relay = OutboxRelay(db, producer, topics)
+    # The one loop of this process: it tells when the broker is lost and back.
+    relay = OutboxRelay(db, producer, topics, watch=BrokerWatch(producer, "hq publisher", kafka.bootstrap))
     fleet = FleetPublisher(db, producer, topics)
     stop = threading.Event()
     threads = [
@@ -337,11 +344,12 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
         stop.set()
         relay.wake.set()
         fleet.wake.set()
+        deadline = time.monotonic() + 1.0  # each loop stops within a round (a bounded wait)
         for t in threads:
-            t.join(15)
+            t.join(max(0.0, deadline - time.monotonic()))
         count()
         try:
-            producer.close(timeout=5)
+            producer.close(timeout=CLOSE_TIMEOUT)
         except Exception:  # a dead broker must not block the exit
             log.debug("producer close failed", exc_info=True)
         db.close()
