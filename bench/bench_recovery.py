@@ -10,6 +10,10 @@ committed in the branch's database.
 Baselines measured in the same run: the same booking's commit -> decision with the broker up, and
 the broker's own start (launch to answering). Target: recovery p50 <= 2 s.
 
+Then SIGTERM -> exit of ``rentaldesk sync`` and ``rentaldesk hq`` (target <= 2 s): with nothing
+listening at the broker address, with an address that drops every packet, and connected to the
+broker when it goes away.
+
     .venv/bin/python bench/bench_recovery.py [--rounds 5] [--outage 10]
 """
 
@@ -128,6 +132,63 @@ def _hq_process(kafka: KafkaSettings, root: Path, db_path: Path) -> subprocess.P
                             env=env, stdout=out, stderr=out)
 
 
+def _command(root: Path, kafka: KafkaSettings, name: str, bootstrap: str) -> tuple[subprocess.Popen, Path]:
+    """``rentaldesk sync`` (a branch of its own) or ``rentaldesk hq`` (head office's database) on
+    ``bootstrap``, with its log lines (-v: from info up) in a file."""
+    (root / "none.toml").write_text("")
+    env = {**os.environ, "RENTALDESK_TOPIC_PREFIX": kafka.topic_prefix, "RENTALDESK_CONFIG": str(root / "none.toml"),
+           "HOME": str(root), "PYTHONWARNINGS": "ignore"}
+    args = ["--branch", "ORD-AP", "sync"] if name == "sync" else ["hq", "--no-mail"]
+    db = root / ("hq.sqlite" if name == "hq" else f"stop-{uuid.uuid4().hex[:6]}.sqlite")
+    out = root / f"stop-{name}-{uuid.uuid4().hex[:6]}.log"
+    with open(out, "wb") as f:
+        proc = subprocess.Popen([sys.executable, "-m", "rentaldesk", "--db", str(db), "--kafka", bootstrap, "-v", *args],
+                                env=env, stdout=f, stderr=f)
+    return proc, out
+
+
+def _wait_line(out: Path, text: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text not in out.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {text!r} in {out}")
+        time.sleep(0.05)
+
+
+def _sigterm_to_exit(proc: subprocess.Popen) -> float:
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return float("inf")
+    return time.monotonic() - sent
+
+
+def stop_times(root: Path, kafka: KafkaSettings, broker: DevBroker) -> dict[str, float]:
+    """SIGTERM -> exit of ``rentaldesk sync`` and ``rentaldesk hq``, in seconds: with nothing
+    listening at the address, with an address that drops every packet, and connected to the
+    broker when it goes away (the broker is stopped after)."""
+    from rentaldesk.sync.devbroker import free_port
+
+    out: dict[str, float] = {}
+    for where, bootstrap in (("refused", f"127.0.0.1:{free_port()}"), ("dropped", "192.0.2.1:9092")):
+        for name in ("sync", "hq"):
+            proc, log = _command(root, kafka, name, bootstrap)
+            _wait_line(log, "cannot reach the broker")
+            out[f"{name}, address {where}"] = _sigterm_to_exit(proc)
+    running = {name: _command(root, kafka, name, broker.bootstrap) for name in ("sync", "hq")}
+    for proc, log in running.values():
+        _wait_line(log, "connected to the broker")
+    broker.stop(keep=True)
+    for name, (proc, log) in running.items():
+        _wait_line(log, "lost the broker")
+        out[f"{name}, broker lost"] = _sigterm_to_exit(proc)
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -138,6 +199,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--outage", type=float, default=10.0, help="seconds the broker is down (10)")
     parser.add_argument("--keep", type=Path, help="keep the logs and databases in this directory")
+    parser.add_argument("--no-stop", action="store_true", help="leave out the SIGTERM -> exit figures")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
@@ -155,6 +217,7 @@ def main() -> None:
     up: list[float] = []
     recovery: list[float] = []
     starts: list[float] = []
+    stops: dict[str, float] = {}
     try:
         hq_path = root / "hq.sqlite"
         hq_db = open_database(f"sqlite:///{hq_path}")
@@ -180,15 +243,18 @@ def main() -> None:
             print(f"round {n + 1}: broker start {back - launched:.1f} s, decision ({status}) "
                   f"{at - back:.2f} s after the broker was back", flush=True)
             time.sleep(2.0)  # let every client settle before the next outage
+        branch.close()
+        branch = None
+        if hq is not None:
+            _sigterm_to_exit(hq)
+            hq = None
+        if not args.no_stop:
+            stops = stop_times(root, kafka, broker)
     finally:
         if branch is not None:
             branch.close()
         if hq is not None:
-            hq.send_signal(signal.SIGTERM)
-            try:
-                hq.wait(30)
-            except subprocess.TimeoutExpired:
-                hq.kill()
+            _sigterm_to_exit(hq)
         broker.stop()
         if tmp is not None:
             tmp.cleanup()
@@ -199,6 +265,8 @@ def main() -> None:
           f"{statistics.mean(up):>8.2f}")
     print(f"{'  baseline: the broker start (launch -> answering)':<58}{pct(starts, 50):>8.2f}"
           f"{max(starts):>8.2f}{statistics.mean(starts):>8.2f}")
+    for what, seconds in stops.items():
+        print(f"{'SIGTERM -> exit (s), ' + what:<58}{seconds:>8.2f}{'':>16}   <=2")
 
 
 if __name__ == "__main__":
