@@ -216,8 +216,10 @@ class PublisherProcess:
         if process is not None and process.pid is not None:
             process.join(timeout)
             if process.is_alive():
-                log.warning("publisher process %d did not stop in %.0f s; terminating", process.pid, timeout)
-                process.terminate()
+                # SIGKILL: the child ignores SIGTERM (see _child_main), and a kill loses nothing
+                # (what it had not stamped as sent is published again, and skipped as a replay).
+                log.warning("publisher process %d did not stop in %.1f s; killing it", process.pid, timeout)
+                process.kill()
                 process.join(5)
         if self._log_reader is not None:  # it ends at the end of the child's log pipe
             self._log_reader.join(5)
