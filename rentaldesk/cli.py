@@ -462,20 +462,30 @@ def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
 # -- the parser ------------------------------------------------------------------------------------
 
 
-def _until_signalled(stop: Callable[[], None]) -> None:
-    """Block until Ctrl-C or SIGTERM, then call ``stop``."""
+def _until_signalled(start: Callable[[], Callable[[], None] | None]) -> None:
+    """Run ``start`` (it returns the stop of what it started, or None), block until Ctrl-C or
+    SIGTERM, then stop. Either signal also interrupts ``start`` itself, e.g. while it waits for a
+    broker: a service manager's stop is never kept waiting on the network."""
     import signal
     import threading
 
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    stop: Callable[[], None] | None = None
     try:
-        while not done.wait(1.0):
-            pass
+        stop = start()
+        if stop is not None:
+            threading.Event().wait()  # a signal raises out of it
     except KeyboardInterrupt:
         pass
     finally:
-        stop()
+        # Stopping is bounded (about a second); a second signal must not cut it short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if stop is not None:
+            stop()
 
 
 def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
@@ -485,25 +495,40 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
     settings = desk.settings
     if settings is None or not settings.kafka.enabled:
         raise InvalidInput("sync needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
-    sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
-    sync.start()
-    print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
-          f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
-    _until_signalled(sync.stop)
+
+    def start() -> Callable[[], None]:
+        sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
+        sync.start()  # at once: it connects in the background, the counter goes on meanwhile
+        print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
+              f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
+        return sync.stop
+
+    _until_signalled(start)
 
 
 def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
     """Run head office (booking authority, fleet service, notifications) until stopped."""
+    import threading
+
     from .hq.service import HeadOffice
+    from .sync.topics import connect_when_reachable
 
     settings = desk.settings
     if settings is None or not settings.kafka.enabled:
         raise InvalidInput("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
-    office = HeadOffice(desk.db, settings, notifications=not args.no_mail)
-    office.start()
-    print(f"{PROG}: head office running on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
-          "Ctrl-C stops", file=sys.stderr, flush=True)
-    _until_signalled(office.stop)
+
+    def start() -> Callable[[], None] | None:
+        print(f"{PROG}: head office starting on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
+              "Ctrl-C stops", file=sys.stderr, flush=True)
+        office = connect_when_reachable(
+            lambda: HeadOffice(desk.db, settings, notifications=not args.no_mail),
+            threading.Event(),  # never set: a signal interrupts the wait
+            "head office", settings.kafka.bootstrap,
+        )
+        office.start()
+        return office.stop
+
+    _until_signalled(start)
 
 
 def _positive_int(text: str) -> int:

@@ -137,6 +137,35 @@ def db_url_from(value: str) -> str:
     return value if "://" in value else sqlite_url(value)
 
 
+def check_bootstrap(text: str, origin: str) -> None:
+    """Refuse (:class:`InvalidInput`) a broker list that no client could use: each address is
+    ``HOST:PORT`` (an IPv6 host in brackets, ``[::1]:9092``), the port a number from 1 to 65535,
+    as the Kafka clients take them. Empty is fine: a standalone branch. (A host that does not
+    resolve or answer is not refused: the broker may just be away.)"""
+    for entry in text.split(","):
+        entry = entry.strip()
+        if not entry and text.strip():
+            raise InvalidInput(f"{origin}: '{text}' has an empty broker address; use HOST:PORT[,HOST:PORT...]",
+                               field="kafka")
+        if not entry:
+            continue
+        host, colon, port = entry.rpartition(":")
+        if host.startswith("[") and host.endswith("]"):
+            host_ok = len(host) > 2 and all(c in "0123456789abcdefABCDEF:." for c in host[1:-1])
+        else:
+            host_ok = bool(host) and all(c.isalnum() or c in "-._" for c in host)
+        if not colon or not port:
+            problem = "has no port"
+        elif not (port.isdigit() and 1 <= int(port) <= 65535):
+            problem = f"has no valid port ('{port}')"
+        elif not host_ok:
+            problem = "has no valid host"
+        else:
+            continue
+        raise InvalidInput(f"{origin}: broker address '{entry}' {problem}; use HOST:PORT, e.g. broker1:9092",
+                           field="kafka")
+
+
 CONFIG_ENV = "RENTALDESK_CONFIG"
 
 #: Environment variables of the Kafka and SMTP settings: variable -> (section, field).
@@ -232,12 +261,18 @@ def load_settings(
             raise InvalidInput(f"{origin}: [{name}] must be a table")
         for key, value in table.items():
             sections[name][key] = _coerce(cls, key, value, f"{origin} [{name}]")
+    bootstrap_origin = f"{origin} [kafka] bootstrap"
     for variable, (section, key) in ENV_FIELDS.items():
         if variable in environ and (environ[variable].strip() or variable == "RENTALDESK_KAFKA"):
             cls = KafkaSettings if section == "kafka" else SmtpSettings
             sections[section][key] = _coerce(cls, key, environ[variable].strip(), variable)
+            if key == "bootstrap":
+                bootstrap_origin = variable
     if kafka is not None:
         sections["kafka"]["bootstrap"] = kafka.strip()
+        bootstrap_origin = "--kafka"
+    if "bootstrap" in sections["kafka"]:
+        check_bootstrap(sections["kafka"]["bootstrap"], bootstrap_origin)
 
     resolved_branch = (branch or "").strip() or environ.get("RENTALDESK_BRANCH", "").strip() or str(
         data.get("branch", "")

@@ -14,11 +14,13 @@ import logging
 import threading
 
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 
 from ..db import Database
 from ..sync.envelope import Envelope
 from ..sync.state import fleet_snapshot
-from ..sync.topics import FLEET, Topics
+from ..sync.outbox import wait_acked
+from ..sync.topics import FLEET, Topics, failure_level
 
 log = logging.getLogger("rentaldesk.hq.fleet")
 
@@ -37,8 +39,9 @@ class FleetPublisher:
         #: Records published since start.
         self.sent = 0
 
-    def publish_changes(self, timeout: float = 10.0) -> int:
-        """Publish the records that differ from what was last published; how many."""
+    def publish_changes(self, timeout: float = 10.0, stop: threading.Event | None = None) -> int:
+        """Publish the records that differ from what was last published; how many (waiting for
+        the broker at most ``timeout`` seconds, and not once ``stop`` is set)."""
         with self.db.session() as s:
             snapshot = fleet_snapshot(s)
         changed = sorted(
@@ -51,7 +54,7 @@ class FleetPublisher:
             value = Envelope(type=event_type, payload=payload, source=self.source).encode()
             futures.append((key, payload, self.producer.send(self.topics.name(FLEET), key=key.encode(), value=value)))
         for key, payload, future in futures:
-            future.get(timeout=timeout)
+            wait_acked(future, timeout, stop)
             self.published[key] = payload
             self.sent += 1
         if changed:
@@ -64,7 +67,9 @@ class FleetPublisher:
         while not stop.is_set():
             self.wake.clear()  # before reading, so a change committed meanwhile wakes the next round
             try:
-                self.publish_changes()
+                self.publish_changes(stop=stop)
+            except KafkaError as exc:
+                log.log(failure_level(self.producer), "fleet publishing failed (%s); retrying", exc)
             except Exception:
                 log.exception("fleet publishing failed; retrying")
             self.wake.wait(interval)

@@ -189,6 +189,12 @@ class PublisherProcess:
         itself goes on publishing until :meth:`stop`."""
         self._stopped.set()
 
+    def request_exit(self) -> None:
+        """Close the wake-up pipes: the child finishes its round and exits (:meth:`stop` waits)."""
+        self._stopped.set()
+        with self._life:
+            self._close_wakes()
+
     def stop(self, timeout: float = 15.0) -> None:
         """Close the wake-up pipes (the child finishes its round and exits) and wait for it."""
         self._stopped.set()
@@ -210,8 +216,10 @@ class PublisherProcess:
         if process is not None and process.pid is not None:
             process.join(timeout)
             if process.is_alive():
-                log.warning("publisher process %d did not stop in %.0f s; terminating", process.pid, timeout)
-                process.terminate()
+                # SIGKILL: the child ignores SIGTERM (see _child_main), and a kill loses nothing
+                # (what it had not stamped as sent is published again, and skipped as a replay).
+                log.warning("publisher process %d did not stop in %.1f s; killing it", process.pid, timeout)
+                process.kill()
                 process.join(5)
         if self._log_reader is not None:  # it ends at the end of the child's log pipe
             self._log_reader.join(5)
@@ -285,7 +293,7 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
 
     from ..db import open_database
     from ..sync.outbox import OutboxRelay
-    from ..sync.topics import Topics, make_producer
+    from ..sync.topics import CLOSE_TIMEOUT, BrokerWatch, Topics, make_producer
     from .fleet_service import FleetPublisher
 
     try:
@@ -295,7 +303,8 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
         log.exception("publisher process: could not start")
         raise SystemExit(1) from None
     topics = Topics(kafka.topic_prefix)
-    relay = OutboxRelay(db, producer, topics)
+    # The one loop of this process: it tells when the broker is lost and back.
+    relay = OutboxRelay(db, producer, topics, watch=BrokerWatch(producer, "hq publisher", kafka.bootstrap))
     fleet = FleetPublisher(db, producer, topics)
     stop = threading.Event()
     threads = [
@@ -337,11 +346,12 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
         stop.set()
         relay.wake.set()
         fleet.wake.set()
+        deadline = time.monotonic() + 1.0  # each loop stops within a round (a bounded wait)
         for t in threads:
-            t.join(15)
+            t.join(max(0.0, deadline - time.monotonic()))
         count()
         try:
-            producer.close(timeout=5)
+            producer.close(timeout=CLOSE_TIMEOUT)
         except Exception:  # a dead broker must not block the exit
             log.debug("producer close failed", exc_info=True)
         db.close()

@@ -21,12 +21,22 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from ..config import Settings
 from ..db import Database
 from ..sync.inbox import EventConsumer
 from ..sync.outbox import OutboxRelay
-from ..sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics, ensure_topics, make_consumer, make_producer
+from ..sync.topics import (
+    BOOKING_EVENTS,
+    BOOKING_REQUESTS,
+    CLOSE_TIMEOUT,
+    BrokerWatch,
+    Topics,
+    ensure_topics,
+    make_consumer,
+    make_producer,
+)
 from .authority import BookingAuthority
 from .fleet_service import FleetPublisher
 from .publisher import PublisherProcess
@@ -52,7 +62,7 @@ class HeadOffice:
         self.settings = settings
         kafka = settings.kafka
         self.topics = Topics(kafka.topic_prefix)
-        ensure_topics(kafka)
+        ensure_topics(kafka)  # no broker: a KafkaError within seconds (the caller tries again)
         # For dead letters (and, with publisher="thread", everything this process publishes).
         self.producer = make_producer(kafka, "rentaldesk-hq")
         self.relay: OutboxRelay | None = None
@@ -63,18 +73,20 @@ class HeadOffice:
             db.defer_checkpoints()  # the publisher process checkpoints the WAL
             self.outbox_wake, self.fleet_wake = self.publisher.outbox_wake, self.publisher.fleet_wake
         else:
-            self.relay = OutboxRelay(db, self.producer, self.topics)
+            self.relay = OutboxRelay(db, self.producer, self.topics)  # the decider's watch tells
             self.fleet = FleetPublisher(db, self.producer, self.topics)
             self.outbox_wake, self.fleet_wake = self.relay.wake, self.fleet.wake
         self.authority = BookingAuthority(db, wake=self.outbox_wake, fleet_wake=self.fleet_wake)
         group = f"{kafka.topic_prefix}-hq"
+        decisions = make_consumer(kafka, group, "rentaldesk-hq-authority", self.topics.name(BOOKING_REQUESTS))
         self.decider = EventConsumer(
             db,
-            make_consumer(kafka, group, "rentaldesk-hq-authority", self.topics.name(BOOKING_REQUESTS)),
+            decisions,
             self.authority,
             topics=self.topics,
             dead_letter=self.producer,
             name="hq authority",
+            watch=BrokerWatch(decisions, "hq authority", kafka.bootstrap),  # the publisher process has its own
         )
         self.notifier = None
         self.sender = None
@@ -127,7 +139,10 @@ class HeadOffice:
             except Exception:
                 log.exception("could not start head office's publisher process again; retrying")
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 1.5) -> None:
+        """Stop in about ``timeout`` seconds whatever the broker does (see :meth:`BranchSync.stop`
+        for why nothing is lost)."""
+        deadline = time.monotonic() + timeout
         self._stop.set()
         if self.publisher is not None:
             self.publisher.request_stop()  # no restart from here on; it publishes until stopped
@@ -136,14 +151,16 @@ class HeadOffice:
         if self.sender is not None:
             self.sender.wake.set()
         for thread in self._threads:
-            thread.join(timeout)
+            thread.join(max(0.0, deadline - time.monotonic()))
         if self.publisher is not None:  # after the threads that write to the outbox have stopped
-            self.publisher.stop(timeout)
+            self.publisher.request_exit()  # it finishes its round meanwhile
         for consumer in (self.decider, self.notifier):
             if consumer is not None:
                 consumer.close()
+        if self.publisher is not None:
+            self.publisher.stop(max(CLOSE_TIMEOUT, deadline - time.monotonic()))
         try:
-            self.producer.close(timeout=5)
+            self.producer.close(timeout=CLOSE_TIMEOUT)
         except Exception:  # a dead broker must not block a shutdown
             log.debug("producer close failed", exc_info=True)
 

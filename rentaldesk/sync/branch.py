@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -28,7 +29,19 @@ from . import outbox
 from .envelope import Envelope, time_text
 from .inbox import Delivery, EventConsumer
 from .state import apply_fleet_record, apply_request_refused, apply_reservation_state, reservation_state
-from .topics import BOOKING_EVENTS, BOOKING_REQUESTS, FLEET, Topics, ensure_topics, make_consumer, make_producer, pool_key
+from .topics import (
+    BOOKING_EVENTS,
+    BOOKING_REQUESTS,
+    CLOSE_TIMEOUT,
+    FLEET,
+    BrokerWatch,
+    Topics,
+    connect_when_reachable,
+    ensure_topics,
+    make_consumer,
+    make_producer,
+    pool_key,
+)
 
 log = logging.getLogger("rentaldesk.sync.branch")
 
@@ -108,8 +121,9 @@ class BranchSync:
     """The sync loop of one branch database: relay out, head office's events in.
 
     :meth:`start` returns at once: a supervisor thread connects (creating the topics if need be),
-    retrying with backoff while the broker cannot be reached, then runs the relay and the consumer.
-    Meanwhile the counter works as ever; its requests wait in the outbox.
+    trying every second while the broker cannot be reached (said once in the log), then runs the
+    relay and the consumer; the consumer's loop says when the broker is lost and back. Meanwhile
+    the counter works as ever; its requests wait in the outbox.
     """
 
     def __init__(
@@ -136,40 +150,38 @@ class BranchSync:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
-    def connect(self) -> None:
-        """Create the topics (if asked), the producer, the relay and the consumer."""
+    def connect(self) -> bool:
+        """Create the topics (if asked), the producer, the relay and the consumer; True."""
         if self.create_topics:
             ensure_topics(self.settings)
         self.producer = make_producer(self.settings, f"rentaldesk-branch-{self.branch}")
         self.relay = outbox.OutboxRelay(self.db, self.producer, self.topics)
         self.relay.wake = self.service.link.wake
+        consumer = make_consumer(
+            self.settings, f"{self.settings.topic_prefix}-branch-{self.branch}",
+            f"rentaldesk-branch-{self.branch}",
+            self.topics.name(FLEET), self.topics.name(BOOKING_EVENTS), assign=True,
+        )
         self.consumer = EventConsumer(
             self.db,
-            make_consumer(
-                self.settings, f"{self.settings.topic_prefix}-branch-{self.branch}",
-                f"rentaldesk-branch-{self.branch}",
-                self.topics.name(FLEET), self.topics.name(BOOKING_EVENTS), assign=True,
-            ),
+            consumer,
             apply_head_office_event,
             topics=self.topics,
             dead_letter=self.producer,
             name=f"branch {self.branch}",
             on_changes=self.service.announce,
+            # The one loop of the branch that tells when the broker is lost and back: it holds a
+            # connection all the time (it polls), the relay only while it has something to send.
+            watch=BrokerWatch(consumer, f"branch {self.branch}", self.settings.bootstrap),
         )
         self.connected.set()
+        return True
 
-    def _supervise(self, first_retry: float = 1.0, max_retry: float = 30.0) -> None:
-        retry = first_retry
-        while not self._stop.is_set():
-            try:
-                self.connect()
-                break
-            except Exception as exc:  # no broker yet: the counter goes on, requests wait
-                log.warning("branch %s: head office not reachable (%s); retrying in %.0f s", self.branch, exc, retry)
-                self._close_clients()
-                self._stop.wait(retry)
-                retry = min(max_retry, retry * 2)
-        if self._stop.is_set():
+    def _supervise(self) -> None:
+        connected = connect_when_reachable(self.connect, self._stop, f"branch {self.branch}",
+                                           self.settings.bootstrap, cleanup=self._close_clients)
+        if connected is None or self._stop.is_set():
+            self._close_clients()  # a connect that finished after stop() gave up waiting for it
             return
         loops = [
             threading.Thread(target=self.relay.run, args=(self._stop,), name=f"relay-{self.branch}", daemon=True),
@@ -191,16 +203,22 @@ class BranchSync:
             self.consumer = None
         if self.producer is not None:
             try:
-                self.producer.close(timeout=5)
+                self.producer.close(timeout=CLOSE_TIMEOUT)
             except Exception:  # a dead broker must not stop a shutdown
                 log.debug("producer close failed", exc_info=True)
             self.producer = None
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop the loops and close the clients, in about ``timeout`` seconds whatever the broker
+        does (nothing is lost: what was not published is still in the outbox, what was applied
+        and not committed to the broker is replayed and skipped)."""
         self._stop.set()
         self.service.link.wake.set()
+        deadline = time.monotonic() + timeout
         for t in list(self._threads):
-            t.join(timeout)
+            # A supervisor still connecting is left to finish on its own (a daemon thread: it
+            # closes what it made, and cannot keep the process alive).
+            t.join(max(0.0, deadline - time.monotonic()))
         self._close_clients()
 
     def __enter__(self) -> BranchSync:

@@ -27,7 +27,7 @@ from ..db import Database
 from ..models import InboxEvent
 from ..values import Changes
 from .envelope import Envelope, InvalidEvent, decode
-from .topics import DEAD_LETTER, Topics
+from .topics import CLOSE_TIMEOUT, DEAD_LETTER, LAN_CLIENT, BrokerWatch, Topics
 
 log = logging.getLogger("rentaldesk.sync.inbox")
 
@@ -85,8 +85,11 @@ class EventConsumer:
         on_changes: Callable[[Changes], None] | None = None,
         batched: bool = True,
         max_records: int = 500,
+        watch: BrokerWatch | None = None,
     ) -> None:
+        """``watch``: this loop says when its broker is lost and back."""
         self.db = db
+        self.watch = watch
         self.consumer = consumer
         self.handler = handler
         self.topics = topics
@@ -189,7 +192,8 @@ class EventConsumer:
             self.consumer.seek(tp, offset)
         if commit:
             try:
-                self.consumer.commit(commit)
+                # Bounded: kafka-python retries a commit forever while the coordinator is away.
+                self.consumer.commit(commit, timeout_ms=LAN_CLIENT["request_timeout_ms"])
             except (CommitFailedError, KafkaError) as exc:
                 # The group moved the partitions on: the next owner replays, and the inbox skips.
                 log.warning("%s: offset commit failed (%s); the events will be replayed and skipped", self.name, exc)
@@ -239,12 +243,17 @@ class EventConsumer:
             try:
                 self._follow_pause()
                 self.poll_once()
+                if self.watch is not None:
+                    self.watch.check()
             except Exception:
-                log.exception("%s: poll failed; retrying", self.name)
+                if self.watch is not None and self.watch.up is False:
+                    log.debug("%s: poll failed while the broker is away; retrying", self.name, exc_info=True)
+                else:
+                    log.exception("%s: poll failed; retrying", self.name)
                 stop.wait(1.0)
 
     def close(self) -> None:
         try:
-            self.consumer.close(autocommit=False)
+            self.consumer.close(autocommit=False, timeout_ms=int(CLOSE_TIMEOUT * 1000))
         except Exception:  # closing a consumer of a dead broker may raise; nothing is lost
             log.debug("%s: close failed", self.name, exc_info=True)

@@ -14,18 +14,19 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 from sqlalchemy import bindparam, event, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..models import OutboxEvent
 from .envelope import Envelope
-from .topics import Topics
+from .topics import BrokerWatch, Topics, failure_level
 
 log = logging.getLogger("rentaldesk.sync.outbox")
 
@@ -79,6 +80,23 @@ _STAMP = (update(_O).where(_O.c.seq.in_(bindparam("seqs", expanding=True)))
           .values(sent_at=bindparam("now"), claimed_by=None, claimed_at=None))
 
 
+#: How often a relay waiting for the broker's ack looks whether it is asked to stop.
+_ACK_SLICE = 0.1
+
+
+def wait_acked(future, timeout: float, stop: threading.Event | None):  # noqa: ANN001, ANN202
+    """The record's metadata once the broker acked it; KafkaTimeoutError after ``timeout`` s or
+    soon after ``stop`` (the record stays in the producer's buffer: a broker back in time still
+    takes it, and the row, not stamped, is published again and skipped as a replay)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return future.get(timeout=min(_ACK_SLICE, max(0.0, deadline - time.monotonic())))
+        except KafkaTimeoutError:
+            if future.is_done or time.monotonic() >= deadline or (stop is not None and stop.is_set()):
+                raise
+
+
 class OutboxRelay:
     """Publishes a database's outbox to Kafka, in order."""
 
@@ -90,8 +108,12 @@ class OutboxRelay:
         *,
         batch: int = 500,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        watch: BrokerWatch | None = None,
     ) -> None:
+        """``watch``: this relay says when its broker is lost and back (where no other loop of the
+        process does)."""
         self.db = db
+        self.watch = watch
         self.producer = producer
         self.topics = topics
         self.batch = batch
@@ -116,9 +138,10 @@ class OutboxRelay:
             s.execute(_CLAIM, {"seqs": seqs, "me": self.name, "now": now})
             return s.execute(_CLAIMED, {"seqs": seqs}).all()
 
-    def publish_pending(self, timeout: float = 10.0) -> int:
+    def publish_pending(self, timeout: float = 10.0, stop: threading.Event | None = None) -> int:
         """Publish what is unsent, in order; the number of rows published. Stops at the first row
-        the broker did not take (it stays unsent, and so does everything after it)."""
+        the broker did not take within ``timeout`` (it stays unsent, and so does everything after
+        it), and soon after ``stop`` is set."""
         total = 0
         while True:
             rows = self._claim()
@@ -131,13 +154,14 @@ class OutboxRelay:
                         (row, self.producer.send(self.topics.name(row.topic), key=row.key.encode(), value=row.value))
                     )
                 except KafkaError as exc:
-                    log.warning("outbox: broker not taking events (%s); %d unsent wait", exc, len(rows) - len(futures))
+                    self._log_failure("outbox: broker not taking events (%s); %d unsent wait", exc,
+                                      len(rows) - len(futures))
                     break
             sent: list[int] = []
             failure = None
             for row, future in futures:
                 try:
-                    meta = future.get(timeout=timeout)
+                    meta = wait_acked(future, timeout, stop)
                 except KafkaError as exc:
                     failure = exc
                     break
@@ -160,8 +184,11 @@ class OutboxRelay:
                         .values(claimed_by=None, claimed_at=None)
                     )
                 if failure is not None:
-                    log.warning("outbox: publishing failed (%s); will retry", failure)
+                    self._log_failure("outbox: publishing failed (%s); will retry", failure)
                 return total
+
+    def _log_failure(self, message: str, *args: object) -> None:
+        log.log(failure_level(self.producer), message, *args)
 
     def run(self, stop: threading.Event, *, idle: float = 0.5, retry: float = 1.0) -> None:
         """Publish whenever woken (a local commit) or every ``idle`` seconds, until ``stop``."""
@@ -169,8 +196,10 @@ class OutboxRelay:
             # Cleared BEFORE publishing: a commit during the round sets it again and the next
             # round starts at once (clearing after the wait could drop that wake-up).
             self.wake.clear()
+            if self.watch is not None:
+                self.watch.check()
             try:
-                published = self.publish_pending()
+                published = self.publish_pending(stop=stop)
                 waiting = published == 0 and self._has_unsent()
             except Exception:
                 log.exception("outbox relay failed; retrying")

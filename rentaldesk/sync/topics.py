@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
@@ -45,10 +48,15 @@ def pool_key(vehicle_class: str, zip_code: str) -> str:
     return f"{vehicle_class}|{zip_code}"
 
 
-def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000) -> list[str]:
-    """Create the missing topics of ``settings.topic_prefix``; the names created."""
+def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000, bootstrap_timeout_ms: int = 2_000) -> list[str]:
+    """Create the missing topics of ``settings.topic_prefix``; the names created.
+
+    Raises :class:`kafka.errors.KafkaError` (a timeout) when no broker answers within
+    ``bootstrap_timeout_ms``: the caller retries, so a stop request is heard between tries."""
     topics = Topics(settings.topic_prefix)
-    admin = KafkaAdminClient(client_id="rentaldesk-admin", request_timeout_ms=timeout_ms, **settings.client_config())
+    admin = KafkaAdminClient(client_id="rentaldesk-admin", **{**LAN_CLIENT, "request_timeout_ms": timeout_ms,
+                                                              "bootstrap_timeout_ms": bootstrap_timeout_ms},
+                             **settings.client_config())
     try:
         existing = set(admin.list_topics())
         wanted = [
@@ -76,6 +84,34 @@ def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000) -> list[
         admin.close()
 
 
+#: Client settings for a broker on the branch's LAN (one place; every client below takes them).
+#: What delayed recovery after a 10 s outage by 13-39 s (measured, bench/bench_recovery.py): the
+#: reconnect backoff, which doubles from 50 ms after every refused connection up to kafka-python's
+#: default 30 s, so a client that had failed a dozen times waited up to 30 s more to try the
+#: broker again after it was back. A decision needs four clients back (the branch's producer,
+#: head office's consumer, its publisher's producer, the branch's consumer); they reconnect side
+#: by side, each within its backoff, so the backoff's cap is about the recovery time: at most
+#: 0.5 s (+-20 % jitter; 1 s measured 1.35 s, too close to the 2 s target on a busy machine). On a
+#: LAN a refused connect costs a SYN and a RST. The rest bound how long a dead broker or
+#: connection goes unnoticed, and how long a stop can wait for one:
+LAN_CLIENT: dict[str, Any] = {
+    "reconnect_backoff_ms": 50,
+    "reconnect_backoff_max_ms": 500,
+    # A request on a connection that died without a reset (the broker host gone) fails after 5 s
+    # rather than 30 s, and is sent again on a new connection; the broker answers in ms on a LAN.
+    "request_timeout_ms": 5_000,
+    # The cluster's metadata (partition leaders, the group coordinator) is refreshed every 5 s
+    # besides on every error, so a client notices a changed cluster within seconds.
+    "metadata_max_age_ms": 5_000,
+    "retry_backoff_ms": 100,
+    # The newest protocol kafka-python knows, as a ceiling (each connection still negotiates down
+    # to its broker's versions): without it every client probes the broker in its constructor,
+    # which blocks up to 30 s when there is none, so nothing could start or stop meanwhile. With
+    # it the clients are built at once and connect in the background.
+    "api_version": (4, 1),
+}
+
+
 def make_producer(settings: KafkaSettings, client_id: str) -> KafkaProducer:
     """An idempotent producer (acks=all, ordered retries) that sends at once (no linger)."""
     return KafkaProducer(
@@ -83,10 +119,13 @@ def make_producer(settings: KafkaSettings, client_id: str) -> KafkaProducer:
         acks="all",
         enable_idempotence=True,
         linger_ms=0,
-        max_block_ms=5_000,
-        request_timeout_ms=10_000,
+        # send() waits at most this for a topic's metadata (a broker down at start): a relay
+        # stopping waits for it, and on a LAN the metadata comes in milliseconds.
+        max_block_ms=1_000,
+        # A record waits this long for the broker (it is sent again on every reconnect), then
+        # fails and stays in the outbox for the relay's next round.
         delivery_timeout_ms=30_000,
-        retry_backoff_ms=100,
+        **LAN_CLIENT,
         **settings.client_config(),
     )
 
@@ -108,9 +147,11 @@ def make_consumer(
         auto_offset_reset="earliest",
         fetch_max_wait_ms=100,
         max_poll_records=500,
+        # A head-office member that died is noticed, and its pools handed over, after 10 s;
+        # heartbeats every second (and the broker's own restart) find the coordinator again.
         session_timeout_ms=10_000,
         heartbeat_interval_ms=1_000,
-        metadata_max_age_ms=5_000,  # notice new partitions and topics within seconds
+        **LAN_CLIENT,
         **settings.client_config(),
     )
     if topics:
@@ -136,3 +177,97 @@ def all_partitions(consumer: KafkaConsumer, topics: tuple[str, ...], timeout: fl
             parts = consumer.partitions_for_topic(topic)
         out += [TopicPartition(topic, p) for p in sorted(parts)]
     return out
+
+
+#: How long a client may be without a broker connection before it counts as lost (a connection
+#: closed and opened again, e.g. idle, is not an outage; a reconnect takes at most the backoff).
+LOST_AFTER = 1.5
+#: The most a stopping process waits for a client to close: a live broker on a LAN answers the
+#: last flush and the leave-group in milliseconds, a dead one never does (and head office closes
+#: three clients one after the other within its 2 s).
+CLOSE_TIMEOUT = 0.25
+
+
+def broker_connected(client: KafkaProducer | KafkaConsumer) -> bool:
+    """Whether a kafka-python client holds a live connection to a broker now. (kafka-python 3.0
+    has no public call for this: its connection manager knows.)"""
+    manager = getattr(client, "_manager", None) or client._metadata._manager
+    return any(conn.connected for conn in list(manager._conns.values()))
+
+
+def failure_level(client: KafkaProducer | KafkaConsumer) -> int:
+    """The log level of a failed send or poll: a broker that is away is told once, by the loop's
+    :class:`BrokerWatch` (debug here); one that is there and refuses is worth a warning each time."""
+    return logging.WARNING if broker_connected(client) else logging.DEBUG
+
+
+class BrokerWatch:
+    """Tells, in one log line each, when a sync loop's client loses the broker and when it has it
+    back (or, at start, that it cannot reach it): not a line per reconnect attempt.
+
+    The loop calls :meth:`check` at every round; ``connected`` says whether the client holds a
+    connection now (:func:`broker_connected` by default)."""
+
+    def __init__(self, client: object, name: str, bootstrap: str, *,
+                 connected: Callable[[object], bool] = broker_connected,  # type: ignore[assignment]
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.client = client
+        self.name = name
+        self.bootstrap = bootstrap
+        self._connected = connected
+        self._clock = clock
+        #: None until first known: True connected, False lost (or never reached).
+        self.up: bool | None = None
+        self._down_since: float | None = clock()
+
+    def check(self) -> bool:
+        """Whether the client is connected; logs a change of that."""
+        if self._connected(self.client):
+            if self.up is False:
+                log.warning("%s: the broker %s is back", self.name, self.bootstrap)
+            elif self.up is None:
+                log.info("%s: connected to the broker %s", self.name, self.bootstrap)
+            self.up, self._down_since = True, None
+            return True
+        now = self._clock()
+        if self._down_since is None:
+            self._down_since = now
+        if self.up is not False and now - self._down_since >= LOST_AFTER:
+            if self.up:
+                log.warning("%s: lost the broker %s; retrying", self.name, self.bootstrap)
+            else:
+                log.warning("%s: cannot reach the broker %s; retrying", self.name, self.bootstrap)
+            self.up = False
+        return False
+
+
+T = TypeVar("T")
+
+
+def connect_when_reachable(connect: Callable[[], T], stop: threading.Event, name: str, bootstrap: str, *,
+                           retry: float = 1.0, cleanup: Callable[[], None] | None = None) -> T | None:
+    """``connect()``, tried again every ``retry`` seconds while it fails (no broker yet), until
+    ``stop``; its result, or None once stopped. The first failure is logged (the counter goes on
+    meanwhile), the others are not, and success after one is.
+
+    Every second, not a growing pause: on a LAN a refused connect costs nothing, and the broker
+    must be found as soon as it is there. ``cleanup`` runs after each failed try."""
+    told = False
+    while not stop.is_set():
+        try:
+            result = connect()
+        except Exception as exc:  # noqa: BLE001 - whatever it was, the next try tells again
+            if cleanup is not None:
+                cleanup()
+            if not told:
+                log.warning("%s: cannot reach the broker %s (%s); retrying every %.0f s", name, bootstrap,
+                            str(exc) or type(exc).__name__, retry)
+                told = True
+            else:
+                log.debug("%s: broker still not reachable (%s)", name, exc)
+            stop.wait(retry)
+            continue
+        if told:
+            log.warning("%s: the broker %s is back", name, bootstrap)
+        return result
+    return None

@@ -376,7 +376,7 @@ class FakeKafka:
     def seek(self, tp, offset) -> None:  # noqa: ANN001
         raise AssertionError("nothing here should be retried")
 
-    def commit(self, offsets: dict) -> None:
+    def commit(self, offsets: dict, timeout_ms: int | None = None) -> None:
         self.committed.append(offsets)
 
     def send(self, topic: str, **kwargs: Any) -> None:
