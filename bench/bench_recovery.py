@@ -180,7 +180,7 @@ def stop_times(root: Path, kafka: KafkaSettings, broker: DevBroker) -> dict[str,
             _wait_line(log, "cannot reach the broker")
             out[f"{name}, address {where}"] = _sigterm_to_exit(proc)
     running = {name: _command(root, kafka, name, broker.bootstrap) for name in ("sync", "hq")}
-    for proc, log in running.values():
+    for _proc, log in running.values():
         _wait_line(log, "connected to the broker")
     broker.stop(keep=True)
     for name, (proc, log) in running.items():
