@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_reservations.py
 
 kafka: $(STAMP)
-	$(PY) -m rentaldesk.sync.devbroker $(ARGS)
+	$(PY) -m tools.devbroker $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

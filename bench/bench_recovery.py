@@ -39,13 +39,15 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from sqlalchemy import func, select  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: tools/
+
 from rentaldesk.config import KafkaSettings  # noqa: E402
 from rentaldesk.db import open_database  # noqa: E402
 from rentaldesk.fleet import load_sample_data  # noqa: E402
 from rentaldesk.models import Car  # noqa: E402
 from rentaldesk.reservations import ReservationService  # noqa: E402
 from rentaldesk.sync.branch import BranchOutbox, BranchSync  # noqa: E402
-from rentaldesk.sync.devbroker import DevBroker  # noqa: E402
+from tools.devbroker import DevBroker  # noqa: E402
 from rentaldesk.sync.topics import ensure_topics  # noqa: E402
 
 CLASSES = ("ECONOMY", "COMPACT", "SUV", "VAN")
@@ -171,7 +173,7 @@ def stop_times(root: Path, kafka: KafkaSettings, broker: DevBroker) -> dict[str,
     """SIGTERM -> exit of ``rentaldesk sync`` and ``rentaldesk hq``, in seconds: with nothing
     listening at the address, with an address that drops every packet, and connected to the
     broker when it goes away (the broker is stopped after)."""
-    from rentaldesk.sync.devbroker import free_port
+    from tools.devbroker import free_port
 
     out: dict[str, float] = {}
     for where, bootstrap in (("refused", f"127.0.0.1:{free_port()}"), ("dropped", "192.0.2.1:9092")):

@@ -38,6 +38,8 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 from kafka import KafkaConsumer, KafkaProducer  # noqa: E402
 from sqlalchemy import func, insert, select  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: tools/
+
 from rentaldesk.config import KafkaSettings, Settings  # noqa: E402
 from rentaldesk.db import open_database  # noqa: E402
 from rentaldesk.fleet import load_sample_data  # noqa: E402
@@ -45,7 +47,7 @@ from rentaldesk.hq.service import HeadOffice  # noqa: E402
 from rentaldesk.models import Branch, Car, InboxEvent, VehicleClass  # noqa: E402
 from rentaldesk.reservations import ReservationService  # noqa: E402
 from rentaldesk.sync.branch import BranchOutbox, BranchSync  # noqa: E402
-from rentaldesk.sync.devbroker import DevBroker  # noqa: E402
+from tools.devbroker import DevBroker  # noqa: E402
 from rentaldesk.sync.envelope import Envelope, time_text  # noqa: E402
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, ensure_topics, pool_key  # noqa: E402
 

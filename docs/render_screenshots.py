@@ -4,7 +4,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py [--out DIR]
 
 The database is a fresh SQLite file holding the sample fleet and a realistic day of reservations
-made through the reservation service with a fixed clock (rentaldesk.gui.sample_day), so the
+made through the reservation service with a fixed clock (tools.sample_day), so the
 pictures are the same on every run. Fonts: see docs/desk-app.md.
 """
 
@@ -25,10 +25,12 @@ from PySide6.QtGui import QColor, QPainter  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: tools/
+
 from rentaldesk.db import open_database, sqlite_url  # noqa: E402
 from rentaldesk.gui.app import build_window, configure  # noqa: E402
 from rentaldesk.gui.main_window import MainWindow  # noqa: E402
-from rentaldesk.gui.sample_day import SAMPLE_NOW, book_sample_day  # noqa: E402
+from tools.sample_day import SAMPLE_NOW, book_sample_day  # noqa: E402
 from rentaldesk.reservations import Changes  # noqa: E402
 
 SIZE = (1440, 900)

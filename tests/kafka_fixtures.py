@@ -1,4 +1,4 @@
-"""Fixtures of the tests against a real Kafka broker (see :mod:`rentaldesk.sync.devbroker`),
+"""Fixtures of the tests against a real Kafka broker (see :mod:`tools.devbroker`),
 for tests/kafka and tests/e2e (registered by the root conftest as a plugin).
 
 One broker serves the whole session: ``kafka_broker`` starts it on first use (a few seconds; the
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from rentaldesk.sync.devbroker import DevBroker
+from tools.devbroker import DevBroker
 
 # kafka-python 3.0 reads its protocol schemas with importlib.resources.read_text, deprecated on
 # Python 3.11/3.12: importing it under `filterwarnings = error` would fail. Import it once here,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from rentaldesk.cli import parse_time
+from rentaldesk.display import parse_time
 from rentaldesk.config import DB_ENV, load_settings
 from rentaldesk.db import Database, open_database, sqlite_url
 from rentaldesk.errors import InvalidInput

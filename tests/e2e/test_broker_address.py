@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from rentaldesk.sync.devbroker import free_port
+from tools.devbroker import free_port
 
 #: Hang guards only: far above what the commands take.
 START_GUARD = 60.0

@@ -31,7 +31,7 @@ from rentaldesk.models import Car, Notification
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import Reservation, ReservationService
 from rentaldesk.sync.branch import BranchOutbox
-from rentaldesk.sync.devbroker import free_port
+from tools.devbroker import free_port
 from rentaldesk.sync.envelope import decode
 from rentaldesk.sync.topics import Topics
 

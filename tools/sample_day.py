@@ -12,13 +12,13 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..cars import update_car
-from ..db import Database
-from ..errors import RentalError
-from ..fleet import load_sample_data
-from ..models import Car, Driver
-from ..reservations import ReservationService
-from ..values import Reservation
+from rentaldesk.cars import update_car
+from rentaldesk.db import Database
+from rentaldesk.errors import RentalError
+from rentaldesk.fleet import load_sample_data
+from rentaldesk.models import Car, Driver
+from rentaldesk.reservations import ReservationService
+from rentaldesk.values import Reservation
 
 #: "Now" of the sample day: Monday 4 March 2030, 9:00 in Boston.
 SAMPLE_NOW = datetime(2030, 3, 4, 14, 0, tzinfo=timezone.utc)

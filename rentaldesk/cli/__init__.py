@@ -1,0 +1,138 @@
+"""The ``rentaldesk`` command: the counter's reservation and fleet tasks from a terminal.
+
+With no command it opens the desk app (:mod:`rentaldesk.gui`) when there is a screen to show it on,
+else (or with ``--status`` or ``--json``) it prints a short status of the database and the help:
+:func:`run_app` is that path. Every command works on the database of ``--db``, else
+``$RENTALDESK_DB``, else the default SQLite file, which is filled with the sample data the first time
+it is created (see :func:`open_desk_database`).
+
+Exit status: 0 done; 2 refused (a rule said no, a bad value, an unknown reservation: one line on
+stderr, nothing saved); 1 an unexpected failure (one line on stderr; ``-v`` logs the traceback).
+
+Times are ISO 8601. A time without an offset is the branch's local time (the ``Branch.time_zone`` of
+the zip code); a date alone is midnight there. Human output shows times in the branch's time zone
+with the offset; ``--json`` output shows them in UTC.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TextIO
+
+from .. import __version__
+from ..config import Settings, load_settings
+from ..errors import FleetFileError, RentalError
+from ..logs import setup_logging
+from .desk import Desk, database_counts, make_service, open_desk_database
+from .output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, PROG, to_json
+from .parser import build_parser
+
+log = logging.getLogger("rentaldesk.cli")
+
+
+def display_available(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """Is there a screen for the desk app? Windows and macOS have one; elsewhere an X11 or Wayland
+    display, or a Qt platform chosen explicitly (``QT_QPA_PLATFORM``, e.g. offscreen)."""
+    if platform in ("win32", "darwin"):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The path of ``rentaldesk`` with no command: open (first time: fill) the database, then start
+    the desk app; or print a status and the help when asked to (``--status``, ``--json``) or when
+    there is no screen (``--gui`` insists on the app)."""
+    settings = settings_from(args)
+    db = open_desk_database(settings, notice=sys.stderr)
+    wants_app = args.gui or args.quit_after_show or not (args.status or args.json)
+    if wants_app and (args.gui or args.quit_after_show or display_available()):
+        from ..gui.app import run_desk  # Qt only here: the commands and the core never load it
+
+        service = make_service(db, settings)
+        sync = None
+        if settings.kafka.enabled:  # a branch of the network: the same sync loop, in worker threads
+            from ..sync.branch import BranchSync
+
+            sync = BranchSync(db, service, settings.kafka, settings.branch)
+            sync.start()
+        try:
+            return run_desk(db, service, quit_after_show=args.quit_after_show)
+        finally:
+            if sync is not None:
+                sync.stop()
+            db.close()
+    try:
+        counts = database_counts(db)
+    finally:
+        db.close()
+    if args.json:
+        print(to_json({"database": db.url, "database_source": settings.db_source, **counts}))
+        return EXIT_OK
+    print(f"{PROG} {__version__}")
+    print(f"database: {db.url} ({settings.db_source})")
+    if wants_app:
+        print("no display found, so here is the status; `rentaldesk --gui` starts the desk app anyway")
+    print(", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in counts.items()))
+    print()
+    build_parser().print_help()
+    return EXIT_OK
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings of this run: the command line over the environment over the config file."""
+    return load_settings(
+        args.db, branch=getattr(args, "branch", None), kafka=getattr(args, "kafka", None),
+        config=getattr(args, "config", None),
+    )
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names on the settings' database."""
+    settings = settings_from(args)
+    db = open_desk_database(settings, notice=sys.stderr)
+    try:
+        args.handler(Desk(db, as_json=args.json, settings=settings), args)
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def report_refusal(exc: RentalError, stream: TextIO) -> None:
+    """Why a command was refused: one line; for a bad fleet or drivers file, also every problem."""
+    if isinstance(exc, FleetFileError):
+        n = len(exc.problems)
+        problems = f"{n} problem{'s' if n > 1 else ''}"
+        print(f"{PROG}: error: {exc.path}: {problems}; nothing was imported", file=stream)
+        for line, column, message in exc.problems:
+            where = "".join(
+                [f", line {line}" if line else "", f", field '{column}'" if column else ""]
+            )
+            print(f"  {exc.path}{where}: {message}", file=stream)
+        return
+    print(f"{PROG}: error: {exc}", file=stream)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``rentaldesk`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)  # a usage error exits with 2 here
+    log_file = setup_logging(args.verbose)
+    try:
+        return run_app(args) if args.command is None else run_command(args)
+    except RentalError as exc:
+        log.info("refused: %s", exc)
+        report_refusal(exc, sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        # The traceback goes to the log file, and to stderr only with -v: stderr gets one line.
+        log.error("unexpected error", exc_info=True, extra={"console": False})
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        where = f"details in {log_file}" if log_file else "run with -v for details"
+        print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
+        return EXIT_FAILED

@@ -1,0 +1,249 @@
+"""One function per command: ``cmd_<name>(desk, args)``, each a thin call of the core's service."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from ..display import iso_local, parse_time
+from ..errors import InvalidInput
+from ..fleet import import_drivers, import_fleet, load_sample_data
+from ..models import Car
+from .desk import Desk
+from .output import PROG, UTC, car_json, format_table
+
+log = logging.getLogger("rentaldesk.cli")
+
+
+def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
+    link = desk.service.link
+    count = import_fleet(desk.db, args.file, link=link)
+    if link is not None:
+        desk.emit({"file": args.file, "cars_sent_to_head_office": count},
+                  f"Sent {count} car(s) from {args.file} to head office; they arrive here once it has applied them.")
+    else:
+        stranded = [r.reference for r in desk.service.list_reservations(needs_car=True)]
+        text = f"Imported {count} car(s) from {args.file}."
+        if stranded:
+            text += (f"\n{len(stranded)} reservation(s) need a car: {', '.join(stranded)} "
+                     "(see: reservations list --needs-car; give one a car: reservations assign REFERENCE --car PLATE)")
+        desk.emit({"file": args.file, "cars_imported": count, "reservations_needing_a_car": stranded}, text)
+
+
+def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
+    counts = load_sample_data(desk.db)
+    loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+    text = f"Loaded the sample data ({loaded})." if any(counts.values()) else "The sample data is already loaded."
+    desk.emit(counts, text)
+
+
+def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
+    count = import_drivers(desk.db, args.file)
+    desk.emit({"file": args.file, "drivers_imported": count}, f"Imported {count} driver(s) from {args.file}.")
+
+
+def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
+    q = select(Car).order_by(Car.zip_code, Car.vehicle_class, Car.plate_number)
+    if args.vehicle_class:
+        q = q.where(Car.vehicle_class == args.vehicle_class.strip().upper())
+    if args.zip:
+        q = q.where(Car.zip_code == args.zip.strip())
+    with desk.db.session() as s:
+        cars = [car_json(c) for c in s.scalars(q)]
+    columns = {"CAR": "car_id", "PLATE": "plate_number", "CLASS": "vehicle_class", "ZIP": "zip_code",
+               "STATUS": "status", "MODEL": "model", "YEAR": "year", "PER DAY": "cost_per_day"}
+    text = (
+        format_table(list(columns), ([c[key] for key in columns.values()] for c in cars))
+        if cars
+        else "No cars match."
+    )
+    desk.emit(cars, text)
+
+
+def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip)
+    start = parse_time(args.start, zone, option="--start")
+    end = parse_time(args.end, zone, option="--end")
+    car_id = desk.resolve_car(args.car) if args.car is not None else None
+    r = desk.service.create_reservation(
+        email=args.email,
+        name=args.name,
+        phone=args.phone,
+        vehicle_class=args.vehicle_class,
+        zip_code=args.zip,
+        start=start,
+        end=end,
+        car_id=car_id,
+        driver_id=args.driver,
+    )
+    desk.show_reservation(r)
+
+
+def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip)
+    pool = {
+        "vehicle_class": args.vehicle_class,
+        "zip_code": args.zip,
+        "start": parse_time(args.start, zone, option="--start"),
+        "end": parse_time(args.end, zone, option="--end"),
+    }
+    svc = desk.service
+    available = svc.is_rental_available(**pool)
+    reserved = svc.reserved_count(**pool)
+    plates = desk.plates(svc.free_cars(**pool))
+    quote = svc.quote(**pool)
+    free = [{"car_id": car_id, "plate_number": plate} for car_id, plate in sorted(plates.items())]
+    data = {
+        "vehicle_class": pool["vehicle_class"].strip().upper(),
+        "zip_code": pool["zip_code"].strip(),
+        "start": pool["start"],
+        "end": pool["end"],
+        "available": available,
+        "reserved_count": reserved,
+        "free_cars": free,
+        "price": quote,
+    }
+    text = "\n".join(
+        [
+            f"{data['vehicle_class']} at {data['zip_code']}, "
+            f"{iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
+            f"  available     {'yes' if available else 'no'}",
+            f"  reserved      {reserved} overlapping reservation(s)",
+            f"  free cars     {len(free)}"
+            + (f" ({', '.join(c['plate_number'] for c in free)})" if free else ""),
+            f"  price         {quote}",
+        ]
+    )
+    desk.emit(data, text)
+
+
+def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
+    zone = desk.zone(args.zip) if args.zip else UTC
+    found = desk.service.list_reservations(
+        status=args.status,
+        zip_code=args.zip,
+        vehicle_class=args.vehicle_class,
+        search=args.search,
+        starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from else None,
+        starts_before=(
+            parse_time(args.starts_before, zone, option="--to", end_of_day=True)
+            if args.starts_before
+            else None
+        ),
+        needs_car=args.needs_car,
+        limit=args.limit,
+    )
+    desk.show_reservations(found)
+
+
+def cmd_assign(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.assign_car(args.reservation, desk.resolve_car(args.car)))
+
+
+def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.get_reservation(args.reservation))
+
+
+def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
+    if all(v is None for v in (args.start, args.end, args.name, args.phone)):
+        raise InvalidInput("nothing to change: give --start, --end, --name or --phone")
+    current = desk.service.get_reservation(args.reservation)
+    zone = desk.zone(current.zip_code)
+    r = desk.service.update_reservation(
+        current.id,
+        start=parse_time(args.start, zone, option="--start") if args.start is not None else None,
+        end=parse_time(args.end, zone, option="--end") if args.end is not None else None,
+        name=args.name,
+        phone=args.phone,
+    )
+    desk.show_reservation(r)
+
+
+def cmd_cancel(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.cancel_reservation(args.reservation))
+
+
+def cmd_pickup(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.pick_up(args.reservation, odometer=args.odometer))
+
+
+def cmd_return(desk: Desk, args: argparse.Namespace) -> None:
+    desk.show_reservation(desk.service.return_car(args.reservation, odometer=args.odometer))
+
+
+def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
+    count = desk.service.mark_reservations_expired()
+    desk.emit({"expired": count}, f"{count} reservation(s) marked expired.")
+
+
+def _until_signalled(start: Callable[[], Callable[[], None] | None]) -> None:
+    """Run ``start`` (it returns the stop of what it started, or None), block until Ctrl-C or
+    SIGTERM, then stop. Either signal also interrupts ``start`` itself, e.g. while it waits for a
+    broker: a service manager's stop is never kept waiting on the network."""
+    import signal
+    import threading
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    stop: Callable[[], None] | None = None
+    try:
+        stop = start()
+        if stop is not None:
+            threading.Event().wait()  # a signal raises out of it
+    except KeyboardInterrupt:
+        pass
+    finally:
+        # Stopping is bounded (about a second); a second signal must not cut it short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if stop is not None:
+            stop()
+
+
+def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
+    """Run this branch's sync with head office until stopped."""
+    from ..sync.branch import BranchSync
+
+    settings = desk.settings
+    if settings is None or not settings.kafka.enabled:
+        raise InvalidInput("sync needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
+
+    def start() -> Callable[[], None]:
+        sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
+        sync.start()  # at once: it connects in the background, the counter goes on meanwhile
+        print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
+              f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
+        return sync.stop
+
+    _until_signalled(start)
+
+
+def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
+    """Run head office (booking authority, fleet service, notifications) until stopped."""
+    import threading
+
+    from ..hq.service import HeadOffice
+    from ..sync.topics import connect_when_reachable
+
+    settings = desk.settings
+    if settings is None or not settings.kafka.enabled:
+        raise InvalidInput("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
+
+    def start() -> Callable[[], None] | None:
+        print(f"{PROG}: head office starting on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
+              "Ctrl-C stops", file=sys.stderr, flush=True)
+        office = connect_when_reachable(
+            lambda: HeadOffice(desk.db, settings, notifications=not args.no_mail),
+            threading.Event(),  # never set: a signal interrupts the wait
+            "head office", settings.kafka.bootstrap,
+        )
+        office.start()
+        return office.stop
+
+    _until_signalled(start)

@@ -1,0 +1,187 @@
+"""The database a command works on (created and filled with the sample data on a first start) and
+what a command works with: :class:`Desk`."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from ..config import Settings
+from ..db import Database, open_database
+from ..errors import InvalidInput, RentalError
+from ..fleet import load_sample_data
+from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
+from ..models import Reservation as ReservationRow
+from ..reservations import ReservationService
+from ..values import Reservation
+from ..rules import normalize_plate
+from .output import PROG, UTC, format_reservation, format_table, reservation_json, reservation_row, to_json, RESERVATION_COLUMNS
+
+log = logging.getLogger("rentaldesk.cli")
+
+
+def display_url(url: str) -> str:
+    """A database URL safe to print (password hidden)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def open_desk_database(settings: Settings, *, notice: TextIO | None = None) -> Database:
+    """Open the settings' database and bring its schema up to date.
+
+    On the first start of the *default* database (its file did not exist before this call) the
+    sample data is loaded and ``notice`` hears what was loaded. A database named by ``--db`` or
+    ``$RENTALDESK_DB`` is never filled. A URL SQLAlchemy cannot use is refused (:class:`InvalidInput`).
+    """
+    path = settings.default_db_path
+    first_start = path is not None and _create_new_file(path)
+    db: Database | None = None
+    try:
+        db = _open(settings.db_url)
+        if path is not None and first_start:
+            counts = load_sample_data(db)
+            loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
+            log.info("first start: sample data loaded into %s (%s)", path, loaded)
+            if notice is not None:
+                print(f"{PROG}: first start: created {path} with the sample data ({loaded})", file=notice)
+    except BaseException:
+        if db is not None:
+            db.close()
+        if path is not None and first_start:
+            # Leave no half-made default database behind, so the next start tries again.
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return db
+
+
+def _open(url: str) -> Database:
+    try:
+        return open_database(url)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InvalidInput(f"cannot open the database '{display_url(url)}': {exc}", field="db") from None
+
+
+def _create_new_file(path: Path) -> bool:
+    """Create ``path`` (empty) if it does not exist; True when this call created it.
+
+    Exclusive creation, so of two first starts at once only one loads the sample data. An empty
+    file is a valid empty SQLite database.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.open("xb").close()
+    except FileExistsError:
+        return False
+    return True
+
+
+def database_counts(db: Database) -> dict[str, int]:
+    """How much the database holds: branches, vehicle classes, cars, drivers, open reservations."""
+
+    def count(model: type, *where: Any) -> int:
+        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    with db.session() as s:
+        return {
+            "branches": count(Branch),
+            "vehicle_classes": count(VehicleClass),
+            "cars": count(Car),
+            "drivers": count(Driver),
+            "open_reservations": count(ReservationRow, ReservationRow.status.in_(LIVE_STATUSES)),
+        }
+
+
+def make_service(db: Database, settings: Settings | None) -> ReservationService:
+    """The reservation service of this workstation: with a broker configured, a branch of the
+    network (requests go to head office through the outbox, new reservations are pending)."""
+    if settings is not None and settings.kafka.enabled:
+        from ..sync.branch import BranchOutbox
+
+        if not settings.branch:
+            raise InvalidInput("with a broker configured, give this branch's code: --branch or RENTALDESK_BRANCH",
+                               field="branch")
+        return ReservationService(db, link=BranchOutbox(settings.branch))
+    return ReservationService(db)
+
+
+@dataclasses.dataclass
+class Desk:
+    """What a command works with: the open database, its reservation service, and the output."""
+
+    db: Database
+    as_json: bool = False
+    out: TextIO = dataclasses.field(default_factory=lambda: sys.stdout)
+    settings: Settings | None = None
+    _zones: dict[str, tzinfo] = dataclasses.field(default_factory=dict, init=False, repr=False)
+    _service: ReservationService | None = dataclasses.field(default=None, init=False, repr=False)
+
+    @property
+    def service(self) -> ReservationService:
+        if self._service is None:
+            self._service = make_service(self.db, self.settings)
+        return self._service
+
+    def zone(self, zip_code: str) -> tzinfo:
+        """The time zone of the branch at ``zip_code``.
+
+        An unknown zip code gives UTC: every command using it is then refused by the service, which
+        names the known zip codes.
+        """
+        key = (zip_code or "").strip()
+        if key not in self._zones:
+            with self.db.session() as s:
+                name = s.scalar(select(Branch.time_zone).where(Branch.zip_code == key))
+            try:
+                self._zones[key] = ZoneInfo(name) if name else UTC
+            except (ZoneInfoNotFoundError, ValueError):
+                raise RentalError(
+                    f"branch {key} has an unknown time zone '{name}'; correct the branch first",
+                    field="zip_code",
+                ) from None
+        return self._zones[key]
+
+    def resolve_car(self, text: str) -> int:
+        """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
+        key = text.strip()
+        with self.db.session() as s:
+            car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(key)))
+            if car_id is None and key.isdigit():
+                car_id = s.scalar(select(Car.car_id).where(Car.car_id == int(key)))
+        if car_id is None:
+            raise InvalidInput(f"no car has the plate or id '{key}'", field="car_id")
+        return car_id
+
+    def plates(self, car_ids: Iterable[int]) -> dict[int, str]:
+        """Plate numbers by car id."""
+        ids = list(car_ids)
+        with self.db.session() as s:
+            rows = s.execute(select(Car.car_id, Car.plate_number).where(Car.car_id.in_(ids)))
+            return {car_id: plate for car_id, plate in rows}
+
+    def emit(self, data: object, text: str) -> None:
+        """Print ``data`` as JSON with ``--json``, else ``text``."""
+        print(to_json(data) if self.as_json else text, file=self.out)
+
+    def show_reservation(self, r: Reservation) -> None:
+        self.emit(reservation_json(r), format_reservation(r, self.zone(r.zip_code)))
+
+    def show_reservations(self, found: Sequence[Reservation]) -> None:
+        text = (
+            format_table(RESERVATION_COLUMNS, (reservation_row(r, self.zone(r.zip_code)) for r in found))
+            if found
+            else "No reservations match."
+        )
+        self.emit([reservation_json(r) for r in found], text)

@@ -1,0 +1,98 @@
+"""What the command prints: a reservation, a table, JSON (times in UTC, money exact), the exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone, tzinfo
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect
+
+from ..display import iso_local, zone_name
+from ..models import Car
+from ..values import Reservation
+
+
+PROG = "rentaldesk"
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+
+UTC = timezone.utc
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def to_json(data: object) -> str:
+    """JSON text: times as ISO 8601 in UTC, money as a string (exact), indented for reading."""
+    return json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
+
+
+def reservation_json(r: Reservation) -> dict[str, Any]:
+    """A reservation as a JSON object (:func:`to_json` writes its times as ISO 8601 in UTC)."""
+    return dataclasses.asdict(r)
+
+
+def car_json(car: Car) -> dict[str, Any]:
+    """A car row as a JSON object: every column."""
+    return {attr.key: getattr(car, attr.key) for attr in inspect(Car).column_attrs}
+
+
+def format_reservation(r: Reservation, zone: tzinfo) -> str:
+    """A reservation for a clerk: one labelled line per fact, times in the branch's time zone."""
+    contact = " ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p)
+    car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
+    lines = [
+        f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else "")
+        + (" - NEEDS A CAR: its car is out of service" if r.needs_car else ""),
+        f"  customer  {contact}",
+        f"  class     {r.vehicle_class} at {r.zip_code} ({zone_name(zone)})",
+        f"  car       {car}",
+        f"  pick-up   {iso_local(r.start, zone)}",
+        f"  return    {iso_local(r.end, zone)}",
+        f"  price     {r.price}",
+    ]
+    if r.driver_id is not None:
+        lines.insert(4, f"  driver    {r.driver_id}")
+    lines.append(f"  id        {r.id}")
+    return "\n".join(lines)
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Rows as left-aligned columns under a header line."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    return "\n".join(
+        "  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip()
+        for line in [list(headers), *cells]
+    )
+
+
+RESERVATION_COLUMNS = ("REFERENCE", "STATUS", "PICK-UP", "RETURN", "CLASS", "ZIP", "CAR", "CUSTOMER", "PRICE")
+
+
+def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
+    """A reservation as one row under :data:`RESERVATION_COLUMNS`."""
+    return (
+        r.reference,
+        f"{r.status}, NEEDS A CAR" if r.needs_car else r.status,
+        iso_local(r.start, zone),
+        iso_local(r.end, zone),
+        r.vehicle_class,
+        r.zip_code,
+        r.plate_number,
+        r.customer_name or r.customer_email,
+        r.price,
+    )

@@ -1,0 +1,227 @@
+"""The command line's grammar: every command, its flags and their checks (argparse)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+from .. import __version__
+from ..display import TIME_HELP
+from ..models import ReservationStatus
+from .desk import Desk
+from .output import PROG
+from .commands import (
+    cmd_assign,
+    cmd_availability,
+    cmd_cancel,
+    cmd_drivers_import,
+    cmd_expire,
+    cmd_fleet_import,
+    cmd_fleet_list,
+    cmd_fleet_sample,
+    cmd_hq,
+    cmd_list,
+    cmd_pickup,
+    cmd_reserve,
+    cmd_return,
+    cmd_show,
+    cmd_sync,
+    cmd_update,
+)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} cannot be negative")
+    return value
+
+
+def _existing_file(text: str) -> Path:
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no file '{text}'")
+    return path
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """The options every command takes. On subcommands their defaults are suppressed, so a value
+    given before the subcommand is not overwritten by the subcommand's default."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=default(None),
+        help="database: an SQLAlchemy URL or an SQLite file path "
+        "(default: $RENTALDESK_DB, else rentaldesk.sqlite in your data folder)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", default=default(None),
+        help="settings file (TOML; default: $RENTALDESK_CONFIG, else rentaldesk.toml in your config folder)",
+    )
+    parser.add_argument(
+        "--branch", metavar="CODE", default=default(None), help="this branch's code (default: $RENTALDESK_BRANCH)"
+    )
+    parser.add_argument(
+        "--kafka", metavar="HOST:PORT", default=default(None),
+        help="Kafka bootstrap servers of head office (default: $RENTALDESK_KAFKA; empty: a standalone branch)",
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=default(False), help="print machine-readable JSON"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default(0), help="log what happens (-vv: more)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``rentaldesk`` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, suppress=True)
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Counter system of a car-rental branch. Without a command: the desk app "
+        "(with --status, or when there is no display: the database's status and this help).",
+        epilog=f"Times: {TIME_HELP}; without an offset they are the branch's local time, "
+        "a date alone is midnight there.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_global_options(parser, suppress=False)
+    app = parser.add_mutually_exclusive_group()
+    app.add_argument("--status", action="store_true", help="print the database's status instead of opening the desk app")
+    app.add_argument("--gui", action="store_true", help="open the desk app even when no display is detected")
+    app.add_argument("--quit-after-show", action="store_true",
+                     help="open the desk app and quit once its window is shown (a start-up check)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    def command(
+        group: argparse._SubParsersAction,  # type: ignore[type-arg]
+        name: str,
+        handler: Callable[[Desk, argparse.Namespace], None],
+        help_text: str,
+    ) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def period(sub: argparse.ArgumentParser, *, required: bool) -> None:
+        sub.add_argument("--start", required=required, metavar="TIME", help=f"pick-up time ({TIME_HELP})")
+        sub.add_argument("--end", required=required, metavar="TIME", help="return time")
+
+    def pool(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--class", dest="vehicle_class", required=True, metavar="CLASS", help="vehicle class"
+        )
+        sub.add_argument("--zip", required=True, metavar="ZIP", help="zip code of the branch")
+
+    fleet = commands.add_parser(
+        "fleet", help="import and list the cars", description="The cars of the fleet."
+    )
+    fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
+    sub.add_argument("file", type=_existing_file, metavar="FILE")
+    command(fleet_actions, "sample", cmd_fleet_sample,
+            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)")
+    sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+
+    drivers = commands.add_parser("drivers", help="import drivers", description="The chauffeurs.")
+    driver_actions = drivers.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(
+        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)"
+    )
+    sub.add_argument("file", type=_existing_file, metavar="FILE")
+
+    sub = command(commands, "reserve", cmd_reserve, "book a car of a class at a branch")
+    sub.add_argument("--email", required=True, help="the customer's email (identifies the customer)")
+    sub.add_argument("--name", required=True, help="the customer's name")
+    sub.add_argument("--phone", help="the customer's phone number")
+    pool(sub)
+    period(sub, required=True)
+    sub.add_argument(
+        "--car", metavar="CAR", help="this car (plate number or car id) instead of any of the class"
+    )
+    sub.add_argument("--driver", type=_positive_int, metavar="DRIVER_ID", help="with this chauffeur")
+
+    sub = command(
+        commands, "availability", cmd_availability, "can a class be booked at a branch for a period?"
+    )
+    pool(sub)
+    period(sub, required=True)
+
+    reservations = commands.add_parser(
+        "reservations", help="find and change reservations", description="Find and change reservations."
+    )
+    actions = reservations.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(actions, "list", cmd_list, "list reservations by pick-up time")
+    sub.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in ReservationStatus],
+        help="only this status (repeat for several)",
+    )
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument(
+        "--search", metavar="TEXT", help="reference, customer name, email or plate contains TEXT"
+    )
+    sub.add_argument("--needs-car", action="store_true",
+                     help="only live reservations whose car went out of service (they need another car)")
+    sub.add_argument(
+        "--from",
+        dest="starts_from",
+        metavar="TIME",
+        help="pick-up at or after (branch time with --zip, else UTC)",
+    )
+    sub.add_argument(
+        "--to", dest="starts_before", metavar="TIME", help="pick-up before (a date alone includes that day)"
+    )
+    sub.add_argument("--limit", type=_positive_int, metavar="N", help="at most N reservations")
+
+    reservation_help = "reservation id or reference"
+    sub = command(actions, "show", cmd_show, "show one reservation")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub = command(actions, "update", cmd_update, "change the period or the customer's name or phone")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    period(sub, required=False)
+    sub.add_argument("--name", help="the customer's name")
+    sub.add_argument("--phone", help="the customer's phone number")
+    sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub = command(actions, "assign", cmd_assign,
+                  "give a reservation another car at its booked price: of its pool, a higher class, or "
+                  "another location (the way out for one that needs a car)")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--car", required=True, metavar="CAR", help="the car (plate number or car id)")
+    sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at pick-up")
+    sub = command(actions, "return", cmd_return, "the car is back")
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at return")
+    command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+
+    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)")
+    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services")
+    sub.add_argument("--no-mail", action="store_true", help="do not run the notification service")
+    return parser
