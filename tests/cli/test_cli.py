@@ -20,10 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from rentaldesk.display import parse_time
 from rentaldesk.config import DB_ENV, load_settings
 from rentaldesk.db import Database, open_database, sqlite_url
-from rentaldesk.errors import InvalidInput
 from rentaldesk.fleet import import_fleet
 from rentaldesk.models import Branch, Car
 from rentaldesk.models import Reservation as ReservationRow
@@ -195,37 +193,6 @@ def assert_refused(result: Result, *phrases: str) -> None:
 
 
 # -- in-process: times and settings --------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2030-07-01T10:00", "2030-07-01T14:00:00+00:00"),  # branch time (EDT, -04:00)
-        ("2030-07-01T10:00+02:00", "2030-07-01T08:00:00+00:00"),  # an offset wins
-        ("2030-07-01T10:00Z", "2030-07-01T10:00:00+00:00"),
-        ("2030-01-15", "2030-01-15T05:00:00+00:00"),  # a date is local midnight (EST, -05:00)
-        ("2030-11-03T01:30", "2030-11-03T05:30:00+00:00"),  # twice that night: the first (EDT)
-    ],
-)
-def test_parse_time(text: str, expected: str) -> None:
-    assert parse_time(text, TZ, option="--start").isoformat() == expected
-
-
-def test_parse_time_end_of_day_takes_in_the_whole_date() -> None:
-    def to(text: str) -> str:
-        return parse_time(text, TZ, option="--to", end_of_day=True).isoformat()
-
-    assert to("2030-01-15") == "2030-01-16T05:00:00+00:00"
-    assert to("2030-01-15T09:00") == "2030-01-15T14:00:00+00:00"  # a time stays as it is
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [("soon", "is not a time"), ("2030-03-10T02:30", "does not exist")],  # the clocks jump 2:00 -> 3:00
-)
-def test_parse_time_refuses(text: str, message: str) -> None:
-    with pytest.raises(InvalidInput, match=message):
-        parse_time(text, TZ, option="--start")
 
 
 def test_settings_precedence(tmp_path: Path) -> None:
