@@ -147,6 +147,7 @@ class Result:
     outcomes: Counter = field(default_factory=Counter)
     faults: list[str] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
+    answers: Counter = field(default_factory=Counter)
     mails: int = 0
     burst_seconds: float = 0.0
     quiet_seconds: float | None = None
@@ -175,6 +176,8 @@ class Result:
             lines.append(f"  {op:8} " + ", ".join(parts))
         lines.append("  head office: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items()))
                      + f"; mails received {self.mails}")
+        lines.append("  answers: " + ", ".join(f"{t.removeprefix('reservation.')} {n}"
+                                              for t, n in sorted(self.answers.items())))
         lines.extend(f"  note: {n}" for n in self.notes)
         if self.ok:
             lines.append("  every invariant holds")
@@ -572,10 +575,14 @@ def overlaps(rows: dict[str, tuple]) -> list[str]:
     found = []
     for plate, holds in by_car.items():
         holds.sort()
-        for (s1, e1, r1), (s2, e2, r2) in zip(holds, holds[1:]):
+        reach = holds[0]  # of the holds so far, the one that ends last: any later start before its end overlaps
+        for s2, e2, r2 in holds[1:]:
+            s1, e1, r1 = reach
             if s2 < e1:
                 found.append(f"car {plate}: {r1} [{s1:%m-%d %H:%M}, {e1:%m-%d %H:%M}) and "
                              f"{r2} [{s2:%m-%d %H:%M}, {e2:%m-%d %H:%M})")
+            if e2 > e1:
+                reach = (s2, e2, r2)
     return found
 
 
@@ -622,6 +629,7 @@ def check(result: Result, hq_db: Database, dbs: dict[str, Database], received: l
     for event in hq_events:
         request = event.payload.get("request_event_id")
         if request and event.type in ANSWERS:
+            result.answers[event.type] += 1
             answers[request].append(f"{event.type} {event.event_id}")
     for request, what in requests.items():
         if len(answers.get(request, ())) != 1:
