@@ -596,6 +596,9 @@ def check(result: Result, hq_db: Database, dbs: dict[str, Database], received: l
     """The invariants, from the stopped processes' databases and the mails received."""
     hq = rows_of(hq_db)
     result.statuses = Counter(status for status, *_ in hq.values())
+    for rid, (status, *_) in hq.items():
+        if status in ("pending", "rejected"):  # head office stores only what it accepted
+            result.violate("nothing pending once quiet", f"head office: {rid} is {status}")
     double = "no car with two overlapping live reservations"
     for d in overlaps(hq):
         result.violate(double, f"head office: {d}")
