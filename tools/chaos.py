@@ -217,6 +217,8 @@ class Processes:
         self.root = root
         self.env = env
         self.running: dict[str, subprocess.Popen] = {}
+        #: Process groups of crashed processes (name, pgid): their children are to stop on their own.
+        self.crashed: list[tuple[str, int]] = []
 
     def start(self, name: str, args: list[str]) -> None:
         with open(self.root / f"{name}.log", "ab") as out:
@@ -233,6 +235,7 @@ class Processes:
         with contextlib.suppress(ProcessLookupError):
             proc.kill()
         proc.wait(30)
+        self.crashed.append((name, proc.pid))
         with open(self.root / f"{name}.log", "ab") as out:
             out.write(f"--- {datetime.now(timezone.utc).isoformat()} SIGKILL\n".encode())
 
@@ -249,9 +252,32 @@ class Processes:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group outlived its leader
 
-    def stop_all(self) -> None:
+    def stop_all(self) -> list[str]:
+        """Stop every process; returns the crashed processes' children still alive (then killed)."""
         for name in list(self.running):
             self.stop(name)
+        orphans = []
+        for name, pgid in self.crashed:
+            alive = group_members(pgid)
+            if alive:
+                orphans.append(f"{name} (killed pid {pgid}) left {len(alive)} process(es) running: {alive}")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pgid, signal.SIGKILL)
+        self.crashed.clear()
+        return orphans
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live (not zombie) processes of process group ``pgid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            found.append(int(stat.parent.name))
+    return found
 
 
 def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
@@ -262,7 +288,7 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> obje
             return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
+        time.sleep(0.5)
 
 
 def count(db: Database, model: type, *where: object) -> int:
@@ -510,7 +536,10 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
         except TimeoutError:
             result.violate("nothing pending once quiet",
                            f"not quiet after {plan.quiet_timeout:.0f} s: " + "; ".join(unquiet(hq_db, dbs)))
-        procs.stop_all()
+        # A crashed head office's publisher must have stopped with it long ago (README: "the child
+        # stops with it, even when head office is killed").
+        for orphan in procs.stop_all():
+            result.violate("a killed process leaves nothing running", orphan)
         time.sleep(0.5)  # a mail in flight reaches the mailbox
         with mailbox.lock:
             received = list(mailbox.received)
@@ -534,9 +563,15 @@ def unquiet(hq_db: Database, dbs: dict[str, Database]) -> list[str]:
     found = []
     with hq_db.session() as s:
         unsent = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.sent_at.is_(None)))
-        events = set(s.scalars(select(OutboxEvent.event_id).where(OutboxEvent.topic == "booking-events")))
+        values = s.scalars(select(OutboxEvent.value).where(OutboxEvent.topic == "booking-events")).all()
         mails = s.scalar(select(func.count()).select_from(Notification).where(
             Notification.status.not_in(("sent", "failed"))))
+        queued = set(s.scalars(select(Notification.booking_event_id)))
+    decoded = [decode(v) for v in values]
+    events = {e.event_id for e in decoded}
+    unmailed = sum(1 for e in decoded if e.type in MAILED and e.event_id not in queued)
+    if unmailed:
+        found.append(f"head office: {unmailed} decisions not queued for mail yet")
     if unsent:
         found.append(f"head office: {unsent} outbox rows unsent")
     if mails:
