@@ -21,9 +21,9 @@ and the invariants are checked from head office's and every branch's database an
 
 The commands: a share (``--cli-share``, default 0.25) runs as real ``rentaldesk ... --json``
 subprocesses; the rest are in-process :class:`ReservationService` calls with the branch's
-:class:`BranchOutbox` link, the very path the command line takes (a subprocess costs about a second
-of interpreter start-up on a small machine, so all of them would stretch the burst to minutes and
-leave the faults to hit an idle network). Each branch's clerk runs in its own thread.
+:class:`BranchOutbox` link, the very path the command line takes (a subprocess costs about 1.5 s of CPU
+to start and import on this two-core machine, up to 4 s of wall time while the rest runs, so all of
+them would stretch the burst several times over and leave the faults to hit an idle network). Each branch's clerk runs in its own thread.
 
 The seed fixes every choice (commands, targets, periods, fault times by progress); the interleaving
 with the real processes is not reproducible, so a failing seed shows the kind of run, not the exact
@@ -434,7 +434,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
     With ``broker`` (anything with ``bootstrap``, ``stop(keep=True)`` and ``start()``, e.g. the tests'
     session broker) the run uses it and leaves it running; else it starts a :class:`DevBroker` of
     its own and stops it at the end. The run's directory (databases, logs) is removed unless
-    ``keep`` or an invariant is violated.
+    ``keep``, an invariant is violated or the run itself failed; a ``root`` given is never removed.
     """
     started = time.monotonic()
     own_root = root is None
@@ -471,6 +471,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
     def sync_args(code: str) -> list[str]:
         return ["--db", str(root / f"{code}.sqlite"), "--branch", code, "-v", "sync"]
 
+    finished = False
     try:
         load_sample_data(hq_db)
         cars = count(hq_db, Car)
@@ -544,6 +545,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
         with mailbox.lock:
             received = list(mailbox.received)
         check(result, hq_db, dbs, received)
+        finished = True
     finally:
         procs.stop_all()
         smtp.stop()
@@ -553,7 +555,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
         if own_broker is not None:
             own_broker.stop(keep=False)
         result.total_seconds = time.monotonic() - started
-        if own_root and result.ok and not keep:
+        if own_root and finished and result.ok and not keep:  # a crashed run keeps its logs too
             shutil.rmtree(root, ignore_errors=True)
     return result
 
