@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from tools.chaos import Plan, overlaps
+from tools.chaos import Plan
+from tools.chaos_checks import overlaps
 
 T = datetime(2030, 3, 4, 12, tzinfo=timezone.utc)
 
