@@ -121,7 +121,9 @@ class Plan:
             faults = [(rng.uniform(0.1, 0.2), "broker"), (rng.uniform(0.25, 0.35), "hq"),
                       (rng.uniform(0.4, 0.5), f"branch:{rng.randrange(branches)}"),
                       (rng.uniform(0.55, 0.65), "broker"), (rng.uniform(0.7, 0.8), "hq"),
-                      (rng.uniform(0.85, 0.95), f"branch:{rng.randrange(branches)}")]
+                      (rng.uniform(0.85, 0.95), f"branch:{rng.randrange(branches)}"),
+                      # at the very end: the wait until quiet rides out the clients' reconnection
+                      (rng.uniform(0.97, 0.99), "broker")]
         return Plan(branches, commands, seed, short, cli_share, quiet_timeout, tuple(sorted(faults)))
 
     def replay(self) -> str:

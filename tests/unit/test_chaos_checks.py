@@ -19,7 +19,7 @@ def test_a_seed_fixes_the_plan_and_its_replay():
     assert Plan.make(seed=5) == Plan.make(seed=5)
     short = Plan.make(seed=5, short=True)
     assert [fault.split(":")[0] for _, fault in short.faults] == ["broker", "hq", "branch"]
-    assert len(Plan.make(seed=5).faults) == 6
+    assert len(Plan.make(seed=5).faults) == 7
     assert short.replay() == 'make chaos ARGS="--seed 5 --branches 3 --commands 60 --short"'
 
 
