@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench kafka clean
+.PHONY: run test test-fast lint bench kafka chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ bench: $(STAMP)
 
 kafka: $(STAMP)
 	$(PY) -m tools.devbroker $(ARGS)
+
+# The real processes under faults (broker stopped, head office and a branch SIGKILLed), then the
+# protocol's invariants from the databases and the mails: a few minutes. ARGS="--seed N" replays a
+# run's choices, ARGS="--short" is the CI run (tests/e2e/test_chaos.py); --help lists the rest.
+chaos: $(STAMP)
+	$(PY) -m tools.chaos $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
