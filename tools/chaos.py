@@ -1,6 +1,6 @@
 """``make chaos``: the real processes under faults, then the protocol's invariants from the databases.
 
-A Kafka broker (:class:`rentaldesk.sync.devbroker.DevBroker`), an SMTP server (aiosmtpd, in this
+A Kafka broker (:class:`tools.devbroker.DevBroker`), an SMTP server (aiosmtpd, in this
 process), ``rentaldesk hq`` and one ``rentaldesk sync`` per branch (each branch on its own SQLite
 file, its fleet from the fleet topic). Then a seeded burst of commands from every branch (reserve,
 some by car; update; cancel; pick-up; return), while the broker is stopped and started, head office
@@ -71,7 +71,7 @@ from rentaldesk.models import Car
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.branch import BranchOutbox
-from rentaldesk.sync.devbroker import DevBroker, free_port
+from tools.devbroker import DevBroker, free_port
 
 from .chaos_checks import check, unquiet
 
