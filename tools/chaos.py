@@ -62,7 +62,7 @@ with warnings.catch_warnings():  # kafka-python 3.0 on Python 3.11/3.12 (see tes
     import kafka  # noqa: F401
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rentaldesk.db import Database, open_database
 from rentaldesk.errors import RentalError
@@ -71,6 +71,7 @@ from rentaldesk.models import Car
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.branch import BranchOutbox
+from tools.polling import count, wait_for
 from tools.devbroker import DevBroker, free_port
 
 from .chaos_checks import check, unquiet
@@ -276,22 +277,6 @@ def group_members(pgid: int) -> list[int]:
     return found
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.5)
-
-
-def count(db: Database, model: type, *where: object) -> int:
-    with db.session() as s:
-        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
 # -- the clerks --------------------------------------------------------------------------------------
 
 
@@ -475,7 +460,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
         for code, _ in branches:
             procs.start(code, sync_args(code))
         for code, _ in branches:
-            wait_for(lambda db=dbs[code]: count(db, Car) == cars, 120, f"the fleet at {code}")
+            wait_for(lambda db=dbs[code]: count(db, Car) == cars, 120, f"the fleet at {code}", interval=0.5)
         echo(f"chaos: head office and {len(branches)} branches up; the burst ({plan.commands} commands)...")
 
         rng = random.Random(plan.seed)
@@ -528,7 +513,7 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
              f"(at most {plan.quiet_timeout:.0f} s)...")
         quiet_start = time.monotonic()
         try:
-            wait_for(lambda: not unquiet(hq_db, dbs), plan.quiet_timeout, "quiet")
+            wait_for(lambda: not unquiet(hq_db, dbs), plan.quiet_timeout, "quiet", interval=0.5)
             result.quiet_seconds = time.monotonic() - quiet_start
         except TimeoutError:
             result.violate("nothing pending once quiet",

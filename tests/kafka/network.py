@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from rentaldesk.config import KafkaSettings, Settings, SmtpSettings
 from rentaldesk.db import Database, open_database
@@ -17,23 +15,7 @@ from rentaldesk.models import Car
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.branch import BranchOutbox, BranchSync
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 60.0, what: str = "condition") -> object:
-    """Poll ``condition`` until it is truthy (the sync is asynchronous by nature)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.05)
-
-
-def count(db: Database, model: type, *where: object) -> int:
-    with db.session() as s:
-        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+from tools.polling import count, wait_for  # noqa: F401 (the tests' helpers, from here)
 
 
 def statuses(db: Database) -> dict[str, tuple[str, str | None]]:
