@@ -1,0 +1,178 @@
+"""What must hold at the end of a simulated run (and, for double booking at head office, after
+every step). Each check returns :class:`~tests.sim.harness.Failure`\\ s; none means it holds."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from rentaldesk.db import Database
+from rentaldesk.hq.notifications import INTERRUPTED, KINDS, SENT
+from rentaldesk.models import Car, InboxEvent, Notification, OutboxEvent
+from rentaldesk.models import Reservation as ReservationRow
+from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, DEAD_LETTER
+
+if TYPE_CHECKING:
+    from .harness import Failure, World
+
+#: Requests that leave a reservation pending at the branch: head office must answer each, once.
+MUST_ANSWER = ("reservation.requested", "reservation.change-requested")
+#: Events of head office that answer a request (a car-reassigned one answers nothing: it is a
+#: side effect of the answer to another reservation's request).
+ANSWERS = ("reservation.confirmed", "reservation.changed", "reservation.cancelled", "reservation.rejected",
+           "reservation.updated")
+
+
+def _failure(kind: str, detail: str) -> Failure:
+    from .harness import Failure
+
+    return Failure(kind, detail)
+
+
+_R = ReservationRow.__table__
+_ROWS = select(_R.c.id, _R.c.reference, _R.c.status, _R.c.car_id, _R.c.start_at, _R.c.end_at, _R.c.zip_code,
+               _R.c.source, _R.c.awaiting_event_id)
+
+
+def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict[str, dict]:
+    q = _ROWS if statuses is None else _ROWS.where(_R.c.status.in_(statuses))
+    with db.session() as s:
+        plates = dict(s.execute(select(Car.car_id, Car.plate_number)).all())
+        return {
+            r.id: {"id": r.id, "ref": r.reference, "status": r.status, "plate": plates.get(r.car_id),
+                   "start": r.start_at, "end": r.end_at, "zip": r.zip_code, "source": r.source,
+                   "awaiting": r.awaiting_event_id}
+            for r in s.execute(q)
+        }
+
+
+def double_bookings(db: Database, *, live: tuple[str, ...] = ("pending", "confirmed", "active")) -> list[str]:
+    """Pairs of live reservations holding one car over overlapping periods (turnaround included)."""
+    from .harness import turnaround_of
+
+    by_car: dict[str, list[dict]] = defaultdict(list)
+    for r in _reservations(db, live).values():
+        by_car[r["plate"]].append(r)
+    found = []
+    for plate, rows in sorted(by_car.items(), key=lambda kv: str(kv[0])):
+        rows.sort(key=lambda r: (r["start"], r["id"]))
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                ta = turnaround_of(a["zip"])
+                if a["start"] < b["end"] + ta and b["start"] < a["end"] + ta:
+                    found.append(f"car {plate}: {a['ref']} ({a['status']}, {a['source']}) {_period(a)} and "
+                                 f"{b['ref']} ({b['status']}, {b['source']}) {_period(b)}")
+    return found
+
+
+def _period(r: dict) -> str:
+    return f"{r['start']:%d %H:%M}-{r['end']:%d %H:%M}"
+
+
+def _same(branch: dict, hq: dict, now: datetime) -> list[str]:
+    """How a branch's copy differs from head office's (an expiry is the branch's own bookkeeping:
+    a reservation past its end that was never picked up is over on both sides)."""
+    diffs = []
+    status_b, status_h = branch["status"], hq["status"]
+    over = branch["end"] <= now
+    if status_b != status_h and not (over and status_b == "expired" and status_h in ("confirmed", "pending")):
+        diffs.append(f"status {status_b} here, {status_h} at hq")
+    if branch["plate"] != hq["plate"]:
+        diffs.append(f"car {branch['plate']} here, {hq['plate']} at hq")
+    if (branch["start"], branch["end"]) != (hq["start"], hq["end"]):
+        diffs.append(f"period {_period(branch)} here, {_period(hq)} at hq")
+    return diffs
+
+
+def _events(db: Database, topic: str) -> list[dict]:
+    with db.session() as s:
+        rows = s.execute(select(OutboxEvent.event_id, OutboxEvent.value).where(OutboxEvent.topic == topic)
+                         .order_by(OutboxEvent.seq)).all()
+    return [json.loads(value) for _eid, value in rows]
+
+
+def check(world: World) -> list[Failure]:
+    failures: list[Failure] = []
+    now = world.clock()
+    hq = _reservations(world.hq.db)
+
+    # -- nothing double-booked, at head office nor at any branch
+    for text in double_bookings(world.hq.db):
+        failures.append(_failure("double-booked-hq", text))
+    branches = {b.name: _reservations(b.db) for b in world.branches}
+    for b in world.branches:
+        for text in double_bookings(b.db):
+            failures.append(_failure("double-booked-branch", f"{b.name}: {text}"))
+
+    # -- nothing pending once quiet; every branch equal to head office
+    for name, rows in branches.items():
+        for rid, r in sorted(rows.items()):
+            h = hq.get(rid)
+            if r["status"] == "pending" or r["awaiting"] is not None:
+                at_hq = "unknown at hq" if h is None else f"{h['status']} at hq"
+                failures.append(_failure("pending-once-quiet",
+                                         f"{name}: {r['ref']} (from {r['source']}) {r['status']}, awaiting "
+                                         f"{r['awaiting']}, {at_hq}"))
+                continue
+            if h is None:
+                if r["status"] != "rejected":
+                    failures.append(_failure("branch-differs", f"{name}: {r['ref']} {r['status']} here, unknown at hq"))
+                continue
+            diffs = _same(r, h, now)
+            if diffs:
+                foreign = "another branch's" if r["source"] != name else "its own"
+                failures.append(_failure("branch-differs", f"{name}: {r['ref']} ({foreign}, from {r['source']}): "
+                                         + "; ".join(diffs)))
+        for rid, h in sorted(hq.items()):
+            if rid not in rows:
+                failures.append(_failure("branch-differs", f"{name}: {h['ref']} ({h['status']} at hq) missing here"))
+
+    # -- every request decided once (applied once at head office, answered once)
+    with world.hq.db.session() as s:
+        applied = set(s.scalars(select(InboxEvent.event_id)))
+    answers: Counter[str] = Counter()
+    hq_events = _events(world.hq.db, BOOKING_EVENTS)
+    for e in hq_events:
+        if e["type"] in ANSWERS:
+            answers[e["payload"]["request_event_id"]] += 1
+    for b in world.branches:
+        for e in _events(b.db, BOOKING_REQUESTS):
+            eid, kind = e["event_id"], e["type"]
+            rid = e["payload"].get("reservation_id") or e["payload"].get("reservation", {}).get("id")
+            ref = branches[b.name].get(rid, {}).get("ref", rid)
+            if eid not in applied:
+                failures.append(_failure("request-not-applied", f"{b.name}: {kind} {eid} of {ref}"))
+            n = answers[eid]
+            if n > 1 or (n == 0 and kind in MUST_ANSWER):
+                failures.append(_failure("request-answered-%s" % ("twice" if n > 1 else "never"),
+                                         f"{b.name}: {kind} {eid} of {ref}: {n} answers"))
+
+    # -- every mail sent once
+    handed = Counter(event_id for event_id, *_ in world.mail.received)
+    for event_id, n in handed.items():
+        if n > 1:
+            failures.append(_failure("mail-sent-twice", f"booking event {event_id}: {n} messages"))
+    with world.hq.db.session() as s:
+        notes = {n.booking_event_id: n for n in s.scalars(select(Notification))}
+    for e in hq_events:
+        if e["type"] not in KINDS:
+            continue
+        note = notes.get(e["event_id"])
+        ref = e["payload"]["reservation"]["reference"]
+        if note is None:
+            failures.append(_failure("mail-missing", f"{e['type']} of {ref} ({e['event_id']}): no notification"))
+        elif note.status == SENT and handed[e["event_id"]] != 1:
+            failures.append(_failure("mail-missing", f"{e['type']} of {ref}: marked sent, handed over "
+                                     f"{handed[e['event_id']]} times"))
+        elif note.status != SENT and not (note.last_error == INTERRUPTED or note.last_error.startswith("simulated")):
+            failures.append(_failure("mail-missing", f"{e['type']} of {ref}: {note.status} ({note.last_error})"))
+
+    # -- nothing parked: a dead letter is an event some handler could not apply
+    for rec in world.broker.records(world.topics.name(DEAD_LETTER)):
+        reason = dict(rec.headers).get("reason", b"").decode()
+        failures.append(_failure("dead-letter", reason))
+    return failures
