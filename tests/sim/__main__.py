@@ -14,12 +14,13 @@ import time
 from collections import Counter
 
 from .harness import Config, Result, replay_command, run_seed
+from .invariants import DEFECTS
 
 
 def _run(args: tuple[int, int]) -> tuple[int, list[tuple[str, str]], dict]:
     seed, steps = args
     result = run_seed(seed, Config(steps=steps))
-    return seed, [(f.kind, f.detail) for f in result.failures], result.stats
+    return seed, [(f"{f.kind}[{f.defect}]" if f.defect else f.kind, f.detail) for f in result.failures], result.stats
 
 
 def _seeds(text: str) -> range:
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         result: Result = run_seed(args.seed, config, echo=print if args.verbose else None)
         for f in result.failures:
             print(f"FAIL {f}")
-        print(f"seed {args.seed}: {'FAILED ' + ', '.join(result.kinds) if result.failures else 'ok'} {result.stats}")
+        print(f"seed {args.seed}: {'FAILED ' + ', '.join(result.signs) if result.failures else 'ok'} {result.stats}")
         if result.failures and not args.verbose:
             print(f"replay: {replay_command(args.seed, config)}")
         return 1 if result.failures else 0
@@ -64,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
         for seed, failures, _stats in results:
             if failures:
                 failed += 1
-                these = sorted({k for k, _ in failures})
-                kinds.update(these)
-                print(f"seed {seed}: FAILED {', '.join(these)}: {failures[0][0]}: {failures[0][1]}")
+                first: dict[str, str] = {}
+                for sign, detail in failures:
+                    first.setdefault(sign, detail)
+                kinds.update(first.keys())
+                print(f"seed {seed}: FAILED {', '.join(sorted(first))}")
+                for sign, detail in sorted(first.items()):
+                    print(f"  {sign}: {detail}")
                 print(f"  replay: {replay_command(seed, config)}")
                 sys.stdout.flush()
     finally:
@@ -78,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n} seeds, {failed} failed, in {elapsed:.1f} s ({n / elapsed * 60:.0f} seeds/min, {args.jobs} job(s))")
     for kind, count in kinds.most_common():
         print(f"  {kind}: {count} seed(s)")
+    if kinds:
+        print("defects:")
+        for tag, text in DEFECTS.items():
+            print(f"  [{tag}] {text}")
     return 1 if failed else 0
 
 

@@ -338,9 +338,11 @@ def _bootstrapped(config: Config) -> Start:
 class Failure:
     kind: str
     detail: str
+    #: Which known defect the failure is a sign of (see invariants.DEFECTS), or "".
+    defect: str = ""
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.detail}"
+        return f"{self.kind}{f' [{self.defect}]' if self.defect else ''}: {self.detail}"
 
 
 class World:
@@ -638,7 +640,7 @@ class World:
                     continue
                 bad = invariants.double_bookings(self.hq.db)
                 if bad:
-                    self.failures.append(Failure("double-booked-hq", f"at step {self.step_no}: {bad[0]}"))
+                    self.failures.append(Failure("double-booked-hq", f"at step {self.step_no}: {bad[0][0]}"))
                     return self.failures
             self.step_no += 1
             if self.quiet():
@@ -660,6 +662,11 @@ class Result:
     @property
     def kinds(self) -> list[str]:
         return sorted({f.kind for f in self.failures})
+
+    @property
+    def signs(self) -> list[str]:
+        """The distinct kinds of failure, each with the defect it is a sign of."""
+        return sorted({f"{f.kind}[{f.defect}]" if f.defect else f.kind for f in self.failures})
 
 
 def run_seed(seed: int, config: Config | None = None, *, echo: Callable[[str], None] | None = None) -> Result:

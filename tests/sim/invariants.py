@@ -27,10 +27,22 @@ ANSWERS = ("reservation.confirmed", "reservation.changed", "reservation.cancelle
            "reservation.updated")
 
 
-def _failure(kind: str, detail: str) -> Failure:
+#: The defects of issue 9 a failure can be a sign of (tags on :class:`Failure`).
+DEFECTS = {
+    "defect-4": "stuck pending: a pending reservation changed before head office answered, then rejected, "
+                "stays pending at the branch, holding its car; a later cancel is ignored at head office",
+    "defect-5": "foreign move never undone: a branch moved another branch's reservation to make room for a "
+                "booking head office rejected, and nothing moved it back",
+    "stale-answer": "a branch applied an older answer of head office over a newer state (the relay published "
+                    "newer booking events before older ones a crashed relay had claimed, and an answer is "
+                    "applied whatever its version)",
+}
+
+
+def _failure(kind: str, detail: str, defect: str = "") -> Failure:
     from .harness import Failure
 
-    return Failure(kind, detail)
+    return Failure(kind, detail, defect)
 
 
 _R = ReservationRow.__table__
@@ -50,8 +62,10 @@ def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict
         }
 
 
-def double_bookings(db: Database, *, live: tuple[str, ...] = ("pending", "confirmed", "active")) -> list[str]:
-    """Pairs of live reservations holding one car over overlapping periods (turnaround included)."""
+def double_bookings(db: Database, *, live: tuple[str, ...] = ("pending", "confirmed", "active")
+                    ) -> list[tuple[str, str, str]]:
+    """Pairs of live reservations holding one car over overlapping periods (turnaround included):
+    (text, id, id)."""
     from .harness import turnaround_of
 
     by_car: dict[str, list[dict]] = defaultdict(list)
@@ -64,8 +78,8 @@ def double_bookings(db: Database, *, live: tuple[str, ...] = ("pending", "confir
             for b in rows[i + 1:]:
                 ta = turnaround_of(a["zip"])
                 if a["start"] < b["end"] + ta and b["start"] < a["end"] + ta:
-                    found.append(f"car {plate}: {a['ref']} ({a['status']}, {a['source']}) {_period(a)} and "
-                                 f"{b['ref']} ({b['status']}, {b['source']}) {_period(b)}")
+                    found.append((f"car {plate}: {a['ref']} ({a['status']}, {a['source']}) {_period(a)} and "
+                                  f"{b['ref']} ({b['status']}, {b['source']}) {_period(b)}", a["id"], b["id"]))
     return found
 
 
@@ -99,24 +113,24 @@ def check(world: World) -> list[Failure]:
     failures: list[Failure] = []
     now = world.clock()
     hq = _reservations(world.hq.db)
-
-    # -- nothing double-booked, at head office nor at any branch
-    for text in double_bookings(world.hq.db):
-        failures.append(_failure("double-booked-hq", text))
     branches = {b.name: _reservations(b.db) for b in world.branches}
-    for b in world.branches:
-        for text in double_bookings(b.db):
-            failures.append(_failure("double-booked-branch", f"{b.name}: {text}"))
+    requests = {b.name: {e["event_id"]: e for e in _events(b.db, BOOKING_REQUESTS)} for b in world.branches}
 
     # -- nothing pending once quiet; every branch equal to head office
+    stuck: set[tuple[str, str]] = set()  # (branch, reservation id) held by defect 4
+    moved: set[tuple[str, str]] = set()  # (branch, reservation id) of another branch, on another car here
     for name, rows in branches.items():
         for rid, r in sorted(rows.items()):
             h = hq.get(rid)
             if r["status"] == "pending" or r["awaiting"] is not None:
                 at_hq = "unknown at hq" if h is None else f"{h['status']} at hq"
+                awaited = requests[name].get(r["awaiting"], {}).get("type", "?")
+                defect = "defect-4" if h is None and awaited == "reservation.change-requested" else ""
+                if defect:
+                    stuck.add((name, rid))
                 failures.append(_failure("pending-once-quiet",
-                                         f"{name}: {r['ref']} (from {r['source']}) {r['status']}, awaiting "
-                                         f"{r['awaiting']}, {at_hq}"))
+                                         f"{name}: {r['ref']} (from {r['source']}) {r['status']}, awaiting the "
+                                         f"answer to {awaited} {r['awaiting']}, {at_hq}", defect))
                 continue
             if h is None:
                 if r["status"] != "rejected":
@@ -124,12 +138,26 @@ def check(world: World) -> list[Failure]:
                 continue
             diffs = _same(r, h, now)
             if diffs:
-                foreign = "another branch's" if r["source"] != name else "its own"
-                failures.append(_failure("branch-differs", f"{name}: {r['ref']} ({foreign}, from {r['source']}): "
-                                         + "; ".join(diffs)))
+                foreign = r["source"] != name
+                car_only = all(d.startswith("car ") for d in diffs)
+                defect = ("defect-5" if car_only and foreign else "" if car_only else "stale-answer")
+                if defect == "defect-5":
+                    moved.add((name, rid))
+                failures.append(_failure("branch-differs", f"{name}: {r['ref']} "
+                                         f"({'another branch' if foreign else 'its own'}, from {r['source']}): "
+                                         + "; ".join(diffs), defect))
         for rid, h in sorted(hq.items()):
             if rid not in rows:
                 failures.append(_failure("branch-differs", f"{name}: {h['ref']} ({h['status']} at hq) missing here"))
+
+    # -- nothing double-booked, at head office nor at any branch
+    for text, _a, _b in double_bookings(world.hq.db):
+        failures.append(_failure("double-booked-hq", text))
+    for b in world.branches:
+        for text, a, c in double_bookings(b.db):
+            pair = {(b.name, a), (b.name, c)}
+            defect = "defect-4" if pair & stuck else "defect-5" if pair & moved else ""
+            failures.append(_failure("double-booked-branch", f"{b.name}: {text}", defect))
 
     # -- every request decided once (applied once at head office, answered once)
     with world.hq.db.session() as s:
@@ -140,16 +168,17 @@ def check(world: World) -> list[Failure]:
         if e["type"] in ANSWERS:
             answers[e["payload"]["request_event_id"]] += 1
     for b in world.branches:
-        for e in _events(b.db, BOOKING_REQUESTS):
-            eid, kind = e["event_id"], e["type"]
+        for eid, e in requests[b.name].items():
+            kind = e["type"]
             rid = e["payload"].get("reservation_id") or e["payload"].get("reservation", {}).get("id")
             ref = branches[b.name].get(rid, {}).get("ref", rid)
             if eid not in applied:
                 failures.append(_failure("request-not-applied", f"{b.name}: {kind} {eid} of {ref}"))
             n = answers[eid]
             if n > 1 or (n == 0 and kind in MUST_ANSWER):
+                defect = "defect-4" if n == 0 and kind == "reservation.change-requested" and rid not in hq else ""
                 failures.append(_failure("request-answered-%s" % ("twice" if n > 1 else "never"),
-                                         f"{b.name}: {kind} {eid} of {ref}: {n} answers"))
+                                         f"{b.name}: {kind} {eid} of {ref}: {n} answers", defect))
 
     # -- every mail sent once
     handed = Counter(event_id for event_id, *_ in world.mail.received)

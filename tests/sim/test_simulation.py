@@ -1,0 +1,100 @@
+"""The deterministic simulation (tests/sim/harness.py) over many seeds, and its own guarantees.
+
+``RENTALDESK_SIM_SEEDS=LO:HI`` runs other seeds; ``python -m tests.sim`` runs thousands in parallel
+and replays one with its step trace.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .broker import Party, SimBroker, SimConsumer, SimProducer
+from .harness import Config, cleanup, replay_command, run_seed
+
+#: About a minute on a quiet two-core machine; the slow test runs ten times as many.
+SEEDS = 60
+
+
+def _seeds(default: range) -> range:
+    text = os.environ.get("RENTALDESK_SIM_SEEDS")
+    if not text:
+        return default
+    lo, _, hi = text.partition(":")
+    return range(int(lo), int(hi))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _files():
+    yield
+    cleanup()
+
+
+def _run(seeds: range) -> None:
+    failed = []
+    for seed in seeds:
+        result = run_seed(seed)
+        if result.failures:
+            failed.append(f"seed {seed}: {result.failures[0]} ({len(result.failures)} failure(s): "
+                          f"{', '.join(result.kinds)})\n    replay: {replay_command(seed)}")
+    assert not failed, f"{len(failed)} of {len(seeds)} seeds failed:\n" + "\n".join(failed)
+
+
+def test_the_invariants_hold_for_every_seed():
+    _run(_seeds(range(SEEDS)))
+
+
+@pytest.mark.slow
+def test_the_invariants_hold_for_many_more_seeds():
+    _run(_seeds(range(SEEDS, SEEDS + 10 * SEEDS)))
+
+
+def test_a_seed_replays_exactly():
+    a, b = run_seed(7, Config(steps=60)), run_seed(7, Config(steps=60))
+    assert a.trace == b.trace and len(a.trace) > 60
+    assert run_seed(8, Config(steps=60)).trace != a.trace
+
+
+def test_the_replay_command_names_the_seed_and_any_other_steps():
+    assert replay_command(1234) == "python -m tests.sim --seed 1234 -v"
+    assert replay_command(5, Config(steps=40)) == "python -m tests.sim --seed 5 --steps 40 -v"
+
+
+# -- the simulated broker ---------------------------------------------------------------------------
+
+def _broker() -> tuple[SimBroker, Party]:
+    return SimBroker(), Party("p")
+
+
+def test_records_of_one_key_keep_their_order_and_a_group_resumes_from_its_commit():
+    broker, party = _broker()
+    producer = SimProducer(broker, party)
+    topic = broker.topics.name("booking-requests")
+    for i in range(5):
+        producer.send(topic, key=b"SUV|10001", value=str(i).encode()).get()
+    consumer = SimConsumer(broker, party, "g", [topic], lambda: 2)
+    first = [r for records in consumer.poll().values() for r in records]
+    assert [r.value for r in first] == [b"0", b"1"]
+    tp = next(iter(consumer.poll().keys()))
+    from kafka import OffsetAndMetadata
+
+    consumer.commit({tp: OffsetAndMetadata(2, "", -1)})
+    again = SimConsumer(broker, party, "g", [topic], lambda: 10)  # after a restart
+    assert [r.value for rs in again.poll().values() for r in rs] == [b"2", b"3", b"4"]
+
+
+def test_a_lost_ack_leaves_the_record_in_the_log_and_the_sender_told_it_failed():
+    from kafka.errors import KafkaError
+
+    broker, party = _broker()
+    producer = SimProducer(broker, party)
+    topic = broker.topics.name("booking-events")
+    broker.lose_acks = 1
+    with pytest.raises(KafkaError):
+        producer.send(topic, key=b"k", value=b"v").get()
+    assert [r.value for r in broker.records(topic)] == [b"v"]
+    broker.up = False
+    with pytest.raises(KafkaError):
+        producer.send(topic, key=b"k", value=b"w")
+    assert SimConsumer(broker, party, "g", [topic], lambda: 10).poll() == {}
