@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import sys
 import time
 from collections import Counter
 
-from .harness import Config, Result, replay_command, run_seed
+from .harness import Config, Result, cleanup, replay_command, run_many, run_seed
 from .invariants import DEFECTS
-
-
-def _run(args: tuple[int, int]) -> tuple[int, list[tuple[str, str]], dict]:
-    seed, steps = args
-    result = run_seed(seed, Config(steps=steps))
-    return seed, [(f"{f.kind}[{f.defect}]" if f.defect else f.kind, f.detail) for f in result.failures], result.stats
 
 
 def _seeds(text: str) -> range:
@@ -43,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     config = Config(steps=args.steps)
 
     if args.seed is not None:
-        result: Result = run_seed(args.seed, config, echo=print if args.verbose else None)
+        try:
+            result: Result = run_seed(args.seed, config, echo=print if args.verbose else None)
+        finally:
+            cleanup()
         for f in result.failures:
             print(f"FAIL {f}")
         print(f"seed {args.seed}: {'FAILED ' + ', '.join(result.signs) if result.failures else 'ok'} {result.stats}")
@@ -54,20 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     kinds: Counter[str] = Counter()
     failed = 0
-    work = [(seed, args.steps) for seed in args.seeds]
-    if args.jobs > 1:
-        pool = multiprocessing.get_context("fork").Pool(args.jobs)
-        results = pool.imap(_run, work, chunksize=4)
-    else:
-        pool = None
-        results = map(_run, work)
+    results = run_many(args.seeds, config, jobs=args.jobs)
     try:
-        for seed, failures, _stats in results:
+        for seed, failures in results:
             if failures:
                 failed += 1
                 first: dict[str, str] = {}
-                for sign, detail in failures:
-                    first.setdefault(sign, detail)
+                for f in failures:
+                    first.setdefault(f"{f.kind}[{f.defect}]" if f.defect else f.kind, f.detail)
                 kinds.update(first.keys())
                 print(f"seed {seed}: FAILED {', '.join(sorted(first))}")
                 for sign, detail in sorted(first.items()):
@@ -75,9 +65,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  replay: {replay_command(seed, config)}")
                 sys.stdout.flush()
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        results.close()
+        cleanup()
     elapsed = time.perf_counter() - t0
     n = len(args.seeds)
     print(f"{n} seeds, {failed} failed, in {elapsed:.1f} s ({n / elapsed * 60:.0f} seeds/min, {args.jobs} job(s))")

@@ -27,7 +27,7 @@ import secrets
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -677,6 +677,40 @@ def run_seed(seed: int, config: Config | None = None, *, echo: Callable[[str], N
     finally:
         world.close()
     return Result(seed, failures, world.lines, world.stats)
+
+
+def _one(args: tuple[int, Config]) -> tuple[int, list[Failure]]:
+    seed, config = args
+    return seed, run_seed(seed, config).failures
+
+
+def run_many(seeds: Iterable[int], config: Config | None = None, *, jobs: int = 1
+             ) -> Iterator[tuple[int, list[Failure]]]:
+    """(seed, failures) for every seed, in order; in ``jobs`` processes (forked) when more than one."""
+    work = [(seed, config or Config()) for seed in seeds]
+    if jobs <= 1:
+        yield from map(_one, work)
+        return
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker)
+    done = False
+    try:
+        yield from pool.imap(_one, work, chunksize=4)
+        done = True
+    finally:
+        if done:
+            pool.close()  # the workers exit normally, so each removes its files (see _worker)
+        else:
+            pool.terminate()
+        pool.join()
+
+
+def _worker() -> None:
+    from multiprocessing.util import Finalize
+
+    logging.getLogger("rentaldesk").setLevel(logging.CRITICAL)
+    Finalize(None, cleanup, exitpriority=10)
 
 
 def cleanup() -> None:
