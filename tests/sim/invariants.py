@@ -47,7 +47,7 @@ def _failure(kind: str, detail: str, defect: str = "") -> Failure:
 
 _R = ReservationRow.__table__
 _ROWS = select(_R.c.id, _R.c.reference, _R.c.status, _R.c.car_id, _R.c.start_at, _R.c.end_at, _R.c.zip_code,
-               _R.c.source, _R.c.awaiting_event_id)
+               _R.c.source, _R.c.awaiting_event_id, _R.c.version, _R.c.hq_version)
 
 
 def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict[str, dict]:
@@ -57,7 +57,7 @@ def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict
         return {
             r.id: {"id": r.id, "ref": r.reference, "status": r.status, "plate": plates.get(r.car_id),
                    "start": r.start_at, "end": r.end_at, "zip": r.zip_code, "source": r.source,
-                   "awaiting": r.awaiting_event_id}
+                   "awaiting": r.awaiting_event_id, "local_moves": r.version > r.hq_version}
             for r in s.execute(q)
         }
 
@@ -118,7 +118,8 @@ def check(world: World) -> list[Failure]:
 
     # -- nothing pending once quiet; every branch equal to head office
     stuck: set[tuple[str, str]] = set()  # (branch, reservation id) held by defect 4
-    moved: set[tuple[str, str]] = set()  # (branch, reservation id) of another branch, on another car here
+    moved: set[tuple[str, str]] = set()  # (branch, reservation id) on another car here (defect 5)
+    stale: set[tuple[str, str]] = set()  # (branch, reservation id) left in an older state of head office's
     for name, rows in branches.items():
         for rid, r in sorted(rows.items()):
             h = hq.get(rid)
@@ -140,9 +141,9 @@ def check(world: World) -> list[Failure]:
             if diffs:
                 foreign = r["source"] != name
                 car_only = all(d.startswith("car ") for d in diffs)
-                defect = ("defect-5" if car_only and foreign else "" if car_only else "stale-answer")
-                if defect == "defect-5":
-                    moved.add((name, rid))
+                # moved here (the version counts a move this branch made, head office's does not)
+                defect = "defect-5" if car_only and r["local_moves"] else "" if car_only else "stale-answer"
+                (moved if defect == "defect-5" else stale).add((name, rid))
                 failures.append(_failure("branch-differs", f"{name}: {r['ref']} "
                                          f"({'another branch' if foreign else 'its own'}, from {r['source']}): "
                                          + "; ".join(diffs), defect))
@@ -156,7 +157,8 @@ def check(world: World) -> list[Failure]:
     for b in world.branches:
         for text, a, c in double_bookings(b.db):
             pair = {(b.name, a), (b.name, c)}
-            defect = "defect-4" if pair & stuck else "defect-5" if pair & moved else ""
+            defect = ("defect-4" if pair & stuck else "defect-5" if pair & moved
+                      else "stale-answer" if pair & stale else "")
             failures.append(_failure("double-booked-branch", f"{b.name}: {text}", defect))
 
     # -- every request decided once (applied once at head office, answered once)
