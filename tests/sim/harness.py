@@ -25,6 +25,7 @@ import logging
 import random
 import secrets
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -728,7 +729,17 @@ def cleanup() -> None:
 
 
 def replay_command(seed: int, config: Config | None = None) -> str:
+    """The command that replays ``seed`` with its step trace, run from the repository's top
+    folder with this interpreter (``.venv/bin/python`` when it is the project's virtualenv)."""
     extra = ""
     if config is not None and config.steps != Config().steps:
         extra = f" --steps {config.steps}"
-    return f"python -m tests.sim --seed {seed}{extra} -v"
+    return f"{_python()} -m tests.sim --seed {seed}{extra} -v"
+
+
+def _python() -> str:
+    exe = Path(sys.executable)
+    try:
+        return str(exe.relative_to(Path.cwd()))
+    except ValueError:
+        return str(exe) if exe.name != "python" else "python"

@@ -6,6 +6,7 @@ and replays one with its step trace.
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -29,6 +30,17 @@ def _seeds(default: range) -> range:
 def _files():
     yield
     cleanup()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_logs():
+    """The product's warnings (broker down, replays skipped...) are the faults doing their work;
+    thousands of them would bury a failure's report. The replay command shows them."""
+    logger = logging.getLogger("rentaldesk")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 def _run(seeds: range, jobs: int = 1) -> None:
@@ -58,8 +70,8 @@ def test_a_seed_replays_exactly():
 
 
 def test_the_replay_command_names_the_seed_and_any_other_steps():
-    assert replay_command(1234) == "python -m tests.sim --seed 1234 -v"
-    assert replay_command(5, Config(steps=40)) == "python -m tests.sim --seed 5 --steps 40 -v"
+    assert replay_command(1234).endswith(" -m tests.sim --seed 1234 -v")
+    assert replay_command(5, Config(steps=40)).endswith(" -m tests.sim --seed 5 --steps 40 -v")
 
 
 # -- the simulated broker ---------------------------------------------------------------------------
