@@ -63,6 +63,27 @@ def test_the_invariants_hold_for_many_more_seeds():
     _run(_seeds(range(SEEDS, SEEDS + 10 * SEEDS)), jobs=2)
 
 
+#: Seeds that found defects on the code of main before the protocol fixes (issue 9), each the first or
+#: the clearest of its kind in seeds 0-2000. Once the code changes a seed's run changes too (the
+#: scheduler's choices depend on what the parties hold), so these are kept as seeds to pass, not as
+#: reproductions; tests/sim/harness.py's trace of each is in the issue note.
+FOUND = {
+    4: "defect 4: changed while pending, rejected; the clerk's cancel is ignored at head office",
+    14: "defect 4: changed twice while pending, rejected, stays pending",
+    384: "defect 5: another branch's reservation moved for a booking head office rejected",
+    439: "defect 5: the same, another pool day",
+    9: "a stale answer: an older confirmation applied over a changed period",
+    126: "a stale answer: a cancelled reservation confirmed again at every branch, double-booking a car",
+}
+
+
+@pytest.mark.parametrize("seed", sorted(FOUND), ids=lambda seed: f"seed{seed}")
+def test_the_seeds_that_found_defects_pass(seed):
+    result = run_seed(seed)
+    assert not result.failures, f"{FOUND[seed]}\n" + "\n".join(map(str, result.failures[:5])) + (
+        f"\nreplay: {replay_command(seed)}")
+
+
 def test_a_seed_replays_exactly():
     a, b = run_seed(7, Config(steps=60)), run_seed(7, Config(steps=60))
     assert a.trace == b.trace and len(a.trace) > 60
