@@ -33,9 +33,10 @@ DEFECTS = {
                 "stays pending at the branch, holding its car; a later cancel is ignored at head office",
     "defect-5": "foreign move never undone: a branch moved another branch's reservation to make room for a "
                 "booking head office rejected, and nothing moved it back",
-    "stale-answer": "a branch applied an older answer of head office over a newer state (the relay published "
-                    "newer booking events before older ones a crashed relay had claimed, and an answer is "
-                    "applied whatever its version)",
+    "relay-order": "an outbox published out of order: rows claimed by a relay that crashed wait for their "
+                   "lease (30 s) while a new relay publishes the rows after them",
+    "stale-answer": "a branch applied an older answer of head office over a newer state (head office's relay "
+                    "published out of order, and an answer is applied whatever its version)",
 }
 
 
@@ -109,12 +110,55 @@ def _events(db: Database, topic: str) -> list[dict]:
     return [json.loads(value) for _eid, value in rows]
 
 
+def _first_offsets(world: World) -> dict[str, tuple[int, int]]:
+    """(partition, offset) of the first copy of every event on the booking topics."""
+    first: dict[str, tuple[int, int]] = {}
+    for kind in (BOOKING_REQUESTS, BOOKING_EVENTS):
+        for rec in world.broker.records(world.topics.name(kind)):
+            first.setdefault(json.loads(rec.value)["event_id"], (rec.partition, rec.offset))
+    return first
+
+
+def _out_of_order(db: Database, first: dict[str, tuple[int, int]]) -> str:
+    """The first pair of a database's outbox rows of one key (a pool: what must stay in order) whose
+    first copies are in the log in the other order than the rows were written, or ""."""
+    with db.session() as s:
+        rows = s.execute(select(OutboxEvent.seq, OutboxEvent.event_id, OutboxEvent.key, OutboxEvent.value)
+                         .where(OutboxEvent.topic.in_((BOOKING_REQUESTS, BOOKING_EVENTS)))
+                         .order_by(OutboxEvent.seq)).all()
+    last: dict[str, tuple[int, str]] = {}  # key -> (offset, what) of the latest row
+    for seq, event_id, key, value in rows:
+        if event_id not in first:
+            continue
+        offset = first[event_id][1]
+        what = f"seq {seq} {json.loads(value)['type']}"
+        before = last.get(key)
+        if before is not None and offset < before[0]:
+            return f"{key}: {what} published at offset {offset}, before {before[1]} (offset {before[0]})"
+        last[key] = (offset, what)
+    return ""
+
+
+def _request_of(requests: dict[str, dict], rid: str) -> str:
+    for eid, e in requests.items():
+        if e["type"] == "reservation.requested" and e["payload"]["reservation"]["id"] == rid:
+            return eid
+    return ""
+
+
 def check(world: World) -> list[Failure]:
     failures: list[Failure] = []
     now = world.clock()
     hq = _reservations(world.hq.db)
     branches = {b.name: _reservations(b.db) for b in world.branches}
     requests = {b.name: {e["event_id"]: e for e in _events(b.db, BOOKING_REQUESTS)} for b in world.branches}
+    first = _first_offsets(world)
+
+    # -- every outbox published in order (per partition, each row's first copy in the log)
+    for node in world.nodes:
+        inversion = _out_of_order(node.db, first)
+        if inversion:
+            failures.append(_failure("outbox-out-of-order", f"{node.name}: {inversion}", "relay-order"))
 
     # -- nothing pending once quiet; every branch equal to head office
     stuck: set[tuple[str, str]] = set()  # (branch, reservation id) held by defect 4
@@ -126,7 +170,12 @@ def check(world: World) -> list[Failure]:
             if r["status"] == "pending" or r["awaiting"] is not None:
                 at_hq = "unknown at hq" if h is None else f"{h['status']} at hq"
                 awaited = requests[name].get(r["awaiting"], {}).get("type", "?")
-                defect = "defect-4" if h is None and awaited == "reservation.change-requested" else ""
+                defect = ""
+                if awaited == "reservation.change-requested":
+                    if h is None:
+                        defect = "defect-4"
+                    elif first.get(r["awaiting"], (0, 0)) < first.get(_request_of(requests[name], rid), (0, 0)):
+                        defect = "relay-order"  # head office heard of the change before the booking
                 if defect:
                     stuck.add((name, rid))
                 failures.append(_failure("pending-once-quiet",
@@ -178,7 +227,12 @@ def check(world: World) -> list[Failure]:
                 failures.append(_failure("request-not-applied", f"{b.name}: {kind} {eid} of {ref}"))
             n = answers[eid]
             if n > 1 or (n == 0 and kind in MUST_ANSWER):
-                defect = "defect-4" if n == 0 and kind == "reservation.change-requested" and rid not in hq else ""
+                defect = ""
+                if n == 0 and kind == "reservation.change-requested":
+                    if rid not in hq:
+                        defect = "defect-4"
+                    elif first.get(eid, (0, 0)) < first.get(_request_of(requests[b.name], rid), (0, 0)):
+                        defect = "relay-order"
                 failures.append(_failure("request-answered-%s" % ("twice" if n > 1 else "never"),
                                          f"{b.name}: {kind} {eid} of {ref}: {n} answers", defect))
 
