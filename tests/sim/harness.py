@@ -51,7 +51,7 @@ from rentaldesk.hq.notifications import (
     Outcome,
     _Claimed,
 )
-from rentaldesk.models import Branch, Car, Notification, ReservationStatus, VehicleClass
+from rentaldesk.models import Branch, Car, Notification, VehicleClass
 from rentaldesk.models import Reservation as ReservationRow
 from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.branch import BranchOutbox, apply_head_office_event
@@ -347,6 +347,8 @@ class Failure:
 
 
 class World:
+    """One run: head office, the branches and the broker, driven by ``random.Random(seed)``."""
+
     def __init__(self, seed: int, config: Config | None = None,
                  trace: Callable[[str], None] | None = None, *, start: Start | None = None) -> None:
         self.seed = seed
