@@ -74,6 +74,7 @@ FOUND = {
     439: "defect 5: the same, another pool day",
     9: "a stale answer: an older confirmation applied over a changed period",
     126: "a stale answer: a cancelled reservation confirmed again at every branch, double-booking a car",
+    587: "relay order: a branch's change reached head office before its booking, and stays pending",
 }
 
 
