@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError, KafkaTimeoutError
-from sqlalchemy import bindparam, event, or_, select, update
+from sqlalchemy import and_, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -30,8 +30,10 @@ from .topics import BrokerWatch, Topics, failure_level
 
 log = logging.getLogger("rentaldesk.sync.outbox")
 
-#: A claim older than this is taken over (its relay died or hangs).
+#: A claim older than this is taken over (its relay died or hangs). A claim of a relay on this host
+#: whose process is gone is taken over at once.
 CLAIM_LEASE = timedelta(seconds=30)
+_NO_SEQ = 2**62
 
 
 def add(s: Session, kind: str, key: str, envelope: Envelope, *, wake: threading.Event | None = None) -> OutboxEvent:
@@ -59,13 +61,23 @@ def unsent_count(db: Database) -> int:
 # The relay's statements, built once (building one cost several times running it; the relay runs
 # them for every event a branch or head office sends).
 _O = OutboxEvent.__table__
+_HELD = and_(_O.c.sent_at.is_(None), _O.c.claimed_by.is_not(None), _O.c.claimed_by != bindparam("me"),
+             _O.c.claimed_at >= bindparam("expired"))
+#: The first unsent row another relay holds (its lease not run out): nothing after it may go out
+#: before it, or the topic would carry the outbox out of order (a relay that died holding rows
+#: would see later rows published ahead of its own).
+_FIRST_HELD = select(func.coalesce(func.min(_O.c.seq), _NO_SEQ)).where(_HELD).scalar_subquery()
 _CLAIMABLE = (
     select(_O.c.seq)
     .where(_O.c.sent_at.is_(None),
-           or_(_O.c.claimed_by.is_(None), _O.c.claimed_by == bindparam("me"), _O.c.claimed_at < bindparam("expired")))
+           or_(_O.c.claimed_by.is_(None), _O.c.claimed_by == bindparam("me"), _O.c.claimed_at < bindparam("expired")),
+           _O.c.seq < _FIRST_HELD)
     .order_by(_O.c.seq)
     .limit(bindparam("batch"))
 )
+_HOLDERS = select(_O.c.claimed_by).where(_HELD).distinct()
+_RELEASE = (update(_O).where(_O.c.sent_at.is_(None), _O.c.claimed_by == bindparam("holder"))
+            .values(claimed_by=None, claimed_at=None))
 _CLAIM_RETURNING = (
     update(_O)
     .where(_O.c.seq.in_(_CLAIMABLE.scalar_subquery()))
@@ -95,6 +107,22 @@ def wait_acked(future, timeout: float, stop: threading.Event | None):  # noqa: A
         except KafkaTimeoutError:
             if future.is_done or time.monotonic() >= deadline or (stop is not None and stop.is_set()):
                 raise
+
+
+def _gone(holder: str) -> bool:
+    """Whether the relay named ``holder`` (``host:pid:object``) was of a process on this host that
+    no longer runs."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False
 
 
 class OutboxRelay:
@@ -129,6 +157,10 @@ class OutboxRelay:
         now = self.clock()
         params = {"me": self.name, "now": now, "expired": now - CLAIM_LEASE, "batch": self.batch}
         with self.db.write() as s:
+            for holder in s.scalars(_HOLDERS, params):
+                if _gone(holder):
+                    s.execute(_RELEASE, {"holder": holder})
+                    log.info("outbox: rows claimed by %s, whose process is gone, taken over", holder)
             if self.db.engine.dialect.update_returning:
                 # One statement: claim and read (the order of RETURNING rows is not guaranteed).
                 return sorted(s.execute(_CLAIM_RETURNING, params).all(), key=lambda r: r.seq)

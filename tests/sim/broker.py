@@ -21,6 +21,8 @@ Faults, all set by the scheduler (never by chance inside this module):
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +62,10 @@ class Meta:
 
 
 class Future:
+    """A send's outcome, settled at once (the simulated broker acks, or not, when it is asked)."""
+
+    is_done = True
+
     def __init__(self, meta: Meta | None, error: KafkaError | None) -> None:
         self._meta, self._error = meta, error
 
@@ -122,12 +128,25 @@ class SimBroker:
         return [r for log in self.logs[topic] for r in log]
 
 
+class _Connections:
+    """What :func:`rentaldesk.sync.topics.broker_connected` reads of a kafka-python client (its
+    connection manager's connections): one connection, up while the party reaches the broker."""
+
+    def __init__(self, broker: SimBroker, party: Party) -> None:
+        self.broker, self.party = broker, party
+
+    @property
+    def _conns(self) -> dict[str, SimpleNamespace]:
+        return {"sim": SimpleNamespace(connected=self.broker.reachable(self.party))}
+
+
 class SimProducer:
     """A party's producer (the relay's, the fleet service's, the dead letters')."""
 
     def __init__(self, broker: SimBroker, party: Party) -> None:
         self.broker = broker
         self.party = party
+        self._manager = _Connections(broker, party)
 
     def send(self, topic: str, key: bytes | None = None, value: bytes | None = None, headers: list | None = None,
              **_kwargs: object) -> Future:
@@ -158,6 +177,7 @@ class SimConsumer:
                  batch_size: Callable[[], int]) -> None:
         self.broker = broker
         self.party = party
+        self._manager = _Connections(broker, party)
         self.group = group
         self.tps = [TopicPartition(t, p) for t in topics for p in range(len(broker.logs[t]))]
         self.position = {tp: broker.committed.get((group, tp.topic, tp.partition), 0) for tp in self.tps}
@@ -197,7 +217,7 @@ class SimConsumer:
     def seek(self, tp: TopicPartition, offset: int) -> None:
         self.position[tp] = offset
 
-    def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+    def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata], timeout_ms: int | None = None) -> None:
         if not self.broker.reachable(self.party):
             raise BrokerUnavailable("simulated: offset commit failed, broker not reachable")
         self.party.maybe_crash("offset-commit")

@@ -113,13 +113,13 @@ def _templates() -> dict[str, Path]:
     hq = open_database(f"sqlite:///{where / 'hq.sqlite'}")
     with hq.write() as s:
         s.add(VehicleClass(code=CLASS, name="Sport utility", day_rate=Decimal("70.00")))
-        for zip_code, (code, tz, turnaround, cars) in LOCATIONS.items():
+        for zip_code, (code, tz, turnaround, _cars) in LOCATIONS.items():
             s.add(Branch(code=code, name=f"{code} {zip_code}", zip_code=zip_code, time_zone=tz,
                          lead_time_minutes=120, min_rental_minutes=1440, turnaround_minutes=turnaround))
         s.flush()
         for zip_code, (_code, _tz, _ta, cars) in LOCATIONS.items():
             for k in range(cars):
-                s.add(Car(plate_number=f"{CLASS}{zip_code}-{k}", model="M", year=2025, color="White",
+                s.add(Car(plate_number=f"{CLASS}{zip_code}X{k}", model="M", year=2025, color="White",
                           transmission="automatic", cost_per_day=Decimal("90.00") + k, status="available",
                           vehicle_class=CLASS, zip_code=zip_code, odometer=0))
     _checkpoint(hq)
@@ -635,7 +635,8 @@ class World:
         actions = [a for _, a in steps]
         self.trace("start: head office has published its fleet, every branch has it")
         with seeded_identifiers(self.ids):
-            for self.step_no in range(1, self.config.steps + 1):
+            for step_no in range(1, self.config.steps + 1):
+                self.step_no = step_no
                 crashes = self.hq.crashes
                 action = self.rng.choices(actions, weights)[0]
                 action()

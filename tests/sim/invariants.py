@@ -24,7 +24,7 @@ MUST_ANSWER = ("reservation.requested", "reservation.change-requested")
 #: Events of head office that answer a request (a car-reassigned one answers nothing: it is a
 #: side effect of the answer to another reservation's request).
 ANSWERS = ("reservation.confirmed", "reservation.changed", "reservation.cancelled", "reservation.rejected",
-           "reservation.updated")
+           "reservation.updated", "reservation.request-refused")
 
 
 #: The defects of issue 9 a failure can be a sign of (tags on :class:`Failure`).

@@ -62,7 +62,7 @@ class Feed:
     def seek(self, tp, offset) -> None:  # noqa: ANN001
         raise AssertionError("nothing here is retried")
 
-    def commit(self, offsets: dict) -> None:
+    def commit(self, offsets: dict, timeout_ms: int | None = None) -> None:
         pass
 
     def send(self, topic: str, **kwargs: Any) -> None:
