@@ -713,6 +713,15 @@ def run_many(seeds: Iterable[int], config: Config | None = None, *, jobs: int = 
 def _worker() -> None:
     from multiprocessing.util import Finalize
 
+    # A forked worker inherits the parent's files (an earlier run in the same process, e.g. the
+    # fast test before the slow one): two workers must never write the same SQLite file, nor
+    # remove the parent's. Each makes its own; the inherited engines are let go unclosed (their
+    # connections are the parent's).
+    for slot in _SLOTS.values():
+        slot.engine.dispose(close=False)
+    _SLOTS.clear()
+    _TEMPLATES.clear()
+    _STARTS.clear()
     logging.getLogger("rentaldesk").setLevel(logging.CRITICAL)
     Finalize(None, cleanup, exitpriority=10)
 
