@@ -31,6 +31,7 @@ from kafka import OffsetAndMetadata, TopicPartition
 from kafka.errors import KafkaError, KafkaTimeoutError
 
 from rentaldesk.sync.topics import LAYOUT, Topics
+from tests.fakes import Record
 
 
 class SimCrash(BaseException):
@@ -40,18 +41,6 @@ class SimCrash(BaseException):
 
 class BrokerUnavailable(KafkaError):
     """What a client sees while it cannot reach the broker."""
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A consumed record, with the attributes EventConsumer reads."""
-
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
-    headers: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)

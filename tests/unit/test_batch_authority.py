@@ -12,7 +12,6 @@ import json
 import random
 import threading
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +26,7 @@ from rentaldesk.models import Reservation as Row
 from rentaldesk.sync.envelope import Envelope, time_text
 from rentaldesk.sync.inbox import EventConsumer
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, pool_key
+from tests.fakes import Record
 
 from ..conftest import T0
 
@@ -34,15 +34,6 @@ TOPIC = Topics().name(BOOKING_REQUESTS)
 ZIPS = ("10001", "60601")
 CLASSES = ("SUV", "VAN")
 LICENCES = ("LDEE", "LJOE", "LOFF")  # LOFF is inactive
-
-
-@dataclass
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
 
 
 class FakeKafka:

@@ -32,6 +32,7 @@ from rentaldesk.models import Notification, OutboxEvent
 from rentaldesk.sync.envelope import Envelope, decode, time_text
 from rentaldesk.sync.inbox import Delivery
 from rentaldesk.sync.topics import NOTIFICATIONS
+from tests.fakes import Record
 
 from ..conftest import day
 
@@ -351,15 +352,6 @@ def test_a_replayed_booking_event_is_queued_and_mailed_once(db, hq, clock, queue
     assert sender.send_due() == 0
     assert len(server.received) == 1
     assert len(events(db, "notification.sent")) == 1
-
-
-@dataclass
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
 
 
 class FakeKafka:

@@ -30,17 +30,9 @@ from rentaldesk.sync.envelope import decode
 from rentaldesk.sync.inbox import EventConsumer
 from rentaldesk.sync.state import apply_fleet_record, fleet_snapshot
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics
+from tests.fakes import Record
 
 from ..conftest import Clock, PoolBuilder, day
-
-
-@dataclass
-class Record:
-    topic: str
-    partition: int
-    offset: int
-    key: bytes | None
-    value: bytes
 
 
 class Feed:
