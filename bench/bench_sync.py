@@ -48,7 +48,8 @@ from rentaldesk.models import Branch, Car, InboxEvent, VehicleClass  # noqa: E40
 from rentaldesk.reservations import ReservationService  # noqa: E402
 from rentaldesk.sync.branch import BranchOutbox, BranchSync  # noqa: E402
 from tools.devbroker import DevBroker  # noqa: E402
-from rentaldesk.sync.envelope import Envelope, time_text  # noqa: E402
+from rentaldesk.sync.envelope import Envelope  # noqa: E402
+from rentaldesk.sync.events import Customer, ReservationRequested, ReservationState  # noqa: E402
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, ensure_topics, pool_key  # noqa: E402
 
 CLASSES = ("ECONOMY", "COMPACT", "SUV", "VAN", "LUXURY")
@@ -214,15 +215,13 @@ def _burst_requests(bootstrap: str, topic: str, n: int, zips: list[str], first: 
         pool = i % 100
         c, z = CLASSES[pool % 5], zips[pool // 5]
         begin = start + timedelta(days=(i // 100) % 60, hours=i % 24)
-        state = {
-            "id": str(uuid.uuid4()), "reference": f"B{i:07d}", "status": "pending",
-            "customer": {"email": f"c{i}@example.com", "name": f"C {i}", "phone": ""},
-            "vehicle_class": c, "zip_code": z, "car_plate": None, "pinned": False, "driver_licence": None,
-            "start": time_text(begin), "end": time_text(begin + timedelta(days=2)), "price": "100.00",
-            "version": 1, "source": "BENCH", "reason": "",
-        }
-        env = Envelope(type="reservation.requested", payload={"reservation": state, "requested_at": time_text(now)},
-                       source="BENCH")
+        state = ReservationState(
+            id=str(uuid.uuid4()), reference=f"B{i:07d}", status="pending",
+            customer=Customer(email=f"c{i}@example.com", name=f"C {i}", phone=""),
+            vehicle_class=c, zip_code=z, pinned=False, start=begin, end=begin + timedelta(days=2),
+            price=Decimal("100.00"), version=1, source="BENCH", reason="",
+        )
+        env = Envelope(payload=ReservationRequested(reservation=state, requested_at=now), source="BENCH")
         messages.append((pool_key(c, z).encode(), env.encode()))
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     for key, value in messages:

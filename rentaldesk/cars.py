@@ -87,7 +87,7 @@ def _put(db: Database, s: Session, fields: dict[str, Any], now: datetime, car_id
         trial.rollback()
     state = car_state(s, {**current, **fields})
     link.car_change_requested(s, state, now)
-    log.info("car %s sent to head office", state["plate_number"])
+    log.info("car %s sent to head office", state.plate_number)
     return None
 
 

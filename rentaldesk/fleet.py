@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -30,6 +30,9 @@ from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .reservations import Lock, rehouse, utc_now
 from .rules import normalize_plate
+
+if TYPE_CHECKING:
+    from .sync.events import CarState
 
 log = logging.getLogger("rentaldesk.fleet")
 
@@ -303,18 +306,19 @@ def _free_location_code(s: Session, zip_code: str) -> str:
 class FleetLink(Protocol):
     """Sends a checked car change to head office, in the caller's transaction."""
 
-    def car_change_requested(self, s: Session, car: dict[str, Any], now: datetime) -> None: ...
+    def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None: ...
 
 
-def car_state(s: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A car's fields as the fleet topic carries them (driver by licence number, money as text)."""
-    from .sync.state import car_payload
+def car_state(s: Session, fields: Mapping[str, Any]) -> CarState:
+    """A car's fields as the fleet topic carries them (driver by licence number)."""
+    from .sync.events import CarState
+    from .sync.state import car_record
 
     driver_id = fields.get("driver_id")
     licences = {}
     if driver_id is not None:
         licences[driver_id] = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
-    return car_payload(Car(**dict(fields)), licences)
+    return car_record(Car(**dict(fields)), licences, CarState)
 
 
 @dataclass(frozen=True, slots=True)

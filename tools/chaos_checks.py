@@ -133,7 +133,7 @@ def check(result: Result, hq_db: Database, dbs: dict[str, Database], received: l
     answers: dict[str, list[str]] = defaultdict(list)
     hq_events = events_of(hq_db, "booking-events")
     for event in hq_events:
-        request = event.payload.get("request_event_id")
+        request = getattr(event.payload, "request_event_id", None)
         if request and event.type in ANSWERS:
             result.answers[event.type] += 1
             answers[request].append(f"{event.type} {event.event_id}")

@@ -18,7 +18,6 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -30,7 +29,28 @@ from ..models import ReservationStatus
 from ..reservations import assign_car, book, cancel, change, pick_up, return_car
 from ..values import Changes
 from ..sync import outbox
-from ..sync.envelope import Envelope, parse_time
+from ..sync.envelope import Envelope
+from ..sync.events import (
+    CancelRequested,
+    Cancelled,
+    CarAssignRequested,
+    CarChangeRequested,
+    CarReassigned,
+    Changed,
+    ChangeRequested,
+    Confirmed,
+    CounterFact,
+    Decision,
+    Event,
+    PickedUp,
+    Rejected,
+    RequestRefused,
+    ReservationRequested,
+    ReservationState,
+    Returned,
+    Updated,
+    replace,
+)
 from ..sync.inbox import Delivery, NotReady
 from ..sync.state import car_id_for, driver_id_for, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
@@ -40,6 +60,9 @@ from .fleet_requests import apply_car_request
 log = logging.getLogger("rentaldesk.hq.authority")
 
 SOURCE = "hq"
+
+#: A request about a reservation head office may not hold.
+Request = ChangeRequested | CancelRequested | CarAssignRequested | CounterFact
 
 
 class BookingAuthority:
@@ -55,28 +78,29 @@ class BookingAuthority:
         #: The pools the batch path keeps in memory between batches.
         self.pool_cache = PoolCache()
 
-    def begin_batch(self, s: Session, envelopes: list[Envelope]):  # noqa: ANN201
+    def begin_batch(self, s: Session, envelopes: list[Envelope[Event]]) -> BookingBatch:
         """The batch decision path for one polled batch (see :mod:`rentaldesk.hq.batch`); the
         consumer uses it instead of calling this handler event by event."""
         return BookingBatch(self, s, envelopes)
 
-    def __call__(self, s: Session, envelope: Envelope, where: Delivery) -> Changes | None:
+    def __call__(self, s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
         handler = {
-            "reservation.requested": self._requested,
-            "reservation.change-requested": self._change_requested,
-            "reservation.cancel-requested": self._cancel_requested,
-            "reservation.car-assign-requested": self._car_assign_requested,
-            "reservation.picked-up": self._picked_up,
-            "reservation.returned": self._returned,
-            "fleet.car-change-requested": self._car_change_requested,
-        }.get(envelope.type)
+            ReservationRequested: self._requested,
+            ChangeRequested: self._change_requested,
+            CancelRequested: self._cancel_requested,
+            CarAssignRequested: self._car_assign_requested,
+            PickedUp: self._picked_up,
+            Returned: self._returned,
+            CarChangeRequested: self._car_change_requested,
+        }.get(type(envelope.payload))
         if handler is None:
             log.warning("head office: %s does not belong on booking-requests; ignored", envelope.type)
             return None
         self.decisions += 1
         return handler(s, envelope, self.clock(), where)
 
-    def _car_change_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+    def _car_change_requested(self, s: Session, request: Envelope[CarChangeRequested], now: datetime,
+                              where: Delivery) -> Changes:
         changes, moved = apply_car_request(s, request, now, lock=self._lock, wake=self.wake)
         self._publish_moves(s, moved, request)
         if changes and self.fleet_wake is not None:
@@ -86,33 +110,29 @@ class BookingAuthority:
 
     # -- outcomes ----------------------------------------------------------------------------------
 
-    def _publish(self, s: Session, event_type: str, state: dict[str, Any], request: Envelope) -> None:
-        envelope = Envelope(
-            type=event_type,
-            payload={"reservation": state, "request_event_id": request.event_id},
-            source=SOURCE,
-        )
-        outbox.add(s, BOOKING_EVENTS, pool_key(state["vehicle_class"], state["zip_code"]), envelope, wake=self.wake)
+    def _publish(self, s: Session, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> None:
+        envelope = Envelope(payload=kind(reservation=state, request_event_id=request.event_id), source=SOURCE)
+        outbox.add(s, BOOKING_EVENTS, pool_key(state.vehicle_class, state.zip_code), envelope, wake=self.wake)
 
-    def _publish_row(self, s: Session, event_type: str, row: ReservationRow, request: Envelope) -> None:
-        self._publish(s, event_type, reservation_state(s, row), request)
+    def _publish_row(self, s: Session, kind: type[Decision], row: ReservationRow, request: Envelope[Event]) -> None:
+        self._publish(s, kind, reservation_state(s, row), request)
 
-    def _publish_moves(self, s: Session, moved: dict[str, int], request: Envelope) -> None:
+    def _publish_moves(self, s: Session, moved: dict[str, int], request: Envelope[Event]) -> None:
         for rid in moved:
-            self._publish_row(s, "reservation.car-reassigned", s.get(ReservationRow, rid), request)
+            self._publish_row(s, CarReassigned, s.get_one(ReservationRow, rid), request)
 
-    def _reject(self, s: Session, state: dict[str, Any], reason: str, request: Envelope) -> None:
-        log.info("head office: %s %s rejected: %s", request.type, state["reference"], reason)
-        self._publish(s, "reservation.rejected", {**state, "reason": reason}, request)
+    def _reject(self, s: Session, state: ReservationState, reason: str, request: Envelope[Event]) -> None:
+        log.info("head office: %s %s rejected: %s", request.type, state.reference, reason)
+        self._publish(s, Rejected, replace(state, reason=reason), request)
 
-    def _refuse_unknown(self, s: Session, request: Envelope, where: Delivery) -> Changes:
+    def _refuse_unknown(self, s: Session, request: Envelope[Request], where: Delivery) -> Changes:
         """The answer to a request about a reservation head office does not hold: its create was
         rejected (or never came). Keyed like the request, so it follows the rejection in order."""
-        rid = request.payload["reservation_id"]
+        rid = request.payload.reservation_id
         reason = f"head office holds no reservation {rid}; {request.type} refused"
         log.info("head office: %s", reason)
-        envelope = Envelope(type="reservation.request-refused", source=SOURCE, payload={
-            "reservation_id": rid, "reason": reason, "request_event_id": request.event_id})
+        envelope = Envelope(payload=RequestRefused(reservation_id=rid, reason=reason, request_event_id=request.event_id),
+                            source=SOURCE)
         key = where.key.decode("utf-8") if where is not None and where.key else ""
         outbox.add(s, BOOKING_EVENTS, key, envelope, wake=self.wake)
         return Changes()
@@ -122,100 +142,104 @@ class BookingAuthority:
 
     # -- requests ----------------------------------------------------------------------------------
 
-    def _requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
-        state = request.payload["reservation"]
-        if s.get(ReservationRow, state["id"]) is not None:
-            log.info("head office: reservation %s already decided; request %s skipped", state["id"], request.event_id)
+    def _requested(self, s: Session, request: Envelope[ReservationRequested], now: datetime,
+                   where: Delivery) -> Changes:
+        state = request.payload.reservation
+        if s.get(ReservationRow, state.id) is not None:
+            log.info("head office: reservation %s already decided; request %s skipped", state.id, request.event_id)
             return Changes()
         try:
             with s.begin_nested():
                 row, moved = book(
                     s, self._lock, now,
-                    email=state["customer"]["email"], name=state["customer"]["name"] or state["customer"]["email"],
-                    phone=state["customer"]["phone"], vehicle_class=state["vehicle_class"],
-                    zip_code=state["zip_code"], start=parse_time(state["start"]), end=parse_time(state["end"]),
+                    email=state.customer.email, name=state.customer.name or state.customer.email,
+                    phone=state.customer.phone, vehicle_class=state.vehicle_class,
+                    zip_code=state.zip_code, start=state.start, end=state.end,
                     car_id=car_id_for_request(s, state), driver_id=driver_id_for_request(s, state),
-                    status=ReservationStatus.CONFIRMED, reservation_id=state["id"], reference=state["reference"],
-                    source=state["source"] or request.source,
-                    requested_at=parse_time(request.payload["requested_at"]),
+                    status=ReservationStatus.CONFIRMED, reservation_id=state.id, reference=state.reference,
+                    source=state.source or request.source,
+                    requested_at=request.payload.requested_at,
                 )
                 row.hq_version = row.version
         except RentalError as exc:
-            self._reject(s, {**state, "status": ReservationStatus.REJECTED.value}, exc.message, request)
+            self._reject(s, replace(state, status=ReservationStatus.REJECTED.value), exc.message, request)
             return Changes()
         self._publish_moves(s, moved, request)
-        self._publish_row(s, "reservation.confirmed", row, request)
+        self._publish_row(s, Confirmed, row, request)
         return Changes(reservations=frozenset({row.id, *moved}))
 
-    def _change_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+    def _change_requested(self, s: Session, request: Envelope[ChangeRequested], now: datetime,
+                          where: Delivery) -> Changes:
         p = request.payload
-        row = s.get(ReservationRow, p["reservation_id"])
+        row = s.get(ReservationRow, p.reservation_id)
         if row is None:
             return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
                 outcome = change(
-                    s, self._lock, now, row, start=parse_time(p["start"]), end=parse_time(p["end"]),
-                    name=p["customer"]["name"] or None, phone=p["customer"]["phone"],
-                    requested_at=parse_time(p["requested_at"]),
+                    s, self._lock, now, row, start=p.start, end=p.end,
+                    name=p.name or None, phone=p.phone, requested_at=p.requested_at,
                 )
         except RentalError as exc:
             s.refresh(row)
             self._reject(s, reservation_state(s, row), f"change refused: {exc.message}", request)
             return Changes()
         self._publish_moves(s, outcome.moved, request)
-        self._publish_row(s, "reservation.changed", row, request)
+        self._publish_row(s, Changed, row, request)
         return Changes(reservations=frozenset({row.id, *outcome.moved}))
 
-    def _car_assign_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+    def _car_assign_requested(self, s: Session, request: Envelope[CarAssignRequested], now: datetime,
+                              where: Delivery) -> Changes:
         p = request.payload
-        row = s.get(ReservationRow, p["reservation_id"])
+        row = s.get(ReservationRow, p.reservation_id)
         if row is None:
             return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
-                car_id = car_id_for(s, p["car_plate"])
+                car_id = car_id_for(s, p.car_plate)
                 moved = assign_car(s, self._lock, now, row, car_id)
         except NotReady:
             s.refresh(row)
-            self._reject(s, reservation_state(s, row), f"car {p['car_plate']} is not in head office's fleet", request)
+            self._reject(s, reservation_state(s, row), f"car {p.car_plate} is not in head office's fleet", request)
             return Changes()
         except RentalError as exc:
             s.refresh(row)
             self._reject(s, reservation_state(s, row), f"car refused: {exc.message}", request)
             return Changes()
         self._publish_moves(s, moved, request)
-        self._publish_row(s, "reservation.changed", row, request)
+        self._publish_row(s, Changed, row, request)
         return Changes(reservations=frozenset({row.id, *moved}))
 
-    def _cancel_requested(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
-        row = s.get(ReservationRow, request.payload["reservation_id"])
+    def _cancel_requested(self, s: Session, request: Envelope[CancelRequested], now: datetime,
+                          where: Delivery) -> Changes:
+        row = s.get(ReservationRow, request.payload.reservation_id)
         if row is None:
             return self._refuse_unknown(s, request, where)
         if row.status == ReservationStatus.CANCELLED.value:  # cancelled already (by another channel)
-            self._publish_row(s, "reservation.updated", row, request)  # answered; no second mail
+            self._publish_row(s, Updated, row, request)  # answered; no second mail
             return Changes()
         try:
             cancel(row, now)
         except RentalError as exc:
             self._reject(s, reservation_state(s, row), f"cancel refused: {exc.message}", request)
             return Changes()
-        self._publish_row(s, "reservation.cancelled", row, request)
+        self._publish_row(s, Cancelled, row, request)
         return Changes(reservations=frozenset({row.id}))
 
-    def _picked_up(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
+    def _picked_up(self, s: Session, request: Envelope[PickedUp], now: datetime, where: Delivery) -> Changes:
+        fact = request.payload
         return self._record(s, request, where, lambda row: pick_up(
-            s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer"), enforce_window=False))
+            s, row, fact.at, odometer=fact.odometer, enforce_window=False))
 
-    def _returned(self, s: Session, request: Envelope, now: datetime, where: Delivery) -> Changes:
-        return self._record(s, request, where, lambda row: return_car(
-            s, row, parse_time(request.payload["at"]), odometer=request.payload.get("odometer")))
+    def _returned(self, s: Session, request: Envelope[Returned], now: datetime, where: Delivery) -> Changes:
+        fact = request.payload
+        return self._record(s, request, where, lambda row: return_car(s, row, fact.at, odometer=fact.odometer))
 
-    def _record(self, s: Session, request: Envelope, where: Delivery,
+    def _record(self, s: Session, request: Envelope[CounterFact], where: Delivery,
                 apply: Callable[[ReservationRow], None]) -> Changes:
         """A fact from the counter (pick-up, return): recorded, published; refused only if impossible,
         and then answered with head office's state (``updated``: no mail), which the branch takes."""
-        row = s.get(ReservationRow, request.payload["reservation_id"])
+        row = s.get(ReservationRow, request.payload.reservation_id)
         if row is None:
             return self._refuse_unknown(s, request, where)
         try:
@@ -224,25 +248,25 @@ class BookingAuthority:
         except RentalError as exc:
             log.warning("head office: %s of %s not recorded: %s", request.type, row.reference, exc.message)
             s.refresh(row)
-            self._publish(s, "reservation.updated",
-                          {**reservation_state(s, row), "reason": f"not recorded: {exc.message}"}, request)
+            self._publish(s, Updated, replace(reservation_state(s, row), reason=f"not recorded: {exc.message}"),
+                          request)
             return Changes()
-        self._publish_row(s, "reservation.updated", row, request)
+        self._publish_row(s, Updated, row, request)
         return Changes(reservations=frozenset({row.id}))
 
 
-def car_id_for_request(s: Session, state: dict[str, Any]) -> int | None:
+def car_id_for_request(s: Session, state: ReservationState) -> int | None:
     """The head-office car a pinned request asks for (class requests are placed by the engine)."""
-    if not state["pinned"]:
+    if not state.pinned:
         return None
     try:
-        return car_id_for(s, state["car_plate"])
+        return car_id_for(s, state.car_plate)
     except NotReady:
-        raise RentalError(f"car {state['car_plate']} is not in head office's fleet", field="car_id") from None
+        raise RentalError(f"car {state.car_plate} is not in head office's fleet", field="car_id") from None
 
 
-def driver_id_for_request(s: Session, state: dict[str, Any]) -> int | None:
+def driver_id_for_request(s: Session, state: ReservationState) -> int | None:
     try:
-        return driver_id_for(s, state["driver_licence"])
+        return driver_id_for(s, state.driver_licence)
     except NotReady:
-        raise RentalError(f"driver {state['driver_licence']} is not known to head office", field="driver_id") from None
+        raise RentalError(f"driver {state.driver_licence} is not known to head office", field="driver_id") from None

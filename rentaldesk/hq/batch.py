@@ -64,9 +64,20 @@ from ..reservations import (
     unknown_class,
     unknown_location,
 )
-from ..sync.envelope import Envelope, parse_time, time_text
+from ..sync.envelope import Envelope
 from ..sync.inbox import BatchFailed, Delivery
-from ..sync.state import money
+from ..sync.events import (
+    CarReassigned,
+    Confirmed,
+    Customer as CustomerState,
+    Decision,
+    Event,
+    Rejected,
+    ReservationRequested,
+    ReservationState,
+    money,
+    replace,
+)
 from ..sync.topics import BOOKING_EVENTS, pool_key
 
 if TYPE_CHECKING:
@@ -354,11 +365,11 @@ class BookingBatch:
 
     def _prefetch(self, envelopes: list[Envelope]) -> None:
         s = self.s
-        states = [e.payload["reservation"] for e in envelopes if e.type == "reservation.requested"]
+        states = [e.payload.reservation for e in envelopes if isinstance(e.payload, ReservationRequested)]
         if not states:
             return
-        ids = list({st["id"] for st in states})
-        refs = list({st["reference"] for st in states})
+        ids = list({st.id for st in states})
+        refs = list({st.reference for st in states})
         # both lists in one statement: at most 2 x 450 parameters (older SQLite builds allow 999)
         for id_part, ref_part in zip_longest(_chunks(ids, 450), _chunks(refs, 450), fillvalue=[]):
             for r in s.execute(_KNOWN, {"ids": id_part, "refs": ref_part}):
@@ -369,24 +380,21 @@ class BookingBatch:
         emails = set()
         for st in states:
             try:
-                emails.add(normalize_email(st["customer"]["email"]))
+                emails.add(normalize_email(st.customer.email))
             except RentalError:
                 pass
         self._load_customers(list(emails))
-        plates = list({st["car_plate"] for st in states if st["pinned"] and st["car_plate"] is not None})
+        plates = list({st.car_plate for st in states if st.pinned and st.car_plate is not None})
         for part in _chunks(plates):
             self.cars_by_plate.update(
                 s.execute(select(Car.plate_number, Car.car_id).where(Car.plate_number.in_(part))).all())
-        licences = list({st["driver_licence"] for st in states if st["driver_licence"] is not None})
+        licences = list({st.driver_licence for st in states if st.driver_licence is not None})
         self._load_drivers(licences)
         keys: set[tuple[str, str]] = set()
         for st in states:
-            key = ((st["vehicle_class"] or "").strip().upper(), (st["zip_code"] or "").strip())
-            try:
-                lo = parse_time(st["start"]) - HOLD_CONTEXT
-                hi = parse_time(st["end"]) + HOLD_CONTEXT + timedelta(days=1)  # room for a turnaround
-            except ValueError:
-                continue
+            key = (st.vehicle_class.strip().upper(), st.zip_code.strip())
+            lo = st.start - HOLD_CONTEXT
+            hi = st.end + HOLD_CONTEXT + timedelta(days=1)  # room for a turnaround
             keys.add(key)
             old = self.wanted.get(key)
             self.wanted[key] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
@@ -549,7 +557,7 @@ class BookingBatch:
 
     # -- events --------------------------------------------------------------------------------------
 
-    def apply(self, envelope: Envelope, where: Delivery, applied_at: datetime) -> Changes | None:
+    def apply(self, envelope: Envelope[Event], where: Delivery, applied_at: datetime) -> Changes | None:
         """Apply one event and queue its inbox row (the consumer checked it is not a replay)."""
         try:
             return self._apply(envelope, where, applied_at)
@@ -559,53 +567,54 @@ class BookingBatch:
             self._unsound = True
             raise
 
-    def _apply(self, envelope: Envelope, where: Delivery, applied_at: datetime) -> Changes | None:
+    def _apply(self, envelope: Envelope[Event], where: Delivery, applied_at: datetime) -> Changes | None:
         inbox = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
                  "offset": where.offset, "applied_at": applied_at}
-        if envelope.type != "reservation.requested":
+        request = envelope.payload
+        if not isinstance(request, ReservationRequested):
             return self._one_by_one(envelope, where, inbox)
         self.authority.decisions += 1
         now = self.authority.clock()
-        state = envelope.payload["reservation"]
-        if self._exists(state["id"]):
+        state = request.reservation
+        if self._exists(state.id):
             log.info("head office: reservation %s already decided; request %s skipped",
-                     state["id"], envelope.event_id)
+                     state.id, envelope.event_id)
             self.inbox.append(inbox)
             return Changes()
         try:
-            decision = self._decide(envelope, state, now)
+            decision = self._decide(envelope, request, now)
         except RentalError as exc:
-            rejected = {**state, "status": ReservationStatus.REJECTED.value}
-            log.info("head office: %s %s rejected: %s", envelope.type, rejected["reference"], exc.message)
-            out = self._outgoing("reservation.rejected", {**rejected, "reason": exc.message}, envelope)
+            log.info("head office: %s %s rejected: %s", envelope.type, state.reference, exc.message)
+            rejected = replace(state, status=ReservationStatus.REJECTED.value, reason=exc.message)
+            out = self._outgoing(Rejected, rejected, envelope)
             self.outbox.append(out)
             self.inbox.append(inbox)
             self._wake()
             return Changes()
         return self._commit(decision, envelope, now, inbox)
 
-    def _decide(self, request: Envelope, state: dict[str, Any], now: datetime) -> _Decision:
+    def _decide(self, request: Envelope[Event], asked: ReservationRequested, now: datetime) -> _Decision:
         """Decide a request as ``BookingAuthority._requested`` + ``book`` would; changes nothing."""
-        customer_in = state["customer"]
-        name = customer_in["name"] or customer_in["email"]
-        phone = customer_in["phone"]
-        start, end = parse_time(state["start"]), parse_time(state["end"])
+        state = asked.reservation
+        name = state.customer.name or state.customer.email
+        phone = state.customer.phone
+        start, end = state.start, state.end
         car_id = None
-        if state["pinned"] and state["car_plate"] is not None:
-            car_id = self.cars_by_plate.get(state["car_plate"])
+        if state.pinned and state.car_plate is not None:
+            car_id = self.cars_by_plate.get(state.car_plate)
             if car_id is None:
-                car_id = self.s.scalar(select(Car.car_id).where(Car.plate_number == state["car_plate"]))
+                car_id = self.s.scalar(select(Car.car_id).where(Car.plate_number == state.car_plate))
             if car_id is None:
-                raise RentalError(f"car {state['car_plate']} is not in head office's fleet", field="car_id")
-        driver = self._driver(state["driver_licence"])
-        if state["driver_licence"] is not None and driver is None:
-            raise RentalError(f"driver {state['driver_licence']} is not known to head office", field="driver_id")
-        requested_at = parse_time(request.payload["requested_at"])
-        email = normalize_email(customer_in["email"])
-        mem = self._pool(state["vehicle_class"], state["zip_code"])
+                raise RentalError(f"car {state.car_plate} is not in head office's fleet", field="car_id")
+        driver = self._driver(state.driver_licence)
+        if state.driver_licence is not None and driver is None:
+            raise RentalError(f"driver {state.driver_licence} is not known to head office", field="driver_id")
+        requested_at = asked.requested_at
+        email = normalize_email(state.customer.email)
+        mem = self._pool(state.vehicle_class, state.zip_code)
         customer = self._customer(email)
         new_customer = customer is None
-        rid = state["id"]
+        rid = state.id
         booking = decide_booking(
             mem, reservation_id=rid, name=name, email=email, customer_id=None if new_customer else customer.id,
             start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
@@ -618,7 +627,7 @@ class BookingBatch:
                 fill_name = name.strip()
             if phone and phone.strip() and not customer.phone:
                 fill_phone = phone.strip()
-        reference = state["reference"]
+        reference = state.reference
         if self._reference_used(reference):
             raise BatchConflict(f"reference {reference} is already used by another reservation")
         pool = mem.pool
@@ -629,12 +638,12 @@ class BookingBatch:
             "status": ReservationStatus.CONFIRMED.value,
             "price": booking.price,
             "version": 1, "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
-            "status_reason": "", "source": state["source"] or request.source, "hq_version": 1,
+            "status_reason": "", "source": state.source or request.source, "hq_version": 1,
             "awaiting_event_id": None,
         }
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
-    def _commit(self, d: _Decision, request: Envelope, now: datetime, inbox: dict) -> Changes:
+    def _commit(self, d: _Decision, request: Envelope[Event], now: datetime, inbox: dict) -> Changes:
         mem, row = d.mem, d.row
         customer = _Customer(d.customer.id, d.customer.email, d.fill_name or d.customer.name,
                              d.fill_phone or d.customer.phone)
@@ -650,8 +659,8 @@ class BookingBatch:
         for r, car_id in moved_after:
             c = customer if r.customer_id == customer.id else self._customer_by_id(r.customer_id)
             moved_state = self._state(mem, r, c, self._licence(r.driver_id), car_id=car_id, version=r.version + 1)
-            out.append(self._outgoing("reservation.car-reassigned", moved_state, request))
-        out.append(self._outgoing("reservation.confirmed", self._state(mem, new, customer, licence), request))
+            out.append(self._outgoing(CarReassigned, moved_state, request))
+        out.append(self._outgoing(Confirmed, self._state(mem, new, customer, licence), request))
         # -- apply (appends and assignments only)
         if d.new_customer:
             self.new_customers.append({"id": customer.id, "email": customer.email, "name": customer.name,
@@ -692,34 +701,23 @@ class BookingBatch:
         return d.licence_number
 
     def _state(self, mem: _PoolMemory, r: _Live, customer: _Customer, licence: str | None, *,
-               car_id: int | None = None, version: int | None = None) -> dict[str, Any]:
+               car_id: int | None = None, version: int | None = None) -> ReservationState:
         """What :func:`rentaldesk.sync.state.reservation_state` gives for the row."""
         car = mem.cars.get(car_id if car_id is not None else r.car_id)
         plate = car.plate_number if car is not None else self.s.scalar(
             select(Car.plate_number).where(Car.car_id == (car_id if car_id is not None else r.car_id)))
-        return {
-            "id": r.id,
-            "reference": r.reference,
-            "status": r.status,
-            "customer": {"email": customer.email, "name": customer.name, "phone": customer.phone},
-            "vehicle_class": mem.pool.vclass.code,
-            "zip_code": mem.pool.branch.zip_code,
-            "car_plate": plate,
-            "pinned": bool(r.pinned),
-            "driver_licence": licence,
-            "start": time_text(r.start),
-            "end": time_text(r.end),
-            "price": money(r.price),
-            "version": r.version if version is None else version,
-            "source": r.source or "",
-            "reason": r.reason or "",
-        }
+        return ReservationState(
+            id=r.id, reference=r.reference, status=r.status,
+            customer=CustomerState(email=customer.email, name=customer.name, phone=customer.phone),
+            vehicle_class=mem.pool.vclass.code, zip_code=mem.pool.branch.zip_code, car_plate=plate,
+            pinned=bool(r.pinned), driver_licence=licence, start=r.start, end=r.end, price=money(r.price),
+            version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",
+        )
 
-    def _outgoing(self, event_type: str, state: dict[str, Any], request: Envelope) -> dict:
-        envelope = Envelope(type=event_type, payload={"reservation": state, "request_event_id": request.event_id},
-                            source="hq")
+    def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> dict:
+        envelope = Envelope(payload=kind(reservation=state, request_event_id=request.event_id), source="hq")
         return {"event_id": envelope.event_id, "topic": BOOKING_EVENTS,
-                "key": pool_key(state["vehicle_class"], state["zip_code"]), "value": envelope.encode(),
+                "key": pool_key(state.vehicle_class, state.zip_code), "value": envelope.encode(),
                 "created_at": envelope.occurred_at}
 
     def _wake(self) -> None:
@@ -728,7 +726,7 @@ class BookingBatch:
             event.listen(self.s, "after_commit", lambda _s: wake.set(), once=True)
             self._woken = True
 
-    def _one_by_one(self, envelope: Envelope, where: Delivery, inbox: dict) -> Changes | None:
+    def _one_by_one(self, envelope: Envelope[Event], where: Delivery, inbox: dict) -> Changes | None:
         """Any other request: through the one-by-one path, in its savepoint, on a written database."""
         self.flush()
         self._reset_memory()

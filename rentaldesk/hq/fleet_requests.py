@@ -12,6 +12,7 @@ import logging
 import threading
 from datetime import datetime
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,19 +23,22 @@ from ..reservations import Lock
 from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
+from ..sync.events import CarChangeRejected, CarChangeRequested
 from ..sync.topics import BOOKING_EVENTS, pool_key
 
 log = logging.getLogger("rentaldesk.hq.fleet")
 
 
 def apply_car_request(
-    s: Session, request: Envelope, now: datetime, *, lock: Lock, wake: threading.Event | None = None
+    s: Session, request: Envelope[CarChangeRequested], now: datetime, *, lock: Lock,
+    wake: threading.Event | None = None
 ) -> tuple[Changes, dict[str, int]]:
     """Apply a branch's car change by the fleet's rules (:func:`rentaldesk.fleet.put_car`); the
     changes and the reservations moved off the car (id -> car id), which the caller publishes.
     Refused, the branches hear ``fleet.car-change-rejected`` with the reason."""
-    car_state = dict(request.payload["car"])
-    plate = car_state["plate_number"]
+    car = request.payload.car
+    car_state = msgspec.structs.asdict(car)
+    plate = car.plate_number
     try:
         with s.begin_nested():
             licence = car_state.pop("driver_licence", None)
@@ -48,12 +52,10 @@ def apply_car_request(
     except RentalError as exc:
         log.info("head office: change of car %s from %s refused: %s", plate, request.source, exc.message)
         rejection = Envelope(
-            type="fleet.car-change-rejected",
-            payload={"plate_number": plate, "reason": exc.message, "request_event_id": request.event_id},
+            payload=CarChangeRejected(plate_number=plate, reason=exc.message, request_event_id=request.event_id),
             source="hq",
         )
-        outbox.add(s, BOOKING_EVENTS, pool_key(car_state["vehicle_class"], car_state["zip_code"]), rejection,
-                   wake=wake)
+        outbox.add(s, BOOKING_EVENTS, pool_key(car.vehicle_class, car.zip_code), rejection, wake=wake)
         return Changes(), {}
     log.info("head office: car %s changed at the request of %s; %d reservation(s) moved, %d need a car",
              plate, request.source, len(done.moved), len(done.needs_car))

@@ -18,6 +18,7 @@ from kafka.errors import KafkaError
 
 from ..db import Database
 from ..sync.envelope import Envelope
+from ..sync.events import Event
 from ..sync.state import fleet_snapshot
 from ..sync.outbox import wait_acked
 from ..sync.topics import FLEET, Topics, failure_level
@@ -34,7 +35,7 @@ class FleetPublisher:
         self.producer = producer
         self.topics = topics
         self.source = source
-        self.published: dict[str, dict] = {}
+        self.published: dict[str, Event] = {}
         self.wake = threading.Event()
         #: Records published since start.
         self.sent = 0
@@ -45,17 +46,17 @@ class FleetPublisher:
         with self.db.session() as s:
             snapshot = fleet_snapshot(s)
         changed = sorted(
-            (key for key, (_, payload) in snapshot.items() if self.published.get(key) != payload),
+            (key for key, record in snapshot.items() if self.published.get(key) != record),
             key=lambda k: (_ORDER[k.split(":", 1)[0]], k),
         )
         futures = []
         for key in changed:
-            event_type, payload = snapshot[key]
-            value = Envelope(type=event_type, payload=payload, source=self.source).encode()
-            futures.append((key, payload, self.producer.send(self.topics.name(FLEET), key=key.encode(), value=value)))
-        for key, payload, future in futures:
+            record = snapshot[key]
+            value = Envelope(payload=record, source=self.source).encode()
+            futures.append((key, record, self.producer.send(self.topics.name(FLEET), key=key.encode(), value=value)))
+        for key, record, future in futures:
             wait_acked(future, timeout, stop)
-            self.published[key] = payload
+            self.published[key] = record
             self.sent += 1
         if changed:
             log.info("fleet: published %d record(s)", len(changed))

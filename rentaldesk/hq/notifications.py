@@ -46,7 +46,8 @@ from ..display import mail_time, money
 from ..models import Branch, Notification, ReservationStatus, VehicleClass
 from ..values import Changes
 from ..sync import outbox
-from ..sync.envelope import Envelope, parse_time
+from ..sync.envelope import Envelope
+from ..sync.events import Decision, Event, NotificationFailed, NotificationSent, ReservationState
 from ..sync.inbox import Delivery
 from ..sync.topics import NOTIFICATIONS
 
@@ -111,9 +112,9 @@ def render(kind: str, values: Mapping[str, str]) -> Mail:
     )
 
 
-def mail_values(s: Session, kind: str, state: Mapping[str, Any]) -> dict[str, str]:
+def mail_values(s: Session, kind: str, state: ReservationState) -> dict[str, str]:
     """The template values of a reservation state (from a booking event), looked up in ``s``."""
-    branch = s.scalar(select(Branch).where(Branch.zip_code == state["zip_code"]))
+    branch = s.scalar(select(Branch).where(Branch.zip_code == state.zip_code))
     zone = ZoneInfo("UTC")
     if branch is not None:
         try:
@@ -121,26 +122,25 @@ def mail_values(s: Session, kind: str, state: Mapping[str, Any]) -> dict[str, st
         except (ZoneInfoNotFoundError, ValueError):
             log.warning("notifications: branch %s has unknown time zone %r; showing UTC", branch.code,
                         branch.time_zone)
-    vclass = s.get(VehicleClass, state["vehicle_class"])
-    customer = state["customer"]
-    name = (customer.get("name") or "").strip()
-    if name.lower() == customer["email"].strip().lower():
+    vclass = s.get(VehicleClass, state.vehicle_class)
+    name = state.customer.name.strip()
+    if name.lower() == state.customer.email.strip().lower():
         name = ""  # head office files a customer without a name under their email
-    reference = state["reference"]
+    reference = state.reference
     values = {
         "greeting": f"Hello {name}," if name else "Hello,",
         "reference": reference,
-        "location": f"{branch.name} ({branch.zip_code})" if branch is not None else f"zip code {state['zip_code']}",
-        "vehicle_class": vclass.name if vclass is not None else state["vehicle_class"],
-        "pickup_time": mail_time(parse_time(state["start"]), zone),
-        "return_time": mail_time(parse_time(state["end"]), zone),
-        "price": money(state["price"]),
-        "reason": (state.get("reason") or "").strip() or "no reason was given",
+        "location": f"{branch.name} ({branch.zip_code})" if branch is not None else f"zip code {state.zip_code}",
+        "vehicle_class": vclass.name if vclass is not None else state.vehicle_class,
+        "pickup_time": mail_time(state.start, zone),
+        "return_time": mail_time(state.end, zone),
+        "price": money(state.price),
+        "reason": state.reason.strip() or "no reason was given",
         "outcome": "",
         "details_heading": "",
     }
     if kind == "rejected":
-        if state["status"] == ReservationStatus.REJECTED.value:
+        if state.status == ReservationStatus.REJECTED.value:
             values["outcome"] = f"your reservation {reference} could not be confirmed."
             values["details_heading"] = "What you asked for:"
         else:  # a change or cancellation was refused: the reservation itself stands
@@ -164,21 +164,21 @@ class NotificationQueue:
         #: Set after a transaction that queued a mail commits: give it the sender's ``wake``.
         self.wake = wake or threading.Event()
 
-    def __call__(self, s: Session, envelope: Envelope, where: Delivery | None = None) -> Changes | None:
+    def __call__(self, s: Session, envelope: Envelope[Event], where: Delivery | None = None) -> Changes | None:
         kind = KINDS.get(envelope.type)
-        if kind is None:
+        if kind is None or not isinstance(envelope.payload, Decision):
             return None
         if s.scalar(select(Notification.id).where(Notification.booking_event_id == envelope.event_id)) is not None:
             log.debug("notifications: %s already queued; replay skipped", envelope.event_id)
             return None
-        state = envelope.payload["reservation"]
+        state = envelope.payload.reservation
         mail = render(kind, mail_values(s, kind, state))
         now = self.clock()
         s.add(Notification(
             booking_event_id=envelope.event_id,
-            reservation_id=state["id"],
+            reservation_id=state.id,
             kind=kind,
-            recipient=state["customer"]["email"].strip(),
+            recipient=state.customer.email.strip(),
             subject=mail.subject[:200],
             body_text=mail.text,
             body_html=mail.html,
@@ -190,7 +190,7 @@ class NotificationQueue:
         ))
         wake = self.wake
         event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
-        log.info("notifications: %s mail for %s queued", kind, state["reference"])
+        log.info("notifications: %s mail for %s queued", kind, state.reference)
         return None
 
 
@@ -428,7 +428,7 @@ class NotificationSender:
             row.status = SENT
             row.sent_at = now
             row.last_error = ""
-            self._announce(s, "notification.sent", mail, now)
+            self._announce(s, mail, now)
         self.sent += 1
         log.info("notifications: %s mail for %s sent to %s", mail.kind, mail.reservation_id, mail.recipient)
 
@@ -447,7 +447,7 @@ class NotificationSender:
                 update(Notification).where(Notification.id == mail.id, Notification.status == SENDING).values(**values)
             ).rowcount
             if changed and give_up:
-                self._announce(s, "notification.failed", mail, now, error=error)
+                self._announce(s, mail, now, error=error)
         if not changed:  # its claim ran out and recover_interrupted() failed it meanwhile
             log.warning("notifications: %s was given up while sending (%s)", mail.booking_event_id, error)
             return
@@ -459,19 +459,13 @@ class NotificationSender:
             log.info("notifications: %s mail %s to %s not sent (attempt %d): %s; retrying in %s", mail.kind,
                      mail.booking_event_id, mail.recipient, mail.attempts, error, self.backoff(mail.attempts))
 
-    def _announce(self, s: Session, event_type: str, mail: _Claimed, now: datetime, *, error: str = "") -> None:
-        payload: dict[str, Any] = {
-            "reservation_id": mail.reservation_id,
-            "booking_event_id": mail.booking_event_id,
-            "kind": mail.kind,
-            "to": mail.recipient,
-            "subject": mail.subject,
-            "attempts": mail.attempts,
-        }
-        if event_type == "notification.failed":
-            payload["error"] = error
-        outbox.add(s, NOTIFICATIONS, mail.reservation_id,
-                   Envelope(type=event_type, payload=payload, source=SOURCE, occurred_at=now), wake=self.outbox_wake)
+    def _announce(self, s: Session, mail: _Claimed, now: datetime, *, error: str | None = None) -> None:
+        """``notification.sent``, or ``notification.failed`` with the ``error``."""
+        common = dict(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id, kind=mail.kind,
+                      to=mail.recipient, subject=mail.subject, attempts=mail.attempts)
+        outcome = NotificationSent(**common) if error is None else NotificationFailed(**common, error=error)
+        outbox.add(s, NOTIFICATIONS, mail.reservation_id, Envelope(payload=outcome, source=SOURCE, occurred_at=now),
+                   wake=self.outbox_wake)
 
     # -- recovery ----------------------------------------------------------------------------------
 
@@ -501,7 +495,7 @@ class NotificationSender:
                     kind=row.kind, recipient=row.recipient, subject=row.subject, body_text="", body_html="",
                     attempts=row.attempts,
                 )
-                self._announce(s, "notification.failed", mail, now, error=INTERRUPTED)
+                self._announce(s, mail, now, error=INTERRUPTED)
                 failed += 1
                 log.warning("notifications: %s mail %s to %s was interrupted while sending; marked failed",
                             row.kind, row.booking_event_id, row.recipient)

@@ -26,7 +26,25 @@ from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService
 from ..values import Changes
 from . import outbox
-from .envelope import Envelope, time_text
+from .envelope import Envelope
+from .events import (
+    CancelRequested,
+    CarAssignRequested,
+    CarChangeRejected,
+    CarChangeRequested,
+    CarState,
+    ChangeRequested,
+    Decision,
+    Event,
+    FleetBranch,
+    FleetCar,
+    FleetClass,
+    FleetDriver,
+    PickedUp,
+    RequestRefused,
+    ReservationRequested,
+    Returned,
+)
 from .inbox import Delivery, EventConsumer
 from .state import apply_fleet_record, apply_request_refused, apply_reservation_state, reservation_state
 from .topics import (
@@ -45,6 +63,9 @@ from .topics import (
 
 log = logging.getLogger("rentaldesk.sync.branch")
 
+#: What the fleet topic carries.
+FLEET_RECORDS = (FleetBranch, FleetClass, FleetDriver, FleetCar)
+
 
 class BranchOutbox:
     """Writes a branch's requests for head office into its outbox (same transaction as the change)."""
@@ -55,64 +76,56 @@ class BranchOutbox:
         self.source = source
         self.wake = threading.Event()
 
-    def _send(self, s: Session, row: ReservationRow, event_type: str, payload: dict, now: datetime) -> None:
-        envelope = Envelope(type=event_type, payload=payload, source=self.source, occurred_at=now)
+    def _send(self, s: Session, row: ReservationRow, event: Event, now: datetime) -> None:
+        envelope = Envelope(payload=event, source=self.source, occurred_at=now)
         outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
         # Head office answers every request (docs/reservation-lifecycle.md); until the answer to
         # the newest one is in, the row is this branch's provisional state.
         row.awaiting_event_id = envelope.event_id
 
     def requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
-        self._send(s, row, "reservation.requested",
-                   {"reservation": reservation_state(s, row), "requested_at": time_text(now)}, now)
+        self._send(s, row, ReservationRequested(reservation=reservation_state(s, row), requested_at=now), now)
 
     def change_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         state = reservation_state(s, row)
-        self._send(s, row, "reservation.change-requested", {
-            "reservation_id": row.id, "start": state["start"], "end": state["end"],
-            "customer": state["customer"], "requested_at": time_text(now),
-        }, now)
+        self._send(s, row, ChangeRequested(reservation_id=row.id, start=state.start, end=state.end,
+                                           name=state.customer.name, phone=state.customer.phone,
+                                           requested_at=now), now)
 
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
-        state = reservation_state(s, row)
-        self._send(s, row, "reservation.car-assign-requested", {
-            "reservation_id": row.id, "car_plate": state["car_plate"], "requested_at": time_text(now),
-        }, now)
+        plate = reservation_state(s, row).car_plate
+        if plate is None:
+            raise ValueError(f"reservation {row.reference} holds no car to ask head office for")
+        self._send(s, row, CarAssignRequested(reservation_id=row.id, car_plate=plate, requested_at=now), now)
 
     def cancel_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
-        self._send(s, row, "reservation.cancel-requested",
-                   {"reservation_id": row.id, "requested_at": time_text(now)}, now)
+        self._send(s, row, CancelRequested(reservation_id=row.id, requested_at=now), now)
 
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
-        self._send(s, row, "reservation.picked-up",
-                   {"reservation_id": row.id, "at": time_text(now), "odometer": odometer}, now)
-
-    def car_change_requested(self, s: Session, car: dict, now: datetime) -> None:
-        """A car added or edited here: head office applies it and it comes back on the fleet topic."""
-        envelope = Envelope(type="fleet.car-change-requested", payload={"car": car, "requested_at": time_text(now)},
-                            source=self.source, occurred_at=now)
-        outbox.add(s, BOOKING_REQUESTS, pool_key(car["vehicle_class"], car["zip_code"]), envelope, wake=self.wake)
+        self._send(s, row, PickedUp(reservation_id=row.id, at=now, odometer=odometer), now)
 
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
-        self._send(s, row, "reservation.returned",
-                   {"reservation_id": row.id, "at": time_text(now), "odometer": odometer}, now)
+        self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer), now)
+
+    def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None:
+        """A car added or edited here: head office applies it and it comes back on the fleet topic."""
+        envelope = Envelope(payload=CarChangeRequested(car=car, requested_at=now), source=self.source,
+                            occurred_at=now)
+        outbox.add(s, BOOKING_REQUESTS, pool_key(car.vehicle_class, car.zip_code), envelope, wake=self.wake)
 
 
-def apply_head_office_event(s: Session, envelope: Envelope, where: Delivery) -> Changes | None:
+def apply_head_office_event(s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
     """The branch's inbox handler for ``booking-events`` and ``fleet``."""
-    if envelope.type == "fleet.car-change-rejected":
-        log.warning("head office refused the change of car %s: %s", envelope.payload["plate_number"],
-                    envelope.payload["reason"])
+    event = envelope.payload
+    if isinstance(event, Decision):
+        return apply_reservation_state(s, event.reservation, envelope.occurred_at, answers=event.request_event_id)
+    if isinstance(event, RequestRefused):
+        return apply_request_refused(s, event, envelope.occurred_at)
+    if isinstance(event, CarChangeRejected):
+        log.warning("head office refused the change of car %s: %s", event.plate_number, event.reason)
         return None
-    if envelope.type.startswith("fleet."):
-        return apply_fleet_record(s, envelope.type, dict(envelope.payload), envelope.occurred_at)
-    if envelope.type.startswith("reservation.") and "reservation" in envelope.payload:
-        return apply_reservation_state(
-            s, envelope.payload["reservation"], envelope.occurred_at,
-            answers=envelope.payload.get("request_event_id"),
-        )
-    if envelope.type == "reservation.request-refused":
-        return apply_request_refused(s, dict(envelope.payload), envelope.occurred_at)
+    if isinstance(event, FLEET_RECORDS):
+        return apply_fleet_record(s, event, envelope.occurred_at)
     log.info("branch: %s is not for branches; skipped", envelope.type)
     return None
 

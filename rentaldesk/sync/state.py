@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -20,37 +21,34 @@ from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationSt
 from ..models import Reservation as ReservationRow
 from ..values import Changes
 from ..rules import normalize_plate
-from .envelope import parse_time, time_text
+from .events import (
+    CarState,
+    Customer as CustomerState,
+    Event,
+    FleetBranch,
+    FleetCar,
+    FleetClass,
+    FleetDriver,
+    RequestRefused,
+    ReservationState,
+    money,
+)
 from .inbox import NotReady, merge
 
 
-def money(value: Decimal) -> str:
-    return f"{Decimal(value):.2f}"
-
-
-def reservation_state(s: Session, row: ReservationRow) -> dict[str, Any]:
+def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
     customer = s.get(Customer, row.customer_id)
     plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
     licence = (
         s.scalar(select(Driver.licence_number).where(Driver.id == row.driver_id)) if row.driver_id is not None else None
     )
-    return {
-        "id": row.id,
-        "reference": row.reference,
-        "status": row.status,
-        "customer": {"email": customer.email, "name": customer.name, "phone": customer.phone},
-        "vehicle_class": row.vehicle_class,
-        "zip_code": row.zip_code,
-        "car_plate": plate,
-        "pinned": bool(row.pinned),
-        "driver_licence": licence,
-        "start": time_text(row.start_at),
-        "end": time_text(row.end_at),
-        "price": money(row.price),
-        "version": row.version,
-        "source": row.source or "",
-        "reason": row.status_reason or "",
-    }
+    return ReservationState(
+        id=row.id, reference=row.reference, status=row.status,
+        customer=CustomerState(email=customer.email, name=customer.name, phone=customer.phone),
+        vehicle_class=row.vehicle_class, zip_code=row.zip_code, car_plate=plate, pinned=bool(row.pinned),
+        driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
+        version=row.version, source=row.source or "", reason=row.status_reason or "",
+    )
 
 
 def car_id_for(s: Session, plate: str | None) -> int | None:
@@ -98,7 +96,7 @@ _BACK_TO_HQ = update(_T).where(_T.c.id == bindparam("b_id")).values(
 
 
 def apply_reservation_state(
-    s: Session, state: dict[str, Any], now: datetime, *, answers: str | None = None
+    s: Session, state: ReservationState, now: datetime, *, answers: str | None = None
 ) -> Changes:
     """Make the local reservation what head office says (a branch applying a booking event).
 
@@ -117,21 +115,21 @@ def apply_reservation_state(
       provisional.
     """
     # The local ids the state refers to, in one query (this runs for every event at every branch).
-    plate, licence = state["car_plate"], state["driver_licence"]
-    found = s.execute(_LOOKUP, {"zip": state["zip_code"], "vc": state["vehicle_class"],
+    plate, licence = state.car_plate, state.driver_licence
+    found = s.execute(_LOOKUP, {"zip": state.zip_code, "vc": state.vehicle_class,
                                 "plate": normalize_plate(plate) if plate is not None else None,
                                 "licence": licence}).one()
     if found[0] is None:
-        raise NotReady(f"location {state['zip_code']} is not in the local fleet yet")
+        raise NotReady(f"location {state.zip_code} is not in the local fleet yet")
     if found[1] is None:
-        raise NotReady(f"vehicle class {state['vehicle_class']} is not known here yet")
+        raise NotReady(f"vehicle class {state.vehicle_class} is not known here yet")
     car_id, driver_id = found[2], found[3]
     if plate is not None and car_id is None:
         raise NotReady(f"car {plate} is not in the local fleet yet")
     if licence is not None and driver_id is None:
         raise NotReady(f"driver {licence} is not known here yet")
-    version, final = state["version"], state["status"] not in LIVE_STATUSES
-    row = s.execute(_RESERVATION, {"id": state["id"]}).first()
+    version, final = state.version, state.status not in LIVE_STATUSES
+    row = s.execute(_RESERVATION, {"id": state.id}).first()
     if row is None:
         if car_id is None:  # a request refused before it ever held a car: nothing to keep here
             return Changes()
@@ -148,7 +146,7 @@ def apply_reservation_state(
     if car_id is not None and not final and version >= hq_version:  # (a refused create's car is the branch's)
         values["hq_car_id"] = car_id
     if whole:
-        email = normalize_email(state["customer"]["email"])
+        email = normalize_email(state.customer.email)
         customer = s.execute(_CUSTOMER, {"email": email}).first()
         if customer is None:
             customer_id, name, phone = str(uuid.uuid4()), "", ""
@@ -156,48 +154,48 @@ def apply_reservation_state(
                                       "licence_number": "", "created_at": now})
         else:
             customer_id, name, phone = customer.id, customer.name, customer.phone
-        new_name = state["customer"]["name"] or name
-        new_phone = state["customer"]["phone"] or phone
+        new_name = state.customer.name or name
+        new_phone = state.customer.phone or phone
         if (new_name, new_phone) != (name, phone):
             s.execute(_CUSTOMER_CHANGE, {"b_id": customer_id, "name": new_name, "phone": new_phone})
         values.update(
-            reference=state["reference"], customer_id=customer_id, vehicle_class=state["vehicle_class"],
-            zip_code=state["zip_code"], pinned=state["pinned"], driver_id=driver_id,
-            start_at=parse_time(state["start"]), end_at=parse_time(state["end"]), status=state["status"],
-            price=Decimal(state["price"]), source=state["source"], status_reason=state["reason"],
+            reference=state.reference, customer_id=customer_id, vehicle_class=state.vehicle_class,
+            zip_code=state.zip_code, pinned=state.pinned, driver_id=driver_id,
+            start_at=state.start, end_at=state.end, status=state.status,
+            price=state.price, source=state.source, status_reason=state.reason,
             version=version, awaiting_event_id=None, updated_at=now,
         )
         if car_id is not None:
             values["car_id"] = car_id
     if row is None:
-        s.execute(_NEW_RESERVATION, {"id": state["id"], "created_at": now, **values})
+        s.execute(_NEW_RESERVATION, {"id": state.id, "created_at": now, **values})
     else:
-        s.execute(_RESERVATION_CHANGE, {"b_id": state["id"], **values})
+        s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **values})
     if not whole:
         return Changes()  # head office's version and car recorded; nothing the screens show changed
     changes = Changes(
-        reservations=frozenset({state["id"]}),
+        reservations=frozenset({state.id}),
         customers=frozenset({customer_id}),
         cars=frozenset(x for x in (old_car, values.get("car_id", old_car)) if x is not None),
     )
     if awaiting is not None:  # this branch's request is settled: is the pool quiet now?
-        changes = merge(changes, reconcile_pool(s, state["vehicle_class"], state["zip_code"], now))
+        changes = merge(changes, reconcile_pool(s, state.vehicle_class, state.zip_code, now))
     return changes
 
 
-def apply_request_refused(s: Session, payload: dict[str, Any], now: datetime) -> Changes:
+def apply_request_refused(s: Session, refused: RequestRefused, now: datetime) -> Changes:
     """Head office holds no reservation with this id (its create was rejected): whatever this branch
     still has of it holds no car, and nothing about it waits any more."""
-    row = s.execute(_RESERVATION, {"id": payload["reservation_id"]}).first()
+    row = s.execute(_RESERVATION, {"id": refused.reservation_id}).first()
     if row is None:
         return Changes()
     values: dict[str, Any] = {"awaiting_event_id": None, "updated_at": now}
     if row.status in LIVE_STATUSES:
-        values.update(status=ReservationStatus.REJECTED.value, status_reason=payload["reason"][:200])
+        values.update(status=ReservationStatus.REJECTED.value, status_reason=refused.reason[:200])
     elif row.awaiting_event_id is None:
         return Changes()  # already settled here (the rejection of its create came first)
-    s.execute(_RESERVATION_CHANGE, {"b_id": payload["reservation_id"], **values})
-    changes = Changes(reservations=frozenset({payload["reservation_id"]}), cars=frozenset({row.car_id}))
+    s.execute(_RESERVATION_CHANGE, {"b_id": refused.reservation_id, **values})
+    changes = Changes(reservations=frozenset({refused.reservation_id}), cars=frozenset({row.car_id}))
     return merge(changes, reconcile_pool(s, row.vehicle_class, row.zip_code, now))
 
 
@@ -220,90 +218,90 @@ def reconcile_pool(s: Session, vehicle_class: str, zip_code: str, now: datetime)
                    cars=frozenset(c for r in astray for c in (r.car_id, r.hq_car_id)))
 
 
-# -- fleet -----------------------------------------------------------------------------------------
+# -- fleet ---------------------------------------------------------------------------------------
 
-def branch_payload(b: Branch) -> dict[str, Any]:
-    return {
-        "code": b.code, "name": b.name, "zip_code": b.zip_code, "time_zone": b.time_zone,
-        "lead_time_minutes": b.lead_time_minutes, "min_rental_minutes": b.min_rental_minutes,
-        "turnaround_minutes": b.turnaround_minutes,
-    }
-
-
-def class_payload(c: VehicleClass) -> dict[str, Any]:
-    return {"code": c.code, "name": c.name, "day_rate": money(c.day_rate)}
+def branch_record(b: Branch) -> FleetBranch:
+    return FleetBranch(
+        code=b.code, name=b.name, zip_code=b.zip_code, time_zone=b.time_zone,
+        lead_time_minutes=b.lead_time_minutes, min_rental_minutes=b.min_rental_minutes,
+        turnaround_minutes=b.turnaround_minutes,
+    )
 
 
-def driver_payload(d: Driver) -> dict[str, Any]:
-    return {
-        "name": d.name, "licence_number": d.licence_number, "phone": d.phone, "status": d.status,
-        "day_rate": money(d.day_rate), "zip_code": d.zip_code,
-    }
+def class_record(c: VehicleClass) -> FleetClass:
+    return FleetClass(code=c.code, name=c.name, day_rate=money(c.day_rate))
 
 
-def car_payload(c: Car | Row, licences: dict[int, str]) -> dict[str, Any]:
-    return {
-        "plate_number": c.plate_number, "model": c.model, "year": c.year, "color": c.color,
-        "transmission": c.transmission, "cost_per_day": money(c.cost_per_day), "status": c.status,
-        "vehicle_class": c.vehicle_class, "zip_code": c.zip_code, "odometer": c.odometer,
-        "driver_licence": licences.get(c.driver_id) if c.driver_id is not None else None,
-    }
+def driver_record(d: Driver) -> FleetDriver:
+    return FleetDriver(name=d.name, licence_number=d.licence_number, phone=d.phone, status=d.status,
+                       day_rate=money(d.day_rate), zip_code=d.zip_code)
 
 
-def fleet_snapshot(s: Session) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Every fleet record as ``key -> (event type, payload)``; keys: branch:, class:, driver:, car:."""
-    out: dict[str, tuple[str, dict[str, Any]]] = {}
+def car_record(c: Car | Row[Any], licences: dict[int, str], kind: type[CarState] = FleetCar) -> CarState:
+    """A car's state on the wire: the fleet topic's record (``kind`` FleetCar), or the car of a
+    branch's request (CarState)."""
+    return kind(
+        plate_number=c.plate_number, model=c.model, year=c.year, color=c.color,
+        transmission=c.transmission, cost_per_day=money(c.cost_per_day), status=c.status,
+        vehicle_class=c.vehicle_class, zip_code=c.zip_code, odometer=c.odometer,
+        driver_licence=licences.get(c.driver_id) if c.driver_id is not None else None,
+    )
+
+
+def fleet_snapshot(s: Session) -> dict[str, Event]:
+    """Every fleet record by key (branch:, class:, driver:, car:)."""
+    out: dict[str, Event] = {}
     for b in s.scalars(select(Branch)):
-        out[f"branch:{b.zip_code}"] = ("fleet.branch", branch_payload(b))
+        out[f"branch:{b.zip_code}"] = branch_record(b)
     for c in s.scalars(select(VehicleClass)):
-        out[f"class:{c.code}"] = ("fleet.class", class_payload(c))
+        out[f"class:{c.code}"] = class_record(c)
     licences: dict[int, str] = {}
     for d in s.scalars(select(Driver)):
         licences[d.id] = d.licence_number
-        out[f"driver:{d.licence_number}"] = ("fleet.driver", driver_payload(d))
+        out[f"driver:{d.licence_number}"] = driver_record(d)
     # plain rows, not ORM instances: head office snapshots thousands of cars every few seconds
     for car in s.execute(select(Car.__table__)):
-        out[f"car:{car.plate_number}"] = ("fleet.car", car_payload(car, licences))
+        out[f"car:{car.plate_number}"] = car_record(car, licences)
     return out
 
 
-def apply_fleet_record(s: Session, event_type: str, p: dict[str, Any], now: datetime) -> Changes:
+def apply_fleet_record(s: Session, record: Event, now: datetime) -> Changes:
     """Upsert one fleet record from the fleet topic (a branch materialising head office's fleet);
     ``now``: when head office published it."""
-    if event_type == "fleet.branch":
-        b = s.scalar(select(Branch).where(Branch.zip_code == p["zip_code"])) or Branch()
-        for k, v in p.items():
+    if isinstance(record, FleetBranch):
+        b = s.scalar(select(Branch).where(Branch.zip_code == record.zip_code)) or Branch()
+        for k, v in msgspec.structs.asdict(record).items():
             setattr(b, k, v)
         s.add(b)
         s.flush()
         return Changes()
-    if event_type == "fleet.class":
-        c = s.get(VehicleClass, p["code"]) or VehicleClass(code=p["code"])
-        c.name, c.day_rate = p["name"], Decimal(p["day_rate"])
+    if isinstance(record, FleetClass):
+        c = s.get(VehicleClass, record.code) or VehicleClass(code=record.code)
+        c.name, c.day_rate = record.name, record.day_rate
         s.add(c)
         s.flush()
         return Changes()
-    if event_type == "fleet.driver":
-        if p["zip_code"] is not None and s.scalar(select(Branch.id).where(Branch.zip_code == p["zip_code"])) is None:
-            raise NotReady(f"location {p['zip_code']} not known yet")
-        d = s.scalar(select(Driver).where(Driver.licence_number == p["licence_number"]))
+    if isinstance(record, FleetDriver):
+        if record.zip_code is not None and s.scalar(
+                select(Branch.id).where(Branch.zip_code == record.zip_code)) is None:
+            raise NotReady(f"location {record.zip_code} not known yet")
+        d = s.scalar(select(Driver).where(Driver.licence_number == record.licence_number))
         if d is None:
-            d = Driver(licence_number=p["licence_number"])
-        d.name, d.phone, d.status, d.zip_code = p["name"], p["phone"], p["status"], p["zip_code"]
-        d.day_rate = Decimal(p["day_rate"])
+            d = Driver(licence_number=record.licence_number)
+        d.name, d.phone, d.status, d.zip_code = record.name, record.phone, record.status, record.zip_code
+        d.day_rate = record.day_rate
         s.add(d)
         s.flush()
         return Changes(drivers=frozenset({d.id}))
-    if event_type == "fleet.car":
-        if s.scalar(select(Branch.id).where(Branch.zip_code == p["zip_code"])) is None:
-            raise NotReady(f"location {p['zip_code']} not known yet")
-        if s.get(VehicleClass, p["vehicle_class"]) is None:
-            raise NotReady(f"vehicle class {p['vehicle_class']} not known yet")
-        values = dict(p)
+    if isinstance(record, FleetCar):
+        if s.scalar(select(Branch.id).where(Branch.zip_code == record.zip_code)) is None:
+            raise NotReady(f"location {record.zip_code} not known yet")
+        if s.get(VehicleClass, record.vehicle_class) is None:
+            raise NotReady(f"vehicle class {record.vehicle_class} not known yet")
+        values = msgspec.structs.asdict(record)
         values["driver_id"] = driver_id_for(s, values.pop("driver_licence"))
-        values["cost_per_day"] = Decimal(values["cost_per_day"])
         # head office's fact, through the fleet's one write path (head office's moves of the
         # reservations on the car arrive as their own events)
         done = put_car(s, values, now, fact=True)
         return Changes(cars=frozenset({done.car_id}))
-    raise ValueError(f"not a fleet event: {event_type}")
+    raise ValueError(f"not a fleet event: {record.TYPE}")

@@ -203,7 +203,7 @@ def test_head_office_killed_mid_burst_loses_nothing_and_sends_nothing_twice(site
     for record in consumer:
         event = decode(record.value)
         if event.type in ("reservation.confirmed", "reservation.rejected"):
-            decisions.setdefault(event.payload["reservation"]["id"], set()).add(event.event_id)
+            decisions.setdefault(event.payload.reservation.id, set()).add(event.event_id)
     consumer.close()
     assert set(decisions) == {r.id for r in made}
     assert all(len(events) == 1 for events in decisions.values()), "a request was decided twice"

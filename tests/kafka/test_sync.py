@@ -238,7 +238,7 @@ def test_malformed_and_unknown_messages_go_to_dead_letter(network):
     assert [v for v, _ in parked] == bad  # the original bytes, in order
     reasons = [h["reason"].decode() for _, h in parked]
     assert reasons[0].startswith("not UTF-8")
-    assert "missing" in reasons[1]
+    assert reasons[1] == "envelope: object contains unknown field `hello`"
     assert reasons[2] == "unknown event type 'car.teleported'"
 
 

@@ -14,6 +14,8 @@ from rentaldesk.db import Database
 from rentaldesk.hq.notifications import INTERRUPTED, KINDS, SENT
 from rentaldesk.models import Car, InboxEvent, Notification, OutboxEvent
 from rentaldesk.models import Reservation as ReservationRow
+from rentaldesk.sync.envelope import Envelope, decode
+from rentaldesk.sync.events import Decision, Event, ReservationRequested
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, DEAD_LETTER
 
 if TYPE_CHECKING:
@@ -103,11 +105,17 @@ def _same(branch: dict, hq: dict, now: datetime) -> list[str]:
     return diffs
 
 
-def _events(db: Database, topic: str) -> list[dict]:
+def _events(db: Database, topic: str) -> list[Envelope[Event]]:
     with db.session() as s:
         rows = s.execute(select(OutboxEvent.event_id, OutboxEvent.value).where(OutboxEvent.topic == topic)
                          .order_by(OutboxEvent.seq)).all()
-    return [json.loads(value) for _eid, value in rows]
+    return [decode(value) for _eid, value in rows]
+
+
+def _reservation_id(e: Envelope[Event]) -> str:
+    """The reservation an event is about."""
+    p = e.payload
+    return p.reservation.id if isinstance(p, (ReservationRequested, Decision)) else getattr(p, "reservation_id", "")
 
 
 def _first_offsets(world: World) -> dict[str, tuple[int, int]]:
@@ -139,9 +147,9 @@ def _out_of_order(db: Database, first: dict[str, tuple[int, int]]) -> str:
     return ""
 
 
-def _request_of(requests: dict[str, dict], rid: str) -> str:
+def _request_of(requests: dict[str, Envelope[Event]], rid: str) -> str:
     for eid, e in requests.items():
-        if e["type"] == "reservation.requested" and e["payload"]["reservation"]["id"] == rid:
+        if isinstance(e.payload, ReservationRequested) and e.payload.reservation.id == rid:
             return eid
     return ""
 
@@ -151,7 +159,7 @@ def check(world: World) -> list[Failure]:
     now = world.clock()
     hq = _reservations(world.hq.db)
     branches = {b.name: _reservations(b.db) for b in world.branches}
-    requests = {b.name: {e["event_id"]: e for e in _events(b.db, BOOKING_REQUESTS)} for b in world.branches}
+    requests = {b.name: {e.event_id: e for e in _events(b.db, BOOKING_REQUESTS)} for b in world.branches}
     first = _first_offsets(world)
 
     # -- every outbox published in order (per partition, each row's first copy in the log)
@@ -169,7 +177,8 @@ def check(world: World) -> list[Failure]:
             h = hq.get(rid)
             if r["status"] == "pending" or r["awaiting"] is not None:
                 at_hq = "unknown at hq" if h is None else f"{h['status']} at hq"
-                awaited = requests[name].get(r["awaiting"], {}).get("type", "?")
+                waited = requests[name].get(r["awaiting"])
+                awaited = waited.type if waited is not None else "?"
                 defect = ""
                 if awaited == "reservation.change-requested":
                     if h is None:
@@ -216,12 +225,12 @@ def check(world: World) -> list[Failure]:
     answers: Counter[str] = Counter()
     hq_events = _events(world.hq.db, BOOKING_EVENTS)
     for e in hq_events:
-        if e["type"] in ANSWERS:
-            answers[e["payload"]["request_event_id"]] += 1
+        if e.type in ANSWERS:
+            answers[getattr(e.payload, "request_event_id", None) or ""] += 1
     for b in world.branches:
         for eid, e in requests[b.name].items():
-            kind = e["type"]
-            rid = e["payload"].get("reservation_id") or e["payload"].get("reservation", {}).get("id")
+            kind = e.type
+            rid = _reservation_id(e)
             ref = branches[b.name].get(rid, {}).get("ref", rid)
             if eid not in applied:
                 failures.append(_failure("request-not-applied", f"{b.name}: {kind} {eid} of {ref}"))
@@ -244,17 +253,17 @@ def check(world: World) -> list[Failure]:
     with world.hq.db.session() as s:
         notes = {n.booking_event_id: n for n in s.scalars(select(Notification))}
     for e in hq_events:
-        if e["type"] not in KINDS:
+        if e.type not in KINDS or not isinstance(e.payload, Decision):
             continue
-        note = notes.get(e["event_id"])
-        ref = e["payload"]["reservation"]["reference"]
+        note = notes.get(e.event_id)
+        ref = e.payload.reservation.reference
         if note is None:
-            failures.append(_failure("mail-missing", f"{e['type']} of {ref} ({e['event_id']}): no notification"))
-        elif note.status == SENT and handed[e["event_id"]] != 1:
-            failures.append(_failure("mail-missing", f"{e['type']} of {ref}: marked sent, handed over "
-                                     f"{handed[e['event_id']]} times"))
+            failures.append(_failure("mail-missing", f"{e.type} of {ref} ({e.event_id}): no notification"))
+        elif note.status == SENT and handed[e.event_id] != 1:
+            failures.append(_failure("mail-missing", f"{e.type} of {ref}: marked sent, handed over "
+                                     f"{handed[e.event_id]} times"))
         elif note.status != SENT and not (note.last_error == INTERRUPTED or note.last_error.startswith("simulated")):
-            failures.append(_failure("mail-missing", f"{e['type']} of {ref}: {note.status} ({note.last_error})"))
+            failures.append(_failure("mail-missing", f"{e.type} of {ref}: {note.status} ({note.last_error})"))
 
     # -- nothing parked: a dead letter is an event some handler could not apply
     for rec in world.broker.records(world.topics.name(DEAD_LETTER)):

@@ -23,7 +23,8 @@ from rentaldesk.db import open_database
 from rentaldesk.hq.authority import BookingAuthority
 from rentaldesk.models import Branch, Car, Customer, Driver, InboxEvent, OutboxEvent, VehicleClass
 from rentaldesk.models import Reservation as Row
-from rentaldesk.sync.envelope import Envelope, time_text
+from rentaldesk.sync import events as ev
+from rentaldesk.sync.envelope import Envelope
 from rentaldesk.sync.inbox import EventConsumer
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, pool_key
 from tests.fakes import Record
@@ -86,15 +87,13 @@ def make_hq(path, cars_per_pool: int = 3):  # noqa: ANN001, ANN201
 
 def requested(rid: str, ref: str, email: str, name: str, vclass: str, zip_code: str, start, end,  # noqa: ANN001
               *, plate: str | None = None, licence: str | None = None, requested_at=None) -> Envelope:  # noqa: ANN001
-    state = {
-        "id": rid, "reference": ref, "status": "pending",
-        "customer": {"email": email, "name": name, "phone": ""},
-        "vehicle_class": vclass, "zip_code": zip_code, "car_plate": plate, "pinned": plate is not None,
-        "driver_licence": licence, "start": time_text(start), "end": time_text(end), "price": "0.00",
-        "version": 1, "source": "BR", "reason": "",
-    }
-    return Envelope(type="reservation.requested", source="BR",
-                    payload={"reservation": state, "requested_at": time_text(requested_at or T0 - timedelta(minutes=5))})
+    state = ev.ReservationState(
+        id=rid, reference=ref, status="pending", customer=ev.Customer(email=email, name=name, phone=""),
+        vehicle_class=vclass, zip_code=zip_code, car_plate=plate, pinned=plate is not None,
+        driver_licence=licence, start=start, end=end, price=Decimal("0.00"), version=1, source="BR", reason="",
+    )
+    return Envelope(source="BR", payload=ev.ReservationRequested(
+        reservation=state, requested_at=requested_at or T0 - timedelta(minutes=5)))
 
 
 def random_events(rng: random.Random, n: int) -> list[Envelope]:
@@ -104,15 +103,14 @@ def random_events(rng: random.Random, n: int) -> list[Envelope]:
     for i in range(n):
         roll = rng.random()
         if ids and roll < 0.06:
-            events.append(Envelope(type="reservation.cancel-requested", source="BR",
-                                   payload={"reservation_id": rng.choice(ids), "requested_at": time_text(T0)}))
+            events.append(Envelope(source="BR",
+                                   payload=ev.CancelRequested(reservation_id=rng.choice(ids), requested_at=T0)))
             continue
         if ids and roll < 0.10:
             start = T0 + timedelta(hours=rng.randrange(3, 24 * 8))
-            events.append(Envelope(type="reservation.change-requested", source="BR", payload={
-                "reservation_id": rng.choice(ids), "start": time_text(start),
-                "end": time_text(start + timedelta(hours=rng.randrange(24, 96))),
-                "customer": {"email": "x@example.com", "name": "", "phone": "555"}, "requested_at": time_text(T0)}))
+            events.append(Envelope(source="BR", payload=ev.ChangeRequested(
+                reservation_id=rng.choice(ids), start=start, end=start + timedelta(hours=rng.randrange(24, 96)),
+                name="", phone="555", requested_at=T0)))
             continue
         if ids and roll < 0.12:  # the same reservation requested again under another event id
             rid = rng.choice(ids)
@@ -146,7 +144,7 @@ def batches_of(events: list[Envelope], rng: random.Random) -> list[dict]:
         size = rng.randrange(1, 60)
         batch: dict = {}
         for env in events[i:i + size]:
-            pool = env.payload["reservation"]["vehicle_class"] if "reservation" in env.payload else "x"
+            pool = env.payload.reservation.vehicle_class if isinstance(env.payload, ev.ReservationRequested) else "x"
             p = 0 if pool == "SUV" else 1
             batch.setdefault((TOPIC, p), []).append(
                 Record(TOPIC, p, offsets[p], pool_key(pool, "z").encode(), env.encode()))
@@ -238,9 +236,9 @@ def test_a_refused_request_in_the_middle_of_a_batch_leaves_nothing_of_itself(tmp
     consumer = EventConsumer(db, kafka, authority, topics=Topics(), dead_letter=kafka, name="hq")
     assert consumer.poll_once() == 3
     snap = snapshot(db)
-    refused_id = refused.payload["reservation"]["id"]
+    refused_id = refused.payload.reservation.id
     assert [r[0] for r in snap["reservations"]] == sorted(
-        [first.payload["reservation"]["id"], third.payload["reservation"]["id"]])
+        [first.payload.reservation.id, third.payload.reservation.id])
     assert "bob@example.com" not in [c[0] for c in snap["customers"]]
     assert [c[0] for c in snap["customers"]] == ["ann@example.com", "cat@example.com"]
     of_refused = [o for o in snap["outbox"] if o[4]["reservation"]["id"] == refused_id]
@@ -288,7 +286,7 @@ def _one_suv_hq(path):  # noqa: ANN001, ANN202
             for o in s.scalars(select(OutboxEvent)):
                 env = json.loads(o.value)
                 kinds[env["payload"]["reservation"]["id"]] = env["type"]
-        return [kinds[e.payload["reservation"]["id"]].removeprefix("reservation.") for e in events]
+        return [kinds[e.payload.reservation.id].removeprefix("reservation.") for e in events]
 
     return db, authority, decide
 
@@ -319,7 +317,7 @@ def test_a_write_by_anyone_else_is_seen_by_the_next_batch(tmp_path):
     first = _suv("A", d)
     assert decide(first) == ["confirmed"]
     with other.write() as s:  # A is cancelled elsewhere: the car is free again
-        s.execute(Row.__table__.update().where(Row.id == first.payload["reservation"]["id"])
+        s.execute(Row.__table__.update().where(Row.id == first.payload.reservation.id)
                   .values(status="cancelled"))
     assert decide(_suv("B", d)) == ["confirmed"]
     with other.write() as s:  # the only SUV goes to maintenance

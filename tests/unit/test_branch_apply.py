@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from rentaldesk.models import Car, Customer, Reservation
-from rentaldesk.sync.envelope import time_text
+from rentaldesk.sync import events as ev
 from rentaldesk.sync.inbox import NotReady
 from rentaldesk.sync.state import apply_reservation_state
 
@@ -17,17 +17,16 @@ from ..conftest import T0, day
 
 
 def state(rid: str, plate: str | None, *, version: int = 1, start: int = 2, status: str = "confirmed",
-          name: str = "Ann", phone: str = "", licence: str | None = None, zip_code: str = "10001") -> dict:
-    return {
-        "id": rid, "reference": "R1", "status": status,
-        "customer": {"email": " Ann@Example.com ", "name": name, "phone": phone},
-        "vehicle_class": "SUV", "zip_code": zip_code, "car_plate": plate, "pinned": False,
-        "driver_licence": licence, "start": time_text(day(start)), "end": time_text(day(start + 1)),
-        "price": "90.00", "version": version, "source": "BOS", "reason": "",
-    }
+          name: str = "Ann", phone: str = "", licence: str | None = None,
+          zip_code: str = "10001") -> ev.ReservationState:
+    return ev.ReservationState(
+        id=rid, reference="R1", status=status, customer=ev.Customer(email=" Ann@Example.com ", name=name, phone=phone),
+        vehicle_class="SUV", zip_code=zip_code, car_plate=plate, pinned=False, driver_licence=licence,
+        start=day(start), end=day(start + 1), price=Decimal("90.00"), version=version, source="BOS", reason="",
+    )
 
 
-def apply(db, st: dict, *, answers: str | None = None):  # noqa: ANN001, ANN201
+def apply(db, st: ev.ReservationState, *, answers: str | None = None):  # noqa: ANN001, ANN201
     with db.write() as s:
         return apply_reservation_state(s, st, T0, answers=answers)
 

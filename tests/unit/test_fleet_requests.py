@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import select
 
 from rentaldesk.hq.fleet_requests import apply_car_request
 from rentaldesk.models import Car, OutboxEvent
 from rentaldesk.reservations import Changes
-from rentaldesk.sync.envelope import Envelope, decode, time_text
+from rentaldesk.sync import events as ev
+from rentaldesk.sync.envelope import Envelope, decode
 
 from ..conftest import day
 
 
 def request(car: dict) -> Envelope:
-    return Envelope(type="fleet.car-change-requested", payload={"car": car, "requested_at": time_text(day(0))},
-                    source="BOS-DT")
+    car = {**car, "cost_per_day": Decimal(car["cost_per_day"])}
+    return Envelope(payload=ev.CarChangeRequested(car=ev.CarState(**car), requested_at=day(0)), source="BOS-DT")
 
 
 CAR = {"plate_number": "NEW1", "model": "Kia Niro", "year": 2026, "color": "Blue", "transmission": "automatic",
@@ -49,7 +52,7 @@ def test_a_refused_change_writes_nothing_but_the_rejection(db, fleet, svc):
         assert s.get(Car, car_id).status == "available"
         rejection = decode(s.scalar(select(OutboxEvent.value)))
     assert rejection.type == "fleet.car-change-rejected"
-    assert "cannot be retired" in rejection.payload["reason"]
+    assert "cannot be retired" in rejection.payload.reason
     with db.write() as s:
         assert apply_car_request(s, request({**CAR, "year": 1800}), day(0), lock=db.lock_pool) == (Changes(), {})
     with db.session() as s:
@@ -77,7 +80,7 @@ def test_a_fleet_file_at_a_branch_of_a_network_goes_to_head_office(db, fleet, sv
         assert s.scalar(select(Car).where(Car.plate_number == "NEW2")) is None  # nothing here yet
         assert s.get(Car, car_id).color == "White"
         sent = [decode(v) for v in s.scalars(select(OutboxEvent.value).order_by(OutboxEvent.seq))]
-    assert [(e.type, e.payload["car"]["plate_number"]) for e in sent] == [
+    assert [(e.type, e.payload.car.plate_number) for e in sent] == [
         ("fleet.car-change-requested", "NEW2"), ("fleet.car-change-requested", plate)]
     # the same rules refuse here first: the held car's retirement is refused, nothing is sent
     bad = tmp_path / "bad.csv"
@@ -110,21 +113,20 @@ def test_head_office_gives_a_reservation_needing_a_car_the_car_a_branch_asks_for
     where = Delivery("booking-requests", 0, 0, None)
 
     def ask(car_id):
-        envelope = Envelope(type="reservation.car-assign-requested", source="BOS-DT", payload={
-            "reservation_id": r.id, "car_plate": plates[car_id], "requested_at": time_text(clock())})
+        envelope = Envelope(source="BOS-DT", payload=ev.CarAssignRequested(
+            reservation_id=r.id, car_plate=plates[car_id], requested_at=clock()))
         with db.write() as s:
             authority(s, envelope, where)
         with db.session() as s:
             return decode(s.scalars(select(OutboxEvent.value).order_by(OutboxEvent.seq.desc())).first())
 
     refused = ask(eco)
-    assert refused.type == "reservation.rejected" and "below the SUV booked" in refused.payload["reservation"]["reason"]
-    assert refused.payload["reservation"]["car_plate"] == plates[suv]
+    assert refused.type == "reservation.rejected" and "below the SUV booked" in refused.payload.reservation.reason
+    assert refused.payload.reservation.car_plate == plates[suv]
     done = ask(lux)
     assert done.type == "reservation.changed"
-    state = done.payload["reservation"]
-    assert (state["car_plate"], state["vehicle_class"], state["pinned"], state["price"]) == (
-        plates[lux], "LUXURY", True, f"{r.price:.2f}")
+    state = done.payload.reservation
+    assert (state.car_plate, state.vehicle_class, state.pinned, state.price) == (plates[lux], "LUXURY", True, r.price)
     assert not svc.get_reservation(r.id).needs_car
 
 
@@ -142,8 +144,7 @@ def test_a_car_added_at_a_branch_is_a_whole_request_head_office_applies(db, flee
     with db.session() as s:
         sent = decode(s.scalar(select(OutboxEvent.value)))  # decoding checks the schema
         assert s.scalar(select(Car).where(Car.plate_number == "NEW9")) is None
-    assert (sent.payload["car"]["plate_number"], sent.payload["car"]["status"], sent.payload["car"]["odometer"]) == (
-        "NEW9", "available", 0)
+    assert (sent.payload.car.plate_number, sent.payload.car.status, sent.payload.car.odometer) == ("NEW9", "available", 0)
     hq = open_database(f"sqlite:///{tmp_path / 'hq.sqlite'}")
     try:
         from tests.conftest import PoolBuilder

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import email
 import socket
 import threading
@@ -29,7 +31,8 @@ from rentaldesk.hq.notifications import (
     template,
 )
 from rentaldesk.models import Notification, OutboxEvent
-from rentaldesk.sync.envelope import Envelope, decode, time_text
+from rentaldesk.sync import events as ev
+from rentaldesk.sync.envelope import Envelope, decode
 from rentaldesk.sync.inbox import Delivery
 from rentaldesk.sync.topics import NOTIFICATIONS
 from tests.fakes import Record
@@ -146,25 +149,15 @@ def queue(db, clock) -> NotificationQueue:
 def booking(kind: str, *, name: str = "Ann Smith", email_address: str = "ann@example.com",
             status: str | None = None, reason: str = "", zip_code: str = "10001",
             reference: str = "RABC1234", reservation_id: str | None = None) -> Envelope:
-    state = {
-        "id": reservation_id or str(uuid.uuid4()),
-        "reference": reference,
-        "status": status or {"changed": "confirmed", "rejected": "rejected"}.get(kind, kind),
-        "customer": {"email": email_address, "name": name, "phone": "555-0100"},
-        "vehicle_class": "SUV",
-        "zip_code": zip_code,
-        "car_plate": "T00001",
-        "pinned": False,
-        "driver_licence": None,
-        "start": time_text(day(1, 2)),
-        "end": time_text(day(3, 2)),
-        "price": "240.00",
-        "version": 2,
-        "source": "BOS-DT",
-        "reason": reason,
-    }
-    envelope = Envelope(type=f"reservation.{kind}", payload={"reservation": state, "request_event_id": str(uuid.uuid4())},
-                        source="hq")
+    state = ev.ReservationState(
+        id=reservation_id or str(uuid.uuid4()), reference=reference,
+        status=status or {"changed": "confirmed", "rejected": "rejected"}.get(kind, kind),
+        customer=ev.Customer(email=email_address, name=name, phone="555-0100"),
+        vehicle_class="SUV", zip_code=zip_code, car_plate="T00001", pinned=False, driver_licence=None,
+        start=day(1, 2), end=day(3, 2), price=Decimal("240.00"), version=2, source="BOS-DT", reason=reason,
+    )
+    decision = ev.DECISIONS[f"reservation.{kind}"]
+    envelope = Envelope(payload=decision(reservation=state, request_event_id=str(uuid.uuid4())), source="hq")
     return decode(envelope.encode())  # exactly what the consumer hands over
 
 
@@ -206,7 +199,7 @@ SUBJECT_TEXT = {
 def test_each_kind_is_mailed_once_with_branch_times(kind, db, hq, clock, queue, server):
     reason = "no SUV is free at Branch 10001 then" if kind == "rejected" else ""
     envelope = booking(kind, reason=reason)
-    rid = envelope.payload["reservation"]["id"]
+    rid = envelope.payload.reservation.id
     consume(db, queue, envelope)
 
     [row] = notifications(db)
@@ -252,8 +245,8 @@ def test_each_kind_is_mailed_once_with_branch_times(kind, db, hq, clock, queue, 
     [(out, sent)] = events(db)
     assert (out.topic, out.key) == (NOTIFICATIONS, rid)
     assert sent.type == "notification.sent" and sent.source == "hq"
-    assert sent.payload == {"reservation_id": rid, "booking_event_id": envelope.event_id, "kind": kind,
-                            "to": "ann@example.com", "subject": SUBJECT_TEXT[kind], "attempts": 1}
+    assert sent.payload == ev.NotificationSent(reservation_id=rid, booking_event_id=envelope.event_id, kind=kind,
+                                               to="ann@example.com", subject=SUBJECT_TEXT[kind], attempts=1)
 
     assert sender.send_due() == 0  # sent is sent
     clock.advance(hours=1)
@@ -317,7 +310,7 @@ def test_customer_values_are_escaped_in_html_only(db, hq, clock, queue, server):
 def test_every_template_renders_with_the_values_given(kind, status, db, hq):
     envelope = booking(kind, status=status, reason="because")
     with db.session() as s:
-        values = mail_values(s, kind, envelope.payload["reservation"])
+        values = mail_values(s, kind, envelope.payload.reservation)
     for suffix in ("txt", "html"):
         names = set(template(f"reservation_{kind}.{suffix}").get_identifiers())
         assert names <= set(values) | {"subject"}, f"{kind}.{suffix} has placeholders with no value"
@@ -440,7 +433,7 @@ def test_a_down_server_is_retried_with_backoff_then_sent_exactly_once(db, hq, cl
     assert sender.send_due() == 0
     assert len(down.received) == 1
     [(_, sent)] = events(db)
-    assert sent.type == "notification.sent" and sent.payload["attempts"] == 3
+    assert sent.type == "notification.sent" and sent.payload.attempts == 3
 
 
 def test_giving_up_after_max_attempts(db, hq, clock, queue, down):
@@ -457,9 +450,9 @@ def test_giving_up_after_max_attempts(db, hq, clock, queue, down):
     [row] = notifications(db)
     assert (row.status, row.attempts) == ("failed", 3)
     [(out, failed)] = events(db)
-    assert failed.type == "notification.failed" and out.key == envelope.payload["reservation"]["id"]
-    assert failed.payload["attempts"] == 3 and failed.payload["error"] == row.last_error
-    assert failed.payload["booking_event_id"] == envelope.event_id
+    assert failed.type == "notification.failed" and out.key == envelope.payload.reservation.id
+    assert failed.payload.attempts == 3 and failed.payload.error == row.last_error
+    assert failed.payload.booking_event_id == envelope.event_id
     down.start()
     clock.advance(hours=1)
     assert sender.send_due() == 0 and down.received == []
@@ -487,9 +480,9 @@ def test_a_permanent_refusal_fails_at_once(db, hq, clock, queue, server):
     assert fine.status == "sent"
     assert [m.rcpt_tos for m in server.received] == [["ann@example.com"]]
     [(out, failed)] = events(db, "notification.failed")
-    assert out.key == envelope.payload["reservation"]["id"]
-    assert failed.payload["to"] == "nobody@example.com" and "550" in failed.payload["error"]
-    assert failed.payload["kind"] == "confirmed" and failed.payload["attempts"] == 1
+    assert out.key == envelope.payload.reservation.id
+    assert failed.payload.to == "nobody@example.com" and "550" in failed.payload.error
+    assert failed.payload.kind == "confirmed" and failed.payload.attempts == 1
     clock.advance(hours=1)
     assert sender.send_due() == 0
 
@@ -574,9 +567,9 @@ def test_a_send_interrupted_by_a_crash_is_failed_never_sent(db, hq, clock, queue
     [row] = notifications(db)
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, INTERRUPTED)
     [(out, failed)] = events(db)
-    assert failed.type == "notification.failed" and failed.payload["error"] == INTERRUPTED
-    assert failed.payload["booking_event_id"] == envelope.event_id
-    assert out.key == envelope.payload["reservation"]["id"]
+    assert failed.type == "notification.failed" and failed.payload.error == INTERRUPTED
+    assert failed.payload.booking_event_id == envelope.event_id
+    assert out.key == envelope.payload.reservation.id
 
     assert restarted.recover_interrupted() == 0  # announced once
     clock.advance(hours=1)

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from rentaldesk.models import OutboxEvent
 from rentaldesk.sync import outbox
 from rentaldesk.sync.envelope import Envelope
+from rentaldesk.sync.events import CancelRequested
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics
 
 
@@ -39,10 +40,8 @@ class Producer:
 def add(db, n: int) -> None:  # noqa: ANN001
     with db.write() as s:
         for i in range(n):
-            outbox.add(s, BOOKING_REQUESTS, "SUV|10001", Envelope(
-                type="reservation.cancel-requested", source="B",
-                payload={"reservation_id": f"00000000-0000-4000-8000-{i:012d}",
-                         "requested_at": "2030-01-01T00:00:00+00:00"}))
+            outbox.add(s, BOOKING_REQUESTS, "SUV|10001", Envelope(source="B", payload=CancelRequested(
+                reservation_id=f"00000000-0000-4000-8000-{i:012d}", requested_at=datetime(2030, 1, 1, tzinfo=timezone.utc))))
 
 
 def rows(db) -> list[tuple]:  # noqa: ANN001

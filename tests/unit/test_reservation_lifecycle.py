@@ -117,9 +117,9 @@ class Net:
             snapshot = fleet_snapshot(s)
         with db.write() as s:
             for prefix in ("branch:", "class:", "driver:", "car:"):
-                for key, (event_type, payload) in snapshot.items():
+                for key, record in snapshot.items():
                     if key.startswith(prefix):
-                        apply_fleet_record(s, event_type, payload, self.clock())
+                        apply_fleet_record(s, record, self.clock())
         feed = Feed()
         service = ReservationService(db, clock=self.clock, link=BranchOutbox(code))
         consumer = EventConsumer(db, feed, apply_head_office_event, topics=self.topics, dead_letter=feed,

@@ -1,0 +1,374 @@
+"""Every event type, as one class: what head office emits and what a branch applies is the same class.
+
+Each class is a :class:`msgspec.Struct`: decoding a payload validates it in the same step (a wrong
+field raises with its path), and the code reads ``event.reservation.customer.email``, never
+``payload["reservation"]["customer"]["email"]``. A class names its wire type and its
+``schema_version``; :data:`EVENT_TYPES` is the registry :mod:`.envelope` decodes by.
+
+A newer version of a type keeps its older class, whose :meth:`Event.upgrade` gives the current
+one, so an event written by an older build is still read (the test of each older version is in
+tests/unit/test_events.py). Identifiers that cross databases are global: reservation uuids and
+references, customer emails, car plates, driver licence numbers, zip codes, class codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, ClassVar, TypeVar, get_args, get_origin, get_type_hints
+
+import msgspec
+from msgspec import Meta, Struct
+
+#: A uuid in its canonical text form (what ``str(uuid.uuid4())`` gives).
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+UUID_PATTERN = f"^{_UUID.pattern}$"
+_TEXT_KIND = Meta(description="a non-empty string")
+_UUID_KIND = Meta(description="a uuid")
+
+#: A non-empty string (not only spaces).
+Text = Annotated[str, _TEXT_KIND]
+#: A uuid in its canonical text form.
+Uuid = Annotated[str, _UUID_KIND]
+#: An ISO 8601 / RFC 3339 time with an offset.
+Time = Annotated[datetime, Meta(tz=True)]
+
+
+def _kind(hint: object) -> Meta | None:
+    """The kind (Text or Uuid) of a field's type hint, optional or not."""
+    for arg in (hint, *get_args(hint)):
+        if get_origin(arg) is Annotated:
+            for meta in get_args(arg)[1:]:
+                if meta in (_TEXT_KIND, _UUID_KIND):
+                    return meta
+    return None
+
+
+class Record(Struct, forbid_unknown_fields=True):
+    """A part of an event: exactly these fields (an optional one may be missing or null, and comes
+    last: a subclass's fields follow its base's).
+
+    Text and uuid fields, and amounts, are checked when a record is made or decoded, by a check
+    built for each class from its fields (msgspec's ``pattern`` constraint cost more than the rest
+    of the decode together: bench/bench_events.py)."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        check = _check_for(get_type_hints(cls, include_extras=True))
+        if check is not None:
+            cls.__post_init__ = check  # type: ignore[attr-defined]
+
+
+def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
+    """The check of a record class's text, uuid and amount fields, written out field by field
+    (as dataclasses writes ``__init__``): a loop over the names cost twice as much."""
+    lines = []
+    for name, hint in hints.items():
+        if get_origin(hint) is ClassVar:
+            continue
+        kind = _kind(hint)
+        if kind is _TEXT_KIND:
+            test, say = "not v.strip()", f"'{name}: expected a non-empty string'"
+        elif kind is _UUID_KIND:
+            test, say = "_UUID.fullmatch(v) is None", f"f'{name}: expected a uuid, not {{v!r}}'"
+        elif hint is Decimal:
+            test, say = "not v.is_finite() or v < 0", f"f'{name}: expected an amount of zero or more, not {{v}}'"
+        else:
+            continue
+        lines.append(f"    v = self.{name}")
+        lines.append(f"    if {'v is not None and (' + test + ')' if _optional(hint) else test}:")
+        lines.append(f"        raise ValueError({say})")
+    if not lines:
+        return None
+    namespace: dict[str, object] = {"_UUID": _UUID}
+    exec("def check(self):\n" + "\n".join(lines), namespace)  # noqa: S102  (built from our own field names)
+    return namespace["check"]  # type: ignore[return-value]
+
+
+def _optional(hint: object) -> bool:
+    return type(None) in get_args(hint)
+
+
+def money(value: Decimal | float | int | str) -> Decimal:
+    """An amount as it goes on the wire: two places (``"12.50"``)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+class Customer(Record):
+    email: Text
+    name: str
+    phone: str
+
+
+class ReservationState(Record):
+    """A reservation's whole state as head office decided it (or as a branch requests it)."""
+
+    id: Uuid
+    reference: Text
+    status: Text
+    customer: Customer
+    vehicle_class: Text
+    zip_code: Text
+    pinned: bool
+    start: Time
+    end: Time
+    price: Decimal
+    version: int
+    source: str
+    reason: str
+    car_plate: Text | None = None
+    driver_licence: Text | None = None
+
+
+
+class CarState(Record):
+    """A car's whole state, by plate (the fleet topic's record, and a branch's request to change it)."""
+
+    plate_number: Text
+    model: Text
+    year: int
+    color: Text
+    transmission: Text
+    cost_per_day: Decimal
+    status: Text
+    vehicle_class: Text
+    zip_code: Text
+    odometer: int
+    driver_licence: Text | None = None
+
+
+
+class Event(Record):
+    """The payload of one event type (a subclass per type and version)."""
+
+    TYPE: ClassVar[str]
+    VERSION: ClassVar[int] = 1
+
+    def upgrade(self) -> Event:
+        """This event as the current version of its type (itself, for the current version)."""
+        return self
+
+
+# -- branch -> head office (booking-requests) ------------------------------------------------------
+
+class ReservationRequested(Event):
+    TYPE = "reservation.requested"
+    reservation: ReservationState
+    requested_at: Time
+
+
+class ChangeRequested(Event):
+    """A new period (and the customer's name and phone) for a reservation.
+
+    Version 2: the name and the phone only. Version 1 sent the whole customer, email included,
+    which a change never changes (a reservation's customer is who booked it)."""
+
+    TYPE = "reservation.change-requested"
+    VERSION = 2
+    reservation_id: Uuid
+    start: Time
+    end: Time
+    name: str
+    phone: str
+    requested_at: Time
+
+
+class ChangeRequestedV1(Event):
+    TYPE = "reservation.change-requested"
+    reservation_id: Uuid
+    start: Time
+    end: Time
+    customer: Customer
+    requested_at: Time
+
+    def upgrade(self) -> ChangeRequested:
+        return ChangeRequested(reservation_id=self.reservation_id, start=self.start, end=self.end,
+                               name=self.customer.name, phone=self.customer.phone,
+                               requested_at=self.requested_at)
+
+
+class CancelRequested(Event):
+    TYPE = "reservation.cancel-requested"
+    reservation_id: Uuid
+    requested_at: Time
+
+
+class CarAssignRequested(Event):
+    TYPE = "reservation.car-assign-requested"
+    reservation_id: Uuid
+    car_plate: Text
+    requested_at: Time
+
+
+class CounterFact(Event):
+    """Something that happened at the counter (pick-up, return): recorded, not decided."""
+
+    TYPE = ""
+    reservation_id: Uuid
+    at: Time
+    odometer: int | None = None
+
+
+class PickedUp(CounterFact):
+    TYPE = "reservation.picked-up"
+
+
+class Returned(CounterFact):
+    TYPE = "reservation.returned"
+
+
+class CarChangeRequested(Event):
+    """A car added or edited at a branch."""
+
+    TYPE = "fleet.car-change-requested"
+    car: CarState
+    requested_at: Time
+
+
+# -- head office -> everyone (booking-events) ------------------------------------------------------
+
+class Decision(Event):
+    """The reservation's state after head office decided; ``request_event_id`` names the request
+    it answers (the last event of that decision: docs/reservation-lifecycle.md)."""
+
+    TYPE = ""
+    reservation: ReservationState
+    request_event_id: Uuid | None = None
+
+
+class Confirmed(Decision):
+    TYPE = "reservation.confirmed"
+
+
+class Rejected(Decision):
+    TYPE = "reservation.rejected"
+
+
+class Changed(Decision):
+    TYPE = "reservation.changed"
+
+
+class Cancelled(Decision):
+    TYPE = "reservation.cancelled"
+
+
+class CarReassigned(Decision):
+    TYPE = "reservation.car-reassigned"
+
+
+class Updated(Decision):
+    TYPE = "reservation.updated"
+
+
+class RequestRefused(Event):
+    """The answer to a request about a reservation head office does not hold (its create was
+    rejected, or never came)."""
+
+    TYPE = "reservation.request-refused"
+    reservation_id: Uuid
+    reason: Text
+    request_event_id: Uuid
+
+
+class CarChangeRejected(Event):
+    """A branch's car change head office refused."""
+
+    TYPE = "fleet.car-change-rejected"
+    plate_number: Text
+    reason: Text
+    request_event_id: Uuid | None = None
+
+
+# -- head office -> everyone (fleet, compacted) ----------------------------------------------------
+
+class FleetBranch(Event):
+    TYPE = "fleet.branch"
+    code: Text
+    name: Text
+    zip_code: Text
+    time_zone: Text
+    lead_time_minutes: int
+    min_rental_minutes: int
+    turnaround_minutes: int
+
+
+class FleetClass(Event):
+    TYPE = "fleet.class"
+    code: Text
+    name: Text
+    day_rate: Decimal
+
+
+
+class FleetDriver(Event):
+    TYPE = "fleet.driver"
+    name: Text
+    licence_number: Text
+    phone: str
+    status: Text
+    day_rate: Decimal
+    zip_code: Text | None = None
+
+
+
+class FleetCar(CarState, Event):
+    TYPE = "fleet.car"
+
+
+# -- head office (notifications) -------------------------------------------------------------------
+
+class NotificationSent(Event):
+    TYPE = "notification.sent"
+    reservation_id: Uuid
+    booking_event_id: Uuid
+    kind: Text
+    to: Text
+    subject: Text
+    attempts: int
+
+
+class NotificationFailed(Event):
+    TYPE = "notification.failed"
+    reservation_id: Uuid
+    booking_event_id: Uuid
+    kind: Text
+    to: str
+    subject: str
+    attempts: int
+    error: Text
+
+
+def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:
+    out: dict[tuple[str, int], type[Event]] = {}
+    for cls in classes:
+        key = (cls.TYPE, cls.VERSION)
+        if not cls.TYPE or key in out:
+            raise RuntimeError(f"event class {cls.__name__}: type {key} is empty or taken")
+        out[key] = cls
+    return out
+
+
+#: Every (type, schema_version) this build reads, and its class.
+EVENT_TYPES = _registry(
+    ReservationRequested, ChangeRequested, ChangeRequestedV1, CancelRequested, CarAssignRequested,
+    PickedUp, Returned, CarChangeRequested,
+    Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated, RequestRefused, CarChangeRejected,
+    FleetBranch, FleetClass, FleetDriver, FleetCar,
+    NotificationSent, NotificationFailed,
+)
+
+#: The newest version of each type: what this build writes.
+CURRENT = {t: max(v for (tt, v) in EVENT_TYPES if tt == t) for (t, _) in EVENT_TYPES}
+
+#: The classes by wire type of what a branch applies from ``booking-events``: a decision's class.
+DECISIONS = {cls.TYPE: cls for cls in (Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated)}
+
+
+S = TypeVar("S", bound=Struct)
+
+
+def replace(event: S, **changes: object) -> S:
+    """A copy of ``event`` (or of one of its parts) with these fields changed."""
+    return msgspec.structs.replace(event, **changes)

@@ -1,0 +1,213 @@
+"""The event contracts (rentaldesk.sync.events) and their wire form (rentaldesk.sync.envelope).
+
+Every type round-trips; every event the build before typed events wrote is still read (a file of
+them, made by that build); an older schema_version is upgraded; and every way an event can be wrong
+is named with its path, never half-read.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from rentaldesk.sync import events as ev
+from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
+
+T = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
+BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
+
+
+def _id(n: int) -> str:
+    return str(uuid.UUID(int=n, version=4))
+
+
+CUSTOMER = ev.Customer(email="ann@example.com", name="Ann Lee", phone="555-0100")
+STATE = ev.ReservationState(
+    id=_id(1), reference="BOS-7Q2", status="confirmed", customer=CUSTOMER, vehicle_class="SUV", zip_code="02108",
+    pinned=False, start=T + timedelta(days=1), end=T + timedelta(days=3), price=Decimal("158.00"), version=2,
+    source="BOS-DT", reason="", car_plate="6XCY25",
+)
+CAR = dict(plate_number="6XCY25", model="Toyota RAV4", year=2024, color="white", transmission="automatic",
+           cost_per_day=Decimal("79.00"), status="available", vehicle_class="SUV", zip_code="02108", odometer=12000)
+
+#: One event of every class: a class added without one fails test_every_type_has_a_sample.
+SAMPLES: list[ev.Event] = [
+    ev.ReservationRequested(reservation=ev.replace(STATE, status="pending", version=1), requested_at=T),
+    ev.ChangeRequested(reservation_id=_id(1), start=T, end=T + timedelta(days=2), name="Ann", phone="",
+                       requested_at=T),
+    ev.ChangeRequestedV1(reservation_id=_id(1), start=T, end=T + timedelta(days=2), customer=CUSTOMER,
+                         requested_at=T),
+    ev.CancelRequested(reservation_id=_id(1), requested_at=T),
+    ev.CarAssignRequested(reservation_id=_id(1), car_plate="7ABC11", requested_at=T),
+    ev.PickedUp(reservation_id=_id(1), at=T, odometer=12010),
+    ev.Returned(reservation_id=_id(1), at=T),
+    ev.CarChangeRequested(car=ev.CarState(**CAR, driver_licence="D1"), requested_at=T),
+    ev.Confirmed(reservation=STATE, request_event_id=_id(2)),
+    ev.Rejected(reservation=ev.replace(STATE, status="rejected", reason="no SUV is free"), request_event_id=_id(2)),
+    ev.Changed(reservation=STATE, request_event_id=_id(2)),
+    ev.Cancelled(reservation=ev.replace(STATE, status="cancelled"), request_event_id=_id(2)),
+    ev.CarReassigned(reservation=ev.replace(STATE, car_plate="7ABC11", version=3), request_event_id=_id(2)),
+    ev.Updated(reservation=ev.replace(STATE, status="active", car_plate=None)),
+    ev.RequestRefused(reservation_id=_id(1), reason="head office holds no reservation", request_event_id=_id(2)),
+    ev.CarChangeRejected(plate_number="6XCY25", reason="it holds 2 reservations"),
+    ev.FleetBranch(code="BOS-DT", name="Boston Downtown", zip_code="02108", time_zone="America/New_York",
+                   lead_time_minutes=60, min_rental_minutes=240, turnaround_minutes=60),
+    ev.FleetClass(code="SUV", name="SUV", day_rate=Decimal("79.00")),
+    ev.FleetDriver(name="Sam Ortiz", licence_number="D1234567", phone="", status="active",
+                   day_rate=Decimal("120.00")),
+    ev.FleetCar(**CAR),
+    ev.NotificationSent(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="ann@example.com",
+                        subject="Reservation BOS-7Q2: confirmed", attempts=1),
+    ev.NotificationFailed(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="", subject="",
+                          attempts=8, error="550 mailbox unavailable"),
+]
+
+
+def test_every_type_has_a_sample():
+    assert {type(e) for e in SAMPLES} == set(ev.EVENT_TYPES.values())
+
+
+@pytest.mark.parametrize("event", SAMPLES, ids=lambda e: f"{e.TYPE}@{e.VERSION}")
+def test_each_type_round_trips(event):
+    envelope = Envelope(payload=event, source="BOS-DT", occurred_at=T)
+    raw = envelope.encode()
+    wire = json.loads(raw)
+    assert (wire["type"], wire["schema_version"]) == (event.TYPE, event.VERSION)
+    back = decode(raw)
+    assert back.payload == event.upgrade()
+    assert type(back.payload) is ev.EVENT_TYPES[(event.TYPE, ev.CURRENT[event.TYPE])]
+    assert (back.event_id, back.source, back.occurred_at) == (envelope.event_id, "BOS-DT", T)
+
+
+def test_every_event_the_build_before_typed_events_wrote_is_still_read():
+    """The file holds one event of each type and version as 36566ba encoded it (sorted keys, times
+    with +00:00, every field as that build's schema had it): each is read, whole."""
+    lines = BEFORE_TYPED.read_text().splitlines()
+    types = set()
+    for line in lines:
+        old = json.loads(line)
+        event = decode(line.encode())
+        types.add(event.type)
+        assert (event.event_id, event.source) == (old["event_id"], old["source"])
+        assert event.occurred_at == datetime.fromisoformat(old["occurred_at"])
+        if old["schema_version"] == ev.CURRENT[old["type"]]:
+            # nothing lost: the event written again by this build says what the old one said
+            again = json.loads(event.encode())["payload"]
+            assert _same(again, old["payload"]), (old["type"], again, old["payload"])
+    assert types == set(ev.CURRENT)
+
+
+def _same(new: object, old: object) -> bool:
+    """Equal as JSON, times compared as times ('Z' and '+00:00' are the same instant)."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return new.keys() == old.keys() and all(_same(new[k], old[k]) for k in new)
+    if isinstance(new, str) and isinstance(old, str) and new != old:
+        try:
+            return datetime.fromisoformat(new) == datetime.fromisoformat(old)
+        except ValueError:
+            return False
+    return new == old
+
+
+def test_a_version_1_change_request_is_read_as_the_current_one():
+    line = next(x for x in BEFORE_TYPED.read_text().splitlines() if '"reservation.change-requested"' in x)
+    event = decode(line.encode())
+    assert event.schema_version == 2
+    assert event.payload == ev.ChangeRequested(
+        reservation_id=_id(1), start=datetime(2030, 3, 5, 10, tzinfo=timezone.utc),
+        end=datetime(2030, 3, 8, 9, tzinfo=timezone.utc), name="Ann Lee", phone="555-0100",
+        requested_at=T)
+
+
+def test_this_build_writes_the_newest_version():
+    envelope = Envelope(payload=SAMPLES[1], source="B")
+    assert json.loads(envelope.encode())["schema_version"] == 2
+    with pytest.raises(InvalidEvent, match="unsupported schema_version 3 of reservation.change-requested "
+                                           r"\(this build reads 2, 1\)"):
+        decode(_raw(json.loads(envelope.encode())["payload"], type="reservation.change-requested", schema_version=3))
+
+
+# -- faults ----------------------------------------------------------------------------------------
+
+def _requested(**changes) -> dict:
+    state = json.loads(msgspec.json.encode(ev.replace(STATE, status="pending", version=1)))
+    state.update(changes)
+    return {"reservation": state, "requested_at": "2029-12-31T10:00:00+00:00"}
+
+
+def _raw(body: object, **envelope) -> bytes:
+    data = {"event_id": str(uuid.uuid4()), "type": "reservation.requested", "schema_version": 1,
+            "occurred_at": "2029-12-31T10:00:00+00:00", "source": "B", "payload": body}
+    data.update(envelope)
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    (_raw(_requested(id="not-a-uuid")), "payload.reservation.id: expected a uuid"),
+    (_raw(_requested(id=str(uuid.uuid4()).upper())), "payload.reservation.id: expected a uuid"),
+    (_raw(_requested(reference=" ")), "payload.reservation.reference: expected a non-empty string"),
+    (_raw(_requested(pinned=1)), "payload.reservation.pinned: expected `bool`, got `int`"),
+    (_raw(_requested(version=True)), "payload.reservation.version: expected `int`, got `bool`"),
+    (_raw(_requested(start="2030-01-01T10:00:00")),
+     "payload.reservation.start: expected `datetime` with a timezone component"),
+    (_raw(_requested(start="2030-02-30T10:00:00+00:00")), "payload.reservation.start: invalid RFC3339"),
+    (_raw(_requested(price="-1")), "payload.reservation.price: expected an amount of zero or more, not -1"),
+    (_raw(_requested(price="NaN")), "payload.reservation.price: expected an amount of zero or more, not NaN"),
+    (_raw(_requested(price="ten")), "payload.reservation.price: invalid decimal string"),
+    (_raw(_requested(car_plate=7)), "payload.reservation.car_plate: expected `str | null`, got `int`"),
+    (_raw(_requested(car_plate="")), "payload.reservation.car_plate: expected a non-empty string"),
+    (_raw(_requested(customer={"email": "a@example.com", "name": "A"})),
+     "payload.reservation.customer: object missing required field `phone`"),
+    (_raw(_requested(customer={"email": "a@example.com", "name": 3, "phone": ""})),
+     "payload.reservation.customer.name: expected `str`, got `int`"),
+    (_raw(_requested(customer="a@example.com")), "payload.reservation.customer: expected `object`, got `str`"),
+    (_raw(_requested(extra=1)), "payload.reservation: object contains unknown field `extra`"),
+    (_raw({"reservation": _requested()["reservation"]}), "payload: object missing required field `requested_at`"),
+    (_raw(_requested(), event_id="x"), "envelope.event_id: expected a uuid"),
+    (_raw(_requested(), occurred_at="yesterday"), "envelope.occurred_at: invalid RFC3339"),
+    (_raw(_requested(), payload=[1]), "payload: expected `object`, got `array`"),
+    (_raw(_requested(), type="reservation.exploded"), "unknown event type 'reservation.exploded'"),
+    (_raw(_requested(), schema_version=9), "unsupported schema_version 9 of reservation.requested"),
+    (b"[1]", "envelope: expected `object`, got `array`"),
+    (b"\xff\xfe", "not UTF-8"),
+    (b"{", "not JSON"),
+    (None, "empty message (no value)"),
+])
+def test_every_fault_is_named_with_its_path(raw, reason):
+    with pytest.raises(InvalidEvent) as caught:
+        decode(raw)
+    assert caught.value.reason.startswith(reason), caught.value.reason
+
+
+def test_an_optional_field_may_be_missing_or_null_but_not_wrong():
+    body = _requested()
+    del body["reservation"]["car_plate"]
+    assert decode(_raw(body)).payload.reservation.car_plate is None  # missing: fine
+    decode(_raw(_requested(driver_licence=None)))  # null: fine
+    with pytest.raises(InvalidEvent, match="driver_licence: expected a non-empty string"):
+        decode(_raw(_requested(driver_licence="")))
+
+
+def test_an_invalid_event_is_not_encoded():
+    """What this build would write and no consumer would read raises before it reaches the outbox."""
+    with pytest.raises(ValueError, match="reference: expected a non-empty string"):
+        ev.replace(STATE, reference=" ")  # a record checks its fields when it is made
+    bad = ev.ReservationRequested(reservation=ev.replace(STATE, version="2"), requested_at=T)  # type: ignore[arg-type]
+    with pytest.raises(InvalidEvent, match="payload.reservation.version: expected `int`, got `str`"):
+        Envelope(payload=bad, source="B").encode()  # and what is not checked when made, before it is written
+    with pytest.raises(ValueError, match="price: expected an amount of zero or more"):
+        ev.replace(STATE, price=Decimal("-5"))
+
+
+def test_a_payload_is_read_by_attribute_with_its_types():
+    event = decode(_raw(_requested())).payload
+    assert isinstance(event, ev.ReservationRequested)
+    assert event.reservation.customer.email == "ann@example.com"
+    assert event.reservation.price == Decimal("158.00")
+    assert event.reservation.start == T + timedelta(days=1)
