@@ -311,9 +311,11 @@ def car_state(s: Session, fields: Mapping[str, Any]) -> dict[str, Any]:
     from .sync.state import car_payload
 
     driver_id = fields.get("driver_id")
-    licences = {}
+    licences: dict[int, str] = {}
     if driver_id is not None:
-        licences[driver_id] = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
+        licence = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
+        if licence is not None:
+            licences[driver_id] = licence
     return car_payload(Car(**dict(fields)), licences)
 
 
