@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -475,6 +475,8 @@ class BranchLink(Protocol):
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
+    # the fleet's side (a :class:`rentaldesk.fleet.FleetLink`): a car added or edited here
+    def car_change_requested(self, s: Session, car: dict[str, Any], now: datetime) -> None: ...
 
 
 # -- decisions inside one session (shared by the branch service and the head-office authority) -----
