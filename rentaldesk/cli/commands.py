@@ -244,7 +244,7 @@ def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
             threading.Event(),  # never set: a signal interrupts the wait
             "head office", settings.kafka.bootstrap,
         )
-        if office is None:  # stopped while waiting: not with this Event, but that is the contract
+        if office is None:  # given up once its stop is set, which this Event never is
             return None
         office.start()
         return office.stop
