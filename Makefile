@@ -24,10 +24,12 @@ test: lint
 test-fast: lint
 	$(PY) -m pytest -m "not slow and not kafka" -x -q $(PYTEST_ARGS)
 
-# pyflakes and bugbear (ruff), and the layers' import rules (import-linter); both read pyproject.toml
+# pyflakes and bugbear (ruff), the layers' import rules (import-linter) and the types (mypy, strict on
+# the core); all three read pyproject.toml
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) bench/bench_reservations.py

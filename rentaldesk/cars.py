@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, SupportsInt
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -96,5 +96,10 @@ def _checked(values: Mapping[str, object]) -> dict[str, Any]:
     fields = validate_car(fleet_values, source=f"car {str(values.get('plate_number') or '').strip()}".strip())
     driver_id = values.get("driver_id")
     if "driver_id" in values:
-        fields["driver_id"] = int(driver_id) if driver_id not in (None, "") else None
+        if driver_id in (None, ""):
+            fields["driver_id"] = None
+        elif isinstance(driver_id, (str, SupportsInt)):
+            fields["driver_id"] = int(driver_id)
+        else:
+            raise InvalidInput(f"driver_id must be a driver's id, not {driver_id!r}", field="driver_id")
     return fields

@@ -34,7 +34,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -234,6 +234,15 @@ def _read_config(path: Path, required: bool) -> dict[str, Any]:
         raise InvalidInput(f"config file {path} cannot be read: {exc.strerror}") from None
 
 
+class _SharedSettings(TypedDict):
+    """The fields of :class:`Settings` that do not depend on where the database came from."""
+
+    branch: str
+    kafka: KafkaSettings
+    smtp: SmtpSettings
+    config_file: Path | None
+
+
 def load_settings(
     db: str | None = None,
     environ: Mapping[str, str] = os.environ,
@@ -277,7 +286,7 @@ def load_settings(
     resolved_branch = (branch or "").strip() or environ.get("RENTALDESK_BRANCH", "").strip() or str(
         data.get("branch", "")
     ).strip()
-    extras = {
+    extras: _SharedSettings = {
         "branch": resolved_branch.upper(),
         "kafka": KafkaSettings(**sections["kafka"]),
         "smtp": SmtpSettings(**sections["smtp"]),

@@ -9,17 +9,19 @@ On other databases the engine serialises a pool with a row lock (see ``lock_pool
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Engine, Table, create_engine, event, insert, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import RentalError
@@ -132,7 +134,11 @@ class Database:
         self.engine.dispose()
 
 
-_INSERTS: dict[tuple[Any, tuple[str, ...]], tuple | None] = {}
+#: How :func:`insert_many` hands a table's rows to SQLite's driver: the ``INSERT`` statement, a getter
+#: of a row's values in column order, and the bind processors by column index.
+_InsertPlan = tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]], list[tuple[int, Callable[[Any], Any]]]]
+
+_INSERTS: dict[tuple[Table, tuple[str, ...]], _InsertPlan | None] = {}
 
 
 def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -149,7 +155,7 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     conn = session.connection()
     dialect = conn.dialect
     keys = tuple(rows[0])
-    plan = _INSERTS.get((table, keys), False) if dialect.name == "sqlite" else None
+    plan: _InsertPlan | None | Literal[False] = _INSERTS.get((table, keys), False) if dialect.name == "sqlite" else None
     if plan is False:
         plan = _INSERTS[(table, keys)] = _insert_plan(table, keys, dialect)
     if plan is None:
@@ -165,13 +171,13 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     conn.exec_driver_sql(sql, params)
 
 
-def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> tuple | None:
+def _insert_plan(table: Table, keys: tuple[str, ...], dialect: Any) -> _InsertPlan | None:
     """(SQL, a getter of the row's values in column order, [(index, processor)]), or None when
     the driver cannot be given the rows straight."""
     if len(keys) < 2 or any(c.default is not None and c.name not in keys for c in table.columns):
         return None
     quote = dialect.identifier_preparer.quote
-    processors = []
+    processors: list[tuple[int, Callable[[Any], Any]]] = []
     for i, key in enumerate(keys):
         column = table.columns[key]
         if isinstance(column.type, UTCDateTime) and _utc_text_matches(column.type, dialect):
@@ -202,7 +208,7 @@ def _utc_text_matches(column_type: Any, dialect: Any) -> bool:
 
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
@@ -217,7 +223,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # noqa: ANN001
+    def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("rentaldesk_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 

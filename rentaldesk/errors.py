@@ -7,6 +7,8 @@ input it concerns (``"start"``, ``"end"``, ``"vehicle_class"``, ``"zip_code"``, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class RentalError(Exception):
     """A request the counter refuses; nothing was saved."""
@@ -69,7 +71,7 @@ class FleetFileError(RentalError):
     first one and counts the rest.
     """
 
-    def __init__(self, path: str, problems: list[tuple[int, str | None, str]]) -> None:
+    def __init__(self, path: str, problems: Sequence[tuple[int, str | None, str]]) -> None:
         self.path = path
         self.problems = list(problems)
         line, column, message = self.problems[0]

@@ -315,9 +315,11 @@ def car_state(s: Session, fields: Mapping[str, Any]) -> CarState:
     from .sync.state import car_record
 
     driver_id = fields.get("driver_id")
-    licences = {}
+    licences: dict[int, str] = {}
     if driver_id is not None:
-        licences[driver_id] = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
+        licence = s.scalar(select(Driver.licence_number).where(Driver.id == driver_id))
+        if licence is not None:
+            licences[driver_id] = licence
     return car_record(Car(**dict(fields)), licences, CarState)
 
 

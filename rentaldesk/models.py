@@ -24,6 +24,7 @@ from sqlalchemy import (
     LargeBinary,
     Text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -41,14 +42,15 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+    # The dialect may be None: nothing here depends on it (db._utc_text calls this directly).
+    def process_bind_param(self, value: datetime | None, dialect: Dialect | None) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value!r} cannot be stored; give a time zone")
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # noqa: ANN001
+    def process_result_value(self, value: datetime | None, dialect: Dialect | None) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)

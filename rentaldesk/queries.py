@@ -19,9 +19,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Row, Select, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from .customers import normalize_email
@@ -239,7 +240,8 @@ def vehicle_classes(db: Database) -> list[VehicleClassInfo]:
 # -- customers -------------------------------------------------------------------------------------
 
 
-def _customer_query():  # noqa: ANN202 - a select of CustomerInfo's columns
+def _customer_query() -> Select[str, str, str, str, int]:
+    """A select of :class:`CustomerInfo`'s columns."""
     count = (
         select(func.count(ReservationRow.id))
         .where(ReservationRow.customer_id == Customer.id)
@@ -410,7 +412,8 @@ def list_cars(
     return rows
 
 
-def _car_state(status: str, nxt, now: datetime, soon: timedelta) -> str:  # noqa: ANN001
+def _car_state(status: str, nxt: Row[Any] | None, now: datetime, soon: timedelta) -> str:
+    """A car's state from its status and its current or next reservation (a row of ``list_cars``' ``firsts``)."""
     if status != CarStatus.AVAILABLE.value:
         return status
     if nxt is None:

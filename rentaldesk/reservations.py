@@ -14,15 +14,15 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import placement
@@ -52,6 +52,9 @@ from .models import (
 from .models import Reservation as ReservationRow
 from .rules import BranchRules, check_period, describe, normalize_plate, price, require_aware
 from .values import CarChoice, Changes, Reservation
+
+if TYPE_CHECKING:
+    from .sync.events import CarState
 
 log = logging.getLogger("rentaldesk.reservations")
 
@@ -386,7 +389,7 @@ class ReservationService:
         now = self._now()
         with self.db.session() as s:
             row = _find(s, reservation_id)
-            reserved = s.get(VehicleClass, row.vehicle_class)
+            reserved = s.get_one(VehicleClass, row.vehicle_class)
             higher = list(s.execute(
                 select(VehicleClass.code, VehicleClass.day_rate)
                 .where(VehicleClass.day_rate >= reserved.day_rate, VehicleClass.code != reserved.code)
@@ -475,6 +478,8 @@ class BranchLink(Protocol):
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
+    # the fleet's side (a :class:`rentaldesk.fleet.FleetLink`): a car added or edited here
+    def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None: ...
 
 
 # -- decisions inside one session (shared by the branch service and the head-office authority) -----
@@ -769,11 +774,11 @@ def change(
         row.car_id = decision[row.id]
         row.start_at = new_start
         row.end_at = new_end
-        rate = s.get(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
+        rate = s.get_one(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
         row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
         row.version += 1
         row.updated_at = now
-    customer = s.get(Customer, row.customer_id)
+    customer = s.get_one(Customer, row.customer_id)
     customer_changed = False
     if name is not None and name.strip() != customer.name:
         customer.name = name.strip()
@@ -800,7 +805,7 @@ def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_i
     car = s.get(Car, car_id)
     if car is None:
         raise InvalidInput(f"no car with id {car_id}", field="car_id")
-    old = s.get(Car, row.car_id)
+    old = s.get_one(Car, row.car_id)
     if car.car_id == old.car_id:
         raise InvalidInput(f"reservation {row.reference} is on {car.plate_number} already", field="car_id")
     if car.status != CarStatus.AVAILABLE.value:
@@ -808,7 +813,7 @@ def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_i
     if row.end_at <= now:
         raise RentalError(f"reservation {row.reference} has ended; it needs no car", field="reservation")
     pool = _load_pool(s, car.vehicle_class, car.zip_code)
-    reserved = s.get(VehicleClass, row.vehicle_class)
+    reserved = s.get_one(VehicleClass, row.vehicle_class)
     if pool.vclass.day_rate < reserved.day_rate:
         raise NotAvailable(
             f"{car.plate_number} is {article(pool.vclass.code)} {pool.vclass.code} ({pool.vclass.day_rate}/day), "
@@ -860,7 +865,7 @@ def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | N
             f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
             f"pick-up opens {describe(PICKUP_WINDOW)} before"
         )
-    car = s.get(Car, row.car_id)
+    car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
     driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
@@ -879,7 +884,7 @@ def return_car(s: Session, row: ReservationRow, now: datetime, *, odometer: int 
     if row.status != ReservationStatus.ACTIVE.value:
         raise RentalError(f"reservation {row.reference} is {row.status}, not picked up")
     if odometer is not None:
-        _set_odometer(s.get(Car, row.car_id), odometer)
+        _set_odometer(s.get_one(Car, row.car_id), odometer)
     row.status = ReservationStatus.COMPLETED.value
     row.returned_at = now
     row.version += 1
@@ -953,7 +958,15 @@ def reservation_value(
     )
 
 
-def pool_order(cars: Iterable) -> list:
+class _Plated(Protocol):
+    @property
+    def plate_number(self) -> str: ...
+
+
+_PlatedT = TypeVar("_PlatedT", bound=_Plated)
+
+
+def pool_order(cars: Iterable[_PlatedT]) -> list[_PlatedT]:
     """A pool's cars in the engine's order: by plate, the fleet's global identifier (car ids are
     local to each database), compared as Python compares text, whatever the database's collation.
     Head office and a branch that know the same holds then choose the same cars."""
@@ -1029,22 +1042,34 @@ def _pool_holds(
     ]
 
 
+#: The engine's answer for a pool: reservation id -> the car it goes on, for the new hold and every
+#: hold that moves.
+Decision = dict[str, int]
+
+
+def _decided(found: Mapping[Hashable, Hashable | None] | None) -> Decision | None:
+    """The engine's answer in this module's terms. ``placement`` answers in the keys and cars it was
+    given, whatever they are; here every hold is keyed by a reservation id and on a car id."""
+    return cast("Decision | None", found)
+
+
 def _placeable(s: Session, pool: Pool, new: placement.Hold, now: datetime) -> bool:
     """Would the pool take ``new``?"""
     return _decide(s, pool, new, now, fewest_moves=False) is not None
 
 
 def _decide(s: Session, pool: Pool, new: placement.Hold, now: datetime, *,
-            fewest_moves: bool = True) -> dict | None:
+            fewest_moves: bool = True) -> Decision | None:
     """Where ``new`` goes and what moves for it, or None when the pool cannot take it (read from
     the database: see :meth:`DatabasePool.holds_reader`)."""
+    assert isinstance(new.key, str), "holds here are keyed by reservation id"
     return _decide_with(pool, new, DatabasePool(s, pool).holds_reader(new.key, now), fewest_moves=fewest_moves)
 
 
 def _decide_with(
     pool: Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]], *,
     fewest_moves: bool = True,
-) -> dict | None:
+) -> Decision | None:
     """Where ``new`` goes and what moves for it, or None, with the pool's live holds read through
     ``holds_between(lo, hi)`` (what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` answers):
     :func:`_decide` reads them from the database, head office's batch path keeps them in memory.
@@ -1059,7 +1084,7 @@ def _decide_with(
     if not stranded and not placement.conflicted(near):
         car = placement.best_free_car(cars, holds, new)
         if car is not None:
-            return {new.key: car}
+            return _decided({new.key: car})
     while True:
         run = placement.cluster([*holds, new], new)
         run_lo = min(h.start for h in run)
@@ -1068,10 +1093,10 @@ def _decide_with(
             break
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = holds_between(lo, hi)
-    return placement.place(cars, holds, new, fewest_moves=fewest_moves)
+    return _decided(placement.place(cars, holds, new, fewest_moves=fewest_moves))
 
 
-def _apply_moves(s: Session, decision: dict, new_key: str, now: datetime) -> dict[str, int]:
+def _apply_moves(s: Session, decision: Decision, new_key: str | None, now: datetime) -> dict[str, int]:
     moved = {k: c for k, c in decision.items() if k != new_key}
     for rid, car_id in moved.items():
         s.execute(
@@ -1113,13 +1138,13 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     # already: it must not stop this car's reservations from finding room).
     book = [h for h in _pool_holds(s, pool, _DAWN, _DUSK, now) if h.car in in_pool or h.car == car.car_id]
     where = {h.key: h.car for h in book}
-    left: set = set()  # movable holds that found no room: they stay on the car
+    left: set[Hashable] = set()  # movable holds that found no room: they stay on the car
     moved: dict[str, int] = {}
     for h in sorted((h for h in book if h.car == car.car_id and h.movable), key=lambda h: (h.start, str(h.key))):
         if where[h.key] != car.car_id:
             continue  # an earlier search moved it along with its own
         current = [replace(x, car=where[x.key]) for x in book if x.key not in left]
-        decision = placement.place(others, current, replace(h, car=car.car_id))
+        decision = _decided(placement.place(others, current, replace(h, car=car.car_id)))
         if decision is None:
             left.add(h.key)
             continue
@@ -1131,7 +1156,7 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     return Rehousing(moved, tuple(sorted(ref for rid, ref in holding if rid not in moved)))
 
 
-def holding_car(now: datetime) -> tuple:
+def holding_car(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     """Live reservations that still hold their car at ``now`` (an unpicked one past its end is
     expiring, not holding; a picked-up one holds its car until it is returned)."""
     return (

@@ -96,6 +96,7 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
     reserved = svc.reserved_count(**pool)
     plates = desk.plates(svc.free_cars(**pool))
     quote = svc.quote(**pool)
+    free_plates = [plate for _, plate in sorted(plates.items())]
     free = [{"car_id": car_id, "plate_number": plate} for car_id, plate in sorted(plates.items())]
     data = {
         "vehicle_class": pool["vehicle_class"].strip().upper(),
@@ -114,7 +115,7 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
             f"  available     {'yes' if available else 'no'}",
             f"  reserved      {reserved} overlapping reservation(s)",
             f"  free cars     {len(free)}"
-            + (f" ({', '.join(c['plate_number'] for c in free)})" if free else ""),
+            + (f" ({', '.join(free_plates)})" if free else ""),
             f"  price         {quote}",
         ]
     )
@@ -243,6 +244,8 @@ def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
             threading.Event(),  # never set: a signal interrupts the wait
             "head office", settings.kafka.bootstrap,
         )
+        if office is None:  # given up once its stop is set, which this Event never is
+            return None
         office.start()
         return office.stop
 

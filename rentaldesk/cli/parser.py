@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(
-        group: argparse._SubParsersAction,  # type: ignore[type-arg]
+        group: argparse._SubParsersAction[argparse.ArgumentParser],
         name: str,
         handler: Callable[[Desk, argparse.Namespace], None],
         help_text: str,

@@ -64,6 +64,7 @@ def run_desk(db: Database, service: ReservationService | None = None, *, quit_af
     ``quit_after_show`` quits as soon as the window has been shown (a start-up check).
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), "the desk app needs widgets: a QApplication, not a QCoreApplication"
     configure(app)
     crash.install()
     window = build_window(db, service)

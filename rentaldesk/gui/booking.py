@@ -10,8 +10,9 @@ books; the engine decides again (the preview may be seconds old) and its refusal
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 from PySide6.QtCore import QDate, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -28,7 +29,7 @@ from . import text
 from .desk import DeskContext
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
-from .widgets import FieldMessages, ViewState, setup_grid, tab_leaves
+from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, tab_leaves
 
 #: How long the form waits after the last keystroke before it asks the database (milliseconds).
 TYPING_PAUSE_MS = 150
@@ -48,6 +49,15 @@ class BookingRequest:
     driver_id: int | None = None
     car_id: int | None = None
     period_errors: tuple[tuple[str, str], ...] = ()  # (field, message) of times that do not exist
+
+
+class _PoolPeriod(TypedDict):
+    """The pool and period every availability question of the engine takes."""
+
+    vehicle_class: str
+    zip_code: str
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +81,8 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     customer = queries.customer_by_email(db, request.email) if request.email.strip() else None
     if errors or request.start is None or request.end is None:
         return BookingPreview(request, errors, customer=customer)
-    pool = {"vehicle_class": request.vehicle_class, "zip_code": request.zip_code,
-            "start": request.start, "end": request.end}
+    pool: _PoolPeriod = {"vehicle_class": request.vehicle_class, "zip_code": request.zip_code,
+                         "start": request.start, "end": request.end}
     try:
         available = service.is_rental_available(**pool)
     except RentalError as exc:
@@ -146,8 +156,8 @@ class BookingScreen(QWidget):
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
         for edit in (ui.startDate, ui.endDate):
             edit.dateChanged.connect(self._dates_edited)
-        for edit in (ui.startTime, ui.endTime):
-            edit.timeChanged.connect(self._dates_edited)
+        for time_edit in (ui.startTime, ui.endTime):
+            time_edit.timeChanged.connect(self._dates_edited)
         ui.calendar.range_picked.connect(self._range_picked)
         ui.emailEdit.textEdited.connect(self._email_edited)
         ui.nameEdit.textEdited.connect(lambda _text: self.messages.clear("name"))
@@ -235,9 +245,9 @@ class BookingScreen(QWidget):
         local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
         for widget in (ui.startDate, ui.startTime, ui.endDate, ui.endTime):
             widget.blockSignals(True)
-        ui.startDate.setDate(QDate(local_start.date()))
+        ui.startDate.setDate(qdate(local_start.date()))
         ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
-        ui.endDate.setDate(QDate(local_end.date()))
+        ui.endDate.setDate(qdate(local_end.date()))
         ui.endTime.setTime(QTime(local_end.hour, local_end.minute))
         for widget in (ui.startDate, ui.startTime, ui.endDate, ui.endTime):
             widget.blockSignals(False)
@@ -257,7 +267,7 @@ class BookingScreen(QWidget):
     def _dates_edited(self, *_args: object, from_calendar: bool = False) -> None:
         ui = self.ui
         if not from_calendar:
-            ui.calendar.show_range(ui.startDate.date().toPython(), ui.endDate.date().toPython())
+            ui.calendar.show_range(py_date(ui.startDate.date()), py_date(ui.endDate.date()))
         request = self.request()
         if request.start and request.end:
             ui.durationLabel.setText(text.duration(request.start, request.end))
@@ -270,8 +280,8 @@ class BookingScreen(QWidget):
         ui = self.ui
         times, problems = {}, []
         for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
-            day: date = day_edit.date().toPython()
-            clock_time: time = time_edit.time().toPython()
+            day = py_date(day_edit.date())
+            clock_time = py_time(time_edit.time())
             try:
                 times[name] = text.local_time(day, clock_time, self.zone, field=name)
             except RentalError as exc:
@@ -347,7 +357,8 @@ class BookingScreen(QWidget):
 
     def _describe_car_choice(self) -> None:
         car_id = self.chosen_car_id()
-        row = self.cars.row_at(self.cars.position_of(car_id)) if car_id is not None and self.cars.position_of(car_id) is not None else None
+        position = self.cars.position_of(car_id) if car_id is not None else None
+        row = self.cars.row_at(position) if position is not None else None
         self.ui.carChoiceLabel.setText(
             f"Reserved by car: {row.plate_number}, {row.model} ({text.money(row.cost_per_day)}/day). "
             "The counter will not swap it."
@@ -449,7 +460,8 @@ class BookingScreen(QWidget):
             return
         request = self.request()
         self.messages.clear("name", "phone", "")
-        if request.period_errors:
+        start, end = request.start, request.end
+        if request.period_errors or start is None or end is None:  # no error: both times exist
             for name, message in request.period_errors:
                 self.messages.set(name, message)
             return
@@ -459,7 +471,7 @@ class BookingScreen(QWidget):
             lambda: service.create_reservation(
                 email=request.email, name=request.name, phone=request.phone or None,
                 vehicle_class=request.vehicle_class, zip_code=request.zip_code,
-                start=request.start, end=request.end, car_id=request.car_id, driver_id=request.driver_id,
+                start=start, end=end, car_id=request.car_id, driver_id=request.driver_id,
             ),
             self._booked,
             self._refused,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QProgressDialog, QWidget
 
 from .. import queries
 from ..cars import add_car, update_car
@@ -218,9 +218,9 @@ class CarDialog(QDialog):
         self.ui = Ui_CarDialog()
         self.ui.setupUi(self)
         ui = self.ui
-        self.inputs = dict(zip(self.FIELDS, (ui.plateEdit, ui.modelEdit, ui.yearEdit, ui.colorEdit, ui.transmissionCombo,
-                                             ui.costEdit, ui.classCombo, ui.locationCombo, ui.statusCombo, ui.odometerEdit,
-                                             ui.driverCombo)))
+        self.inputs: dict[str, QLineEdit | QComboBox] = dict(zip(self.FIELDS, (
+            ui.plateEdit, ui.modelEdit, ui.yearEdit, ui.colorEdit, ui.transmissionCombo, ui.costEdit, ui.classCombo,
+            ui.locationCombo, ui.statusCombo, ui.odometerEdit, ui.driverCombo)))
         self.messages = FieldMessages(
             labels=dict(zip(self.FIELDS, (ui.errorPlate, ui.errorModel, ui.errorYear, ui.errorColor, ui.errorTransmission,
                                           ui.errorCost, ui.errorClass, ui.errorLocation, ui.errorStatus, ui.errorOdometer,
@@ -267,7 +267,7 @@ class CarDialog(QDialog):
     def values(self) -> dict[str, object]:
         """The form's fields as the fleet rules take them (text as typed, choices by key)."""
         return {
-            name: widget.currentData() if hasattr(widget, "currentData") else widget.text()
+            name: widget.currentData() if isinstance(widget, QComboBox) else widget.text()
             for name, widget in self.inputs.items()
         }
 

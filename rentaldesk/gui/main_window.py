@@ -15,6 +15,9 @@ from .fleet_grid import FleetGridScreen
 from .forms.ui_main_window import Ui_MainWindow
 from .reservations_screen import ReservationsScreen
 
+#: The window's screens, in the order of the navigation.
+Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen
+
 SHORTCUTS = """<table cellspacing="6">
 <tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
@@ -46,7 +49,7 @@ class MainWindow(QMainWindow):
         self.fleet = FleetGridScreen(desk)
         self.drivers = DriversScreen(desk)
         self.board = FleetBoardScreen(desk)
-        self.screens = [self.booking, self.reservations, self.fleet, self.drivers, self.board]
+        self.screens: list[Screen] = [self.booking, self.reservations, self.fleet, self.drivers, self.board]
         self.nav_buttons = [ui.navBooking, ui.navReservations, ui.navFleet, ui.navDrivers, ui.navBoard]
         actions = [ui.actionBooking, ui.actionReservations, ui.actionFleet, ui.actionDrivers, ui.actionBoard]
         for number, (screen, button, action) in enumerate(zip(self.screens, self.nav_buttons, actions)):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QDate, QTime, QTimer
+from PySide6.QtCore import QTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
@@ -23,7 +23,7 @@ from .desk import DeskContext
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
 from .forms.ui_reservations import Ui_ReservationsScreen
 from .tablemodels import ReservationTableModel
-from .widgets import FieldMessages, ViewState, ask, setup_grid, tab_leaves
+from .widgets import FieldMessages, ViewState, ask, py_date, py_time, qdate, setup_grid, tab_leaves
 
 VIEW_TODAY, VIEW_UPCOMING, VIEW_ALL = range(3)
 CANCELLABLE = (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)
@@ -97,7 +97,7 @@ class ReservationsScreen(QWidget):
         self.ui = Ui_ReservationsScreen()
         self.ui.setupUi(self)
         ui = self.ui
-        self.actions = ReservationActions(desk)
+        self.reservation_actions = ReservationActions(desk)
         self.model = ReservationTableModel(desk.zone, self)
         self.proxy = setup_grid(ui.reservationsView, self.model, sort_column=ReservationTableModel.COL_PICKUP)
         self.view_state = ViewState("reservations")
@@ -109,7 +109,7 @@ class ReservationsScreen(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         for button in (ui.todayButton, ui.upcomingButton, ui.allButton):
-            button.toggled.connect(lambda on: on and self.reload())
+            button.toggled.connect(lambda on: self.reload() if on else None)
         ui.searchEdit.textChanged.connect(lambda _t: self._search_timer.start())
         ui.searchEdit.returnPressed.connect(self._open_first_match)
         ui.statusCombo.currentIndexChanged.connect(self.reload)
@@ -132,7 +132,7 @@ class ReservationsScreen(QWidget):
         self.ui.searchEdit.setFocus()
 
     def _reference_loaded(self) -> None:
-        today = QDate(self.desk.now().astimezone(self.zone).date())
+        today = qdate(self.desk.now().astimezone(self.zone).date())
         for edit in (self.ui.fromDate, self.ui.toDate):
             edit.blockSignals(True)
             edit.setDate(today)
@@ -147,7 +147,7 @@ class ReservationsScreen(QWidget):
     def current_filter(self) -> ReservationFilter:
         ui = self.ui
         view = VIEW_TODAY if ui.todayButton.isChecked() else VIEW_UPCOMING if ui.upcomingButton.isChecked() else VIEW_ALL
-        days = (ui.fromDate.date().toPython(), ui.toDate.date().toPython()) if ui.datesCheck.isChecked() else None
+        days = (py_date(ui.fromDate.date()), py_date(ui.toDate.date())) if ui.datesCheck.isChecked() else None
         return ReservationFilter(view, ui.searchEdit.text().strip(), ui.statusCombo.currentData(), days)
 
     def _query(self) -> dict[str, Any]:
@@ -223,8 +223,12 @@ class ReservationsScreen(QWidget):
         """Enter in the search field: the search runs now, then the selected match opens."""
         if self._search_timer.isActive():
             args = self._query()
-            self.desk.run(lambda: queries.find_reservations(self.desk.db, **args),
-                          lambda found: (self._loaded(found), self.open_selected()))
+
+            def loaded_then_open(found: list[Reservation]) -> None:
+                self._loaded(found)
+                self.open_selected()
+
+            self.desk.run(lambda: queries.find_reservations(self.desk.db, **args), loaded_then_open)
         else:
             self.open_selected()
 
@@ -232,7 +236,7 @@ class ReservationsScreen(QWidget):
         reservation = self.selected()
         if reservation is None:
             return
-        self.dialog = ReservationDialog(self.desk, reservation, self.actions, self)
+        self.dialog = ReservationDialog(self.desk, reservation, self.reservation_actions, self)
         self.dialog.open()
 
     def _show_refusal(self, error: RentalError) -> None:
@@ -241,15 +245,15 @@ class ReservationsScreen(QWidget):
 
     def _pick_up(self) -> None:
         if (r := self.selected()) is not None:
-            self.actions.pick_up(r, lambda _r: None, self._show_refusal)
+            self.reservation_actions.pick_up(r, lambda _r: None, self._show_refusal)
 
     def _return_car(self) -> None:
         if (r := self.selected()) is not None:
-            self.actions.return_car(r, lambda _r: None, self._show_refusal)
+            self.reservation_actions.return_car(r, lambda _r: None, self._show_refusal)
 
     def _cancel(self) -> None:
         if (r := self.selected()) is not None:
-            self.actions.cancel(self, r, lambda _r: None, self._show_refusal)
+            self.reservation_actions.cancel(self, r, lambda _r: None, self._show_refusal)
 
     # -- remembered layout --------------------------------------------------------------------------
 
@@ -270,7 +274,7 @@ class ReservationDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.actions = actions
+        self.reservation_actions = actions
         self.ui = Ui_ReservationDialog()
         self.ui.setupUi(self)
         ui = self.ui
@@ -307,9 +311,9 @@ class ReservationDialog(QDialog):
             + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
         )
         local_start, local_end = r.start.astimezone(zone), r.end.astimezone(zone)
-        ui.startDate.setDate(QDate(local_start.date()))
+        ui.startDate.setDate(qdate(local_start.date()))
         ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
-        ui.endDate.setDate(QDate(local_end.date()))
+        ui.endDate.setDate(qdate(local_end.date()))
         ui.endTime.setTime(QTime(local_end.hour, local_end.minute))
         ui.zoneHint.setText(f"Times are local to the branch: {getattr(zone, 'key', zone)}")
         ui.emailEdit.setText(r.customer_email)
@@ -317,8 +321,8 @@ class ReservationDialog(QDialog):
         ui.phoneEdit.setText(r.customer_phone)
         live = r.status in LIVE_STATUSES
         started = r.status == ReservationStatus.ACTIVE.value or r.start <= self.desk.now()
-        for widget in (ui.startDate, ui.startTime):
-            widget.setEnabled(live and not started)
+        for start_widget in (ui.startDate, ui.startTime):
+            start_widget.setEnabled(live and not started)
         for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
             widget.setEnabled(live)
         ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
@@ -335,7 +339,7 @@ class ReservationDialog(QDialog):
         times = {}
         for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
             try:
-                times[name] = text.local_time(day_edit.date().toPython(), time_edit.time().toPython(), zone, field=name)
+                times[name] = text.local_time(py_date(day_edit.date()), py_time(time_edit.time()), zone, field=name)
             except RentalError as exc:
                 self.messages.set(name, exc.message)
         return (times["start"], times["end"]) if len(times) == 2 else None
@@ -348,17 +352,16 @@ class ReservationDialog(QDialog):
         if period is None:
             return
         ui = self.ui
-        change = {
-            "start": period[0] if period[0] != r.start else None,
-            "end": period[1] if period[1] != r.end else None,
-            "name": ui.nameEdit.text() if ui.nameEdit.text().strip() != r.customer_name else None,
-            "phone": ui.phoneEdit.text() if ui.phoneEdit.text().strip() != r.customer_phone else None,
-        }
-        if all(v is None for v in change.values()):
+        start = period[0] if period[0] != r.start else None
+        end = period[1] if period[1] != r.end else None
+        name = ui.nameEdit.text() if ui.nameEdit.text().strip() != r.customer_name else None
+        phone = ui.phoneEdit.text() if ui.phoneEdit.text().strip() != r.customer_phone else None
+        if start is None and end is None and name is None and phone is None:
             self.accept()
             return
         ui.saveButton.setEnabled(False)
-        self.desk.run(lambda: self.desk.service.update_reservation(r.id, **change), self._saved, self._refused)
+        self.desk.run(lambda: self.desk.service.update_reservation(r.id, start=start, end=end, name=name, phone=phone),
+                      self._saved, self._refused)
 
     def _saved(self, reservation: Reservation) -> None:
         self.reservation = reservation

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
@@ -189,8 +189,9 @@ class RowTableModel(QAbstractTableModel):
 
     def _sort_key(self, column: int) -> Callable[[Any], Any]:
         spec = self.columns[column]
-        if spec.key is not None:
-            return lambda row: _last_if_none(spec.key(self, row))
+        key = spec.key
+        if key is not None:
+            return lambda row: _last_if_none(key(self, row))
         return lambda row: spec.text(self, row).lower()
 
 
@@ -230,7 +231,7 @@ class RowFilterProxy(QSortFilterProxyModel):
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        model: RowTableModel = self.sourceModel()
+        model = self.rows_model()
         row = model.row_at(source_row)
         if self._words:
             haystack = model.search_text(row)
@@ -242,8 +243,13 @@ class RowFilterProxy(QSortFilterProxyModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)
 
+    def rows_model(self) -> RowTableModel:
+        """The model filtered: a proxy of these is only ever set on a :class:`RowTableModel`
+        (:func:`rentaldesk.gui.widgets.setup_grid`)."""
+        return cast(RowTableModel, self.sourceModel())
+
     def row_at(self, proxy_row: int) -> Any:
-        return self.sourceModel().row_at(self.mapToSource(self.index(proxy_row, 0)).row())
+        return self.rows_model().row_at(self.mapToSource(self.index(proxy_row, 0)).row())
 
     def row_of(self, index: QModelIndex) -> Any | None:
         return index.data(ROW_ROLE) if index.isValid() else None
@@ -269,7 +275,7 @@ class CarTableModel(_ZonedModel):
     COL_PLATE, COL_MODEL, COL_YEAR, COL_COLOR, COL_TRANSMISSION, COL_COST, COL_STATE, COL_DRIVER = range(8)
     COL_CLASS, COL_LOCATION, COL_NEXT = range(8, 11)
 
-    columns = (
+    columns: ClassVar[Sequence[Column]] = (
         Column("Plate", lambda m, r: r.plate_number, width=80),
         Column("Model", lambda m, r: r.model, width=146),
         Column("Year", lambda m, r: str(r.year), key=lambda m, r: r.year, align=RIGHT, width=52),

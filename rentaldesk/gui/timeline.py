@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
 from ..queries import TimelineBar
@@ -240,7 +251,7 @@ class TimelineView(QAbstractScrollArea):
         """Local midnights in view (as hours from the window start) with their local date."""
         local = (self._lo + timedelta(hours=first_hour)).astimezone(self._zone)
         day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        days = []
+        days: list[tuple[float, datetime]] = []
         while True:
             hour = self._hour(day.astimezone(timezone.utc))
             if hour > last_hour:
@@ -360,7 +371,7 @@ class TimelineView(QAbstractScrollArea):
     # -- hover and clicks ---------------------------------------------------------------------------
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             bar = self.bar_at(event.pos())
             if bar is None:
                 QToolTip.hideText()

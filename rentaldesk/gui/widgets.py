@@ -4,10 +4,22 @@ remembered view state, confirmation questions, and how a grid is set up."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, time
 
-from PySide6.QtCore import QByteArray, QDate, QEvent, QModelIndex, QObject, QRectF, QSettings, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QTextCharFormat
+from PySide6.QtCore import (
+    QByteArray,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRectF,
+    QSettings,
+    Qt,
+    QTime,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -27,10 +39,29 @@ from .tablemodels import STATUS_ROLE, RowFilterProxy, RowTableModel
 from .text import status_look
 
 
+def qdate(day: date) -> QDate:
+    """``day`` as a QDate."""
+    return QDate(day.year, day.month, day.day)
+
+
+def py_date(day: QDate) -> date:
+    """``day.toPython()``, typed (PySide6 declares it an ``object``)."""
+    value = day.toPython()
+    assert isinstance(value, date)
+    return value
+
+
+def py_time(clock: QTime) -> time:
+    """``clock.toPython()``, typed (PySide6 declares it an ``object``)."""
+    value = clock.toPython()
+    assert isinstance(value, time)
+    return value
+
+
 class StatusDelegate(QStyledItemDelegate):
     """Paints a status cell as a coloured pill with its words: colour and text say the same."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         status = index.data(STATUS_ROLE)
         if not status:
             super().paint(painter, option, index)
@@ -93,13 +124,17 @@ class TabLeavesField(QObject):
     otherwise walks its day, month and year first; Left and Right still do that)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+        if not isinstance(watched, QWidget):  # installed on fields only (tab_leaves)
+            return False
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)):
             forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             widget = watched
             for _ in range(200):
-                widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
-                if widget is watched:
+                after = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+                if after is None or after is watched:  # round the ring (None: Qt never gives it)
                     break
+                widget = after
                 if watched.isAncestorOf(widget) or widget.focusProxy() is not None:
                     continue  # the field's own line edit, or a widget that hands its focus on
                 if (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and widget.isVisible() and widget.isEnabled():
@@ -112,9 +147,8 @@ class TabLeavesField(QObject):
 def tab_leaves(*fields: QWidget) -> None:
     """Install :class:`TabLeavesField` on ``fields``."""
     for field in fields:
-        if not hasattr(field, "_tab_filter"):
-            field._tab_filter = TabLeavesField(field)
-            field.installEventFilter(field._tab_filter)
+        if field.findChild(TabLeavesField) is None:  # once per field
+            field.installEventFilter(TabLeavesField(field))  # the field, its parent, keeps it
 
 
 class RangeCalendar(QCalendarWidget):
@@ -141,7 +175,7 @@ class RangeCalendar(QCalendarWidget):
 
     def show_range(self, start: date, end: date) -> None:
         """Mark [start, end] (the form's dates) without changing what the clerk is picking."""
-        self._mark(QDate(start.year, start.month, start.day), QDate(end.year, end.month, end.day))
+        self._mark(qdate(start), qdate(end))
 
     def _on_click(self, day: QDate) -> None:
         if self._picking_return and self._range is not None and day >= self._range[0]:
@@ -261,12 +295,14 @@ class ViewState:
 
     def restore(self, *, splitters: Mapping[str, QSplitter] = {}, headers: Mapping[str, QHeaderView] = {}) -> None:  # noqa: B006
         settings = QSettings()
-        for name, widget in [*splitters.items(), *headers.items()]:
+        widgets: list[tuple[str, QSplitter | QHeaderView]] = [*splitters.items(), *headers.items()]
+        for name, widget in widgets:
             state = settings.value(f"{self.group}/{name}")
             if isinstance(state, QByteArray) and not state.isEmpty():
                 widget.restoreState(state)
 
     def save(self, *, splitters: Mapping[str, QSplitter] = {}, headers: Mapping[str, QHeaderView] = {}) -> None:  # noqa: B006
         settings = QSettings()
-        for name, widget in [*splitters.items(), *headers.items()]:
+        widgets: list[tuple[str, QSplitter | QHeaderView]] = [*splitters.items(), *headers.items()]
+        for name, widget in widgets:
             settings.setValue(f"{self.group}/{name}", widget.saveState())

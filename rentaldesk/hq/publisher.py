@@ -31,8 +31,10 @@ import multiprocessing
 import os
 import threading
 import time
+from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for_any
-from typing import Any
+from multiprocessing.context import SpawnProcess
+from typing import Any, Protocol
 
 from ..config import KafkaSettings
 
@@ -44,6 +46,13 @@ COUNT_INTERVAL = 0.25
 CHECKPOINT_TICKS = 4
 #: Pauses before starting a child that keeps dying again: first, then doubled up to the last.
 RESTART_PAUSE, RESTART_PAUSE_MAX = 1.0, 60.0
+
+
+class Wake(Protocol):
+    """A wake-up as those who give it see it: ``set()``. A :class:`threading.Event` for a loop of the
+    same process, a :class:`_Wake` for the publisher process."""
+
+    def set(self) -> None: ...
 
 
 class _Wake:
@@ -75,9 +84,9 @@ class PublisherProcess:
         self._client_id = client_id
         self._send_lock = threading.Lock()  # the wake-up ends, swapped on restart
         self._life = threading.Lock()  # start, restart and stop, one at a time
-        self._process: Any = None
-        self._wakes: list[Any] = []
-        self._ready_r: Any = None
+        self._process: SpawnProcess | None = None
+        self._wakes: list[Connection[Any, Any]] = []
+        self._ready_r: Connection[Any, Any] | None = None
         self._log_reader: threading.Thread | None = None
         self._stopped = threading.Event()
         self._pause = RESTART_PAUSE
@@ -111,7 +120,7 @@ class PublisherProcess:
             except (BlockingIOError, BrokenPipeError, OSError):
                 pass  # a wake-up is pending already, or the child is gone (it is started again)
 
-    def _spawn(self) -> None:
+    def _spawn(self) -> SpawnProcess:
         ends = [self._ctx.Pipe(duplex=False) for _ in range(3)]  # outbox, fleet, logs
         ready_r, ready_w = self._ctx.Pipe(duplex=False)
         (outbox_r, outbox_w), (fleet_r, fleet_w), (logs_r, logs_w) = ends
@@ -134,27 +143,30 @@ class PublisherProcess:
         self._process = process
         self._log_reader = threading.Thread(target=_read_logs, args=(logs_r,), name="hq-publisher-logs", daemon=True)
         self._log_reader.start()
+        return process
 
     def start(self, timeout: float = 60.0) -> None:
         """Start the child and wait until its producer is connected."""
         with self._life:
-            self._spawn()
+            process = self._spawn()
             ready = self._wait_ready(timeout)
         if not ready:
             self.stop()
-            code = self._process.exitcode
+            code = process.exitcode
             if code is not None:
                 raise RuntimeError(f"head office's publisher process exited at start (code {code}); see the log for why")
             raise TimeoutError(f"head office's publisher process was not ready after {timeout:.0f} s")
-        log.info("publisher process %d running (outbox relay, fleet service)", self._process.pid)
+        log.info("publisher process %d running (outbox relay, fleet service)", process.pid)
 
     def _wait_ready(self, timeout: float) -> bool:
         """Whether the child said it is ready within ``timeout`` (False at once once stopped)."""
         deadline = time.monotonic() + timeout
+        ready_r = self._ready_r
+        assert ready_r is not None, "set by _spawn, which runs under the same lock"
         try:
             while not self._stopped.is_set() and time.monotonic() < deadline:
-                if self._ready_r.poll(0.2):
-                    return self._ready_r.recv_bytes() == b"ready"
+                if ready_r.poll(0.2):
+                    return ready_r.recv_bytes() == b"ready"
         except (EOFError, OSError):  # the child died before it was ready
             pass
         return False
@@ -264,9 +276,10 @@ class _PipeHandler(logging.Handler):
 def _forwarded_level() -> int:
     """The lowest level the parent's ``rentaldesk`` loggers would write anywhere: what the child
     sends (a debug record per event crosses the pipe only when someone reads it)."""
-    logger = logging.getLogger("rentaldesk")
-    effective = logger.getEffectiveLevel()
-    handlers = []
+    ours = logging.getLogger("rentaldesk")
+    effective = ours.getEffectiveLevel()
+    handlers: list[logging.Handler] = []
+    logger: logging.Logger | None = ours
     while logger is not None:
         handlers += logger.handlers
         logger = logger.parent if logger.propagate else None
@@ -334,12 +347,14 @@ def _child_main(db_url: str, kafka: KafkaSettings, client_id: str, outbox_r: Any
     threading.Thread(target=counting, name="hq-publisher-count", daemon=True).start()
     ready_w.send_bytes(b"ready")
     ready_w.close()
-    wakes = {outbox_r: relay.wake, fleet_r: fleet.wake}
+    wakes: dict[Connection[Any, Any], threading.Event] = {outbox_r: relay.wake, fleet_r: fleet.wake}
     try:
         while True:  # the parent's wake-ups, until it closes the pipes (or is gone)
-            for conn in wait_for_any(list(wakes)):
-                conn.recv_bytes()  # raises EOFError once the parent's end is closed
-                wakes[conn].set()
+            readable = wait_for_any(list(wakes))
+            for conn, wake in wakes.items():
+                if conn in readable:
+                    conn.recv_bytes()  # raises EOFError once the parent's end is closed
+                    wake.set()
     except (EOFError, OSError):
         pass
     finally:
