@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     Boolean,
     LargeBinary,
+    Table,
     Text,
 )
 from sqlalchemy.engine import Dialect
@@ -61,6 +62,13 @@ Money = Numeric(10, 2, asdecimal=True)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, for Core statements (``Model.__table__`` is typed as any ``FromClause``)."""
+    found = model.__table__
+    assert isinstance(found, Table)
+    return found
 
 
 class CarStatus(str, enum.Enum):
