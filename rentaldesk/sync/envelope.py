@@ -31,7 +31,7 @@ class InvalidEvent(ValueError):
         self.reason = reason
 
 
-E = TypeVar("E", bound=Event)
+E = TypeVar("E", bound=Event, covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
