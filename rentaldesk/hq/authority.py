@@ -18,6 +18,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -52,7 +53,7 @@ from ..sync.events import (
     replace,
 )
 from ..sync.inbox import Delivery, NotReady
-from ..sync.state import car_id_for, driver_id_for, reservation_state
+from ..sync.state import car_id_for, car_id_of, driver_id_for, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from .batch import BookingBatch, PoolCache
 from .fleet_requests import apply_car_request
@@ -77,14 +78,8 @@ class BookingAuthority:
         self.decisions = 0
         #: The pools the batch path keeps in memory between batches.
         self.pool_cache = PoolCache()
-
-    def begin_batch(self, s: Session, envelopes: list[Envelope[Event]]) -> BookingBatch:
-        """The batch decision path for one polled batch (see :mod:`rentaldesk.hq.batch`); the
-        consumer uses it instead of calling this handler event by event."""
-        return BookingBatch(self, s, envelopes)
-
-    def __call__(self, s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
-        handler = {
+        # Each handler takes the envelope of its own request class (hence Any: the key says which).
+        self._handlers: dict[type[Event], Callable[[Session, Any, datetime, Delivery], Changes]] = {
             ReservationRequested: self._requested,
             ChangeRequested: self._change_requested,
             CancelRequested: self._cancel_requested,
@@ -92,7 +87,15 @@ class BookingAuthority:
             PickedUp: self._picked_up,
             Returned: self._returned,
             CarChangeRequested: self._car_change_requested,
-        }.get(type(envelope.payload))
+        }
+
+    def begin_batch(self, s: Session, envelopes: list[Envelope[Event]]) -> BookingBatch:
+        """The batch decision path for one polled batch (see :mod:`rentaldesk.hq.batch`); the
+        consumer uses it instead of calling this handler event by event."""
+        return BookingBatch(self, s, envelopes)
+
+    def __call__(self, s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
+        handler = self._handlers.get(type(envelope.payload))
         if handler is None:
             log.warning("head office: %s does not belong on booking-requests; ignored", envelope.type)
             return None
@@ -103,9 +106,10 @@ class BookingAuthority:
                               where: Delivery) -> Changes:
         changes, moved = apply_car_request(s, request, now, lock=self._lock, wake=self.wake)
         self._publish_moves(s, moved, request)
-        if changes and self.fleet_wake is not None:
+        fleet_wake = self.fleet_wake
+        if changes and fleet_wake is not None:
             # the fleet service publishes the new state as soon as this transaction has committed
-            event.listen(s, "after_commit", lambda _s: self.fleet_wake.set(), once=True)
+            event.listen(s, "after_commit", lambda _s: fleet_wake.set(), once=True)
         return changes
 
     # -- outcomes ----------------------------------------------------------------------------------
@@ -196,7 +200,7 @@ class BookingAuthority:
             return self._refuse_unknown(s, request, where)
         try:
             with s.begin_nested():
-                car_id = car_id_for(s, p.car_plate)
+                car_id = car_id_of(s, p.car_plate)
                 moved = assign_car(s, self._lock, now, row, car_id)
         except NotReady:
             s.refresh(row)

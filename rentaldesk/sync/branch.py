@@ -18,6 +18,7 @@ import threading
 import time
 from datetime import datetime
 
+from kafka import KafkaProducer
 from sqlalchemy.orm import Session
 
 from ..config import KafkaSettings
@@ -156,7 +157,8 @@ class BranchSync:
         self.branch = branch
         self.create_topics = create_topics
         self.topics = Topics(settings.topic_prefix)
-        self.producer = None
+        self.outbox: BranchOutbox = service.link
+        self.producer: KafkaProducer | None = None
         self.relay: outbox.OutboxRelay | None = None
         self.consumer: EventConsumer | None = None
         self.connected = threading.Event()
@@ -169,7 +171,7 @@ class BranchSync:
             ensure_topics(self.settings)
         self.producer = make_producer(self.settings, f"rentaldesk-branch-{self.branch}")
         self.relay = outbox.OutboxRelay(self.db, self.producer, self.topics)
-        self.relay.wake = self.service.link.wake
+        self.relay.wake = self.outbox.wake
         consumer = make_consumer(
             self.settings, f"{self.settings.topic_prefix}-branch-{self.branch}",
             f"rentaldesk-branch-{self.branch}",
@@ -193,12 +195,13 @@ class BranchSync:
     def _supervise(self) -> None:
         connected = connect_when_reachable(self.connect, self._stop, f"branch {self.branch}",
                                            self.settings.bootstrap, cleanup=self._close_clients)
-        if connected is None or self._stop.is_set():
+        relay, consumer = self.relay, self.consumer
+        if connected is None or self._stop.is_set() or relay is None or consumer is None:
             self._close_clients()  # a connect that finished after stop() gave up waiting for it
             return
         loops = [
-            threading.Thread(target=self.relay.run, args=(self._stop,), name=f"relay-{self.branch}", daemon=True),
-            threading.Thread(target=self.consumer.run, args=(self._stop,), name=f"inbox-{self.branch}", daemon=True),
+            threading.Thread(target=relay.run, args=(self._stop,), name=f"relay-{self.branch}", daemon=True),
+            threading.Thread(target=consumer.run, args=(self._stop,), name=f"inbox-{self.branch}", daemon=True),
         ]
         for t in loops:
             t.start()
@@ -226,7 +229,7 @@ class BranchSync:
         does (nothing is lost: what was not published is still in the outbox, what was applied
         and not committed to the broker is replayed and skipped)."""
         self._stop.set()
-        self.service.link.wake.set()
+        self.outbox.wake.set()
         deadline = time.monotonic() + timeout
         for t in list(self._threads):
             # A supervisor still connecting is left to finish on its own (a daemon thread: it

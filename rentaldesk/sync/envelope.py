@@ -54,19 +54,30 @@ class Envelope(Generic[E]):
     def encode(self) -> bytes:
         """The wire form; raises :class:`InvalidEvent` (and writes nothing) for a payload that would
         not be read back, so no consumer ever meets an invalid event of this build's making."""
-        raw = _ENCODER.encode(_Wire(event_id=self.event_id, type=self.type, schema_version=self.schema_version,
-                                    occurred_at=self.occurred_at, source=self.source, payload=self.payload))
+        raw = _ENCODER.encode(_WireOut(event_id=self.event_id, type=self.type, schema_version=self.schema_version,
+                                       occurred_at=self.occurred_at, source=self.source, payload=self.payload))
         decode(raw)
         return raw
 
 
 class _Wire(Record):
+    """The envelope as read: the payload is decoded by its type's class once the type is known."""
+
     event_id: Uuid
     type: str
     schema_version: int
     occurred_at: Time
     source: str
     payload: msgspec.Raw
+
+
+class _WireOut(Record):
+    event_id: str
+    type: str
+    schema_version: int
+    occurred_at: datetime
+    source: str
+    payload: Event
 
 
 _ENCODER = msgspec.json.Encoder(decimal_format="string")

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, TypeVar, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
 import msgspec
 from msgspec import Meta, Struct
@@ -41,8 +41,8 @@ def _kind(hint: object) -> Meta | None:
     for arg in (hint, *get_args(hint)):
         if get_origin(arg) is Annotated:
             for meta in get_args(arg)[1:]:
-                if meta in (_TEXT_KIND, _UUID_KIND):
-                    return meta
+                if meta is _TEXT_KIND or meta is _UUID_KIND:
+                    return _TEXT_KIND if meta is _TEXT_KIND else _UUID_KIND
     return None
 
 
@@ -54,7 +54,7 @@ class Record(Struct, forbid_unknown_fields=True):
     built for each class from its fields (msgspec's ``pattern`` constraint cost more than the rest
     of the decode together: bench/bench_events.py)."""
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         check = _check_for(get_type_hints(cls, include_extras=True))
         if check is not None:

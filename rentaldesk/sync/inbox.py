@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from kafka import KafkaConsumer, KafkaProducer, OffsetAndMetadata, TopicPartition
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, KafkaError
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..models import InboxEvent
+from ..models import InboxEvent, table
 from ..values import Changes
 from .envelope import Envelope, InvalidEvent, decode
+from .events import Event
 from .topics import CLOSE_TIMEOUT, DEAD_LETTER, LAN_CLIENT, BrokerWatch, Topics
 
 log = logging.getLogger("rentaldesk.sync.inbox")
@@ -51,7 +53,7 @@ class Delivery:
     key: bytes | None
 
 
-Handler = Callable[[Session, Envelope, Delivery], Changes | None]
+Handler = Callable[[Session, Envelope[Event], Delivery], Changes | None]
 
 
 def merge(a: Changes, b: Changes | None) -> Changes:
@@ -67,7 +69,7 @@ def merge(a: Changes, b: Changes | None) -> Changes:
 
 #: Built once: building a statement costs several times running it (every batch, everywhere).
 _APPLIED = select(InboxEvent.event_id).where(InboxEvent.event_id.in_(bindparam("ids", expanding=True)))
-_INBOX_ROW = insert(InboxEvent.__table__)
+_INBOX_ROW = insert(table(InboxEvent))
 
 
 class EventConsumer:
@@ -121,18 +123,18 @@ class EventConsumer:
                         log.debug("%s: seek back of %s failed", self.name, tp, exc_info=True)
             raise
 
-    def _apply(self, batch: dict) -> int:
+    def _apply(self, batch: dict[TopicPartition, list[ConsumerRecord]]) -> int:
         applied = 0
         changes = Changes()
         commit: dict[TopicPartition, OffsetAndMetadata] = {}
         retry: dict[TopicPartition, int] = {}
         now = datetime.now(timezone.utc)
-        decoded: list[tuple[TopicPartition, list[tuple]]] = []
+        decoded: list[tuple[TopicPartition, list[tuple[ConsumerRecord, Envelope[Event] | None, str]]]] = []
         for tp, records in batch.items():
-            items = []
+            items: list[tuple[ConsumerRecord, Envelope[Event] | None, str]] = []
             for record in records:
                 try:
-                    items.append((record, decode(record.value), None))
+                    items.append((record, decode(record.value), ""))
                 except InvalidEvent as exc:
                     items.append((record, None, exc.reason))
             decoded.append((tp, items))
@@ -208,7 +210,7 @@ class EventConsumer:
             seen.update(s.scalars(_APPLIED, {"ids": ids[i:i + 500]}))
         return seen
 
-    def _to_dead_letter(self, record, reason: str) -> None:  # noqa: ANN001
+    def _to_dead_letter(self, record: ConsumerRecord, reason: str) -> None:
         log.warning("%s: %s[%d]@%d to dead-letter: %s", self.name, record.topic, record.partition,
                     record.offset, reason)
         headers = [

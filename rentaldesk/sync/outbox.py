@@ -15,17 +15,20 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from kafka import KafkaProducer
+from kafka.producer.future import FutureRecordMetadata
 from kafka.errors import KafkaError, KafkaTimeoutError
-from sqlalchemy import and_, bindparam, event, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..models import OutboxEvent
+from ..models import OutboxEvent, table
 from .envelope import Envelope
+from .events import Event
 from .topics import BrokerWatch, Topics, failure_level
 
 log = logging.getLogger("rentaldesk.sync.outbox")
@@ -36,7 +39,7 @@ CLAIM_LEASE = timedelta(seconds=30)
 _NO_SEQ = 2**62
 
 
-def add(s: Session, kind: str, key: str, envelope: Envelope, *, wake: threading.Event | None = None) -> OutboxEvent:
+def add(s: Session, kind: str, key: str, envelope: Envelope[Event], *, wake: threading.Event | None = None) -> OutboxEvent:
     """Write ``envelope`` to the outbox in the caller's transaction; ``wake`` is set once it commits."""
     row = OutboxEvent(
         event_id=envelope.event_id,
@@ -60,7 +63,7 @@ def unsent_count(db: Database) -> int:
 
 # The relay's statements, built once (building one cost several times running it; the relay runs
 # them for every event a branch or head office sends).
-_O = OutboxEvent.__table__
+_O = table(OutboxEvent)
 _HELD = and_(_O.c.sent_at.is_(None), _O.c.claimed_by.is_not(None), _O.c.claimed_by != bindparam("me"),
              _O.c.claimed_at >= bindparam("expired"))
 #: The first unsent row another relay holds (its lease not run out): nothing after it may go out
@@ -96,7 +99,7 @@ _STAMP = (update(_O).where(_O.c.seq.in_(bindparam("seqs", expanding=True)))
 _ACK_SLICE = 0.1
 
 
-def wait_acked(future, timeout: float, stop: threading.Event | None):  # noqa: ANN001, ANN202
+def wait_acked(future: FutureRecordMetadata, timeout: float, stop: threading.Event | None) -> Any:
     """The record's metadata once the broker acked it; KafkaTimeoutError after ``timeout`` s or
     soon after ``stop`` (the record stays in the producer's buffer: a broker back in time still
     takes it, and the row, not stamped, is published again and skipped as a replay)."""
@@ -151,7 +154,7 @@ class OutboxRelay:
         #: Rows this relay has published and stamped.
         self.sent = 0
 
-    def _claim(self) -> list:
+    def _claim(self) -> Sequence[Row[Any, Any, Any, Any, Any]]:
         """Claim up to ``batch`` unsent rows, oldest first, in one short write transaction; the
         rows (seq, event_id, topic, key, value), in ``seq`` order."""
         now = self.clock()
@@ -163,7 +166,7 @@ class OutboxRelay:
                     log.info("outbox: rows claimed by %s, whose process is gone, taken over", holder)
             if self.db.engine.dialect.update_returning:
                 # One statement: claim and read (the order of RETURNING rows is not guaranteed).
-                return sorted(s.execute(_CLAIM_RETURNING, params).all(), key=lambda r: r.seq)
+                return sorted(s.execute(_CLAIM_RETURNING, params).all(), key=lambda r: int(r.seq))
             seqs = list(s.scalars(_CLAIMABLE, params))
             if not seqs:
                 return []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..customers import normalize_email
 from ..fleet import put_car
-from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass
+from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass, table
 from ..models import Reservation as ReservationRow
 from ..values import Changes
 from ..rules import normalize_plate
@@ -37,7 +37,7 @@ from .inbox import NotReady, merge
 
 
 def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
-    customer = s.get(Customer, row.customer_id)
+    customer = s.get_one(Customer, row.customer_id)
     plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
     licence = (
         s.scalar(select(Driver.licence_number).where(Driver.id == row.driver_id)) if row.driver_id is not None else None
@@ -52,8 +52,11 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
 
 
 def car_id_for(s: Session, plate: str | None) -> int | None:
-    if plate is None:
-        return None
+    """The local car of a plate (None for none); :class:`NotReady` if the fleet has not brought it."""
+    return None if plate is None else car_id_of(s, plate)
+
+
+def car_id_of(s: Session, plate: str) -> int:
     car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(plate)))
     if car_id is None:
         raise NotReady(f"car {plate} is not in the local fleet yet")
@@ -76,7 +79,7 @@ _LOOKUP = select(
     select(Car.car_id).where(Car.plate_number == bindparam("plate")).scalar_subquery(),
     select(Driver.id).where(Driver.licence_number == bindparam("licence")).scalar_subquery(),
 )
-_C, _T = Customer.__table__, ReservationRow.__table__
+_C, _T = table(Customer), table(ReservationRow)
 _CUSTOMER = select(_C.c.id, _C.c.name, _C.c.phone).where(_C.c.email == bindparam("email"))
 _NEW_CUSTOMER = insert(_C)
 _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
@@ -237,7 +240,10 @@ def driver_record(d: Driver) -> FleetDriver:
                        day_rate=money(d.day_rate), zip_code=d.zip_code)
 
 
-def car_record(c: Car | Row[Any], licences: dict[int, str], kind: type[CarState] = FleetCar) -> CarState:
+C = TypeVar("C", bound=CarState)
+
+
+def car_record(c: Car | Row[Any], licences: dict[int, str], kind: type[C]) -> C:
     """A car's state on the wire: the fleet topic's record (``kind`` FleetCar), or the car of a
     branch's request (CarState)."""
     return kind(
@@ -260,8 +266,8 @@ def fleet_snapshot(s: Session) -> dict[str, Event]:
         licences[d.id] = d.licence_number
         out[f"driver:{d.licence_number}"] = driver_record(d)
     # plain rows, not ORM instances: head office snapshots thousands of cars every few seconds
-    for car in s.execute(select(Car.__table__)):
-        out[f"car:{car.plate_number}"] = car_record(car, licences)
+    for car in s.execute(select(table(Car))):
+        out[f"car:{car.plate_number}"] = car_record(car, licences, FleetCar)
     return out
 
 

@@ -209,7 +209,7 @@ class BrokerWatch:
     connection now (:func:`broker_connected` by default)."""
 
     def __init__(self, client: object, name: str, bootstrap: str, *,
-                 connected: Callable[[object], bool] = broker_connected,  # type: ignore[assignment]
+                 connected: Callable[[object], bool] = broker_connected,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.name = name
