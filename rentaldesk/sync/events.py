@@ -7,7 +7,7 @@ field raises with its path), and the code reads ``event.reservation.customer.ema
 
 A newer version of a type keeps its older class, whose :meth:`Event.upgrade` gives the current
 one, so an event written by an older build is still read (the test of each older version is in
-tests/unit/test_events.py). Identifiers that cross databases are global: reservation uuids and
+tests/unit/sync/test_events.py). Identifiers that cross databases are global: reservation uuids and
 references, customer emails, car plates, driver licence numbers, zip codes, class codes.
 """
 

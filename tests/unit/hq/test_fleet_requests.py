@@ -13,7 +13,7 @@ from rentaldesk.reservations import Changes
 from rentaldesk.sync import events as ev
 from rentaldesk.sync.envelope import Envelope, decode
 
-from ..conftest import day
+from tests.conftest import day
 
 
 def request(car: dict) -> Envelope:

@@ -32,7 +32,7 @@ from rentaldesk.sync.state import apply_fleet_record, fleet_snapshot
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics
 from tests.fakes import Record
 
-from ..conftest import Clock, PoolBuilder, day
+from tests.conftest import Clock, PoolBuilder, day
 
 
 class Feed:

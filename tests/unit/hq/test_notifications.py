@@ -37,7 +37,7 @@ from rentaldesk.sync.inbox import Delivery
 from rentaldesk.sync.topics import NOTIFICATIONS
 from tests.fakes import Record
 
-from ..conftest import day
+from tests.conftest import day
 
 KINDS = ("confirmed", "changed", "cancelled", "rejected")
 NY_START = "Tue 5 Mar 2030, 09:00 (America/New_York)"  # day(1, 2): 14:00 UTC, EST

@@ -13,7 +13,7 @@ from rentaldesk.sync import events as ev
 from rentaldesk.sync.inbox import NotReady
 from rentaldesk.sync.state import apply_reservation_state
 
-from ..conftest import T0, day
+from tests.conftest import T0, day
 
 
 def state(rid: str, plate: str | None, *, version: int = 1, start: int = 2, status: str = "confirmed",

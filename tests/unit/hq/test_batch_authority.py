@@ -29,7 +29,7 @@ from rentaldesk.sync.inbox import EventConsumer
 from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics, pool_key
 from tests.fakes import Record
 
-from ..conftest import T0
+from tests.conftest import T0
 
 TOPIC = Topics().name(BOOKING_REQUESTS)
 ZIPS = ("10001", "60601")
