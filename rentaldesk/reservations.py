@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -524,29 +524,51 @@ def book(
     )
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
     moved = _apply_moves(s, booking.moved, reservation_id, now)
-    row = ReservationRow(
-        id=reservation_id,
-        reference=reference or _new_reference(s),
-        customer_id=customer.id,
-        vehicle_class=pool.vclass.code,
-        zip_code=pool.branch.zip_code,
-        car_id=booking.car_id,
-        pinned=booking.pinned,
-        driver_id=driver.id if driver else None,
-        start_at=start,
-        end_at=end,
-        status=ReservationStatus(status).value,
-        price=booking.price,
-        version=1,
-        created_at=now,
-        updated_at=now,
-        status_reason="",
-        source=source,
-        hq_version=0,
-    )
+    row = ReservationRow(**new_reservation_row(
+        id=reservation_id, reference=reference or _new_reference(s), customer_id=customer.id,
+        vehicle_class=pool.vclass.code, zip_code=pool.branch.zip_code, car_id=booking.car_id,
+        pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
+        status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
+    ))
     s.add(row)
     s.flush()
     return row, moved
+
+
+def new_reservation_row(
+    *,
+    id: str,
+    reference: str,
+    customer_id: str,
+    vehicle_class: str,
+    zip_code: str,
+    car_id: int,
+    pinned: bool,
+    driver_id: int | None,
+    start: datetime,
+    end: datetime,
+    status: str,
+    price: Decimal,
+    source: str,
+    now: datetime,
+    version: int = 1,
+    hq_version: int = 0,
+    hq_car_id: int | None = None,
+    status_reason: str = "",
+) -> dict[str, Any]:
+    """Every column of a new reservation row: the one place its values are composed. :func:`book`
+    writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
+    branch applying head office's state (:func:`rentaldesk.sync.state.apply_reservation_state`) with
+    a Core insert; a column added to the table is added here, or tests/unit/test_reservations.py
+    fails."""
+    return {
+        "id": id, "reference": reference, "customer_id": customer_id, "vehicle_class": vehicle_class,
+        "zip_code": zip_code, "car_id": car_id, "pinned": pinned, "driver_id": driver_id,
+        "start_at": start, "end_at": end, "status": status, "price": price, "version": version,
+        "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
+        "status_reason": status_reason, "source": source, "hq_version": hq_version,
+        "awaiting_event_id": None, "hq_car_id": hq_car_id,
+    }
 
 
 # -- the booking decision: one function, two sources for the pool -----------------------------------

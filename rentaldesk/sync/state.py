@@ -19,6 +19,7 @@ from ..customers import normalize_email
 from ..fleet import put_car
 from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass, table
 from ..models import Reservation as ReservationRow
+from ..reservations import new_reservation_row
 from ..values import Changes
 from ..rules import normalize_plate
 from .events import (
@@ -86,6 +87,7 @@ _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
 _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status, _T.c.vehicle_class,
                       _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
+_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
 _POOL_AWAITING = select(_T.c.id).where(
     _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
@@ -161,25 +163,31 @@ def apply_reservation_state(
         new_phone = state.customer.phone or phone
         if (new_name, new_phone) != (name, phone):
             s.execute(_CUSTOMER_CHANGE, {"b_id": customer_id, "name": new_name, "phone": new_phone})
-        values.update(
-            reference=state.reference, customer_id=customer_id, vehicle_class=state.vehicle_class,
-            zip_code=state.zip_code, pinned=state.pinned, driver_id=driver_id,
-            start_at=state.start, end_at=state.end, status=state.status,
-            price=state.price, source=state.source, status_reason=state.reason,
-            version=version, awaiting_event_id=None, updated_at=now,
+        # the row as head office has it, by the one composition of a reservation row
+        columns = new_reservation_row(
+            id=state.id, reference=state.reference, customer_id=customer_id, vehicle_class=state.vehicle_class,
+            zip_code=state.zip_code, car_id=car_id or 0, pinned=state.pinned, driver_id=driver_id,
+            start=state.start, end=state.end, status=state.status, price=state.price, source=state.source,
+            now=now, version=version, hq_version=values["hq_version"], hq_car_id=values.get("hq_car_id"),
+            status_reason=state.reason,
         )
-        if car_id is not None:
-            values["car_id"] = car_id
-    if row is None:
-        s.execute(_NEW_RESERVATION, {"id": state.id, "created_at": now, **values})
+        if row is None:
+            s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
+        else:
+            # what head office's state does not say stays: when it was made, picked up, returned;
+            # the car, when the state holds none here (a refused create's car is the branch's)
+            kept = _KEPT_ON_APPLY | ({"car_id"} if car_id is None else set()) | (
+                set() if "hq_car_id" in values else {"hq_car_id"})
+            s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
     else:
+        assert row is not None  # (no request waits on a row that is not there)
         s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **values})
     if not whole:
         return Changes()  # head office's version and car recorded; nothing the screens show changed
     changes = Changes(
         reservations=frozenset({state.id}),
         customers=frozenset({customer_id}),
-        cars=frozenset(x for x in (old_car, values.get("car_id", old_car)) if x is not None),
+        cars=frozenset(x for x in (old_car, car_id if car_id is not None else old_car) if x is not None),
     )
     if awaiting is not None:  # this branch's request is settled: is the pool quiet now?
         changes = merge(changes, reconcile_pool(s, state.vehicle_class, state.zip_code, now))
