@@ -36,14 +36,14 @@ import threading
 from bisect import bisect_left, insort
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from itertools import zip_longest
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
-from sqlalchemy import and_, bindparam, event, or_, select, tuple_, update
+from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from .. import placement
@@ -52,10 +52,9 @@ from ..db import insert_many
 from ..errors import RentalError
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
-from ..models import PoolVersion, ReservationStatus, VehicleClass
+from ..models import PoolVersion, ReservationStatus, VehicleClass, table
 from ..reservations import (
     HOLD_CONTEXT,
-    Changes,
     DriverClash,
     Pool,
     branch_rules,
@@ -79,9 +78,94 @@ from ..sync.events import (
     replace,
 )
 from ..sync.topics import BOOKING_EVENTS, pool_key
+from ..values import Changes
 
 if TYPE_CHECKING:
+    from typing import TypeAlias, Unpack
+
+    from sqlalchemy import Row
+
     from .authority import BookingAuthority
+
+    # The plain rows the batch reads instead of ORM objects (attribute access alike, a fraction of
+    # the cost). The engine's Pool and DriverClash are typed with the ORM classes but read only
+    # columns these rows carry: the rows go to them cast (see _load_cars, driver_clash).
+    #: (id, code, name, zip_code, time_zone, lead_time_minutes, min_rental_minutes, turnaround_minutes)
+    _BranchRow: TypeAlias = Row[int, str, str, str, str, int, int, int]
+    #: (code, name, day_rate)
+    _ClassRow: TypeAlias = Row[str, str, Decimal]
+    #: (car_id, plate_number, cost_per_day, vehicle_class, zip_code)
+    _CarRow: TypeAlias = Row[int, str, Decimal, str, str]
+    #: (id, licence_number, name, status, day_rate): a rentaldesk.reservations.DriverLike
+    _DriverRow: TypeAlias = Row[int, str, str, str, Decimal]
+    #: a row of _LIVE (read by column name)
+    _LiveRow: TypeAlias = Row[Unpack[tuple[Any, ...]]]
+
+_T = TypeVar("_T")
+
+#: A live reservation of a driver: (id, reference, start, end, zip code, status).
+_DriverHold = tuple[str, str, datetime, datetime, str, str]
+
+
+# The rows the batch queues for its bulk writes (plain dicts at runtime; keys in column order).
+
+class _CustomerInsert(TypedDict):
+    id: str
+    email: str
+    name: str
+    phone: str
+    licence_number: str
+    created_at: datetime
+
+
+class _ReservationInsert(TypedDict):
+    id: str
+    reference: str
+    customer_id: str
+    vehicle_class: str
+    zip_code: str
+    car_id: int
+    pinned: bool
+    driver_id: int | None
+    start_at: datetime
+    end_at: datetime
+    status: str
+    price: Decimal
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    picked_up_at: datetime | None
+    returned_at: datetime | None
+    status_reason: str
+    source: str
+    hq_version: int
+    awaiting_event_id: str | None
+
+
+class _Move(TypedDict):
+    """The parameters of a queued move (an UPDATE of a reservation written before)."""
+
+    b_id: str
+    b_car: int
+    b_version: int
+    b_updated: datetime
+
+
+class _OutboxInsert(TypedDict):
+    event_id: str
+    topic: str
+    key: str
+    value: bytes
+    created_at: datetime
+
+
+class _InboxInsert(TypedDict):
+    event_id: str
+    topic: str
+    partition: int
+    offset: int
+    applied_at: datetime
+
 
 log = logging.getLogger("rentaldesk.hq.batch")
 
@@ -102,6 +186,13 @@ _VERSIONS = select(PoolVersion.vehicle_class, PoolVersion.zip_code, PoolVersion.
     tuple_(PoolVersion.vehicle_class, PoolVersion.zip_code).in_(bindparam("keys", expanding=True)))
 
 
+# The tables of the batch's bulk writes.
+_CUSTOMER_T = table(Customer)
+_RESERVATION_T = table(ReservationRow)
+_OUTBOX_T = table(OutboxEvent)
+_INBOX_T = table(InboxEvent)
+
+
 _R = ReservationRow
 #: A pool's live reservations (what _PoolMemory keeps), over a range
 _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
@@ -109,7 +200,7 @@ _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_i
                _R.status_reason).where(_R.status.in_(LIVE_STATUSES))
 
 
-def _window(b: dict[str, Any], more: bool) -> Any:
+def _window(b: Mapping[str, Any], more: bool) -> ColumnElement[bool]:
     """The live reservations of pool (vc, zip) whose hold overlaps [lo, hi) — and, with ``more``,
     not [old_lo, old_hi), which memory has already: the condition of ``_PoolMemory.widening``."""
     where = [_R.vehicle_class == b["vc"], _R.zip_code == b["zip"], _R.end_at > b["lo"], _R.start_at < b["hi"]]
@@ -118,7 +209,7 @@ def _window(b: dict[str, Any], more: bool) -> Any:
     return and_(*where)
 
 
-_BOUNDS = {k: bindparam(k) for k in ("vc", "zip", "lo", "hi", "old_lo", "old_hi")}
+_BOUNDS: dict[str, BindParameter[Any]] = {k: bindparam(k) for k in ("vc", "zip", "lo", "hi", "old_lo", "old_hi")}
 _LIVE_FIRST = _LIVE.where(_window(_BOUNDS, more=False))  # one pool, built once
 _LIVE_MORE = _LIVE.where(_window(_BOUNDS, more=True))
 
@@ -129,9 +220,16 @@ class BatchConflict(Exception):
     the event in the dead-letter topic and nothing of it is written."""
 
 
-def _chunks(values: list, size: int = _CHUNK):
+def _chunks(values: list[_T], size: int = _CHUNK) -> Iterator[list[_T]]:
     for i in range(0, len(values), size):
         yield values[i:i + size]
+
+
+def _plain(rows: list[_CustomerInsert] | list[_ReservationInsert] | list[_OutboxInsert] | list[_InboxInsert],
+           ) -> list[dict[str, Any]]:
+    """A write queue as :func:`rentaldesk.db.insert_many` takes it: its TypedDicts are plain dicts
+    (the list itself, not a copy; a list of TypedDicts is no ``list[dict[str, Any]]`` to mypy)."""
+    return cast("list[dict[str, Any]]", rows)
 
 
 @dataclass(slots=True)
@@ -151,7 +249,7 @@ class _Live:
     version: int
     source: str
     reason: str
-    pending: dict | None = None  # the queued insert of a reservation made in this batch
+    pending: _ReservationInsert | None = None  # the queued insert of a reservation made in this batch
 
 
 @dataclass(slots=True)
@@ -179,28 +277,30 @@ class _PoolMemory:
 
     def ensure(self, lo: datetime, hi: datetime) -> None:
         """Make memory hold every live reservation whose hold overlaps [lo, hi)."""
-        if self.lo is not None and lo >= self.lo and hi <= self.hi:
+        if self.lo is not None and self.hi is not None and lo >= self.lo and hi <= self.hi:
             return
-        want = self.batch.wanted.get((self.pool.vclass.code, self.pool.branch.zip_code))
+        batch = self.batch
+        assert batch is not None, "a kept pool is read only once a batch has taken it"
+        want = batch.wanted.get((self.pool.vclass.code, self.pool.branch.zip_code))
         if want is not None:  # the whole batch's range at once
             lo, hi = min(lo, want[0]), max(hi, want[1])
-        self.batch.load_live([(self, lo, hi)])
+        batch.load_live([(self, lo, hi)])
 
     def widening(self, lo: datetime, hi: datetime) -> tuple[datetime, datetime, dict[str, Any]] | None:
         """The range memory will hold to cover [lo, hi) too, and the bounds (parameters of
         ``_LIVE_FIRST`` or ``_LIVE_MORE``) that find the live reservations it lacks for it; None if
         it has all already."""
-        if self.lo is not None and lo >= self.lo and hi <= self.hi:
+        if self.lo is not None and self.hi is not None and lo >= self.lo and hi <= self.hi:
             return None
         ta = self.turnaround
-        bounds = {"vc": self.pool.vclass.code, "zip": self.pool.branch.zip_code}
-        if self.lo is not None:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
+        bounds: dict[str, Any] = {"vc": self.pool.vclass.code, "zip": self.pool.branch.zip_code}
+        if self.lo is not None and self.hi is not None:  # only what the range adds: memory has every hold overlapping [self.lo, self.hi)
             bounds.update(old_lo=self.lo - ta, old_hi=self.hi)
             lo, hi = min(lo, self.lo), max(hi, self.hi)
         bounds.update(lo=lo - ta, hi=hi)
         return lo, hi, bounds
 
-    def remember(self, r: Any) -> None:
+    def remember(self, r: _LiveRow) -> None:
         if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
             self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
                            r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or ""))
@@ -241,6 +341,7 @@ class _PoolMemory:
 
     def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
         batch = self.batch
+        assert batch is not None, "a kept pool is read only once a batch has taken it"
         clashes = [
             r for r in batch.driver_live[driver_id]
             if r[2] < end and r[3] > start and (r[5] == ACTIVE or r[3] > now)
@@ -248,7 +349,9 @@ class _PoolMemory:
         if not clashes:
             return None
         _, reference, c_start, c_end, zip_code, _ = min(clashes, key=lambda r: (r[2], r[0]))
-        return DriverClash(reference, c_start, c_end, batch.branches[zip_code])
+        branches = batch.branches
+        assert branches is not None, "the fleet is read before any pool"
+        return DriverClash(reference, c_start, c_end, cast("Branch", branches[zip_code]))  # a plain row
 
     def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
         """What :func:`rentaldesk.reservations._customer_overlap` answers, from memory."""
@@ -280,12 +383,12 @@ class PoolCache:
         self.hits = 0
         self.misses = 0
         #: (counter, branches by zip code, classes by code), as last read
-        self.fleet: tuple[int, dict, dict] | None = None
+        self.fleet: tuple[int, dict[str, _BranchRow], dict[str, _ClassRow]] | None = None
 
     def __len__(self) -> int:
         return len(self._kept)
 
-    def take(self, key: tuple[str, str], version: int, branch: Any, vclass: Any) -> _PoolMemory | None:
+    def take(self, key: tuple[str, str], version: int, branch: _BranchRow, vclass: _ClassRow) -> _PoolMemory | None:
         with self._lock:
             kept = self._kept.pop(key, None)
             if kept is not None:
@@ -320,14 +423,14 @@ class _Decision:
     new_customer: bool
     fill_name: str | None
     fill_phone: str | None
-    row: dict
+    row: _ReservationInsert
     moved: dict[str, int]
 
 
 class BookingBatch:
     """One polled batch of ``booking-requests`` inside the consumer's write transaction."""
 
-    def __init__(self, authority: BookingAuthority, s: Session, envelopes: list[Envelope]) -> None:
+    def __init__(self, authority: BookingAuthority, s: Session, envelopes: list[Envelope[Event]]) -> None:
         self.authority = authority
         self.s = s
         self._woken = False
@@ -344,26 +447,26 @@ class BookingBatch:
         self.customers_by_id: dict[str, _Customer] = {}
         self.customers_known: set[str] = set()  # emails whose row (or absence) is known
         self.dirty_customers: dict[str, _Customer] = {}
-        self.new_customers: list[dict] = []
+        self.new_customers: list[_CustomerInsert] = []
         self.reservation_ids: set[str] = set()  # ids known to exist
         self.ids_checked: set[str] = set()  # ids whose existence is known
         self.references: set[str] = set()
         self.refs_checked: set[str] = set()
         self.pools: dict[tuple[str, str], _PoolMemory] = {}
-        self.branches: dict[str, Branch] | None = None
-        self.classes: dict[str, VehicleClass] | None = None
+        self.branches: dict[str, _BranchRow] | None = None
+        self.classes: dict[str, _ClassRow] | None = None
         self.fleet_version: int | None = None  # the fleet counter when branches and classes were read
         self.cars_by_plate: dict[str, int] = {}
-        self.drivers: dict[str, Any] = {}  # by licence: the row, or None when unknown
-        self.driver_by_id: dict[int, Any] = {}
-        self.driver_live: dict[int, list[tuple]] = {}
+        self.drivers: dict[str, _DriverRow | None] = {}  # by licence: the row, or None when unknown
+        self.driver_by_id: dict[int, _DriverRow] = {}
+        self.driver_live: dict[int, list[_DriverHold]] = {}
         self.wanted: dict[tuple[str, str], tuple[datetime, datetime]] = {}
-        self.inserts: list[dict] = []
-        self.moves: dict[str, dict] = {}
-        self.outbox: list[dict] = []
-        self.inbox: list[dict] = []
+        self.inserts: list[_ReservationInsert] = []
+        self.moves: dict[str, _Move] = {}
+        self.outbox: list[_OutboxInsert] = []
+        self.inbox: list[_InboxInsert] = []
 
-    def _prefetch(self, envelopes: list[Envelope]) -> None:
+    def _prefetch(self, envelopes: list[Envelope[Event]]) -> None:
         s = self.s
         states = [e.payload.reservation for e in envelopes if isinstance(e.payload, ReservationRequested)]
         if not states:
@@ -371,13 +474,14 @@ class BookingBatch:
         ids = list({st.id for st in states})
         refs = list({st.reference for st in states})
         # both lists in one statement: at most 2 x 450 parameters (older SQLite builds allow 999)
-        for id_part, ref_part in zip_longest(_chunks(ids, 450), _chunks(refs, 450), fillvalue=[]):
+        none: list[str] = []
+        for id_part, ref_part in zip_longest(_chunks(ids, 450), _chunks(refs, 450), fillvalue=none):
             for r in s.execute(_KNOWN, {"ids": id_part, "refs": ref_part}):
                 self.reservation_ids.add(r.id)
                 self.references.add(r.reference)
         self.ids_checked.update(ids)
         self.refs_checked.update(refs)
-        emails = set()
+        emails: set[str] = set()
         for st in states:
             try:
                 emails.add(normalize_email(st.customer.email))
@@ -400,8 +504,8 @@ class BookingBatch:
             self.wanted[key] = (lo, hi) if old is None else (min(old[0], lo), max(old[1], hi))
         # the counters of the fleet and of every pool of the batch, in one query
         versions = self._versions([FLEET_KEY, *sorted(keys)]) if self.cache is not None else {}
-        self._load_fleet(versions)
-        self._load_cars(sorted(k for k in keys if k[0] in self.classes and k[1] in self.branches), versions)
+        classes, branches = self._load_fleet(versions)
+        self._load_cars(sorted(k for k in keys if k[0] in classes and k[1] in branches), versions)
         # every pool's live reservations over the batch's range: one query for the batch, not one a pool
         self.load_live([(mem, *self.wanted[key]) for key, mem in self.pools.items()])
 
@@ -441,19 +545,22 @@ class BookingBatch:
                 self.driver_by_id[d.id] = d
         for x in todo:
             self.drivers.setdefault(x, None)
-        ids = [self.drivers[x].id for x in todo if self.drivers[x] is not None]
+        ids = [row.id for x in todo if (row := self.drivers[x]) is not None]
         for part in _chunks(ids):
             t = ReservationRow
             for r in self.s.execute(select(t.driver_id, t.id, t.reference, t.start_at, t.end_at, t.zip_code,
                                            t.status).where(t.driver_id.in_(part), t.status.in_(LIVE_STATUSES))):
-                self.driver_live.setdefault(r.driver_id, []).append(tuple(r)[1:])
+                self.driver_live.setdefault(r.driver_id, []).append(r[1:])  # a plain tuple
         for i in ids:
             self.driver_live.setdefault(i, [])
 
-    def _load_fleet(self, versions: dict[tuple[str, str], int] | None = None) -> None:
-        """Branches and classes: kept from an earlier batch while their counter holds, else read."""
-        if self.branches is not None:
-            return
+    def _load_fleet(
+        self, versions: dict[tuple[str, str], int] | None = None,
+    ) -> tuple[dict[str, _ClassRow], dict[str, _BranchRow]]:
+        """Branches and classes: kept from an earlier batch while their counter holds, else read.
+        The classes by code and the branches by zip code."""
+        if self.branches is not None and self.classes is not None:  # read together
+            return self.classes, self.branches
         if self.cache is not None:
             if versions is None or FLEET_KEY not in versions:
                 versions = self._versions([FLEET_KEY])
@@ -461,13 +568,14 @@ class BookingBatch:
             kept = self.cache.fleet
             if kept is not None and kept[0] == self.fleet_version:
                 self.branches, self.classes = kept[1], kept[2]
-                return
+                return kept[2], kept[1]
         # Plain rows (attribute access like the ORM objects, a fraction of the cost).
-        self.branches = {b.zip_code: b for b in self.s.execute(
+        branches = self.branches = {b.zip_code: b for b in self.s.execute(
             select(Branch.id, Branch.code, Branch.name, Branch.zip_code, Branch.time_zone,
                    Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes))}
-        self.classes = {c.code: c for c in self.s.execute(
+        classes = self.classes = {c.code: c for c in self.s.execute(
             select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
+        return classes, branches
 
     def _versions(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         found: dict[tuple[str, str], int] = {}
@@ -476,12 +584,14 @@ class BookingBatch:
         return found
 
     def _load_cars(self, keys: list[tuple[str, str]], versions: dict[tuple[str, str], int] | None = None) -> None:
+        classes, branches = self.classes, self.branches
+        assert classes is not None and branches is not None, "the fleet is read before any pool"
         if self.cache is not None and keys:
             if versions is None:
                 versions = self._versions(keys)
             todo = []
             for key in keys:
-                mem = self.cache.take(key, versions.get(key, 0), self.branches[key[1]], self.classes[key[0]])
+                mem = self.cache.take(key, versions.get(key, 0), branches[key[1]], classes[key[0]])
                 if mem is None:
                     todo.append(key)
                     continue
@@ -489,7 +599,7 @@ class BookingBatch:
                 self.authority.db.lock_pool(self.s, key[1])
                 self.pools[key] = mem
             keys = todo
-        cars: dict[tuple[str, str], list] = {k: [] for k in keys}
+        cars: dict[tuple[str, str], list[_CarRow]] = {k: [] for k in keys}
         for part in _chunks(keys, 200):
             for car in self.s.execute(
                 select(Car.car_id, Car.plate_number, Car.cost_per_day, Car.vehicle_class, Car.zip_code)
@@ -497,8 +607,10 @@ class BookingBatch:
             ):
                 cars[(car.vehicle_class, car.zip_code)].append(car)
         for (code, zip_code), found in cars.items():
-            branch = self.branches[zip_code]
-            pool = Pool(branch=branch, vclass=self.classes[code], rules=branch_rules(branch), cars=pool_order(found))
+            # plain rows for the ORM objects Pool is typed with (see _BranchRow)
+            branch = cast("Branch", branches[zip_code])
+            pool = Pool(branch=branch, vclass=cast("VehicleClass", classes[code]), rules=branch_rules(branch),
+                        cars=cast("list[Car]", pool_order(found)))
             self.authority.db.lock_pool(self.s, zip_code)
             self.pools[(code, zip_code)] = _PoolMemory(self, pool)
 
@@ -506,14 +618,14 @@ class BookingBatch:
 
     def _pool(self, vehicle_class: str, zip_code: str) -> _PoolMemory:
         """What :func:`rentaldesk.reservations._load_pool` finds (same refusals), then locked."""
-        self._load_fleet()
+        classes, branches = self._load_fleet()
         code = (vehicle_class or "").strip().upper()
-        vclass = self.classes.get(code) if code else None
+        vclass = classes.get(code) if code else None
         if vclass is None:
-            raise unknown_class(code or vehicle_class, self.classes)
+            raise unknown_class(code or vehicle_class, classes)
         zip_code = (zip_code or "").strip()
-        if zip_code not in self.branches:
-            raise unknown_location(zip_code, self.branches)
+        if zip_code not in branches:
+            raise unknown_location(zip_code, branches)
         mem = self.pools.get((code, zip_code))
         if mem is None:
             self._load_cars([(code, zip_code)])
@@ -548,7 +660,7 @@ class BookingBatch:
             self._remember(c)
         return c
 
-    def _driver(self, licence: str | None):  # noqa: ANN202
+    def _driver(self, licence: str | None) -> _DriverRow | None:
         if licence is None:
             return None
         if licence not in self.drivers:
@@ -568,8 +680,8 @@ class BookingBatch:
             raise
 
     def _apply(self, envelope: Envelope[Event], where: Delivery, applied_at: datetime) -> Changes | None:
-        inbox = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
-                 "offset": where.offset, "applied_at": applied_at}
+        inbox: _InboxInsert = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
+                               "offset": where.offset, "applied_at": applied_at}
         request = envelope.payload
         if not isinstance(request, ReservationRequested):
             return self._one_by_one(envelope, where, inbox)
@@ -599,7 +711,7 @@ class BookingBatch:
         name = state.customer.name or state.customer.email
         phone = state.customer.phone
         start, end = state.start, state.end
-        car_id = None
+        car_id: int | None = None
         if state.pinned and state.car_plate is not None:
             car_id = self.cars_by_plate.get(state.car_plate)
             if car_id is None:
@@ -616,11 +728,12 @@ class BookingBatch:
         new_customer = customer is None
         rid = state.id
         booking = decide_booking(
-            mem, reservation_id=rid, name=name, email=email, customer_id=None if new_customer else customer.id,
+            mem, reservation_id=rid, name=name, email=email, customer_id=None if customer is None else customer.id,
             start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
         )
-        fill_name = fill_phone = None
-        if new_customer:
+        fill_name: str | None = None
+        fill_phone: str | None = None
+        if customer is None:
             customer = _Customer(str(uuid.uuid4()), email, (name or "").strip(), (phone or "").strip())
         else:
             if name and name.strip() and not customer.name:
@@ -631,7 +744,7 @@ class BookingBatch:
         if self._reference_used(reference):
             raise BatchConflict(f"reference {reference} is already used by another reservation")
         pool = mem.pool
-        row = {
+        row: _ReservationInsert = {
             "id": rid, "reference": reference, "customer_id": customer.id, "vehicle_class": pool.vclass.code,
             "zip_code": pool.branch.zip_code, "car_id": booking.car_id, "pinned": booking.pinned,
             "driver_id": driver.id if driver else None, "start_at": start, "end_at": end,
@@ -643,19 +756,19 @@ class BookingBatch:
         }
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
-    def _commit(self, d: _Decision, request: Envelope[Event], now: datetime, inbox: dict) -> Changes:
+    def _commit(self, d: _Decision, request: Envelope[Event], now: datetime, inbox: _InboxInsert) -> Changes:
         mem, row = d.mem, d.row
         customer = _Customer(d.customer.id, d.customer.email, d.fill_name or d.customer.name,
                              d.fill_phone or d.customer.phone)
         new = _Live(row["id"], row["reference"], customer.id, row["start_at"], row["end_at"], row["car_id"],
                     row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row)
-        moved_after = []
+        moved_after: list[tuple[_Live, int]] = []
         for rid, car_id in d.moved.items():
             r = mem.live[rid]
             moved_after.append((r, car_id))
         # Everything that can fail happens before anything changes: the events are encoded first.
         licence = self._licence(row["driver_id"])
-        out = []  # the moves, then the answer (the last event of a decision)
+        out: list[_OutboxInsert] = []  # the moves, then the answer (the last event of a decision)
         for r, car_id in moved_after:
             c = customer if r.customer_id == customer.id else self._customer_by_id(r.customer_id)
             moved_state = self._state(mem, r, c, self._licence(r.driver_id), car_id=car_id, version=r.version + 1)
@@ -672,7 +785,7 @@ class BookingBatch:
             r.car_id = car_id
             r.version += 1
             if r.pending is not None:
-                r.pending.update(car_id=car_id, version=r.version, updated_at=now)
+                r.pending.update({"car_id": car_id, "version": r.version, "updated_at": now})
             else:
                 self.moves[r.id] = {"b_id": r.id, "b_car": car_id, "b_version": r.version, "b_updated": now}
             log.info("reservation %s moved to car %s to make room", r.id, car_id)
@@ -698,7 +811,8 @@ class BookingBatch:
             d = self.s.execute(select(Driver.id, Driver.licence_number, Driver.name, Driver.status,
                                       Driver.day_rate).where(Driver.id == driver_id)).one()
             self.driver_by_id[driver_id] = d
-        return d.licence_number
+        licence: str = d.licence_number
+        return licence
 
     def _state(self, mem: _PoolMemory, r: _Live, customer: _Customer, licence: str | None, *,
                car_id: int | None = None, version: int | None = None) -> ReservationState:
@@ -714,7 +828,7 @@ class BookingBatch:
             version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",
         )
 
-    def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> dict:
+    def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> _OutboxInsert:
         envelope = Envelope(payload=kind(reservation=state, request_event_id=request.event_id), source="hq")
         return {"event_id": envelope.event_id, "topic": BOOKING_EVENTS,
                 "key": pool_key(state.vehicle_class, state.zip_code), "value": envelope.encode(),
@@ -726,7 +840,7 @@ class BookingBatch:
             event.listen(self.s, "after_commit", lambda _s: wake.set(), once=True)
             self._woken = True
 
-    def _one_by_one(self, envelope: Envelope[Event], where: Delivery, inbox: dict) -> Changes | None:
+    def _one_by_one(self, envelope: Envelope[Event], where: Delivery, inbox: _InboxInsert) -> Changes | None:
         """Any other request: through the one-by-one path, in its savepoint, on a written database."""
         self.flush()
         self._reset_memory()
@@ -758,7 +872,8 @@ class BookingBatch:
         versions = self._versions([FLEET_KEY, *self.pools])
         kept = {key: (versions.get(key, 0), mem) for key, mem in self.pools.items()}
         fleet = None
-        if self.branches is not None and self.fleet_version == versions.get(FLEET_KEY, 0):
+        if (self.branches is not None and self.classes is not None and self.fleet_version is not None
+                and self.fleet_version == versions.get(FLEET_KEY, 0)):
             fleet = (self.fleet_version, self.branches, self.classes)  # unchanged since it was read
         cache = self.cache
 
@@ -772,31 +887,32 @@ class BookingBatch:
     def _write(self) -> None:
         s = self.s
         if self.new_customers:
-            insert_many(s, Customer.__table__, self.new_customers)
+            insert_many(s, _CUSTOMER_T, _plain(self.new_customers))
             self.new_customers = []
         if self.dirty_customers:
-            t = Customer.__table__
+            t = _CUSTOMER_T
             s.execute(update(t).where(t.c.id == bindparam("b_id"))
                       .values(name=bindparam("b_name"), phone=bindparam("b_phone")),
                       [{"b_id": c.id, "b_name": c.name, "b_phone": c.phone} for c in self.dirty_customers.values()])
             self.dirty_customers = {}
         if self.inserts:
-            insert_many(s, ReservationRow.__table__, self.inserts)
+            insert_many(s, _RESERVATION_T, _plain(self.inserts))
             for row in self.inserts:  # later moves of these rows are now database updates
                 mem = self.pools.get((row["vehicle_class"], row["zip_code"]))
                 if mem is not None and row["id"] in mem.live:
                     mem.live[row["id"]].pending = None
             self.inserts = []
         if self.moves:
-            t = ReservationRow.__table__
+            t = _RESERVATION_T
             s.execute(update(t).where(t.c.id == bindparam("b_id"))
                       .values(car_id=bindparam("b_car"), version=bindparam("b_version"),
                               updated_at=bindparam("b_updated")),
                       list(self.moves.values()))
             self.moves = {}
         if self.outbox:
-            insert_many(s, OutboxEvent.__table__, self.outbox)
+            insert_many(s, _OUTBOX_T, _plain(self.outbox))
             self.outbox = []
         if self.inbox:
-            insert_many(s, InboxEvent.__table__, self.inbox)
+            insert_many(s, _INBOX_T, _plain(self.inbox))
             self.inbox = []
+

@@ -37,7 +37,7 @@ from string import Template
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import CursorResult, event, func, select, update
 from sqlalchemy.orm import Session
 
 from ..config import SmtpSettings
@@ -345,14 +345,14 @@ class NotificationSender:
         """Mark a queued row ``sending`` (attempts + 1) and commit, before any SMTP."""
         now = self.clock()
         with self.db.write() as s:
-            claimed = s.execute(
+            claimed = _rowcount(s.execute(
                 update(Notification)
                 .where(Notification.id == nid, Notification.status == QUEUED)
                 .values(status=SENDING, attempts=Notification.attempts + 1, next_attempt_at=now + self.sending_lease)
-            ).rowcount
+            ))
             if claimed != 1:
                 return None
-            row = s.get(Notification, nid, populate_existing=True)
+            row = s.get_one(Notification, nid, populate_existing=True)
             return _Claimed(
                 id=row.id, booking_event_id=row.booking_event_id, reservation_id=row.reservation_id,
                 kind=row.kind, recipient=row.recipient, subject=row.subject, body_text=row.body_text,
@@ -420,7 +420,7 @@ class NotificationSender:
     def _record_sent(self, mail: _Claimed) -> None:
         now = self.clock()
         with self.db.write() as s:
-            row = s.get(Notification, mail.id)
+            row = s.get_one(Notification, mail.id)  # claimed by this sender: never deleted
             if row.status != SENDING:
                 # Its claim ran out and it was failed meanwhile; it did go out, so say so.
                 log.warning("notifications: %s was sent after being given up (%s)", mail.booking_event_id,
@@ -443,9 +443,9 @@ class NotificationSender:
             else:
                 values["status"] = QUEUED
                 values["next_attempt_at"] = now + self.backoff(mail.attempts)
-            changed = s.execute(
+            changed = _rowcount(s.execute(
                 update(Notification).where(Notification.id == mail.id, Notification.status == SENDING).values(**values)
-            ).rowcount
+            ))
             if changed and give_up:
                 self._announce(s, mail, now, error=error)
         if not changed:  # its claim ran out and recover_interrupted() failed it meanwhile
@@ -461,9 +461,14 @@ class NotificationSender:
 
     def _announce(self, s: Session, mail: _Claimed, now: datetime, *, error: str | None = None) -> None:
         """``notification.sent``, or ``notification.failed`` with the ``error``."""
-        common = dict(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id, kind=mail.kind,
-                      to=mail.recipient, subject=mail.subject, attempts=mail.attempts)
-        outcome = NotificationSent(**common) if error is None else NotificationFailed(**common, error=error)
+        outcome: Event
+        if error is None:
+            outcome = NotificationSent(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
+                                       kind=mail.kind, to=mail.recipient, subject=mail.subject, attempts=mail.attempts)
+        else:
+            outcome = NotificationFailed(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
+                                         kind=mail.kind, to=mail.recipient, subject=mail.subject,
+                                         attempts=mail.attempts, error=error)
         outbox.add(s, NOTIFICATIONS, mail.reservation_id, Envelope(payload=outcome, source=SOURCE, occurred_at=now),
                    wake=self.outbox_wake)
 
@@ -482,14 +487,14 @@ class NotificationSender:
         failed = 0
         with self.db.write() as s:
             for nid in ids:
-                changed = s.execute(
+                changed = _rowcount(s.execute(
                     update(Notification)
                     .where(Notification.id == nid, Notification.status == SENDING, Notification.next_attempt_at <= now)
                     .values(status=FAILED, last_error=INTERRUPTED)
-                ).rowcount
+                ))
                 if not changed:
                     continue
-                row = s.get(Notification, nid, populate_existing=True)
+                row = s.get_one(Notification, nid, populate_existing=True)
                 mail = _Claimed(
                     id=row.id, booking_event_id=row.booking_event_id, reservation_id=row.reservation_id,
                     kind=row.kind, recipient=row.recipient, subject=row.subject, body_text="", body_html="",
@@ -501,6 +506,13 @@ class NotificationSender:
                             row.kind, row.booking_event_id, row.recipient)
         self.failed += failed
         return failed
+
+
+def _rowcount(result: object) -> int:
+    """The rows an UPDATE matched: ``Session.execute`` is typed to return a ``Result``; an UPDATE's
+    is a ``CursorResult``, which counts them."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _text(reply: bytes | str) -> str:
