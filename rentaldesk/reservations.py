@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -535,6 +535,33 @@ def book(
     return row, moved
 
 
+class NewReservationRow(TypedDict):
+    """Every column of a reservation row, as :func:`new_reservation_row` composes it."""
+
+    id: str
+    reference: str
+    customer_id: str
+    vehicle_class: str
+    zip_code: str
+    car_id: int
+    pinned: bool
+    driver_id: int | None
+    start_at: datetime
+    end_at: datetime
+    status: str
+    price: Decimal
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    picked_up_at: datetime | None
+    returned_at: datetime | None
+    status_reason: str
+    source: str
+    hq_version: int
+    awaiting_event_id: str | None
+    hq_car_id: int | None
+
+
 def new_reservation_row(
     *,
     id: str,
@@ -555,7 +582,7 @@ def new_reservation_row(
     hq_version: int = 0,
     hq_car_id: int | None = None,
     status_reason: str = "",
-) -> dict[str, Any]:
+) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
     branch applying head office's state (:func:`rentaldesk.sync.state.apply_reservation_state`) with

@@ -56,9 +56,11 @@ from ..models import PoolVersion, ReservationStatus, VehicleClass, table
 from ..reservations import (
     HOLD_CONTEXT,
     DriverClash,
+    NewReservationRow,
     Pool,
     branch_rules,
     decide_booking,
+    new_reservation_row,
     pool_order,
     unknown_class,
     unknown_location,
@@ -116,30 +118,6 @@ class _CustomerInsert(TypedDict):
     phone: str
     licence_number: str
     created_at: datetime
-
-
-class _ReservationInsert(TypedDict):
-    id: str
-    reference: str
-    customer_id: str
-    vehicle_class: str
-    zip_code: str
-    car_id: int
-    pinned: bool
-    driver_id: int | None
-    start_at: datetime
-    end_at: datetime
-    status: str
-    price: Decimal
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    picked_up_at: datetime | None
-    returned_at: datetime | None
-    status_reason: str
-    source: str
-    hq_version: int
-    awaiting_event_id: str | None
 
 
 class _Move(TypedDict):
@@ -225,7 +203,7 @@ def _chunks(values: list[_T], size: int = _CHUNK) -> Iterator[list[_T]]:
         yield values[i:i + size]
 
 
-def _plain(rows: list[_CustomerInsert] | list[_ReservationInsert] | list[_OutboxInsert] | list[_InboxInsert],
+def _plain(rows: list[_CustomerInsert] | list[NewReservationRow] | list[_OutboxInsert] | list[_InboxInsert],
            ) -> list[dict[str, Any]]:
     """A write queue as :func:`rentaldesk.db.insert_many` takes it: its TypedDicts are plain dicts
     (the list itself, not a copy; a list of TypedDicts is no ``list[dict[str, Any]]`` to mypy)."""
@@ -249,7 +227,7 @@ class _Live:
     version: int
     source: str
     reason: str
-    pending: _ReservationInsert | None = None  # the queued insert of a reservation made in this batch
+    pending: NewReservationRow | None = None  # the queued insert of a reservation made in this batch
 
 
 @dataclass(slots=True)
@@ -423,7 +401,7 @@ class _Decision:
     new_customer: bool
     fill_name: str | None
     fill_phone: str | None
-    row: _ReservationInsert
+    row: NewReservationRow
     moved: dict[str, int]
 
 
@@ -461,7 +439,7 @@ class BookingBatch:
         self.driver_by_id: dict[int, _DriverRow] = {}
         self.driver_live: dict[int, list[_DriverHold]] = {}
         self.wanted: dict[tuple[str, str], tuple[datetime, datetime]] = {}
-        self.inserts: list[_ReservationInsert] = []
+        self.inserts: list[NewReservationRow] = []
         self.moves: dict[str, _Move] = {}
         self.outbox: list[_OutboxInsert] = []
         self.inbox: list[_InboxInsert] = []
@@ -744,16 +722,13 @@ class BookingBatch:
         if self._reference_used(reference):
             raise BatchConflict(f"reference {reference} is already used by another reservation")
         pool = mem.pool
-        row: _ReservationInsert = {
-            "id": rid, "reference": reference, "customer_id": customer.id, "vehicle_class": pool.vclass.code,
-            "zip_code": pool.branch.zip_code, "car_id": booking.car_id, "pinned": booking.pinned,
-            "driver_id": driver.id if driver else None, "start_at": start, "end_at": end,
-            "status": ReservationStatus.CONFIRMED.value,
-            "price": booking.price,
-            "version": 1, "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
-            "status_reason": "", "source": state.source or request.source, "hq_version": 1,
-            "awaiting_event_id": None,
-        }
+        row = new_reservation_row(
+            id=rid, reference=reference, customer_id=customer.id, vehicle_class=pool.vclass.code,
+            zip_code=pool.branch.zip_code, car_id=booking.car_id, pinned=booking.pinned,
+            driver_id=driver.id if driver else None, start=start, end=end,
+            status=ReservationStatus.CONFIRMED.value, price=booking.price, source=state.source or request.source,
+            now=now, hq_version=1,
+        )
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
     def _commit(self, d: _Decision, request: Envelope[Event], now: datetime, inbox: _InboxInsert) -> Changes:

@@ -525,3 +525,17 @@ def test_a_reservation_needing_a_car_can_move_to_another_location(db, fleet, svc
     assert (done.zip_code, done.car_id, done.needs_car) == ("20002", there, False)
     with pytest.raises(RentalError, match="on T0000"):
         svc.assign_car(r.id, there)
+
+
+def test_one_composition_writes_every_column_of_a_new_reservation():
+    """book(), head office's batch path and a branch applying head office's state all write the row
+    new_reservation_row composes: a column added to the table and not to it fails here."""
+    from rentaldesk.models import table
+    from rentaldesk.reservations import NewReservationRow, new_reservation_row
+
+    row = new_reservation_row(
+        id="r", reference="R1", customer_id="c", vehicle_class="SUV", zip_code="10001", car_id=1, pinned=False,
+        driver_id=None, start=day(1), end=day(2), status="confirmed", price=Decimal("1.00"), source="", now=day(0),
+    )
+    columns = {c.key for c in table(Row).columns}
+    assert set(row) == columns == set(NewReservationRow.__annotations__)
