@@ -233,6 +233,11 @@ EJECTION_BUDGET = 300
 WINDOWS: tuple[int, ...] = (32,)
 
 
+#: Pairs of cars :func:`_fewer_moves` may weigh up (the best swaps come first; stopping leaves a
+#: placement, only with more moves).
+SWAP_BUDGET = 200
+
+
 class _ShareSpent(Exception):
     """A search spent its share of nodes: the next, wider one takes over (after the last, the
     complete method)."""
@@ -279,9 +284,10 @@ def _search(
         except _ShareSpent:
             continue
         if found is not None:
-            return found
+            return _fewer_moves(pool, fixed_on, moving, found)
     try:
-        return _Search(pool, fixed_on, moving, budget).run()
+        found = _Search(pool, fixed_on, moving, budget).run()
+        return None if found is None else _fewer_moves(pool, fixed_on, moving, found)
     except _ShareSpent:
         from . import placement_exact  # lazily: it imports OR-Tools
 
@@ -309,6 +315,84 @@ def loose_holds(moving: Sequence[Hold], fixed_on: dict[Hashable, list[Hold]]) ->
             if last is None or moving[i].end > moving[last].end:
                 last = i
     return sorted(loose)
+
+
+def _fewer_moves(pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], moving: list[Hold],
+                 found: dict[Hashable, Hashable]) -> dict[Hashable, Hashable]:
+    """``found`` (a placement of ``moving``; a hold it leaves out keeps its car) with fewer moves.
+
+    A depth-first search in start order leaves a cascade behind a change: a hold that cannot stay
+    takes another car, whose own hold then takes a third, and so on through the book, the cars'
+    futures swapped. Two cars free at one instant (nothing on either runs across it) can swap all
+    their movable holds from then on, if no fixed hold of one is in the way of the other's: still a
+    placement. Swaps that put more holds back on their own cars than they take off are made, the
+    best first, until none is left. Each makes at least one move fewer, so this ends.
+    """
+    orig = {h.key: h.car for h in moving}
+    where = {h.key: found.get(h.key, h.car) for h in moving}
+    blocks = {c: _Blocks(fixed_on[c]) for c in pool}
+    order = {c: i for i, c in enumerate(pool)}
+    on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
+    for h in moving:  # in start order
+        on[where[h.key]].append(h)
+    swaps: dict[tuple, tuple[int, tuple[Any, Any]]] = {}  # (a, b) -> its best swap, while a and b are unchanged
+    looked = 0
+    while looked < SWAP_BUDGET:
+        pairs = {tuple(sorted((where[k], c), key=order.__getitem__))
+                 for k, c in orig.items() if c in on and where[k] != c}
+        best, best_gain = None, 0
+        for pair in pairs:
+            if pair not in swaps:
+                looked += 1
+                a, b = pair
+                swaps[pair] = _best_swap(on[a], on[b], blocks[a], blocks[b], orig, a, b)
+            gain, stretch = swaps[pair]
+            if gain > best_gain:
+                best, best_gain = (*pair, stretch), gain
+        if best is None:
+            break
+        a, b, (t1, t2) = best
+        for car, other in ((a, b), (b, a)):
+            for h in on[car]:
+                if h.start >= t1 and (t2 is None or h.start < t2):
+                    where[h.key] = other
+        both = sorted((*on[a], *on[b]), key=lambda h: h.start)
+        on[a] = [h for h in both if where[h.key] == a]
+        on[b] = [h for h in both if where[h.key] == b]
+        swaps = {pair: v for pair, v in swaps.items() if a not in pair and b not in pair}
+    return {k: c for k, c in where.items() if k in found or c != orig[k]}
+
+
+def _best_swap(on_a: list[Hold], on_b: list[Hold], fixed_a: _Blocks, fixed_b: _Blocks,
+               orig: dict[Hashable, Hashable], a: Hashable, b: Hashable) -> tuple[int, tuple[Any, Any]]:
+    """The stretch ``[t1, t2)`` (both cars free at t1 and at t2; t2 None: to the end) over which
+    swapping the movable holds of cars a and b puts the most back on their own cars (holds put back
+    less holds taken off), and that number (0 when none is worth it)."""
+    merged = sorted([(h, b) for h in on_a] + [(h, a) for h in on_b], key=lambda x: x[0].start)
+    starts_a, starts_b = [h.start for h in on_a], [h.start for h in on_b]
+    best_gain, best = 0, (None, None)
+    gain = 0  # of swapping every hold so far
+    low, low_at = None, None  # the least gain at an instant both cars are free, since the last hold that cannot swap
+    for i, (h, to) in enumerate(merged):
+        t = h.start
+        if i == 0 or merged[i - 1][0].start != t:  # an instant before the holds starting at t
+            if not _runs_across(on_a, starts_a, t) and not _runs_across(on_b, starts_b, t):
+                if low is not None and gain - low > best_gain:
+                    best_gain, best = gain - low, (low_at, t)
+                if low is None or gain < low:
+                    low, low_at = gain, t
+        if (fixed_b if to == b else fixed_a).overlaps(h.start, h.end):
+            low = low_at = None  # a fixed hold on the other car is in the way: no stretch across h
+        gain += (orig[h.key] == to) - (orig[h.key] == (a if to == b else b))
+    if low is not None and gain - low > best_gain:  # to the end
+        best_gain, best = gain - low, (low_at, None)
+    return best_gain, best
+
+
+def _runs_across(on: list[Hold], starts: list[Any], t: Any) -> bool:
+    """Whether a hold of ``on`` (clear of each other, in start order) starts before t and ends after."""
+    i = bisect.bisect_left(starts, t)
+    return i > 0 and on[i - 1].end > t
 
 
 class _Blocks:

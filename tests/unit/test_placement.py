@@ -137,7 +137,8 @@ def test_a_booking_moves_fewest_reservations(case):
 @given(case=pools(), fewest_moves=st.booleans())
 def test_the_window_and_cluster_searches_are_exact_and_never_double_book(windows, case, fewest_moves):
     # No ejection search: the window searches (the movable holds from just before the new one on;
-    # found or not) and then the search over the whole cluster decide.
+    # found or not) and then the search over the whole cluster decide, and what they find goes
+    # through the swaps that undo their cascades (_fewer_moves): still a placement.
     cars, holds, new = case
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(placement, "EJECTION_BUDGET", 0)
