@@ -25,7 +25,8 @@ How:
    tried once, failed states remembered, and the search stops as soon as every hold still to
    place can keep its car (a long book behind the change is not searched through). It runs first
    from just before the new hold on, the holds before kept where they are, then over the whole
-   cluster, which is exact.
+   cluster, which is exact. What they find is then swapped back towards the cars the holds had
+   (:func:`_fewer_moves`), undoing most of the cascade a search in start order leaves behind.
 5. When the searches spend their node budgets (pinned holds tangled across a long, full stretch),
    a complete method decides: a CP-SAT model in :mod:`rentaldesk.placement_exact`. So the answer
    is always "placed" or "provably no placement", never "gave up".
