@@ -27,6 +27,11 @@ reservations (turnaround included). Tests never assert times; this script only p
 
     .venv/bin/python bench/bench_reservations.py                         # full size
     .venv/bin/python bench/bench_reservations.py --reservations 100000   # quick
+    .venv/bin/python bench/bench_reservations.py --compare-placement /tmp/base   # and main's placement beside
+
+``--compare-placement TREE`` then runs the same requests again through this checkout's placement and
+TREE's (``git worktree add /tmp/base main``), one call of each in turn in this process, so a noisy
+machine loads both alike.
 """
 
 from __future__ import annotations
@@ -709,6 +714,138 @@ def overlap_check(path: Path, cars: set[int]) -> int:
     return n
 
 
+# -- this placement beside another checkout's, in one process ------------------------------------
+
+
+def load_placement(tree: Path):  # noqa: ANN201
+    """``tree``'s ``rentaldesk.placement`` (with its ``placement_exact``), imported as the package
+    ``rentaldesk_compared`` so that it sits beside this checkout's."""
+    import importlib
+    import importlib.util
+
+    package = tree.resolve() / "rentaldesk"
+    spec = importlib.util.spec_from_file_location(
+        "rentaldesk_compared", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"--compare-placement: no rentaldesk package in {tree}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["rentaldesk_compared"] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module("rentaldesk_compared.placement")
+
+
+def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_reqs: list[Request], clock,  # noqa: ANN001
+                      exact: ExactDecisions, *, keep: bool) -> dict:
+    """The same requests through this checkout's placement and ``tree``'s, the rest of the engine
+    this checkout's: one call of each in turn (which goes first alternates), so both see the same
+    load on a shared machine. The creates run on a copy of the dataset each."""
+    from rentaldesk import reservations
+
+    variants = {"this": reservations.placement, str(tree): load_placement(tree)}
+    names = list(variants)
+    recs: dict[str, dict] = {n: {"available": [], "create": [], "exact": [0, 0]} for n in names}
+
+    def timed(name: str, which: int, call):  # noqa: ANN001, ANN202
+        reservations.placement = variants[name]
+        before = exact.count
+        try:
+            t = time.perf_counter()
+            out = call()
+            return (time.perf_counter() - t) * 1000, out
+        finally:
+            recs[name]["exact"][which] += exact.count - before
+            reservations.placement = variants["this"]
+
+    db = open_database(sqlite_url(path))
+    service = ReservationService(db, clock=clock)
+    _log(f"is_rental_available x {len(avail_reqs)}, {' and '.join(names)} in turn ...")
+    for i, r in enumerate(avail_reqs):
+        for name in names if i % 2 == 0 else names[::-1]:
+            ms, ok = timed(name, 0, lambda r=r: service.is_rental_available(
+                vehicle_class=r.vehicle_class, zip_code=r.zip_code, start=r.start, end=r.end))
+            recs[name]["available"].append((ms, "available" if ok else "not available"))
+    db.close()
+
+    copies = {n: CACHE / f"work-{os.getpid()}-{k}.sqlite" for k, n in enumerate(names)}
+    try:
+        services, touched, last = {}, {n: set() for n in names}, {n: [] for n in names}
+        for n, work in copies.items():
+            shutil.copyfile(path, work)
+            wal = Path(f"{path}-wal")
+            if wal.exists() and wal.stat().st_size:
+                shutil.copyfile(wal, Path(f"{work}-wal"))
+            services[n] = ReservationService(open_database(sqlite_url(work)), clock=clock)
+
+            def listen(changes: Changes, n: str = n) -> None:
+                touched[n].update(changes.cars)
+                last[n].append(changes)
+
+            services[n].subscribe(listen)
+        _log(f"create_reservation x {len(create_reqs)}, {' and '.join(names)} in turn ...")
+        for i, r in enumerate(create_reqs):
+            for name in names if i % 2 == 0 else names[::-1]:
+                last[name].clear()
+
+                def create(r: Request = r, name: str = name):  # noqa: ANN202
+                    try:
+                        return services[name].create_reservation(
+                            email=r.email, name="Bench Customer", vehicle_class=r.vehicle_class,
+                            zip_code=r.zip_code, start=r.start, end=r.end,
+                        ), "accepted"
+                    except NotAvailable:
+                        return None, "NotAvailable"
+                    except DuplicateReservation:
+                        return None, "DuplicateReservation"
+
+                ms, (res, outcome) = timed(name, 1, create)
+                moved = 0
+                if res is not None:
+                    touched[name].add(res.car_id)
+                    moved = sum(len(c.reservations - {res.id}) for c in last[name])
+                recs[name]["create"].append((ms, outcome, moved))
+        for n, svc in services.items():
+            with svc.db.session() as s:
+                touched[n].update(s.scalars(select(ReservationRow.car_id).where(ReservationRow.created_at == NOW)))
+            svc.db.close()
+        clashes = {n: overlap_check(copies[n], touched[n]) for n in names}
+    finally:
+        if not keep:
+            for work in copies.values():
+                for p in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
+                    p.unlink(missing_ok=True)
+
+    out = {}
+    print()
+    print(f"placement beside {tree} (same requests, one call of each in turn, this process):")
+    head = f"{'placement':<28} {'operation':<20} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'max ms':>8}  answers"
+    print(head)
+    print("-" * len(head))
+    for n in names:
+        a = stats([ms for ms, _ in recs[n]["available"]])
+        c = stats([ms for ms, _, _ in recs[n]["create"]])
+        a_out = Counter(o for _, o in recs[n]["available"])
+        c_out = Counter(o for _, o, _ in recs[n]["create"])
+        moves = [m for _, o, m in recs[n]["create"] if o == "accepted"]
+        label = "this checkout" if n == "this" else n
+        print(f"{label:<28} {'is_rental_available':<20} {fmt(a['p50']):>8} {fmt(a['p99']):>8} {fmt(a['mean']):>8} "
+              f"{fmt(a['max']):>8}  " + ", ".join(f"{k} {v}" for k, v in a_out.most_common()))
+        print(f"{'':<28} {'create_reservation':<20} {fmt(c['p50']):>8} {fmt(c['p99']):>8} {fmt(c['mean']):>8} "
+              f"{fmt(c['max']):>8}  " + ", ".join(f"{k} {v}" for k, v in c_out.most_common()))
+        print(f"{'':<28} {'':<20} moved {sum(moves)} reservations for {sum(1 for m in moves if m)} bookings "
+              f"(most {max(moves, default=0)}); CP-SAT decided {recs[n]['exact'][0]} availability, "
+              f"{recs[n]['exact'][1]} create; overlapping pairs after: {clashes[n]} on {len(touched[n])} cars")
+        out[n] = {
+            "available": a, "available_outcomes": dict(a_out), "create_all": c, "create_outcomes": dict(c_out),
+            "moved": sum(moves), "bookings_moving_others": sum(1 for m in moves if m), "exact_decisions": recs[n]["exact"],
+            "overlap_pairs": clashes[n], "cars_touched": len(touched[n]),
+        }
+    same = sum(x[1] == y[1] for x, y in zip(*(recs[n]["available"] for n in names)))
+    print(f"same availability answer on {same}/{len(avail_reqs)} requests (the creates change their copies "
+          "differently as they go, so their answers may differ later on)")
+    return out
+
+
 # -- main -----------------------------------------------------------------------------------------
 
 
@@ -737,6 +874,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="cProfile the engine loops (slower figures)")
     ap.add_argument("--json", type=Path, help="also write the results there")
     ap.add_argument("--keep-copy", action="store_true", help="keep the database the creates wrote to")
+    ap.add_argument(
+        "--compare-placement", type=Path, metavar="TREE",
+        help="then run the same requests through this checkout's placement and TREE's (e.g. a worktree of "
+             "main), one call of each in turn, in this process (see compare_placement)",
+    )
     args = ap.parse_args(argv)
 
     params = Params(
@@ -890,6 +1032,11 @@ def main(argv: list[str] | None = None) -> int:
         create_moves=dict(moves), baseline_create=nc, baseline_create_accepted=[nc_ok, len(nc_times)],
         exact_decisions=[a_exact, c_exact], overlap_pairs=clashes, cars_touched=len(touched), load_average=[load_start[0], load_end[0]],
     )
+    if args.compare_placement is not None:
+        results["compare_placement"] = compare_placement(
+            args.compare_placement, path, avail_reqs, create_reqs, clock, exact, keep=args.keep_copy
+        )
+        clashes += sum(v["overlap_pairs"] for v in results["compare_placement"].values())
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
     return 0 if clashes == 0 else 1

@@ -17,28 +17,32 @@ How:
 3. The clique bound: if at some instant more holds overlap than the pool has cars, nothing fits.
    Without fixed holds in the cluster this bound is also sufficient (interval graphs are perfect),
    and a greedy sweep in start order finds the placement.
-4. With fixed holds the problem is precolouring extension, NP-hard in general, so the sweep becomes a
-   depth-first search: holds in start order, each tried on its current car first (fewest moves),
-   cars with the same future (same fixed holds ahead, free now) tried once, failed states
-   remembered, and the search stops as soon as every hold still to place can keep its car (so a
-   booking moves only what it must, and a long book behind the change is not searched through).
-   Pinned holds are rare at a counter, so the search stays small in practice.
-5. When the search spends its node budget (pinned holds tangled across a long, full stretch), a
-   complete method decides: a CP-SAT model in :mod:`rentaldesk.placement_exact`. So the answer is
-   always "placed" or "provably no placement", never "gave up".
+4. With fixed holds the problem is precolouring extension, NP-hard in general. First an ejection
+   search: the new hold takes a car, what it pushes off takes another, and so on, fewest moves
+   first (nearly every booking that needs a move is placed so, in a few dozen nodes, moving one
+   or two reservations). Then the sweep becomes a depth-first search: holds in start order, each
+   tried on its current car first, cars with the same future (same fixed holds ahead, free now)
+   tried once, failed states remembered, and the search stops as soon as every hold still to
+   place can keep its car (a long book behind the change is not searched through). It runs first
+   from just before the new hold on, the holds before kept where they are, then over the whole
+   cluster, which is exact. What they find is then swapped back towards the cars the holds had
+   (:func:`_fewer_moves`), undoing most of the cascade a search in start order leaves behind.
+5. When the searches spend their node budgets (pinned holds tangled across a long, full stretch),
+   a complete method decides: a CP-SAT model in :mod:`rentaldesk.placement_exact`. So the answer
+   is always "placed" or "provably no placement", never "gave up".
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-#: Nodes each depth-first search may visit (a booking's three limited tries, then the exact one)
-#: before the next takes over; after the last, the complete method (CP-SAT). The searches decide
-#: nearly every question in far fewer; past this many, CP-SAT decides faster than the search goes
-#: on (on the bench's hard cases: 20,000 nodes, about 3 s, against CP-SAT's 0.1-0.5 s). The
-#: limited tries keep the 1,250 nodes each they had (a sixteenth of the 20,000 before).
+#: Nodes each search may visit (the ejection search at most :data:`EJECTION_BUDGET`) before the
+#: next takes over; after the last, the complete method (CP-SAT). The searches decide nearly every
+#: question in far fewer; past this many, CP-SAT decides faster than the search goes on (on the
+#: bench's hard cases: 20,000 nodes, about 3 s, against CP-SAT's 0.1-0.5 s).
 DEFAULT_NODE_BUDGET = 1_250
 
 
@@ -139,11 +143,6 @@ def place(
     return changes
 
 
-def _num(value: Any) -> Any:
-    """A time as a plain number (datetimes as POSIX seconds), so search states sort and hash fast."""
-    return value.timestamp() if hasattr(value, "timestamp") else value
-
-
 def best_free_car(pool: Sequence[Hashable], holds: Sequence[Hold], new: Hold) -> Hashable | None:
     """The car that takes ``new`` with no move (best fit), or None. Fixed ``new``: its own car if free."""
     candidates = [new.car] if not new.movable else pool
@@ -223,8 +222,21 @@ def _max_overlap(holds: list[Hold]) -> int:
     return best
 
 
-#: Move limits of the first, cheap searches (None: no limit, the exact search that decides).
-MOVE_LIMITS: tuple[int | None, ...] = (1, 4, 16, None)
+#: Most moves the ejection search looks for (fewest first) before the window searches take over.
+EJECTION_MOVES = 8
+#: Nodes of the ejection search, at most. On the bench it places 9 in 10 of the bookings that need a
+#: move, most in under 40 nodes; one that needs more moves than it looks for spends them all, and
+#: the depth-first searches place it (about 30 us a node).
+EJECTION_BUDGET = 300
+#: The window searches: how many movable holds before the new one (and before any that cannot stay
+#: where it is) each may move, with every one after it; widest last. After them, the search over
+#: the whole cluster.
+WINDOWS: tuple[int, ...] = (32,)
+
+
+#: Pairs of cars :func:`_fewer_moves` may weigh up (the best swaps come first; stopping leaves a
+#: placement, only with more moves).
+SWAP_BUDGET = 200
 
 
 class _ShareSpent(Exception):
@@ -236,93 +248,343 @@ def _search(
     pool: list[Hashable], fixed: list[Hold], moving: list[Hold], new: Hold, budget: int, fewest_moves: bool = True,
 ) -> dict[Hashable, Hashable] | None:
     """A placement of ``moving`` around ``fixed`` on ``pool``, or None when none exists (``new``:
-    the hold asked for, which the complete method starts from).
+    the hold asked for, which the window searches and the complete method start from).
 
-    A booking first tries searches that may move at most 1, 4, then 16 holds off their cars: one
-    that needs one reservation moved should move one, not set off a cascade of swaps through the
-    rest of the book (which is what the first placement a plain depth-first search finds can be).
-    The last search has no limit and is exact: it answers None only when no placement exists.
-    Each has ``budget`` nodes; when the last spends them, the complete method
-    (:func:`rentaldesk.placement_exact.decide`) answers instead, with fewest moves for a booking.
+    In order, each with ``budget`` nodes; the first that answers decides:
+
+    1. The ejection search (:class:`_Ejection`): the new hold on a car, what it pushes off finds
+       another, and so on, fewest moves first, up to :data:`EJECTION_MOVES`. A booking that needs
+       one reservation moved moves one, not a cascade of swaps through the rest of the book.
+    2. Window searches: a depth-first search (:class:`_Search`) over the movable holds from shortly
+       before the new one on (:data:`WINDOWS`), the ones before kept on their cars. What they find
+       is a placement of the whole cluster; what they do not find may still exist.
+    3. The depth-first search over the whole cluster: exact, it answers None only when no placement
+       exists. When it spends its nodes, the complete method
+       (:func:`rentaldesk.placement_exact.decide`) answers instead, with fewest moves for a booking.
+
+    ``fewest_moves`` only changes what the complete method optimises: the searches before it prefer
+    few moves anyway, at no cost.
     """
     fixed_on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
     for h in fixed:
         fixed_on[h.car].append(h)
     for hs in fixed_on.values():
         hs.sort(key=lambda h: h.start)
-    n = len(moving)
-    # Where the rest can stay put: stay[i] is, when holds i.. may all keep their current cars (in
-    # the pool, clear of each other and of the fixed holds), the start of the first of them on
-    # each car; else None. A search stops at i as soon as what it placed before ends in time for
-    # those: no backtracking through a book that needs no change.
-    stay: list[dict[Hashable, Any] | None] = [None] * (n + 1)
-    stay[n] = {}
-    next_start: dict[Hashable, Any] = {}
-    for j in range(n - 1, -1, -1):
-        h = moving[j]
-        if stay[j + 1] is None or h.car not in fixed_on:
-            break
-        following = next_start.get(h.car)
-        if (following is not None and h.end > following) or any(_overlaps(f, h) for f in fixed_on[h.car]):
-            break
-        next_start[h.car] = h.start
-        stay[j] = dict(next_start)
-    for limit in MOVE_LIMITS if fewest_moves else (None,):
+    loose = loose_holds(moving, fixed_on)
+    try:
+        return _Ejection(pool, fixed_on, moving, loose, min(budget, EJECTION_BUDGET)).run()
+    except _ShareSpent:
+        pass
+    first = min([bisect.bisect_left([h.start for h in moving], new.start), *loose])
+    for width in WINDOWS:
+        lo = max(0, first - width)
+        if lo == 0:
+            break  # the window is the whole cluster: the exact search below
         try:
-            found = _Search(pool, fixed_on, moving, stay, limit, budget).run()
+            found = _Search(pool, fixed_on, moving[lo:], budget, staying=moving[:lo]).run()
         except _ShareSpent:
-            if limit is None:
-                from . import placement_exact  # lazily: it imports OR-Tools
-
-                return placement_exact.decide(pool, fixed_on, moving, new, fewest_moves=fewest_moves)
             continue
-        if found is not None or limit is None:
-            return found
-    return None  # not reached: the last limit is None
+        if found is not None:
+            return _fewer_moves(pool, fixed_on, moving, found)
+    try:
+        found = _Search(pool, fixed_on, moving, budget).run()
+        return None if found is None else _fewer_moves(pool, fixed_on, moving, found)
+    except _ShareSpent:
+        from . import placement_exact  # lazily: it imports OR-Tools
+
+        return placement_exact.decide(pool, fixed_on, moving, new, fewest_moves=fewest_moves)
+
+
+def loose_holds(moving: Sequence[Hold], fixed_on: dict[Hashable, list[Hold]]) -> list[int]:
+    """The indices (in ``moving``, in start order) of the holds that cannot stay on their cars
+    whatever else stays: the new one, one off the pool's cars (``fixed_on``'s keys), or one
+    overlapping a fixed hold or another movable hold on its car. Without them, the movable holds
+    on each car are clear of each other and of the fixed ones."""
+    loose = set()
+    on_car: dict[Hashable, list[int]] = {}
+    blocks = {c: _Blocks(hs) for c, hs in fixed_on.items()}
+    for i, h in enumerate(moving):
+        if h.car not in blocks or blocks[h.car].overlaps(h.start, h.end):
+            loose.add(i)
+        else:
+            on_car.setdefault(h.car, []).append(i)
+    for indices in on_car.values():  # in start order already
+        last = None  # the one ending latest so far
+        for i in indices:
+            if last is not None and moving[last].end > moving[i].start:
+                loose.update((last, i))
+            if last is None or moving[i].end > moving[last].end:
+                last = i
+    return sorted(loose)
+
+
+def _fewer_moves(pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], moving: list[Hold],
+                 found: dict[Hashable, Hashable]) -> dict[Hashable, Hashable]:
+    """``found`` (a placement of ``moving``; a hold it leaves out keeps its car) with fewer moves.
+
+    A depth-first search in start order leaves a cascade behind a change: a hold that cannot stay
+    takes another car, whose own hold then takes a third, and so on through the book, the cars'
+    futures swapped. Two cars free at one instant (nothing on either runs across it) can swap all
+    their movable holds from then on, if no fixed hold of one is in the way of the other's: still a
+    placement. Swaps that put more holds back on their own cars than they take off are made, the
+    best first, until none is left. Each makes at least one move fewer, so this ends.
+    """
+    orig = {h.key: h.car for h in moving}
+    where = {h.key: found.get(h.key, h.car) for h in moving}
+    blocks = {c: _Blocks(fixed_on[c]) for c in pool}
+    order = {c: i for i, c in enumerate(pool)}
+    on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
+    for h in moving:  # in start order
+        on[where[h.key]].append(h)
+    swaps: dict[tuple, tuple[int, tuple[Any, Any]]] = {}  # (a, b) -> its best swap, while a and b are unchanged
+    looked = 0
+    while looked < SWAP_BUDGET:
+        pairs = {tuple(sorted((where[k], c), key=order.__getitem__))
+                 for k, c in orig.items() if c in on and where[k] != c}
+        best, best_gain = None, 0
+        for pair in pairs:
+            if pair not in swaps:
+                looked += 1
+                a, b = pair
+                swaps[pair] = _best_swap(on[a], on[b], blocks[a], blocks[b], orig, a, b)
+            gain, stretch = swaps[pair]
+            if gain > best_gain:
+                best, best_gain = (*pair, stretch), gain
+        if best is None:
+            break
+        a, b, (t1, t2) = best
+        for car, other in ((a, b), (b, a)):
+            for h in on[car]:
+                if h.start >= t1 and (t2 is None or h.start < t2):
+                    where[h.key] = other
+        both = sorted((*on[a], *on[b]), key=lambda h: h.start)
+        on[a] = [h for h in both if where[h.key] == a]
+        on[b] = [h for h in both if where[h.key] == b]
+        swaps = {pair: v for pair, v in swaps.items() if a not in pair and b not in pair}
+    return {k: c for k, c in where.items() if k in found or c != orig[k]}
+
+
+def _best_swap(on_a: list[Hold], on_b: list[Hold], fixed_a: _Blocks, fixed_b: _Blocks,
+               orig: dict[Hashable, Hashable], a: Hashable, b: Hashable) -> tuple[int, tuple[Any, Any]]:
+    """The stretch ``[t1, t2)`` (both cars free at t1 and at t2; t2 None: to the end) over which
+    swapping the movable holds of cars a and b puts the most back on their own cars (holds put back
+    less holds taken off), and that number (0 when none is worth it)."""
+    merged = sorted([(h, b) for h in on_a] + [(h, a) for h in on_b], key=lambda x: x[0].start)
+    starts_a, starts_b = [h.start for h in on_a], [h.start for h in on_b]
+    best_gain, best = 0, (None, None)
+    gain = 0  # of swapping every hold so far
+    low, low_at = None, None  # the least gain at an instant both cars are free, since the last hold that cannot swap
+    for i, (h, to) in enumerate(merged):
+        t = h.start
+        if i == 0 or merged[i - 1][0].start != t:  # an instant before the holds starting at t
+            if not _runs_across(on_a, starts_a, t) and not _runs_across(on_b, starts_b, t):
+                if low is not None and gain - low > best_gain:
+                    best_gain, best = gain - low, (low_at, t)
+                if low is None or gain < low:
+                    low, low_at = gain, t
+        if (fixed_b if to == b else fixed_a).overlaps(h.start, h.end):
+            low = low_at = None  # a fixed hold on the other car is in the way: no stretch across h
+        gain += (orig[h.key] == to) - (orig[h.key] == (a if to == b else b))
+    if low is not None and gain - low > best_gain:  # to the end
+        best_gain, best = gain - low, (low_at, None)
+    return best_gain, best
+
+
+def _runs_across(on: list[Hold], starts: list[Any], t: Any) -> bool:
+    """Whether a hold of ``on`` (clear of each other, in start order) starts before t and ends after."""
+    i = bisect.bisect_left(starts, t)
+    return i > 0 and on[i - 1].end > t
+
+
+class _Blocks:
+    """The holds that stay where they are on one car (fixed ones; in a window search also the
+    movable ones outside the window), asked in O(log n) whether a hold overlaps one of them."""
+
+    __slots__ = ("starts", "ends", "max_end")
+
+    def __init__(self, holds: Iterable[Hold]) -> None:
+        ordered = sorted(holds, key=lambda h: (h.start, h.end))
+        self.starts = [h.start for h in ordered]
+        self.ends = [h.end for h in ordered]
+        self.max_end: list[Any] = []  # the latest end among the holds up to here
+        for e in self.ends:
+            self.max_end.append(e if not self.max_end or e > self.max_end[-1] else self.max_end[-1])
+
+    def overlaps(self, start: Any, end: Any) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # the holds starting before ``end``
+        return i > 0 and self.max_end[i - 1] > start
+
+    def ahead(self, t: Any, horizon: Any) -> tuple[int, int]:
+        """The index range of the holds that can matter to a hold starting at or after ``t`` and
+        ending by ``horizon`` (a superset: it may hold a few that end earlier)."""
+        return bisect.bisect_right(self.max_end, t), bisect.bisect_left(self.starts, horizon)
+
+
+class _Ejection:
+    """Fewest moves first: the holds that need a car (the new one, the loose ones) take one each,
+    pushing off the movable holds in their way, which then need a car in turn; up to ``k`` pushed
+    off for k = 0, 1, ... :data:`EJECTION_MOVES`.
+
+    Complete for each k on its own: any placement moving at most k holds can be reached so (put each
+    homeless hold on its car in that placement; what it pushes off moves in that placement too,
+    and is never a hold already placed), so the first k that finds one finds a placement with fewest
+    moves. A hold is placed at most once. Raises :class:`_ShareSpent` after ``share`` nodes, or when
+    none moves ``EJECTION_MOVES`` or fewer."""
+
+    def __init__(self, pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], moving: list[Hold],
+                 loose: list[int], share: int) -> None:
+        self.pool = pool
+        self.blocks = {c: _Blocks(fixed_on[c]) for c in pool}
+        loose_set = set(loose)
+        self.homeless = [moving[i] for i in loose]
+        self.on: dict[Hashable, list[Hold]] = {c: [] for c in pool}  # clear of each other: in start and end order
+        for i, h in enumerate(moving):
+            if i not in loose_set:
+                self.on[h.car].append(h)
+        self.starts = {c: [h.start for h in hs] for c, hs in self.on.items()}
+        self.share = share
+        self.nodes = 0
+        self.gone: set[Hashable] = set()  # pushed off their cars
+        self.placed: dict[Hashable, list[Hold]] = {c: [] for c in pool}  # put there by the search
+        self.assignment: dict[Hashable, Hashable] = {}
+        self.cars_for: dict[Hashable, list[tuple[Hashable, list[Hold]]]] = {}
+
+    def run(self) -> dict[Hashable, Hashable] | None:
+        for k in range(EJECTION_MOVES + 1):
+            if self._go(self.homeless, 0, k):
+                return dict(self.assignment)
+        raise _ShareSpent
+
+    def _cars_for(self, h: Hold) -> list[tuple[Hashable, list[Hold]]]:
+        """The cars no fixed hold closes to ``h``, each with the movable holds of the book as it
+        stands that ``h`` would push off there (once per hold: the book does not change)."""
+        found = self.cars_for.get(h.key)
+        if found is None:
+            found = []
+            for car in self.pool:
+                if self.blocks[car].overlaps(h.start, h.end):
+                    continue
+                on, there = self.on[car], []
+                j = bisect.bisect_left(self.starts[car], h.end) - 1
+                while j >= 0 and on[j].end > h.start:
+                    there.append(on[j])
+                    j -= 1
+                found.append((car, there))
+            self.cars_for[h.key] = found
+        return found
+
+    def _options(self, h: Hold, moves: int, k: int) -> list[tuple]:
+        """Where ``h`` may go within ``k`` moves: (pushed off, off its car, pool order, car, the
+        holds pushed off), fewest pushed off first."""
+        options = []
+        for order, (car, there) in enumerate(self._cars_for(h)):
+            if any(p.start < h.end and h.start < p.end for p in self.placed[car]):
+                continue  # a hold placed by this search stays
+            pushed = [p for p in there if p.key not in self.gone]
+            if moves + len(pushed) <= k:
+                options.append((len(pushed), car != h.car, order, car, pushed))
+        options.sort(key=lambda o: o[:3])
+        return options
+
+    def _go(self, homeless: list[Hold], moves: int, k: int) -> bool:
+        if not homeless:
+            return True
+        self.nodes += 1
+        if self.nodes > self.share:
+            raise _ShareSpent
+        # The hold with fewest places to go first: one with none ends this branch at once.
+        chosen, options = 0, None
+        for i, h in enumerate(homeless):
+            here = self._options(h, moves, k)
+            if not here:
+                return False
+            if options is None or len(here) < len(options):
+                chosen, options = i, here
+        h, rest = homeless[chosen], homeless[:chosen] + homeless[chosen + 1:]
+        for _, _, _, car, pushed in options:
+            self.placed[car].append(h)
+            self.assignment[h.key] = car
+            self.gone.update(p.key for p in pushed)
+            if self._go(rest + pushed, moves + len(pushed), k):
+                return True
+            self.gone.difference_update(p.key for p in pushed)
+            del self.assignment[h.key]
+            self.placed[car].pop()
+        return False
 
 
 class _Search:
     """One depth-first search: holds in start order, each tried on its current car first, then
     best fit (the car busy until latest); cars with the same future tried once and failed states
-    remembered (both only without a move limit, where which car a hold sits on does not matter)."""
+    remembered (the search may move any hold, so which car a hold sits on does not matter, only
+    what each car has ahead). ``staying``: movable holds kept on their cars (a window search)."""
 
     def __init__(self, pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], moving: list[Hold],
-                 stay: list[dict[Hashable, Any] | None], limit: int | None, share: int) -> None:
+                 share: int, staying: Sequence[Hold] = ()) -> None:
         self.pool = pool
-        self.fixed_on = fixed_on
+        on: dict[Hashable, list[Hold]] = {c: list(fixed_on[c]) for c in pool}
+        for h in staying:
+            on[h.car].append(h)
+        self.blocks = {c: _Blocks(hs) for c, hs in on.items()}
         self.moving = moving
-        self.stay = stay
-        self.limit = limit
+        self.horizon = max((h.end for h in moving), default=0)
+        self.stay = self._where_the_rest_can_stay()
         self.share = share
         self.nodes = 0
         self.free_at: dict[Hashable, Any] = {c: None for c in pool}  # end of the last moving hold put there
         self.assignment: dict[Hashable, Hashable] = {}
-        self.failed: dict[tuple, int] = {}  # state -> fewest moves it failed with
+        self.failed: set[tuple] = set()
+        # The blocks ahead of a car as a small number, the same for the same holds: (car, first,
+        # last index) -> id, and the holds themselves -> id.
+        self.future_of: dict[tuple, int] = {}
+        self.future_ids: dict[tuple, int] = {}
+
+    def _where_the_rest_can_stay(self) -> list[dict[Hashable, Any] | None]:
+        """stay[i]: when holds i.. may all keep their current cars (in the pool, clear of each other
+        and of the blocks), the start of the first of them on each car; else None. A search stops at
+        i as soon as what it placed before ends in time for those: no backtracking through a book
+        that needs no change."""
+        moving = self.moving
+        n = len(moving)
+        stay: list[dict[Hashable, Any] | None] = [None] * (n + 1)
+        stay[n] = {}
+        next_start: dict[Hashable, Any] = {}
+        for j in range(n - 1, -1, -1):
+            h = moving[j]
+            if stay[j + 1] is None or h.car not in self.blocks:
+                break
+            following = next_start.get(h.car)
+            if (following is not None and h.end > following) or self.blocks[h.car].overlaps(h.start, h.end):
+                break
+            next_start[h.car] = h.start
+            stay[j] = dict(next_start)
+        return stay
 
     def run(self) -> dict[Hashable, Hashable] | None:
-        return dict(self.assignment) if self._go(0, 0) else None
+        return dict(self.assignment) if self._go(0) else None
 
     def _fits(self, car: Hashable, h: Hold) -> bool:
         last = self.free_at[car]
         if last is not None and last > h.start:
             return False
-        return all(not _overlaps(f, h) for f in self.fixed_on[car])
+        return not self.blocks[car].overlaps(h.start, h.end)
 
     def _signature(self, car: Hashable, t: Any) -> tuple:
         """What matters of a car for holds starting at or after t."""
         last = self.free_at[car]
-        busy_until = _num(last) if last is not None and last > t else float("-inf")
-        ahead = tuple((_num(f.start), _num(f.end)) for f in self.fixed_on[car] if f.end > t)
-        return (busy_until, ahead)
+        busy_until = last if last is not None and last > t else t  # free from t: all that matters
+        blocks = self.blocks[car]
+        first, end = blocks.ahead(t, self.horizon)
+        if first >= end:
+            return (busy_until, -1)
+        key = (car, first, end)
+        future = self.future_of.get(key)
+        if future is None:
+            holds = (tuple(blocks.starts[first:end]), tuple(blocks.ends[first:end]))
+            future = self.future_of[key] = self.future_ids.setdefault(holds, len(self.future_ids))
+        return (busy_until, future)
 
-    def _state(self, i: int) -> tuple:
-        t = self.moving[i].start
-        signatures = (self._signature(c, t) for c in self.pool)
-        # Without a limit any car may take any hold, so cars are interchangeable; with one, a hold
-        # staying on its own car is free, so which car has which future matters.
-        return (i, tuple(sorted(signatures)) if self.limit is None else tuple(signatures))
-
-    def _go(self, i: int, moves: int) -> bool:
+    def _go(self, i: int) -> bool:
         moving, free_at = self.moving, self.free_at
         if i == len(moving):
             return True
@@ -334,30 +596,27 @@ class _Search:
         self.nodes += 1
         if self.nodes > self.share:
             raise _ShareSpent
-        key = self._state(i)
-        if key in self.failed and (self.limit is None or self.failed[key] <= moves):
-            return False
         h = moving[i]
+        signatures = {c: self._signature(c, h.start) for c in self.pool}
+        key = (i, tuple(sorted(signatures.values())))
+        if key in self.failed:
+            return False
         tried: set[tuple] = set()
         candidates = sorted(
             (c for c in self.pool if self._fits(c, h)),
             key=lambda c: (c != h.car, free_at[c] is None, _neg(free_at[c]) or 0),
         )
         for car in candidates:
-            cost = 0 if car == h.car or h.car is None else 1  # a new hold has no car to leave
-            if self.limit is not None and moves + cost > self.limit:
+            sig = signatures[car]
+            if sig in tried and car != h.car:
                 continue
-            if self.limit is None:
-                sig = self._signature(car, h.start)
-                if sig in tried and car != h.car:
-                    continue
-                tried.add(sig)
+            tried.add(sig)
             previous = free_at[car]
             free_at[car] = h.end
             self.assignment[h.key] = car
-            if self._go(i + 1, moves + cost):
+            if self._go(i + 1):
                 return True
             free_at[car] = previous
             del self.assignment[h.key]
-        self.failed[key] = min(moves, self.failed.get(key, moves))
+        self.failed.add(key)
         return False

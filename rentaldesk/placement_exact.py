@@ -36,6 +36,8 @@ import logging
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .placement import loose_holds
+
 if TYPE_CHECKING:
     from .placement import Hold
 
@@ -65,7 +67,7 @@ def decide(
     n = len(moving)
     # Holds that cannot stay where they are (the new one, one off the pool's cars, two on one car,
     # one on the car a fixed hold needs) are in every window.
-    loose = _loose(moving, fixed_on)
+    loose = loose_holds(moving, fixed_on)
     centre = bisect.bisect_left([h.start for h in moving], new.start)
     lo = max(0, min([centre, *loose]) - FIRST_WINDOW)
     hi = min(n, max([centre, *loose]) + 1 + FIRST_WINDOW)
@@ -87,26 +89,6 @@ def decide(
         lo, hi = max(0, lo - grow), min(n, hi + grow)
     log.info("placement decided by CP-SAT: no placement, %d of %d movable holds modelled", hi - lo, n)
     return None
-
-
-def _loose(moving: Sequence[Hold], fixed_on: dict[Hashable, list[Hold]]) -> list[int]:
-    """The indices of the holds that cannot stay on their cars whatever else stays: off the pool's
-    cars, or overlapping a fixed hold or another movable hold on their car."""
-    loose = set()
-    on_car: dict[Hashable, list[int]] = {}
-    for i, h in enumerate(moving):
-        if h.car not in fixed_on or any(f.start < h.end and h.start < f.end for f in fixed_on[h.car]):
-            loose.add(i)
-        else:
-            on_car.setdefault(h.car, []).append(i)
-    for indices in on_car.values():  # in start order already
-        last = None  # the one ending latest so far
-        for i in indices:
-            if last is not None and moving[last].end > moving[i].start:
-                loose.update((last, i))
-            if last is None or moving[i].end > moving[last].end:
-                last = i
-    return sorted(loose)
 
 
 def _solve(

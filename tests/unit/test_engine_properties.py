@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -99,6 +99,9 @@ def test_service_never_double_books_and_is_exact(tmp_path_factory, monkeypatch, 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n_cars=st.integers(1, 3), requests=st.lists(request, min_size=1, max_size=7))
+# One that needs a move, so the budget-0 run always asks the complete method (random ones may not):
+# A [1, 3) on the first car, B pinned to the second over [4, 6), C [2, 5) fits once A moves.
+@example(n_cars=2, requests=[(0, 0, 2, None, False), (3, 0, 2, 1, False), (1, 0, 3, None, False)])
 def _service_is_exact(tmp_path_factory, n_cars, requests):
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'b.sqlite'}")
     try:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rentaldesk import placement
 from rentaldesk.placement import Hold, place
 
 DATA = Path(__file__).parent / "data"
@@ -33,15 +34,22 @@ def valid(cars, holds, assignment) -> bool:
 
 
 def brute_force_exists(cars, holds, new) -> bool:
+    return brute_force_fewest_moves(cars, holds, new) is not None
+
+
+def brute_force_fewest_moves(cars, holds, new) -> int | None:
+    """The fewest holds moved off their cars (the new one not counted) in any placement, or None."""
     everything = [*holds, new]
     movable = [h for h in everything if h.movable]
     fixed = {h.key: h.car for h in everything if not h.movable}
+    best = None
     for choice in itertools.product(cars, repeat=len(movable)):
         assignment = dict(fixed)
         assignment.update({h.key: c for h, c in zip(movable, choice)})
         if valid(cars, everything, assignment):
-            return True
-    return False
+            moves = sum(1 for h in holds if h.movable and assignment[h.key] != h.car)
+            best = moves if best is None else min(best, moves)
+    return best
 
 
 @st.composite
@@ -108,6 +116,34 @@ def test_the_complete_method_is_exact_and_never_double_books(case, fewest_moves)
     # No node budget: every question the fast path and the clique bound leave open goes to CP-SAT.
     cars, holds, new = case
     result = place(cars, holds, new, budget=0, fewest_moves=fewest_moves)
+    check_answer(cars, holds, new, result, brute_force_exists(cars, holds, new))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pools())
+def test_a_booking_moves_fewest_reservations(case):
+    # The ejection search tries 0, 1, 2... moves in turn: on these small pools it always decides,
+    # so a booking moves no more reservations than it must.
+    cars, holds, new = case
+    result = place(cars, holds, new)
+    fewest = brute_force_fewest_moves(cars, holds, new)
+    check_answer(cars, holds, new, result, fewest is not None)
+    if result is not None:
+        assert sum(1 for h in holds if h.movable and result.get(h.key, h.car) != h.car) == fewest
+
+
+@pytest.mark.parametrize("windows", [(0,), (1,), ()], ids=["window-0", "window-1", "whole-cluster"])
+@settings(max_examples=200, deadline=None)
+@given(case=pools(), fewest_moves=st.booleans())
+def test_the_window_and_cluster_searches_are_exact_and_never_double_book(windows, case, fewest_moves):
+    # No ejection search: the window searches (the movable holds from just before the new one on;
+    # found or not) and then the search over the whole cluster decide, and what they find goes
+    # through the swaps that undo their cascades (_fewer_moves): still a placement.
+    cars, holds, new = case
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(placement, "EJECTION_BUDGET", 0)
+        mp.setattr(placement, "WINDOWS", windows)
+        result = place(cars, holds, new, fewest_moves=fewest_moves)
     check_answer(cars, holds, new, result, brute_force_exists(cars, holds, new))
 
 
@@ -191,15 +227,18 @@ def load_case(name: str):
     return list(range(int(n_cars))), holds, Hold("new", int(start), int(end)), fewest_moves == "True"
 
 
+@pytest.mark.parametrize("budget", [None, 0], ids=["searches", "complete-method"])
 @pytest.mark.parametrize("name", ["placement_gave_up_create.txt", "placement_gave_up_available.txt"])
-def test_a_pool_the_search_gave_up_on_is_placed(name, caplog):
-    # Pinned holds tangled across a full stretch of the bench's book: the depth-first search spent
-    # 20,000 nodes on each and gave up; now it hands over to the complete method, which places.
+def test_a_pool_the_search_gave_up_on_is_placed(name, budget, caplog):
+    # Pinned holds tangled across a full stretch of the bench's book: the depth-first search in
+    # start order spent 20,000 nodes on each and gave up. Now the searches place them or hand over to
+    # the complete method; with no budget, the complete method places both.
     cars, holds, new, fewest_moves = load_case(name)
     assert valid(cars, holds, {}), "the recorded pool must be a valid starting state"
     with caplog.at_level(logging.INFO, logger="rentaldesk.placement"):
-        result = place(cars, holds, new, fewest_moves=fewest_moves)
-    assert DECIDED_EXACTLY in caplog.text
+        result = place(cars, holds, new, budget=budget, fewest_moves=fewest_moves)
+    if budget == 0:
+        assert DECIDED_EXACTLY in caplog.text
     check_answer(cars, holds, new, result, exists=True)  # a valid placement proves one exists
     if fewest_moves:
         assert len(result) - 1 <= 4, "a booking moves few reservations"
