@@ -24,8 +24,8 @@ test: lint
 test-fast: lint
 	$(PY) -m pytest -m "not slow and not kafka" -x -q $(PYTEST_ARGS)
 
-# pyflakes and bugbear (ruff), the layers' import rules (import-linter) and the types (mypy, strict on
-# the core); all three read pyproject.toml
+# pyflakes and bugbear (ruff), the layers' import rules (import-linter) and the types (mypy, strict but for
+# the desk app); all three read pyproject.toml
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports

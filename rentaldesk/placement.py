@@ -57,8 +57,12 @@ class Hold:
     movable: bool = True
 
 
+def _pair(two: list[Hashable]) -> tuple[Hashable, Hashable]:
+    return two[0], two[1]
+
+
 def _overlaps(a: Hold, b: Hold) -> bool:
-    return a.start < b.end and b.start < a.end
+    return bool(a.start < b.end and b.start < a.end)
 
 
 def conflicted(holds: Iterable[Hold]) -> bool:
@@ -164,7 +168,7 @@ def best_free_car(pool: Sequence[Hashable], holds: Sequence[Hold], new: Hold) ->
             after[h.car] = h.start
     order = {c: i for i, c in enumerate(pool)}
 
-    def rank(car: Hashable) -> tuple:
+    def rank(car: Hashable) -> tuple[Any, ...]:
         b = before.get(car)
         a = after.get(car)
         return (b is None, _neg(b), a is None, a, order[car])
@@ -181,7 +185,7 @@ class _Neg:
         self.v = v
 
     def __lt__(self, other: _Neg) -> bool:
-        return other.v < self.v
+        return bool(other.v < self.v)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Neg) and other.v == self.v
@@ -336,12 +340,13 @@ def _fewer_moves(pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], mov
     on: dict[Hashable, list[Hold]] = {c: [] for c in pool}
     for h in moving:  # in start order
         on[where[h.key]].append(h)
-    swaps: dict[tuple, tuple[int, tuple[Any, Any]]] = {}  # (a, b) -> its best swap, while a and b are unchanged
+    swaps: dict[tuple[Hashable, Hashable], tuple[int, tuple[Any, Any]]] = {}  # (a, b) -> its best swap, while a and b are unchanged
     looked = 0
     while looked < SWAP_BUDGET:
-        pairs = {tuple(sorted((where[k], c), key=order.__getitem__))
+        pairs: set[tuple[Hashable, Hashable]] = {_pair(sorted((where[k], c), key=order.__getitem__))
                  for k, c in orig.items() if c in on and where[k] != c}
-        best, best_gain = None, 0
+        best: tuple[Hashable, Hashable, tuple[Any, Any]] | None = None
+        best_gain = 0
         for pair in pairs:
             if pair not in swaps:
                 looked += 1
@@ -349,7 +354,7 @@ def _fewer_moves(pool: list[Hashable], fixed_on: dict[Hashable, list[Hold]], mov
                 swaps[pair] = _best_swap(on[a], on[b], blocks[a], blocks[b], orig, a, b)
             gain, stretch = swaps[pair]
             if gain > best_gain:
-                best, best_gain = (*pair, stretch), gain
+                best, best_gain = (pair[0], pair[1], stretch), gain
         if best is None:
             break
         a, b, (t1, t2) = best
@@ -473,7 +478,7 @@ class _Ejection:
             self.cars_for[h.key] = found
         return found
 
-    def _options(self, h: Hold, moves: int, k: int) -> list[tuple]:
+    def _options(self, h: Hold, moves: int, k: int) -> list[tuple[Any, ...]]:
         """Where ``h`` may go within ``k`` moves: (pushed off, off its car, pool order, car, the
         holds pushed off), fewest pushed off first."""
         options = []
@@ -500,6 +505,7 @@ class _Ejection:
                 return False
             if options is None or len(here) < len(options):
                 chosen, options = i, here
+        assert options is not None  # (homeless is never empty here)
         h, rest = homeless[chosen], homeless[:chosen] + homeless[chosen + 1:]
         for _, _, _, car, pushed in options:
             self.placed[car].append(h)
@@ -533,11 +539,11 @@ class _Search:
         self.nodes = 0
         self.free_at: dict[Hashable, Any] = {c: None for c in pool}  # end of the last moving hold put there
         self.assignment: dict[Hashable, Hashable] = {}
-        self.failed: set[tuple] = set()
+        self.failed: set[tuple[Any, ...]] = set()
         # The blocks ahead of a car as a small number, the same for the same holds: (car, first,
         # last index) -> id, and the holds themselves -> id.
-        self.future_of: dict[tuple, int] = {}
-        self.future_ids: dict[tuple, int] = {}
+        self.future_of: dict[tuple[Any, ...], int] = {}
+        self.future_ids: dict[tuple[Any, ...], int] = {}
 
     def _where_the_rest_can_stay(self) -> list[dict[Hashable, Any] | None]:
         """stay[i]: when holds i.. may all keep their current cars (in the pool, clear of each other
@@ -569,7 +575,7 @@ class _Search:
             return False
         return not self.blocks[car].overlaps(h.start, h.end)
 
-    def _signature(self, car: Hashable, t: Any) -> tuple:
+    def _signature(self, car: Hashable, t: Any) -> tuple[Any, ...]:
         """What matters of a car for holds starting at or after t."""
         last = self.free_at[car]
         busy_until = last if last is not None and last > t else t  # free from t: all that matters
@@ -601,7 +607,7 @@ class _Search:
         key = (i, tuple(sorted(signatures.values())))
         if key in self.failed:
             return False
-        tried: set[tuple] = set()
+        tried: set[tuple[Any, ...]] = set()
         candidates = sorted(
             (c for c in self.pool if self._fits(c, h)),
             key=lambda c: (c != h.car, free_at[c] is None, _neg(free_at[c]) or 0),

@@ -128,7 +128,7 @@ def _solve(
         solver.parameters.max_deterministic_time = OBJECTIVE_DETERMINISTIC_TIME
         status = solver.solve(model)
         if status == cp_model.UNKNOWN:  # no placement found in the time: decide feasibility alone
-            model.clear_objective()
+            model.clear_objective()  # type: ignore[no-untyped-call]  # (unannotated in OR-Tools)
             solver = _solver(cp_model)
             status = solver.solve(model)
     else:
