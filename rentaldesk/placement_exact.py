@@ -27,12 +27,15 @@ taken (still a valid placement, just perhaps not the one with fewest moves); if 
 then, the same model is solved for feasibility alone, without a limit.
 
 OR-Tools is imported on first use: the desk's cold start does not pay for it (about half a second).
+The long-running services (``rentaldesk hq``, ``rentaldesk sync``) call :func:`warm_up` as they
+start, so the first hard booking they decide does not pay for it either.
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
+import threading
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +54,20 @@ FIRST_WINDOW = 16
 #: CP-SAT workers: one keeps the search (and so which placement is found) the same from run to run,
 #: and leaves the second core of a counter PC to the desk.
 WORKERS = 1
+
+
+def warm_up() -> threading.Thread:
+    """Import OR-Tools in a daemon thread (a service starting; nothing waits for it)."""
+
+    def load() -> None:
+        try:
+            from ortools.sat.python import cp_model  # noqa: F401
+        except Exception:  # the first decision that needs it says what is wrong
+            log.debug("OR-Tools warm-up failed", exc_info=True)
+
+    thread = threading.Thread(target=load, name="ortools-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def decide(

@@ -13,6 +13,7 @@ from ..display import iso_local, parse_time
 from ..errors import InvalidInput
 from ..fleet import import_drivers, import_fleet, load_sample_data
 from ..models import Car
+from ..placement_exact import warm_up
 from .desk import Desk
 from .output import PROG, UTC, car_json, format_table
 
@@ -218,6 +219,7 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
     def start() -> Callable[[], None]:
         sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
         sync.start()  # at once: it connects in the background, the counter goes on meanwhile
+        warm_up()
         print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
               f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
         return sync.stop
@@ -239,6 +241,7 @@ def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
     def start() -> Callable[[], None] | None:
         print(f"{PROG}: head office starting on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
               "Ctrl-C stops", file=sys.stderr, flush=True)
+        warm_up()
         office = connect_when_reachable(
             lambda: HeadOffice(desk.db, settings, notifications=not args.no_mail),
             threading.Event(),  # never set: a signal interrupts the wait

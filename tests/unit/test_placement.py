@@ -283,3 +283,14 @@ def test_two_fixed_holds_overlapping_on_one_car_do_not_close_the_free_car():
     # Nothing can mend two pinned reservations on one car; the other car is still free.
     holds = [Hold("P", 4, 8, car=1, movable=False), Hold("Q", 5, 9, car=1, movable=False)]
     assert place([0, 1], holds, Hold("N", 6, 8)) == {"N": 0}
+
+
+def test_a_service_warms_the_complete_method_up_in_the_background():
+    import sys
+
+    from rentaldesk.placement_exact import warm_up
+
+    thread = warm_up()
+    assert thread.daemon
+    thread.join(120)
+    assert "ortools.sat.python.cp_model" in sys.modules
