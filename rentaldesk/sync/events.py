@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
@@ -61,20 +61,33 @@ class Record(Struct, forbid_unknown_fields=True):
             cls.__post_init__ = check  # type: ignore[attr-defined]
 
 
+#: The largest amount a record carries (a reservation's price is NUMERIC(10, 2) in the database).
+MAX_AMOUNT = Decimal("99999999.99")
+
+
 def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
-    """The check of a record class's text, uuid and amount fields, written out field by field
-    (as dataclasses writes ``__init__``): a loop over the names cost twice as much."""
+    """The check of a record class's text, uuid and amount fields, and the times put in UTC, written
+    out field by field (as dataclasses writes ``__init__``): a loop over the names cost twice as much.
+    The type tests matter only for a record made in Python (decoding checked the types already)."""
     lines = []
     for name, hint in hints.items():
         if get_origin(hint) is ClassVar:
             continue
         kind = _kind(hint)
         if kind is _TEXT_KIND:
-            test, say = "not v.strip()", f"'{name}: expected a non-empty string'"
+            test, say = "not isinstance(v, str) or not v.strip()", f"'{name}: expected a non-empty string'"
         elif kind is _UUID_KIND:
-            test, say = "_UUID.fullmatch(v) is None", f"f'{name}: expected a uuid, not {{v!r}}'"
-        elif hint is Decimal:
-            test, say = "not v.is_finite() or v < 0", f"f'{name}: expected an amount of zero or more, not {{v}}'"
+            test = "not isinstance(v, str) or _UUID.fullmatch(v) is None"
+            say = f"f'{name}: expected a uuid, not {{v!r}}'"
+        elif _is(hint, Decimal):
+            test = "not isinstance(v, Decimal) or not v.is_finite() or v < 0 or v > _MAX"
+            say = f"f'{name}: expected an amount from 0 to {MAX_AMOUNT:,}, not {{v}}'"
+        elif _is(hint, datetime):
+            # in UTC, as every time this project writes (an offset on the wire is taken, and dropped)
+            lines.append(f"    v = self.{name}")
+            lines.append("    if v is not None and v.utcoffset():")
+            lines.append(f"        self.{name} = v.astimezone(_UTC)")
+            continue
         else:
             continue
         lines.append(f"    v = self.{name}")
@@ -82,9 +95,17 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         lines.append(f"        raise ValueError({say})")
     if not lines:
         return None
-    namespace: dict[str, object] = {"_UUID": _UUID}
+    namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc}
     exec("def check(self):\n" + "\n".join(lines), namespace)  # noqa: S102  (built from our own field names)
     return namespace["check"]  # type: ignore[return-value]
+
+
+def _is(hint: object, kind: type) -> bool:
+    """Whether a field's type hint is ``kind``, optional or annotated or not."""
+    for arg in (hint, *get_args(hint)):
+        if arg is kind or (get_origin(arg) is Annotated and get_args(arg)[0] is kind):
+            return True
+    return False
 
 
 def _optional(hint: object) -> bool:

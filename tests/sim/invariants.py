@@ -14,7 +14,7 @@ from rentaldesk.db import Database
 from rentaldesk.hq.notifications import INTERRUPTED, KINDS, SENT
 from rentaldesk.models import Car, InboxEvent, Notification, OutboxEvent
 from rentaldesk.models import Reservation as ReservationRow
-from rentaldesk.sync.envelope import Envelope, decode
+from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
 from rentaldesk.sync.events import Decision, Event, ReservationRequested
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, DEAD_LETTER
 
@@ -109,7 +109,17 @@ def _events(db: Database, topic: str) -> list[Envelope[Event]]:
     with db.session() as s:
         rows = s.execute(select(OutboxEvent.event_id, OutboxEvent.value).where(OutboxEvent.topic == topic)
                          .order_by(OutboxEvent.seq)).all()
-    return [decode(value) for _eid, value in rows]
+    out = []
+    for event_id, value in rows:
+        try:
+            out.append(decode(value))
+        except InvalidEvent as exc:  # reported by check() as a failure, not a crash of the checker
+            raise UnreadableOutbox(f"{topic} outbox row {event_id}: {exc.reason}") from None
+    return out
+
+
+class UnreadableOutbox(Exception):
+    """An outbox row this build cannot read (what this build writes, it reads: a defect)."""
 
 
 def _reservation_id(e: Envelope[Event]) -> str:
@@ -155,6 +165,14 @@ def _request_of(requests: dict[str, Envelope[Event]], rid: str) -> str:
 
 
 def check(world: World) -> list[Failure]:
+    """Every invariant once quiet; a failure for each broken one."""
+    try:
+        return _check(world)
+    except UnreadableOutbox as exc:
+        return [_failure("outbox-unreadable", str(exc))]
+
+
+def _check(world: World) -> list[Failure]:
     failures: list[Failure] = []
     now = world.clock()
     hq = _reservations(world.hq.db)

@@ -157,9 +157,10 @@ def _raw(body: object, **envelope) -> bytes:
     (_raw(_requested(start="2030-01-01T10:00:00")),
      "payload.reservation.start: expected `datetime` with a timezone component"),
     (_raw(_requested(start="2030-02-30T10:00:00+00:00")), "payload.reservation.start: invalid RFC3339"),
-    (_raw(_requested(price="-1")), "payload.reservation.price: expected an amount of zero or more, not -1"),
-    (_raw(_requested(price="NaN")), "payload.reservation.price: expected an amount of zero or more, not NaN"),
+    (_raw(_requested(price="-1")), "payload.reservation.price: expected an amount from 0 to 99,999,999.99, not -1"),
+    (_raw(_requested(price="NaN")), "payload.reservation.price: expected an amount from 0 to 99,999,999.99, not NaN"),
     (_raw(_requested(price="ten")), "payload.reservation.price: invalid decimal string"),
+    (_raw(_requested(price="1e400")), "payload.reservation.price: expected an amount from 0 to 99,999,999.99"),
     (_raw(_requested(car_plate=7)), "payload.reservation.car_plate: expected `str | null`, got `int`"),
     (_raw(_requested(car_plate="")), "payload.reservation.car_plate: expected a non-empty string"),
     (_raw(_requested(customer={"email": "a@example.com", "name": "A"})),
@@ -201,7 +202,7 @@ def test_an_invalid_event_is_not_encoded():
     bad = ev.ReservationRequested(reservation=ev.replace(STATE, version="2"), requested_at=T)  # type: ignore[arg-type]
     with pytest.raises(InvalidEvent, match="payload.reservation.version: expected `int`, got `str`"):
         Envelope(payload=bad, source="B").encode()  # and what is not checked when made, before it is written
-    with pytest.raises(ValueError, match="price: expected an amount of zero or more"):
+    with pytest.raises(ValueError, match="price: expected an amount from 0"):
         ev.replace(STATE, price=Decimal("-5"))
 
 
@@ -211,3 +212,29 @@ def test_a_payload_is_read_by_attribute_with_its_types():
     assert event.reservation.customer.email == "ann@example.com"
     assert event.reservation.price == Decimal("158.00")
     assert event.reservation.start == T + timedelta(days=1)
+
+
+def test_an_amount_may_be_a_json_number_and_is_read_exactly():
+    """36566ba wanted a string; a number is read digit for digit (never through a float)."""
+    event = decode(_raw(_requested(price=0.30000000000000004))).payload
+    assert event.reservation.price == Decimal("0.30000000000000004")
+
+
+def test_every_time_is_in_utc_whatever_the_offset_on_the_wire():
+    event = decode(_raw(_requested(start="2030-01-01T09:00:00-05:00"))).payload
+    assert event.reservation.start == datetime(2030, 1, 1, 14, tzinfo=timezone.utc)
+    assert event.reservation.start.utcoffset() == timedelta(0)
+    local = ev.replace(STATE, start=datetime(2030, 1, 1, 9, tzinfo=timezone(timedelta(hours=-5))))
+    assert local.start.tzinfo is timezone.utc  # and a record made in Python the same
+    assert json.loads(Envelope(payload=ev.Confirmed(reservation=local), source="hq").encode())[
+        "payload"]["reservation"]["start"] == "2030-01-01T14:00:00Z"
+
+
+@pytest.mark.parametrize(("field", "value", "reason"), [
+    ("reference", None, "reference: expected a non-empty string"),
+    ("id", 7, "id: expected a uuid"),
+    ("price", "10.00", "price: expected an amount from 0"),
+])
+def test_a_record_made_in_python_with_a_wrong_type_is_refused_by_name(field, value, reason):
+    with pytest.raises(ValueError, match=reason):
+        ev.replace(STATE, **{field: value})
