@@ -22,8 +22,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from . import placement
 from .customers import get_or_create_customer, normalize_email
@@ -1146,13 +1147,25 @@ def _decide_with(
 
 
 def _apply_moves(s: Session, decision: Decision, new_key: str | None, now: datetime) -> dict[str, int]:
+    """Write the moves in ``decision`` (all but ``new_key``): one executemany UPDATE of car, version
+    and time (a cascade may move dozens; one ORM statement each cost a few ms apiece). The rows
+    this session has loaded are brought up to date as an ORM update would."""
     moved = {k: c for k, c in decision.items() if k != new_key}
+    if not moved:
+        return moved
+    table = ReservationRow.__table__
+    assert isinstance(table, Table)
+    s.flush()  # pending changes to those rows first, as an ORM update would
+    s.connection().execute(
+        update(table)
+        .where(table.c.id == bindparam("move_id"))
+        .values(car_id=bindparam("move_car"), version=table.c.version + 1, updated_at=now),
+        [{"move_id": rid, "move_car": car_id} for rid, car_id in moved.items()],
+    )
     for rid, car_id in moved.items():
-        s.execute(
-            update(ReservationRow)
-            .where(ReservationRow.id == rid)
-            .values(car_id=car_id, version=ReservationRow.version + 1, updated_at=now)
-        )
+        loaded = s.identity_map.get(identity_key(ReservationRow, rid))
+        if loaded is not None:
+            s.expire(loaded, ["car_id", "version", "updated_at"])
         log.info("reservation %s moved to car %s to make room", rid, car_id)
     return moved
 
