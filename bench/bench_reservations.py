@@ -34,6 +34,8 @@ reservations (turnaround included). Tests never assert times; this script only p
     .venv/bin/python bench/bench_reservations.py --reservations 100000   # quick
     .venv/bin/python bench/bench_reservations.py --compare-placement /tmp/base   # and main's placement beside
 
+``--compare-engine TREE`` does the same with TREE's whole engine (its service, reads and writes).
+
 ``--compare-placement TREE`` then runs the same requests again through this checkout's placement and
 TREE's (``git worktree add /tmp/base main``), one call of each in turn in this process, so a noisy
 machine loads both alike.
@@ -742,13 +744,31 @@ def load_placement(tree: Path):  # noqa: ANN201
 
 
 def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_reqs: list[Request], clock,  # noqa: ANN001
-                      exact: ExactDecisions, *, keep: bool) -> dict:
+                      exact: ExactDecisions, *, keep: bool, engine: bool = False) -> dict:
     """The same requests through this checkout's placement and ``tree``'s, the rest of the engine
     this checkout's: one call of each in turn (which goes first alternates), so both see the same
-    load on a shared machine. The creates run on a copy of the dataset each."""
+    load on a shared machine. The creates run on a copy of the dataset each.
+
+    ``engine`` (``--compare-engine``): ``tree``'s whole engine beside this one's (its
+    ``ReservationService`` and database module: the reads and writes around the placement too)."""
     from rentaldesk import reservations
 
     variants = {"this": reservations.placement, str(tree): load_placement(tree)}
+    other = sys.modules["rentaldesk_compared"]
+    if engine:
+        import importlib
+
+        importlib.import_module("rentaldesk_compared.reservations")
+        importlib.import_module("rentaldesk_compared.db")
+        importlib.import_module("rentaldesk_compared.errors")
+    refused = (NotAvailable, getattr(getattr(other, "errors", None), "NotAvailable", NotAvailable))
+    duplicate = (DuplicateReservation,
+                 getattr(getattr(other, "errors", None), "DuplicateReservation", DuplicateReservation))
+
+    def service_for(name: str, file: Path):  # noqa: ANN202
+        if engine and name != "this":
+            return other.reservations.ReservationService(other.db.open_database(sqlite_url(file)), clock=clock)
+        return ReservationService(open_database(sqlite_url(file)), clock=clock)
     names = list(variants)
     recs: dict[str, dict] = {n: {"available": [], "create": [], "exact": [0, 0]} for n in names}
 
@@ -763,15 +783,15 @@ def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_
             recs[name]["exact"][which] += exact.count - before
             reservations.placement = variants["this"]
 
-    db = open_database(sqlite_url(path))
-    service = ReservationService(db, clock=clock)
+    readers = {n: service_for(n, path) for n in names}
     _log(f"is_rental_available x {len(avail_reqs)}, {' and '.join(names)} in turn ...")
     for i, r in enumerate(avail_reqs):
         for name in names if i % 2 == 0 else names[::-1]:
-            ms, ok = timed(name, 0, lambda r=r: service.is_rental_available(
+            ms, ok = timed(name, 0, lambda r=r, name=name: readers[name].is_rental_available(
                 vehicle_class=r.vehicle_class, zip_code=r.zip_code, start=r.start, end=r.end))
             recs[name]["available"].append((ms, "available" if ok else "not available"))
-    db.close()
+    for reader in readers.values():
+        reader.db.close()
 
     copies = {n: CACHE / f"work-{os.getpid()}-{k}.sqlite" for k, n in enumerate(names)}
     try:
@@ -781,7 +801,7 @@ def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_
             wal = Path(f"{path}-wal")
             if wal.exists() and wal.stat().st_size:
                 shutil.copyfile(wal, Path(f"{work}-wal"))
-            services[n] = ReservationService(open_database(sqlite_url(work)), clock=clock)
+            services[n] = service_for(n, work)
 
             def listen(changes: Changes, n: str = n) -> None:
                 touched[n].update(changes.cars)
@@ -799,9 +819,9 @@ def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_
                             email=r.email, name="Bench Customer", vehicle_class=r.vehicle_class,
                             zip_code=r.zip_code, start=r.start, end=r.end,
                         ), "accepted"
-                    except NotAvailable:
+                    except refused:
                         return None, "NotAvailable"
-                    except DuplicateReservation:
+                    except duplicate:
                         return None, "DuplicateReservation"
 
                 ms, (res, outcome) = timed(name, 1, create)
@@ -823,7 +843,7 @@ def compare_placement(tree: Path, path: Path, avail_reqs: list[Request], create_
 
     out = {}
     print()
-    print(f"placement beside {tree} (same requests, one call of each in turn, this process):")
+    print(f"{'engine' if engine else 'placement'} beside {tree} (same requests, one call of each in turn, this process):")
     head = f"{'placement':<28} {'operation':<20} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8} {'max ms':>8}  answers"
     print(head)
     print("-" * len(head))
@@ -879,6 +899,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build-only", action="store_true", help="make (or find) the dataset and stop")
     ap.add_argument("--profile", action="store_true", help="cProfile the engine loops (slower figures)")
     ap.add_argument("--json", type=Path, help="also write the results there")
+    ap.add_argument(
+        "--compare-engine", type=Path, metavar="TREE",
+        help="as --compare-placement, but TREE's whole engine (its ReservationService, reads and writes too)",
+    )
     ap.add_argument("--keep-copy", action="store_true", help="keep the database the creates wrote to")
     ap.add_argument(
         "--compare-placement", type=Path, metavar="TREE",
@@ -1042,9 +1066,10 @@ def main(argv: list[str] | None = None) -> int:
         create_moves=dict(moves), baseline_create=nc, baseline_create_accepted=[nc_ok, len(nc_times)],
         exact_decisions=[a_exact, c_exact], overlap_pairs=clashes, cars_touched=len(touched), load_average=[load_start[0], load_end[0]],
     )
-    if args.compare_placement is not None:
+    if args.compare_placement is not None or args.compare_engine is not None:
         results["compare_placement"] = compare_placement(
-            args.compare_placement, path, avail_reqs, create_reqs, clock, exact, keep=args.keep_copy
+            args.compare_engine or args.compare_placement, path, avail_reqs, create_reqs, clock, exact,
+            keep=args.keep_copy, engine=args.compare_engine is not None,
         )
         clashes += sum(v["overlap_pairs"] for v in results["compare_placement"].values())
     if args.json:
