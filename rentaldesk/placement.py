@@ -375,30 +375,34 @@ def _best_swap(on_a: list[Hold], on_b: list[Hold], fixed_a: _Blocks, fixed_b: _B
     swapping the movable holds of cars a and b puts the most back on their own cars (holds put back
     less holds taken off), and that number (0 when none is worth it)."""
     merged = sorted([(h, b) for h in on_a] + [(h, a) for h in on_b], key=lambda x: x[0].start)
-    starts_a, starts_b = [h.start for h in on_a], [h.start for h in on_b]
     best_gain, best = 0, (None, None)
     gain = 0  # of swapping every hold so far
     low, low_at = None, None  # the least gain at an instant both cars are free, since the last hold that cannot swap
-    for i, (h, to) in enumerate(merged):
+    # ia, ib: how many holds of a, of b start before t (t only grows: a walk, not a bisection each)
+    ia = ib = 0
+    na, nb = len(on_a), len(on_b)
+    prev: Any = None
+    for h, to in merged:
         t = h.start
-        if i == 0 or merged[i - 1][0].start != t:  # an instant before the holds starting at t
-            if not _runs_across(on_a, starts_a, t) and not _runs_across(on_b, starts_b, t):
+        if prev is None or prev != t:  # an instant before the holds starting at t
+            while ia < na and on_a[ia].start < t:
+                ia += 1
+            while ib < nb and on_b[ib].start < t:
+                ib += 1
+            if not (ia and on_a[ia - 1].end > t) and not (ib and on_b[ib - 1].end > t):  # both free at t
                 if low is not None and gain - low > best_gain:
                     best_gain, best = gain - low, (low_at, t)
                 if low is None or gain < low:
                     low, low_at = gain, t
-        if (fixed_b if to == b else fixed_a).overlaps(h.start, h.end):
+        prev = t
+        to_b = to == b
+        if (fixed_b if to_b else fixed_a).overlaps(t, h.end):
             low = low_at = None  # a fixed hold on the other car is in the way: no stretch across h
-        gain += (orig[h.key] == to) - (orig[h.key] == (a if to == b else b))
+        home = orig[h.key]
+        gain += (home == to) - (home == (a if to_b else b))
     if low is not None and gain - low > best_gain:  # to the end
         best_gain, best = gain - low, (low_at, None)
     return best_gain, best
-
-
-def _runs_across(on: list[Hold], starts: list[Any], t: Any) -> bool:
-    """Whether a hold of ``on`` (clear of each other, in start order) starts before t and ends after."""
-    i = bisect.bisect_left(starts, t)
-    return i > 0 and on[i - 1].end > t
 
 
 class _Blocks:
