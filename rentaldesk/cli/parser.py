@@ -32,24 +32,22 @@ from .commands import (
 )
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, *, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"{value} cannot be negative" if least == 0 else f"{value} must be {least} or more")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, least=1)
 
 
 def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} cannot be negative")
-    return value
+    return _whole_number(text, least=0)
 
 
 def _existing_file(text: str) -> Path:
