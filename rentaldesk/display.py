@@ -30,6 +30,11 @@ def money(amount: Decimal | str | None) -> str:
     return "" if amount is None else f"{CURRENCY}{Decimal(amount):,.2f}"
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """'1 reservation', '3 reservations', '0 cars' ("2 pick-ups and returns" needs ``plural``)."""
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
 def article(word: str) -> str:
     """'a' or 'an' before a class code (a vowel: 'an')."""
     return "an" if word[:1].upper() in "AEIOU" else "a"

@@ -8,11 +8,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from rentaldesk import display
 from rentaldesk.display import article, iso_local, long_time, mail_time, money, parse_time, period_text, short_time
 from rentaldesk.errors import InvalidInput
 
 TZ = ZoneInfo("America/New_York")
 T = datetime(2030, 3, 5, 14, 0, tzinfo=timezone.utc)  # 09:00 in New York (EST)
+
+
+def test_count_says_one_and_many() -> None:
+    assert display.count(1, "reservation") == "1 reservation"
+    assert display.count(0, "car") == "0 cars"
+    assert display.count(1200, "car") == "1,200 cars"
+    assert display.count(2, "pick-up or return", "pick-ups and returns") == "2 pick-ups and returns"
 
 
 def test_money_and_articles():
