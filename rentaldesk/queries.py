@@ -40,8 +40,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import normalize_plate
-from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, holding_car, reservation_value
+from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, holding_car, like_escaped, matches_search, reservation_value
 from .values import Reservation
 
 STATE_AVAILABLE = "available"
@@ -258,8 +257,8 @@ def find_customers(db: Database, text: str, limit: int = 8) -> list[CustomerInfo
         return []
     q = (
         _customer_query()
-        .where(or_(Customer.email.like(f"{_escape(text)}%", escape="\\"),
-                   func.lower(Customer.name).like(f"%{_escape(text)}%", escape="\\")))
+        .where(or_(Customer.email.like(f"{like_escaped(text)}%", escape="\\"),
+                   func.lower(Customer.name).like(f"%{like_escaped(text)}%", escape="\\")))
         .order_by(Customer.email)
         .limit(limit)
     )
@@ -276,10 +275,6 @@ def customer_by_email(db: Database, email: str) -> CustomerInfo | None:
     with db.session() as s:
         row = s.execute(_customer_query().where(Customer.email == key)).first()
     return CustomerInfo(*row) if row else None
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- reservations ----------------------------------------------------------------------------------
@@ -328,16 +323,7 @@ def find_reservations(
             )
         )
     if search and search.strip():
-        like = f"%{_escape(search.strip().lower())}%"
-        q = q.where(
-            or_(
-                func.lower(ReservationRow.reference).like(like, escape="\\"),
-                func.lower(Customer.name).like(like, escape="\\"),
-                Customer.email.like(like, escape="\\"),
-                func.lower(Car.plate_number).like(like, escape="\\"),
-                Car.plate_number.like(f"%{_escape(normalize_plate(search))}%", escape="\\"),
-            )
-        )
+        q = q.where(matches_search(search))
     q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
     if limit:
         q = q.limit(limit)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..config import Settings
 from ..db import Database, open_database
+from ..display import parse_whole_number, typed
 from ..errors import InvalidInput, RentalError
 from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
@@ -156,12 +157,16 @@ class Desk:
     def resolve_car(self, text: str) -> int:
         """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
         key = text.strip()
+        try:
+            as_id: int | None = parse_whole_number(key, option="--car", least=1)
+        except InvalidInput:
+            as_id = None  # not a car id: a plate only
         with self.db.session() as s:
             car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(key)))
-            if car_id is None and key.isdigit():
-                car_id = s.scalar(select(Car.car_id).where(Car.car_id == int(key)))
+            if car_id is None and as_id is not None:
+                car_id = s.scalar(select(Car.car_id).where(Car.car_id == as_id))
         if car_id is None:
-            raise InvalidInput(f"no car has the plate or id '{key}'", field="car_id")
+            raise InvalidInput(f"no car has the plate or id '{typed(key)}'", field="car_id")
         return car_id
 
     def plates(self, car_ids: Iterable[int]) -> dict[int, str]:

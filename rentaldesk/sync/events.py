@@ -313,6 +313,10 @@ class FleetBranch(Event):
     lead_time_minutes: int
     min_rental_minutes: int
     turnaround_minutes: int
+    # the longest rental, the booking horizon and the distance unit (an older head office sent none)
+    max_rental_minutes: int = 90 * 24 * 60
+    horizon_days: int = 730
+    distance_unit: Text = "mi"
 
 
 class FleetClass(Event):

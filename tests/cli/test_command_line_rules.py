@@ -1,0 +1,218 @@
+"""The command line's rule for any input, hostile or not: a refusal is one line on stderr (a JSON
+object with ``--json``), exit status 2, nothing on stdout and nothing saved; never a traceback.
+
+Run in-process through :func:`rentaldesk.cli.main` (the real parser, commands and database; fast),
+and as a subprocess where the process itself matters (a closed pipe).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from rentaldesk import cli
+from rentaldesk.db import open_database
+from rentaldesk.models import Reservation as ReservationRow
+
+ZIP = "02108"  # the sample's Boston branch
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.strip().splitlines()
+
+
+@dataclass
+class Command:
+    db: Path
+    capsys: pytest.CaptureFixture[str]
+
+    def __call__(self, *args: str, db: bool = True) -> Result:
+        code = cli.main([*(["--db", str(self.db)] if db else []), *args])
+        out, err = self.capsys.readouterr()
+        return Result(code, out, err)
+
+    def reservations(self) -> int:
+        database = open_database(f"sqlite:///{self.db}")
+        try:
+            with database.session() as s:
+                return s.scalar(select(func.count()).select_from(ReservationRow)) or 0
+        finally:
+            database.close()
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No RENTALDESK_* settings from outside; the user folders inside tmp_path; no log handlers
+    (they would hold on to one test's captured stderr)."""
+    for name in list(os.environ):
+        if name.startswith("RENTALDESK_"):
+            monkeypatch.delenv(name)
+    home = tmp_path / "home"
+    for name, sub in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                      ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(name, str(home / sub))
+    monkeypatch.setattr(cli, "setup_logging", lambda verbosity: None)
+    return home
+
+
+@pytest.fixture
+def run(tmp_path: Path, isolated: Path, capsys: pytest.CaptureFixture[str]) -> Command:
+    command = Command(tmp_path / "desk.sqlite", capsys)
+    assert command("fleet", "sample").code == 0
+    return command
+
+
+def assert_refused(result: Result, *phrases: str) -> None:
+    assert (result.code, result.out) == (2, ""), result
+    assert len(result.err_lines) == 1, result.err
+    assert result.err_lines[0].startswith("rentaldesk: error: "), result.err
+    assert "Traceback" not in result.err
+    for phrase in phrases:
+        assert phrase in result.err, result.err
+
+
+def ahead(days: float) -> str:
+    return (datetime.now(timezone.utc) + timedelta(days=days)).replace(second=0, microsecond=0).isoformat()
+
+
+def reserve(*extra: str, start: str | None = None, end: str | None = None) -> list[str]:
+    return ["reserve", "--email", "ann@example.com", "--name", "Ann Lee", "--class", "SUV", "--zip", ZIP,
+            "--start", start or ahead(3), "--end", end or ahead(5), *extra]
+
+
+# -- flags given twice, usage errors ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["reservations", "list", "--class", "SUV", "--class", "ECONOMY"], "--class"),
+        (["reservations", "list", "--search", "a", "--search", "b"], "--search"),
+        (["reservations", "list", "--needs-car", "--needs-car"], "--needs-car"),
+        (["--branch", "BOS-DT", "reservations", "list", "--branch", "ORD-AP"], "--branch"),
+        (["fleet", "list", "--db", "other.sqlite"], "--db"),
+        (reserve("--end", ahead(6)), "--end"),
+        (reserve("--car", "1", "--car", "2"), "--car"),
+    ],
+)
+def test_a_flag_given_twice_is_refused_not_the_last_taken(run: Command, args: list[str], flag: str) -> None:
+    result = run(*args)
+    assert_refused(result, f"{flag} is given more than once", "--help")
+    assert run.reservations() == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["reserve", "--email", "ann@example.com"],  # required flags missing
+        ["bogus"],
+        ["reservations", "list", "--colour", "red"],
+        ["reservations", "list", "--status", "lost"],
+        ["reservations"],
+        ["--status", "--gui"],
+        ["fleet", "import", "/no/such/file.csv"],
+    ],
+)
+def test_a_usage_error_is_one_line_and_points_to_help(run: Command, args: list[str]) -> None:
+    result = run(*args)
+    assert_refused(result, "; see rentaldesk")
+    assert result.err_lines[0].endswith("--help")
+
+
+def test_with_json_a_refusal_is_json(run: Command) -> None:
+    for args, phrase, field in [
+        (["--json", "reservations", "show", "RKNOSUCH"], "no reservation 'RKNOSUCH'", "reservation"),
+        (["--json", "reservations", "list", "--class", "A", "--class", "B"], "--class is given more than once", None),
+        (["reservations", "list", "--limit", "99999999999999999999999", "--json"], "--limit", "--limit"),
+        (["--json", "bogus"], "invalid choice", None),
+    ]:
+        result = run(*args)
+        assert (result.code, result.out) == (2, "")
+        assert len(result.err_lines) == 1, result.err
+        error = json.loads(result.err)
+        assert phrase in error["error"] and error["field"] == field and error["exit_status"] == 2
+
+
+# -- numbers and times ------------------------------------------------------------------------------
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (reserve("--driver", HUGE), f"--driver {HUGE} is too large"),
+        (reserve("--driver", "-" + HUGE), "--driver"),
+        (reserve("--driver", "1.5"), "--driver '1.5' is not a whole number"),
+        (reserve("--car", HUGE), f"no car has the plate or id '{HUGE}'"),
+        (["reservations", "assign", "RKNOSUCH", "--car", HUGE], f"no car has the plate or id '{HUGE}'"),
+        (["reservations", "list", "--limit", HUGE], "--limit"),
+        (["reservations", "pickup", "RKNOSUCH", "--odometer", HUGE], "--odometer"),
+        (["reservations", "return", "RKNOSUCH", "--odometer", "-1"], "--odometer -1 cannot be negative"),
+        (["reservations", "show", HUGE], f"no reservation '{HUGE}'"),
+        (reserve(start="9999-12-30T10:00"), "--start '9999-12-30T10:00' is out of range"),
+        (reserve(end="0001-01-01T00:00+14:00"), "--end '0001-01-01T00:00+14:00' is out of range"),
+        (["reservations", "list", "--to", "9999-12-31"], "--to '9999-12-31' is out of range"),
+        (["reservations", "list", "--from", "0001-01-01", "--zip", ZIP], "--from '0001-01-01' is out of range"),
+        (["availability", "--class", "SUV", "--zip", ZIP, "--start", "9999-12-30T10:00", "--end", "9999-12-31"],
+         "out of range"),
+        (reserve(start="9998-06-01T10:00", end="9998-06-03T10:00"), "at most 730 d ahead"),
+        (reserve(start=ahead(3), end=ahead(3 + 3653)), "a rental lasts at most 90 d"),
+    ],
+)
+def test_a_number_or_time_out_of_range_is_a_clean_refusal(run: Command, args: list[str], phrase: str) -> None:
+    assert_refused(run(*args), phrase)
+    assert run.reservations() == 0
+
+
+def test_a_rental_at_the_limits_is_taken(run: Command) -> None:
+    result = run(*reserve(start=ahead(700), end=ahead(790)))
+    assert result.code == 0, result
+    assert run.reservations() == 1
+
+
+# -- search -----------------------------------------------------------------------------------------
+
+
+def test_wildcards_in_a_search_are_plain_characters(run: Command) -> None:
+    assert run(*reserve()).code == 0
+    assert run("reservations", "list", "--search", "Ann").out.count("Ann Lee") == 1
+    for wildcard in ("%", "_", "A%", "%n", "\\"):
+        result = run("reservations", "list", "--search", wildcard)
+        assert (result.code, result.out.strip()) == (0, "No reservations match."), wildcard
+
+
+# -- output to a pipe that closes -----------------------------------------------------------------
+
+
+def test_a_reader_going_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RENTALDESK_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_STATE_HOME=str(tmp_path / "state"), PYTHONWARNINGS="error")
+    db = str(tmp_path / "desk.sqlite")
+    subprocess.run([sys.executable, "-m", "rentaldesk", "--db", db, "fleet", "sample"], env=env, check=True,
+                   capture_output=True, timeout=120)
+    proc = subprocess.Popen([sys.executable, "-m", "rentaldesk", "--db", db, "fleet", "list"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # like `| head` that has read enough before the command writes
+    _, err = proc.communicate(timeout=120)
+    assert err.decode() == ""
+    assert proc.returncode == 141
+    log = tmp_path / "state" / "rentaldesk" / "log" / "rentaldesk.log"
+    assert not log.exists() or "Traceback" not in log.read_text()
