@@ -562,7 +562,7 @@ def import_drivers(db: Database, path: str | Path) -> int:
 
 
 def import_branches(db: Database, path: str | Path) -> int:
-    """Import branches from CSV (code, name, zip_code, time_zone[, the three rule columns])."""
+    """Import branches from CSV (code, name, zip_code, time_zone[, the rule columns, distance_unit])."""
     with db.write() as s:
         return _import(s, "branches", path, db.lock_pool)
 
