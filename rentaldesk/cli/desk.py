@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from ..config import Settings
+from ..config import Settings, check_branch_known
 from ..db import Database, open_database
 from ..display import parse_whole_number, typed
 from ..errors import InvalidInput, RentalError
@@ -57,6 +57,8 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None) -> D
             log.info("first start: sample data loaded into %s (%s)", path, loaded)
             if notice is not None:
                 print(f"{PROG}: first start: created {path} with the sample data ({loaded})", file=notice)
+        with db.session() as s:
+            check_branch_known(settings.branch, set(s.scalars(select(Branch.code))))
     except BaseException:
         if db is not None:
             db.close()

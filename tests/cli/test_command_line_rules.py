@@ -216,3 +216,25 @@ def test_a_reader_going_away_ends_the_command_quietly(tmp_path: Path) -> None:
     assert proc.returncode == 141
     log = tmp_path / "state" / "rentaldesk" / "log" / "rentaldesk.log"
     assert not log.exists() or "Traceback" not in log.read_text()
+
+
+# -- settings ---------------------------------------------------------------------------------------
+
+
+def test_bad_settings_are_refused_before_anything_is_opened(run: Command, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(b'branch = "BOS-DT"  # caf\xe9\n')
+    assert_refused(run("--config", str(latin1), "reservations", "list"), "is not UTF-8 text")
+    assert_refused(run("--branch", "XYZ", "reservations", "list"),
+                   "branch 'XYZ' is not one of this database's branches: BOS-DT, ORD-AP, SFO-AP")
+    for variable, value, phrase in [("RENTALDESK_SMTP_PORT", "-99999", "RENTALDESK_SMTP_PORT -99999"),
+                                    ("RENTALDESK_KAFKA", "!!!", "RENTALDESK_KAFKA"),
+                                    ("RENTALDESK_TOPIC_PREFIX", "my topics", "RENTALDESK_TOPIC_PREFIX")]:
+        with monkeypatch.context() as env:
+            env.setenv(variable, value)
+            assert_refused(run("reservations", "list"), phrase)
+    fresh = tmp_path / "fresh.sqlite"
+    assert_refused(run("--db", str(fresh), "--branch", "no way", "reservations", "list", db=False),
+                   "--branch 'NO WAY' is not a branch code")
+    assert not fresh.exists()
