@@ -85,6 +85,17 @@ def long_time(value: datetime, zone: tzinfo) -> str:
     return f"{short_time(t, zone)[:10]} {t.year} {t:%H:%M %Z}"
 
 
+# -- distances ----------------------------------------------------------------------------------
+
+#: The units a branch reads odometers in (``Branch.distance_unit``).
+DISTANCE_UNITS = ("km", "mi")
+
+
+def distance(value: int, unit: str) -> str:
+    """An odometer reading or a distance with the branch's unit: '12,345 mi'."""
+    return f"{value:,} {unit}"
+
+
 # -- values typed in ------------------------------------------------------------------------------
 
 

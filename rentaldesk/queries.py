@@ -71,6 +71,7 @@ class BranchInfo:
     lead_time: timedelta
     min_rental: timedelta
     turnaround: timedelta
+    distance_unit: str = "mi"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -222,6 +223,7 @@ def branches(db: Database) -> list[BranchInfo]:
                 lead_time=timedelta(minutes=b.lead_time_minutes),
                 min_rental=timedelta(minutes=b.min_rental_minutes),
                 turnaround=timedelta(minutes=b.turnaround_minutes),
+                distance_unit=b.distance_unit,
             )
             for b in s.scalars(select(Branch).order_by(Branch.name))
         ]

@@ -49,8 +49,8 @@ def run_app(args: argparse.Namespace) -> int:
     the desk app; or print a status and the help when asked to (``--status``, ``--json``) or when
     there is no screen (``--gui`` insists on the app)."""
     settings = settings_from(args)
-    db = open_desk_database(settings, notice=sys.stderr)
     wants_app = args.gui or args.quit_after_show or not (args.status or args.json)
+    db = open_desk_database(settings, notice=sys.stderr, create=wants_app)
     if wants_app and (args.gui or args.quit_after_show or display_available()):
         from ..gui.app import run_desk  # Qt only here: the commands and the core never load it
 
@@ -95,7 +95,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names on the settings' database."""
     settings = settings_from(args)
-    db = open_desk_database(settings, notice=sys.stderr)
+    db = open_desk_database(settings, notice=sys.stderr, create=args.creates)
     try:
         args.handler(Desk(db, as_json=args.json, settings=settings), args)
     finally:

@@ -167,9 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
         name: str,
         handler: Callable[[Desk, argparse.Namespace], None],
         help_text: str,
+        *,
+        creates: bool = False,
     ) -> argparse.ArgumentParser:
         sub = group.add_parser(name, parents=[common], help=help_text, description=help_text)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, creates=creates)
         return sub
 
     def period(sub: argparse.ArgumentParser, *, required: bool) -> None:
@@ -186,10 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         "fleet", help="import and list the cars", description="The cars of the fleet."
     )
     fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
-    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
+    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)",
+                  creates=True)
     sub.add_argument("file", type=_existing_file, metavar="FILE")
     command(fleet_actions, "sample", cmd_fleet_sample,
-            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)")
+            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
+            creates=True)
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
@@ -197,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     drivers = commands.add_parser("drivers", help="import drivers", description="The chauffeurs.")
     driver_actions = drivers.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
     sub = command(
-        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)"
+        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)",
+        creates=True,
     )
     sub.add_argument("file", type=_existing_file, metavar="FILE")
 
@@ -272,7 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="odometer reading at return (in the branch's distance unit)")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
 
-    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)")
-    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services")
+    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
+            creates=True)
+    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services",
+                  creates=True)
     sub.add_argument("--no-mail", action="store_true", help="do not run the notification service")
     return parser

@@ -238,3 +238,54 @@ def test_bad_settings_are_refused_before_anything_is_opened(run: Command, tmp_pa
     assert_refused(run("--db", str(fresh), "--branch", "no way", "reservations", "list", db=False),
                    "--branch 'NO WAY' is not a branch code")
     assert not fresh.exists()
+
+
+def test_an_unexpected_failure_exits_1_with_one_line(run: Command, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(desk: object, args: object) -> None:
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(cli, "build_parser", _parser_with(broken))
+    result = run("reservations", "show", "X")
+    assert (result.code, result.out) == (1, "")
+    assert result.err_lines == ["rentaldesk: unexpected error: RuntimeError: a bug (run with -v for details)"]
+
+
+def _parser_with(handler: object) -> object:
+    from rentaldesk.cli.parser import build_parser
+
+    def build() -> object:
+        parser = build_parser()
+        parser.set_defaults()
+        for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+            reservations = action.choices["reservations"]
+            for sub in reservations._subparsers._group_actions:
+                sub.choices["show"].set_defaults(handler=handler)
+        return parser
+
+    return build
+
+
+# -- the distance unit of a branch -----------------------------------------------------------------
+
+
+def test_odometers_are_shown_in_the_branch_s_unit(run: Command) -> None:
+    from sqlalchemy import update
+
+    from rentaldesk.models import Branch, Car
+
+    database = open_database(f"sqlite:///{run.db}")
+    with database.write() as s:
+        s.execute(update(Branch).where(Branch.zip_code == "60666").values(distance_unit="km"))
+        s.execute(update(Car).values(odometer=12345))
+    database.close()
+    boston = run("fleet", "list", "--zip", ZIP).out.splitlines()
+    chicago = run("fleet", "list", "--zip", "60666").out.splitlines()
+    assert boston[0].endswith("ODOMETER") and all(line.endswith("12,345 mi") for line in boston[1:])
+    assert all(line.endswith("12,345 km") for line in chicago[1:])
+    cars = json.loads(run("--json", "fleet", "list", "--zip", "60666").out)
+    assert {(c["odometer"], c["distance_unit"]) for c in cars} == {(12345, "km")}
+    booked = run("--json", *reserve(start=ahead(0.2), end=ahead(2)))
+    reference = json.loads(booked.out)["reference"]
+    result = run("reservations", "pickup", reference, "--odometer", "12400")
+    assert result.code == 0, result
+    assert result.out.rstrip().endswith("odometer  12,400 mi")
