@@ -21,19 +21,9 @@ from sqlalchemy import func, select
 from rentaldesk import cli
 from rentaldesk.db import open_database
 from rentaldesk.models import Reservation as ReservationRow
+from tests.cli.test_cli import Result
 
 ZIP = "02108"  # the sample's Boston branch
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.strip().splitlines()
 
 
 @dataclass
