@@ -39,7 +39,7 @@ from typing import Any, TypedDict
 
 from platformdirs import user_config_dir, user_data_dir
 
-from .display import LARGEST_WHOLE_NUMBER, parse_whole_number, typed
+from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number, typed
 from .errors import InvalidInput
 
 from .db import sqlite_url
@@ -348,6 +348,9 @@ def load_settings(
     the defaults. An empty value counts as not given, except ``kafka`` / ``RENTALDESK_KAFKA``, where
     an empty value given on purpose means a standalone branch. A bad value raises
     :class:`InvalidInput` naming the setting and where it came from."""
+    for variable, value in environ.items():
+        if variable.startswith("RENTALDESK_"):
+            check_text(value, option=variable)
     explicit = config or environ.get(CONFIG_ENV, "").strip() or None
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data = _read_config(config_path, required=explicit is not None)

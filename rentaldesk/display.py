@@ -7,6 +7,7 @@ process's locale (``strftime``'s ``%a`` and ``%b`` follow the locale, so they ar
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
@@ -105,12 +106,25 @@ def typed(text: str, limit: int = 40) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def check_text(text: str, *, option: str) -> str:
+    """``text`` as given, if it is text: a command-line argument or an environment variable in
+    bytes that are not UTF-8 (Python keeps them as surrogates) is refused, naming ``option``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(text).decode("utf-8", "backslashreplace")
+        raise InvalidInput(f"{option} '{typed(shown)}' is not UTF-8 text", field=option) from None
+    return text
+
+
 # -- times typed in --------------------------------------------------------------------------------
 
 
-#: The times anyone may type: years 1900 to 9998, so a day or an offset added to one stays a time.
-EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+#: The times anyone may type: years 1900 to 9998 (in any offset, and a date's end of day), so days
+#: added to one (a turnaround) stay a time.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
+EARLIEST_TIME = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
+LATEST_TIME = datetime(LATEST_YEAR + 1, 1, 3, tzinfo=UTC)
 
 
 def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False) -> datetime:
@@ -126,6 +140,7 @@ def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput(f"{option} '{typed(text)}' is not a time; use {TIME_HELP}", field=option) from None
+    typed_year = parsed.year
     try:
         if end_of_day and _is_date_only(value):
             parsed += timedelta(days=1)
@@ -142,8 +157,9 @@ def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False
                 )
     except OverflowError:
         result = None
-    if result is None or not EARLIEST_TIME <= result < LATEST_TIME:
-        raise InvalidInput(f"{option} '{typed(text)}' is out of range: use a year from 1900 to 9998", field=option)
+    if result is None or not EARLIEST_YEAR <= typed_year <= LATEST_YEAR or not EARLIEST_TIME <= result < LATEST_TIME:
+        raise InvalidInput(f"{option} '{typed(text)}' is out of range: use a year from {EARLIEST_YEAR} to "
+                           f"{LATEST_YEAR}", field=option)
     return result
 
 

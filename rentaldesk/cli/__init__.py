@@ -27,6 +27,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..config import Settings, load_settings
+from ..display import check_text
 from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
 from .desk import Desk, database_counts, make_service, open_desk_database
@@ -137,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_json = _wants_json(given)
     log_file = None
     try:
+        for n, arg in enumerate(given, 1):
+            check_text(arg, option=f"argument {n}")
         args = build_parser().parse_args(given)  # a usage error is a RentalError (UsageError)
         log_file = setup_logging(args.verbose)
         status = run_app(args) if args.command is None else run_command(args)

@@ -279,3 +279,14 @@ def test_odometers_are_shown_in_the_branch_s_unit(run: Command) -> None:
     result = run("reservations", "pickup", reference, "--odometer", "12400")
     assert result.code == 0, result
     assert result.out.rstrip().endswith("odometer  12,400 mi")
+
+
+def test_arguments_and_settings_that_are_not_utf8_are_refused(run: Command, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = b"\xff".decode("utf-8", "surrogateescape")  # what Python makes of the byte 0xff in argv
+    for args in (["reservations", "show", bad], ["reservations", "list", "--search", bad],
+                 reserve("--phone", bad), ["fleet", "list", "--zip", bad]):
+        assert_refused(run(*args), "is not UTF-8 text", "\\xff")
+    assert_refused(run("--db", f"{bad}.sqlite", "fleet", "sample", db=False), "argument 2 '\\xff.sqlite' is not UTF-8")
+    monkeypatch.setenv("RENTALDESK_BRANCH", bad)
+    assert_refused(run("reservations", "list"), "RENTALDESK_BRANCH '\\xff' is not UTF-8 text")
+    assert run.reservations() == 0
