@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, Table, and_, bindparam, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -967,7 +967,9 @@ def matches_search(search: str) -> ColumnElement[bool]:
     """A reservation matches what a clerk searched for: its reference, the customer's name or email,
     or the plate contains ``search`` (any case; ``%``, ``_`` and ``\\`` are plain characters). A
     condition on a query joining the customer and the car; the one definition, for the desk and the
-    command line."""
+    command line. A text longer than any of them (an email's 254 characters) matches nothing."""
+    if len(search.strip()) > 254:  # also: SQLite refuses a LIKE pattern of 50,000 bytes
+        return false()
     like = f"%{like_escaped(search.strip().lower())}%"
     return or_(
         func.lower(ReservationRow.reference).like(like, escape="\\"),

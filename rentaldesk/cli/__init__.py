@@ -27,7 +27,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..config import Settings, load_settings
-from ..display import check_text
+from ..display import check_text, typed
 from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
 from .desk import Desk, database_counts, make_service, open_desk_database
@@ -109,7 +109,8 @@ def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -
     ``field``, and for a bad fleet or drivers file ``problems``); for a bad file, also every problem."""
     problems = exc.problems if isinstance(exc, FleetFileError) else []
     if as_json:
-        data: dict[str, object] = {"error": str(exc), "field": exc.field, "exit_status": EXIT_REFUSED}
+        data: dict[str, object] = {"error": typed(str(exc), limit=MESSAGE_LIMIT), "field": exc.field,
+                                   "exit_status": EXIT_REFUSED}
         if problems:
             data["problems"] = [{"line": line, "field": column, "message": message}
                                 for line, column, message in problems]
@@ -124,7 +125,11 @@ def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -
             )
             print(f"  {exc.path}{where}: {message}", file=stream)
         return
-    print(f"{PROG}: error: {exc}", file=stream)
+    print(f"{PROG}: error: {typed(str(exc), limit=MESSAGE_LIMIT)}", file=stream)
+
+
+#: How long a refusal's line may be: what a user typed is quoted in it, and may be huge.
+MESSAGE_LIMIT = 400
 
 
 def _wants_json(argv: Sequence[str]) -> bool:

@@ -290,3 +290,13 @@ def test_arguments_and_settings_that_are_not_utf8_are_refused(run: Command, monk
     monkeypatch.setenv("RENTALDESK_BRANCH", bad)
     assert_refused(run("reservations", "list"), "RENTALDESK_BRANCH '\\xff' is not UTF-8 text")
     assert run.reservations() == 0
+
+
+def test_huge_text_is_a_short_refusal_or_no_match(run: Command) -> None:
+    huge = "a" * 100_000
+    assert run("reservations", "list", "--search", huge).out.strip() == "No reservations match."
+    for args in (["reservations", "show", huge], ["availability", "--class", huge, "--zip", ZIP, "--start", ahead(3), "--end", ahead(4)],
+                 ["--json", "reservations", "show", huge]):
+        result = run(*args)
+        assert (result.code, result.out) == (2, "") and len(result.err_lines) == 1
+        assert len(result.err) < 500
