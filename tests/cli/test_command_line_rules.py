@@ -16,6 +16,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from rentaldesk import cli
@@ -300,3 +302,25 @@ def test_huge_text_is_a_short_refusal_or_no_match(run: Command) -> None:
         result = run(*args)
         assert (result.code, result.out) == (2, "") and len(result.err_lines) == 1
         assert len(result.err) < 500
+
+
+# -- any command line ---------------------------------------------------------------------------------
+
+FLAGS = ["--class", "--zip", "--start", "--end", "--from", "--to", "--search", "--status", "--limit", "--car",
+         "--driver", "--odometer", "--email", "--name", "--phone", "--json", "--needs-car", "--branch", "-v"]
+WORDS = ["SUV", ZIP, "2030-01-01", "9999-12-31", "0001-01-01T00:00+14:00", "-1", "0", "1", HUGE, "%", "",
+         "confirmed", "a@example.com", "RK", "--", "-", "2030-03-10T02:30"]
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from([["reservations", "list"], ["reservations", "show"], ["reservations", "update"],
+                        ["reservations", "cancel"], ["reservations", "pickup"], ["reservations", "assign"],
+                        ["availability"], ["reserve"], ["fleet", "list"], ["reservations"], ["fleet"], ["bogus"]]),
+       st.lists(st.one_of(st.sampled_from(FLAGS), st.sampled_from(WORDS),
+                          st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=12)),
+                max_size=8))
+def test_any_command_line_is_done_or_refused_in_one_line(run: Command, command: list[str], rest: list[str]) -> None:
+    result = run(*command, *rest)
+    assert result.code in (0, 2), result
+    if result.code == 2:
+        assert result.out == "" and len(result.err_lines) == 1, result
