@@ -311,6 +311,10 @@ def _toml(value: Any) -> str:
 
 
 def _read_config(path: Path, required: bool) -> dict[str, Any]:
+    if path.exists() and not path.is_file():  # a folder, a pipe that would never end, /dev/zero...
+        if path == Path(os.devnull):
+            return {}
+        raise InvalidInput(f"config file {path} is not a regular file")
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

@@ -3,6 +3,7 @@ setting (or variable) and where it came from; good values are read as given."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,12 @@ def test_any_settings_file_gives_settings_or_a_refusal(tmp_path_factory: pytest.
         load_settings(None, environ={}, config=path)
     except InvalidInput:
         pass
+
+
+def test_a_settings_file_that_is_not_a_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    for path in (fifo, tmp_path, Path("/dev/zero")):
+        with pytest.raises(InvalidInput, match="is not a regular file"):
+            load_settings(None, environ={}, config=path)
+    assert load_settings(None, environ={}, config="/dev/null").config_file is None  # no settings
