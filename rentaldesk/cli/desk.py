@@ -108,11 +108,14 @@ def _create_new_file(path: Path) -> bool:
     Exclusive creation, so of two first starts at once only one loads the sample data. An empty
     file is a valid empty SQLite database.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.open("xb").close()
     except FileExistsError:
         return False
+    except OSError as exc:  # a read-only home, a full disk, a file where the folder should be
+        raise InvalidInput(f"cannot make the database {path}: {exc.strerror or exc}; "
+                           "name another with --db or RENTALDESK_DB", field="db") from None
     return True
 
 

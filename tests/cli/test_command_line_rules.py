@@ -324,3 +324,20 @@ def test_any_command_line_is_done_or_refused_in_one_line(run: Command, command: 
     assert result.code in (0, 2), result
     if result.code == 2:
         assert result.out == "" and len(result.err_lines) == 1, result
+
+
+def test_with_json_a_bad_fleet_file_is_one_json_object_with_every_problem(run: Command, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("plate_number,model,year,color,transmission,cost_per_day,vehicle_class,zip_code\n"
+                   "X1,M,20x4,Red,automatic,-1,SUV,02108\n", encoding="utf-8")
+    result = run("--json", "fleet", "import", str(bad))
+    assert (result.code, result.out) == (2, "") and len(result.err_lines) == 1
+    error = json.loads(result.err)
+    assert {(p["line"], p["field"]) for p in error["problems"]} == {(2, "year"), (2, "cost_per_day")}
+
+
+def test_a_default_database_that_cannot_be_made_is_a_clean_refusal(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    isolated.mkdir(parents=True, exist_ok=True)
+    (isolated / "data").write_text("a file where the data folder should be")
+    result = Command(isolated / "unused.sqlite", capsys)("reservations", "list", db=False)
+    assert_refused(result, "cannot make the database", "name another with --db")
