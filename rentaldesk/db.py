@@ -391,7 +391,7 @@ def make_engine(url: str, *, read_only: bool = False,
         return create_engine(parsed, pool_pre_ping=True)
     except ImportError as exc:
         backend = parsed.get_backend_name()
-        install = DRIVER_EXTRAS.get(backend, f"pip install {exc.name or 'its driver'}")
+        install = DRIVER_EXTRAS.get(backend, f"install the Python module '{exc.name}'" if exc.name else "install it")
         raise DatabaseUnusable(f"cannot open the database {parsed.render_as_string(hide_password=True)}: "
                                f"its driver is not installed ({exc}); {install}") from None
 

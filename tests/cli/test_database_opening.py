@@ -60,6 +60,8 @@ def test_a_database_that_does_not_exist_is_not_made_by_a_mistyped_name(command: 
 def test_a_database_driver_that_is_not_installed_names_what_to_install(command: Command) -> None:
     assert_refused(command("--db", "postgresql://clerk:secret@localhost/rentals", "reservations", "list", db=False),
                    "its driver is not installed", "pip install 'rentaldesk[postgres]'")
+    assert_refused(command("--db", "mysql://clerk@localhost/rentals", "reservations", "list", db=False),
+                   "its driver is not installed", "install the Python module 'MySQLdb'")
     assert "secret" not in command("--db", "postgresql://clerk:secret@localhost/rentals", "fleet", "list",
                                    db=False).err
 
