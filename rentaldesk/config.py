@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypedDict
 
 from platformdirs import user_config_dir, user_data_dir
 
+from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number, typed
 from .errors import InvalidInput
 
 from .db import sqlite_url
@@ -167,6 +169,35 @@ def check_bootstrap(text: str, origin: str) -> None:
 
 
 CONFIG_ENV = "RENTALDESK_CONFIG"
+BRANCH_ENV = "RENTALDESK_BRANCH"
+
+
+def _branch_code(flag: str | None, environ: Mapping[str, str], data: Mapping[str, Any], origin: str) -> str:
+    """This workstation's branch code: ``--branch``, else the environment, else the file; in
+    capitals. A code is 1 to 16 letters, digits, '-' or '_' (as the branches file takes them);
+    whether the database knows it is checked once it is open (:func:`check_branch_known`)."""
+    if "branch" in data and not isinstance(data["branch"], str):
+        raise InvalidInput(f"{origin}: 'branch' must be text (a branch code), not {_toml(data['branch'])}")
+    for value, where in ((flag, "--branch"), (environ.get(BRANCH_ENV), BRANCH_ENV), (data.get("branch"), f"{origin}: 'branch'")):
+        code = (value or "").strip().upper()
+        if not code:
+            continue
+        if len(code) > 16 or not code[0].isalnum() or not set(code) <= _BRANCH_CHARS:
+            raise InvalidInput(f"{where} '{typed(code)}' is not a branch code (1 to 16 letters, digits, '-' or '_')",
+                               field="branch")
+        return code
+    return ""
+
+
+_BRANCH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def check_branch_known(code: str, known: Collection[str]) -> None:
+    """Refuse a branch code the database does not know (when it knows any: a new branch of a network
+    learns its branches from head office's fleet topic)."""
+    if code and known and code not in known:
+        raise InvalidInput(f"branch '{code}' is not one of this database's branches: {', '.join(sorted(known))}",
+                           field="branch")
 
 #: Environment variables of the Kafka and SMTP settings: variable -> (section, field).
 ENV_FIELDS = {
@@ -192,35 +223,98 @@ def default_config_path() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "rentaldesk.toml"
 
 
-def _coerce(section: type, name: str, value: Any, origin: str) -> Any:
-    kind = {f.name: f.type for f in fields(section)}.get(name)
+#: What kafka-python takes for these settings (compared in capitals, stored as given there).
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "GSSAPI", "OAUTHBEARER", "SCRAM-SHA-256", "SCRAM-SHA-512")
+#: A topic name's characters (Kafka's own rule); the prefix leaves room for ".booking-requests".
+_TOPIC_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+_TOPIC_PREFIX_MAX = 200
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def check(value: str, where: str) -> str:
+        if value.strip().upper() not in options:
+            raise InvalidInput(f"{where} must be one of {', '.join(options)}, not '{typed(value)}'")
+        return value.strip().upper()
+
+    return check
+
+
+def _topic_prefix(value: str, where: str) -> str:
+    if not value or len(value) > _TOPIC_PREFIX_MAX or not set(value) <= _TOPIC_CHARS or value in (".", ".."):
+        raise InvalidInput(f"{where} must be 1 to {_TOPIC_PREFIX_MAX} letters, digits, '.', '_' or '-' "
+                           f"(a Kafka topic name), not '{typed(value)}'")
+    return value
+
+
+#: The checks of single settings beyond their type: (section, name) -> check(value, where).
+_CHECKS: dict[tuple[str, str], Callable[[Any, str], Any]] = {
+    ("kafka", "security_protocol"): _choice(SECURITY_PROTOCOLS),
+    ("kafka", "sasl_mechanism"): _choice(SASL_MECHANISMS),
+    ("kafka", "topic_prefix"): _topic_prefix,
+}
+#: The range of each whole-number setting.
+_RANGES = {("smtp", "port"): (1, 65535)}
+#: The range of each number setting (seconds).
+_SPANS = {("smtp", "timeout"): (0.1, 600.0)}
+
+
+def _coerce(section: str, cls: type, name: str, value: Any, origin: str) -> Any:
+    """The value of setting ``name`` of ``[section]`` from a TOML value or an environment variable's
+    text, checked; else :class:`InvalidInput` naming the setting and where it came from (``origin``)."""
+    kind = {f.name: f.type for f in fields(cls)}.get(name)
+    where = f"{origin}: '{name}'" if origin.endswith("]") else origin
     if kind is None:
         raise InvalidInput(f"{origin}: unknown setting '{name}'")
     if kind == "int":
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise InvalidInput(f"{origin}: '{name}' must be a whole number, not {value!r}") from None
+        least, most = _RANGES.get((section, name), (0, LARGEST_WHOLE_NUMBER))
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise InvalidInput(f"{where} must be a whole number from {least} to {most}, not {_toml(value)}")
+        if isinstance(value, int):
+            value = str(value)
+        return parse_whole_number(value, option=where, least=least, most=most)
     if kind == "float":
+        low, high = _SPANS.get((section, name), (0.0, 3600.0))
         try:
-            return float(value)
+            number = float(value) if not isinstance(value, bool) else math.nan
         except (TypeError, ValueError):
-            raise InvalidInput(f"{origin}: '{name}' must be a number, not {value!r}") from None
+            number = math.nan
+        if not low <= number <= high:  # nan and inf fail too
+            raise InvalidInput(f"{where} must be a number from {low:g} to {high:g}, not {_toml(value)}")
+        return number
     if kind == "bool":
         if isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
+        text = str(value).strip().lower() if isinstance(value, str) else None
         if text in ("1", "true", "yes", "on"):
             return True
         if text in ("0", "false", "no", "off", ""):
             return False
-        raise InvalidInput(f"{origin}: '{name}' must be true or false, not {value!r}")
+        raise InvalidInput(f"{where} must be true or false, not {_toml(value)}")
     if not isinstance(value, str):
-        raise InvalidInput(f"{origin}: '{name}' must be text, not {value!r}")
-    return value
+        raise InvalidInput(f"{where} must be text, not {_toml(value)}")
+    check = _CHECKS.get((section, name))
+    return check(value, where) if check is not None else value
+
+
+def _toml(value: Any) -> str:
+    """A value as the settings file writes it, for a message: '3.7', '"x"', '["a", "b"]'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"'{typed(value)}'"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return typed(str(value))
 
 
 def _read_config(path: Path, required: bool) -> dict[str, Any]:
+    if path.exists() and not path.is_file():  # a folder, a pipe that would never end, /dev/zero...
+        if path == Path(os.devnull):
+            return {}
+        raise InvalidInput(f"config file {path} is not a regular file")
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
@@ -230,6 +324,9 @@ def _read_config(path: Path, required: bool) -> dict[str, Any]:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"config file {path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"config file {path} is not UTF-8 text (byte {exc.start + 1} is not); "
+                           "save it as UTF-8") from None
     except OSError as exc:
         raise InvalidInput(f"config file {path} cannot be read: {exc.strerror}") from None
 
@@ -255,6 +352,9 @@ def load_settings(
     the defaults. An empty value counts as not given, except ``kafka`` / ``RENTALDESK_KAFKA``, where
     an empty value given on purpose means a standalone branch. A bad value raises
     :class:`InvalidInput` naming the setting and where it came from."""
+    for variable, value in environ.items():
+        if variable.startswith("RENTALDESK_"):
+            check_text(value, option=variable)
     explicit = config or environ.get(CONFIG_ENV, "").strip() or None
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data = _read_config(config_path, required=explicit is not None)
@@ -269,12 +369,12 @@ def load_settings(
         if not isinstance(table, dict):
             raise InvalidInput(f"{origin}: [{name}] must be a table")
         for key, value in table.items():
-            sections[name][key] = _coerce(cls, key, value, f"{origin} [{name}]")
+            sections[name][key] = _coerce(name, cls, key, value, f"{origin} [{name}]")
     bootstrap_origin = f"{origin} [kafka] bootstrap"
     for variable, (section, key) in ENV_FIELDS.items():
         if variable in environ and (environ[variable].strip() or variable == "RENTALDESK_KAFKA"):
             cls = KafkaSettings if section == "kafka" else SmtpSettings
-            sections[section][key] = _coerce(cls, key, environ[variable].strip(), variable)
+            sections[section][key] = _coerce(section, cls, key, environ[variable].strip(), variable)
             if key == "bootstrap":
                 bootstrap_origin = variable
     if kafka is not None:
@@ -283,15 +383,15 @@ def load_settings(
     if "bootstrap" in sections["kafka"]:
         check_bootstrap(sections["kafka"]["bootstrap"], bootstrap_origin)
 
-    resolved_branch = (branch or "").strip() or environ.get("RENTALDESK_BRANCH", "").strip() or str(
-        data.get("branch", "")
-    ).strip()
+    resolved_branch = _branch_code(branch, environ, data, origin)
     extras: _SharedSettings = {
         "branch": resolved_branch.upper(),
         "kafka": KafkaSettings(**sections["kafka"]),
         "smtp": SmtpSettings(**sections["smtp"]),
         "config_file": config_path if data else None,
     }
+    if "db" in data and not isinstance(data["db"], str):
+        raise InvalidInput(f"{origin}: 'db' must be text (a URL or a file path), not {_toml(data['db'])}")
     if db and db.strip():
         return Settings(db_url=db_url_from(db), db_source=SOURCE_OPTION, **extras)
     from_env = environ.get(DB_ENV, "")

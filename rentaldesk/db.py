@@ -8,7 +8,10 @@ On other databases the engine serialises a pool with a row lock (see ``lock_pool
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -18,9 +21,11 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,11 +36,68 @@ log = logging.getLogger("rentaldesk.db")
 
 #: How long a writer waits for another process's write transaction on SQLite (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: After this long waiting for another process's write, the writer says it is waiting (ms).
+SQLITE_WAIT_NOTICE_MS = 2_000
+
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class DatabaseBusy(RentalError):
-    """A write transaction waited too long for another one of the same process; nothing was
-    saved, and the clerk can try again (a refusal like any other, not a crash dialog)."""
+    """A write transaction waited too long for another one (of this process or another); nothing
+    was saved, and the clerk can try again (a refusal like any other, not a crash dialog)."""
+
+    default_field = "db"
+
+
+class DatabaseUnusable(RentalError):
+    """The database cannot be opened or written as asked: not a database, read-only, disk full, no
+    driver... The message says which, and what to do; nothing was saved."""
+
+    default_field = "db"
+
+
+def database_problem(exc: BaseException, url: str) -> RentalError | None:
+    """The refusal an error of the database's driver means, or None for one that is a bug.
+
+    The one reading of SQLite's errors, for opening and for every write: busy, read-only, full,
+    not a database.
+    """
+    text_ = str(getattr(exc, "orig", None) or exc).lower()
+    where = database_name(url)
+    if "database is locked" in text_ or "database table is locked" in text_:
+        return DatabaseBusy(f"the database {where} is busy: another program held it for more than "
+                            f"{SQLITE_BUSY_TIMEOUT_MS / 1000:.0f} s; nothing was saved, try again")
+    if "readonly" in text_ or "read-only" in text_:
+        return DatabaseUnusable(f"the database {where} is read-only here; nothing was saved")
+    if "disk is full" in text_ or "disk i/o error" in text_:
+        folder = _sqlite_folder(url)
+        if folder is not None and _nearly_full(folder):
+            return DatabaseUnusable(f"the disk holding {where} is full; nothing was saved: free some space and try again")
+        return DatabaseUnusable(f"the disk holding {where} failed to read or write (disk I/O error); nothing was saved")
+    if "file is not a database" in text_ or "database disk image is malformed" in text_:
+        return DatabaseUnusable(f"{where} is not an SQLite database (or it is damaged)")
+    if "unable to open database file" in text_:
+        return DatabaseUnusable(f"cannot open the database {where}: the file or its folder cannot be opened")
+    return None
+
+
+def database_name(url: str) -> str:
+    """A database as messages name it: an SQLite file by its path, another by its URL (no password)."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    path = sqlite_path(url)
+    return None if path is None else path.parent
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 class _NoLock:
@@ -57,9 +119,11 @@ POOL_VERSION_TRIGGERS = frozenset(
 class Database:
     """An open, migrated database: ``session()`` for reads, ``write()`` for one write transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        #: Opened read-only (the file or its disk cannot be written): reads work, a write is refused.
+        self.read_only = read_only
         # Re-entrant: a nested write() in one thread behaves as it did without the lock.
         self._write_lock = threading.RLock() if self.is_sqlite else _NoLock()
         self._reader = sessionmaker(engine, expire_on_commit=False)
@@ -96,6 +160,11 @@ class Database:
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
+    @property
+    def name(self) -> str:
+        """The database as messages name it (see :func:`database_name`)."""
+        return database_name(self.engine.url.render_as_string(hide_password=False))
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A read unit of work; closed (its transaction rolled back) at the end. Objects read stay
@@ -112,13 +181,21 @@ class Database:
         10 ... 100 ms), which made a branch's relay and inbox, or head office's authority and
         relay, wait for each other far longer than their transactions took.
         """
+        if self.read_only:
+            raise DatabaseUnusable(f"the database {self.name} is read-only here (the file or its disk cannot be "
+                                   "written); nothing was saved")
         if not self._write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-            raise DatabaseBusy(f"the database is busy: another change held {self.url} for more than "
+            raise DatabaseBusy(f"the database is busy: another change held {self.name} for more than "
                                f"{SQLITE_BUSY_TIMEOUT_MS / 1000:.0f} s; nothing was saved, try again")
         try:
             with self._writer() as session:
                 with session.begin():
                     yield session
+        except DBAPIError as exc:
+            problem = database_problem(exc, self.engine.url.render_as_string(hide_password=False))
+            if problem is None:
+                raise
+            raise problem from exc
         finally:
             self._write_lock.release()
 
@@ -206,7 +283,12 @@ def _utc_text_matches(column_type: Any, dialect: Any) -> bool:
     return full is not None and all(full(v) == _utc_text(v) for v in samples)
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _say_waiting(url: str) -> None:
+    log.info("waiting for another program's change to %s (up to %.0f s more)", url,
+                (SQLITE_BUSY_TIMEOUT_MS - SQLITE_WAIT_NOTICE_MS) / 1000)
+
+
+def _sqlite_setup(engine: Engine, *, read_only: bool, waiting: Callable[[str], None]) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
@@ -217,40 +299,142 @@ def _sqlite_setup(engine: Engine) -> None:
         # Statement journals in memory: every write to a table with triggers (the pool counters of
         # migration 0003) needs one, and in a temp file it cost 20 us a row, four times the trigger.
         cur.execute("PRAGMA temp_store = MEMORY")
-        if engine.url.database not in (None, "", ":memory:"):
+        if engine.url.database not in (None, "", ":memory:") and not read_only:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get("rentaldesk_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not conn.get_execution_options().get("rentaldesk_write", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        # Another process's write: wait quietly a little, then say so and wait the rest. (The
+        # pragmas straight on the driver's connection: a few microseconds, no SQLAlchemy round.)
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA busy_timeout = {SQLITE_WAIT_NOTICE_MS}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig):
+                raise
+            waiting(database_name(engine.url.render_as_string(hide_password=False)))
+            raw.execute(f"PRAGMA busy_timeout = {max(0, SQLITE_BUSY_TIMEOUT_MS - SQLITE_WAIT_NOTICE_MS)}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # still locked: DatabaseBusy, by write()
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and immediate write transactions."""
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (a plain one, or a ``file:`` URI with ``uri=true``); None for
+    another database or one in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    name = parsed.database
+    if parsed.query.get("uri") == "true" or name.startswith("file:"):
+        if not name.startswith("file:"):
+            return Path(name).expanduser()
+        rest = unquote(urlsplit(name).path)
+        if rest in ("", ":memory:") or "mode=memory" in name:
+            return None
+        return Path(rest).expanduser()
+    return Path(name).expanduser()
+
+
+def check_sqlite_file(path: Path) -> bool:
+    """Refuse (:class:`DatabaseUnusable`) a path that is no SQLite database: a folder, a device, a
+    file of other data. True when the file can be written, False when it can only be read (an
+    immutable file, a read-only disk). A file that does not exist yet is fine (True)."""
+    if path.is_dir():
+        raise DatabaseUnusable(f"the database {path} is a folder, not a file")
+    if not path.exists():
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            raise DatabaseUnusable(f"cannot make the database {path}: its folder cannot be written (read-only)")
+        return True
+    if not path.is_file():
+        raise DatabaseUnusable(f"the database {path} is not a regular file (a device or a pipe)")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseUnusable(f"cannot read the database {path}: {exc.strerror}") from None
+    if head and head != SQLITE_HEADER:
+        raise DatabaseUnusable(f"{path} is not an SQLite database (it holds other data)")
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+#: The driver each database needs that does not come with rentaldesk, and how to install it.
+DRIVER_EXTRAS = {"postgresql": "pip install 'rentaldesk[postgres]'"}
+
+
+def make_engine(url: str, *, read_only: bool = False,
+                waiting: Callable[[str], None] | None = None) -> Engine:
+    """An engine for ``url``; SQLite files get WAL, foreign keys and immediate write transactions
+    (a writer kept waiting by another program for 2 s says so through ``waiting``, by default the
+    log). ``read_only``: an SQLite file opened for reading only (``mode=ro``; ``immutable`` when
+    its folder cannot be written either). ``postgresql://`` without a driver means psycopg 3."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        _sqlite_setup(engine)
+        path = sqlite_path(url)
+        connect_args: dict[str, Any] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if path is not None and read_only:
+            # immutable too where no -shm file can be made beside it (nothing can change it there)
+            query = {"uri": "true", "mode": "ro", **({} if os.access(path.parent, os.W_OK) else {"immutable": "1"})}
+            parsed = parsed.set(database=f"file:{quote(str(path.resolve()))}", query=query)
+        elif path is not None and not (parsed.database or "").startswith("file:") and parsed.query.get("uri") != "true":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args=connect_args)
+        _sqlite_setup(engine, read_only=read_only, waiting=waiting or _say_waiting)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
-
-
-def open_database(url: str) -> Database:
-    """Open ``url`` (any SQLAlchemy URL) and bring its schema up to date. Adds no data."""
-    from .migrations import upgrade
-
-    engine = make_engine(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        upgrade(engine)
-    except Exception:
+        return create_engine(parsed, pool_pre_ping=True)
+    except ImportError as exc:
+        backend = parsed.get_backend_name()
+        install = DRIVER_EXTRAS.get(backend, f"install the Python module '{exc.name}'" if exc.name else "install it")
+        raise DatabaseUnusable(f"cannot open the database {parsed.render_as_string(hide_password=True)}: "
+                               f"its driver is not installed ({exc}); {install}") from None
+
+
+def open_database(url: str, *, waiting: Callable[[str], None] | None = None) -> Database:
+    """Open ``url`` (any SQLAlchemy URL) and bring its schema up to date. Adds no data.
+
+    An SQLite file that cannot be written (immutable, on a read-only disk) is opened for reading
+    when its schema is up to date. What is not a database, or cannot be opened, is refused
+    (:class:`DatabaseUnusable`, :class:`DatabaseBusy`), never a driver's error.
+    """
+    from .migrations import current_revision, head_revision, known_revisions, upgrade
+
+    path = sqlite_path(url)
+    writable = check_sqlite_file(path) if path is not None else True
+    new_file = path is not None and not path.exists()
+    if path is not None and "mode=ro" in url:  # asked for read-only in a file: URI
+        writable = False
+    engine = make_engine(url, read_only=not writable, waiting=waiting)
+    try:
+        found = current_revision(engine)
+        if found is not None and found not in known_revisions():
+            raise DatabaseUnusable(f"the database {database_name(url)} was made by a newer version of rentaldesk "
+                                   f"(schema {found}); use that version or newer")
+        if writable:
+            upgrade(engine)
+        elif current_revision(engine) != head_revision():
+            raise DatabaseUnusable(f"the database {path} is read-only here and its schema is older than this "
+                                   "version's; open it once where it can be written")
+    except BaseException as exc:
         engine.dispose()
-        raise
-    return Database(engine)
+        if new_file and path is not None:  # leave no half-made database behind
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+        problem = database_problem(exc, url) if isinstance(exc, DBAPIError) else None
+        if problem is None:
+            raise
+        raise problem from exc
+    return Database(engine, read_only=not writable)
 
 
 def sqlite_url(path: str | Path) -> str:

@@ -7,6 +7,7 @@ process's locale (``strftime``'s ``%a`` and ``%b`` follow the locale, so they ar
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
@@ -85,7 +86,45 @@ def long_time(value: datetime, zone: tzinfo) -> str:
     return f"{short_time(t, zone)[:10]} {t.year} {t:%H:%M %Z}"
 
 
+# -- distances ----------------------------------------------------------------------------------
+
+#: The units a branch reads odometers in (``Branch.distance_unit``).
+DISTANCE_UNITS = ("km", "mi")
+
+
+def distance(value: int, unit: str) -> str:
+    """An odometer reading or a distance with the branch's unit: '12,345 mi'."""
+    return f"{value:,} {unit}"
+
+
+# -- values typed in ------------------------------------------------------------------------------
+
+
+def typed(text: str, limit: int = 40) -> str:
+    """What someone typed, for a one-line message: stripped, one line, cut short when long."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def check_text(text: str, *, option: str) -> str:
+    """``text`` as given, if it is text: a command-line argument or an environment variable in
+    bytes that are not UTF-8 (Python keeps them as surrogates) is refused, naming ``option``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(text).decode("utf-8", "backslashreplace")
+        raise InvalidInput(f"{option} '{typed(shown)}' is not UTF-8 text", field=option) from None
+    return text
+
+
 # -- times typed in --------------------------------------------------------------------------------
+
+
+#: The times anyone may type: years 1900 to 9998 (in any offset, and a date's end of day), so days
+#: added to one (a turnaround) stay a time.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
+EARLIEST_TIME = datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=UTC)
+LATEST_TIME = datetime(LATEST_YEAR + 1, 1, 3, tzinfo=UTC)
 
 
 def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False) -> datetime:
@@ -93,26 +132,35 @@ def parse_time(text: str, zone: tzinfo, *, option: str, end_of_day: bool = False
 
     A date alone is midnight, or with ``end_of_day`` the midnight after it (so ``--to 2025-06-05``
     takes in all of 5 June). A local time that does not exist (clocks jump forward) is refused; one
-    that occurs twice (clocks go back) is the first of the two. ``option`` names the field or flag
-    in messages.
+    that occurs twice (clocks go back) is the first of the two. A year before 1900 or after 9998 is
+    refused. ``option`` names the field or flag in messages; every refusal is :class:`InvalidInput`.
     """
     value = text.strip()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{option} '{text}' is not a time; use {TIME_HELP}", field=option) from None
-    if end_of_day and _is_date_only(value):
-        parsed += timedelta(days=1)
-    if parsed.tzinfo is not None:
-        return parsed.astimezone(UTC)
-    local = parsed.replace(tzinfo=zone)
-    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != parsed:
-        raise InvalidInput(
-            f"{option} {parsed:%Y-%m-%d %H:%M} does not exist in {zone_name(zone)} "
-            "(the clocks jump forward then); pick another time",
-            field=option,
-        )
-    return local.astimezone(UTC)
+        raise InvalidInput(f"{option} '{typed(text)}' is not a time; use {TIME_HELP}", field=option) from None
+    typed_year = parsed.year
+    try:
+        if end_of_day and _is_date_only(value):
+            parsed += timedelta(days=1)
+        if parsed.tzinfo is not None:
+            result = parsed.astimezone(UTC)
+        else:
+            local = parsed.replace(tzinfo=zone)
+            result = local.astimezone(UTC)
+            if result.astimezone(zone).replace(tzinfo=None) != parsed:
+                raise InvalidInput(
+                    f"{option} {parsed:%Y-%m-%d %H:%M} does not exist in {zone_name(zone)} "
+                    "(the clocks jump forward then); pick another time",
+                    field=option,
+                )
+    except OverflowError:
+        result = None
+    if result is None or not EARLIEST_YEAR <= typed_year <= LATEST_YEAR or not EARLIEST_TIME <= result < LATEST_TIME:
+        raise InvalidInput(f"{option} '{typed(text)}' is out of range: use a year from {EARLIEST_YEAR} to "
+                           f"{LATEST_YEAR}", field=option)
+    return result
 
 
 def _is_date_only(text: str) -> bool:
@@ -121,3 +169,28 @@ def _is_date_only(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# -- numbers typed in ------------------------------------------------------------------------------
+
+#: The largest id or count anyone may type: what a database's 64-bit integer holds.
+LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
+def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LARGEST_WHOLE_NUMBER) -> int:
+    """The whole number ``text`` (digits, an optional sign, spaces around), from ``least`` to
+    ``most``; else :class:`InvalidInput` naming ``option`` (a flag, a setting, a field)."""
+    value = text.strip()
+    digits = value[1:] if value[:1] in "+-" else value
+    if not (digits.isascii() and digits.isdigit()):
+        raise InvalidInput(f"{option} '{typed(text)}' is not a whole number", field=option)
+    if len(digits) > len(str(most)) + 1:  # no int() of a huge string (Python limits it, and it is slow)
+        number = most + 1 if value[:1] != "-" else least - 1
+    else:
+        number = int(value)
+    if number < least:
+        below = "cannot be negative" if least == 0 else f"must be {least:,} or more"
+        raise InvalidInput(f"{option} {typed(value)} {below}", field=option)
+    if number > most:
+        raise InvalidInput(f"{option} {typed(value)} is too large: at most {most:,}", field=option)
+    return number

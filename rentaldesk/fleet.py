@@ -162,6 +162,9 @@ BRANCH_SPEC = (
     _Column("lead_time_minutes", _integer(0, 60 * 24 * 30), required=False),
     _Column("min_rental_minutes", _integer(1, 60 * 24 * 365), required=False),
     _Column("turnaround_minutes", _integer(0, 60 * 24 * 7), required=False),
+    _Column("max_rental_minutes", _integer(1, 60 * 24 * 365 * 2), required=False),
+    _Column("horizon_days", _integer(1, 3650), required=False),
+    _Column("distance_unit", _choice(("km", "mi")), required=False),
 )
 CLASS_SPEC = (
     _Column("code", _class_code),
@@ -559,7 +562,7 @@ def import_drivers(db: Database, path: str | Path) -> int:
 
 
 def import_branches(db: Database, path: str | Path) -> int:
-    """Import branches from CSV (code, name, zip_code, time_zone[, the three rule columns])."""
+    """Import branches from CSV (code, name, zip_code, time_zone[, the rule columns, distance_unit])."""
     with db.write() as s:
         return _import(s, "branches", path, db.lock_pool)
 

@@ -117,6 +117,12 @@ class Branch(Base):
     lead_time_minutes: Mapped[int] = mapped_column(Integer, default=120)
     min_rental_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
     turnaround_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    #: The longest rental (minutes; default 90 days) and how far ahead a pick-up may be booked
+    #: (days; default 2 years): see :class:`rentaldesk.rules.BranchRules`.
+    max_rental_minutes: Mapped[int] = mapped_column(Integer, default=90 * 24 * 60, server_default="129600")
+    horizon_days: Mapped[int] = mapped_column(Integer, default=730, server_default="730")
+    #: How odometers and distances are read and shown here: "km" or "mi".
+    distance_unit: Mapped[str] = mapped_column(String(2), default="mi", server_default="mi")
 
     __table_args__ = (
         CheckConstraint("lead_time_minutes >= 0", name="lead_time"),

@@ -40,8 +40,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import normalize_plate
-from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, holding_car, reservation_value
+from .reservations import NEEDS_A_CAR, VALUE_COLUMNS, holding_car, like_escaped, matches_search, reservation_value
 from .values import Reservation
 
 STATE_AVAILABLE = "available"
@@ -72,6 +71,7 @@ class BranchInfo:
     lead_time: timedelta
     min_rental: timedelta
     turnaround: timedelta
+    distance_unit: str = "mi"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -223,6 +223,7 @@ def branches(db: Database) -> list[BranchInfo]:
                 lead_time=timedelta(minutes=b.lead_time_minutes),
                 min_rental=timedelta(minutes=b.min_rental_minutes),
                 turnaround=timedelta(minutes=b.turnaround_minutes),
+                distance_unit=b.distance_unit,
             )
             for b in s.scalars(select(Branch).order_by(Branch.name))
         ]
@@ -258,8 +259,8 @@ def find_customers(db: Database, text: str, limit: int = 8) -> list[CustomerInfo
         return []
     q = (
         _customer_query()
-        .where(or_(Customer.email.like(f"{_escape(text)}%", escape="\\"),
-                   func.lower(Customer.name).like(f"%{_escape(text)}%", escape="\\")))
+        .where(or_(Customer.email.like(f"{like_escaped(text)}%", escape="\\"),
+                   func.lower(Customer.name).like(f"%{like_escaped(text)}%", escape="\\")))
         .order_by(Customer.email)
         .limit(limit)
     )
@@ -276,10 +277,6 @@ def customer_by_email(db: Database, email: str) -> CustomerInfo | None:
     with db.session() as s:
         row = s.execute(_customer_query().where(Customer.email == key)).first()
     return CustomerInfo(*row) if row else None
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 # -- reservations ----------------------------------------------------------------------------------
@@ -328,16 +325,7 @@ def find_reservations(
             )
         )
     if search and search.strip():
-        like = f"%{_escape(search.strip().lower())}%"
-        q = q.where(
-            or_(
-                func.lower(ReservationRow.reference).like(like, escape="\\"),
-                func.lower(Customer.name).like(like, escape="\\"),
-                Customer.email.like(like, escape="\\"),
-                func.lower(Car.plate_number).like(like, escape="\\"),
-                Car.plate_number.like(f"%{_escape(normalize_plate(search))}%", escape="\\"),
-            )
-        )
+        q = q.where(matches_search(search))
     q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
     if limit:
         q = q.limit(limit)

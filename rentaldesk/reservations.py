@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, Table, and_, bindparam, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -93,10 +93,13 @@ class Pool:
 
 
 def branch_rules(branch: Branch) -> BranchRules:
+    """The rules of a branch row (an ORM object, or head office's plain row with the same names)."""
     return BranchRules(
         lead_time=timedelta(minutes=branch.lead_time_minutes),
         min_rental=timedelta(minutes=branch.min_rental_minutes),
         turnaround=timedelta(minutes=branch.turnaround_minutes),
+        max_rental=timedelta(minutes=branch.max_rental_minutes),
+        horizon=timedelta(days=branch.horizon_days),
     )
 
 
@@ -193,16 +196,7 @@ class ReservationService:
             if starts_before:
                 q = q.where(ReservationRow.start_at < starts_before)
             if search and search.strip():
-                like = f"%{search.strip().lower()}%"
-                q = q.where(
-                    or_(
-                        func.lower(ReservationRow.reference).like(like),
-                        func.lower(Customer.name).like(like),
-                        Customer.email.like(like),
-                        func.lower(Car.plate_number).like(like),
-                        Car.plate_number == normalize_plate(search),
-                    )
-                )
+                q = q.where(matches_search(search))
             q = q.order_by(ReservationRow.start_at, ReservationRow.reference)
             if limit:
                 q = q.limit(limit)
@@ -967,6 +961,28 @@ NEEDS_A_CAR = and_(
         Car.zip_code != ReservationRow.zip_code),
 )
 VALUE_COLUMNS = (Customer.email, Customer.name, Customer.phone, Car.plate_number, NEEDS_A_CAR.label("needs_car"))
+
+
+def matches_search(search: str) -> ColumnElement[bool]:
+    """A reservation matches what a clerk searched for: its reference, the customer's name or email,
+    or the plate contains ``search`` (any case; ``%``, ``_`` and ``\\`` are plain characters). A
+    condition on a query joining the customer and the car; the one definition, for the desk and the
+    command line. A text longer than any of them (an email's 254 characters) matches nothing."""
+    if len(search.strip()) > 254:  # also: SQLite refuses a LIKE pattern of 50,000 bytes
+        return false()
+    like = f"%{like_escaped(search.strip().lower())}%"
+    return or_(
+        func.lower(ReservationRow.reference).like(like, escape="\\"),
+        func.lower(Customer.name).like(like, escape="\\"),
+        func.lower(Customer.email).like(like, escape="\\"),
+        func.lower(Car.plate_number).like(like, escape="\\"),
+        Car.plate_number.like(f"%{like_escaped(normalize_plate(search))}%", escape="\\"),
+    )
+
+
+def like_escaped(text: str) -> str:
+    """``text`` as plain characters in a ``LIKE`` pattern with ``escape="\\"``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _value(s: Session, row: ReservationRow) -> Reservation:

@@ -21,6 +21,10 @@ class BranchRules:
     lead_time: timedelta = timedelta(hours=2)
     min_rental: timedelta = timedelta(days=1)
     turnaround: timedelta = timedelta(0)
+    #: The longest rental a branch takes.
+    max_rental: timedelta = timedelta(days=90)
+    #: How far ahead a pick-up may be booked.
+    horizon: timedelta = timedelta(days=730)
 
 
 def describe(delta: timedelta) -> str:
@@ -50,7 +54,10 @@ def check_period(
 ) -> None:
     """Raise :class:`InvalidPeriod` naming the broken rule and by how much; boundaries are allowed.
 
-    ``check_lead_time`` is off for a change of a reservation whose start is not changing.
+    The rules: return after pick-up, the period not over, pick-up at least the lead time and at
+    most the booking horizon ahead, the rental at least the minimum and at most the longest length.
+    ``check_lead_time`` is off for a change of a reservation whose start is not changing (then
+    neither the lead time nor the horizon is checked: the pick-up was taken under them).
     """
     require_aware(start, "start")
     require_aware(end, "end")
@@ -76,10 +83,22 @@ def check_period(
                 f"it is {describe(rules.lead_time - (start - now))} too early",
                 field="start",
             )
+        if start - now > rules.horizon:
+            raise InvalidPeriod(
+                f"pick-up can be booked at most {describe(rules.horizon)} ahead; "
+                f"it is {describe(start - now - rules.horizon)} too far",
+                field="start",
+            )
     if end - start < rules.min_rental:
         raise InvalidPeriod(
             f"a rental lasts at least {describe(rules.min_rental)}; "
             f"this one is {describe(rules.min_rental - (end - start))} too short",
+            field="end",
+        )
+    if end - start > rules.max_rental:
+        raise InvalidPeriod(
+            f"a rental lasts at most {describe(rules.max_rental)}; "
+            f"this one is {describe(end - start - rules.max_rental)} too long",
             field="end",
         )
 

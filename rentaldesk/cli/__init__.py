@@ -6,8 +6,9 @@ else (or with ``--status`` or ``--json``) it prints a short status of the databa
 ``$RENTALDESK_DB``, else the default SQLite file, which is filled with the sample data the first time
 it is created (see :func:`open_desk_database`).
 
-Exit status: 0 done; 2 refused (a rule said no, a bad value, an unknown reservation: one line on
-stderr, nothing saved); 1 an unexpected failure (one line on stderr; ``-v`` logs the traceback).
+Exit status: 0 done; 2 refused (a rule said no, a bad value, an unknown reservation, a usage error:
+one line on stderr, as JSON with ``--json``, nothing saved); 1 an unexpected failure (one line on
+stderr; ``-v`` logs the traceback); 141 the reader of the output went away (``| head``), silently.
 
 Times are ISO 8601. A time without an offset is the branch's local time (the ``Branch.time_zone`` of
 the zip code); a date alone is midnight there. Human output shows times in the branch's time zone
@@ -17,6 +18,7 @@ with the offset; ``--json`` output shows them in UTC.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -25,10 +27,11 @@ from typing import TextIO
 
 from .. import __version__
 from ..config import Settings, load_settings
+from ..display import check_text, typed
 from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
 from .desk import Desk, database_counts, make_service, open_desk_database
-from .output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, PROG, to_json
+from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, to_json
 from .parser import build_parser
 
 log = logging.getLogger("rentaldesk.cli")
@@ -47,8 +50,8 @@ def run_app(args: argparse.Namespace) -> int:
     the desk app; or print a status and the help when asked to (``--status``, ``--json``) or when
     there is no screen (``--gui`` insists on the app)."""
     settings = settings_from(args)
-    db = open_desk_database(settings, notice=sys.stderr)
     wants_app = args.gui or args.quit_after_show or not (args.status or args.json)
+    db = open_desk_database(settings, notice=sys.stderr, create=wants_app)
     if wants_app and (args.gui or args.quit_after_show or display_available()):
         from ..gui.app import run_desk  # Qt only here: the commands and the core never load it
 
@@ -93,7 +96,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names on the settings' database."""
     settings = settings_from(args)
-    db = open_desk_database(settings, notice=sys.stderr)
+    db = open_desk_database(settings, notice=sys.stderr, create=args.creates)
     try:
         args.handler(Desk(db, as_json=args.json, settings=settings), args)
     finally:
@@ -101,31 +104,63 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def report_refusal(exc: RentalError, stream: TextIO) -> None:
-    """Why a command was refused: one line; for a bad fleet or drivers file, also every problem."""
+def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -> None:
+    """Why a command was refused: one line (with ``as_json`` a JSON object on one line: ``error``,
+    ``field``, and for a bad fleet or drivers file ``problems``); for a bad file, also every problem."""
+    problems = exc.problems if isinstance(exc, FleetFileError) else []
+    if as_json:
+        data: dict[str, object] = {"error": typed(str(exc), limit=MESSAGE_LIMIT), "field": exc.field,
+                                   "exit_status": EXIT_REFUSED}
+        if problems:
+            data["problems"] = [{"line": line, "field": column, "message": message}
+                                for line, column, message in problems]
+        print(json.dumps(data, ensure_ascii=False), file=stream)
+        return
     if isinstance(exc, FleetFileError):
         n = len(exc.problems)
-        problems = f"{n} problem{'s' if n > 1 else ''}"
-        print(f"{PROG}: error: {exc.path}: {problems}; nothing was imported", file=stream)
-        for line, column, message in exc.problems:
+        print(f"{PROG}: error: {exc.path}: {n} problem{'s' if n > 1 else ''}; nothing was imported", file=stream)
+        for line, column, message in problems:
             where = "".join(
                 [f", line {line}" if line else "", f", field '{column}'" if column else ""]
             )
             print(f"  {exc.path}{where}: {message}", file=stream)
         return
-    print(f"{PROG}: error: {exc}", file=stream)
+    print(f"{PROG}: error: {typed(str(exc), limit=MESSAGE_LIMIT)}", file=stream)
+
+
+#: How long a refusal's line may be: what a user typed is quoted in it, and may be huge.
+MESSAGE_LIMIT = 400
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON, read before (or without) a successful parse."""
+    return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``rentaldesk`` command; returns the exit status."""
-    args = build_parser().parse_args(argv)  # a usage error exits with 2 here
-    log_file = setup_logging(args.verbose)
+    given = list(sys.argv[1:] if argv is None else argv)
+    as_json = _wants_json(given)
+    log_file = None
     try:
-        return run_app(args) if args.command is None else run_command(args)
+        for n, arg in enumerate(given, 1):
+            check_text(arg, option=f"argument {n}")
+        args = build_parser().parse_args(given)  # a usage error is a RentalError (UsageError)
+        log_file = setup_logging(args.verbose)
+        status = run_app(args) if args.command is None else run_command(args)
+        sys.stdout.flush()  # here, so a reader gone away is caught below
+        return status
     except RentalError as exc:
         log.info("refused: %s", exc)
-        report_refusal(exc, sys.stderr)
+        report_refusal(exc, sys.stderr, as_json=as_json)
         return EXIT_REFUSED
+    except BrokenPipeError:
+        # The reader of the output went away (`| head`): nothing to say, no one to say it to.
+        # Later writes (the interpreter's last flush) go nowhere instead of failing again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_PIPE_CLOSED
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -134,5 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("unexpected error", exc_info=True, extra={"console": False})
         first_line = (str(exc).strip().splitlines() or [""])[0]
         where = f"details in {log_file}" if log_file else "run with -v for details"
-        print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
+        if as_json:
+            print(json.dumps({"error": f"unexpected error: {type(exc).__name__}: {first_line}",
+                              "field": None, "exit_status": EXIT_FAILED}), file=sys.stderr)
+        else:
+            print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
         return EXIT_FAILED

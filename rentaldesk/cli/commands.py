@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..display import iso_local, parse_time
+from ..display import distance, iso_local, parse_time
 from ..errors import InvalidInput
 from ..fleet import import_drivers, import_fleet, load_sample_data
-from ..models import Car
+from ..models import Branch, Car
 from ..placement_exact import warm_up
 from .desk import Desk
 from .output import PROG, UTC, car_json, format_table
@@ -48,17 +48,19 @@ def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
-    q = select(Car).order_by(Car.zip_code, Car.vehicle_class, Car.plate_number)
+    q = (select(Car, Branch.distance_unit).join(Branch, Branch.zip_code == Car.zip_code)
+         .order_by(Car.zip_code, Car.vehicle_class, Car.plate_number))
     if args.vehicle_class:
         q = q.where(Car.vehicle_class == args.vehicle_class.strip().upper())
     if args.zip:
         q = q.where(Car.zip_code == args.zip.strip())
     with desk.db.session() as s:
-        cars = [car_json(c) for c in s.scalars(q)]
+        cars = [{**car_json(c), "distance_unit": unit} for c, unit in s.execute(q)]
     columns = {"CAR": "car_id", "PLATE": "plate_number", "CLASS": "vehicle_class", "ZIP": "zip_code",
                "STATUS": "status", "MODEL": "model", "YEAR": "year", "PER DAY": "cost_per_day"}
     text = (
-        format_table(list(columns), ([c[key] for key in columns.values()] for c in cars))
+        format_table([*columns, "ODOMETER"], ([*(c[key] for key in columns.values()),
+                                              distance(c["odometer"], c["distance_unit"])] for c in cars))
         if cars
         else "No cars match."
     )
@@ -170,11 +172,11 @@ def cmd_cancel(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_pickup(desk: Desk, args: argparse.Namespace) -> None:
-    desk.show_reservation(desk.service.pick_up(args.reservation, odometer=args.odometer))
+    desk.show_reservation(desk.service.pick_up(args.reservation, odometer=args.odometer), odometer=args.odometer)
 
 
 def cmd_return(desk: Desk, args: argparse.Namespace) -> None:
-    desk.show_reservation(desk.service.return_car(args.reservation, odometer=args.odometer))
+    desk.show_reservation(desk.service.return_car(args.reservation, odometer=args.odometer), odometer=args.odometer)
 
 
 def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:

@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from ..config import Settings
-from ..db import Database, open_database
+from ..config import Settings, check_branch_known
+from ..db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAIT_NOTICE_MS, Database, open_database, sqlite_path
+from ..display import distance, parse_whole_number, typed
 from ..errors import InvalidInput, RentalError
 from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
@@ -38,24 +39,31 @@ def display_url(url: str) -> str:
         return url
 
 
-def open_desk_database(settings: Settings, *, notice: TextIO | None = None) -> Database:
+def open_desk_database(settings: Settings, *, notice: TextIO | None = None, create: bool = True) -> Database:
     """Open the settings' database and bring its schema up to date.
 
     On the first start of the *default* database (its file did not exist before this call) the
     sample data is loaded and ``notice`` hears what was loaded. A database named by ``--db`` or
-    ``$RENTALDESK_DB`` is never filled. A URL SQLAlchemy cannot use is refused (:class:`InvalidInput`).
+    ``$RENTALDESK_DB`` is never filled, and a new SQLite file is made only with ``create`` (the
+    commands that fill a database) and only in a folder that exists: a mistyped name is refused,
+    not opened empty. A URL SQLAlchemy cannot use is refused (:class:`InvalidInput`); ``notice``
+    also hears when a write waits for another program.
     """
     path = settings.default_db_path
+    if path is None:
+        _check_named_file(settings, create=create)
     first_start = path is not None and _create_new_file(path)
     db: Database | None = None
     try:
-        db = _open(settings.db_url)
+        db = _open(settings.db_url, notice)
         if path is not None and first_start:
             counts = load_sample_data(db)
             loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
             log.info("first start: sample data loaded into %s (%s)", path, loaded)
             if notice is not None:
                 print(f"{PROG}: first start: created {path} with the sample data ({loaded})", file=notice)
+        with db.session() as s:
+            check_branch_known(settings.branch, set(s.scalars(select(Branch.code))))
     except BaseException:
         if db is not None:
             db.close()
@@ -67,9 +75,29 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None) -> D
     return db
 
 
-def _open(url: str) -> Database:
+def _check_named_file(settings: Settings, *, create: bool) -> None:
+    file = sqlite_path(settings.db_url)
+    if file is None or file.exists():
+        return
+    where = f"{file} (from {settings.db_source})"
+    if not file.parent.is_dir():
+        raise InvalidInput(f"no folder {file.parent} for the database {where}; create the folder first",
+                           field="db")
+    if not create:
+        raise InvalidInput(f"no database {where}; a new one is made by fleet sample, fleet import, "
+                           "drivers import, sync, hq or the desk app", field="db")
+
+
+def _open(url: str, notice: TextIO | None) -> Database:
+    def waiting(where: str) -> None:
+        log.info("waiting for another program's change to %s", where)
+        if notice is not None:
+            print(f"{PROG}: waiting for another program's change to {where} to finish "
+                  f"(up to {(SQLITE_BUSY_TIMEOUT_MS - SQLITE_WAIT_NOTICE_MS) // 1000} s more)...",
+                  file=notice, flush=True)
+
     try:
-        return open_database(url)
+        return open_database(url, waiting=waiting)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise InvalidInput(f"cannot open the database '{display_url(url)}': {exc}", field="db") from None
 
@@ -80,11 +108,14 @@ def _create_new_file(path: Path) -> bool:
     Exclusive creation, so of two first starts at once only one loads the sample data. An empty
     file is a valid empty SQLite database.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.open("xb").close()
     except FileExistsError:
         return False
+    except OSError as exc:  # a read-only home, a full disk, a file where the folder should be
+        raise InvalidInput(f"cannot make the database {path}: {exc.strerror or exc}; "
+                           "name another with --db or RENTALDESK_DB", field="db") from None
     return True
 
 
@@ -156,12 +187,16 @@ class Desk:
     def resolve_car(self, text: str) -> int:
         """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
         key = text.strip()
+        try:
+            as_id: int | None = parse_whole_number(key, option="--car", least=1)
+        except InvalidInput:
+            as_id = None  # not a car id: a plate only
         with self.db.session() as s:
             car_id = s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(key)))
-            if car_id is None and key.isdigit():
-                car_id = s.scalar(select(Car.car_id).where(Car.car_id == int(key)))
+            if car_id is None and as_id is not None:
+                car_id = s.scalar(select(Car.car_id).where(Car.car_id == as_id))
         if car_id is None:
-            raise InvalidInput(f"no car has the plate or id '{key}'", field="car_id")
+            raise InvalidInput(f"no car has the plate or id '{typed(key)}'", field="car_id")
         return car_id
 
     def plates(self, car_ids: Iterable[int]) -> dict[int, str]:
@@ -175,8 +210,19 @@ class Desk:
         """Print ``data`` as JSON with ``--json``, else ``text``."""
         print(to_json(data) if self.as_json else text, file=self.out)
 
-    def show_reservation(self, r: Reservation) -> None:
-        self.emit(reservation_json(r), format_reservation(r, self.zone(r.zip_code)))
+    def show_reservation(self, r: Reservation, *, odometer: int | None = None) -> None:
+        """The reservation; with ``odometer``, the reading just taken, in the branch's unit."""
+        data, text = reservation_json(r), format_reservation(r, self.zone(r.zip_code))
+        if odometer is not None:
+            unit = self.distance_unit(r.zip_code)
+            data = {**data, "odometer": odometer, "distance_unit": unit}
+            text += f"\n  odometer  {distance(odometer, unit)}"
+        self.emit(data, text)
+
+    def distance_unit(self, zip_code: str) -> str:
+        """How the branch at ``zip_code`` reads odometers ("km" or "mi")."""
+        with self.db.session() as s:
+            return s.scalar(select(Branch.distance_unit).where(Branch.zip_code == zip_code)) or "mi"
 
     def show_reservations(self, found: Sequence[Reservation]) -> None:
         text = (

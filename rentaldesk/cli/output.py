@@ -21,6 +21,8 @@ PROG = "rentaldesk"
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_REFUSED = 2
+#: The reader of the output went away (128 + SIGPIPE, as the shell's own tools end).
+EXIT_PIPE_CLOSED = 141
 
 UTC = timezone.utc
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from pathlib import Path
-
+from typing import Any, NoReturn
 
 from .. import __version__
-from ..display import TIME_HELP
+from ..display import TIME_HELP, parse_whole_number
+from ..errors import InvalidInput
 from ..models import ReservationStatus
 from .desk import Desk
 from .output import PROG
@@ -32,22 +34,71 @@ from .commands import (
 )
 
 
-def _whole_number(text: str, *, least: int) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < least:
-        raise argparse.ArgumentTypeError(f"{value} cannot be negative" if least == 0 else f"{value} must be {least} or more")
-    return value
+class _Once(argparse._StoreAction):
+    """A flag's value, given once: a second ``--class`` is an error, not the one that wins."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        _seen_once(parser, self, option_string)
+        super().__call__(parser, namespace, values, option_string)
 
 
-def _positive_int(text: str) -> int:
-    return _whole_number(text, least=1)
+class _OnceTrue(argparse._StoreTrueAction):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        _seen_once(parser, self, option_string)
+        super().__call__(parser, namespace, values, option_string)
 
 
-def _count(text: str) -> int:
-    return _whole_number(text, least=0)
+#: The flags given so far in this parse of the command line (global ones and the subcommand's).
+_GIVEN: ContextVar[set[str] | None] = ContextVar("rentaldesk_flags_given", default=None)
+
+
+def _seen_once(parser: argparse.ArgumentParser, action: argparse.Action, option_string: str | None) -> None:
+    given = _GIVEN.get()
+    if given is None or action.dest == argparse.SUPPRESS:
+        return
+    if action.dest in given:
+        flag = "/".join(action.option_strings) or option_string or action.dest
+        parser.error(f"{flag} is given more than once")
+    given.add(action.dest)
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse with the command line's rules: a flag is given once; a usage error is one line
+    (what is wrong, then "see --help"), as JSON on stderr with ``--json``, exit status 2."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
+        self.register("action", "store_true", _OnceTrue)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        if _GIVEN.get() is not None:  # a subcommand's parser, inside the whole command line's parse
+            return super().parse_known_args(args, namespace)
+        token = _GIVEN.set(set())
+        try:
+            return super().parse_known_args(args, namespace)
+        finally:
+            _GIVEN.reset(token)
+
+    def error(self, message: str) -> NoReturn:
+        first = (message.strip().splitlines() or ["bad usage"])[0]
+        raise UsageError(f"{first}; see {self.prog} --help")
+
+
+class UsageError(InvalidInput):
+    """The command line itself is wrong (an unknown flag, a missing one, one given twice)."""
+
+
+def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
+    """A flag's whole number, checked by :func:`rentaldesk.display.parse_whole_number`."""
+    def parse(text: str) -> int:
+        return parse_whole_number(text, option=option, least=least)
+
+    return parse
 
 
 def _existing_file(text: str) -> Path:
@@ -92,10 +143,10 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``rentaldesk`` command."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = CommandParser(add_help=False)
     _add_global_options(common, suppress=True)
 
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG,
         description="Counter system of a car-rental branch. Without a command: the desk app "
         "(with --status, or when there is no display: the database's status and this help).",
@@ -112,13 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     def command(
-        group: argparse._SubParsersAction[argparse.ArgumentParser],
+        group: argparse._SubParsersAction[CommandParser],
         name: str,
         handler: Callable[[Desk, argparse.Namespace], None],
         help_text: str,
+        *,
+        creates: bool = False,
     ) -> argparse.ArgumentParser:
         sub = group.add_parser(name, parents=[common], help=help_text, description=help_text)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, creates=creates)
         return sub
 
     def period(sub: argparse.ArgumentParser, *, required: bool) -> None:
@@ -135,10 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         "fleet", help="import and list the cars", description="The cars of the fleet."
     )
     fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
-    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
+    sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)",
+                  creates=True)
     sub.add_argument("file", type=_existing_file, metavar="FILE")
     command(fleet_actions, "sample", cmd_fleet_sample,
-            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)")
+            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
+            creates=True)
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
@@ -146,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     drivers = commands.add_parser("drivers", help="import drivers", description="The chauffeurs.")
     driver_actions = drivers.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
     sub = command(
-        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)"
+        driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)",
+        creates=True,
     )
     sub.add_argument("file", type=_existing_file, metavar="FILE")
 
@@ -159,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--car", metavar="CAR", help="this car (plate number or car id) instead of any of the class"
     )
-    sub.add_argument("--driver", type=_positive_int, metavar="DRIVER_ID", help="with this chauffeur")
+    sub.add_argument("--driver", type=_whole_number("--driver", least=1), metavar="DRIVER_ID", help="with this chauffeur")
 
     sub = command(
         commands, "availability", cmd_availability, "can a class be booked at a branch for a period?"
@@ -194,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--to", dest="starts_before", metavar="TIME", help="pick-up before (a date alone includes that day)"
     )
-    sub.add_argument("--limit", type=_positive_int, metavar="N", help="at most N reservations")
+    sub.add_argument("--limit", type=_whole_number("--limit", least=1), metavar="N", help="at most N reservations")
 
     reservation_help = "reservation id or reference"
     sub = command(actions, "show", cmd_show, "show one reservation")
@@ -213,13 +269,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--car", required=True, metavar="CAR", help="the car (plate number or car id)")
     sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at pick-up")
+    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
+                     help="odometer reading at pick-up (in the branch's distance unit)")
     sub = command(actions, "return", cmd_return, "the car is back")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_count, metavar="KM", help="odometer reading at return")
+    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
+                     help="odometer reading at return (in the branch's distance unit)")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
 
-    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)")
-    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services")
+    command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
+            creates=True)
+    sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services",
+                  creates=True)
     sub.add_argument("--no-mail", action="store_true", help="do not run the notification service")
     return parser

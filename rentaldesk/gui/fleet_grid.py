@@ -234,6 +234,12 @@ class CarDialog(QDialog):
             ui.classCombo.addItem(f"{vclass.name} ({vclass.code})", vclass.code)
         for branch in desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
+        def show_unit() -> None:  # the odometer in the unit of the car's location
+            branch = desk.branches.get(ui.locationCombo.currentData())
+            ui.odometerLabel.setText(f"&Odometer ({branch.distance_unit if branch else 'mi'})")
+
+        ui.locationCombo.currentIndexChanged.connect(show_unit)
+        show_unit()
         for status in CarStatus:
             ui.statusCombo.addItem(status.value.capitalize(), status.value)
         ui.driverCombo.addItem("No default driver", None)

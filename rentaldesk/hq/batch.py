@@ -92,8 +92,9 @@ if TYPE_CHECKING:
     # The plain rows the batch reads instead of ORM objects (attribute access alike, a fraction of
     # the cost). The engine's Pool and DriverClash are typed with the ORM classes but read only
     # columns these rows carry: the rows go to them cast (see _load_cars, driver_clash).
-    #: (id, code, name, zip_code, time_zone, lead_time_minutes, min_rental_minutes, turnaround_minutes)
-    _BranchRow: TypeAlias = Row[int, str, str, str, str, int, int, int]
+    #: (id, code, name, zip_code, time_zone, lead_time_minutes, min_rental_minutes, turnaround_minutes,
+    #: max_rental_minutes, horizon_days)
+    _BranchRow: TypeAlias = Row[int, str, str, str, str, int, int, int, int, int]
     #: (code, name, day_rate)
     _ClassRow: TypeAlias = Row[str, str, Decimal]
     #: (car_id, plate_number, cost_per_day, vehicle_class, zip_code)
@@ -550,7 +551,8 @@ class BookingBatch:
         # Plain rows (attribute access like the ORM objects, a fraction of the cost).
         branches = self.branches = {b.zip_code: b for b in self.s.execute(
             select(Branch.id, Branch.code, Branch.name, Branch.zip_code, Branch.time_zone,
-                   Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes))}
+                   Branch.lead_time_minutes, Branch.min_rental_minutes, Branch.turnaround_minutes,
+                   Branch.max_rental_minutes, Branch.horizon_days))}
         classes = self.classes = {c.code: c for c in self.s.execute(
             select(VehicleClass.code, VehicleClass.name, VehicleClass.day_rate))}
         return classes, branches

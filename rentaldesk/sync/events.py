@@ -304,7 +304,7 @@ class CarChangeRejected(Event):
 
 # -- head office -> everyone (fleet, compacted) ----------------------------------------------------
 
-class FleetBranch(Event):
+class FleetBranch(Event, omit_defaults=True):
     TYPE = "fleet.branch"
     code: Text
     name: Text
@@ -313,6 +313,11 @@ class FleetBranch(Event):
     lead_time_minutes: int
     min_rental_minutes: int
     turnaround_minutes: int
+    # the longest rental, the booking horizon and the distance unit: left out when they are the
+    # defaults, so a build before them reads the event as it always did (and one after, an old event)
+    max_rental_minutes: int = 90 * 24 * 60
+    horizon_days: int = 730
+    distance_unit: Text = "mi"
 
 
 class FleetClass(Event):

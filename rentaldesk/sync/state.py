@@ -235,7 +235,8 @@ def branch_record(b: Branch) -> FleetBranch:
     return FleetBranch(
         code=b.code, name=b.name, zip_code=b.zip_code, time_zone=b.time_zone,
         lead_time_minutes=b.lead_time_minutes, min_rental_minutes=b.min_rental_minutes,
-        turnaround_minutes=b.turnaround_minutes,
+        turnaround_minutes=b.turnaround_minutes, max_rental_minutes=b.max_rental_minutes,
+        horizon_days=b.horizon_days, distance_unit=b.distance_unit,
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from rentaldesk.config import DB_ENV, load_settings
 from rentaldesk.db import Database, open_database, sqlite_url
@@ -233,11 +233,13 @@ def test_an_unusable_database_url_is_refused(desk: Desk) -> None:
     assert_refused(result, "cannot open the database 'nosuch://nowhere'")
 
 
-def test_an_unexpected_failure_exits_1_with_one_line(desk: Desk, tmp_path: Path) -> None:
-    result = desk.run("--db", str(tmp_path), "reservations", "list", db=False)  # a folder, not a file
-    assert result.code == 1
-    assert len(result.err_lines) == 1
-    assert result.err.startswith("rentaldesk: unexpected error: ")
+def test_a_database_of_a_newer_version_is_refused(desk: Desk) -> None:
+    db = desk.open()
+    with db.write() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    db.close()
+    result = desk.run("reservations", "list")
+    assert_refused(result, "newer version of rentaldesk")
 
 
 # -- fleet -----------------------------------------------------------------------------------------
@@ -466,6 +468,7 @@ def test_the_default_database_is_seeded_on_first_start_only(desk: Desk, tmp_path
     assert again.err == ""
     assert again.json() == status  # nothing loaded twice
 
+    desk.open().close()  # an empty database
     given = desk.run("--json")  # a database named by --db is never seeded
     assert given.code == 0, given.err
     assert (given.json()["cars"], given.json()["database_source"]) == (0, "--db")

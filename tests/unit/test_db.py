@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select, text
 
-from rentaldesk.db import make_engine, open_database
+from rentaldesk.db import POOL_VERSION_TRIGGERS, make_engine, open_database
 from rentaldesk.migrations import alembic_config, current_revision, head_revision, upgrade
 from rentaldesk.models import Base, Branch, Car, Customer, PoolVersion, Reservation, VehicleClass
 
@@ -271,4 +271,19 @@ def test_0005_takes_head_office_car_for_decided_reservations_and_keeps_the_pool_
         after = conn.scalar(text("SELECT version FROM pool_versions WHERE vehicle_class = 'SUV'"))
         conn.execute(text("UPDATE reservations SET version = 3"))
         assert conn.scalar(text("SELECT version FROM pool_versions WHERE vehicle_class = 'SUV'")) > after > before
+    engine.dispose()
+
+
+def test_0006_gives_branches_the_default_limits_and_unit_and_keeps_the_pool_triggers(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B1', 'B1', '10001', 'UTC', 0, 60, 0)"))
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT max_rental_minutes, horizon_days, distance_unit FROM branches")).one() == (
+            90 * 24 * 60, 730, "mi")
+        triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+    assert POOL_VERSION_TRIGGERS <= triggers
     engine.dispose()

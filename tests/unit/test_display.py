@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from rentaldesk import display
-from rentaldesk.display import article, iso_local, long_time, mail_time, money, parse_time, period_text, short_time
+from rentaldesk.display import LARGEST_WHOLE_NUMBER, parse_whole_number, article, iso_local, long_time, mail_time, money, parse_time, period_text, short_time
 from rentaldesk.errors import InvalidInput
 
 TZ = ZoneInfo("America/New_York")
@@ -67,3 +71,81 @@ def test_parse_time_refuses(text: str, message: str) -> None:
         parse_time(text, TZ, option="--start")
 
 
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9999-12-30T10:00", "9999-12-31", "0001-01-01T00:00+14:00", "0001-01-01", "1899-12-31T23:59Z",
+     "9999-01-01T00:00Z", "9999-12-31T23:59:59.999999-14:00", "1899-12-31T23:00-14:00"],
+)
+def test_parse_time_refuses_the_ends_of_the_calendar(text: str) -> None:
+    for end_of_day in (False, True):
+        with pytest.raises(InvalidInput, match=re.escape(f"--to '{text}' is out of range: use a year from 1900 to 9998")):
+            parse_time(text, TZ, option="--to", end_of_day=end_of_day)
+
+
+@given(st.text())
+@example("9999-12-31")
+@example("0001-01-01T00:00+14:00")
+@example("2030-03-10T02:30")
+def test_parse_time_of_any_text_is_a_time_in_range_or_a_refusal(text: str) -> None:
+    for end_of_day in (False, True):
+        try:
+            value = parse_time(text, TZ, option="--start", end_of_day=end_of_day)
+        except InvalidInput as exc:
+            assert exc.field == "--start" and "\n" not in str(exc)
+        else:
+            assert value.utcoffset() is not None and display.EARLIEST_TIME <= value < display.LATEST_TIME
+            value + timedelta(days=7)  # room for a turnaround after the latest return  # noqa: B018
+
+
+@given(st.datetimes(), st.integers(-14 * 60, 14 * 60), st.booleans())
+def test_parse_time_of_any_written_time_is_that_time_or_a_refusal(moment: datetime, minutes: int, with_offset: bool) -> None:
+    zone = timezone(timedelta(minutes=minutes))
+    text = moment.replace(tzinfo=zone).isoformat() if with_offset else moment.isoformat()
+    try:
+        value = parse_time(text, TZ, option="--end")
+    except InvalidInput as exc:
+        assert "is out of range" in str(exc) or "does not exist" in str(exc)
+    else:
+        assert value.astimezone(zone if with_offset else TZ).replace(tzinfo=None) == moment
+
+
+@given(st.text())
+@example("99999999999999999999999")
+@example("-9" * 3000)
+def test_parse_whole_number_of_any_text_is_a_number_in_range_or_a_refusal(text: str) -> None:
+    try:
+        value = parse_whole_number(text, option="--driver", least=1)
+    except InvalidInput as exc:
+        assert exc.field == "--driver" and str(exc).startswith("--driver ") and len(str(exc)) < 120
+    else:
+        assert 1 <= value <= LARGEST_WHOLE_NUMBER and value == int(text)
+
+
+@given(st.integers())
+def test_parse_whole_number_reads_every_number_it_allows(n: int) -> None:
+    try:
+        assert parse_whole_number(f" {n} ", option="port", least=1, most=65535) == n
+    except InvalidInput as exc:
+        assert not 1 <= n <= 65535
+        assert "too large: at most 65,535" in str(exc) if n > 65535 else "must be 1 or more" in str(exc)
+
+
+def test_parse_whole_number_refuses_what_is_not_a_whole_number() -> None:
+    for text in ("3.7", "1e3", "", " ", "٣", "0x10", "1_000"):
+        with pytest.raises(InvalidInput, match="is not a whole number"):
+            parse_whole_number(text, option="port")
+
+
+def test_parse_time_takes_the_first_and_last_years_whole() -> None:
+    for text in ("9998-12-31T23:59-14:00", "9998-12-31", "1900-01-01T00:00+14:00", "1900-01-01"):
+        for end_of_day in (False, True):
+            assert parse_time(text, TZ, option="--to", end_of_day=end_of_day).year in (1899, 1900, 9998, 9999)
+
+
+def test_text_that_is_not_utf8_is_refused() -> None:
+    bad = b"caf\xe9".decode("utf-8", "surrogateescape")  # as Python keeps such an argument
+    with pytest.raises(InvalidInput, match=r"^argument 3 'caf\\xe9' is not UTF-8 text$"):
+        display.check_text(bad, option="argument 3")
+    assert display.check_text("café", option="x") == "café"

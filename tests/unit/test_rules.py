@@ -92,3 +92,40 @@ def test_half_open_overlap():
 def test_describe():
     assert describe(timedelta(days=1, hours=2, minutes=5)) == "1 d 2 h 5 min"
     assert describe(timedelta(seconds=20)) == "20 s"
+
+
+def test_the_longest_rental_is_allowed_and_a_minute_more_is_not():
+    start = NOW + 3 * H
+    check_period(start, start + 90 * D, NOW, RULES)
+    with pytest.raises(InvalidPeriod, match=r"at most 90 d; this one is 1 min too long") as exc:
+        check_period(start, start + 90 * D + timedelta(minutes=1), NOW, RULES)
+    assert exc.value.field == "end"
+    with pytest.raises(InvalidPeriod, match="too long"):  # a 10-year rental
+        check_period(start, start + 3653 * D, NOW, RULES)
+
+
+def test_the_booking_horizon_is_allowed_and_a_minute_more_is_not():
+    check_period(NOW + 730 * D, NOW + 731 * D, NOW, RULES)
+    with pytest.raises(InvalidPeriod, match=r"at most 730 d ahead; it is 1 min too far") as exc:
+        check_period(NOW + 730 * D + timedelta(minutes=1), NOW + 732 * D, NOW, RULES)
+    assert exc.value.field == "start"
+    far = datetime(9998, 12, 30, 10, 0, tzinfo=timezone.utc)  # a rental in the year 9998
+    with pytest.raises(InvalidPeriod, match="too far"):
+        check_period(far, far + D, NOW, RULES)
+
+
+def test_a_branch_sets_its_own_limits():
+    rules = BranchRules(max_rental=7 * D, horizon=30 * D)
+    check_period(NOW + 30 * D, NOW + 37 * D, NOW, rules)
+    with pytest.raises(InvalidPeriod, match="at most 7 d"):
+        check_period(NOW + 3 * H, NOW + 3 * H + 8 * D, NOW, rules)
+    with pytest.raises(InvalidPeriod, match="at most 30 d ahead"):
+        check_period(NOW + 31 * D, NOW + 32 * D, NOW, rules)
+
+
+def test_a_change_keeping_its_pickup_is_not_held_to_the_horizon_but_to_the_longest_rental():
+    # booked under a longer horizon; the branch shortened it since: the return may still move
+    rules = BranchRules(horizon=30 * D)
+    check_period(NOW + 60 * D, NOW + 62 * D, NOW, rules, check_lead_time=False)
+    with pytest.raises(InvalidPeriod, match="too long"):
+        check_period(NOW + 60 * D, NOW + 160 * D, NOW, rules, check_lead_time=False)
