@@ -32,6 +32,10 @@ from .commands import (
 )
 
 
+ALLOW_NEW_HELP = ("allow new classes and locations: add the vehicle classes and zip codes the file names that "
+                  "are not known yet (without it each is a problem on its line, so a typo creates nothing)")
+
+
 def _whole_number(text: str, *, least: int) -> int:
     try:
         value = int(text)
@@ -137,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     fleet_actions = fleet.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
     sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)")
     sub.add_argument("file", type=_existing_file, metavar="FILE")
+    sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
     command(fleet_actions, "sample", cmd_fleet_sample,
             "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)")
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
@@ -149,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         driver_actions, "import", cmd_drivers_import, "import drivers from a CSV file (all rows or none)"
     )
     sub.add_argument("file", type=_existing_file, metavar="FILE")
+    sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
 
     sub = command(commands, "reserve", cmd_reserve, "book a car of a class at a branch")
     sub.add_argument("--email", required=True, help="the customer's email (identifies the customer)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from rentaldesk.fleet import (
 )
 from rentaldesk.models import Branch, Car, Driver, VehicleClass
 
+NEXT_YEAR = date.today().year + 1
 HEADER = "plate_number,model,year,color,transmission,cost_per_day,vehicle_class,zip_code"
 GOOD = [
     "ab-123,Toyota RAV4,2024,Blue,automatic,79.00,suv,10001",
@@ -38,7 +40,7 @@ def cars(db):
 
 
 def test_import_creates_cars_classes_and_locations(db, tmp_path):
-    assert import_fleet(db, write(tmp_path, [HEADER, *GOOD])) == 3
+    assert import_fleet(db, write(tmp_path, [HEADER, *GOOD]), allow_new=True).count == 3
     got = cars(db)
     assert set(got) == {"AB123", "CD456", "EF789"}
     kia = got["CD456"]
@@ -52,9 +54,9 @@ def test_import_creates_cars_classes_and_locations(db, tmp_path):
 
 
 def test_importing_a_known_plate_updates_it(db, tmp_path):
-    import_fleet(db, write(tmp_path, [HEADER, *GOOD]))
+    import_fleet(db, write(tmp_path, [HEADER, *GOOD]), allow_new=True)
     again = [HEADER + ",status,odometer", "AB-123,Toyota RAV4,2024,Green,automatic,85.00,SUV,10001,maintenance,12000"]
-    assert import_fleet(db, write(tmp_path, again, "again.csv")) == 1
+    assert import_fleet(db, write(tmp_path, again, "again.csv")).count == 1
     got = cars(db)
     assert len(got) == 3
     rav = got["AB123"]
@@ -64,15 +66,26 @@ def test_importing_a_known_plate_updates_it(db, tmp_path):
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        ("GH1,Model,1800,Blue,automatic,50,SUV,10001", "year", "1800 is outside 1950"),
-        ("GH1,Model,twenty,Blue,automatic,50,SUV,10001", "year", "'twenty' is not a whole number"),
-        ("GH1,,2020,Blue,automatic,50,SUV,10001", "model", "model is empty"),
-        ("GH1,Model,2020,Blue,cvt-ish,50,SUV,10001", "transmission", "'cvt-ish' is not one of automatic, manual"),
-        ("GH1,Model,2020,Blue,automatic,-5,SUV,10001", "cost_per_day", "-5 must be more than 0"),
-        ("GH1,Model,2020,Blue,automatic,5.555,SUV,10001", "cost_per_day", "more than 2 decimals"),
-        ("GH1,Model,2020,Blue,automatic,abc,SUV,10001", "cost_per_day", "'abc' is not an amount"),
-        ("G#1,Model,2020,Blue,automatic,50,SUV,10001", "plate_number", "'G#1' is not a plate number"),
-        ("GH1,Model,2020,Blue,automatic,50,S U V,10001", "vehicle_class", "is not a class code"),
+        ("GH1,Model,1800,Blue,automatic,50,SUV,10001", "year",
+         f"year 1800 is before 1950; the year must be between 1950 and {NEXT_YEAR}"),
+        ("GH1,Model,3000,Blue,automatic,50,SUV,10001", "year",
+         f"year 3000 is after {NEXT_YEAR}; the year must be between 1950 and {NEXT_YEAR}"),
+        ("GH1,Model,twenty,Blue,automatic,50,SUV,10001", "year",
+         "the year 'twenty' is not a whole number; type a year such as 2024"),
+        ("GH1,Model,,Blue,automatic,50,SUV,10001", "year", "the year is empty; type a year such as 2024"),
+        ("GH1,,2020,Blue,automatic,50,SUV,10001", "model", "the model is empty; type the model, such as Toyota Corolla"),
+        ("GH1,Model,2020,Blue,cvt-ish,50,SUV,10001", "transmission",
+         "the gearbox 'cvt-ish' is not one of: automatic, manual"),
+        ("GH1,Model,2020,Blue,automatic,-5,SUV,10001", "cost_per_day", "the day rate -5 must be more than 0"),
+        ("GH1,Model,2020,Blue,automatic,0.00,SUV,10001", "cost_per_day", "the day rate 0.00 must be more than 0"),
+        ("GH1,Model,2020,Blue,automatic,5.555,SUV,10001", "cost_per_day",
+         "the day rate '5.555' has more than 2 decimals; type an amount such as 49.00"),
+        ("GH1,Model,2020,Blue,automatic,abc,SUV,10001", "cost_per_day",
+         "the day rate 'abc' is not an amount; type an amount such as 49.00"),
+        ("GH1,Model,2020,Blue,automatic,,SUV,10001", "cost_per_day",
+         "the day rate is empty; type an amount such as 49.00"),
+        ("G#1,Model,2020,Blue,automatic,50,SUV,10001", "plate_number", "the plate 'G#1' is not valid; a plate is"),
+        ("GH1,Model,2020,Blue,automatic,50,S U V,10001", "vehicle_class", "the class 'S U V' is not valid"),
         ("AB-123,Model,2020,Blue,automatic,50,SUV,10001", "plate_number", "AB123 is already on line 2"),
         ("ab 123,Model,2020,Blue,automatic,50,SUV,10001", "plate_number", "AB123 is already on line 2"),
     ],
@@ -80,7 +93,7 @@ def test_importing_a_known_plate_updates_it(db, tmp_path):
 def test_a_bad_row_names_line_and_field_and_saves_nothing(db, tmp_path, row, field, message):
     path = write(tmp_path, [HEADER, *GOOD, row])
     with pytest.raises(FleetFileError) as exc:
-        import_fleet(db, path)
+        import_fleet(db, path, allow_new=True)
     err = exc.value
     assert err.problems[0][0] == 5 and err.problems[0][1] == field
     assert message in str(err)
@@ -94,7 +107,7 @@ def test_a_bad_row_names_line_and_field_and_saves_nothing(db, tmp_path, row, fie
 def test_every_problem_is_listed(db, tmp_path):
     rows = [HEADER, "A1,M,2020,Blue,automatic,0,SUV,10001", "A2,M,3000,Blue,xx,50,SUV,10001"]
     with pytest.raises(FleetFileError, match=r"and 2 more problems") as exc:
-        import_fleet(db, write(tmp_path, rows))
+        import_fleet(db, write(tmp_path, rows), allow_new=True)
     assert [(line, field) for line, field, _ in exc.value.problems] == [
         (2, "cost_per_day"), (3, "year"), (3, "transmission")]
 
@@ -125,27 +138,27 @@ def test_missing_and_binary_files(db, tmp_path):
         import_fleet(db, path)
 
 
-def test_bom_and_blank_lines_and_extra_columns_are_fine(db, tmp_path):
+def test_bom_and_blank_lines_are_fine(db, tmp_path):
     path = tmp_path / "f.csv"
-    path.write_text("\ufeff" + HEADER + ",notes\n\n" + GOOD[0] + ",keep me\n\n", encoding="utf-8")
-    assert import_fleet(db, path) == 1
+    path.write_text("\ufeff" + HEADER + "\n\n" + GOOD[0] + "\n\n", encoding="utf-8")
+    assert import_fleet(db, path, allow_new=True).count == 1
 
 
 def test_car_with_default_driver(db, tmp_path):
     import_drivers(db, write(tmp_path, ["name,licence_number,day_rate", "Dee Driver,D123-456,70"], "d.csv"))
-    import_fleet(db, write(tmp_path, [HEADER + ",driver_licence", GOOD[0] + ",d123-456"]))
+    import_fleet(db, write(tmp_path, [HEADER + ",driver_licence", GOOD[0] + ",d123-456"]), allow_new=True)
     with db.session() as s:
         driver = s.scalar(select(Driver))
         assert s.scalar(select(Car.driver_id)) == driver.id
     with pytest.raises(FleetFileError, match="no driver with licence X999"):
-        import_fleet(db, write(tmp_path, [HEADER + ",driver_licence", GOOD[1] + ",X999"], "x.csv"))
+        import_fleet(db, write(tmp_path, [HEADER + ",driver_licence", GOOD[1] + ",X999"], "x.csv"), allow_new=True)
 
 
 def test_branch_file_validates_time_zones(db, tmp_path):
     head = "code,name,zip_code,time_zone"
     with pytest.raises(FleetFileError, match="'Mars/Olympus' is not an IANA time zone"):
         import_branches(db, write(tmp_path, [head, "MRS,Mars,00001,Mars/Olympus"], "b.csv"))
-    assert import_branches(db, write(tmp_path, [head, "BER,Berlin Mitte,10115,Europe/Berlin"], "b.csv")) == 1
+    assert import_branches(db, write(tmp_path, [head, "BER,Berlin Mitte,10115,Europe/Berlin"], "b.csv")).count == 1
 
 
 def test_sample_data_is_realistic(db):
@@ -316,7 +329,8 @@ def test_the_sample_data_goes_through_the_same_rules(db, fleet, svc, tmp_path):
 def test_plates_are_one_car_whatever_the_spelling(db, tmp_path):
     """Defect 3: AB-123, AB123 and AB 123 became three cars."""
     for n, spelling in enumerate(("AB-123", "AB123", "ab 123", " a-b 1-2-3 ")):
-        import_fleet(db, write(tmp_path, [HEADER, f"{spelling},Model,2020,Blue,automatic,50,SUV,10001"], f"{n}.csv"))
+        import_fleet(db, write(tmp_path, [HEADER, f"{spelling},Model,2020,Blue,automatic,50,SUV,10001"], f"{n}.csv"),
+                     allow_new=True)
     assert set(cars(db)) == {"AB123"}
     assert normalize_plate("Ab -\t12 3") == "AB123"
 
@@ -326,7 +340,8 @@ def test_zip_codes_that_differ_in_case_get_their_own_location_codes(db, tmp_path
     """Defect 2: the third of these imports looped for ever holding the write lock."""
     zips = ("ABCDEFGHIJKLMNO", "abcdefghijklmno", "aBCDEFGHIJKLMNO", "ABCDEFGHIJKLMN-", "ABCDEFGHIJKLM 9")
     for n, zip_code in enumerate(zips):
-        import_fleet(db, write(tmp_path, [HEADER, f"Z{n},Model,2020,Blue,automatic,50,SUV,{zip_code}"], f"{n}.csv"))
+        import_fleet(db, write(tmp_path, [HEADER, f"Z{n},Model,2020,Blue,automatic,50,SUV,{zip_code}"], f"{n}.csv"),
+                     allow_new=True)
     with db.session() as s:
         codes = dict(s.execute(select(Branch.zip_code, Branch.code)).all())
     assert set(codes) == set(zips)
