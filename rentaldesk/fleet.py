@@ -221,13 +221,16 @@ def _parse_fields(
     return values
 
 
-def _unknown_column(name: str, spec: tuple[_Column, ...], what: str) -> str:
-    """The words for a column a file (or a caller) names that ``spec`` does not know."""
+def _unknown_column(name: str, spec: tuple[_Column, ...], what: str, position: int = 0) -> str:
+    """The words for a column a file (its ``position``, from 1) or a caller names that ``spec``
+    does not know: a misspelt column is never ignored (a car meant to be retired would come in
+    available)."""
     known = [c.name for c in spec]
+    if not name:
+        return f"column {position} has no name in the header; name it ({', '.join(known)}) or remove it"
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
-    called = f"column {text.shown(name)}" if name else "a column with no name"
-    return f"{called} is not a column of {what}{hint}; the columns are {', '.join(known)}"
+    return f"column {text.shown(name)} is not a column of {what}{hint}; the columns are {', '.join(known)}"
 
 
 def validate_car(values: Mapping[str, object], *, source: str = "car") -> dict[str, Any]:
@@ -280,7 +283,8 @@ def _read(
         raise FleetFileError(name, problems or [(1, None, "the file is empty; it needs a header line")])
     header = [h.strip().lower() for h in first[1]]
     known = {c.name for c in spec}
-    problems += [(1, h or None, _unknown_column(h, spec, what)) for h in header if h not in known]
+    problems += [(1, text.printable(h)[:40] or None, _unknown_column(h, spec, what, i))
+                 for i, h in enumerate(header, 1) if h not in known]
     missing = [c.name for c in spec if c.required and c.name not in header]
     if missing:
         problems.append((1, None, f"the header lacks {', '.join(missing)} (expected: {', '.join(c.name for c in spec if c.required)})"))

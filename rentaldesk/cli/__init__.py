@@ -27,6 +27,7 @@ from .. import __version__
 from ..config import Settings, load_settings
 from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
+from ..text import printable
 from .desk import Desk, database_counts, make_service, open_desk_database
 from .output import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, PROG, to_json
 from .parser import build_parser
@@ -106,14 +107,14 @@ def report_refusal(exc: RentalError, stream: TextIO) -> None:
     if isinstance(exc, FleetFileError):
         n = len(exc.problems)
         problems = f"{n} problem{'s' if n > 1 else ''}"
-        print(f"{PROG}: error: {exc.path}: {problems}; nothing was imported", file=stream)
+        print(f"{PROG}: error: {printable(exc.path)}: {problems}; nothing was imported", file=stream)
         for line, column, message in exc.problems:
             where = "".join(
                 [f", line {line}" if line else "", f", field '{column}'" if column else ""]
             )
-            print(f"  {exc.path}{where}: {message}", file=stream)
+            print(printable(f"  {exc.path}{where}: {message}"), file=stream)
         return
-    print(f"{PROG}: error: {exc}", file=stream)
+    print(f"{PROG}: error: {printable(exc)}", file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

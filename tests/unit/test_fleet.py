@@ -347,3 +347,97 @@ def test_zip_codes_that_differ_in_case_get_their_own_location_codes(db, tmp_path
     assert set(codes) == set(zips)
     assert len(set(codes.values())) == len(zips)
     assert all(len(code) <= 16 for code in codes.values())
+
+
+# -- any file: an import or a report of problems by line and field, never another exception ---------
+
+import io  # noqa: E402
+import unicodedata  # noqa: E402
+
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rentaldesk.fleet import FLEET_SPEC, MAX_AMOUNT  # noqa: E402
+
+COLUMNS = [c.name for c in FLEET_SPEC]
+GOOD_CELLS = {
+    "plate_number": ["AB-123", "cd 456", "EF789", "X1", "ZZ-9"], "model": ["Kia Rio", "Toyota RAV4"],
+    "year": ["2020", "1950", "2024"], "color": ["Red", "Blue"], "transmission": ["automatic", "Manual"],
+    "cost_per_day": ["49", "49.5", "79.00"], "vehicle_class": ["SUV", "economy", "VAN"],
+    "zip_code": ["10001", "20002", "021"], "status": ["available", "maintenance", "retired", ""],
+    "odometer": ["0", "12000", ""], "driver_licence": [""],
+}
+HOSTILE_CELLS = ["", " ", "1e308", "1e30", "-0", "NaN", "sNaN", "Infinity", "0.001", "99999999.995", "1" * 40,
+                 "\x00", "a\nb", '"', '""', ",", "\x1b[31m", "\u202e", "١٢", "1_0", "x" * 200, "2" * 20]
+
+
+def _cell(column: str) -> st.SearchStrategy[str]:
+    return st.one_of(st.sampled_from(GOOD_CELLS.get(column, [""])), st.sampled_from(HOSTILE_CELLS),
+                     st.text(max_size=20))
+
+
+@st.composite
+def fleet_files(draw: st.DrawFn) -> bytes:
+    """Fleet files a clerk or a hostile user could make: good rows and bad cells, headers with
+    columns missing, repeated, misspelt or unknown, CSV well- or ill-formed, or any bytes at all."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=300))
+    header = draw(st.one_of(
+        st.just(COLUMNS[:8]), st.just(COLUMNS[:8]), st.just(COLUMNS[:10]),
+        st.lists(st.one_of(st.sampled_from(COLUMNS + ["statuss", "driver_license", "", "notes"]), st.text(max_size=8)),
+                 max_size=12),
+    ))
+    good = st.tuples(*[st.from_regex(r"[A-Z]{2}-?[0-9]{1,5}", fullmatch=True) if c == "plate_number"
+                       else st.sampled_from(GOOD_CELLS.get(c, [""])) for c in header]).map(list)
+    rows = draw(st.lists(st.one_of(
+        good, good, good,
+        st.tuples(*[_cell(c) for c in header]).map(list),
+        st.lists(st.text(max_size=10), max_size=len(header) + 2),
+    ), min_size=1, max_size=6))
+    if draw(st.booleans()):  # well-formed CSV (the csv module's own quoting)
+        out = io.StringIO()
+        csv.writer(out).writerows([header, *rows])
+        content = out.getvalue()
+    else:  # cells joined as they are: quotes and line breaks break the rows
+        content = "\n".join(",".join(cells) for cells in [header, *rows])
+    return content.encode("utf-8", "surrogatepass") if draw(st.booleans()) else content.encode("utf-8", "replace")
+
+
+def _stored(db):
+    with db.session() as s:
+        return (sorted(tuple(getattr(c, k.key) for k in Car.__table__.columns) for c in s.scalars(select(Car))),
+                sorted(s.scalars(select(VehicleClass.code))), sorted(s.scalars(select(Branch.zip_code))))
+
+
+def _visible(message: str) -> bool:
+    return not any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} for c in message)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=fleet_files(), allow_new=st.booleans())
+def test_any_file_is_imported_whole_or_reported_by_line_and_field(db, tmp_path, content, allow_new):
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(content)
+    before = _stored(db)
+    try:
+        done = import_fleet(db, path, allow_new=allow_new)
+    except FleetFileError as exc:
+        event("refused")
+        assert _stored(db) == before  # nothing half-imported
+        assert exc.problems
+        for line, column, message in exc.problems:
+            assert isinstance(line, int) and line >= 0
+            assert column is None or (isinstance(column, str) and _visible(column) and len(column) <= 40)
+            assert isinstance(message, str) and _visible(message) and len(message) < 600, message
+        assert _visible(str(exc))
+    else:
+        event("imported")
+        assert done.count >= 1
+        if not allow_new:
+            assert (done.new_classes, done.new_locations) == ((), ())
+        cars_, classes, zips = _stored(db)
+        assert set(done.new_classes) <= set(classes) and set(done.new_locations) <= set(zips)
+        with db.session() as s:
+            for car in s.scalars(select(Car)):
+                assert _visible(car.model) and _visible(car.color) and 0 < len(car.model) <= 80
+                assert Decimal(0) < car.cost_per_day <= MAX_AMOUNT
