@@ -521,9 +521,6 @@ class NewInFile(FleetFileError):
         self.new = new
 
 
-_ALLOW = "check the spelling, or, if it is new, import the file allowing new classes and locations"
-
-
 class _NewNames:
     """The check of the classes and locations a file names, per row: one the database lacks is a
     problem on its line and field, unless new ones are allowed; then it is noted, and made."""
@@ -552,8 +549,8 @@ class _NewNames:
         known = sorted(self.known[column])
         listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
         if column == "vehicle_class":
-            return f"{value} is not one of the vehicle classes ({listed or 'none yet'}); {_ALLOW}"
-        return f"zip code {value} is not one of the locations ({listed or 'none yet'}); {_ALLOW}"
+            return f"{value} is not a known class ({listed or 'none yet'}); fix the typo or allow new classes"
+        return f"zip code {value} is not a known location ({listed or 'none yet'}); fix the typo or allow new locations"
 
     def refuse(self, path: str, problems: list[Problem]) -> FleetFileError:
         """The error for a file with ``problems``: a :class:`NewInFile` when new names are among them."""

@@ -136,8 +136,8 @@ def test_a_typo_creates_nothing_without_allow_new(capsys, dbfile, tmp_path):
     lines = err.splitlines()
     assert code == 2 and out == ""
     assert lines[0] == f"rentaldesk: error: {path}: 3 problems; nothing was imported"
-    assert lines[1].startswith(f"  {path}, line 3, field 'vehicle_class': TRUCK is not one of the vehicle classes (ECONOMY)")
-    assert lines[2].startswith(f"  {path}, line 4, field 'zip_code': zip code 021 is not one of the locations (10001)")
+    assert lines[1].startswith(f"  {path}, line 3, field 'vehicle_class': TRUCK is not a known class (ECONOMY); fix the typo or allow new classes")
+    assert lines[2].startswith(f"  {path}, line 4, field 'zip_code': zip code 021 is not a known location (10001); fix the typo or allow new locations")
     assert lines[3].startswith(f"  {path}, line 5, field 'year': the year '20x3' is not a whole number")
     assert count(dbfile, Car) == 1 and count(dbfile, VehicleClass) == 1
     path = write(tmp_path, "NY-102,Kia Rio,2023,Red,manual,44.00,ECONOMY,10001",

@@ -24,7 +24,7 @@ class Ui_ImportReport(object):
     def setupUi(self, ImportReport):
         if not ImportReport.objectName():
             ImportReport.setObjectName(u"ImportReport")
-        ImportReport.resize(720, 420)
+        ImportReport.resize(900, 420)
         self.rootLayout = QVBoxLayout(ImportReport)
         self.rootLayout.setSpacing(10)
         self.rootLayout.setObjectName(u"rootLayout")
@@ -73,7 +73,7 @@ class Ui_ImportReport(object):
     def retranslateUi(self, ImportReport):
         ImportReport.setWindowTitle(QCoreApplication.translate("ImportReport", u"Fleet import", None))
         self.summaryLabel.setProperty(u"role", QCoreApplication.translate("ImportReport", u"subtitle", None))
-        self.allowNewCheck.setText(QCoreApplication.translate("ImportReport", u"&Add the new classes and locations named above (they are not typos)", None))
+        self.allowNewCheck.setText(QCoreApplication.translate("ImportReport", u"&Allow the new classes and locations named above (they are not typos)", None))
         self.importAgainButton.setText(QCoreApplication.translate("ImportReport", u"&Import again", None))
     # retranslateUi
 
