@@ -441,3 +441,76 @@ def test_any_file_is_imported_whole_or_reported_by_line_and_field(db, tmp_path, 
             for car in s.scalars(select(Car)):
                 assert _visible(car.model) and _visible(car.color) and 0 < len(car.model) <= 80
                 assert Decimal(0) < car.cost_per_day <= MAX_AMOUNT
+
+
+# -- the column parsers: properties, and the same rule on every path --------------------------------
+
+from rentaldesk.fleet import validate_car  # noqa: E402
+
+CAR_VALUES = {"plate_number": "NY-900", "model": "Mazda CX-5", "year": "2024", "color": "Red",
+              "transmission": "automatic", "cost_per_day": "82.50", "vehicle_class": "SUV", "zip_code": "10001"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(cents=st.integers(1, int(MAX_AMOUNT * 100)), style=st.sampled_from(["{}", "{:.2f}", "00{}", " {} "]))
+def test_every_amount_a_clerk_types_is_read_exactly(cents, style):
+    amount = Decimal(cents) / 100
+    typed = style.format(amount.normalize() if style == "{}" else amount)
+    if "E" in typed:  # Decimal's own str of 1E+2: not how a clerk types 100
+        typed = style.format(f"{amount:f}")
+    assert validate_car({**CAR_VALUES, "cost_per_day": typed})["cost_per_day"] == amount
+
+
+@settings(max_examples=400, deadline=None)
+@given(field=st.sampled_from(sorted(CAR_VALUES) + ["status", "odometer"]),
+       value=st.one_of(st.text(max_size=40), st.sampled_from(HOSTILE_CELLS),
+                       st.from_regex(r"-?[0-9]{0,40}(\.[0-9]{0,5})?([eE][+-]?[0-9]{1,4})?", fullmatch=True)))
+def test_any_value_of_any_field_is_parsed_or_said_in_one_line_naming_the_field(field, value):
+    try:
+        parsed = validate_car({**CAR_VALUES, field: value})
+    except FleetFileError as exc:
+        ((line, column, message),) = exc.problems
+        assert (line, column) == (0, field)
+        assert _visible(message) and len(message) < 300, message
+        assert message.startswith(("the ", "year ", "odometer ")), message
+    else:
+        got = parsed.get(field)
+        if got is None:  # a blank optional field is left out
+            assert field in ("status", "odometer") and not value.strip()
+        elif field == "cost_per_day":
+            assert Decimal("0.01") <= got <= MAX_AMOUNT and got == got.quantize(Decimal("0.01"))
+        elif field in ("year", "odometer"):
+            assert isinstance(got, int) and got == int(value.strip())
+        else:
+            assert isinstance(got, str) and _visible(got) and got == got.strip() and got
+
+
+def test_a_field_a_car_does_not_have_is_named_not_ignored():
+    with pytest.raises(FleetFileError) as exc:
+        validate_car({**CAR_VALUES, "statuss": "retired"})
+    assert exc.value.problems == [(0, "statuss", exc.value.problems[0][2])]
+    assert "(did you mean status?)" in exc.value.problems[0][2]
+
+
+def test_a_drivers_file_creates_no_location_from_a_typo(db, tmp_path):
+    from rentaldesk.fleet import NewInFile
+
+    head = "name,licence_number,zip_code"
+    with pytest.raises(NewInFile) as exc:
+        import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,O2108"], "d.csv"))
+    assert exc.value.problems[0][:2] == (2, "zip_code") and exc.value.new == ("location at zip O2108",)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Branch)) == 0
+        assert s.scalar(select(func.count()).select_from(Driver)) == 0
+    done = import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,O2108"], "d.csv"), allow_new=True)
+    assert (done.count, done.new_locations, done.news) == (1, ("O2108",), "new location at zip O2108")
+
+
+def test_a_drivers_name_and_phone_hold_to_the_text_rule(db, tmp_path):
+    head = "name,licence_number,phone"
+    with pytest.raises(FleetFileError) as exc:
+        import_drivers(db, write(tmp_path, [head, '"Dee\nDriver",D123-456,555', "Eve,E123-456,555\x1b[2J",
+                                            f"{'F' * 121},F123-456,"], "d.csv"))
+    assert [(line, column) for line, column, _ in exc.value.problems] == [(2, "name"), (4, "phone"), (5, "name")]
+    assert "the name holds a line break at character 4" in exc.value.problems[0][2]
+    assert "the name is 121 characters long; at most 120" in exc.value.problems[2][2]
