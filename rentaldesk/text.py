@@ -75,15 +75,19 @@ def _say(char: str) -> str:
     return f"an invisible or unknown character (U+{ord(char):04X})"
 
 
-def problem(value: str, kind: TextKind) -> str | None:
+def problem(value: str, kind: TextKind, *, typed: bool = True) -> str | None:
     """Why ``value`` (already trimmed) is not a ``kind`` (``"holds a tab at character 3..."``),
-    or None when it is. The words follow the field's name (``name: holds...``)."""
+    or None when it is. The words follow the field's name (``name: holds...``).
+
+    ``typed=False`` (text read from the network, which an older build may have stored): only what
+    forges output or hides text, and the length, are refused; not a kind's own characters (a
+    phone with ``ext.`` recorded before the rule stays readable)."""
     bad = _first_bad(value)
     if bad is not None:
         return f"holds {_say(value[bad])} at character {bad + 1}; only visible characters on one line are allowed"
     if len(value) > kind.max_len:
         return f"is {len(value):,} characters long; at most {kind.max_len} are allowed"
-    if kind.only is not None and not kind.only.fullmatch(value):
+    if typed and kind.only is not None and not kind.only.fullmatch(value):
         odd = next(c for c in value if not kind.only.fullmatch(c))
         return f"holds '{odd}'; a {kind.label} holds only {kind.only_words}"
     return None

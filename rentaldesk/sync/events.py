@@ -81,7 +81,7 @@ def _free_check(name: str, mark: _FreeText) -> Callable[[object], None]:
             raise ValueError(f"{name}: expected a string")
         if required and not v.strip():
             raise ValueError(f"{name}: expected a non-empty string")
-        why = text.problem(v, kind)
+        why = text.problem(v, kind, typed=False)  # what an older build stored stays readable
         if why is not None:
             raise ValueError(f"{name}: {why}")  # "name: holds a line break at character 4; ..."
 

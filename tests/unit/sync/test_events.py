@@ -278,8 +278,10 @@ def test_a_hostile_name_from_the_network_is_refused_by_the_text_rule(raw, reason
 def test_a_record_made_in_python_holds_to_the_text_rule_too():
     with pytest.raises(ValueError, match="name: holds a line break"):
         ev.Customer(email="ann@example.com", name="Ann\nLee", phone="")
-    with pytest.raises(ValueError, match="phone: holds 'x'; a phone holds only digits"):
-        ev.Customer(email="ann@example.com", name="Ann", phone="555 x")
+    with pytest.raises(ValueError, match="phone: holds a tab at character 4"):
+        ev.Customer(email="ann@example.com", name="Ann", phone="555\t1")
+    # a phone an older build stored with letters is still read: only what forges output is refused
+    assert ev.Customer(email="ann@example.com", name="Ann", phone="555-0100 ext. 2").phone == "555-0100 ext. 2"
     with pytest.raises(ValueError, match="color: expected a non-empty string"):
         ev.CarState(**{**CAR, "color": " "})
     assert ev.Customer(email="ann@example.com", name="", phone="").name == ""  # a customer's name may be blank
