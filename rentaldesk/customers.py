@@ -58,7 +58,9 @@ def get_or_create_customer(
     phone: str | None = None,
 ) -> Customer:
     """The customer with that email, created when new. A known customer's blank name or phone is
-    filled in; a recorded one is only changed explicitly (see ``update_reservation``)."""
+    filled in, and one an older build stored against the text rule is replaced; a recorded one is
+    only changed explicitly (see ``update_reservation``). :class:`InvalidInput` for a name or a
+    phone that breaks the rule."""
     normalized = normalize_email(email)
     name = customer_name(name or "", needed=False)
     phone = customer_phone(phone)
@@ -75,8 +77,9 @@ def get_or_create_customer(
         session.add(customer)
         session.flush()
         return customer
-    if name and not customer.name:
+    # a blank, or what a build before the text rule stored (a line break, an escape), is replaced
+    if name and (not customer.name or text.problem(customer.name, text.NAME) is not None):
         customer.name = name
-    if phone and not customer.phone:
+    if phone and (not customer.phone or text.problem(customer.phone, text.PHONE) is not None):
         customer.phone = phone
     return customer

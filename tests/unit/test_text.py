@@ -101,3 +101,26 @@ def test_stored_text_prints_on_one_line_escaped():
     assert text.printable("Ann\nLee\x1b[2J\u202eevil") == "Ann\\nLee\\x1b[2J\\u202eevil"
     assert text.printable("José 山田") == "José 山田"
     assert text.shown("x" * 100_000) == f"'{'x' * 40}…' (100,000 characters)"
+
+
+def test_a_name_an_older_build_stored_is_replaced_when_the_customer_books_again(db, fleet, svc):
+    from sqlalchemy import select, update
+
+    from rentaldesk.models import Customer
+    from tests.conftest import day
+
+    fleet.cars(2, "SUV")
+    svc.create_reservation(email="ann@example.com", name="Ann", vehicle_class="SUV", zip_code="10001",
+                           start=day(1), end=day(2))
+    with db.write() as s:
+        s.execute(update(Customer).values(name="Ann\x1b[2J", phone="555\n0100"))
+    again = svc.create_reservation(email="ann@example.com", name="Ann Lee", phone="555-0100", vehicle_class="SUV",
+                                   zip_code="10001", start=day(3), end=day(4))
+    assert (again.customer_name, again.customer_phone) == ("Ann Lee", "555-0100")
+    with db.session() as s:
+        assert s.execute(select(Customer.name, Customer.phone)).one() == ("Ann Lee", "555-0100")
+    # a recorded valid name is kept: only an explicit change changes it
+    svc.create_reservation(email="ann@example.com", name="Someone Else", vehicle_class="SUV", zip_code="10001",
+                           start=day(5), end=day(6))
+    with db.session() as s:
+        assert s.scalar(select(Customer.name)) == "Ann Lee"
