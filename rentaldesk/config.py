@@ -39,7 +39,8 @@ from typing import Any, TypedDict
 
 from platformdirs import user_config_dir, user_data_dir
 
-from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number, typed
+from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number
+from .text import typed
 from .errors import InvalidInput
 
 from .db import sqlite_url

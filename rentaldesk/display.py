@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
 from .errors import InvalidInput
+from .text import typed
 
 UTC = timezone.utc
 #: Money is shown with this sign; the sample branches are in the US.
@@ -98,12 +99,6 @@ def distance(value: int, unit: str) -> str:
 
 
 # -- values typed in ------------------------------------------------------------------------------
-
-
-def typed(text: str, limit: int = 40) -> str:
-    """What someone typed, for a one-line message: stripped, one line, cut short when long."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def check_text(text: str, *, option: str) -> str:

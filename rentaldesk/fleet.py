@@ -8,14 +8,15 @@ plate (or a driver's licence number, a branch's zip code, a class code) that exi
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import logging
 import re
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import text
 from .db import Database
 from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
@@ -42,134 +44,158 @@ DEFAULT_TIME_ZONE = "UTC"
 
 
 # -- parsing one field ---------------------------------------------------------------------------
+#
+# Every message is said as a clerk reads it, naming the field as the car dialog does ("the day
+# rate is empty; type an amount such as 49.00"): the file report, the car dialog, head office and
+# the command line all show these same words. What was typed is echoed by ``text.shown`` (escaped
+# and cut short), so a message never carries a control character or a 100,000-character value.
 
 class _Bad(ValueError):
-    """A field's value is wrong; the message says how."""
-
-
-def _text(max_len: int) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        value = raw.strip()
-        if not value:
-            raise _Bad("is empty")
-        if len(value) > max_len:
-            raise _Bad(f"is longer than {max_len} characters")
-        return value
-
-    return parse
-
-
-def _pattern(regex: str, what: str, max_len: int, transform: Callable[[str], str] = str) -> Callable[[str], str]:
-    compiled = re.compile(regex)
-
-    def parse(raw: str) -> str:
-        value = transform(_text(max_len)(raw))
-        if not compiled.fullmatch(value):
-            raise _Bad(f"'{raw.strip()}' is not {what}")
-        return value
-
-    return parse
-
-
-def _integer(low: int, high: int) -> Callable[[str], int]:
-    def parse(raw: str) -> int:
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise _Bad(f"'{raw.strip()}' is not a whole number") from None
-        if not low <= value <= high:
-            raise _Bad(f"{value} is outside {low}..{high}")
-        return value
-
-    return parse
-
-
-def _money(raw: str) -> Decimal:
-    text = raw.strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise _Bad(f"'{text}' is not an amount") from None
-    if not value.is_finite() or value <= 0:
-        raise _Bad(f"{text} must be more than 0")
-    if value != value.quantize(Decimal("0.01")):
-        raise _Bad(f"{text} has more than 2 decimals")
-    if value >= Decimal("100000000"):
-        raise _Bad(f"{text} is too large")
-    return value.quantize(Decimal("0.01"))
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(raw: str) -> str:
-        value = raw.strip().lower()
-        if value not in options:
-            raise _Bad(f"'{raw.strip()}' is not one of {', '.join(options)}")
-        return value
-
-    return parse
-
-
-def _time_zone(raw: str) -> str:
-    value = raw.strip()
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _Bad(f"'{value}' is not an IANA time zone (e.g. Europe/Berlin)") from None
-    return value
-
-
-_plate = _pattern(r"[A-Z0-9]{1,16}", "a plate number (up to 16 letters and digits; spaces and dashes are ignored)",
-                  32, normalize_plate)
-_class_code = _pattern(r"[A-Z][A-Z0-9_]{0,31}", "a class code (letters, digits, _)", 32, str.upper)
-_zip = _pattern(r"[A-Za-z0-9][A-Za-z0-9 -]{1,14}", "a zip code", 16)
-_branch_code = _pattern(r"[A-Z0-9][A-Z0-9_-]{0,15}", "a branch code", 16, str.upper)
-_licence = _pattern(r"[A-Z0-9][A-Z0-9 -]{2,31}", "a licence number", 32, str.upper)
+    """A field's value is wrong; the message says how, whole ("the year 'x' is not a whole number")."""
 
 
 @dataclass(frozen=True)
 class _Column:
     name: str
-    parse: Callable[[str], Any]
+    #: what a clerk calls it ("day rate"), and what to type ("an amount such as 49.00")
+    label: str
+    example: str
+    #: the value of the stripped, non-blank text, or :class:`_Bad`; given the column for its words
+    parse: Callable[[str, _Column], Any]
     required: bool = True
 
 
+def _free_text(kind: text.TextKind) -> Callable[[str, _Column], str]:
+    def parse(raw: str, _column: _Column) -> str:
+        try:
+            return text.clean(raw, kind)
+        except text.TextRefused as exc:
+            raise _Bad(str(exc)) from None
+
+    return parse
+
+
+def _pattern(regex: str, rule: str, max_len: int, transform: Callable[[str], str] = str) -> Callable[[str, _Column], str]:
+    compiled = re.compile(regex)
+
+    def parse(raw: str, column: _Column) -> str:
+        if len(raw) > max_len:
+            raise _Bad(f"the {column.label} is {len(raw):,} characters long; {rule}")
+        value = transform(raw)
+        if not compiled.fullmatch(value):
+            raise _Bad(f"the {column.label} {text.shown(raw)} is not valid; {rule}")
+        return value
+
+    return parse
+
+
+def _integer(low: int, high: int, *, words: tuple[str, str] = ("below", "above"), sep: str = ",") -> Callable[[str, _Column], int]:
+    def parse(raw: str, column: _Column) -> int:
+        if not re.fullmatch(r"-?[0-9]{1,12}", raw):
+            raise _Bad(f"the {column.label} {text.shown(raw)} is not a whole number; type {column.example}")
+        value = int(raw)
+        if not low <= value <= high:
+            side, bound = (words[0], low) if value < low else (words[1], high)
+            raise _Bad(f"{column.label} {value:{sep}} is {side} {bound:{sep}}; "
+                       f"the {column.label} must be between {low:{sep}} and {high:{sep}}")
+        return value
+
+    return parse
+
+
+#: The largest amount (a day rate is NUMERIC(10, 2) in the database).
+MAX_AMOUNT = Decimal("99999999.99")
+_AMOUNT = re.compile(r"(-?)([0-9]*)(?:\.([0-9]*))?")
+
+
+def _money(raw: str, column: _Column) -> Decimal:
+    """An amount as a clerk types it: digits with at most 2 decimals (``49``, ``49.5``, ``49.00``);
+    never an exponent, so ``1e308`` is refused in words, not by the decimal module."""
+    match = _AMOUNT.fullmatch(raw)
+    if match is None or not (match.group(2) or match.group(3)):
+        raise _Bad(f"the {column.label} {text.shown(raw)} is not an amount; type {column.example}")
+    sign, whole, cents = match.group(1), match.group(2).lstrip("0"), (match.group(3) or "").rstrip("0")
+    if len(cents) > 2:
+        raise _Bad(f"the {column.label} {text.shown(raw)} has more than 2 decimals; type {column.example}")
+    if len(whole) > len(str(int(MAX_AMOUNT))):
+        raise _Bad(f"the {column.label} {text.shown(raw)} is too large; the most is {MAX_AMOUNT:,}")
+    value = Decimal(f"{sign}{whole or '0'}.{cents or '0'}").quantize(Decimal("0.01"))
+    if value <= 0:
+        raise _Bad(f"the {column.label} {raw} must be more than 0; type {column.example}")
+    return value
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, _Column], str]:
+    def parse(raw: str, column: _Column) -> str:
+        value = raw.lower()
+        if value not in options:
+            raise _Bad(f"the {column.label} {text.shown(raw)} is not one of: {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _time_zone(raw: str, column: _Column) -> str:
+    try:
+        if not re.fullmatch(r"[A-Za-z0-9_+/-]{1,64}", raw):
+            raise ValueError(raw)
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _Bad(f"the {column.label} {text.shown(raw)} is not an IANA time zone; type {column.example}") from None
+    return raw
+
+
+_plate = _pattern(r"[A-Z0-9]{1,16}", "a plate is up to 16 letters and digits (spaces and dashes are ignored)",
+                  32, normalize_plate)
+_class_code = _pattern(r"[A-Z][A-Z0-9_]{0,31}", "a class code is a letter, then up to 31 letters, digits or _",
+                       32, str.upper)
+_zip = _pattern(r"[A-Za-z0-9][A-Za-z0-9 -]{1,14}", "a zip code is 2 to 15 letters, digits, spaces or dashes", 16)
+_branch_code = _pattern(r"[A-Z0-9][A-Z0-9_-]{0,15}", "a branch code is up to 16 letters, digits, _ or -", 16, str.upper)
+_licence = _pattern(r"[A-Z0-9][A-Z0-9 -]{2,31}", "a licence number is 3 to 32 letters, digits, spaces or dashes",
+                    32, str.upper)
+_AN_AMOUNT = "an amount such as 49.00"
+_A_ZIP = "a zip code such as 02108"
+_STATES = (tuple(s.value for s in CarStatus), tuple(s.value for s in DriverStatus))
+
 FLEET_SPEC = (
-    _Column("plate_number", _plate),
-    _Column("model", _text(80)),
-    _Column("year", _integer(1950, date.today().year + 1)),
-    _Column("color", _text(32)),
-    _Column("transmission", _choice(TRANSMISSIONS)),
-    _Column("cost_per_day", _money),
-    _Column("vehicle_class", _class_code),
-    _Column("zip_code", _zip),
-    _Column("status", _choice(tuple(s.value for s in CarStatus)), required=False),
-    _Column("odometer", _integer(0, 5_000_000), required=False),
-    _Column("driver_licence", _licence, required=False),
+    _Column("plate_number", "plate", "a plate number such as AB-123", _plate),
+    _Column("model", "model", "the model, such as Toyota Corolla", _free_text(text.MODEL)),
+    _Column("year", "year", "a year such as 2024",
+            _integer(1950, date.today().year + 1, words=("before", "after"), sep="")),
+    _Column("color", "colour", "a colour such as Blue", _free_text(text.COLOUR)),
+    _Column("transmission", "gearbox", "automatic or manual", _choice(TRANSMISSIONS)),
+    _Column("cost_per_day", "day rate", _AN_AMOUNT, _money),
+    _Column("vehicle_class", "class", "a vehicle class such as SUV", _class_code),
+    _Column("zip_code", "zip code", _A_ZIP, _zip),
+    _Column("status", "status", " or ".join(_STATES[0]), _choice(_STATES[0]), required=False),
+    _Column("odometer", "odometer", "a reading in km such as 12000", _integer(0, 5_000_000), required=False),
+    _Column("driver_licence", "driver's licence", "a driver's licence number", _licence, required=False),
 )
 DRIVER_SPEC = (
-    _Column("name", _text(120)),
-    _Column("licence_number", _licence),
-    _Column("phone", _text(32), required=False),
-    _Column("status", _choice(tuple(s.value for s in DriverStatus)), required=False),
-    _Column("day_rate", _money, required=False),
-    _Column("zip_code", _zip, required=False),
+    _Column("name", "name", "the driver's name", _free_text(text.NAME)),
+    _Column("licence_number", "licence number", "a licence number such as D123-456", _licence),
+    _Column("phone", "phone", "a phone number such as +1 617 555 0142", _free_text(text.PHONE), required=False),
+    _Column("status", "status", " or ".join(_STATES[1]), _choice(_STATES[1]), required=False),
+    _Column("day_rate", "day rate", _AN_AMOUNT, _money, required=False),
+    _Column("zip_code", "zip code", _A_ZIP, _zip, required=False),
 )
 BRANCH_SPEC = (
-    _Column("code", _branch_code),
-    _Column("name", _text(120)),
-    _Column("zip_code", _zip),
-    _Column("time_zone", _time_zone),
-    _Column("lead_time_minutes", _integer(0, 60 * 24 * 30), required=False),
-    _Column("min_rental_minutes", _integer(1, 60 * 24 * 365), required=False),
-    _Column("turnaround_minutes", _integer(0, 60 * 24 * 7), required=False),
-    _Column("max_rental_minutes", _integer(1, 60 * 24 * 365 * 2), required=False),
-    _Column("horizon_days", _integer(1, 3650), required=False),
-    _Column("distance_unit", _choice(("km", "mi")), required=False),
+    _Column("code", "branch code", "a branch code such as BOS-DT", _branch_code),
+    _Column("name", "branch name", "the branch's name", _free_text(text.BRANCH_NAME)),
+    _Column("zip_code", "zip code", _A_ZIP, _zip),
+    _Column("time_zone", "time zone", "a time zone such as Europe/Berlin", _time_zone),
+    _Column("lead_time_minutes", "lead time", "minutes such as 120", _integer(0, 60 * 24 * 30), required=False),
+    _Column("min_rental_minutes", "minimum rental", "minutes such as 1440", _integer(1, 60 * 24 * 365), required=False),
+    _Column("turnaround_minutes", "turnaround", "minutes such as 30", _integer(0, 60 * 24 * 7), required=False),
+    _Column("max_rental_minutes", "longest rental", "minutes such as 129600", _integer(1, 60 * 24 * 365 * 2),
+            required=False),
+    _Column("horizon_days", "booking horizon", "days such as 730", _integer(1, 3650), required=False),
+    _Column("distance_unit", "distance unit", "km or mi", _choice(("km", "mi")), required=False),
 )
 CLASS_SPEC = (
-    _Column("code", _class_code),
-    _Column("name", _text(80)),
-    _Column("day_rate", _money),
+    _Column("code", "class", "a class code such as SUV", _class_code),
+    _Column("name", "class name", "the class's name, such as Compact SUV", _free_text(text.CLASS_NAME)),
+    _Column("day_rate", "day rate", _AN_AMOUNT, _money),
 )
 
 
@@ -179,7 +205,7 @@ Problem = tuple[int, str | None, str]
 
 
 def _parse_fields(
-    spec: tuple[_Column, ...], raw: dict[str, str], line: int, problems: list[Problem]
+    spec: tuple[_Column, ...], raw: Mapping[str, str], line: int, problems: list[Problem]
 ) -> dict[str, Any]:
     """The parsed values of the columns of ``spec`` present in ``raw``; each bad field is added to
     ``problems`` as ``(line, column, message)``. A blank optional field is left out."""
@@ -187,28 +213,41 @@ def _parse_fields(
     for column in spec:
         if column.name not in raw:
             continue
-        text = raw[column.name]
-        if not text.strip() and not column.required:
-            continue
+        stripped = raw[column.name].strip()
         try:
-            values[column.name] = column.parse(text)
+            if not stripped:
+                if column.required:
+                    raise _Bad(f"the {column.label} is empty; type {column.example}")
+                continue
+            values[column.name] = column.parse(stripped, column)
         except _Bad as exc:
-            message = str(exc)
-            if message.startswith(("is ", "has ")):  # "is empty" -> "model is empty"
-                message = f"{column.name} {message}"
-            problems.append((line, column.name, message))
+            problems.append((line, column.name, str(exc)))
     return values
+
+
+def _unknown_column(name: str, spec: tuple[_Column, ...], what: str, position: int = 0) -> str:
+    """The words for a column a file (its ``position``, from 1) or a caller names that ``spec``
+    does not know: a misspelt column is never ignored (a car meant to be retired would come in
+    available)."""
+    known = [c.name for c in spec]
+    if not name:
+        return f"column {position} has no name in the header; name it ({', '.join(known)}) or remove it"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"column {text.shown(name)} is not a column of {what}{hint}; the columns are {', '.join(known)}"
 
 
 def validate_car(values: Mapping[str, object], *, source: str = "car") -> dict[str, Any]:
     """One car's fields checked by the rules of a fleet file row; the parsed values.
 
     ``values`` maps fleet columns (see :data:`FLEET_SPEC`) to what a user typed (anything whose
-    ``str()`` is the text; ``None`` counts as blank). A required column missing or blank, or any bad
-    field, raises :class:`FleetFileError` listing every problem as ``(0, column, message)``.
+    ``str()`` is the text; ``None`` counts as blank). A required column missing or blank, a name
+    that is not a fleet column, or any bad field, raises :class:`FleetFileError` listing every
+    problem as ``(0, column, message)``.
     """
     raw = {name: "" if value is None else str(value) for name, value in values.items()}
-    problems: list[Problem] = []
+    known = {c.name for c in FLEET_SPEC}
+    problems: list[Problem] = [(0, name, _unknown_column(name, FLEET_SPEC, "a car")) for name in raw if name not in known]
     for column in FLEET_SPEC:
         if column.required and column.name not in raw:
             raw[column.name] = ""
@@ -224,25 +263,32 @@ class _Row:
     values: dict[str, Any]
 
 
-def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str) -> list[_Row]:
-    """Parse every row; raise FleetFileError listing every bad field (and repeated keys)."""
+def _read(
+    source: str | Path | Traversable, spec: tuple[_Column, ...], key: str, what: str, check: _NewNames | None = None
+) -> list[_Row]:
+    """Parse every row of a ``what`` ("a fleet file"); raise FleetFileError listing every bad field,
+    every column the spec does not know, repeated keys, and what ``check`` finds in each row (the
+    classes and locations it names). A row's line is the one it starts on."""
     name = str(source)
     try:
         readable = source if isinstance(source, Traversable) else Path(source)
-        text = readable.read_bytes().decode("utf-8-sig")
+        content = readable.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise FleetFileError(name, [(0, None, "file not found")]) from None
     except UnicodeDecodeError as exc:
         raise FleetFileError(name, [(0, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
     except OSError as exc:
         raise FleetFileError(name, [(0, None, f"cannot be read: {exc.strerror}")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        raise FleetFileError(name, [(1, None, "the file is empty; it needs a header line")])
-    header = [h.strip().lower() for h in header]
-    known = {c.name for c in spec}
+    reader = csv.reader(io.StringIO(content, newline=""))
     problems: list[Problem] = []
+    records = _records(reader, problems)
+    first = next(records, None)
+    if first is None or problems:
+        raise FleetFileError(name, problems or [(1, None, "the file is empty; it needs a header line")])
+    header = [h.strip().lower() for h in first[1]]
+    known = {c.name for c in spec}
+    problems += [(1, text.printable(h)[:40] or None, _unknown_column(h, spec, what, i))
+                 for i, h in enumerate(header, 1) if h not in known]
     missing = [c.name for c in spec if c.required and c.name not in header]
     if missing:
         problems.append((1, None, f"the header lacks {', '.join(missing)} (expected: {', '.join(c.name for c in spec if c.required)})"))
@@ -251,18 +297,18 @@ def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str)
         problems.append((1, None, f"the header repeats {', '.join(duplicated)}"))
     if problems:
         raise FleetFileError(name, problems)
-    index = {h: i for i, h in enumerate(header) if h in known}
+    index = {h: i for i, h in enumerate(header)}
     rows: list[_Row] = []
     first_line_of: dict[Any, int] = {}
-    for record in reader:
-        line = reader.line_num
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue  # blank line
         if len(record) != len(header):
             problems.append((line, None, f"has {len(record)} fields, the header has {len(header)}"))
             continue
-        raw_values = {name: record[i] for name, i in index.items()}
-        values = _parse_fields(spec, raw_values, line, problems)
+        values = _parse_fields(spec, {h: record[i] for h, i in index.items()}, line, problems)
+        if check is not None:
+            problems += check(line, values)
         if key in values:
             if values[key] in first_line_of:
                 problems.append((line, key, f"{values[key]} is already on line {first_line_of[values[key]]}"))
@@ -272,8 +318,25 @@ def _read(source: str | Path | Traversable, spec: tuple[_Column, ...], key: str)
     if not rows and not problems:
         problems.append((2, None, "the file has a header but no rows"))
     if problems:
-        raise FleetFileError(name, problems)
+        raise check.refuse(name, problems) if check is not None else FleetFileError(name, problems)
     return rows
+
+
+def _records(reader: Any, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records with the line each starts on; a record the csv module cannot read (a field
+    over its limit of 131,072 characters: an unclosed quote, most often) is a problem on its line."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append((line, None, f"a field on this line is longer than {csv.field_size_limit():,} characters "
+                                         "(a quote left open?); no field may be that long" if "field limit" in str(exc)
+                             else f"this line cannot be read as CSV ({exc})"))
+            continue
+        yield line, record
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -430,10 +493,85 @@ def _check_references(s: Session, fields: Mapping[str, Any]) -> None:
         raise InvalidInput(f"no driver with id {driver_id}", field="driver_id")
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import did: how many rows it added or updated (for a branch of a network: sent to
+    head office), and the vehicle classes and locations (zip codes) it added, which a file brings
+    only when they are allowed (``allow_new``)."""
+
+    count: int
+    new_classes: tuple[str, ...] = ()
+    new_locations: tuple[str, ...] = ()
+
+    @property
+    def news(self) -> str:
+        """The added classes and locations in words (``"new class TRUCK; new location at zip 021"``),
+        or ``""``."""
+        parts = []
+        if self.new_classes:
+            parts.append(f"new class{'es' if len(self.new_classes) > 1 else ''} {', '.join(self.new_classes)}")
+        if self.new_locations:
+            parts.append(f"new location{'s' if len(self.new_locations) > 1 else ''} at zip "
+                         f"{', '.join(self.new_locations)}")
+        return "; ".join(parts)
+
+
+class NewInFile(FleetFileError):
+    """A file refused (perhaps among other problems) for bringing vehicle classes or locations the
+    database lacks; ``new`` names them. Importing it again allowing new ones adds them."""
+
+    def __init__(self, path: str, problems: list[Problem], new: tuple[str, ...]) -> None:
+        super().__init__(path, problems)
+        self.new = new
+
+
+class _NewNames:
+    """The check of the classes and locations a file names, per row: one the database lacks is a
+    problem on its line and field, unless new ones are allowed; then it is noted, and made."""
+
+    def __init__(self, s: Session, columns: tuple[str, ...], allowed: bool) -> None:
+        self.columns = columns
+        self.allowed = allowed
+        self.known = {
+            "vehicle_class": set(s.scalars(select(VehicleClass.code))) if "vehicle_class" in columns else set(),
+            "zip_code": set(s.scalars(select(Branch.zip_code))) if "zip_code" in columns else set(),
+        }
+        self.new: dict[str, dict[str, None]] = {"vehicle_class": {}, "zip_code": {}}
+
+    def __call__(self, line: int, values: Mapping[str, Any]) -> list[Problem]:
+        problems: list[Problem] = []
+        for column in self.columns:
+            value = values.get(column)
+            if value is None or value in self.known[column]:
+                continue
+            self.new[column][value] = None
+            if not self.allowed:
+                problems.append((line, column, self._words(column, value)))
+        return problems
+
+    def _words(self, column: str, value: str) -> str:
+        known = sorted(self.known[column])
+        listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+        if column == "vehicle_class":
+            return f"{value} is not a known class ({listed or 'none yet'}); fix the typo or allow new classes"
+        return f"zip code {value} is not a known location ({listed or 'none yet'}); fix the typo or allow new locations"
+
+    def refuse(self, path: str, problems: list[Problem]) -> FleetFileError:
+        """The error for a file with ``problems``: a :class:`NewInFile` when new names are among them."""
+        new = () if self.allowed else self.names()
+        return NewInFile(path, problems, new) if new else FleetFileError(path, problems)
+
+    def names(self) -> tuple[str, ...]:
+        return (*(f"class {c}" for c in self.new["vehicle_class"]), *(f"location at zip {z}" for z in self.new["zip_code"]))
+
+    def imported(self, count: int) -> Imported:
+        return Imported(count, tuple(self.new["vehicle_class"]), tuple(self.new["zip_code"]))
+
+
 def _import_fleet_rows(s: Session, rows: list[_Row], source: str, now: datetime, lock: Lock) -> int:
-    """Upsert cars by plate through :func:`put_car`; unknown classes and zip codes are created.
-    Raises FleetFileError for every row the rules refuse (an unknown driver licence, a held car
-    that cannot leave its pool)."""
+    """Upsert cars by plate through :func:`put_car`; the classes and zip codes :class:`_NewNames`
+    let through are created. Raises FleetFileError for every row the rules refuse (an unknown
+    driver licence, a held car that cannot leave its pool)."""
     class_rates: dict[str, list[Decimal]] = {}
     for row in rows:
         class_rates.setdefault(row.values["vehicle_class"], []).append(row.values["cost_per_day"])
@@ -515,34 +653,46 @@ def _import_class_rows(s: Session, rows: list[_Row], source: str, _now: datetime
     return len(rows)
 
 
+#: Each kind of file: its columns, the column that names a row, what it is called, the columns
+#: naming classes and locations that must exist unless new ones are allowed, and its writer.
 _KINDS = {
-    "fleet": (FLEET_SPEC, "plate_number", _import_fleet_rows),
-    "drivers": (DRIVER_SPEC, "licence_number", _import_driver_rows),
-    "branches": (BRANCH_SPEC, "zip_code", _import_branch_rows),
-    "classes": (CLASS_SPEC, "code", _import_class_rows),
+    "fleet": (FLEET_SPEC, "plate_number", "a fleet file", ("vehicle_class", "zip_code"), _import_fleet_rows),
+    "drivers": (DRIVER_SPEC, "licence_number", "a drivers file", ("zip_code",), _import_driver_rows),
+    "branches": (BRANCH_SPEC, "zip_code", "a branches file", (), _import_branch_rows),
+    "classes": (CLASS_SPEC, "code", "a vehicle classes file", (), _import_class_rows),
 }
 
 
-def _import(s: Session, kind: str, source: str | Path | Traversable, lock: Lock) -> int:
-    spec, key, write = _KINDS[kind]
-    rows = _read(source, spec, key)
-    count = write(s, rows, str(source), utc_now(), lock)
-    log.info("imported %d %s rows from %s", count, kind, source)
-    return count
+def _checked_rows(s: Session, kind: str, source: str | Path | Traversable, allow_new: bool) -> tuple[list[_Row], _NewNames]:
+    spec, key, what, names, _write = _KINDS[kind]
+    check = _NewNames(s, names, allow_new)
+    return _read(source, spec, key, what, check), check
 
 
-def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = None) -> int:
-    """Import cars from a fleet CSV; the number of cars imported (added or updated).
+def _import(s: Session, kind: str, source: str | Path | Traversable, lock: Lock, *, allow_new: bool = False) -> Imported:
+    rows, check = _checked_rows(s, kind, source, allow_new)
+    count = _KINDS[kind][-1](s, rows, str(source), utc_now(), lock)
+    done = check.imported(count)
+    log.info("imported %d %s rows from %s%s", count, kind, source, f" ({done.news})" if done.news else "")
+    return done
 
-    At a branch of a network (``link``) head office owns the fleet: the file is checked and tried
-    here by the same rules, undone, and each car travels to head office as a change request (the
-    number of cars sent); the cars come back on the fleet topic once head office applied them.
+
+def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = None, allow_new: bool = False) -> Imported:
+    """Import cars from a fleet CSV: the number of cars imported (added or updated), and the
+    classes and locations added.
+
+    A class or a zip code the database lacks is a problem on its line (a typo must not create
+    data) unless ``allow_new``: then it is added (a class at the median of its cars' day rates, a
+    location with the default rules). At a branch of a network (``link``) head office owns the
+    fleet: the file is checked and tried here by the same rules, undone, and each car travels to
+    head office as a change request (the number of cars sent); the cars come back on the fleet
+    topic once head office applied them.
     """
     with db.write() as s:
         if link is None:
-            return _import(s, "fleet", path, db.lock_pool)
+            return _import(s, "fleet", path, db.lock_pool, allow_new=allow_new)
         now = utc_now()
-        rows = _read(path, FLEET_SPEC, "plate_number")
+        rows, check = _checked_rows(s, "fleet", path, allow_new)
         with s.begin_nested() as trial:
             _import_fleet_rows(s, rows, str(path), now, db.lock_pool)
             cars = s.scalars(select(Car).where(Car.plate_number.in_([r.values["plate_number"] for r in rows])))
@@ -552,16 +702,17 @@ def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = Non
         for state in states:
             link.car_change_requested(s, state, now)
         log.info("%d car(s) of %s sent to head office", len(states), path)
-        return len(states)
+        return check.imported(len(states))
 
 
-def import_drivers(db: Database, path: str | Path) -> int:
-    """Import drivers from CSV (name, licence_number[, phone, status, day_rate, zip_code])."""
+def import_drivers(db: Database, path: str | Path, *, allow_new: bool = False) -> Imported:
+    """Import drivers from CSV (name, licence_number[, phone, status, day_rate, zip_code]); a zip
+    code the database lacks is a problem on its line unless ``allow_new``."""
     with db.write() as s:
-        return _import(s, "drivers", path, db.lock_pool)
+        return _import(s, "drivers", path, db.lock_pool, allow_new=allow_new)
 
 
-def import_branches(db: Database, path: str | Path) -> int:
+def import_branches(db: Database, path: str | Path) -> Imported:
     """Import branches from CSV (code, name, zip_code, time_zone[, the rule columns, distance_unit])."""
     with db.write() as s:
         return _import(s, "branches", path, db.lock_pool)
@@ -591,7 +742,7 @@ def load_sample_data(db: Database) -> dict[str, int]:
     with db.write() as s:
         if s.get(Meta, SAMPLE_LOADED) is not None:
             return {kind: 0 for kind, _ in SAMPLE_FILES}
-        counts = {kind: _import(s, kind, sample_file(name), db.lock_pool) for kind, name in SAMPLE_FILES}
+        counts = {kind: _import(s, kind, sample_file(name), db.lock_pool).count for kind, name in SAMPLE_FILES}
         s.add(Meta(key=SAMPLE_LOADED, value=date.today().isoformat()))
     return counts
 

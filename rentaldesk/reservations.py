@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from . import placement
-from .customers import get_or_create_customer, normalize_email
+from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .db import Database
 from .display import article, period_text
 from .errors import (
@@ -671,8 +671,7 @@ def decide_booking(
     with this one (moving not-yet-started class reservations if need be). The price: started days
     at the asked car's own rate, else the class's, plus the driver's.
     """
-    if not name or not name.strip():
-        raise InvalidInput("the customer's name is needed", field="name")
+    customer_name(name)
     pool = view.pool
     check_period(start, end, requested_at or now, pool.rules)
     if requested_at is not None:
@@ -783,8 +782,8 @@ def change(
         raise RentalError(
             f"reservation {row.reference} is {row.status} and can no longer be changed", field="reservation"
         )
-    if name is not None and not name.strip():
-        raise InvalidInput("the customer's name cannot be empty", field="name")
+    name = None if name is None else customer_name(name)
+    phone = None if phone is None else customer_phone(phone)
     new_start = row.start_at if start is None else start
     new_end = row.end_at if end is None else end
     require_aware(new_start, "start")

@@ -27,9 +27,10 @@ from typing import TextIO
 
 from .. import __version__
 from ..config import Settings, load_settings
-from ..display import check_text, typed
+from ..display import check_text, count
 from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
+from ..text import printable, typed
 from .desk import Desk, database_counts, make_service, open_desk_database
 from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, to_json
 from .parser import build_parser
@@ -118,12 +119,12 @@ def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -
         return
     if isinstance(exc, FleetFileError):
         n = len(exc.problems)
-        print(f"{PROG}: error: {exc.path}: {n} problem{'s' if n > 1 else ''}; nothing was imported", file=stream)
+        print(f"{PROG}: error: {printable(exc.path)}: {count(n, 'problem')}; nothing was imported", file=stream)
         for line, column, message in problems:
             where = "".join(
                 [f", line {line}" if line else "", f", field '{column}'" if column else ""]
             )
-            print(f"  {exc.path}{where}: {message}", file=stream)
+            print(printable(f"  {exc.path}{where}: {message}"), file=stream)
         return
     print(f"{PROG}: error: {typed(str(exc), limit=MESSAGE_LIMIT)}", file=stream)
 

@@ -22,17 +22,19 @@ log = logging.getLogger("rentaldesk.cli")
 
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
     link = desk.service.link
-    count = import_fleet(desk.db, args.file, link=link)
+    done = import_fleet(desk.db, args.file, link=link, allow_new=args.allow_new)
+    count, news = done.count, f" ({done.news})" if done.news else ""
+    new = {"new_classes": list(done.new_classes), "new_locations": list(done.new_locations)}
     if link is not None:
-        desk.emit({"file": args.file, "cars_sent_to_head_office": count},
-                  f"Sent {count} car(s) from {args.file} to head office; they arrive here once it has applied them.")
+        desk.emit({"file": args.file, "cars_sent_to_head_office": count, **new},
+                  f"Sent {count} car(s){news} from {args.file} to head office; they arrive here once it has applied them.")
     else:
         stranded = [r.reference for r in desk.service.list_reservations(needs_car=True)]
-        text = f"Imported {count} car(s) from {args.file}."
+        text = f"Imported {count} car(s) from {args.file}{news}."
         if stranded:
             text += (f"\n{len(stranded)} reservation(s) need a car: {', '.join(stranded)} "
                      "(see: reservations list --needs-car; give one a car: reservations assign REFERENCE --car PLATE)")
-        desk.emit({"file": args.file, "cars_imported": count, "reservations_needing_a_car": stranded}, text)
+        desk.emit({"file": args.file, "cars_imported": count, "reservations_needing_a_car": stranded, **new}, text)
 
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
@@ -43,8 +45,9 @@ def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
-    count = import_drivers(desk.db, args.file)
-    desk.emit({"file": args.file, "drivers_imported": count}, f"Imported {count} driver(s) from {args.file}.")
+    done = import_drivers(desk.db, args.file, allow_new=args.allow_new)
+    news = f" ({done.news})" if done.news else ""
+    desk.emit({"file": args.file, "drivers_imported": done.count}, f"Imported {done.count} driver(s) from {args.file}{news}.")
 
 
 def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:

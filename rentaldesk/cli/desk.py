@@ -18,7 +18,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..config import Settings, check_branch_known
 from ..db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAIT_NOTICE_MS, Database, open_database, sqlite_path
-from ..display import distance, parse_whole_number, typed
+from ..display import distance, parse_whole_number
+from ..text import typed
 from ..errors import InvalidInput, RentalError
 from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass

@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 
 from ..display import iso_local, zone_name
 from ..models import Car
+from ..text import printable
 from ..values import Reservation
 
 
@@ -54,7 +55,8 @@ def car_json(car: Car) -> dict[str, Any]:
 
 def format_reservation(r: Reservation, zone: tzinfo) -> str:
     """A reservation for a clerk: one labelled line per fact, times in the branch's time zone."""
-    contact = " ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p)
+    # stored text printed escaped: a name kept by an older build cannot forge a line (rentaldesk.text)
+    contact = printable(" ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p))
     car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
     lines = [
         f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else "")
@@ -74,7 +76,7 @@ def format_reservation(r: Reservation, zone: tzinfo) -> str:
 
 def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """Rows as left-aligned columns under a header line."""
-    cells = [[str(c) for c in row] for row in rows]
+    cells = [[printable(c) for c in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
     return "\n".join(
         "  ".join(value.ljust(width) for value, width in zip(line, widths)).rstrip()

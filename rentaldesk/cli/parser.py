@@ -34,6 +34,10 @@ from .commands import (
 )
 
 
+ALLOW_NEW_HELP = ("allow new classes and locations: add the vehicle classes and zip codes the file names that "
+                  "are not known yet (without it each is a problem on its line, so a typo creates nothing)")
+
+
 class _Once(argparse._StoreAction):
     """A flag's value, given once: a second ``--class`` is an error, not the one that wins."""
 
@@ -191,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(fleet_actions, "import", cmd_fleet_import, "import cars from a CSV file (all rows or none)",
                   creates=True)
     sub.add_argument("file", type=_existing_file, metavar="FILE")
+    sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
     command(fleet_actions, "sample", cmd_fleet_sample,
             "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
             creates=True)
@@ -205,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         creates=True,
     )
     sub.add_argument("file", type=_existing_file, metavar="FILE")
+    sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
 
     sub = command(commands, "reserve", cmd_reserve, "book a car of a class at a branch")
     sub.add_argument("--email", required=True, help="the customer's email (identifies the customer)")

@@ -3,6 +3,7 @@ adds and edits cars in a checked dialog and imports a fleet CSV with a report of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog,
 from .. import queries
 from ..cars import add_car, update_car
 from ..errors import FleetFileError, RentalError
-from ..fleet import TRANSMISSIONS, CarWrite, import_fleet
+from ..fleet import TRANSMISSIONS, CarWrite, Imported, NewInFile, import_fleet
 from ..models import CarStatus
 from ..queries import CAR_STATES, CarRow, DriverRow
 from ..values import Changes
@@ -149,8 +150,10 @@ class FleetGridScreen(QWidget):
         self.file_dialog = dialog
         dialog.open()
 
-    def import_file(self, path: str) -> None:
-        """Import ``path``: every row is checked first; all rows or none are saved."""
+    def import_file(self, path: str, allow_new: bool = False) -> None:
+        """Import ``path``: every row is checked first; all rows or none are saved. A class or a zip
+        code the database lacks is a problem on its line unless ``allow_new`` (the report's tick
+        box, then Import again)."""
         progress = QProgressDialog(f"Checking every row of {Path(path).name}, then saving…", "", 0, 0, self)
         progress.setWindowTitle("Fleet import")
         progress.setCancelButton(None)
@@ -162,29 +165,34 @@ class FleetGridScreen(QWidget):
 
         link = self.desk.service.link  # a branch of a network: head office owns the fleet
 
-        def job() -> tuple[int, list[int]]:
-            count = import_fleet(db, path, link=link)
-            return count, [car.car_id for car in queries.list_cars(db, self.desk.now())]
+        def job() -> tuple[Imported, list[int]]:
+            done = import_fleet(db, path, link=link, allow_new=allow_new)
+            return done, [car.car_id for car in queries.list_cars(db, self.desk.now())]
 
         self.desk.run(job, lambda result: self._imported(path, *result, sent=link is not None),
                       lambda error: self._import_refused(path, error))
 
-    def _imported(self, path: str, count: int, car_ids: list[int], *, sent: bool = False) -> None:
+    def _imported(self, path: str, done: Imported, car_ids: list[int], *, sent: bool = False) -> None:
         self._end_progress()
         self.desk.load_reference()  # the file may bring new classes and locations
         self.desk.publish(Changes(cars=frozenset(car_ids)))
-        cars = f"{count} car{'s' if count != 1 else ''} from {Path(path).name}"
-        self._report(f"Sent {cars} to head office: they show here once head office applies them." if sent
-                     else f"Imported {cars}: added or updated.", [])
+        cars = f"{done.count} car{'s' if done.count != 1 else ''} from {Path(path).name}"
+        news = f" With them: {done.news}." if done.news else ""
+        self._report((f"Sent {cars} to head office: they show here once head office applies them." if sent
+                      else f"Imported {cars}: added or updated.") + news, [])
 
     def _import_refused(self, path: str, error: RentalError) -> None:
         self._end_progress()
         problems = error.problems if isinstance(error, FleetFileError) else [(0, error.field, error.message)]
+        new = error.new if isinstance(error, NewInFile) else ()
         n = len(problems)
+        ask = (f" It names {', '.join(new)}, not known here: if these are not typos, tick the box below and "
+               "import again." if new else "")
         self._report(
             f"Nothing was imported from {Path(path).name}: {n} problem{'s' if n != 1 else ''} to correct first. "
-            "Fix the file and import it again.",
+            "Fix the file and import it again." + ask,
             [Problem(line, column or "", message) for line, column, message in problems],
+            again=(lambda: self.import_file(path, allow_new=True)) if new else None,
         )
 
     def _end_progress(self) -> None:
@@ -192,8 +200,8 @@ class FleetGridScreen(QWidget):
             self.progress.close()
             self.progress = None
 
-    def _report(self, summary: str, problems: list[Problem]) -> None:
-        self.report = ImportReport(summary, problems, self)
+    def _report(self, summary: str, problems: list[Problem], again: Callable[[], None] | None = None) -> None:
+        self.report = ImportReport(summary, problems, self, again=again)
         self.report.open()
 
     # -- remembered layout --------------------------------------------------------------------------
@@ -313,11 +321,19 @@ class CarDialog(QDialog):
 class ImportReport(QDialog):
     """What a fleet import did: the count, or every bad field by line."""
 
-    def __init__(self, summary: str, problems: list[Problem], parent: QWidget | None = None) -> None:
+    def __init__(self, summary: str, problems: list[Problem], parent: QWidget | None = None, *,
+                 again: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.ui = Ui_ImportReport()
         self.ui.setupUi(self)
         self.ui.summaryLabel.setText(summary)
+        # New classes and locations need an explicit yes: the tick box, then Import again.
+        for widget in (self.ui.allowNewCheck, self.ui.importAgainButton):
+            widget.setVisible(again is not None)
+        self.ui.allowNewCheck.toggled.connect(self.ui.importAgainButton.setEnabled)
+        if again is not None:
+            self.ui.importAgainButton.clicked.connect(self.accept)
+            self.ui.importAgainButton.clicked.connect(again)
         self.problems = ProblemTableModel(self)
         setup_grid(self.ui.problemsView, self.problems, sort_column=ProblemTableModel.COL_LINE)
         self.problems.set_rows(problems)

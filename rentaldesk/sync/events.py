@@ -22,6 +22,8 @@ from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_
 import msgspec
 from msgspec import Meta, Struct
 
+from .. import text
+
 #: A uuid in its canonical text form (what ``str(uuid.uuid4())`` gives).
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UUID_PATTERN = f"^{_UUID.pattern}$"
@@ -36,14 +38,54 @@ Uuid = Annotated[str, _UUID_KIND]
 Time = Annotated[datetime, Meta(tz=True)]
 
 
-def _kind(hint: object) -> Meta | None:
-    """The kind (Text or Uuid) of a field's type hint, optional or not."""
+class _FreeText:
+    """The mark of a field of free text (a name, a phone, a model...): held to the one rule of
+    :mod:`rentaldesk.text`, so a name with a line break or an escape is refused from the network
+    as at the counter; ``required``: not blank."""
+
+    __slots__ = ("kind", "required")
+
+    def __init__(self, kind: text.TextKind, *, required: bool) -> None:
+        self.kind = kind
+        self.required = required
+
+
+#: A person's name (a customer's may be blank; a driver's not), a phone, an email, a car's model
+#: and colour, a branch's and a class's name.
+Name = Annotated[str, _FreeText(text.NAME, required=False)]
+DriverName = Annotated[str, _FreeText(text.NAME, required=True)]
+Phone = Annotated[str, _FreeText(text.PHONE, required=False)]
+Email = Annotated[str, _FreeText(text.EMAIL, required=True)]
+Model = Annotated[str, _FreeText(text.MODEL, required=True)]
+Colour = Annotated[str, _FreeText(text.COLOUR, required=True)]
+BranchName = Annotated[str, _FreeText(text.BRANCH_NAME, required=True)]
+ClassName = Annotated[str, _FreeText(text.CLASS_NAME, required=True)]
+
+
+def _kind(hint: object) -> Meta | _FreeText | None:
+    """The kind (Text, Uuid or a kind of free text) of a field's type hint, optional or not."""
     for arg in (hint, *get_args(hint)):
         if get_origin(arg) is Annotated:
             for meta in get_args(arg)[1:]:
-                if meta is _TEXT_KIND or meta is _UUID_KIND:
-                    return _TEXT_KIND if meta is _TEXT_KIND else _UUID_KIND
+                if meta is _TEXT_KIND or meta is _UUID_KIND or isinstance(meta, _FreeText):
+                    return meta
     return None
+
+
+def _free_check(name: str, mark: _FreeText) -> Callable[[object], None]:
+    """The check of one free-text field: the text rule's words after the field's name."""
+    kind, required = mark.kind, mark.required
+
+    def check(v: object) -> None:
+        if not isinstance(v, str):
+            raise ValueError(f"{name}: expected a string")
+        if required and not v.strip():
+            raise ValueError(f"{name}: expected a non-empty string")
+        why = text.problem(v, kind, typed=False)  # what an older build stored stays readable
+        if why is not None:
+            raise ValueError(f"{name}: {why}")  # "name: holds a line break at character 4; ..."
+
+    return check
 
 
 class Record(Struct, forbid_unknown_fields=True):
@@ -70,10 +112,16 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
     out field by field (as dataclasses writes ``__init__``): a loop over the names cost twice as much.
     The type tests matter only for a record made in Python (decoding checked the types already)."""
     lines = []
+    namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc}
     for name, hint in hints.items():
         if get_origin(hint) is ClassVar:
             continue
         kind = _kind(hint)
+        if isinstance(kind, _FreeText):
+            namespace[f"_free_{name}"] = _free_check(name, kind)
+            lines.append(f"    v = self.{name}")
+            lines.append(f"    {'if v is not None: ' if _optional(hint) else ''}_free_{name}(v)")
+            continue
         if kind is _TEXT_KIND:
             test, say = "not isinstance(v, str) or not v.strip()", f"'{name}: expected a non-empty string'"
         elif kind is _UUID_KIND:
@@ -95,7 +143,6 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         lines.append(f"        raise ValueError({say})")
     if not lines:
         return None
-    namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc}
     exec("def check(self):\n" + "\n".join(lines), namespace)  # noqa: S102  (built from our own field names)
     return namespace["check"]  # type: ignore[return-value]
 
@@ -118,9 +165,9 @@ def money(value: Decimal | float | int | str) -> Decimal:
 
 
 class Customer(Record):
-    email: Text
-    name: str
-    phone: str
+    email: Email
+    name: Name
+    phone: Phone
 
 
 class ReservationState(Record):
@@ -148,9 +195,9 @@ class CarState(Record):
     """A car's whole state, by plate (the fleet topic's record, and a branch's request to change it)."""
 
     plate_number: Text
-    model: Text
+    model: Model
     year: int
-    color: Text
+    color: Colour
     transmission: Text
     cost_per_day: Decimal
     status: Text
@@ -191,8 +238,8 @@ class ChangeRequested(Event):
     reservation_id: Uuid
     start: Time
     end: Time
-    name: str
-    phone: str
+    name: Name
+    phone: Phone
     requested_at: Time
 
 
@@ -307,7 +354,7 @@ class CarChangeRejected(Event):
 class FleetBranch(Event, omit_defaults=True):
     TYPE = "fleet.branch"
     code: Text
-    name: Text
+    name: BranchName
     zip_code: Text
     time_zone: Text
     lead_time_minutes: int
@@ -323,16 +370,16 @@ class FleetBranch(Event, omit_defaults=True):
 class FleetClass(Event):
     TYPE = "fleet.class"
     code: Text
-    name: Text
+    name: ClassName
     day_rate: Decimal
 
 
 
 class FleetDriver(Event):
     TYPE = "fleet.driver"
-    name: Text
+    name: DriverName
     licence_number: Text
-    phone: str
+    phone: Phone
     status: Text
     day_rate: Decimal
     zip_code: Text | None = None

@@ -174,7 +174,7 @@ def branch(desk: Desk, fleet_csv: Path) -> Desk:
     """The test database holding a New York branch at 10001 with two ECONOMY cars and one SUV."""
     db = desk.open()
     try:
-        import_fleet(db, fleet_csv)
+        import_fleet(db, fleet_csv, allow_new=True)
         with db.write() as s:
             s.execute(update(Branch).where(Branch.zip_code == ZIP).values(time_zone=TZ.key))
     finally:
@@ -246,7 +246,7 @@ def test_a_database_of_a_newer_version_is_refused(desk: Desk) -> None:
 
 
 def test_fleet_import_then_list(desk: Desk, fleet_csv: Path) -> None:
-    result = desk.run("fleet", "import", str(fleet_csv))
+    result = desk.run("fleet", "import", str(fleet_csv), "--allow-new")
     assert result.code == 0, result.err
     assert "Imported 3 car(s)" in result.out
 
@@ -268,7 +268,7 @@ def test_a_bad_fleet_file_imports_nothing(desk: Desk, tmp_path: Path) -> None:
         "NY-103,Kia Rio,2023,Silver,manual,-5,ECONOMY,10001\n",
         encoding="utf-8",
     )
-    result = desk.run("fleet", "import", str(bad))
+    result = desk.run("fleet", "import", str(bad), "--allow-new")
     assert result.code == 2
     assert result.out == ""
     assert result.err_lines[0] == f"rentaldesk: error: {bad}: 2 problems; nothing was imported"
@@ -498,7 +498,7 @@ def test_fleet_sample_loads_once(desk: Desk) -> None:
 
 
 def test_a_branch_with_a_broker_needs_its_code(desk: Desk, fleet_csv: Path) -> None:
-    desk.run("fleet", "import", str(fleet_csv))
+    desk.run("fleet", "import", str(fleet_csv), "--allow-new")
     start = local_day(3)
     result = desk.run("--kafka", "127.0.0.1:9", "reserve", "--email", "a@example.com", "--name", "A",
                       "--class", "ECONOMY", "--zip", "10001", "--start", naive(start),

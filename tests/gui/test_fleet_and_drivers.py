@@ -66,8 +66,8 @@ def test_add_and_edit_a_car_in_the_checked_dialog(desk, db, qtbot):
     d.classCombo.setCurrentIndex(d.classCombo.findData("SUV"))
     dialog.save()
     qtbot.waitUntil(lambda: d.errorYear.isVisible())
-    assert d.errorYear.text() == "'20x4' is not a whole number"
-    assert d.errorCost.text() == "-1 must be more than 0"
+    assert d.errorYear.text() == "The year '20x4' is not a whole number; type a year such as 2024"
+    assert d.errorCost.text() == "The day rate -1 must be more than 0; type an amount such as 49.00"
     assert "NY900" not in cars(db)
     d.yearEdit.clear()
     qtbot.keyClicks(d.yearEdit, "2024")
@@ -137,7 +137,16 @@ def test_import_a_good_file(desk, db, qtbot, tmp_path):
     good = tmp_path / "more.csv"
     good.write_text(f"{HEADER}\nNY-1,Kia Rio,2023,Red,manual,40,ECONOMY,{ZIP}\nBUS-1,Ford Transit,2024,White,manual,120,BUS,{ZIP}\n")
     report = import_through_the_dialog(qtbot, desk, good)
-    assert report.ui.summaryLabel.text() == "Imported 2 cars from more.csv: added or updated."
+    # BUS is a new class: a problem on its line until the manager ticks the box and imports again
+    assert [(p.line, p.column) for p in report.problems.rows()] == [(3, "vehicle_class")]
+    assert "BUS" in report.ui.summaryLabel.text() and not report.ui.importAgainButton.isEnabled()
+    assert "BUS1" not in cars(db)
+    report.ui.allowNewCheck.setChecked(True)
+    report.ui.importAgainButton.click()
+    qtbot.waitUntil(lambda: desk.fleet.report is not report and desk.fleet.report.isVisible())
+    settle(qtbot, desk)
+    report = desk.fleet.report
+    assert report.ui.summaryLabel.text() == "Imported 2 cars from more.csv: added or updated. With them: new class BUS."
     assert not report.ui.problemsView.isVisible()
     assert {"NY1", "BUS1"} <= set(cars(db))
     assert {"NY1", "BUS1"} <= set(plates(desk.fleet))

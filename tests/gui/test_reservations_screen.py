@@ -127,7 +127,7 @@ def test_a_refused_change_shows_inline_and_changes_nothing(desk, qtbot, book, sv
         label, phrase = d.errorEnd, "this one is 1 h too short"
     else:
         d.nameEdit.clear()
-        label, phrase = d.errorName, "name cannot be empty"
+        label, phrase = d.errorName, "name is needed"
     d.saveButton.click()
     qtbot.waitUntil(lambda: phrase in label.text())
     assert desk.reservations.dialog.isVisible()

@@ -151,7 +151,7 @@ def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):
         "CONV1,Mazda MX-5,2025,Red,manual,120.00,CONVERTIBLE,02108\n"
     )
     network.start_hq()
-    import_fleet(network.hq_db, fleet_csv)
+    import_fleet(network.hq_db, fleet_csv, allow_new=True)
     network.hq.fleet_wake.set()
     bos = network.add_branch("BOS-DT")
     ord_ = network.add_branch("ORD-AP")

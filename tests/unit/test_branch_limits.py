@@ -90,7 +90,7 @@ def test_the_branches_file_sets_the_limits_and_the_fleet_topic_carries_them(db, 
     path.write_text("code,name,zip_code,time_zone,max_rental_minutes,horizon_days,distance_unit\n"
                     "PAR,Paris,75001,Europe/Paris,20160,365,km\n"
                     "BOS,Boston,02108,America/New_York,,,\n", encoding="utf-8")
-    assert import_branches(db, path) == 2
+    assert import_branches(db, path).count == 2
     with db.session() as s:
         paris, boston = (s.scalar(select(Branch).where(Branch.code == c)) for c in ("PAR", "BOS"))
         assert (paris.max_rental_minutes, paris.horizon_days, paris.distance_unit) == (20160, 365, "km")

@@ -220,7 +220,9 @@ def test_validate_car_uses_the_fleet_file_rules():
     with pytest.raises(FleetFileError) as err:
         validate_car({**NEW_CAR, "year": "20x4", "cost_per_day": "-1", "model": " "})
     assert {(column, message) for _line, column, message in err.value.problems} == {
-        ("model", "model is empty"), ("year", "'20x4' is not a whole number"), ("cost_per_day", "-1 must be more than 0")}
+        ("model", "the model is empty; type the model, such as Toyota Corolla"),
+        ("year", "the year '20x4' is not a whole number; type a year such as 2024"),
+        ("cost_per_day", "the day rate -1 must be more than 0; type an amount such as 49.00")}
     with pytest.raises(FleetFileError) as err:
         validate_car({"plate_number": "X1"})
     assert {column for _line, column, _m in err.value.problems} == {

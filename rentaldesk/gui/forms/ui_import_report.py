@@ -15,15 +15,16 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QDialogButtonBox,
-    QHeaderView, QLabel, QSizePolicy, QTableView,
-    QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QDialog,
+    QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QSizePolicy, QTableView, QVBoxLayout,
+    QWidget)
 
 class Ui_ImportReport(object):
     def setupUi(self, ImportReport):
         if not ImportReport.objectName():
             ImportReport.setObjectName(u"ImportReport")
-        ImportReport.resize(720, 420)
+        ImportReport.resize(900, 420)
         self.rootLayout = QVBoxLayout(ImportReport)
         self.rootLayout.setSpacing(10)
         self.rootLayout.setObjectName(u"rootLayout")
@@ -38,6 +39,23 @@ class Ui_ImportReport(object):
         self.problemsView.setObjectName(u"problemsView")
 
         self.rootLayout.addWidget(self.problemsView)
+
+        self.allowNewLayout = QHBoxLayout()
+        self.allowNewLayout.setObjectName(u"allowNewLayout")
+        self.allowNewCheck = QCheckBox(ImportReport)
+        self.allowNewCheck.setObjectName(u"allowNewCheck")
+
+        self.allowNewLayout.addWidget(self.allowNewCheck)
+
+        self.importAgainButton = QPushButton(ImportReport)
+        self.importAgainButton.setObjectName(u"importAgainButton")
+        self.importAgainButton.setEnabled(False)
+        self.importAgainButton.setAutoDefault(False)
+
+        self.allowNewLayout.addWidget(self.importAgainButton)
+
+
+        self.rootLayout.addLayout(self.allowNewLayout)
 
         self.buttons = QDialogButtonBox(ImportReport)
         self.buttons.setObjectName(u"buttons")
@@ -55,5 +73,7 @@ class Ui_ImportReport(object):
     def retranslateUi(self, ImportReport):
         ImportReport.setWindowTitle(QCoreApplication.translate("ImportReport", u"Fleet import", None))
         self.summaryLabel.setProperty(u"role", QCoreApplication.translate("ImportReport", u"subtitle", None))
+        self.allowNewCheck.setText(QCoreApplication.translate("ImportReport", u"&Allow the new classes and locations named above (they are not typos)", None))
+        self.importAgainButton.setText(QCoreApplication.translate("ImportReport", u"&Import again", None))
     # retranslateUi
 

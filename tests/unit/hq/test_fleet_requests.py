@@ -75,7 +75,7 @@ def test_a_fleet_file_at_a_branch_of_a_network_goes_to_head_office(db, fleet, sv
     good.write_text(f"{header}\nnew-2,Kia Niro,2026,Blue,automatic,52.00,SUV,10001,available,0\n"
                     f"{plate},Test Model,2025,Red,automatic,90.00,SUV,10001,available,1000\n")
     link = BranchOutbox("BOS-DT")
-    assert import_fleet(db, good, link=link) == 2
+    assert import_fleet(db, good, link=link).count == 2
     with db.session() as s:
         assert s.scalar(select(Car).where(Car.plate_number == "NEW2")) is None  # nothing here yet
         assert s.get(Car, car_id).color == "White"

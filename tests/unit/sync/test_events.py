@@ -238,3 +238,51 @@ def test_every_time_is_in_utc_whatever_the_offset_on_the_wire():
 def test_a_record_made_in_python_with_a_wrong_type_is_refused_by_name(field, value, reason):
     with pytest.raises(ValueError, match=reason):
         ev.replace(STATE, **{field: value})
+
+
+# -- free text: the one rule of rentaldesk.text, read from the network as typed at the counter ------
+
+_ANN = {"email": "ann@example.com", "name": "Ann Lee", "phone": "555-0100"}
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    (_raw(_requested(customer={**_ANN, "name": "Ann\nrentaldesk: forged"})),
+     "payload.reservation.customer.name: holds a line break at character 4"),
+    (_raw(_requested(customer={**_ANN, "name": "Ann\x1b[2J"})),
+     "payload.reservation.customer.name: holds an escape character (ESC) at character 4"),
+    (_raw(_requested(customer={**_ANN, "name": "\u202eeeL nnA"})),
+     "payload.reservation.customer.name: holds a right-to-left override at character 1"),
+    (_raw(_requested(customer={**_ANN, "name": "A" * 100_000})),
+     "payload.reservation.customer.name: is 100,000 characters long; at most 120"),
+    (_raw(_requested(customer={**_ANN, "phone": "555\x000100"})),
+     "payload.reservation.customer.phone: holds a NUL character at character 4"),
+    (_raw(_requested(customer={**_ANN, "email": "ann\x1b]0;x\x07@example.com"})),
+     "payload.reservation.customer.email: holds an escape character (ESC)"),
+    (_raw({"reservation_id": _id(1), "start": "2030-03-05T10:00:00+00:00", "end": "2030-03-08T09:00:00+00:00",
+           "name": "Ann\u2028Lee", "phone": "", "requested_at": "2030-03-04T12:00:00+00:00"},
+          type="reservation.change-requested", schema_version=2),
+     "payload.name: holds a line break at character 4"),
+    (_raw({"car": {**json.loads(msgspec.json.encode(ev.CarState(**CAR))), "model": "RAV4\r\nprice 0"},
+           "requested_at": "2030-03-04T12:00:00+00:00"}, type="fleet.car-change-requested"),
+     "payload.car.model: holds a line break at character 5"),
+    (_raw({"name": "Dee\x9bDriver", "licence_number": "D1", "phone": "", "status": "active", "day_rate": "10.00"},
+          type="fleet.driver"),
+     "payload.name: holds a control character (U+009B) at character 4"),
+])
+def test_a_hostile_name_from_the_network_is_refused_by_the_text_rule(raw, reason):
+    with pytest.raises(InvalidEvent) as caught:
+        decode(raw)
+    assert caught.value.reason.startswith(reason), caught.value.reason
+
+
+def test_a_record_made_in_python_holds_to_the_text_rule_too():
+    with pytest.raises(ValueError, match="name: holds a line break"):
+        ev.Customer(email="ann@example.com", name="Ann\nLee", phone="")
+    with pytest.raises(ValueError, match="phone: holds a tab at character 4"):
+        ev.Customer(email="ann@example.com", name="Ann", phone="555\t1")
+    # a phone an older build stored with letters is still read: only what forges output is refused
+    assert ev.Customer(email="ann@example.com", name="Ann", phone="555-0100 ext. 2").phone == "555-0100 ext. 2"
+    with pytest.raises(ValueError, match="color: expected a non-empty string"):
+        ev.CarState(**{**CAR, "color": " "})
+    assert ev.Customer(email="ann@example.com", name="", phone="").name == ""  # a customer's name may be blank
+    assert ev.Customer(email="ann@example.com", name="山田\u3000太郎", phone="+1 (617) 555-0142").name == "山田\u3000太郎"
