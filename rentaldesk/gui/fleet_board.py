@@ -56,7 +56,8 @@ class FleetBoardScreen(QWidget):
         self.pools_proxy = setup_grid(ui.poolsView, self.pools, sort_column=PoolStatusModel.COL_LOCATION)
         ui.poolsView.setSelectionMode(ui.poolsView.SelectionMode.NoSelection)
         ui.splitter.setStretchFactor(0, 1)
-        ui.splitter.setSizes([680, 548])
+        ui.splitter.setStretchFactor(1, 0)
+        ui.splitter.setSizes([900, 380])  # the timeline takes what the window gives beyond that
         self.view_state = ViewState("board")
         self.data: BoardData | None = None
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)

@@ -10,7 +10,7 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QTime, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from .. import queries
@@ -292,6 +292,11 @@ class ReservationDialog(QDialog):
         ui.assignCarButton.clicked.connect(self.choose_car)
         self.show_reservation(reservation)
         self.adjustSize()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # sized again once shown: the style sheet's fonts (and a HiDPI screen's metrics) are in now
+        super().showEvent(event)
+        self.resize(self.size().expandedTo(self.minimumSizeHint()))
 
     def show_reservation(self, r: Reservation) -> None:
         self.reservation = r

@@ -60,7 +60,8 @@ class TimelineView(QAbstractScrollArea):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
-        self.setMinimumHeight(240)
+        # the car labels and at least a day and a half of week zoom: never squeezed to nothing
+        self.setMinimumSize(self.GUTTER + 320, 240)
         self._cars: list[TimelineCar] = []
         self._bars: list[list[TimelineBar]] = []
         self._starts: list[list[float]] = []  # per row: each bar's start, in hours from the window start

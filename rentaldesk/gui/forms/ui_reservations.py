@@ -80,46 +80,52 @@ class Ui_ReservationsScreen(object):
 
         self.searchEdit = QLineEdit(ReservationsScreen)
         self.searchEdit.setObjectName(u"searchEdit")
-        self.searchEdit.setMinimumSize(QSize(300, 0))
+        self.searchEdit.setMinimumSize(QSize(260, 0))
         self.searchEdit.setClearButtonEnabled(True)
 
         self.filterLayout.addWidget(self.searchEdit)
 
+
+        self.rootLayout.addLayout(self.filterLayout)
+
+        self.narrowLayout = QHBoxLayout()
+        self.narrowLayout.setSpacing(8)
+        self.narrowLayout.setObjectName(u"narrowLayout")
         self.statusCombo = QComboBox(ReservationsScreen)
         self.statusCombo.setObjectName(u"statusCombo")
 
-        self.filterLayout.addWidget(self.statusCombo)
+        self.narrowLayout.addWidget(self.statusCombo)
 
         self.datesCheck = QCheckBox(ReservationsScreen)
         self.datesCheck.setObjectName(u"datesCheck")
 
-        self.filterLayout.addWidget(self.datesCheck)
+        self.narrowLayout.addWidget(self.datesCheck)
 
         self.fromDate = QDateEdit(ReservationsScreen)
         self.fromDate.setObjectName(u"fromDate")
         self.fromDate.setEnabled(False)
         self.fromDate.setCalendarPopup(True)
 
-        self.filterLayout.addWidget(self.fromDate)
+        self.narrowLayout.addWidget(self.fromDate)
 
         self.toLabel = QLabel(ReservationsScreen)
         self.toLabel.setObjectName(u"toLabel")
 
-        self.filterLayout.addWidget(self.toLabel)
+        self.narrowLayout.addWidget(self.toLabel)
 
         self.toDate = QDateEdit(ReservationsScreen)
         self.toDate.setObjectName(u"toDate")
         self.toDate.setEnabled(False)
         self.toDate.setCalendarPopup(True)
 
-        self.filterLayout.addWidget(self.toDate)
+        self.narrowLayout.addWidget(self.toDate)
 
         self.filterEndSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-        self.filterLayout.addItem(self.filterEndSpacer)
+        self.narrowLayout.addItem(self.filterEndSpacer)
 
 
-        self.rootLayout.addLayout(self.filterLayout)
+        self.rootLayout.addLayout(self.narrowLayout)
 
         self.reservationsView = QTableView(ReservationsScreen)
         self.reservationsView.setObjectName(u"reservationsView")
@@ -173,7 +179,7 @@ class Ui_ReservationsScreen(object):
 
         self.rootLayout.addLayout(self.actionsLayout)
 
-        self.rootLayout.setStretch(2, 1)
+        self.rootLayout.setStretch(3, 1)
         QWidget.setTabOrder(self.searchEdit, self.reservationsView)
         QWidget.setTabOrder(self.reservationsView, self.openButton)
         QWidget.setTabOrder(self.openButton, self.pickUpButton)
@@ -207,7 +213,7 @@ class Ui_ReservationsScreen(object):
 #endif // QT_CONFIG(tooltip)
         self.upcomingButton.setText(QCoreApplication.translate("ReservationsScreen", u"Upcoming", None))
         self.allButton.setText(QCoreApplication.translate("ReservationsScreen", u"All", None))
-        self.searchEdit.setPlaceholderText(QCoreApplication.translate("ReservationsScreen", u"Reference, name, email or plate  (Ctrl+F)", None))
+        self.searchEdit.setPlaceholderText(QCoreApplication.translate("ReservationsScreen", u"Reference, name, email or plate  (Ctrl+F): searches every reservation", None))
 #if QT_CONFIG(tooltip)
         self.statusCombo.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Only reservations with this status", None))
 #endif // QT_CONFIG(tooltip)
