@@ -50,10 +50,12 @@ def configure(app: QApplication) -> None:
 
 def build_window(db: Database, service: ReservationService | None = None, *, clock: Clock | None = None) -> MainWindow:
     """The main window on ``db`` and its reservation service (default: a standalone branch's, with
-    ``clock`` as "now"), loading its reference data."""
+    ``clock`` as "now"), loading its reference data and watching the database for changes made by
+    other processes."""
     desk = DeskContext(db, service or ReservationService(db, clock=clock))
     window = MainWindow(desk)
     desk.load_reference()
+    desk.watch()  # what other processes commit shows too
     return window
 
 
