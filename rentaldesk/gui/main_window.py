@@ -74,8 +74,10 @@ class MainWindow(QMainWindow):
         self.board.ui.fullScreenButton.setText(f"Full screen  {ui.actionFullScreen.shortcut().toString()}")
         # Esc leaves the wall display; the action is enabled only there, so Esc elsewhere stays the
         # booking form's and the dialogs'.
-        self.leave_full_screen = QAction("Leave full screen", self, shortcut=QKeySequence(Qt.Key.Key_Escape),
-                                         enabled=False, triggered=lambda: ui.actionFullScreen.setChecked(False))
+        self.leave_full_screen = QAction("Leave full screen", self)
+        self.leave_full_screen.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_full_screen.setEnabled(False)
+        self.leave_full_screen.triggered.connect(lambda: ui.actionFullScreen.setChecked(False))
         self.addAction(self.leave_full_screen)
         ui.actionShortcuts.triggered.connect(self._show_shortcuts)
         ui.actionAbout.triggered.connect(self._show_about)
