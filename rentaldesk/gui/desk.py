@@ -144,6 +144,12 @@ class DeskContext(QObject):
         """The service's clock (tests fix it), in UTC."""
         return self.service.clock().astimezone(timezone.utc)
 
+    def class_name(self, code: str) -> str:
+        """A vehicle class as the desk names it everywhere: its name from the database ('Minivan'),
+        the code for one not known yet."""
+        vclass = self.vehicle_classes.get(code)
+        return vclass.name if vclass else code
+
     def zone(self, zip_code: str) -> tzinfo:
         """The time zone of a location (UTC for one not known yet)."""
         branch = self.branches.get(zip_code)

@@ -6,6 +6,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
+from ..display import count
 from ..queries import Assignment, DriverRow
 from ..values import Changes
 from .desk import DeskContext
@@ -64,7 +65,7 @@ class DriversScreen(QWidget):
     def _count(self) -> None:
         rows = self.model.rows()
         free = sum(1 for d in rows if d.free_now)
-        self.ui.countLabel.setText(f"{len(rows)} drivers · {free} free now")
+        self.ui.countLabel.setText(f"{count(len(rows), 'driver')} · {free:,} free now")
 
     def selected(self) -> DriverRow | None:
         rows = self.ui.driversView.selectionModel().selectedRows()
@@ -91,7 +92,7 @@ class DriversScreen(QWidget):
         name = self.model.row_at(position).name if position is not None else "the driver"
         self.assignments.set_rows(jobs)
         self.ui.assignmentsLabel.setText(
-            f"Assignments of {name}: {len(jobs)} current or coming" if jobs else f"{name} has no current or coming assignments"
+            f"Assignments of {name}: {count(len(jobs), 'current or coming', 'current or coming')}" if jobs else f"{name} has no current or coming assignments"
         )
 
     def restore_state(self) -> None:

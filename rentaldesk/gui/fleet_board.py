@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
+from ..display import count
 from ..db import Database
 from ..queries import CarRow, PoolStatus, TimelineBar
 from ..values import Changes
@@ -52,7 +53,7 @@ class FleetBoardScreen(QWidget):
         self.ui = Ui_FleetBoardScreen()
         self.ui.setupUi(self)
         ui = self.ui
-        self.pools = PoolStatusModel(self)
+        self.pools = PoolStatusModel(self, class_name=desk.class_name)
         self.pools_proxy = setup_grid(ui.poolsView, self.pools, sort_column=PoolStatusModel.COL_LOCATION)
         ui.poolsView.setSelectionMode(ui.poolsView.SelectionMode.NoSelection)
         ui.splitter.setStretchFactor(0, 1)
@@ -119,7 +120,8 @@ class FleetBoardScreen(QWidget):
         branch = self.desk.branches.get(location) if location else self.desk.counter_branch
         zone = branch.zone if branch else self.desk.zone("")
         ui.timeline.set_data(
-            [TimelineCar(c.car_id, c.plate_number, c.vehicle_class, c.zip_code, c.state) for c in cars],
+            [TimelineCar(c.car_id, c.plate_number, self.desk.class_name(c.vehicle_class), c.zip_code, c.state)
+             for c in cars],
             data.bars, data.window, data.now, zone,
         )
         self.pools.set_rows(pools)
@@ -132,7 +134,7 @@ class FleetBoardScreen(QWidget):
         booked = sum(p.utilisation * p.in_service for p in pools)
         ui.utilisationFigure.setText(f"{booked / in_service:.0%}" if in_service else "–")
         ui.updatedLabel.setText(
-            f"Updated {data.now.astimezone(zone):%H:%M} · {len(cars)} cars · times in {getattr(zone, 'key', zone)}"
+            f"Updated {data.now.astimezone(zone):%H:%M} · {count(len(cars), 'car')} · times in {getattr(zone, 'key', zone)}"
         )
 
     def restore_state(self) -> None:

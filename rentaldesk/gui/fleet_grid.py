@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QProgressDialog, QWidget
 
 from .. import queries
+from ..display import count
 from ..cars import add_car, update_car
 from ..errors import FleetFileError, RentalError
 from ..fleet import TRANSMISSIONS, CarWrite, import_fleet
@@ -35,7 +36,7 @@ class FleetGridScreen(QWidget):
         self.ui = Ui_FleetGridScreen()
         self.ui.setupUi(self)
         ui = self.ui
-        self.model = CarTableModel(desk.zone, self.location_name, self)
+        self.model = CarTableModel(desk.zone, self.location_name, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.carsView, self.model, sort_column=CarTableModel.COL_LOCATION)
         self.view_state = ViewState("fleet")
         self.dialog: CarDialog | None = None
@@ -114,8 +115,8 @@ class FleetGridScreen(QWidget):
     def _count(self, *_args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         free = sum(1 for row in range(shown) if self.proxy.row_at(row).state == queries.STATE_AVAILABLE)
-        of = f" of {total}" if shown != total else ""
-        self.ui.countLabel.setText(f"{shown}{of} cars · {free} available now")
+        cars = f"{shown:,} of {count(total, 'car')}" if shown != total else count(total, "car")
+        self.ui.countLabel.setText(f"{cars} · {free:,} available now")
 
     def selected(self) -> CarRow | None:
         rows = self.ui.carsView.selectionModel().selectedRows()
@@ -169,20 +170,19 @@ class FleetGridScreen(QWidget):
         self.desk.run(job, lambda result: self._imported(path, *result, sent=link is not None),
                       lambda error: self._import_refused(path, error))
 
-    def _imported(self, path: str, count: int, car_ids: list[int], *, sent: bool = False) -> None:
+    def _imported(self, path: str, imported: int, car_ids: list[int], *, sent: bool = False) -> None:
         self._end_progress()
         self.desk.load_reference()  # the file may bring new classes and locations
         self.desk.publish(Changes(cars=frozenset(car_ids)))
-        cars = f"{count} car{'s' if count != 1 else ''} from {Path(path).name}"
+        cars = f"{count(imported, 'car')} from {Path(path).name}"
         self._report(f"Sent {cars} to head office: they show here once head office applies them." if sent
                      else f"Imported {cars}: added or updated.", [])
 
     def _import_refused(self, path: str, error: RentalError) -> None:
         self._end_progress()
         problems = error.problems if isinstance(error, FleetFileError) else [(0, error.field, error.message)]
-        n = len(problems)
         self._report(
-            f"Nothing was imported from {Path(path).name}: {n} problem{'s' if n != 1 else ''} to correct first. "
+            f"Nothing was imported from {Path(path).name}: {count(len(problems), 'problem')} to correct first. "
             "Fix the file and import it again.",
             [Problem(line, column or "", message) for line, column, message in problems],
         )
@@ -231,7 +231,7 @@ class CarDialog(QDialog):
         for value in TRANSMISSIONS:
             ui.transmissionCombo.addItem(value.capitalize(), value)
         for vclass in desk.vehicle_classes.values():
-            ui.classCombo.addItem(f"{vclass.name} ({vclass.code})", vclass.code)
+            ui.classCombo.addItem(vclass.name, vclass.code)
         for branch in desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
         for status in CarStatus:
@@ -294,7 +294,7 @@ class CarDialog(QDialog):
             self.desk.publish(Changes(cars=frozenset({done.car_id, *done.moved.values()}),
                                       reservations=frozenset(done.moved)))
             if done.moved or done.needs_car:
-                moved = f"{len(done.moved)} reservation(s) moved to other cars" if done.moved else ""
+                moved = f"{count(len(done.moved), 'reservation')} moved to other cars" if done.moved else ""
                 stuck = f"{', '.join(done.needs_car)} need{'s' if len(done.needs_car) == 1 else ''} a car" if done.needs_car else ""
                 self.desk.notice.emit(f"Car {plate} saved; " + "; ".join(p for p in (moved, stuck) if p) + ".")
         self.accept()

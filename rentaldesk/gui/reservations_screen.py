@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from .. import queries
+from ..display import count
 from ..errors import RentalError
 from ..models import LIVE_STATUSES, ReservationStatus
 from ..queries import BranchInfo
@@ -98,7 +99,7 @@ class ReservationsScreen(QWidget):
         self.ui.setupUi(self)
         ui = self.ui
         self.reservation_actions = ReservationActions(desk)
-        self.model = ReservationTableModel(desk.zone, self)
+        self.model = ReservationTableModel(desk.zone, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.reservationsView, self.model, sort_column=ReservationTableModel.COL_PICKUP)
         self.view_state = ViewState("reservations")
         self.dialog: ReservationDialog | None = None
@@ -195,8 +196,10 @@ class ReservationsScreen(QWidget):
         view = self.current_filter().view
         branch = self.desk.counter_branch
         where = f" at {branch.name}" if branch and view == VIEW_TODAY else ""
-        label = ("pick-ups and returns today" + where) if view == VIEW_TODAY else "reservations"
-        self.ui.countLabel.setText(f"{n} {label}")
+        if view == VIEW_TODAY:
+            self.ui.countLabel.setText(count(n, "pick-up or return", "pick-ups and returns") + " today" + where)
+        else:
+            self.ui.countLabel.setText(count(n, "reservation"))
 
     # -- the selected reservation -------------------------------------------------------------------
 
@@ -311,7 +314,7 @@ class ReservationDialog(QDialog):
         asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
         car = f"car {r.plate_number}" + (" (asked for by the customer)" if asked_for else "")
         ui.infoLabel.setText(
-            f"{r.vehicle_class} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
+            f"{self.desk.class_name(r.vehicle_class)} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
             + (f", with driver {r.driver_id}" if r.driver_id else "")
             + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
         )
@@ -383,10 +386,10 @@ class ReservationDialog(QDialog):
         self.ui.assignCarButton.setEnabled(r.status in LIVE_STATUSES)
         if not choices:
             self.messages.show(RentalError(
-                f"no car of {r.vehicle_class} or a higher class is free for this period, here or at another location"))
+                f"no car of {self.desk.class_name(r.vehicle_class)} or a higher class is free for this period, here or at another location"))
             return
         labels = [
-            f"{c.plate_number} · {c.vehicle_class} at {self.desk.branches[c.zip_code].label if c.zip_code in self.desk.branches else c.zip_code}"
+            f"{c.plate_number} · {self.desk.class_name(c.vehicle_class)} at {self.desk.branches[c.zip_code].label if c.zip_code in self.desk.branches else c.zip_code}"
             + ("" if (c.vehicle_class, c.zip_code) == (r.vehicle_class, r.zip_code) else
                " (upgrade)" if c.zip_code == r.zip_code else " (another location)")
             for c in choices

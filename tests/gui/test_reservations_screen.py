@@ -52,7 +52,7 @@ def test_views_search_and_filters(desk, qtbot, book):
     desk.desk.service.cancel_reservation(gone.id)
     ui = open_screen(qtbot, desk)
     assert shown(desk) == [today.reference]
-    assert ui.countLabel.text() == "1 pick-ups and returns today at Branch 10001"
+    assert ui.countLabel.text() == "1 pick-up or return today at Branch 10001"
     ui.upcomingButton.click()
     settle(qtbot, desk)
     assert shown(desk) == [today.reference, later.reference]  # live ones only
