@@ -10,6 +10,7 @@ from ..display import count
 from ..queries import Assignment, DriverRow
 from ..values import Changes
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_drivers import Ui_DriversScreen
 from .tablemodels import AssignmentTableModel, DriverTableModel
 from .widgets import ViewState, setup_grid
@@ -26,6 +27,7 @@ class DriversScreen(QWidget):
         ui = self.ui
         self.model = DriverTableModel(desk.zone, self)
         self.proxy = setup_grid(ui.driversView, self.model, sort_column=DriverTableModel.COL_NAME)
+        self.empty_note = EmptyNote(ui.driversView, self._why_empty)
         self.assignments = AssignmentTableModel(desk.zone, self)
         setup_grid(ui.assignmentsView, self.assignments, sort_column=AssignmentTableModel.COL_PICKUP)
         self.view_state = ViewState("drivers")
@@ -66,6 +68,16 @@ class DriversScreen(QWidget):
         rows = self.model.rows()
         free = sum(1 for d in rows if d.free_now)
         self.ui.countLabel.setText(f"{count(len(rows), 'driver')} · {free:,} free now")
+        self.empty_note.update()
+
+    def _why_empty(self) -> str:
+        if self.model.rowCount() == 0:
+            return "No drivers yet: import them with the command line (rentaldesk drivers import FILE)."
+        words = self.ui.searchEdit.text().strip()
+        free = " is free now" if self.ui.freeOnlyCheck.isChecked() else ""
+        if words:
+            return f"No driver matches “{words}”{free and ' and' + free}."
+        return f"No driver{free}." if free else "No driver."
 
     def selected(self) -> DriverRow | None:
         rows = self.ui.driversView.selectionModel().selectedRows()

@@ -20,6 +20,7 @@ from ..values import Changes
 from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_car_dialog import Ui_CarDialog
 from .forms.ui_fleet_grid import Ui_FleetGridScreen
 from .forms.ui_import_report import Ui_ImportReport
@@ -38,6 +39,7 @@ class FleetGridScreen(QWidget):
         ui = self.ui
         self.model = CarTableModel(desk.zone, self.location_name, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.carsView, self.model, sort_column=CarTableModel.COL_LOCATION)
+        self.empty_note = EmptyNote(ui.carsView, self._why_empty)
         self.view_state = ViewState("fleet")
         self.dialog: CarDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -117,6 +119,17 @@ class FleetGridScreen(QWidget):
         free = sum(1 for row in range(shown) if self.proxy.row_at(row).state == queries.STATE_AVAILABLE)
         cars = f"{shown:,} of {count(total, 'car')}" if shown != total else count(total, "car")
         self.ui.countLabel.setText(f"{cars} · {free:,} available now")
+        self.empty_note.update()
+
+    def _why_empty(self) -> str:
+        ui = self.ui
+        if self.model.rowCount() == 0:
+            return "No cars yet: add one (Ctrl+N) or import a fleet CSV (Ctrl+I)."
+        narrowed = [combo.currentText() for combo in (ui.classCombo, ui.statusCombo, ui.locationCombo)
+                    if combo.currentData() is not None]
+        words = ui.searchEdit.text().strip()
+        what = f"No car matches “{words}”" if words else "No car"
+        return what + (f" in {', '.join(narrowed)}" if narrowed else "") + f" (of {count(self.model.rowCount(), 'car')})."
 
     def selected(self) -> CarRow | None:
         rows = self.ui.carsView.selectionModel().selectedRows()

@@ -21,6 +21,7 @@ from ..queries import BranchInfo
 from ..values import CarChoice, Changes, Reservation
 from . import text
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
 from .forms.ui_reservations import Ui_ReservationsScreen
 from .tablemodels import ReservationTableModel
@@ -32,8 +33,9 @@ CANCELLABLE = (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.valu
 
 @dataclass(frozen=True, slots=True)
 class ReservationFilter:
-    """What the reservations grid shows: a view (today, upcoming, all) narrowed by search, status and
-    pick-up dates (local days at the counter's branch)."""
+    """What the reservations grid shows: a view (today, upcoming, all) narrowed by status and
+    pick-up dates (local days at the counter's branch); a search looks in every reservation,
+    whichever view is chosen (a reference typed at the Today view is found even if it is not today's)."""
 
     view: int = VIEW_TODAY
     search: str = ""
@@ -45,10 +47,10 @@ class ReservationFilter:
         ``today`` its local date."""
         zone = branch.zone
         args: dict[str, Any] = {"search": self.search or None}
-        if self.view == VIEW_TODAY:
+        if self.view == VIEW_TODAY and not self.search:
             args["touching"] = text.day_bounds(today, zone)
             args["zip_code"] = branch.zip_code
-        statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING else None
+        statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING and not self.search else None
         if self.status == text.NEEDS_A_CAR:
             args["needs_car"] = True
         elif self.status:
@@ -101,6 +103,7 @@ class ReservationsScreen(QWidget):
         self.reservation_actions = ReservationActions(desk)
         self.model = ReservationTableModel(desk.zone, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.reservationsView, self.model, sort_column=ReservationTableModel.COL_PICKUP)
+        self.empty_note = EmptyNote(ui.reservationsView, self._why_empty)
         self.view_state = ViewState("reservations")
         self.dialog: ReservationDialog | None = None
         ui.statusCombo.addItem("Any status", None)
@@ -193,13 +196,36 @@ class ReservationsScreen(QWidget):
 
     def _count(self) -> None:
         n = self.model.rowCount()
-        view = self.current_filter().view
+        wanted = self.current_filter()
+        view = wanted.view
         branch = self.desk.counter_branch
         where = f" at {branch.name}" if branch and view == VIEW_TODAY else ""
-        if view == VIEW_TODAY:
+        self.empty_note.update()
+        if wanted.search:
+            self.ui.countLabel.setText(f"{count(n, 'reservation')} matching “{wanted.search}”, every date")
+        elif view == VIEW_TODAY:
             self.ui.countLabel.setText(count(n, "pick-up or return", "pick-ups and returns") + " today" + where)
         else:
             self.ui.countLabel.setText(count(n, "reservation"))
+
+    def _why_empty(self) -> str:
+        """Why the grid is empty: the view, the search and the filters that left nothing."""
+        wanted = self.current_filter()
+        narrowed = []
+        if wanted.status:
+            narrowed.append(f"with the status “{text.status_label(wanted.status)}”")
+        if wanted.days:
+            narrowed.append(f"picked up between {wanted.days[0]:%d %b} and {wanted.days[1]:%d %b %Y}")
+        rest = (" " + " and ".join(narrowed)) if narrowed else ""
+        if wanted.search:
+            return (f"No reservation matches “{wanted.search}”{rest}. The search looks in every reservation, "
+                    "by reference, customer name, email or plate.")
+        branch = self.desk.counter_branch
+        if wanted.view == VIEW_TODAY:
+            return f"No pick-ups or returns today at {branch.name if branch else 'this branch'}{rest}."
+        if wanted.view == VIEW_UPCOMING:
+            return f"No reservation is waiting to be picked up or returned{rest}."
+        return f"No reservations{rest} yet." if not narrowed else f"No reservations{rest}."
 
     # -- the selected reservation -------------------------------------------------------------------
 

@@ -156,6 +156,9 @@ def test_cancel_after_confirmation(desk, qtbot, book, svc):
     answer(qtbot, desk.reservations, "Cancel reservation")
     settle(qtbot, desk)
     assert svc.get_reservation(r.id).status == "cancelled"
+    assert shown(desk) == [r.reference]  # the search typed to select it looks in every reservation
+    desk.reservations.ui.searchEdit.clear()
+    settle(qtbot, desk)
     assert shown(desk) == []  # upcoming shows live reservations only
 
 
