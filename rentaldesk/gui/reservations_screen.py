@@ -4,6 +4,7 @@ opened to change its period or customer details, to cancel it, or to hand over a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -16,7 +17,10 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 from .. import queries
 from ..display import count
 from ..errors import RentalError
+from ..db import Database
 from ..models import LIVE_STATUSES, ReservationStatus
+from ..models import Reservation as ReservationRow
+from ..reservations import pick_up as pick_up_rule
 from ..queries import BranchInfo
 from ..values import CarChoice, Changes, Reservation
 from . import text
@@ -29,6 +33,25 @@ from .widgets import FieldMessages, ViewState, ask, py_date, py_time, qdate, set
 
 VIEW_TODAY, VIEW_UPCOMING, VIEW_ALL = range(3)
 CANCELLABLE = (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)
+#: How long a refusal stays beside the buttons (milliseconds); a new selection clears it at once.
+REFUSAL_MS = 12_000
+
+
+def pick_up_refusal(db: Database, reservation_id: str, now: datetime) -> str | None:
+    """Why the reservation cannot be picked up now (too early, not confirmed, its car out of
+    service), None when it can: the service's own rule (:func:`rentaldesk.reservations.pick_up`)
+    tried in a read session, which is rolled back, so nothing is saved and there is no second copy."""
+    with db.session() as s:
+        row = s.get(ReservationRow, reservation_id)
+        if row is None:
+            return "the reservation is gone"
+        try:
+            pick_up_rule(s, row, now)
+        except RentalError as error:
+            return error.message
+        finally:
+            s.rollback()
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +91,11 @@ class ReservationActions:
 
     def __init__(self, desk: DeskContext) -> None:
         self.desk = desk
+
+    def can_pick_up(self, reservation: Reservation, answer: Callable[[str | None], None]) -> None:
+        """``answer(None)`` when the reservation can be picked up now, else ``answer(why not)``."""
+        now = self.desk.now()
+        self.desk.run(lambda: pick_up_refusal(self.desk.db, reservation.id, now), answer)
 
     def pick_up(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
         self.desk.run(lambda: self.desk.service.pick_up(reservation.id), done, refused)
@@ -110,6 +138,8 @@ class ReservationsScreen(QWidget):
         for status in ReservationStatus:
             ui.statusCombo.addItem(text.status_label(status.value).capitalize(), status.value)
         ui.statusCombo.addItem(text.status_label(text.NEEDS_A_CAR).capitalize(), text.NEEDS_A_CAR)
+        self._refusal_timer = QTimer(self, interval=REFUSAL_MS)  # repeating: never a "typing pause"
+        self._refusal_timer.timeout.connect(self._selection_changed)  # which stops it
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         for button in (ui.todayButton, ui.upcomingButton, ui.allButton):
@@ -242,11 +272,32 @@ class ReservationsScreen(QWidget):
         r = self.selected()
         ui = self.ui
         ui.openButton.setEnabled(r is not None)
-        ui.pickUpButton.setEnabled(r is not None and r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
         ui.returnButton.setEnabled(r is not None and r.status == ReservationStatus.ACTIVE.value)
         ui.cancelButton.setEnabled(r is not None and r.status in CANCELLABLE)
-        ui.actionError.clear()
-        ui.actionError.hide()
+        self._refusal_timer.stop()
+        self._show_note("")
+        ui.pickUpButton.setEnabled(False)  # until the rule has answered for this reservation
+        ui.pickUpButton.setToolTip("The customer takes the car")
+        if r is not None and r.status in CANCELLABLE:
+            self.reservation_actions.can_pick_up(r, functools.partial(self._pick_up_answer, r.id))
+
+    def _pick_up_answer(self, reservation_id: str, why: str | None) -> None:
+        selected = self.selected()
+        if selected is None or selected.id != reservation_id:
+            return
+        self.ui.pickUpButton.setEnabled(why is None)
+        self.ui.pickUpButton.setToolTip("The customer takes the car" if why is None else f"Not yet: {why}")
+        if why is not None and selected.status == ReservationStatus.CONFIRMED.value:
+            self._show_note(f"Pick-up: {why}.", error=False)
+
+    def _show_note(self, note: str, *, error: bool = True) -> None:
+        """The line beside the buttons: a refusal (for a while), or why pick-up is not offered."""
+        label = self.ui.actionError
+        label.setText(note)
+        label.setProperty("role", "error" if error else "hint")
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setVisible(bool(note))
 
     def _open_first_match(self) -> None:
         """Enter in the search field: the search runs now, then the selected match opens."""
@@ -269,8 +320,8 @@ class ReservationsScreen(QWidget):
         self.dialog.open()
 
     def _show_refusal(self, error: RentalError) -> None:
-        self.ui.actionError.setText(error.message)
-        self.ui.actionError.show()
+        self._show_note(error.message)
+        self._refusal_timer.start()
 
     def _pick_up(self) -> None:
         if (r := self.selected()) is not None:
@@ -360,7 +411,9 @@ class ReservationDialog(QDialog):
         for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
             widget.setEnabled(live)
         ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
-        ui.pickUpButton.setEnabled(r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
+        ui.pickUpButton.setEnabled(False)  # until the rule has answered
+        if r.status in CANCELLABLE:
+            self.reservation_actions.can_pick_up(r, functools.partial(self._pick_up_answer, r.id))
         ui.returnButton.setEnabled(r.status == ReservationStatus.ACTIVE.value)
         ui.assignCarButton.setEnabled(live)
         ui.assignCarButton.setProperty("role", "primary" if r.needs_car else "")
@@ -427,6 +480,11 @@ class ReservationDialog(QDialog):
             return
         chosen = choices[labels.index(label)]
         self.desk.run(lambda: self.desk.service.assign_car(r.id, chosen.car_id), self.show_reservation, self._refused)
+
+    def _pick_up_answer(self, reservation_id: str, why: str | None) -> None:
+        if self.reservation.id == reservation_id:
+            self.ui.pickUpButton.setEnabled(why is None)
+            self.ui.pickUpButton.setToolTip("The customer takes the car" if why is None else f"Not yet: {why}")
 
     def _cancelled(self, reservation: Reservation) -> None:
         self.reservation = reservation

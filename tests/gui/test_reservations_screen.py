@@ -168,9 +168,11 @@ def test_pick_up_and_return(desk, qtbot, book, svc, clock):
     ui = open_screen(qtbot, desk)
     ui.upcomingButton.click()
     select(qtbot, desk, early.reference)
-    ui.pickUpButton.click()
-    qtbot.waitUntil(ui.actionError.isVisible)
-    assert "pick-up opens 12 h before" in ui.actionError.text()
+    settle(qtbot, desk)
+    # two days ahead: pick-up is not offered, and the line beside the buttons says why
+    assert not ui.pickUpButton.isEnabled()
+    assert ui.actionError.isVisible() and "pick-up opens 12 h before" in ui.actionError.text()
+    assert "pick-up opens 12 h before" in ui.pickUpButton.toolTip()
     assert svc.get_reservation(early.id).status == "confirmed"
     select(qtbot, desk, r.reference)
     ui.pickUpButton.click()

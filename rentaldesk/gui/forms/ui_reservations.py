@@ -132,12 +132,6 @@ class Ui_ReservationsScreen(object):
 
         self.rootLayout.addWidget(self.reservationsView)
 
-        self.actionError = QLabel(ReservationsScreen)
-        self.actionError.setObjectName(u"actionError")
-        self.actionError.setWordWrap(True)
-
-        self.rootLayout.addWidget(self.actionError)
-
         self.actionsLayout = QHBoxLayout()
         self.actionsLayout.setObjectName(u"actionsLayout")
         self.openButton = QPushButton(ReservationsScreen)
@@ -164,9 +158,16 @@ class Ui_ReservationsScreen(object):
 
         self.actionsLayout.addWidget(self.returnButton)
 
-        self.actionsSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.actionError = QLabel(ReservationsScreen)
+        self.actionError.setObjectName(u"actionError")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        sizePolicy.setHorizontalStretch(1)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.actionError.sizePolicy().hasHeightForWidth())
+        self.actionError.setSizePolicy(sizePolicy)
+        self.actionError.setWordWrap(True)
 
-        self.actionsLayout.addItem(self.actionsSpacer)
+        self.actionsLayout.addWidget(self.actionError)
 
         self.cancelButton = QPushButton(ReservationsScreen)
         self.cancelButton.setObjectName(u"cancelButton")
@@ -221,7 +222,6 @@ class Ui_ReservationsScreen(object):
         self.fromDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
         self.toLabel.setText(QCoreApplication.translate("ReservationsScreen", u"and", None))
         self.toDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
-        self.actionError.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"error", None))
 #if QT_CONFIG(tooltip)
         self.openButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Change the period or the customer's details (Enter)", None))
 #endif // QT_CONFIG(tooltip)
@@ -234,6 +234,7 @@ class Ui_ReservationsScreen(object):
         self.returnButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"The car is back", None))
 #endif // QT_CONFIG(tooltip)
         self.returnButton.setText(QCoreApplication.translate("ReservationsScreen", u"Return car", None))
+        self.actionError.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"error", None))
         self.cancelButton.setText(QCoreApplication.translate("ReservationsScreen", u"Cancel reservation\u2026", None))
         self.cancelButton.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"danger", None))
         pass
