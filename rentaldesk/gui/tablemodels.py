@@ -365,7 +365,7 @@ class DriverTableModel(_ZonedModel):
 
     columns = (
         Column("Name", lambda m, r: r.name, width=170),
-        Column("Status", lambda m, r: r.status, width=96, status=True),
+        Column("Status", lambda m, r: text.status_label(m.status_of(r)), width=96, status=True),
         Column("Now", lambda m, r: m.doing_now(r), key=lambda m, r: (not r.free_now, r.current_end or datetime.max.replace(tzinfo=timezone.utc)), width=250),
         Column("Next job", lambda m, r: m.when(r.next_start, r.zip_code or ""), key=lambda m, r: r.next_start, width=130),
         Column("Jobs", lambda m, r: str(r.assignments), key=lambda m, r: r.assignments, align=RIGHT, width=56),
@@ -374,6 +374,13 @@ class DriverTableModel(_ZonedModel):
         Column("Location", lambda m, r: r.zip_code or "any", width=80),
         Column("Per day", lambda m, r: text.money(r.day_rate), key=lambda m, r: r.day_rate, align=RIGHT, width=76),
     )
+
+    def status_of(self, row: DriverRow) -> str:
+        """A driver's state as a clerk reads it: free, on a job, or inactive (never a reservation's
+        'active', which reads 'on rent')."""
+        if row.status != "active":
+            return "inactive"
+        return "free" if row.free_now else "busy"
 
     def doing_now(self, row: DriverRow) -> str:
         if row.status != "active":

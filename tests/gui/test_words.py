@@ -55,3 +55,17 @@ def test_a_class_has_its_one_name_on_every_screen(open_desk, fleet, db, svc, clo
     assert "1 car ·" in desk.board.ui.updatedLabel.text()
     assert desk.board.ui.timeline._cars[0].vehicle_class == "Minivan"
     assert made.reference in {b.reference for b in desk.board.data.bars}
+
+
+def test_a_driver_reads_free_on_a_job_or_inactive_never_on_rent(open_desk, fleet, qtbot):
+    from rentaldesk.gui.tablemodels import DriverTableModel
+
+    fleet.cars(1)
+    fleet.driver("Ann Active")
+    fleet.driver("Ian Inactive", status="inactive")
+    desk = open_desk()
+    desk.show_screen(3)
+    settle(qtbot, desk)
+    model = desk.drivers.model
+    statuses = {model.row_at(i).name: cell(model, i, DriverTableModel.COL_STATUS) for i in range(model.rowCount())}
+    assert statuses == {"Ann Active": "free", "Ian Inactive": "inactive"}
