@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
@@ -57,8 +57,8 @@ class FleetBoardScreen(QWidget):
         self.pools_proxy = setup_grid(ui.poolsView, self.pools, sort_column=PoolStatusModel.COL_LOCATION)
         ui.poolsView.setSelectionMode(ui.poolsView.SelectionMode.NoSelection)
         ui.splitter.setStretchFactor(0, 1)
-        ui.splitter.setStretchFactor(1, 0)
-        ui.splitter.setSizes([900, 380])  # the timeline takes what the window gives beyond that
+        ui.splitter.setStretchFactor(1, 0)  # the timeline takes what the window gives
+        self._split_once = QSettings().value("board/splitter") is None  # else the clerk's own split
         self.view_state = ViewState("board")
         self.data: BoardData | None = None
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -78,6 +78,13 @@ class FleetBoardScreen(QWidget):
 
     def activate(self) -> None:
         self.ui.timeline.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._split_once:  # first shown at its real width: two thirds for the timeline
+            self._split_once = False
+            total = sum(self.ui.splitter.sizes())
+            self.ui.splitter.setSizes([total * 7 // 10, total - total * 7 // 10])
 
     def _reference_loaded(self) -> None:
         combo = self.ui.locationCombo
