@@ -205,6 +205,7 @@ class Ui_FleetBoardScreen(object):
         self.splitter.addWidget(self.timeline)
         self.poolsView = QTableView(self.splitter)
         self.poolsView.setObjectName(u"poolsView")
+        self.poolsView.setTabKeyNavigation(False)
         self.splitter.addWidget(self.poolsView)
 
         self.rootLayout.addWidget(self.splitter)

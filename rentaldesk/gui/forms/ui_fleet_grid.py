@@ -110,6 +110,7 @@ class Ui_FleetGridScreen(object):
 
         self.carsView = QTableView(FleetGridScreen)
         self.carsView.setObjectName(u"carsView")
+        self.carsView.setTabKeyNavigation(False)
 
         self.rootLayout.addWidget(self.carsView)
 

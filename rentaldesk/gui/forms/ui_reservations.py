@@ -129,6 +129,7 @@ class Ui_ReservationsScreen(object):
 
         self.reservationsView = QTableView(ReservationsScreen)
         self.reservationsView.setObjectName(u"reservationsView")
+        self.reservationsView.setTabKeyNavigation(False)
 
         self.rootLayout.addWidget(self.reservationsView)
 
@@ -208,12 +209,12 @@ class Ui_ReservationsScreen(object):
 #if QT_CONFIG(tooltip)
         self.todayButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Pick-ups and returns today at this counter's branch", None))
 #endif // QT_CONFIG(tooltip)
-        self.todayButton.setText(QCoreApplication.translate("ReservationsScreen", u"Today", None))
+        self.todayButton.setText(QCoreApplication.translate("ReservationsScreen", u"&Today", None))
 #if QT_CONFIG(tooltip)
         self.upcomingButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Reservations still to be picked up or returned", None))
 #endif // QT_CONFIG(tooltip)
-        self.upcomingButton.setText(QCoreApplication.translate("ReservationsScreen", u"Upcoming", None))
-        self.allButton.setText(QCoreApplication.translate("ReservationsScreen", u"All", None))
+        self.upcomingButton.setText(QCoreApplication.translate("ReservationsScreen", u"&Upcoming", None))
+        self.allButton.setText(QCoreApplication.translate("ReservationsScreen", u"A&ll", None))
         self.searchEdit.setPlaceholderText(QCoreApplication.translate("ReservationsScreen", u"Reference, name, email or plate  (Ctrl+F): searches every reservation", None))
 #if QT_CONFIG(tooltip)
         self.statusCombo.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Only reservations with this status", None))
