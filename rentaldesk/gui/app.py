@@ -125,9 +125,9 @@ def build_window(db: Database, service: ReservationService | None = None, *, clo
     ``clock`` as "now"), loading its reference data and watching the database for changes made by
     other processes."""
     desk = DeskContext(db, service or ReservationService(db, clock=clock))
+    desk.watch()  # what other processes commit shows too; its first look (the baseline) runs first
     window = MainWindow(desk)
     desk.load_reference()
-    desk.watch()  # what other processes commit shows too
     return window
 
 

@@ -59,9 +59,11 @@ class DatabaseWorker(QObject):
     def watch(self, poll: Callable[[], Any], found: Done, interval_ms: int) -> None:
         """Every ``interval_ms``, ``poll()`` on the worker (between jobs, one at a time); when it
         returns something other than None, ``found(result)`` on the UI thread. Polls are not jobs:
-        they do not keep the worker from being idle."""
+        they do not keep the worker from being idle. The first poll is queued at once, before any
+        job submitted after this call."""
         self._poll = (poll, found)
         self._poll_timer.start(interval_ms)
+        self._start_poll()
 
     def _start_poll(self) -> None:
         if self._polling or self._closed or self._poll is None:
