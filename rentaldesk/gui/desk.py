@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Hashable
 from datetime import datetime, timezone, tzinfo
 from typing import Any
@@ -46,7 +47,9 @@ class ChangeWatcher:
     On SQLite it asks ``PRAGMA data_version`` on a connection of its own (a number that moves only
     when another connection commits: cheap, and nothing is read while nothing changed); when it
     moved, or on every look for other databases, it reads the watched tables and compares them with
-    the last look: the ids whose rows differ, by kind. Runs on the database worker only.
+    the last look: the ids whose rows differ, by kind. :meth:`absorb` takes in what this process
+    announced itself (right after its commit), so a local edit is not announced a second time.
+    ``look`` runs on the database worker; ``absorb`` on whichever thread committed.
     """
 
     def __init__(self, db: Database) -> None:
@@ -54,6 +57,7 @@ class ChangeWatcher:
         self._connection: sqlite3.Connection | None = None
         self._version: int | None = None
         self._rows: Snapshot | None = None
+        self._lock = threading.Lock()
         path = db.engine.url.database
         if db.is_sqlite and path not in (None, "", ":memory:"):
             self._path: str | None = path
@@ -71,13 +75,36 @@ class ChangeWatcher:
                 return None
             self._version = version
         rows = self._read()
-        before, self._rows = self._rows, rows
+        with self._lock:
+            before, self._rows = self._rows, rows
         if before is None:
             return None
         changed = {kind: frozenset(_differ(before[kind], rows[kind])) for kind in _WATCHED}
         reference = any(_differ(before[t.name], rows[t.name]) for t in _REFERENCE)  # by table name
         changes = Changes(**changed)
         return (changes, reference) if changes or reference else None
+
+    def absorb(self, changes: Changes) -> None:
+        """This process committed ``changes`` and announces them itself: take their rows as they
+        are now into the last look."""
+        if self._rows is None:
+            return
+        with self.db.session() as s:
+            fresh = {}
+            for kind, table in _WATCHED.items():
+                ids = list(getattr(changes, kind))
+                if ids:
+                    (id_column,) = table.primary_key.columns
+                    found = {row._mapping[id_column]: tuple(row) for row in s.execute(select(table).where(id_column.in_(ids)))}
+                    fresh[kind] = (ids, found)
+        with self._lock:  # (a look never puts the last look back to None)
+            for kind, (ids, found) in fresh.items():
+                rows = self._rows[kind]
+                for key in ids:
+                    if key in found:
+                        rows[key] = found[key]
+                    else:
+                        rows.pop(key, None)
 
     def _read(self) -> Snapshot:
         tables = {**_WATCHED, **{t.name: t for t in _REFERENCE}}
@@ -125,6 +152,7 @@ class DeskContext(QObject):
         # Called on the worker thread after a commit; the signal queues it to the UI thread.
         service.subscribe(self.changed.emit)
         self.watcher = ChangeWatcher(db)
+        service.subscribe(self.watcher.absorb)  # announced here: not again by the watcher
 
     def watch(self, interval_ms: int = WATCH_MS) -> None:
         """Show what other processes commit: their changes are announced by ``changed`` as a local

@@ -80,3 +80,21 @@ def test_the_watcher_names_what_changed_and_is_quiet_otherwise(db, counter, cloc
         assert reference and len(changes.cars) == 1 and isinstance(changes, Changes)
     finally:
         watcher.close()
+
+
+def test_a_change_made_here_is_announced_once(db, counter, clock):
+    watcher = ChangeWatcher(db)
+    service = ReservationService(db, clock=clock)
+    service.subscribe(watcher.absorb)
+    try:
+        assert watcher.look() is None
+        service.create_reservation(email="here@example.com", name="Here", vehicle_class="SUV", zip_code=ZIP,
+                                   start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
+        assert watcher.look() is None  # the service announced it; the watcher does not again
+        elsewhere = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
+            email="there@example.com", name="There", vehicle_class="SUV", zip_code=ZIP,
+            start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
+        changes, _reference = watcher.look()
+        assert changes.reservations == {elsewhere.id}
+    finally:
+        watcher.close()
