@@ -225,7 +225,7 @@ def test_a_reservation_needing_a_car_reads_so_and_is_given_another(desk, db, qtb
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
     d.assignCarButton.click()
     qtbot.waitUntil(lambda: svc.get_reservation(a.id).car_id == lux)
-    assert offered and offered[0].endswith("(upgrade)") and "LUXURY" in offered[0]
+    assert offered and offered[0].endswith("(upgrade)") and "Luxury at" in offered[0]  # the class by its name
     qtbot.waitUntil(lambda: d.statusPill.text().startswith("Confirmed"))
     done = svc.get_reservation(a.id)
     assert (done.vehicle_class, done.price, done.needs_car) == ("LUXURY", a.price, False)
