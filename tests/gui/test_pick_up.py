@@ -13,6 +13,14 @@ def book(desk, clock, email: str, ahead: timedelta):  # noqa: ANN001, ANN201
                                                 zip_code=ZIP, start=clock() + ahead, end=clock() + ahead + timedelta(days=2))
 
 
+def upcoming(qtbot, desk):  # noqa: ANN001, ANN201
+    desk.show_screen(1)
+    ui = desk.reservations.ui
+    ui.upcomingButton.click()
+    settle(qtbot, desk)
+    return ui
+
+
 def choose(qtbot, desk, reference: str) -> None:  # noqa: ANN001
     screen = desk.reservations
     for row in range(screen.proxy.rowCount()):
@@ -25,10 +33,7 @@ def choose(qtbot, desk, reference: str) -> None:  # noqa: ANN001
 def test_pick_up_is_not_offered_four_and_a_half_days_ahead(desk, qtbot, clock):
     far = book(desk, clock, "far@example.com", timedelta(days=4, hours=12))
     near = book(desk, clock, "near@example.com", timedelta(hours=3))
-    desk.show_screen(1)
-    ui = desk.reservations.ui
-    ui.upcomingButton.click()
-    settle(qtbot, desk)
+    ui = upcoming(qtbot, desk)
     choose(qtbot, desk, far.reference)
     assert not ui.pickUpButton.isEnabled()
     assert "starts in 4 d 12 h" in ui.actionError.text() and "pick-up opens 12 h before" in ui.actionError.text()
@@ -48,10 +53,7 @@ def test_pick_up_is_not_offered_four_and_a_half_days_ahead(desk, qtbot, clock):
 def test_a_refusal_shows_by_the_buttons_and_does_not_stay(desk, qtbot, clock):
     near = book(desk, clock, "near@example.com", timedelta(hours=3))
     other = book(desk, clock, "other@example.com", timedelta(days=3))
-    desk.show_screen(1)
-    ui = desk.reservations.ui
-    ui.upcomingButton.click()
-    settle(qtbot, desk)
+    ui = upcoming(qtbot, desk)
     choose(qtbot, desk, near.reference)
     assert ui.pickUpButton.isEnabled()
     clock.advance(hours=-10)  # the world moved on since the button was offered: now it is too early
