@@ -13,6 +13,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# With a display but without Qt's X11 libraries, rentaldesk names the Debian packages to install
+# (see the README) and exits with status 2.
 run: $(STAMP)
 	$(VENV)/bin/rentaldesk $(ARGS)
 

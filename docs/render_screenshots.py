@@ -1,7 +1,9 @@
 #!/usr/bin/env python
-"""Render every screen of the desk app with sample data to PNG files in docs/screenshots/.
+"""Render every screen of the desk app with sample data to PNG files in docs/screenshots/SIZE/.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py [--out DIR]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_screenshots.py [--out DIR] [--size WxH ...]
+
+Sizes: the smallest counter screen (1024x700) and full HD (1920x1080), each in its folder.
 
 The database is a fresh SQLite file holding the sample fleet and a realistic day of reservations
 made through the reservation service with a fixed clock (tools.sample_day), so the
@@ -33,7 +35,7 @@ from rentaldesk.gui.main_window import MainWindow  # noqa: E402
 from tools.sample_day import SAMPLE_NOW, book_sample_day  # noqa: E402
 from rentaldesk.reservations import Changes  # noqa: E402
 
-SIZE = (1440, 900)
+SIZES = ((1024, 700), (1920, 1080))
 
 
 def settle(window: MainWindow, quiet_ms: int = 400) -> None:
@@ -66,7 +68,7 @@ def shoot(widget: QWidget, path: Path, dialog: QWidget | None = None) -> None:
     print(f"wrote {path}")
 
 
-def render(out: Path) -> None:
+def render(out: Path, size: tuple[int, int]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="rentaldesk-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "settings"))
@@ -76,7 +78,7 @@ def render(out: Path) -> None:
     day = book_sample_day(db)
     print(f"sample day: {len(day.reservations)} reservations ({day.refused} refused)")
     window = build_window(db, clock=lambda: SAMPLE_NOW)
-    window.resize(*SIZE)
+    window.resize(*size)
     window.show()
     settle(window)
 
@@ -198,11 +200,12 @@ def _strand_one(window: MainWindow, db) -> object:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "screenshots")
-    parser.add_argument("--size", default="1440x900", help="the window's size, WIDTHxHEIGHT (default 1440x900)")
+    parser.add_argument("--size", action="append", metavar="WxH",
+                        help="a window size (repeatable; default 1024x700 and 1920x1080), into a folder of that name")
     args = parser.parse_args()
-    global SIZE
-    SIZE = tuple(int(n) for n in args.size.lower().split("x"))
-    render(args.out)
+    sizes = [tuple(int(n) for n in size.lower().split("x")) for size in args.size] if args.size else SIZES
+    for width, height in sizes:
+        render(args.out / f"{width}x{height}", (width, height))
     QTimer.singleShot(0, QCoreApplication.quit)
 
 

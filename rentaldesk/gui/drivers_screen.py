@@ -6,9 +6,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
+from ..display import count
 from ..queries import Assignment, DriverRow
 from ..values import Changes
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_drivers import Ui_DriversScreen
 from .tablemodels import AssignmentTableModel, DriverTableModel
 from .widgets import ViewState, setup_grid
@@ -25,6 +27,7 @@ class DriversScreen(QWidget):
         ui = self.ui
         self.model = DriverTableModel(desk.zone, self)
         self.proxy = setup_grid(ui.driversView, self.model, sort_column=DriverTableModel.COL_NAME)
+        self.empty_note = EmptyNote(ui.driversView, self._why_empty)
         self.assignments = AssignmentTableModel(desk.zone, self)
         setup_grid(ui.assignmentsView, self.assignments, sort_column=AssignmentTableModel.COL_PICKUP)
         self.view_state = ViewState("drivers")
@@ -64,7 +67,17 @@ class DriversScreen(QWidget):
     def _count(self) -> None:
         rows = self.model.rows()
         free = sum(1 for d in rows if d.free_now)
-        self.ui.countLabel.setText(f"{len(rows)} drivers · {free} free now")
+        self.ui.countLabel.setText(f"{count(len(rows), 'driver')} · {free:,} free now")
+        self.empty_note.update()
+
+    def _why_empty(self) -> str:
+        if self.model.rowCount() == 0:
+            return "No drivers yet: import them with the command line (rentaldesk drivers import FILE)."
+        words = self.ui.searchEdit.text().strip()
+        free = " is free now" if self.ui.freeOnlyCheck.isChecked() else ""
+        if words:
+            return f"No driver matches “{words}”{free and ' and' + free}."
+        return f"No driver{free}." if free else "No driver."
 
     def selected(self) -> DriverRow | None:
         rows = self.ui.driversView.selectionModel().selectedRows()
@@ -91,7 +104,7 @@ class DriversScreen(QWidget):
         name = self.model.row_at(position).name if position is not None else "the driver"
         self.assignments.set_rows(jobs)
         self.ui.assignmentsLabel.setText(
-            f"Assignments of {name}: {len(jobs)} current or coming" if jobs else f"{name} has no current or coming assignments"
+            f"Assignments of {name}: {count(len(jobs), 'current or coming', 'current or coming')}" if jobs else f"{name} has no current or coming assignments"
         )
 
     def restore_state(self) -> None:

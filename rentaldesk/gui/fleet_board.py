@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
+from ..display import count
 from ..db import Database
 from ..queries import CarRow, PoolStatus, TimelineBar
 from ..values import Changes
@@ -52,11 +53,12 @@ class FleetBoardScreen(QWidget):
         self.ui = Ui_FleetBoardScreen()
         self.ui.setupUi(self)
         ui = self.ui
-        self.pools = PoolStatusModel(self)
+        self.pools = PoolStatusModel(self, class_name=desk.class_name)
         self.pools_proxy = setup_grid(ui.poolsView, self.pools, sort_column=PoolStatusModel.COL_LOCATION)
         ui.poolsView.setSelectionMode(ui.poolsView.SelectionMode.NoSelection)
         ui.splitter.setStretchFactor(0, 1)
-        ui.splitter.setSizes([680, 548])
+        ui.splitter.setStretchFactor(1, 0)  # the timeline takes what the window gives
+        self._split_once = QSettings().value("board/splitter") is None  # else the clerk's own split
         self.view_state = ViewState("board")
         self.data: BoardData | None = None
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
@@ -76,6 +78,13 @@ class FleetBoardScreen(QWidget):
 
     def activate(self) -> None:
         self.ui.timeline.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._split_once:  # first shown at its real width: two thirds for the timeline
+            self._split_once = False
+            total = sum(self.ui.splitter.sizes())
+            self.ui.splitter.setSizes([total * 7 // 10, total - total * 7 // 10])
 
     def _reference_loaded(self) -> None:
         combo = self.ui.locationCombo
@@ -118,7 +127,8 @@ class FleetBoardScreen(QWidget):
         branch = self.desk.branches.get(location) if location else self.desk.counter_branch
         zone = branch.zone if branch else self.desk.zone("")
         ui.timeline.set_data(
-            [TimelineCar(c.car_id, c.plate_number, c.vehicle_class, c.zip_code, c.state) for c in cars],
+            [TimelineCar(c.car_id, c.plate_number, self.desk.class_name(c.vehicle_class), c.zip_code, c.state)
+             for c in cars],
             data.bars, data.window, data.now, zone,
         )
         self.pools.set_rows(pools)
@@ -131,7 +141,7 @@ class FleetBoardScreen(QWidget):
         booked = sum(p.utilisation * p.in_service for p in pools)
         ui.utilisationFigure.setText(f"{booked / in_service:.0%}" if in_service else "–")
         ui.updatedLabel.setText(
-            f"Updated {data.now.astimezone(zone):%H:%M} · {len(cars)} cars · times in {getattr(zone, 'key', zone)}"
+            f"Updated {data.now.astimezone(zone):%H:%M} · {count(len(cars), 'car')} · times in {getattr(zone, 'key', zone)}"
         )
 
     def restore_state(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QProgressDialog, QWidget
 
 from .. import queries
+from ..display import count
 from ..cars import add_car, update_car
 from ..errors import FleetFileError, RentalError
 from ..fleet import TRANSMISSIONS, CarWrite, Imported, NewInFile, import_fleet
@@ -20,6 +21,7 @@ from ..values import Changes
 from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_car_dialog import Ui_CarDialog
 from .forms.ui_fleet_grid import Ui_FleetGridScreen
 from .forms.ui_import_report import Ui_ImportReport
@@ -36,8 +38,9 @@ class FleetGridScreen(QWidget):
         self.ui = Ui_FleetGridScreen()
         self.ui.setupUi(self)
         ui = self.ui
-        self.model = CarTableModel(desk.zone, self.location_name, self)
+        self.model = CarTableModel(desk.zone, self.location_name, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.carsView, self.model, sort_column=CarTableModel.COL_LOCATION)
+        self.empty_note = EmptyNote(ui.carsView, self._why_empty)
         self.view_state = ViewState("fleet")
         self.dialog: CarDialog | None = None
         self.file_dialog: QFileDialog | None = None
@@ -115,8 +118,19 @@ class FleetGridScreen(QWidget):
     def _count(self, *_args: object) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         free = sum(1 for row in range(shown) if self.proxy.row_at(row).state == queries.STATE_AVAILABLE)
-        of = f" of {total}" if shown != total else ""
-        self.ui.countLabel.setText(f"{shown}{of} cars · {free} available now")
+        cars = f"{shown:,} of {count(total, 'car')}" if shown != total else count(total, "car")
+        self.ui.countLabel.setText(f"{cars} · {free:,} available now")
+        self.empty_note.update()
+
+    def _why_empty(self) -> str:
+        ui = self.ui
+        if self.model.rowCount() == 0:
+            return "No cars yet: add one (Ctrl+N) or import a fleet CSV (Ctrl+I)."
+        narrowed = [combo.currentText() for combo in (ui.classCombo, ui.statusCombo, ui.locationCombo)
+                    if combo.currentData() is not None]
+        words = ui.searchEdit.text().strip()
+        what = f"No car matches “{words}”" if words else "No car"
+        return what + (f" in {', '.join(narrowed)}" if narrowed else "") + f" (of {count(self.model.rowCount(), 'car')})."
 
     def selected(self) -> CarRow | None:
         rows = self.ui.carsView.selectionModel().selectedRows()
@@ -176,7 +190,7 @@ class FleetGridScreen(QWidget):
         self._end_progress()
         self.desk.load_reference()  # the file may bring new classes and locations
         self.desk.publish(Changes(cars=frozenset(car_ids)))
-        cars = f"{done.count} car{'s' if done.count != 1 else ''} from {Path(path).name}"
+        cars = f"{count(done.count, 'car')} from {Path(path).name}"
         news = f" With them: {done.news}." if done.news else ""
         self._report((f"Sent {cars} to head office: they show here once head office applies them." if sent
                       else f"Imported {cars}: added or updated.") + news, [])
@@ -185,11 +199,10 @@ class FleetGridScreen(QWidget):
         self._end_progress()
         problems = error.problems if isinstance(error, FleetFileError) else [(0, error.field, error.message)]
         new = error.new if isinstance(error, NewInFile) else ()
-        n = len(problems)
         ask = (f" It names {', '.join(new)}, not known here: if these are not typos, tick the box below and "
                "import again." if new else "")
         self._report(
-            f"Nothing was imported from {Path(path).name}: {n} problem{'s' if n != 1 else ''} to correct first. "
+            f"Nothing was imported from {Path(path).name}: {count(len(problems), 'problem')} to correct first. "
             "Fix the file and import it again." + ask,
             [Problem(line, column or "", message) for line, column, message in problems],
             again=(lambda: self.import_file(path, allow_new=True)) if new else None,
@@ -239,7 +252,7 @@ class CarDialog(QDialog):
         for value in TRANSMISSIONS:
             ui.transmissionCombo.addItem(value.capitalize(), value)
         for vclass in desk.vehicle_classes.values():
-            ui.classCombo.addItem(f"{vclass.name} ({vclass.code})", vclass.code)
+            ui.classCombo.addItem(vclass.name, vclass.code)
         for branch in desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
         def show_unit() -> None:  # the odometer in the unit of the car's location
@@ -308,7 +321,7 @@ class CarDialog(QDialog):
             self.desk.publish(Changes(cars=frozenset({done.car_id, *done.moved.values()}),
                                       reservations=frozenset(done.moved)))
             if done.moved or done.needs_car:
-                moved = f"{len(done.moved)} reservation(s) moved to other cars" if done.moved else ""
+                moved = f"{count(len(done.moved), 'reservation')} moved to other cars" if done.moved else ""
                 stuck = f"{', '.join(done.needs_car)} need{'s' if len(done.needs_car) == 1 else ''} a car" if done.needs_car else ""
                 self.desk.notice.emit(f"Car {plate} saved; " + "; ".join(p for p in (moved, stuck) if p) + ".")
         self.accept()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMessageBox, QSizePolicy, QWidget
 
 from .. import __version__
 from .booking import BookingScreen
@@ -18,6 +18,12 @@ from .reservations_screen import ReservationsScreen
 #: The window's screens, in the order of the navigation.
 Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen
 
+#: Below this window width the navigation shows its icons only (their tooltips name the screen and
+#: its key), so a 1024-pixel counter screen keeps its width for the screen itself.
+COMPACT_BELOW = 1280
+NAV_WIDTH, COMPACT_NAV_WIDTH = 212, 64
+BOARD = 4
+
 SHORTCUTS = """<table cellspacing="6">
 <tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
@@ -26,7 +32,9 @@ SHORTCUTS = """<table cellspacing="6">
 <tr><td><b>Ctrl+F</b></td><td>Search the reservations, the fleet or the drivers</td></tr>
 <tr><td><b>Ctrl+N</b></td><td>Add a car (Fleet)</td></tr>
 <tr><td><b>Ctrl+I</b></td><td>Import a fleet CSV</td></tr>
-<tr><td><b>F11</b></td><td>Full screen fleet board (wall display)</td></tr>
+<tr><td><b>F11</b></td><td>Full screen fleet board (wall display); F11 or Esc leaves it</td></tr>
+<tr><td><b>Alt+A</b></td><td>The branch this counter works at (status bar)</td></tr>
+<tr><td><b>F1</b></td><td>This list</td></tr>
 </table>"""
 
 
@@ -63,12 +71,37 @@ class MainWindow(QMainWindow):
         ui.actionQuit.triggered.connect(self.close)
         ui.actionFullScreen.toggled.connect(self.set_wall_display)
         self.board.ui.fullScreenButton.clicked.connect(ui.actionFullScreen.toggle)
+        self.board.ui.fullScreenButton.setText(f"Full screen  {ui.actionFullScreen.shortcut().toString()}")
+        # Esc leaves the wall display; the action is enabled only there, so Esc elsewhere stays the
+        # booking form's and the dialogs'.
+        self.leave_full_screen = QAction("Leave full screen", self)
+        self.leave_full_screen.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_full_screen.setEnabled(False)
+        self.leave_full_screen.triggered.connect(lambda: ui.actionFullScreen.setChecked(False))
+        self.addAction(self.leave_full_screen)
         ui.actionShortcuts.triggered.connect(self._show_shortcuts)
         ui.actionAbout.triggered.connect(self._show_about)
-        ui.counterBranch.activated.connect(lambda i: desk.set_counter_branch(ui.counterBranch.itemData(i)))
+        # the status bar's lasting part: the counter's branch, its clock, the database; notices show
+        # beside them for a while and never push them away (a menu's tips neither)
+        self.counter_label = QLabel("Counter &at", self)
+        self.counter_branch = QComboBox(self)
+        self.counter_branch.setObjectName("counterBranch")
+        self.counter_branch.setToolTip("The branch this counter works at: its day and time zone for today's list (Alt+A)")
+        self.counter_branch.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.counter_branch.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.counter_label.setBuddy(self.counter_branch)
+        self.clock_label = QLabel(self)
+        self.database_label = QLabel(f"Database: {desk.db.url}", self)
+        self.database_label.setObjectName("databaseLabel")
+        self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (self.counter_label, self.counter_branch, self.clock_label, self.database_label):
+            ui.statusbar.addPermanentWidget(widget)
+        self.counter_branch.activated.connect(
+            lambda i: desk.set_counter_branch(self.counter_branch.itemData(i)))
         desk.reference_changed.connect(self._fill_counter_branches)
-        ui.statusbar.showMessage(f"Database: {desk.db.url}")
         desk.notice.connect(lambda text: ui.statusbar.showMessage(text, 15_000))
+        QGuiApplication.clipboard().dataChanged.connect(self._copied)
+        self._compact: bool | None = None
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(30_000)
@@ -77,8 +110,15 @@ class MainWindow(QMainWindow):
         self.show_screen(0)
 
     def show_screen(self, number: int) -> None:
-        """Switch to screen ``number`` (0: new reservation … 4: fleet board)."""
+        """Switch to screen ``number`` (0: new reservation … 4: fleet board); another screen than
+        the board leaves the wall display, so the navigation is back with it."""
+        if number != BOARD and self.ui.actionFullScreen.isChecked():
+            self.ui.actionFullScreen.setChecked(False)
         self.ui.screens.setCurrentIndex(number)
+        # only the screen shown asks for room: a hidden screen's minimum does not squeeze the window
+        for page in self.screens:
+            policy = QSizePolicy.Policy.Preferred if page is self.screens[number] else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
         self.nav_buttons[number].setChecked(True)
         screen = self.screens[number]
         if hasattr(screen, "activate"):
@@ -93,17 +133,47 @@ class MainWindow(QMainWindow):
         return not any(t.isActive() and t.isSingleShot() for t in self.findChildren(QTimer))
 
     def set_wall_display(self, on: bool) -> None:
-        """Full screen on the fleet board with nothing else on it (F11 again leaves)."""
+        """Full screen on the fleet board with nothing else on it (F11 again, or Esc, leaves; so
+        does going to another screen)."""
         for widget in (self.ui.nav, self.ui.menubar, self.ui.statusbar):
             widget.setVisible(not on)
+        self.leave_full_screen.setEnabled(on)
+        key = self.ui.actionFullScreen.shortcut().toString()
+        self.board.ui.fullScreenButton.setText("Leave full screen  Esc" if on else f"Full screen  {key}")
         if on:
-            self.show_screen(4)
+            self.show_screen(BOARD)
             self.showFullScreen()
         else:
             self.showNormal()
 
+    def _copied(self) -> None:
+        """A sign that a copy worked (Ctrl+Shift+C, Ctrl+C): what is on the clipboard now."""
+        if QApplication.activeWindow() is None:  # another application copied
+            return
+        copied = QGuiApplication.clipboard().text().strip()
+        if copied:
+            shown = copied if len(copied) <= 40 else copied[:39] + "…"
+            self.ui.statusbar.showMessage(f"Copied {shown} to the clipboard", 8_000)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._set_compact(self.width() < COMPACT_BELOW)
+
+    def _set_compact(self, compact: bool) -> None:
+        """The navigation's icons only (compact) or its icons and words."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        ui = self.ui
+        ui.nav.setFixedWidth(COMPACT_NAV_WIDTH if compact else NAV_WIDTH)
+        for label in (ui.appTitle, ui.appSubtitle, ui.navHint):
+            label.setVisible(not compact)
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if compact else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for button in self.nav_buttons:
+            button.setToolButtonStyle(style)
+
     def _fill_counter_branches(self) -> None:
-        combo = self.ui.counterBranch
+        combo = self.counter_branch
         combo.clear()
         for branch in self.desk.branches.values():
             combo.addItem(branch.name, branch.zip_code)
@@ -117,7 +187,7 @@ class MainWindow(QMainWindow):
         branch = self.desk.counter_branch
         if branch is not None:
             now = self.desk.now().astimezone(branch.zone)
-            self.ui.clockLabel.setText(now.strftime("%a %d %b, %H:%M %Z"))
+            self.clock_label.setText(now.strftime("%a %d %b, %H:%M %Z"))
 
     def _import_fleet(self) -> None:
         self.show_screen(2)

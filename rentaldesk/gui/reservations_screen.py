@@ -4,22 +4,28 @@ opened to change its period or customer details, to cancel it, or to hand over a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QTime, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from .. import queries
+from ..display import count
 from ..errors import RentalError
+from ..db import Database
 from ..models import LIVE_STATUSES, ReservationStatus
+from ..models import Reservation as ReservationRow
+from ..reservations import pick_up as pick_up_rule
 from ..queries import BranchInfo
 from ..values import CarChoice, Changes, Reservation
 from . import text
 from .desk import DeskContext
+from .empty import EmptyNote
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
 from .forms.ui_reservations import Ui_ReservationsScreen
 from .tablemodels import ReservationTableModel
@@ -27,12 +33,32 @@ from .widgets import FieldMessages, ViewState, ask, py_date, py_time, qdate, set
 
 VIEW_TODAY, VIEW_UPCOMING, VIEW_ALL = range(3)
 CANCELLABLE = (ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)
+#: How long a refusal stays beside the buttons (milliseconds); a new selection clears it at once.
+REFUSAL_MS = 12_000
+
+
+def pick_up_refusal(db: Database, reservation_id: str, now: datetime) -> str | None:
+    """Why the reservation cannot be picked up now (too early, not confirmed, its car out of
+    service), None when it can: the service's own rule (:func:`rentaldesk.reservations.pick_up`)
+    tried in a read session, which is rolled back, so nothing is saved and there is no second copy."""
+    with db.session() as s:
+        row = s.get(ReservationRow, reservation_id)
+        if row is None:
+            return "the reservation is gone"
+        try:
+            pick_up_rule(s, row, now)
+        except RentalError as error:
+            return error.message
+        finally:
+            s.rollback()
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class ReservationFilter:
-    """What the reservations grid shows: a view (today, upcoming, all) narrowed by search, status and
-    pick-up dates (local days at the counter's branch)."""
+    """What the reservations grid shows: a view (today, upcoming, all) narrowed by status and
+    pick-up dates (local days at the counter's branch); a search looks in every reservation,
+    whichever view is chosen (a reference typed at the Today view is found even if it is not today's)."""
 
     view: int = VIEW_TODAY
     search: str = ""
@@ -44,10 +70,10 @@ class ReservationFilter:
         ``today`` its local date."""
         zone = branch.zone
         args: dict[str, Any] = {"search": self.search or None}
-        if self.view == VIEW_TODAY:
+        if self.view == VIEW_TODAY and not self.search:
             args["touching"] = text.day_bounds(today, zone)
             args["zip_code"] = branch.zip_code
-        statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING else None
+        statuses = list(LIVE_STATUSES) if self.view == VIEW_UPCOMING and not self.search else None
         if self.status == text.NEEDS_A_CAR:
             args["needs_car"] = True
         elif self.status:
@@ -65,6 +91,11 @@ class ReservationActions:
 
     def __init__(self, desk: DeskContext) -> None:
         self.desk = desk
+
+    def can_pick_up(self, reservation: Reservation, answer: Callable[[str | None], None]) -> None:
+        """``answer(None)`` when the reservation can be picked up now, else ``answer(why not)``."""
+        now = self.desk.now()
+        self.desk.run(lambda: pick_up_refusal(self.desk.db, reservation.id, now), answer)
 
     def pick_up(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
         self.desk.run(lambda: self.desk.service.pick_up(reservation.id), done, refused)
@@ -98,14 +129,17 @@ class ReservationsScreen(QWidget):
         self.ui.setupUi(self)
         ui = self.ui
         self.reservation_actions = ReservationActions(desk)
-        self.model = ReservationTableModel(desk.zone, self)
+        self.model = ReservationTableModel(desk.zone, self, class_name=desk.class_name)
         self.proxy = setup_grid(ui.reservationsView, self.model, sort_column=ReservationTableModel.COL_PICKUP)
+        self.empty_note = EmptyNote(ui.reservationsView, self._why_empty)
         self.view_state = ViewState("reservations")
         self.dialog: ReservationDialog | None = None
         ui.statusCombo.addItem("Any status", None)
         for status in ReservationStatus:
             ui.statusCombo.addItem(text.status_label(status.value).capitalize(), status.value)
         ui.statusCombo.addItem(text.status_label(text.NEEDS_A_CAR).capitalize(), text.NEEDS_A_CAR)
+        self._refusal_timer = QTimer(self, interval=REFUSAL_MS)  # repeating: never a "typing pause"
+        self._refusal_timer.timeout.connect(self._selection_changed)  # which stops it
         self._search_timer = QTimer(self, singleShot=True, interval=200)
         self._search_timer.timeout.connect(self.reload)
         for button in (ui.todayButton, ui.upcomingButton, ui.allButton):
@@ -192,11 +226,36 @@ class ReservationsScreen(QWidget):
 
     def _count(self) -> None:
         n = self.model.rowCount()
-        view = self.current_filter().view
+        wanted = self.current_filter()
+        view = wanted.view
         branch = self.desk.counter_branch
         where = f" at {branch.name}" if branch and view == VIEW_TODAY else ""
-        label = ("pick-ups and returns today" + where) if view == VIEW_TODAY else "reservations"
-        self.ui.countLabel.setText(f"{n} {label}")
+        self.empty_note.update()
+        if wanted.search:
+            self.ui.countLabel.setText(f"{count(n, 'reservation')} matching “{wanted.search}”, every date")
+        elif view == VIEW_TODAY:
+            self.ui.countLabel.setText(count(n, "pick-up or return", "pick-ups and returns") + " today" + where)
+        else:
+            self.ui.countLabel.setText(count(n, "reservation"))
+
+    def _why_empty(self) -> str:
+        """Why the grid is empty: the view, the search and the filters that left nothing."""
+        wanted = self.current_filter()
+        narrowed = []
+        if wanted.status:
+            narrowed.append(f"with the status “{text.status_label(wanted.status)}”")
+        if wanted.days:
+            narrowed.append(f"picked up between {wanted.days[0]:%d %b} and {wanted.days[1]:%d %b %Y}")
+        rest = (" " + " and ".join(narrowed)) if narrowed else ""
+        if wanted.search:
+            return (f"No reservation matches “{wanted.search}”{rest}. The search looks in every reservation, "
+                    "by reference, customer name, email or plate.")
+        branch = self.desk.counter_branch
+        if wanted.view == VIEW_TODAY:
+            return f"No pick-ups or returns today at {branch.name if branch else 'this branch'}{rest}."
+        if wanted.view == VIEW_UPCOMING:
+            return f"No reservation is waiting to be picked up or returned{rest}."
+        return f"No reservations{rest} yet." if not narrowed else f"No reservations{rest}."
 
     # -- the selected reservation -------------------------------------------------------------------
 
@@ -213,11 +272,32 @@ class ReservationsScreen(QWidget):
         r = self.selected()
         ui = self.ui
         ui.openButton.setEnabled(r is not None)
-        ui.pickUpButton.setEnabled(r is not None and r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
         ui.returnButton.setEnabled(r is not None and r.status == ReservationStatus.ACTIVE.value)
         ui.cancelButton.setEnabled(r is not None and r.status in CANCELLABLE)
-        ui.actionError.clear()
-        ui.actionError.hide()
+        self._refusal_timer.stop()
+        self._show_note("")
+        ui.pickUpButton.setEnabled(False)  # until the rule has answered for this reservation
+        ui.pickUpButton.setToolTip("The customer takes the car")
+        if r is not None and r.status in CANCELLABLE:
+            self.reservation_actions.can_pick_up(r, functools.partial(self._pick_up_answer, r.id))
+
+    def _pick_up_answer(self, reservation_id: str, why: str | None) -> None:
+        selected = self.selected()
+        if selected is None or selected.id != reservation_id:
+            return
+        self.ui.pickUpButton.setEnabled(why is None)
+        self.ui.pickUpButton.setToolTip("The customer takes the car" if why is None else f"Not yet: {why}")
+        if why is not None and selected.status == ReservationStatus.CONFIRMED.value:
+            self._show_note(f"Pick-up: {why}.", error=False)
+
+    def _show_note(self, note: str, *, error: bool = True) -> None:
+        """The line beside the buttons: a refusal (for a while), or why pick-up is not offered."""
+        label = self.ui.actionError
+        label.setText(note)
+        label.setProperty("role", "error" if error else "hint")
+        label.style().unpolish(label)
+        label.style().polish(label)
+        label.setVisible(bool(note))
 
     def _open_first_match(self) -> None:
         """Enter in the search field: the search runs now, then the selected match opens."""
@@ -240,8 +320,8 @@ class ReservationsScreen(QWidget):
         self.dialog.open()
 
     def _show_refusal(self, error: RentalError) -> None:
-        self.ui.actionError.setText(error.message)
-        self.ui.actionError.show()
+        self._show_note(error.message)
+        self._refusal_timer.start()
 
     def _pick_up(self) -> None:
         if (r := self.selected()) is not None:
@@ -293,6 +373,11 @@ class ReservationDialog(QDialog):
         self.show_reservation(reservation)
         self.adjustSize()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # sized again once shown: the style sheet's fonts (and a HiDPI screen's metrics) are in now
+        super().showEvent(event)
+        self.resize(self.size().expandedTo(self.minimumSizeHint()))
+
     def show_reservation(self, r: Reservation) -> None:
         self.reservation = r
         ui = self.ui
@@ -306,7 +391,7 @@ class ReservationDialog(QDialog):
         asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
         car = f"car {r.plate_number}" + (" (asked for by the customer)" if asked_for else "")
         ui.infoLabel.setText(
-            f"{r.vehicle_class} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
+            f"{self.desk.class_name(r.vehicle_class)} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
             + (f", with driver {r.driver_id}" if r.driver_id else "")
             + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
         )
@@ -326,7 +411,9 @@ class ReservationDialog(QDialog):
         for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
             widget.setEnabled(live)
         ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
-        ui.pickUpButton.setEnabled(r.status == ReservationStatus.CONFIRMED.value and not r.needs_car)
+        ui.pickUpButton.setEnabled(False)  # until the rule has answered
+        if r.status in CANCELLABLE:
+            self.reservation_actions.can_pick_up(r, functools.partial(self._pick_up_answer, r.id))
         ui.returnButton.setEnabled(r.status == ReservationStatus.ACTIVE.value)
         ui.assignCarButton.setEnabled(live)
         ui.assignCarButton.setProperty("role", "primary" if r.needs_car else "")
@@ -378,10 +465,10 @@ class ReservationDialog(QDialog):
         self.ui.assignCarButton.setEnabled(r.status in LIVE_STATUSES)
         if not choices:
             self.messages.show(RentalError(
-                f"no car of {r.vehicle_class} or a higher class is free for this period, here or at another location"))
+                f"no car of {self.desk.class_name(r.vehicle_class)} or a higher class is free for this period, here or at another location"))
             return
         labels = [
-            f"{c.plate_number} · {c.vehicle_class} at {self.desk.branches[c.zip_code].label if c.zip_code in self.desk.branches else c.zip_code}"
+            f"{c.plate_number} · {self.desk.class_name(c.vehicle_class)} at {self.desk.branches[c.zip_code].label if c.zip_code in self.desk.branches else c.zip_code}"
             + ("" if (c.vehicle_class, c.zip_code) == (r.vehicle_class, r.zip_code) else
                " (upgrade)" if c.zip_code == r.zip_code else " (another location)")
             for c in choices
@@ -393,6 +480,11 @@ class ReservationDialog(QDialog):
             return
         chosen = choices[labels.index(label)]
         self.desk.run(lambda: self.desk.service.assign_car(r.id, chosen.car_id), self.show_reservation, self._refused)
+
+    def _pick_up_answer(self, reservation_id: str, why: str | None) -> None:
+        if self.reservation.id == reservation_id:
+            self.ui.pickUpButton.setEnabled(why is None)
+            self.ui.pickUpButton.setToolTip("The customer takes the car" if why is None else f"Not yet: {why}")
 
     def _cancelled(self, reservation: Reservation) -> None:
         self.reservation = reservation

@@ -30,6 +30,11 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 Index = QModelIndex | QPersistentModelIndex
 ZoneOf = Callable[[str], tzinfo]
+NameOf = Callable[[str], str]
+
+
+def _as_is(code: str) -> str:
+    return code
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class RowTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
+        self.class_name: NameOf = _as_is
         self._rows: list[Any] = []
         self._position: dict[Hashable, int] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -261,9 +267,10 @@ class RowFilterProxy(QSortFilterProxyModel):
 class _ZonedModel(RowTableModel):
     """A model whose times are shown in each row's branch time zone."""
 
-    def __init__(self, zone_of: ZoneOf, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, zone_of: ZoneOf, parent=None, *, class_name: NameOf = _as_is) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.zone_of = zone_of
+        self.class_name = class_name  # a vehicle class's name (the desk's: DeskContext.class_name)
 
     def when(self, value: datetime | None, zip_code: str) -> str:
         return text.when(value, self.zone_of(zip_code))
@@ -285,13 +292,14 @@ class CarTableModel(_ZonedModel):
                align=RIGHT, width=72),
         Column("Status", lambda m, r: text.status_label(r.state), width=110, status=True),
         Column("Driver", lambda m, r: r.driver_name, width=100),
-        Column("Class", lambda m, r: r.vehicle_class, width=84),
+        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96),
         Column("Location", lambda m, r: m.location(r.zip_code), width=150),
         Column("Next reservation", lambda m, r: m.next_reservation(r), key=lambda m, r: r.next_start, width=220),
     )
 
-    def __init__(self, zone_of: ZoneOf, location_of: Callable[[str], str], parent=None) -> None:  # noqa: ANN001
-        super().__init__(zone_of, parent)
+    def __init__(self, zone_of: ZoneOf, location_of: Callable[[str], str], parent=None, *,  # noqa: ANN001
+                 class_name: NameOf = _as_is) -> None:
+        super().__init__(zone_of, parent, class_name=class_name)
         self.location = location_of
 
     @staticmethod
@@ -335,7 +343,7 @@ class ReservationTableModel(_ZonedModel):
         Column("Status", lambda m, r: text.status_label(text.reservation_status(r)), width=104, status=True),
         Column("Pick-up", lambda m, r: m.when(r.start, r.zip_code), key=lambda m, r: r.start, width=128),
         Column("Return", lambda m, r: m.when(r.end, r.zip_code), key=lambda m, r: r.end, width=128),
-        Column("Class", lambda m, r: r.vehicle_class, width=84),
+        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96),
         Column("Location", lambda m, r: r.zip_code, width=72),
         Column("Car", lambda m, r: r.plate_number, width=84),
         Column("Customer", lambda m, r: r.customer_name, width=150),
@@ -357,7 +365,7 @@ class DriverTableModel(_ZonedModel):
 
     columns = (
         Column("Name", lambda m, r: r.name, width=170),
-        Column("Status", lambda m, r: r.status, width=96, status=True),
+        Column("Status", lambda m, r: text.status_label(m.status_of(r)), width=96, status=True),
         Column("Now", lambda m, r: m.doing_now(r), key=lambda m, r: (not r.free_now, r.current_end or datetime.max.replace(tzinfo=timezone.utc)), width=250),
         Column("Next job", lambda m, r: m.when(r.next_start, r.zip_code or ""), key=lambda m, r: r.next_start, width=130),
         Column("Jobs", lambda m, r: str(r.assignments), key=lambda m, r: r.assignments, align=RIGHT, width=56),
@@ -366,6 +374,13 @@ class DriverTableModel(_ZonedModel):
         Column("Location", lambda m, r: r.zip_code or "any", width=80),
         Column("Per day", lambda m, r: text.money(r.day_rate), key=lambda m, r: r.day_rate, align=RIGHT, width=76),
     )
+
+    def status_of(self, row: DriverRow) -> str:
+        """A driver's state as a clerk reads it: free, on a job, or inactive (never a reservation's
+        'active', which reads 'on rent')."""
+        if row.status != "active":
+            return "inactive"
+        return "free" if row.free_now else "busy"
 
     def doing_now(self, row: DriverRow) -> str:
         if row.status != "active":
@@ -391,11 +406,15 @@ class AssignmentTableModel(_ZonedModel):
 class PoolStatusModel(RowTableModel):
     """The fleet board's counts: cars by state per class and location, and utilisation."""
 
+    def __init__(self, parent=None, *, class_name: NameOf = _as_is) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.class_name = class_name
+
     COL_LOCATION, COL_CLASS, COL_AVAILABLE, COL_RESERVED, COL_ON_RENT, COL_MAINTENANCE, COL_TOTAL, COL_UTILISATION = range(8)
 
     columns = (
         Column("Location", lambda m, r: r.zip_code, width=74),
-        Column("Class", lambda m, r: r.vehicle_class, width=86),
+        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96),
         Column("Free", lambda m, r: str(r.available), key=lambda m, r: r.available, align=RIGHT, width=54),
         Column("Reserved", lambda m, r: str(r.reserved), key=lambda m, r: r.reserved, align=RIGHT, width=80),
         Column("On rent", lambda m, r: str(r.on_rent), key=lambda m, r: r.on_rent, align=RIGHT, width=72),

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
 from ..queries import TimelineBar
+from ..display import count
 from . import text
 
 SPAN_DAY = 24.0  #: hours across the view in day zoom: the hours show
@@ -42,7 +43,7 @@ class TimelineCar:
 
     car_id: int
     plate_number: str
-    vehicle_class: str
+    vehicle_class: str  # as the desk names it (DeskContext.class_name)
     zip_code: str
     state: str
 
@@ -60,7 +61,8 @@ class TimelineView(QAbstractScrollArea):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
-        self.setMinimumHeight(240)
+        # the car labels and at least a day and a half of week zoom: never squeezed to nothing
+        self.setMinimumSize(self.GUTTER + 320, 240)
         self._cars: list[TimelineCar] = []
         self._bars: list[list[TimelineBar]] = []
         self._starts: list[list[float]] = []  # per row: each bar's start, in hours from the window start
@@ -364,7 +366,7 @@ class TimelineView(QAbstractScrollArea):
         painter.setPen(QColor("#5d6878"))
         painter.setFont(self._bold)
         painter.drawText(QRect(10, 0, self.GUTTER - 12, self.HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
-                         f"{len(self._cars)} cars")
+                         count(len(self._cars), "car"))
         painter.setPen(QPen(QColor("#dde2e9"), 1))
         painter.drawLine(self.GUTTER, 0, self.GUTTER, self.HEADER_HEIGHT)
 

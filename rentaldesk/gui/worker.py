@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..errors import RentalError
 
@@ -42,6 +42,7 @@ class DatabaseWorker(QObject):
 
     idle = Signal()
     _delivered = Signal(object)
+    _polled = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +50,40 @@ class DatabaseWorker(QObject):
         self._pending = 0
         self._closed = False
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._poll_timer = QTimer(self)
+        self._polling = False
+        self._poll: tuple[Callable[[], Any], Done] | None = None
+        self._poll_timer.timeout.connect(self._start_poll)
+        self._polled.connect(self._poll_done, Qt.ConnectionType.QueuedConnection)
+
+    def watch(self, poll: Callable[[], Any], found: Done, interval_ms: int) -> None:
+        """Every ``interval_ms``, ``poll()`` on the worker (between jobs, one at a time); when it
+        returns something other than None, ``found(result)`` on the UI thread. Polls are not jobs:
+        they do not keep the worker from being idle. The first poll is queued at once, before any
+        job submitted after this call."""
+        self._poll = (poll, found)
+        self._poll_timer.start(interval_ms)
+        self._start_poll()
+
+    def _start_poll(self) -> None:
+        if self._polling or self._closed or self._poll is None:
+            return
+        self._polling = True
+        poll = self._poll[0]
+
+        def run() -> None:
+            try:
+                self._polled.emit(poll())
+            except Exception:  # noqa: BLE001 - a failed look is tried again at the next tick
+                log.exception("watching the database for changes")
+                self._polled.emit(None)
+
+        self._executor.submit(run)
+
+    def _poll_done(self, result: Any) -> None:
+        self._polling = False
+        if result is not None and self._poll is not None and not self._closed:
+            self._poll[1](result)
 
     @property
     def is_idle(self) -> bool:
@@ -87,4 +122,5 @@ class DatabaseWorker(QObject):
     def close(self) -> None:
         """Finish the running job, drop the waiting ones; results not yet delivered are dropped."""
         self._closed = True
+        self._poll_timer.stop()
         self._executor.shutdown(wait=True, cancel_futures=True)

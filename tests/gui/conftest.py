@@ -6,9 +6,18 @@ is marked ``gui``; QSettings are written under the test's tmp_path, never the re
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# The offscreen screen: 1920x1080 (logical) so no window of a counter size is cut by it, at the
+# device pixel ratio RENTALDESK_TEST_SCALE (default 1; tests/gui/test_layout.py runs itself again
+# at 2, a HiDPI screen: layout in logical pixels, fonts and icons drawn at twice the pixels).
+_SCREEN = {"screens": [{"name": "counter", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDpi": 96,
+                        "logicalBaseDpi": 96, "dpr": float(os.environ.get("RENTALDESK_TEST_SCALE") or 1)}]}
+with tempfile.NamedTemporaryFile("w", prefix="rentaldesk-screen-", suffix=".json", delete=False) as _config:
+    json.dump(_SCREEN, _config)
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config.name}"
 
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402

@@ -162,7 +162,7 @@ def test_drivers_free_now_and_assignments(desk, qtbot, clock):
     desk.show_screen(3)
     settle(qtbot, desk)
     screen = desk.drivers
-    assert screen.ui.countLabel.text() == "1 drivers · 0 free now"
+    assert screen.ui.countLabel.text() == "1 driver · 0 free now"
     row = screen.proxy.row_at(0)
     assert (row.name, row.free_now, row.current_reference) == ("Dee Driver", False, r.reference)
     assert screen.proxy.index(0, 2).data().startswith(f"on {r.reference} until")

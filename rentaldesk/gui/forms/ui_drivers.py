@@ -76,6 +76,7 @@ class Ui_DriversScreen(object):
         self.splitter.setHandleWidth(12)
         self.driversView = QTableView(self.splitter)
         self.driversView.setObjectName(u"driversView")
+        self.driversView.setTabKeyNavigation(False)
         self.splitter.addWidget(self.driversView)
         self.assignmentsPane = QWidget(self.splitter)
         self.assignmentsPane.setObjectName(u"assignmentsPane")
@@ -90,6 +91,7 @@ class Ui_DriversScreen(object):
 
         self.assignmentsView = QTableView(self.assignmentsPane)
         self.assignmentsView.setObjectName(u"assignmentsView")
+        self.assignmentsView.setTabKeyNavigation(False)
 
         self.assignmentsLayout.addWidget(self.assignmentsView)
 

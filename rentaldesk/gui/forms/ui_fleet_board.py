@@ -35,15 +35,21 @@ class Ui_FleetBoardScreen(object):
         self.headerLayout = QHBoxLayout()
         self.headerLayout.setSpacing(8)
         self.headerLayout.setObjectName(u"headerLayout")
+        self.titleLayout = QVBoxLayout()
+        self.titleLayout.setSpacing(0)
+        self.titleLayout.setObjectName(u"titleLayout")
         self.titleLabel = QLabel(FleetBoardScreen)
         self.titleLabel.setObjectName(u"titleLabel")
 
-        self.headerLayout.addWidget(self.titleLabel)
+        self.titleLayout.addWidget(self.titleLabel)
 
         self.updatedLabel = QLabel(FleetBoardScreen)
         self.updatedLabel.setObjectName(u"updatedLabel")
 
-        self.headerLayout.addWidget(self.updatedLabel)
+        self.titleLayout.addWidget(self.updatedLabel)
+
+
+        self.headerLayout.addLayout(self.titleLayout)
 
         self.headerSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
@@ -199,6 +205,7 @@ class Ui_FleetBoardScreen(object):
         self.splitter.addWidget(self.timeline)
         self.poolsView = QTableView(self.splitter)
         self.poolsView.setObjectName(u"poolsView")
+        self.poolsView.setTabKeyNavigation(False)
         self.splitter.addWidget(self.poolsView)
 
         self.rootLayout.addWidget(self.splitter)

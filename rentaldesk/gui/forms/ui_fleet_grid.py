@@ -45,6 +45,34 @@ class Ui_FleetGridScreen(object):
 
         self.headerLayout.addWidget(self.countLabel)
 
+        self.countSpacer = QSpacerItem(16, 10, QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Minimum)
+
+        self.headerLayout.addItem(self.countSpacer)
+
+        self.addButton = QPushButton(FleetGridScreen)
+        self.addButton.setObjectName(u"addButton")
+        icon = QIcon()
+        icon.addFile(u":/icons/plus.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
+        self.addButton.setIcon(icon)
+
+        self.headerLayout.addWidget(self.addButton)
+
+        self.editButton = QPushButton(FleetGridScreen)
+        self.editButton.setObjectName(u"editButton")
+        icon1 = QIcon()
+        icon1.addFile(u":/icons/edit.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
+        self.editButton.setIcon(icon1)
+
+        self.headerLayout.addWidget(self.editButton)
+
+        self.importButton = QPushButton(FleetGridScreen)
+        self.importButton.setObjectName(u"importButton")
+        icon2 = QIcon()
+        icon2.addFile(u":/icons/upload.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
+        self.importButton.setIcon(icon2)
+
+        self.headerLayout.addWidget(self.importButton)
+
 
         self.rootLayout.addLayout(self.headerLayout)
 
@@ -53,7 +81,7 @@ class Ui_FleetGridScreen(object):
         self.filterLayout.setObjectName(u"filterLayout")
         self.searchEdit = QLineEdit(FleetGridScreen)
         self.searchEdit.setObjectName(u"searchEdit")
-        self.searchEdit.setMinimumSize(QSize(280, 0))
+        self.searchEdit.setMinimumSize(QSize(240, 0))
         self.searchEdit.setClearButtonEnabled(True)
 
         self.filterLayout.addWidget(self.searchEdit)
@@ -77,35 +105,12 @@ class Ui_FleetGridScreen(object):
 
         self.filterLayout.addItem(self.filterSpacer)
 
-        self.addButton = QPushButton(FleetGridScreen)
-        self.addButton.setObjectName(u"addButton")
-        icon = QIcon()
-        icon.addFile(u":/icons/plus.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
-        self.addButton.setIcon(icon)
-
-        self.filterLayout.addWidget(self.addButton)
-
-        self.editButton = QPushButton(FleetGridScreen)
-        self.editButton.setObjectName(u"editButton")
-        icon1 = QIcon()
-        icon1.addFile(u":/icons/edit.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
-        self.editButton.setIcon(icon1)
-
-        self.filterLayout.addWidget(self.editButton)
-
-        self.importButton = QPushButton(FleetGridScreen)
-        self.importButton.setObjectName(u"importButton")
-        icon2 = QIcon()
-        icon2.addFile(u":/icons/upload.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
-        self.importButton.setIcon(icon2)
-
-        self.filterLayout.addWidget(self.importButton)
-
 
         self.rootLayout.addLayout(self.filterLayout)
 
         self.carsView = QTableView(FleetGridScreen)
         self.carsView.setObjectName(u"carsView")
+        self.carsView.setTabKeyNavigation(False)
 
         self.rootLayout.addWidget(self.carsView)
 
@@ -127,16 +132,6 @@ class Ui_FleetGridScreen(object):
         self.titleLabel.setText(QCoreApplication.translate("FleetGridScreen", u"Fleet", None))
         self.titleLabel.setProperty(u"role", QCoreApplication.translate("FleetGridScreen", u"title", None))
         self.countLabel.setProperty(u"role", QCoreApplication.translate("FleetGridScreen", u"subtitle", None))
-        self.searchEdit.setPlaceholderText(QCoreApplication.translate("FleetGridScreen", u"Plate, model, colour, driver\u2026  (Ctrl+F)", None))
-#if QT_CONFIG(tooltip)
-        self.classCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only this vehicle class", None))
-#endif // QT_CONFIG(tooltip)
-#if QT_CONFIG(tooltip)
-        self.statusCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only cars in this state", None))
-#endif // QT_CONFIG(tooltip)
-#if QT_CONFIG(tooltip)
-        self.locationCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only this location", None))
-#endif // QT_CONFIG(tooltip)
 #if QT_CONFIG(tooltip)
         self.addButton.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Add a car to the fleet (Ctrl+N)", None))
 #endif // QT_CONFIG(tooltip)
@@ -149,6 +144,16 @@ class Ui_FleetGridScreen(object):
         self.importButton.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Add or update cars from a fleet CSV file (Ctrl+I)", None))
 #endif // QT_CONFIG(tooltip)
         self.importButton.setText(QCoreApplication.translate("FleetGridScreen", u"Import CSV\u2026", None))
+        self.searchEdit.setPlaceholderText(QCoreApplication.translate("FleetGridScreen", u"Plate, model, colour, driver\u2026  (Ctrl+F)", None))
+#if QT_CONFIG(tooltip)
+        self.classCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only this vehicle class", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(tooltip)
+        self.statusCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only cars in this state", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(tooltip)
+        self.locationCombo.setToolTip(QCoreApplication.translate("FleetGridScreen", u"Only this location", None))
+#endif // QT_CONFIG(tooltip)
         pass
     # retranslateUi
 

@@ -16,10 +16,10 @@ from PySide6.QtGui import (QAction, QBrush, QColor, QConicalGradient,
     QIcon, QImage, QKeySequence, QLinearGradient,
     QPainter, QPalette, QPixmap, QRadialGradient,
     QTransform)
-from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QHBoxLayout,
-    QLabel, QMainWindow, QMenu, QMenuBar,
-    QSizePolicy, QSpacerItem, QStackedWidget, QStatusBar,
-    QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel,
+    QMainWindow, QMenu, QMenuBar, QSizePolicy,
+    QSpacerItem, QStackedWidget, QStatusBar, QToolButton,
+    QVBoxLayout, QWidget)
 from . import resources_rc
 
 class Ui_MainWindow(object):
@@ -27,7 +27,7 @@ class Ui_MainWindow(object):
         if not MainWindow.objectName():
             MainWindow.setObjectName(u"MainWindow")
         MainWindow.resize(1440, 900)
-        MainWindow.setMinimumSize(QSize(1100, 680))
+        MainWindow.setMinimumSize(QSize(1024, 700))
         icon = QIcon()
         icon.addFile(u":/icons/car.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
         MainWindow.setWindowIcon(icon)
@@ -155,21 +155,11 @@ class Ui_MainWindow(object):
 
         self.navLayout.addItem(self.navSpacer)
 
-        self.counterLabel = QLabel(self.nav)
-        self.counterLabel.setObjectName(u"counterLabel")
+        self.navHint = QLabel(self.nav)
+        self.navHint.setObjectName(u"navHint")
+        self.navHint.setWordWrap(True)
 
-        self.navLayout.addWidget(self.counterLabel)
-
-        self.counterBranch = QComboBox(self.nav)
-        self.counterBranch.setObjectName(u"counterBranch")
-        self.counterBranch.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-        self.navLayout.addWidget(self.counterBranch)
-
-        self.clockLabel = QLabel(self.nav)
-        self.clockLabel.setObjectName(u"clockLabel")
-
-        self.navLayout.addWidget(self.clockLabel)
+        self.navLayout.addWidget(self.navHint)
 
 
         self.centralLayout.addWidget(self.nav)
@@ -192,9 +182,6 @@ class Ui_MainWindow(object):
         self.statusbar = QStatusBar(MainWindow)
         self.statusbar.setObjectName(u"statusbar")
         MainWindow.setStatusBar(self.statusbar)
-#if QT_CONFIG(shortcut)
-        self.counterLabel.setBuddy(self.counterBranch)
-#endif // QT_CONFIG(shortcut)
 
         self.menubar.addAction(self.menuDesk.menuAction())
         self.menubar.addAction(self.menuView.menuAction())
@@ -278,11 +265,10 @@ class Ui_MainWindow(object):
         self.navBoard.setToolTip(QCoreApplication.translate("MainWindow", u"Fleet board for managers (Ctrl+5)", None))
 #endif // QT_CONFIG(tooltip)
         self.navBoard.setText(QCoreApplication.translate("MainWindow", u"Fleet board", None))
-        self.counterLabel.setText(QCoreApplication.translate("MainWindow", u"Counter at", None))
 #if QT_CONFIG(tooltip)
-        self.counterBranch.setToolTip(QCoreApplication.translate("MainWindow", u"The branch this counter works at: its day and time zone for today's list", None))
+        self.navHint.setToolTip(QCoreApplication.translate("MainWindow", u"Every key of the desk (F1)", None))
 #endif // QT_CONFIG(tooltip)
-        self.clockLabel.setText("")
+        self.navHint.setText(QCoreApplication.translate("MainWindow", u"F1 keyboard shortcuts", None))
         self.menuDesk.setTitle(QCoreApplication.translate("MainWindow", u"&Desk", None))
         self.menuView.setTitle(QCoreApplication.translate("MainWindow", u"&View", None))
         self.menuHelp.setTitle(QCoreApplication.translate("MainWindow", u"&Help", None))

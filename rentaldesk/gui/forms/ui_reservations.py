@@ -80,57 +80,58 @@ class Ui_ReservationsScreen(object):
 
         self.searchEdit = QLineEdit(ReservationsScreen)
         self.searchEdit.setObjectName(u"searchEdit")
-        self.searchEdit.setMinimumSize(QSize(300, 0))
+        self.searchEdit.setMinimumSize(QSize(260, 0))
         self.searchEdit.setClearButtonEnabled(True)
 
         self.filterLayout.addWidget(self.searchEdit)
 
+
+        self.rootLayout.addLayout(self.filterLayout)
+
+        self.narrowLayout = QHBoxLayout()
+        self.narrowLayout.setSpacing(8)
+        self.narrowLayout.setObjectName(u"narrowLayout")
         self.statusCombo = QComboBox(ReservationsScreen)
         self.statusCombo.setObjectName(u"statusCombo")
 
-        self.filterLayout.addWidget(self.statusCombo)
+        self.narrowLayout.addWidget(self.statusCombo)
 
         self.datesCheck = QCheckBox(ReservationsScreen)
         self.datesCheck.setObjectName(u"datesCheck")
 
-        self.filterLayout.addWidget(self.datesCheck)
+        self.narrowLayout.addWidget(self.datesCheck)
 
         self.fromDate = QDateEdit(ReservationsScreen)
         self.fromDate.setObjectName(u"fromDate")
         self.fromDate.setEnabled(False)
         self.fromDate.setCalendarPopup(True)
 
-        self.filterLayout.addWidget(self.fromDate)
+        self.narrowLayout.addWidget(self.fromDate)
 
         self.toLabel = QLabel(ReservationsScreen)
         self.toLabel.setObjectName(u"toLabel")
 
-        self.filterLayout.addWidget(self.toLabel)
+        self.narrowLayout.addWidget(self.toLabel)
 
         self.toDate = QDateEdit(ReservationsScreen)
         self.toDate.setObjectName(u"toDate")
         self.toDate.setEnabled(False)
         self.toDate.setCalendarPopup(True)
 
-        self.filterLayout.addWidget(self.toDate)
+        self.narrowLayout.addWidget(self.toDate)
 
         self.filterEndSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
-        self.filterLayout.addItem(self.filterEndSpacer)
+        self.narrowLayout.addItem(self.filterEndSpacer)
 
 
-        self.rootLayout.addLayout(self.filterLayout)
+        self.rootLayout.addLayout(self.narrowLayout)
 
         self.reservationsView = QTableView(ReservationsScreen)
         self.reservationsView.setObjectName(u"reservationsView")
+        self.reservationsView.setTabKeyNavigation(False)
 
         self.rootLayout.addWidget(self.reservationsView)
-
-        self.actionError = QLabel(ReservationsScreen)
-        self.actionError.setObjectName(u"actionError")
-        self.actionError.setWordWrap(True)
-
-        self.rootLayout.addWidget(self.actionError)
 
         self.actionsLayout = QHBoxLayout()
         self.actionsLayout.setObjectName(u"actionsLayout")
@@ -158,9 +159,16 @@ class Ui_ReservationsScreen(object):
 
         self.actionsLayout.addWidget(self.returnButton)
 
-        self.actionsSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.actionError = QLabel(ReservationsScreen)
+        self.actionError.setObjectName(u"actionError")
+        sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        sizePolicy.setHorizontalStretch(1)
+        sizePolicy.setVerticalStretch(0)
+        sizePolicy.setHeightForWidth(self.actionError.sizePolicy().hasHeightForWidth())
+        self.actionError.setSizePolicy(sizePolicy)
+        self.actionError.setWordWrap(True)
 
-        self.actionsLayout.addItem(self.actionsSpacer)
+        self.actionsLayout.addWidget(self.actionError)
 
         self.cancelButton = QPushButton(ReservationsScreen)
         self.cancelButton.setObjectName(u"cancelButton")
@@ -173,7 +181,7 @@ class Ui_ReservationsScreen(object):
 
         self.rootLayout.addLayout(self.actionsLayout)
 
-        self.rootLayout.setStretch(2, 1)
+        self.rootLayout.setStretch(3, 1)
         QWidget.setTabOrder(self.searchEdit, self.reservationsView)
         QWidget.setTabOrder(self.reservationsView, self.openButton)
         QWidget.setTabOrder(self.openButton, self.pickUpButton)
@@ -201,13 +209,13 @@ class Ui_ReservationsScreen(object):
 #if QT_CONFIG(tooltip)
         self.todayButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Pick-ups and returns today at this counter's branch", None))
 #endif // QT_CONFIG(tooltip)
-        self.todayButton.setText(QCoreApplication.translate("ReservationsScreen", u"Today", None))
+        self.todayButton.setText(QCoreApplication.translate("ReservationsScreen", u"&Today", None))
 #if QT_CONFIG(tooltip)
         self.upcomingButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Reservations still to be picked up or returned", None))
 #endif // QT_CONFIG(tooltip)
-        self.upcomingButton.setText(QCoreApplication.translate("ReservationsScreen", u"Upcoming", None))
-        self.allButton.setText(QCoreApplication.translate("ReservationsScreen", u"All", None))
-        self.searchEdit.setPlaceholderText(QCoreApplication.translate("ReservationsScreen", u"Reference, name, email or plate  (Ctrl+F)", None))
+        self.upcomingButton.setText(QCoreApplication.translate("ReservationsScreen", u"&Upcoming", None))
+        self.allButton.setText(QCoreApplication.translate("ReservationsScreen", u"A&ll", None))
+        self.searchEdit.setPlaceholderText(QCoreApplication.translate("ReservationsScreen", u"Reference, name, email or plate  (Ctrl+F): searches every reservation", None))
 #if QT_CONFIG(tooltip)
         self.statusCombo.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Only reservations with this status", None))
 #endif // QT_CONFIG(tooltip)
@@ -215,7 +223,6 @@ class Ui_ReservationsScreen(object):
         self.fromDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
         self.toLabel.setText(QCoreApplication.translate("ReservationsScreen", u"and", None))
         self.toDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
-        self.actionError.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"error", None))
 #if QT_CONFIG(tooltip)
         self.openButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Change the period or the customer's details (Enter)", None))
 #endif // QT_CONFIG(tooltip)
@@ -228,6 +235,7 @@ class Ui_ReservationsScreen(object):
         self.returnButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"The car is back", None))
 #endif // QT_CONFIG(tooltip)
         self.returnButton.setText(QCoreApplication.translate("ReservationsScreen", u"Return car", None))
+        self.actionError.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"error", None))
         self.cancelButton.setText(QCoreApplication.translate("ReservationsScreen", u"Cancel reservation\u2026", None))
         self.cancelButton.setProperty(u"role", QCoreApplication.translate("ReservationsScreen", u"danger", None))
         pass

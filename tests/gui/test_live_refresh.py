@@ -1,0 +1,100 @@
+"""Changes made by another process show on every screen without a click: the desk watches the
+database (PRAGMA data_version) and announces what changed the way a local edit is announced."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+from rentaldesk.cars import update_car
+from rentaldesk.db import open_database
+from rentaldesk.gui.desk import ChangeWatcher
+from rentaldesk.models import Car
+from rentaldesk.queries import STATE_AVAILABLE
+from rentaldesk.reservations import ReservationService
+from rentaldesk.values import Changes
+from tests.gui.conftest import ZIP
+
+#: The desk waits at most this long for a change (generous: the machine is shared; the desk looks
+#: every 500 ms).
+PATIENCE_MS = 15_000
+
+
+def rows_of(screen) -> list:  # noqa: ANN001
+    return screen.model.rows()
+
+
+def test_a_booking_made_with_the_command_line_shows_in_upcoming_without_a_click(desk, db, qtbot):
+    desk.show_screen(1)
+    desk.reservations.ui.upcomingButton.click()
+    qtbot.waitUntil(desk.is_settled)
+    assert rows_of(desk.reservations) == []
+    start = (datetime.now(timezone.utc) + timedelta(days=3)).replace(microsecond=0)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RENTALDESK_")}
+    made = subprocess.run(
+        [sys.executable, "-m", "rentaldesk", "--db", str(db.engine.url.database), "reserve",
+         "--class", "SUV", "--zip", ZIP, "--email", "cli.customer@example.com", "--name", "Cli Customer",
+         "--start", start.isoformat(), "--end", (start + timedelta(days=2)).isoformat()],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    qtbot.waitUntil(lambda: [r.customer_email for r in rows_of(desk.reservations)] == ["cli.customer@example.com"],
+                    timeout=PATIENCE_MS)
+
+
+def test_a_car_changed_by_another_connection_shows_on_the_fleet_grid(desk, db, qtbot, clock):
+    desk.show_screen(2)
+    qtbot.waitUntil(desk.is_settled)
+    car = rows_of(desk.fleet)[0]
+    assert car.state == STATE_AVAILABLE
+    other = open_database(str(db.engine.url))  # a second workstation on the same file
+    try:
+        with other.session() as s:
+            row = s.get(Car, car.car_id)
+            values = {name: getattr(row, name) for name in ("plate_number", "model", "year", "color", "transmission",
+                                                            "cost_per_day", "vehicle_class", "zip_code", "odometer",
+                                                            "driver_id")}
+        update_car(other, car.car_id, {**values, "status": "maintenance"}, now=clock())
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: desk.fleet.model.row_at(desk.fleet.model.position_of(car.car_id)).state == "maintenance",
+                    timeout=PATIENCE_MS)
+
+
+def test_the_watcher_names_what_changed_and_is_quiet_otherwise(db, counter, clock):
+    watcher = ChangeWatcher(db)
+    try:
+        assert watcher.look() is None  # the first look remembers
+        assert watcher.look() is None  # nothing changed
+        made = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
+            email="w@example.com", name="W", vehicle_class="SUV", zip_code=ZIP,
+            start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
+        changes, reference = watcher.look()
+        assert changes.reservations == {made.id} and changes.customers == {made.customer_id}
+        assert changes.cars == frozenset() and not reference
+        assert watcher.look() is None
+        counter.cars(1, "VAN", "60601")  # a new class at a new location
+        changes, reference = watcher.look()
+        assert reference and len(changes.cars) == 1 and isinstance(changes, Changes)
+    finally:
+        watcher.close()
+
+
+def test_a_change_made_here_is_announced_once(db, counter, clock):
+    watcher = ChangeWatcher(db)
+    service = ReservationService(db, clock=clock)
+    service.subscribe(watcher.absorb)
+    try:
+        assert watcher.look() is None
+        service.create_reservation(email="here@example.com", name="Here", vehicle_class="SUV", zip_code=ZIP,
+                                   start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
+        assert watcher.look() is None  # the service announced it; the watcher does not again
+        elsewhere = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
+            email="there@example.com", name="There", vehicle_class="SUV", zip_code=ZIP,
+            start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
+        changes, _reference = watcher.look()
+        assert changes.reservations == {elsewhere.id}
+    finally:
+        watcher.close()
