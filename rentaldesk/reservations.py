@@ -30,12 +30,13 @@ from sqlalchemy.orm.util import identity_key
 from . import placement
 from .customers import get_or_create_customer, normalize_email
 from .db import Database
-from .display import article, period_text
+from .display import article, count, money, period_text
 from .errors import (
     DriverUnavailable,
     DuplicateReservation,
     InvalidInput,
     NotAvailable,
+    PriceChanged,
     RentalError,
     ReservationNotFound,
     UnknownPool,
@@ -53,7 +54,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import BranchRules, check_period, describe, normalize_plate, price, require_aware
+from .rules import BranchRules, check_period, describe, normalize_plate, price, rental_days, require_aware
 from .values import CarChoice, Changes, Reservation
 
 if TYPE_CHECKING:
@@ -344,18 +345,22 @@ class ReservationService:
         end: datetime | None = None,
         name: str | None = None,
         phone: str | None = None,
+        accept_price: Decimal | None = None,
     ) -> Reservation:
         """Change the period and/or the customer's name and phone.
 
         A period change re-checks the rules and the availability, leaving this reservation itself
-        out; a refused change leaves the reservation exactly as it was. With head office the
-        changed reservation is ``pending`` until head office confirms or rejects the change.
+        out; a refused change leaves the reservation exactly as it was. A period that alters the
+        price is refused with :class:`PriceChanged` (old, new and why: see :meth:`price_of_change`)
+        unless ``accept_price`` is the new price the clerk was shown. With head office the changed
+        reservation is ``pending`` until head office confirms or rejects the change.
         """
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
-            outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone)
+            outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
+                             accept_price=accept_price)
             if self.link and (outcome.period_changed or outcome.customer_changed):
                 if outcome.period_changed and row.status != ReservationStatus.ACTIVE.value:
                     row.status = ReservationStatus.PENDING.value
@@ -372,6 +377,19 @@ class ReservationService:
                 )
             )
         return result
+
+    def price_of_change(
+        self, reservation_id: str, *, start: datetime | None = None, end: datetime | None = None
+    ) -> PriceChange:
+        """What the reservation would cost with the new period (None: unchanged): old, new and why,
+        to show the clerk before :meth:`update_reservation` (no rule checked but the price's)."""
+        with self.db.session() as s:
+            row = _find(s, reservation_id)
+            new_start = row.start_at if start is None else start
+            new_end = row.end_at if end is None else end
+            require_aware(new_start, "start")
+            require_aware(new_end, "end")
+            return price_change(row.price, row.start_at, row.end_at, new_start, new_end)
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
@@ -434,8 +452,8 @@ class ReservationService:
         return result
 
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
-        """The customer takes the car: the reservation becomes active and pinned to its car, and is
-        priced at that car's rate."""
+        """The customer takes the car: the reservation becomes active and pinned to its car, at
+        the price it was booked at."""
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -783,8 +801,12 @@ def change(
     name: str | None = None,
     phone: str | None = None,
     requested_at: datetime | None = None,
+    accept_price: Decimal | None = None,
 ) -> ChangeOutcome:
-    """Change a live reservation's period and/or its customer's name and phone, or raise."""
+    """Change a live reservation's period and/or its customer's name and phone, or raise.
+
+    The price kept (:func:`price_change`): a new period that alters the price is refused with
+    :class:`PriceChanged` (old, new, why) unless ``accept_price`` is that new price."""
     if row.status not in LIVE_STATUSES:
         raise RentalError(
             f"reservation {row.reference} is {row.status} and can no longer be changed", field="reservation"
@@ -822,12 +844,14 @@ def change(
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
+        repriced = price_change(row.price, row.start_at, row.end_at, new_start, new_end)
+        if repriced.new != row.price and accept_price != repriced.new:
+            raise repriced.refusal(accept_price)
         moved = _apply_moves(s, decision, row.id, now)
         row.car_id = decision[row.id]
         row.start_at = new_start
         row.end_at = new_end
-        rate = s.get_one(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
-        row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
+        row.price = repriced.new
         row.version += 1
         row.updated_at = now
     customer = s.get_one(Customer, row.customer_id)
@@ -840,6 +864,46 @@ def change(
         customer_changed = True
     s.flush()
     return ChangeOutcome(period_changed, customer_changed, moved)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """What a new period does to a reservation's price (see :func:`price_change`)."""
+
+    old: Decimal
+    new: Decimal
+    why: str
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def text(self) -> str:
+        """'$237.00 -> $316.00 (1 day more at $79.00 a day)', or '$237.00 (unchanged)'."""
+        if not self.changed:
+            return f"{money(self.old)} (unchanged)"
+        return f"{money(self.old)} \u2192 {money(self.new)} ({self.why})"
+
+    def refusal(self, offered: Decimal | None) -> PriceChanged:
+        asked = "" if offered is None else f" (not the {money(offered)} accepted)"
+        return PriceChanged(
+            f"the price would change: {self.text()}{asked}; nothing is changed until the new price is accepted",
+            old=self.old, new=self.new, why=self.why,
+        )
+
+
+def price_change(booked: Decimal, start: datetime, end: datetime, new_start: datetime, new_end: datetime) -> PriceChange:
+    """The price kept: a reservation keeps the day rate it was booked at (its price over its
+    started days: the class's or the asked car's rate, plus the driver's), whatever the fleet's
+    rates are now or whichever car is handed over; a new period is priced at that rate. The one
+    rule of a changed price, for the branch, the command line, the desk and head office."""
+    old_days, new_days = rental_days(start, end), rental_days(new_start, new_end)
+    per_day = (Decimal(booked) / old_days).quantize(Decimal("0.01"))
+    new = booked if new_days == old_days else (per_day * new_days).quantize(Decimal("0.01"))
+    diff = new_days - old_days
+    why = (f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'} at {money(per_day)} a day" if diff
+           else "the same days")
+    return PriceChange(Decimal(booked), new, why)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
@@ -907,7 +971,8 @@ def cancel(row: ReservationRow, now: datetime) -> None:
 
 def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
             enforce_window: bool = True) -> None:
-    """Mark a confirmed reservation picked up (active, pinned, priced at its car's rate), or raise."""
+    """Mark a confirmed reservation picked up (active, pinned to its car), or raise. Its price is
+    the booked one, whichever car is handed over (see :func:`price_change`)."""
     if row.status == ReservationStatus.PENDING.value:
         raise RentalError(f"reservation {row.reference} is not confirmed yet")
     if row.status != ReservationStatus.CONFIRMED.value:
@@ -920,11 +985,9 @@ def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | N
     car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
-    driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
     row.status = ReservationStatus.ACTIVE.value
     row.pinned = True
     row.picked_up_at = now
-    row.price = price(row.start_at, row.end_at, car.cost_per_day, driver.day_rate if driver else None)
     if odometer is not None:
         _set_odometer(car, odometer)
     row.version += 1

@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..display import iso_local, parse_time
-from ..errors import InvalidInput
+from ..display import iso_local, money, parse_time
+from ..errors import InvalidInput, PriceChanged
 from ..fleet import import_drivers, import_fleet, load_sample_data
 from ..models import Car
 from ..placement_exact import warm_up
 from .desk import Desk
-from .output import PROG, UTC, car_json, format_table
+from .output import PROG, UTC, car_json, format_reservation, format_table, reservation_json
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -155,13 +155,19 @@ def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
         raise InvalidInput("nothing to change: give --start, --end, --name or --phone")
     current = desk.service.get_reservation(args.reservation)
     zone = desk.zone(current.zip_code)
-    r = desk.service.update_reservation(
-        current.id,
-        start=parse_time(args.start, zone, option="--start") if args.start is not None else None,
-        end=parse_time(args.end, zone, option="--end") if args.end is not None else None,
-        name=args.name,
-        phone=args.phone,
-    )
+    start = parse_time(args.start, zone, option="--start") if args.start is not None else None
+    end = parse_time(args.end, zone, option="--end") if args.end is not None else None
+    try:
+        r = desk.service.update_reservation(
+            current.id, start=start, end=end, name=args.name, phone=args.phone, accept_price=args.accept_price,
+        )
+    except PriceChanged as exc:
+        raise PriceChanged(f"{exc.message} (add --accept-price {exc.new})",
+                           old=exc.old, new=exc.new, why=exc.why) from None
+    if r.price != current.price:
+        desk.emit(reservation_json(r), format_reservation(r, zone) + f"\n  price was {money(current.price)}, "
+                  f"now {money(r.price)}")
+        return
     desk.show_reservation(r)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 
 from .. import __version__
-from ..display import TIME_HELP
+from ..display import CURRENCY, TIME_HELP
 from ..models import ReservationStatus
 from .desk import Desk
 from .output import PROG
@@ -48,6 +49,18 @@ def _positive_int(text: str) -> int:
 
 def _count(text: str) -> int:
     return _whole_number(text, least=0)
+
+
+def _amount(text: str) -> Decimal:
+    """An amount of money as a clerk types it: '316', '316.00', '$1,316.00'."""
+    cleaned = text.strip().removeprefix(CURRENCY).replace(",", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an amount of money, e.g. 316.00")
+    return value.quantize(Decimal("0.01"))
 
 
 def _existing_file(text: str) -> Path:
@@ -204,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     period(sub, required=False)
     sub.add_argument("--name", help="the customer's name")
     sub.add_argument("--phone", help="the customer's phone number")
+    sub.add_argument("--accept-price", type=_amount, metavar="AMOUNT",
+                     help="the new price the customer accepted; a new period that changes the price is refused "
+                          "without it, naming the old and new price and why")
     sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub = command(actions, "assign", cmd_assign,

@@ -184,7 +184,8 @@ class ChangeRequested(Event):
     """A new period (and the customer's name and phone) for a reservation.
 
     Version 2: the name and the phone only. Version 1 sent the whole customer, email included,
-    which a change never changes (a reservation's customer is who booked it)."""
+    which a change never changes (a reservation's customer is who booked it). ``price``: the
+    price the clerk accepted for the new period (absent from a branch of an earlier build)."""
 
     TYPE = "reservation.change-requested"
     VERSION = 2
@@ -194,6 +195,7 @@ class ChangeRequested(Event):
     name: str
     phone: str
     requested_at: Time
+    price: Decimal | None = None
 
 
 class ChangeRequestedV1(Event):

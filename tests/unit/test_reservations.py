@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from rentaldesk import placement
 from rentaldesk.errors import (
@@ -16,11 +16,12 @@ from rentaldesk.errors import (
     InvalidInput,
     InvalidPeriod,
     NotAvailable,
+    PriceChanged,
     RentalError,
     ReservationNotFound,
     UnknownPool,
 )
-from rentaldesk.models import Car, Customer
+from rentaldesk.models import Car, Customer, VehicleClass
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import Changes
 
@@ -53,7 +54,11 @@ def test_create_update_cancel_expire_flow(svc, fleet, clock, db):
     assert len(r.reference) == 8 and r.reference.startswith("R")
     assert svc.get_reservation(r.reference.lower()) == r
 
-    changed = svc.update_reservation(r.id, end=day(4), phone="555-0199")
+    with pytest.raises(PriceChanged, match=r"\$160\.00 → \$240\.00 \(1 day more at \$80\.00 a day\)") as refused:
+        svc.update_reservation(r.id, end=day(4), phone="555-0199")
+    assert (refused.value.old, refused.value.new, refused.value.field) == (Decimal("160.00"), Decimal("240.00"), "price")
+    assert svc.get_reservation(r.id) == r  # nothing of it saved, the phone neither
+    changed = svc.update_reservation(r.id, end=day(4), phone="555-0199", accept_price=Decimal("240.00"))
     assert changed.end == day(4) and changed.version == 2 and changed.price == Decimal("240.00")
     assert changed.customer_phone == "555-0199"
 
@@ -307,7 +312,34 @@ def test_started_reservation_can_only_change_its_return(svc, fleet, clock):
     clock.now = day(1, 1)
     with pytest.raises(RentalError, match="has started"):
         svc.update_reservation(r.id, start=day(1, 5))
-    assert svc.update_reservation(r.id, end=day(5)).end == day(5)
+    assert svc.update_reservation(r.id, end=day(5), accept_price=Decimal("320.00")).end == day(5)
+
+
+def test_the_price_kept_a_change_is_priced_at_the_booked_rate_and_confirmed(svc, fleet, db):
+    """The price quoted is the price kept: a new period is priced at the rate the reservation was
+    booked at (not today's class or car rate), and is saved only at the price the clerk accepted."""
+    fleet.cars(2, "SUV", rate="78.00", cost="96.00")
+    dee = fleet.driver("Dee Driver", rate="20.00")
+    r = book(svc, day(1), day(4), driver_id=dee)
+    assert r.price == Decimal("294.00")  # 3 days x (78 + 20)
+    with db.session() as s:  # the fleet's rates change after the booking
+        s.execute(update(VehicleClass).values(day_rate=Decimal("90.00")))
+        s.commit()
+    same_days = svc.update_reservation(r.id, start=day(1, 2), end=day(4, 2))  # same days: no question
+    assert same_days.price == r.price
+    quote = svc.price_of_change(r.id, end=day(6, 2))
+    assert (quote.old, quote.new, quote.why) == (Decimal("294.00"), Decimal("490.00"), "2 days more at $98.00 a day")
+    before = rows(db)
+    for offered in (None, Decimal("294.00"), Decimal("489.99")):
+        with pytest.raises(PriceChanged) as refused:
+            svc.update_reservation(r.id, end=day(6, 2), accept_price=offered)
+        assert refused.value.new == Decimal("490.00")
+    assert rows(db) == before
+    longer = svc.update_reservation(r.id, end=day(6, 2), accept_price=quote.new)
+    assert longer.price == Decimal("490.00")
+    shorter = svc.price_of_change(r.id, end=day(2, 2))
+    assert (shorter.new, shorter.why) == (Decimal("98.00"), "4 days less at $98.00 a day")
+    assert shorter.text() == "$490.00 → $98.00 (4 days less at $98.00 a day)"
 
 
 # -- cancel ----------------------------------------------------------------------------------------------
@@ -350,7 +382,7 @@ def test_active_reservation_does_not_expire(svc, fleet, clock):
 
 # -- pick-up and return -----------------------------------------------------------------------------------
 
-def test_pick_up_pins_and_prices_at_the_cars_rate(svc, fleet, clock, db):
+def test_pick_up_pins_and_keeps_the_booked_price(svc, fleet, clock, db):
     fleet.cars(1, rate="80.00", cost="95.00")
     r = book(svc, day(1), day(3))
     assert r.price == Decimal("160.00")
@@ -358,7 +390,7 @@ def test_pick_up_pins_and_prices_at_the_cars_rate(svc, fleet, clock, db):
         svc.pick_up(r.id)
     clock.now = day(1)
     p = svc.pick_up(r.id, odometer=1500)
-    assert (p.status, p.pinned, p.price) == ("active", True, Decimal("190.00"))
+    assert (p.status, p.pinned, p.price) == ("active", True, Decimal("160.00"))  # not the car's $95 a day
     with pytest.raises(RentalError, match="return the car instead"):
         svc.cancel_reservation(r.id)
     with pytest.raises(InvalidInput, match="below the recorded 1500"):

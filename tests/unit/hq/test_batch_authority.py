@@ -380,3 +380,30 @@ def test_a_full_poll_stays_within_an_old_sqlite_s_999_parameters(tmp_path):
     assert consumer.poll_once() == 500
     assert len(snapshot(db)["inbox"]) == 500
     db.close()
+
+
+def test_head_office_keeps_the_price_the_branch_accepted_for_a_change(tmp_path):
+    """A change re-decided at head office is priced by the same rule (the booked day rate) and kept
+    only at the price the branch's clerk accepted; another price is refused, never charged. A
+    request of an earlier build (no price) is priced by the rule alone."""
+    rid = str(uuid.uuid4())
+    start = T0 + timedelta(days=2)
+    day = timedelta(days=1)
+
+    def change_to(days: int, price: Decimal | None) -> Envelope:
+        return Envelope(source="BR", payload=ev.ChangeRequested(
+            reservation_id=rid, start=start, end=start + days * day, name="", phone="", requested_at=T0, price=price))
+
+    events = [requested(rid, "PK", "a@example.com", "A", "SUV", ZIPS[0], start, start + day),  # $70
+              change_to(3, Decimal("210.00")),  # accepted: 3 days at the booked $70
+              change_to(4, Decimal("999.00")),  # not what the rule says: refused
+              change_to(2, None)]  # an earlier build's request: the rule's price
+    batches = [{(TOPIC, 0): [Record(TOPIC, 0, i, b"k", e.encode()) for i, e in enumerate(events)]}]
+    for batched in (False, True):
+        snap = run(tmp_path / f"hq-{batched}.sqlite", [dict(b) for b in batches], batched=batched)[0]
+        answers = [(o[2], o[4].get("reservation", {}).get("price"), o[4].get("reservation", {}).get("reason", ""))
+                   for o in snap["outbox"]]
+        assert [a[:2] for a in answers] == [("reservation.confirmed", "70.00"), ("reservation.changed", "210.00"),
+                                            ("reservation.rejected", "210.00"), ("reservation.changed", "140.00")]
+        assert "the price would change: $210.00 → $280.00 (1 day more at $70.00 a day) (not the $999.00 accepted)" \
+            in answers[2][2]
