@@ -98,6 +98,12 @@ def test_open_change_period_and_name(desk, db, qtbot, book, svc):
     d.nameEdit.clear()
     qtbot.keyClicks(d.nameEdit, "Ann Lee")
     qtbot.keyClick(d.nameEdit, Qt.Key.Key_Return)  # Enter saves
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "confirm") is not None)  # the new price, asked first
+    box = dialog.findChild(QMessageBox, "confirm")
+    new = r.price * 2
+    assert f"from <b>${r.price:,.2f}</b> to <b>${new:,.2f}</b> (1 day more at ${r.price:,.2f} a day)" in box.text()
+    assert svc.get_reservation(r.id) == r  # nothing saved before the clerk says yes
+    answer(qtbot, dialog, f"Save at ${new:,.2f}")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     stored = svc.get_reservation(r.id)
     assert (stored.end, stored.customer_name, stored.price) == (day(4), "Ann Lee", r.price * 2)
