@@ -36,8 +36,12 @@ def count(n: int, word: str, plural: str | None = None) -> str:
 
 
 def article(word: str) -> str:
-    """'a' or 'an' before a class code (a vowel: 'an')."""
-    return "an" if word[:1].upper() in "AEIOU" else "a"
+    """'a' or 'an' before a class code, as it is said: 'an ECONOMY', 'a VAN', and for a code
+    spelt out letter by letter (three letters or fewer) the letter's sound: 'an SUV', 'a UV'."""
+    first = word[:1].upper()
+    if len(word) <= 3 and word.isupper():
+        return "an" if first in "AEFHILMNORSX" else "a"
+    return "an" if first in "AEIOU" else "a"
 
 
 # -- times at a branch -----------------------------------------------------------------------------
@@ -48,8 +52,14 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def period_text(start: datetime, end: datetime, zone: tzinfo) -> str:
-    """A period as the engine's refusals say it: '2030-03-05 09:00–2030-03-07 09:00 America/New_York'."""
-    return f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%Y-%m-%d %H:%M} {zone_name(zone)}"
+    """A period as the engine's refusals say it to a clerk:
+    'Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 (America/New_York)'."""
+    return f"{_day_time(start, zone)} to {_day_time(end, zone)} ({zone_name(zone)})"
+
+
+def _day_time(value: datetime, zone: tzinfo) -> str:
+    t = value.astimezone(zone)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M}"
 
 
 def iso_local(value: datetime, zone: tzinfo) -> str:
@@ -59,8 +69,7 @@ def iso_local(value: datetime, zone: tzinfo) -> str:
 
 def mail_time(value: datetime, zone: tzinfo) -> str:
     """A time for a customer's mail: 'Tue 5 Mar 2030, 09:00 (America/New_York)'."""
-    t = value.astimezone(zone)
-    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} ({zone_name(zone)})"
+    return f"{_day_time(value, zone)} ({zone_name(zone)})"
 
 
 def short_time(value: datetime | None, zone: tzinfo) -> str:

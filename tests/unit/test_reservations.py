@@ -154,8 +154,10 @@ def test_full_pool_is_not_available(svc, fleet, db):
     book(svc, day(1), day(3), email="a@example.com")
     assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
     before = rows(db)
-    with pytest.raises(NotAvailable, match="all 1 SUV cars at 10001 are booked"):
+    with pytest.raises(NotAvailable) as refused:
         book(svc, day(2), day(4), email="b@example.com")
+    assert refused.value.message == ("the only SUV car at 10001 is booked for "
+                                     "Wed 6 Mar 2030, 07:00 to Fri 8 Mar 2030, 07:00 (America/New_York)")
     assert rows(db) == before
     assert count(db, Customer) == 1  # the refused customer was not half-saved
 
@@ -242,9 +244,15 @@ def test_free_cars_lists_bookable_cars(svc, fleet):
 def test_same_customer_cannot_hold_two_overlapping_of_same_pool(svc, fleet, db):
     fleet.cars(3)
     fleet.cars(1, "VAN")
-    book(svc, day(1), day(3))
-    with pytest.raises(DuplicateReservation, match="ann@example.com already holds a SUV reservation"):
+    first = book(svc, day(1), day(3))
+    with pytest.raises(DuplicateReservation) as refused:
         book(svc, day(2), day(4), email="ANN@example.com ")
+    assert refused.value.message == (
+        f"ann@example.com already holds {first.reference}, an SUV at 10001 for Tue 5 Mar 2030, 07:00 to "
+        "Thu 7 Mar 2030, 07:00 (America/New_York), which overlaps this period")
+    other = book(svc, day(5), day(6))
+    with pytest.raises(DuplicateReservation, match=f"already holds {first.reference}, an SUV"):  # a change too
+        svc.update_reservation(other.id, start=day(2, 12), end=day(3, 12))
     cid = svc.customer_id_for("ann@example.com")
     assert svc.has_overlapping_reservation(customer_id=cid, vehicle_class="SUV", zip_code="10001",
                                            start=day(2), end=day(4))
@@ -571,3 +579,99 @@ def test_one_composition_writes_every_column_of_a_new_reservation():
     )
     columns = {c.key for c in table(Row).columns}
     assert set(row) == columns == set(NewReservationRow.__annotations__)
+
+
+# -- room: exact capacity for one period -------------------------------------------------------------
+
+def test_room_says_how_many_more_bookings_fit_and_on_which_cars(svc, fleet):
+    cars = fleet.cars(6)
+    pool = {"vehicle_class": "SUV", "zip_code": "10001"}
+    for i in range(4):
+        book(svc, day(1), day(3), email=f"c{i}@example.com")
+    book(svc, day(1), day(3), email="pin@example.com", car_id=cars[2])
+    room = svc.room(**pool, start=day(1), end=day(3))
+    assert (room.more, room.of, room.text()) == (1, 6, "room for 1 more of 6 SUV cars")
+    # the class bookings may move for it, the one asked by car may not
+    assert room.cars == tuple(c for c in cars if c != cars[2])
+    assert svc.free_cars(**pool, start=day(1), end=day(3)) == list(room.cars)
+    book(svc, day(1), day(3), email="last@example.com")
+    full = svc.room(**pool, start=day(1), end=day(3))
+    assert (full.more, full.cars, full.text()) == (0, (), "no room: all 6 SUV cars are taken")
+    assert svc.room(**pool, start=day(3), end=day(4)).more == 6  # back to back: all free again
+
+
+def test_room_counts_the_moves_the_engine_would_make(svc, fleet, db):
+    """Two cars; A [1,3) and B [4,6) go on different cars (best fit), so no car is free for [2,5);
+    once A and B share a car there is room for one: the count is 1, not 0."""
+    first, _ = fleet.cars(2)
+    blocker = book(svc, day(1), day(3), email="p@example.com", car_id=first)
+    book(svc, day(1), day(3), email="a@example.com")  # on the second car
+    book(svc, day(3, 12), day(6), email="b@example.com")  # on the first
+    svc.cancel_reservation(blocker.id)
+    with db.session() as s:
+        assert len({r.car_id for r in s.scalars(select(Row)) if r.status == "confirmed"}) == 2  # nothing free
+    room = svc.room(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(5))
+    assert (room.more, room.of) == (1, 2)
+    # the check of "room for N": N more are each accepted by the engine, the N+1-th refused
+    for i in range(room.more):
+        book(svc, day(2), day(5), email=f"n{i}@example.com")
+    with pytest.raises(NotAvailable):
+        book(svc, day(2), day(5), email="one-too-many@example.com")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_room_is_what_the_engine_then_accepts(svc, fleet, seed):
+    """Random books (some by car, some with a turnaround): "room for N" is exactly the number of
+    bookings of that period the engine then accepts one after another."""
+    import random
+
+    rng = random.Random(seed)
+    cars = fleet.cars(4)
+    for i in range(14):
+        start = day(1, rng.randrange(0, 24 * 6))
+        try:
+            book(svc, start, start + timedelta(hours=rng.choice((24, 30, 48))), email=f"r{i}@example.com",
+                 car_id=rng.choice(cars) if rng.random() < 0.3 else None)
+        except NotAvailable:
+            pass
+    start = day(2, rng.randrange(0, 48))
+    end = start + timedelta(hours=rng.choice((24, 48)))
+    room = svc.room(vehicle_class="SUV", zip_code="10001", start=start, end=end)
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=start, end=end) == bool(room.more)
+    taken = 0
+    while True:
+        try:
+            book(svc, start, end, email=f"more{taken}@example.com")
+        except NotAvailable:
+            break
+        taken += 1
+    assert taken == room.more
+
+
+def test_a_sold_out_pool_offers_the_ways_out(svc, fleet):
+    """Sold out: another class at the location (nearest rate first), the class at another location
+    (nearest zip first), and the nearest period of the same length; each one the engine takes."""
+    fleet.cars(1, "SUV", "10001", rate="80.00")
+    fleet.cars(1, "VAN", "10001", rate="95.00")
+    fleet.cars(1, "LUXURY", "10001", rate="150.00")
+    fleet.cars(1, "SUV", "90210")
+    fleet.cars(1, "SUV", "10003")
+    pool = {"vehicle_class": "SUV", "zip_code": "10001"}
+    assert svc.ways_out(**pool, start=day(2), end=day(4)) == []  # not sold out: nothing to offer
+    book(svc, day(1), day(3), email="a@example.com")
+    book(svc, day(1), day(3), email="l@example.com", vehicle_class="LUXURY")
+    out = svc.ways_out(**pool, start=day(2), end=day(4))
+    assert [(w.kind, w.vehicle_class, w.zip_code) for w in out] == [
+        ("class", "VAN", "10001"), ("location", "SUV", "10003"), ("location", "SUV", "90210"), ("period", "SUV", "10001")]
+    assert out[0].text == "a VAN at 10001 (room for 1 more of 1 VAN car, $95.00 a day)"
+    assert out[1].text == "an SUV at 10003, Branch 10003 (room for 1 more of 1 SUV car, $80.00 a day)"
+    assert (out[3].start, out[3].end) == (day(3), day(5))  # the car is back at day 3
+    for w in out:  # every way out is one the engine then accepts
+        assert svc.is_rental_available(vehicle_class=w.vehicle_class, zip_code=w.zip_code, start=w.start, end=w.end)
+
+
+def test_the_nearest_period_may_be_earlier(svc, fleet):
+    fleet.cars(1)
+    book(svc, day(3), day(6), email="a@example.com")
+    out = svc.ways_out(vehicle_class="SUV", zip_code="10001", start=day(2, 12), end=day(3, 12))
+    assert [(w.kind, w.start, w.end) for w in out] == [("period", day(2), day(3))]
