@@ -130,7 +130,7 @@ def test_a_refused_change_shows_inline_and_changes_nothing(desk, qtbot, book, sv
     elif case == "too short":
         d.endTime.setFocus()
         qtbot.keyClick(d.endTime, Qt.Key.Key_Down)
-        label, phrase = d.errorEnd, "this one is 1 h too short"
+        label, phrase = d.errorEnd, "this one is 1 hour too short"
     else:
         d.nameEdit.clear()
         label, phrase = d.errorName, "name cannot be empty"
@@ -173,7 +173,7 @@ def test_pick_up_and_return(desk, qtbot, book, svc, clock):
     select(qtbot, desk, early.reference)
     ui.pickUpButton.click()
     qtbot.waitUntil(ui.actionError.isVisible)
-    assert "pick-up opens 12 h before" in ui.actionError.text()
+    assert "pick-up opens 12 hours before" in ui.actionError.text()
     assert svc.get_reservation(early.id).status == "confirmed"
     select(qtbot, desk, r.reference)
     ui.pickUpButton.click()

@@ -223,7 +223,7 @@ def test_a_pending_reservation_changed_then_rejected_is_dropped_and_its_change_a
     net.deliver("BOS", [a for a in net.answers])  # ORD's confirmation, then both answers
     r = net.row("BOS", mine.id)
     assert (r.status, r.awaiting_event_id) == ("rejected", None)
-    assert "all 1 SUV cars" in r.status_reason
+    assert "the only SUV car at 10001 is booked" in r.status_reason
     assert net.book(net.branches["BOS"].db) == net.book(net.hq.db) == {
         taken.id: ("confirmed", net.plates[0], day(2), day(4))}
     quiet_and_equal(net)
