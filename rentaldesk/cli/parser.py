@@ -51,6 +51,9 @@ def _count(text: str) -> int:
     return _whole_number(text, least=0)
 
 
+_MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
+
+
 def _amount(text: str) -> Decimal:
     """An amount of money as a clerk types it: '316', '316.00', '$1,316.00'."""
     cleaned = text.strip().removeprefix(CURRENCY).replace(",", "").strip()
@@ -58,7 +61,7 @@ def _amount(text: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+    if not value.is_finite() or not 0 <= value <= _MOST or value != value.quantize(Decimal("0.01")):
         raise argparse.ArgumentTypeError(f"'{text}' is not an amount of money, e.g. 316.00")
     return value.quantize(Decimal("0.01"))
 

@@ -394,7 +394,7 @@ def test_pick_up_pins_and_keeps_the_booked_price(svc, fleet, clock, db):
     fleet.cars(1, rate="80.00", cost="95.00")
     r = book(svc, day(1), day(3))
     assert r.price == Decimal("160.00")
-    with pytest.raises(RentalError, match="pick-up opens 12 h before"):
+    with pytest.raises(RentalError, match="pick-up opens 12 hours before"):
         svc.pick_up(r.id)
     clock.now = day(1)
     p = svc.pick_up(r.id, odometer=1500)
@@ -663,8 +663,8 @@ def test_a_sold_out_pool_offers_the_ways_out(svc, fleet):
     out = svc.ways_out(**pool, start=day(2), end=day(4))
     assert [(w.kind, w.vehicle_class, w.zip_code) for w in out] == [
         ("class", "VAN", "10001"), ("location", "SUV", "10003"), ("location", "SUV", "90210"), ("period", "SUV", "10001")]
-    assert out[0].text == "a VAN at 10001 (room for 1 more of 1 VAN car, $95.00 a day)"
-    assert out[1].text == "an SUV at 10003, Branch 10003 (room for 1 more of 1 SUV car, $80.00 a day)"
+    assert out[0].text == "a VAN at 10001: room for 1 more of 1 VAN car, $95.00 a day"
+    assert out[1].text == "an SUV at 10003, Branch 10003: room for 1 more of 1 SUV car, $80.00 a day"
     assert (out[3].start, out[3].end) == (day(3), day(5))  # the car is back at day 3
     for w in out:  # every way out is one the engine then accepts
         assert svc.is_rental_available(vehicle_class=w.vehicle_class, zip_code=w.zip_code, start=w.start, end=w.end)
