@@ -253,6 +253,19 @@ class ReservationService:
         with self.db.session() as s:
             return _customer_overlap(s, customer_id, vehicle_class.upper(), zip_code, start, end, now)
 
+    def duplicate_of(
+        self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
+    ) -> DuplicateReservation | None:
+        """The same-customer refusal :meth:`create_reservation` would give (naming the reservation
+        the customer holds), or None."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            clash = DatabasePool(s, pool).customer_clash(customer_id, start, end, now)
+            return duplicate(s.get_one(Customer, customer_id).email, pool, clash) if clash is not None else None
+
     def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
         """Cars of the pool that could be booked by car for [start, end), making room if needed."""
         return list(self.room(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end).cars)
@@ -853,14 +866,14 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
                 offered += 1
                 where = other.branch.zip_code + (f", {other.branch.name}" if kind == "location" else "")
                 found.append(WayOut(kind, code, zip_code, start, end, room.more,
-                                    f"{article(code)} {code} at {where} ({room.text()}, "
-                                    f"{money(other.vclass.day_rate)} a day)"))
+                                    f"{article(code)} {code} at {where}: {room.text()}, "
+                                    f"{money(other.vclass.day_rate)} a day"))
     nearest = _nearest_period(s, pool, start, end, now)
     if nearest is not None:
         room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now)
         found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, nearest + (end - start),
                             room.more, f"the same {pool.vclass.code} for "
-                            f"{branch_period(pool.branch, nearest, nearest + (end - start))} ({room.text()})"))
+                            f"{branch_period(pool.branch, nearest, nearest + (end - start))}: {room.text()}"))
     return found
 
 
@@ -885,7 +898,7 @@ def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now:
     starts: set[datetime] = {h.end for h in holds if h.end > start} | {h.start - length - turnaround for h in holds
                                                         if h.start - length - turnaround < start}
     tried = 0
-    for candidate in sorted(starts, key=lambda t: (abs(t - start), t)):
+    for candidate in sorted(starts, key=lambda t: (abs(t - start), t < start)):  # a tie: the later one
         if tried == _PERIODS_TRIED:
             break
         if not _allowed(candidate, candidate + length, now, pool.rules):
