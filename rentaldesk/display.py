@@ -37,9 +37,57 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
 
 
+def duration_words(delta: timedelta) -> str:
+    """A duration as a clerk says it: '1 day 2 hours', '45 minutes', '0 minutes', '20 seconds'."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [count(days, "day") if days else "", count(hours, "hour") if hours else "",
+             count(mins, "minute") if mins else ""]
+    text = " ".join(p for p in parts if p)
+    return text or count(int(abs(delta).total_seconds()), "second")
+
+
 def article(word: str) -> str:
-    """'a' or 'an' before a class code (a vowel: 'an')."""
-    return "an" if word[:1].upper() in "AEIOU" else "a"
+    """'a' or 'an' before a class code, as it is said: 'an ECONOMY', 'a VAN', and for a code
+    spelt out letter by letter (three letters or fewer) the letter's sound: 'an SUV', 'a UV'."""
+    first = word[:1].upper()
+    if len(word) <= 3 and word.isupper():
+        return "an" if first in "AEFHILMNORSX" else "a"
+    return "an" if first in "AEIOU" else "a"
+
+
+# -- statuses --------------------------------------------------------------------------------------
+
+#: A live reservation whose car went out of service with no other car free: it reads so wherever
+#: its status shows (the desk's screens, the fleet board, the command line).
+NEEDS_A_CAR = "needs a car"
+
+#: The one word a clerk reads for each state, by the code the core stores (car states of
+#: rentaldesk.queries, reservation and driver statuses); ``--json`` keeps the codes.
+STATUS_WORDS: dict[str, str] = {
+    "available": "available",
+    "reserved": "reserved",
+    "on rent": "on rent",
+    "maintenance": "maintenance",
+    "retired": "retired",
+    "pending": "pending",
+    "confirmed": "confirmed",
+    "active": "on rent",
+    "completed": "returned",
+    "cancelled": "cancelled",
+    "expired": "expired",
+    "rejected": "rejected",
+    "inactive": "inactive",
+    "free": "free",
+    "busy": "on a job",
+    NEEDS_A_CAR: "needs a car",
+}
+
+
+def status_word(status: str) -> str:
+    """The word a clerk reads for a stored status ('active' reads 'on rent', 'completed' 'returned')."""
+    return STATUS_WORDS.get(status, status)
 
 
 # -- times at a branch -----------------------------------------------------------------------------
@@ -50,8 +98,14 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def period_text(start: datetime, end: datetime, zone: tzinfo) -> str:
-    """A period as the engine's refusals say it: '2030-03-05 09:00–2030-03-07 09:00 America/New_York'."""
-    return f"{start.astimezone(zone):%Y-%m-%d %H:%M}–{end.astimezone(zone):%Y-%m-%d %H:%M} {zone_name(zone)}"
+    """A period as the engine's refusals say it to a clerk:
+    'Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 (America/New_York)'."""
+    return f"{_day_time(start, zone)} to {_day_time(end, zone)} ({zone_name(zone)})"
+
+
+def _day_time(value: datetime, zone: tzinfo) -> str:
+    t = value.astimezone(zone)
+    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M}"
 
 
 def iso_local(value: datetime, zone: tzinfo) -> str:
@@ -61,8 +115,7 @@ def iso_local(value: datetime, zone: tzinfo) -> str:
 
 def mail_time(value: datetime, zone: tzinfo) -> str:
     """A time for a customer's mail: 'Tue 5 Mar 2030, 09:00 (America/New_York)'."""
-    t = value.astimezone(zone)
-    return f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]} {t.year}, {t:%H:%M} ({zone_name(zone)})"
+    return f"{_day_time(value, zone)} ({zone_name(zone)})"
 
 
 def short_time(value: datetime | None, zone: tzinfo) -> str:

@@ -8,6 +8,7 @@ input it concerns (``"start"``, ``"end"``, ``"vehicle_class"``, ``"zip_code"``, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 
 class RentalError(Exception):
@@ -62,6 +63,22 @@ class DriverUnavailable(RentalError):
 
 class InvalidInput(RentalError):
     """A value that is malformed: an email, a time, a number."""
+
+
+class PriceChanged(RentalError):
+    """A change would alter the reservation's price and the clerk has not accepted the new one.
+
+    ``old`` and ``new`` are the prices, ``why`` says what makes the difference ("2 days more at
+    $78.00 a day"); the change goes through once it is asked again with ``accept_price=new``.
+    """
+
+    default_field = "price"
+
+    def __init__(self, message: str, *, old: Decimal, new: Decimal, why: str) -> None:
+        super().__init__(message)
+        self.old = old
+        self.new = new
+        self.why = why
 
 
 class FleetFileError(RentalError):

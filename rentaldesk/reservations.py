@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -30,12 +30,13 @@ from sqlalchemy.orm.util import identity_key
 from . import placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .db import Database
-from .display import article, period_text
+from .display import article, count, money, period_text
 from .errors import (
     DriverUnavailable,
     DuplicateReservation,
     InvalidInput,
     NotAvailable,
+    PriceChanged,
     RentalError,
     ReservationNotFound,
     UnknownPool,
@@ -53,7 +54,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import BranchRules, check_period, describe, normalize_plate, price, require_aware
+from .rules import BranchRules, check_period, describe, normalize_plate, price, rental_days, require_aware
 from .values import CarChoice, Changes, Reservation
 
 if TYPE_CHECKING:
@@ -246,19 +247,42 @@ class ReservationService:
         with self.db.session() as s:
             return _customer_overlap(s, customer_id, vehicle_class.upper(), zip_code, start, end, now)
 
-    def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
-        """Cars of the pool that could be booked by car for [start, end), making room if needed."""
+    def duplicate_of(
+        self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
+    ) -> DuplicateReservation | None:
+        """The same-customer refusal :meth:`create_reservation` would give (naming the reservation
+        the customer holds), or None."""
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
-            hold_end = end + pool.rules.turnaround
-            return [
-                car_id
-                for car_id in pool.car_ids
-                if _placeable(s, pool, placement.Hold("new", start, hold_end, car_id, movable=False), now)
-            ]
+            clash = DatabasePool(s, pool).customer_clash(customer_id, start, end, now)
+            return duplicate(s.get_one(Customer, customer_id).email, pool, clash) if clash is not None else None
+
+    def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
+        """Cars of the pool that could be booked by car for [start, end), making room if needed."""
+        return list(self.room(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end).cars)
+
+    def room(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> Room:
+        """How many more bookings of exactly [start, end) the pool takes, of how many cars, and the
+        cars one booking could go on (see :func:`room_in`). The period's shape is checked, not the
+        lead time (:meth:`is_rental_available` says whether a booking is allowed now)."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            return room_in(DatabasePool(s, pool), start, end, now)
+
+    def ways_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[WayOut]:
+        """When the pool is sold out for [start, end): what the clerk can offer instead (see
+        :func:`ways_out`); empty when a booking fits, or nothing else does."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            return ways_out(s, _load_pool(s, vehicle_class, zip_code), start, end, now)
 
     def quote(
         self,
@@ -338,18 +362,22 @@ class ReservationService:
         end: datetime | None = None,
         name: str | None = None,
         phone: str | None = None,
+        accept_price: Decimal | None = None,
     ) -> Reservation:
         """Change the period and/or the customer's name and phone.
 
         A period change re-checks the rules and the availability, leaving this reservation itself
-        out; a refused change leaves the reservation exactly as it was. With head office the
-        changed reservation is ``pending`` until head office confirms or rejects the change.
+        out; a refused change leaves the reservation exactly as it was. A period that alters the
+        price is refused with :class:`PriceChanged` (old, new and why: see :meth:`price_of_change`)
+        unless ``accept_price`` is the new price the clerk was shown. With head office the changed
+        reservation is ``pending`` until head office confirms or rejects the change.
         """
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
-            outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone)
+            outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
+                             accept_price=accept_price)
             if self.link and (outcome.period_changed or outcome.customer_changed):
                 if outcome.period_changed and row.status != ReservationStatus.ACTIVE.value:
                     row.status = ReservationStatus.PENDING.value
@@ -366,6 +394,19 @@ class ReservationService:
                 )
             )
         return result
+
+    def price_of_change(
+        self, reservation_id: str, *, start: datetime | None = None, end: datetime | None = None
+    ) -> PriceChange:
+        """What the reservation would cost with the new period (None: unchanged): old, new and why,
+        to show the clerk before :meth:`update_reservation` (no rule checked but the price's)."""
+        with self.db.session() as s:
+            row = _find(s, reservation_id)
+            new_start = row.start_at if start is None else start
+            new_end = row.end_at if end is None else end
+            require_aware(new_start, "start")
+            require_aware(new_end, "end")
+            return price_change(row.price, row.start_at, row.end_at, new_start, new_end)
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
@@ -428,8 +469,8 @@ class ReservationService:
         return result
 
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
-        """The customer takes the car: the reservation becomes active and pinned to its car, and is
-        priced at that car's rate."""
+        """The customer takes the car: the reservation becomes active and pinned to its car, at
+        the price it was booked at."""
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -599,6 +640,23 @@ def new_reservation_row(
 
 
 @dataclass(frozen=True, slots=True)
+class Clash:
+    """A customer's live reservation of a pool overlapping the period asked."""
+
+    reference: str
+    start: datetime
+    end: datetime
+
+
+def duplicate(email: str, pool: Pool, clash: Clash) -> DuplicateReservation:
+    """The same-customer refusal, naming the reservation the customer holds already."""
+    return DuplicateReservation(
+        f"{email} already holds {clash.reference}, {article(pool.vclass.code)} {pool.vclass.code} at "
+        f"{pool.branch.zip_code} for {branch_period(pool.branch, clash.start, clash.end)}, which overlaps this period"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class DriverClash:
     """Another live reservation of a driver overlapping the period asked."""
 
@@ -620,8 +678,8 @@ class PoolView(Protocol):
         hold ends at the reservation's end plus the turnaround)."""
         ...
 
-    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
-        """Whether the customer holds a live reservation of the pool overlapping [start, end)."""
+    def customer_clash(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> Clash | None:
+        """The customer's live reservation of the pool overlapping [start, end) (the earliest), if any."""
         ...
 
     def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
@@ -676,11 +734,9 @@ def decide_booking(
     check_period(start, end, requested_at or now, pool.rules)
     if requested_at is not None:
         check_period(start, end, now, pool.rules, check_lead_time=False)
-    if customer_id is not None and view.customer_overlap(customer_id, start, end, now):
-        raise DuplicateReservation(
-            f"{email} already holds {article(pool.vclass.code)} {pool.vclass.code} reservation "
-            f"at {pool.branch.zip_code} overlapping {branch_period(pool.branch, start, end)}"
-        )
+    clash = view.customer_clash(customer_id, start, end, now) if customer_id is not None else None
+    if clash is not None:
+        raise duplicate(email, pool, clash)
     driver_rule(view, driver, start, end, now)
     car = _check_car(pool, car_id) if car_id is not None else None
     hold = placement.Hold(
@@ -696,6 +752,171 @@ def decide_booking(
         moved={k: c for k, c in decision.items() if k != reservation_id},
         price=price(start, end, rate, driver.day_rate if driver else None),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """What a pool can still take for one period (see :func:`room_in`)."""
+
+    vehicle_class: str
+    zip_code: str
+    #: How many more bookings of exactly this period fit (the engine may move class reservations).
+    more: int
+    #: The pool's cars in service.
+    of: int
+    #: The cars one more booking could go on (possibly after moves), in pool order.
+    cars: tuple[int, ...]
+
+    def text(self) -> str:
+        """'room for 1 more of 6 SUV cars', 'no room: all 3 VAN cars are taken', 'no VAN car in service at 02108'."""
+        cars = count(self.of, f"{self.vehicle_class} car")
+        if not self.of:
+            return f"no {self.vehicle_class} car in service at {self.zip_code}"
+        if not self.more:
+            return f"no room: the only {self.vehicle_class} car is taken" if self.of == 1 else f"no room: all {cars} are taken"
+        return f"room for {self.more} more of {cars}"
+
+
+def room_in(view: PoolView, start: datetime, end: datetime, now: datetime) -> Room:
+    """Exact capacity for one period, by the booking decision itself (:func:`_decide_with`).
+
+    ``more``: the largest N such that N more class bookings of exactly [start, end) (and the
+    turnaround) are placeable together: placed one by one, each placed one movable like any class
+    booking not yet started, so the engine may re-pack them and the pool's movable reservations
+    (a complete search: if N fit together, the N-th one placed finds its room). ``cars``: the cars
+    on which a single new booking could be placed, each asked as a booking by car. At most 2 ×
+    the pool's size decisions, on holds read once (:func:`_remembered`)."""
+    pool = view.pool
+    hold_end = end + pool.rules.turnaround
+    read = _remembered(view.holds_reader("", now))
+    cars = tuple(
+        c for c in pool.car_ids
+        if _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False)
+        is not None
+    )
+    placed: dict[str, int] = {}  # where the placed ones, and what they moved, are
+    extra: list[placement.Hold] = []
+
+    def with_placed(lo: datetime, hi: datetime) -> list[placement.Hold]:
+        near = [replace(h, car=placed[h.key]) if h.key in placed else h for h in read(lo, hi)]
+        return near + [replace(h, car=placed[str(h.key)]) for h in extra if h.start < hi and lo < h.end]
+
+    more = 0
+    while cars and more < len(pool.car_ids):
+        new = placement.Hold(f" room {more}", start, hold_end)
+        decision = _decide_with(pool, new, with_placed, fewest_moves=False)
+        if decision is None:
+            break
+        placed.update(decision)
+        extra.append(new)
+        more += 1
+    return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), cars)
+
+
+@dataclass(frozen=True, slots=True)
+class WayOut:
+    """A booking that fits when the one asked does not: another class at the same location
+    (``kind`` "class"), the same class at another location ("location"), or the same pool at the
+    nearest period of the same length that fits ("period")."""
+
+    kind: str
+    vehicle_class: str
+    zip_code: str
+    start: datetime
+    end: datetime
+    #: How many bookings of that period the pool takes (see :class:`Room`).
+    room: int
+    text: str
+
+
+#: How many ways out of each kind are offered, and how many periods are tried for the nearest.
+WAYS_OUT_EACH = 2
+_PERIODS_TRIED = 40
+
+
+def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> list[WayOut]:
+    """What to offer when ``pool`` is sold out for [start, end) (nothing when it is not): the
+    classes at its location with room (nearest day rate first), its class at the other locations
+    (nearest zip code first: US zip codes run roughly by region), and the nearest period of the
+    same length, earlier or later, that the pool takes. Each is asked of the booking decision
+    (:func:`room_in`) under that pool's own rules; none is booked."""
+    if room_in(DatabasePool(s, pool), start, end, now).more:
+        return []
+    found: list[WayOut] = []
+    classes = [c for c in s.scalars(select(VehicleClass)) if c.code != pool.vclass.code]
+    classes.sort(key=lambda c: (abs(c.day_rate - pool.vclass.day_rate), c.day_rate, c.code))
+    branches = [b for b in s.scalars(select(Branch)) if b.zip_code != pool.branch.zip_code]
+    branches.sort(key=lambda b: (_zip_distance(b.zip_code, pool.branch.zip_code), b.zip_code))
+    for kind, pools in (("class", ((c.code, pool.branch.zip_code) for c in classes)),
+                        ("location", ((pool.vclass.code, b.zip_code) for b in branches))):
+        offered = 0
+        for code, zip_code in pools:
+            other = _load_pool(s, code, zip_code)
+            if offered == WAYS_OUT_EACH or not _allowed(start, end, now, other.rules):
+                continue
+            room = room_in(DatabasePool(s, other), start, end, now)
+            if room.more:
+                offered += 1
+                where = other.branch.zip_code + (f", {other.branch.name}" if kind == "location" else "")
+                found.append(WayOut(kind, code, zip_code, start, end, room.more,
+                                    f"{article(code)} {code} at {where}: {room.text()}, "
+                                    f"{money(other.vclass.day_rate)} a day"))
+    nearest = _nearest_period(s, pool, start, end, now)
+    if nearest is not None:
+        room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now)
+        found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, nearest + (end - start),
+                            room.more, f"the same {pool.vclass.code} for "
+                            f"{branch_period(pool.branch, nearest, nearest + (end - start))}: {room.text()}"))
+    return found
+
+
+def _zip_distance(a: str, b: str) -> int:
+    return abs(int(a) - int(b)) if a.isdigit() and b.isdigit() else 10**9
+
+
+def _allowed(start: datetime, end: datetime, now: datetime, rules: BranchRules) -> bool:
+    try:
+        check_period(start, end, now, rules)
+    except RentalError:
+        return False
+    return True
+
+
+def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> datetime | None:
+    """The start nearest ``start`` of a period as long as [start, end) that the pool takes. Room
+    changes only where a hold leaves the period: later, at a hold's end (its turnaround in it);
+    earlier, where the period's hold ends at a hold's start. So those are the starts tried."""
+    length, turnaround = end - start, pool.rules.turnaround
+    holds = _pool_holds(s, pool, start - 30 * length - HOLD_CONTEXT, end + 30 * length + HOLD_CONTEXT, now)
+    starts: set[datetime] = {h.end for h in holds if h.end > start} | {h.start - length - turnaround for h in holds
+                                                        if h.start - length - turnaround < start}
+    tried = 0
+    for candidate in sorted(starts, key=lambda t: (abs(t - start), t < start)):  # a tie: the later one
+        if tried == _PERIODS_TRIED:
+            break
+        if not _allowed(candidate, candidate + length, now, pool.rules):
+            continue
+        tried += 1
+        if _placeable(s, pool, placement.Hold(" way out", candidate, candidate + length + turnaround), now):
+            return candidate
+    return None
+
+
+def _remembered(
+    read: Callable[[datetime, datetime], list[placement.Hold]],
+) -> Callable[[datetime, datetime], list[placement.Hold]]:
+    """``read`` asked once per window: a window inside one read already is cut from it."""
+    seen: list[tuple[datetime, datetime, list[placement.Hold]]] = []
+
+    def remembered(lo: datetime, hi: datetime) -> list[placement.Hold]:
+        for a, b, holds in seen:
+            if a <= lo and hi <= b:
+                return [h for h in holds if h.start < hi and lo < h.end]
+        holds = read(lo, hi)
+        seen.append((lo, hi, holds))
+        return holds
+
+    return remembered
 
 
 def driver_rule(view: PoolView, driver: DriverLike | None, start: datetime, end: datetime, now: datetime) -> None:
@@ -739,9 +960,12 @@ class DatabasePool:
 
         return holds_between
 
-    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
-        return _customer_overlap(self.s, customer_id, self.pool.vclass.code, self.pool.branch.zip_code, start, end,
-                                 now, exclude=self.exclude)
+    def customer_clash(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> Clash | None:
+        found = self.s.execute(_customer_overlap_query(
+            customer_id, self.pool.vclass.code, self.pool.branch.zip_code, start, end, now, exclude=self.exclude,
+        ).with_only_columns(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at)
+            .order_by(ReservationRow.start_at, ReservationRow.reference).limit(1)).first()
+        return Clash(*found) if found is not None else None
 
     def driver_clash(self, driver_id: int, start: datetime, end: datetime, now: datetime) -> DriverClash | None:
         q = select(ReservationRow.reference, ReservationRow.start_at, ReservationRow.end_at, Branch).join(
@@ -776,8 +1000,12 @@ def change(
     name: str | None = None,
     phone: str | None = None,
     requested_at: datetime | None = None,
+    accept_price: Decimal | None = None,
 ) -> ChangeOutcome:
-    """Change a live reservation's period and/or its customer's name and phone, or raise."""
+    """Change a live reservation's period and/or its customer's name and phone, or raise.
+
+    The price kept (:func:`price_change`): a new period that alters the price is refused with
+    :class:`PriceChanged` (old, new, why) unless ``accept_price`` is that new price."""
     if row.status not in LIVE_STATUSES:
         raise RentalError(
             f"reservation {row.reference} is {row.status} and can no longer be changed", field="reservation"
@@ -799,13 +1027,9 @@ def change(
         check_period(new_start, new_end, requested_at or now, pool.rules, check_lead_time=new_start != row.start_at)
         if requested_at is not None:
             check_period(new_start, new_end, now, pool.rules, check_lead_time=False)
-        if _customer_overlap(
-            s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end, now, exclude=row.id
-        ):
-            raise DuplicateReservation(
-                f"the customer already holds another {row.vehicle_class} reservation at "
-                f"{row.zip_code} overlapping the new period"
-            )
+        clash = DatabasePool(s, pool, exclude=row.id).customer_clash(row.customer_id, new_start, new_end, now)
+        if clash is not None:
+            raise duplicate(s.get_one(Customer, row.customer_id).email, pool, clash)
         driver = _find_driver(s, row.driver_id)
         driver_rule(DatabasePool(s, pool, exclude=row.id), driver, new_start, new_end, now)
         fixed = row.pinned or started
@@ -815,12 +1039,14 @@ def change(
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
+        repriced = price_change(row.price, row.start_at, row.end_at, new_start, new_end)
+        if repriced.new != row.price and accept_price != repriced.new:
+            raise repriced.refusal(accept_price)
         moved = _apply_moves(s, decision, row.id, now)
         row.car_id = decision[row.id]
         row.start_at = new_start
         row.end_at = new_end
-        rate = s.get_one(Car, row.car_id).cost_per_day if fixed else pool.vclass.day_rate
-        row.price = price(new_start, new_end, rate, driver.day_rate if driver else None)
+        row.price = repriced.new
         row.version += 1
         row.updated_at = now
     customer = s.get_one(Customer, row.customer_id)
@@ -833,6 +1059,46 @@ def change(
         customer_changed = True
     s.flush()
     return ChangeOutcome(period_changed, customer_changed, moved)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """What a new period does to a reservation's price (see :func:`price_change`)."""
+
+    old: Decimal
+    new: Decimal
+    why: str
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def text(self) -> str:
+        """'$237.00 -> $316.00 (1 day more at $79.00 a day)', or '$237.00 (unchanged)'."""
+        if not self.changed:
+            return f"{money(self.old)} (unchanged)"
+        return f"{money(self.old)} \u2192 {money(self.new)} ({self.why})"
+
+    def refusal(self, offered: Decimal | None) -> PriceChanged:
+        asked = "" if offered is None else f" (not the {money(offered)} accepted)"
+        return PriceChanged(
+            f"the price would change: {self.text()}{asked}; nothing is changed until the new price is accepted",
+            old=self.old, new=self.new, why=self.why,
+        )
+
+
+def price_change(booked: Decimal, start: datetime, end: datetime, new_start: datetime, new_end: datetime) -> PriceChange:
+    """The price kept: a reservation keeps the day rate it was booked at (its price over its
+    started days: the class's or the asked car's rate, plus the driver's), whatever the fleet's
+    rates are now or whichever car is handed over; a new period is priced at that rate. The one
+    rule of a changed price, for the branch, the command line, the desk and head office."""
+    old_days, new_days = rental_days(start, end), rental_days(new_start, new_end)
+    per_day = (Decimal(booked) / old_days).quantize(Decimal("0.01"))
+    new = booked if new_days == old_days else (per_day * new_days).quantize(Decimal("0.01"))
+    diff = new_days - old_days
+    why = (f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'} at {money(per_day)} a day" if diff
+           else "the same days")
+    return PriceChange(Decimal(booked), new, why)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
@@ -866,13 +1132,10 @@ def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_i
             field="car_id",
         )
     lock(s, pool.branch.zip_code)
-    if (pool.vclass.code, pool.branch.zip_code) != (row.vehicle_class, row.zip_code) and _customer_overlap(
-        s, row.customer_id, pool.vclass.code, pool.branch.zip_code, row.start_at, row.end_at, now, exclude=row.id
-    ):
-        raise DuplicateReservation(
-            f"the customer already holds {article(pool.vclass.code)} {pool.vclass.code} reservation at "
-            f"{pool.branch.zip_code} overlapping {branch_period(pool.branch, row.start_at, row.end_at)}"
-        )
+    clash = (DatabasePool(s, pool, exclude=row.id).customer_clash(row.customer_id, row.start_at, row.end_at, now)
+             if (pool.vclass.code, pool.branch.zip_code) != (row.vehicle_class, row.zip_code) else None)
+    if clash is not None:
+        raise duplicate(s.get_one(Customer, row.customer_id).email, pool, clash)
     hold = placement.Hold(row.id, row.start_at, row.end_at + pool.rules.turnaround, car=car.car_id, movable=False)
     decision = _decide(s, pool, hold, now)
     if decision is None:
@@ -900,7 +1163,8 @@ def cancel(row: ReservationRow, now: datetime) -> None:
 
 def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
             enforce_window: bool = True) -> None:
-    """Mark a confirmed reservation picked up (active, pinned, priced at its car's rate), or raise."""
+    """Mark a confirmed reservation picked up (active, pinned to its car), or raise. Its price is
+    the booked one, whichever car is handed over (see :func:`price_change`)."""
     if row.status == ReservationStatus.PENDING.value:
         raise RentalError(f"reservation {row.reference} is not confirmed yet")
     if row.status != ReservationStatus.CONFIRMED.value:
@@ -913,11 +1177,9 @@ def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | N
     car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
-    driver = s.get(Driver, row.driver_id) if row.driver_id is not None else None
     row.status = ReservationStatus.ACTIVE.value
     row.pinned = True
     row.picked_up_at = now
-    row.price = price(row.start_at, row.end_at, car.cost_per_day, driver.day_rate if driver else None)
     if odometer is not None:
         _set_odometer(car, odometer)
     row.version += 1
@@ -1275,6 +1537,15 @@ def _customer_overlap(
     now: datetime,
     exclude: str | None = None,
 ) -> bool:
+    q = _customer_overlap_query(customer_id, vehicle_class, zip_code, start, end, now, exclude)
+    return s.scalar(q.limit(1)) is not None
+
+
+def _customer_overlap_query(
+    customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime, now: datetime,
+    exclude: str | None = None,
+) -> Select[Any]:
+    """The customer's live reservations of a pool overlapping [start, end) (their ids)."""
     q = select(ReservationRow.id).where(
         ReservationRow.customer_id == customer_id,
         ReservationRow.vehicle_class == vehicle_class,
@@ -1285,7 +1556,7 @@ def _customer_overlap(
     )
     if exclude is not None:
         q = q.where(ReservationRow.id != exclude)
-    return s.scalar(q.limit(1)) is not None
+    return q
 
 
 def _find_driver(s: Session, driver_id: int | None) -> Driver | None:
@@ -1315,11 +1586,12 @@ def _not_available(pool: Pool, start: datetime, end: datetime, car: Car | None) 
     when = branch_period(pool.branch, start, end)
     if car is not None:
         return NotAvailable(f"car {car.plate_number} is already booked for {when}", field="car_id")
+    code, zip_code = pool.vclass.code, pool.branch.zip_code
     if not pool.cars:
-        return NotAvailable(f"no {pool.vclass.code} car is in service at {pool.branch.zip_code}")
-    return NotAvailable(
-        f"all {len(pool.cars)} {pool.vclass.code} cars at {pool.branch.zip_code} are booked for {when}"
-    )
+        return NotAvailable(f"no {code} car is in service at {zip_code}")
+    if len(pool.cars) == 1:
+        return NotAvailable(f"the only {code} car at {zip_code} is booked for {when}")
+    return NotAvailable(f"all {len(pool.cars)} {code} cars at {zip_code} are booked for {when}")
 
 
 def _expire(s: Session, now: datetime) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from .display import duration_words
 from .errors import InvalidPeriod
 
 DAY = timedelta(days=1)
@@ -28,13 +29,8 @@ class BranchRules:
 
 
 def describe(delta: timedelta) -> str:
-    """A duration as a clerk says it: '1 d 2 h', '45 min', '0 min'."""
-    minutes = int(abs(delta).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min" if mins else ""]
-    text = " ".join(p for p in parts if p)
-    return text or f"{int(abs(delta).total_seconds())} s"
+    """A duration as a clerk says it (:func:`rentaldesk.display.duration_words`): '1 day 2 hours'."""
+    return duration_words(delta)
 
 
 def require_aware(value: datetime, name: str) -> None:

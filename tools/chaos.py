@@ -373,9 +373,14 @@ class Clerk:
         if op == "update":
             start, end = self.period()
             if cli:
-                result = self.cli(["reservations", "update", rid, "--start", start.isoformat(), "--end", end.isoformat()])
+                new_price = self.call(lambda: str(self.service.price_of_change(rid, start=start, end=end).new))
+                result = None if new_price is None else self.cli(  # the clerk accepts the new price
+                    ["reservations", "update", rid, "--start", start.isoformat(), "--end", end.isoformat(),
+                     "--accept-price", new_price])
             else:
-                result = self.call(lambda: self.service.update_reservation(rid, start=start, end=end).id)
+                result = self.call(lambda: self.service.update_reservation(
+                    rid, start=start, end=end,
+                    accept_price=self.service.price_of_change(rid, start=start, end=end).new).id)
         elif op == "cancel":
             result = self.cli(["reservations", "cancel", rid]) if cli else \
                 self.call(lambda: self.service.cancel_reservation(rid).id)

@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from ..display import distance, iso_local, parse_time
-from ..errors import InvalidInput
+from ..display import count, distance, iso_local, money, parse_time
+from ..errors import InvalidInput, NotAvailable, PriceChanged
 from ..fleet import import_drivers, import_fleet, load_sample_data
 from ..models import Branch, Car
 from ..placement_exact import warm_up
 from .desk import Desk
-from .output import PROG, UTC, car_json, format_table
+from .output import PROG, UTC, car_json, format_reservation, format_table, reservation_json
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -75,17 +75,24 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
     start = parse_time(args.start, zone, option="--start")
     end = parse_time(args.end, zone, option="--end")
     car_id = desk.resolve_car(args.car) if args.car is not None else None
-    r = desk.service.create_reservation(
-        email=args.email,
-        name=args.name,
-        phone=args.phone,
-        vehicle_class=args.vehicle_class,
-        zip_code=args.zip,
-        start=start,
-        end=end,
-        car_id=car_id,
-        driver_id=args.driver,
-    )
+    try:
+        r = desk.service.create_reservation(
+            email=args.email,
+            name=args.name,
+            phone=args.phone,
+            vehicle_class=args.vehicle_class,
+            zip_code=args.zip,
+            start=start,
+            end=end,
+            car_id=car_id,
+            driver_id=args.driver,
+        )
+    except NotAvailable as exc:
+        ways = [] if car_id is not None else desk.service.ways_out(
+            vehicle_class=args.vehicle_class, zip_code=args.zip, start=start, end=end)
+        if not ways:
+            raise
+        raise NotAvailable(f"{exc.message}; instead: {'; or '.join(w.text for w in ways)}", field=exc.field) from None
     desk.show_reservation(r)
 
 
@@ -98,34 +105,39 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
         "end": parse_time(args.end, zone, option="--end"),
     }
     svc = desk.service
-    available = svc.is_rental_available(**pool)
+    svc.is_rental_available(**pool)  # the period's rules, refused with their words
+    room = svc.room(**pool)
+    ways = svc.ways_out(**pool) if not room.more else []
     reserved = svc.reserved_count(**pool)
-    plates = desk.plates(svc.free_cars(**pool))
+    plates = desk.plates(room.cars)
     quote = svc.quote(**pool)
-    free_plates = [plate for _, plate in sorted(plates.items())]
-    free = [{"car_id": car_id, "plate_number": plate} for car_id, plate in sorted(plates.items())]
+    free = [{"car_id": car_id, "plate_number": plates[car_id]} for car_id in room.cars]
     data = {
-        "vehicle_class": pool["vehicle_class"].strip().upper(),
-        "zip_code": pool["zip_code"].strip(),
+        "vehicle_class": room.vehicle_class,
+        "zip_code": room.zip_code,
         "start": pool["start"],
         "end": pool["end"],
-        "available": available,
+        "available": room.more > 0,
+        "room": room.more,
+        "cars_in_service": room.of,
         "reserved_count": reserved,
         "free_cars": free,
         "price": quote,
+        "ways_out": [{"kind": w.kind, "vehicle_class": w.vehicle_class, "zip_code": w.zip_code, "start": w.start,
+                      "end": w.end, "room": w.room, "text": w.text} for w in ways],
     }
-    text = "\n".join(
-        [
-            f"{data['vehicle_class']} at {data['zip_code']}, "
-            f"{iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
-            f"  available     {'yes' if available else 'no'}",
-            f"  reserved      {reserved} overlapping reservation(s)",
-            f"  free cars     {len(free)}"
-            + (f" ({', '.join(free_plates)})" if free else ""),
-            f"  price         {quote}",
-        ]
-    )
-    desk.emit(data, text)
+    lines = [
+        f"{room.vehicle_class} at {room.zip_code}, {iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
+        f"  available     {'yes: ' + room.text() if room.more else room.text()}",
+        f"  reserved      {count(reserved, 'overlapping reservation')}",
+        f"  price         {money(quote)}",
+    ]
+    if room.cars:
+        on = "any of them" if len(room.cars) == room.of else ", ".join(plates[c] for c in room.cars)
+        lines.insert(2, f"  on            {on} (the cars one more booking could go on)")
+    for i, w in enumerate(ways):
+        lines.append(f"  {'instead' if i == 0 else '':<12}  {w.text}")
+    desk.emit(data, "\n".join(lines))
 
 
 def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
@@ -160,13 +172,19 @@ def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
         raise InvalidInput("nothing to change: give --start, --end, --name or --phone")
     current = desk.service.get_reservation(args.reservation)
     zone = desk.zone(current.zip_code)
-    r = desk.service.update_reservation(
-        current.id,
-        start=parse_time(args.start, zone, option="--start") if args.start is not None else None,
-        end=parse_time(args.end, zone, option="--end") if args.end is not None else None,
-        name=args.name,
-        phone=args.phone,
-    )
+    start = parse_time(args.start, zone, option="--start") if args.start is not None else None
+    end = parse_time(args.end, zone, option="--end") if args.end is not None else None
+    try:
+        r = desk.service.update_reservation(
+            current.id, start=start, end=end, name=args.name, phone=args.phone, accept_price=args.accept_price,
+        )
+    except PriceChanged as exc:
+        raise PriceChanged(f"{exc.message} (add --accept-price {exc.new})",
+                           old=exc.old, new=exc.new, why=exc.why) from None
+    if r.price != current.price:
+        desk.emit(reservation_json(r), format_reservation(r, zone) + f"\n  price was {money(current.price)}, "
+                  f"now {money(r.price)}")
+        return
     desk.show_reservation(r)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import inspect
 
-from ..display import iso_local, zone_name
+from ..display import iso_local, money, status_word, zone_name
 from ..models import Car
 from ..text import printable
 from ..values import Reservation
@@ -59,14 +59,14 @@ def format_reservation(r: Reservation, zone: tzinfo) -> str:
     contact = printable(" ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p))
     car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
     lines = [
-        f"Reservation {r.reference}: {r.status}" + (f" ({r.status_reason})" if r.status_reason else "")
+        f"Reservation {r.reference}: {status_word(r.status)}" + (f" ({r.status_reason})" if r.status_reason else "")
         + (" - NEEDS A CAR: its car is out of service" if r.needs_car else ""),
         f"  customer  {contact}",
         f"  class     {r.vehicle_class} at {r.zip_code} ({zone_name(zone)})",
         f"  car       {car}",
         f"  pick-up   {iso_local(r.start, zone)}",
         f"  return    {iso_local(r.end, zone)}",
-        f"  price     {r.price}",
+        f"  price     {money(r.price)}",
     ]
     if r.driver_id is not None:
         lines.insert(4, f"  driver    {r.driver_id}")
@@ -91,7 +91,7 @@ def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
     """A reservation as one row under :data:`RESERVATION_COLUMNS`."""
     return (
         r.reference,
-        f"{r.status}, NEEDS A CAR" if r.needs_car else r.status,
+        f"{status_word(r.status)}, NEEDS A CAR" if r.needs_car else status_word(r.status),
         iso_local(r.start, zone),
         iso_local(r.end, zone),
         r.vehicle_class,

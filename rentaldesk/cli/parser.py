@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..display import TIME_HELP, parse_whole_number
+from ..display import CURRENCY, TIME_HELP, parse_whole_number
 from ..errors import InvalidInput
 from ..models import ReservationStatus
 from .desk import Desk
@@ -103,6 +104,21 @@ def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
         return parse_whole_number(text, option=option, least=least)
 
     return parse
+
+
+_MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
+
+
+def _amount(text: str) -> Decimal:
+    """An amount of money as a clerk types it: '316', '316.00', '$1,316.00'."""
+    cleaned = text.strip().removeprefix(CURRENCY).replace(",", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= _MOST or value != value.quantize(Decimal("0.01")):
+        raise argparse.ArgumentTypeError(f"'{text}' is not an amount of money, e.g. 316.00")
+    return value.quantize(Decimal("0.01"))
 
 
 def _existing_file(text: str) -> Path:
@@ -266,6 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     period(sub, required=False)
     sub.add_argument("--name", help="the customer's name")
     sub.add_argument("--phone", help="the customer's phone number")
+    sub.add_argument("--accept-price", type=_amount, metavar="AMOUNT",
+                     help="the new price the customer accepted; a new period that changes the price is refused "
+                          "without it, naming the old and new price and why")
     sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub = command(actions, "assign", cmd_assign,

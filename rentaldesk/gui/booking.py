@@ -9,6 +9,7 @@ books; the engine decides again (the preview may be seconds old) and its refusal
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,7 +23,7 @@ from .. import queries
 from ..db import Database
 from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
-from ..reservations import ReservationService
+from ..reservations import ReservationService, Room, WayOut
 from ..values import Changes, Reservation
 from ..rules import rental_days
 from . import text
@@ -72,6 +73,9 @@ class BookingPreview:
     day_rate: Decimal | None = None
     driver_rate: Decimal | None = None
     customer: CustomerInfo | None = None
+    #: The engine's room for the period and, when there is none, its ways out.
+    room: Room | None = None
+    ways_out: list[WayOut] = field(default_factory=list)
 
 
 def preview_booking(service: ReservationService, db: Database, request: BookingRequest) -> BookingPreview:
@@ -89,16 +93,16 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
         errors[exc.field or "start"] = exc.message
         return BookingPreview(request, errors, customer=customer)
     now = service.clock()
-    free_ids = service.free_cars(**pool)
+    room = service.room(**pool)
+    free_ids = list(room.cars)
+    ways_out = service.ways_out(**pool) if not room.more else []
     free_cars = queries.list_cars(db, now, car_ids=free_ids)
     drivers = queries.list_drivers(db, now, free_for=(request.start, request.end))
     if not available:
         errors["vehicle_class"] = f"No {request.vehicle_class} car is free at {request.zip_code} for this period."
-    if customer is not None and service.has_overlapping_reservation(customer_id=customer.id, **pool):
-        errors["email"] = (
-            f"{customer.email} already holds {text.article(request.vehicle_class)} {request.vehicle_class} "
-            f"reservation at {request.zip_code} overlapping this period."
-        )
+    held = service.duplicate_of(customer_id=customer.id, **pool) if customer is not None else None
+    if held is not None:
+        errors["email"] = held.message  # the engine's words, naming the reservation held
     driver = next((d for d in drivers if d.id == request.driver_id), None)
     if request.driver_id is not None and driver is None:
         errors["driver_id"] = "This driver is not free for this period."
@@ -108,7 +112,8 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     price = service.quote(**pool, car_id=car.car_id if car else None, driver_id=driver.id if driver else None)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
-        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer
+        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer,
+        room, ways_out,
     )
 
 
@@ -336,10 +341,10 @@ class BookingScreen(QWidget):
         ui = self.ui
         chosen = preview.request.car_id
         self.cars.set_rows(preview.free_cars)
-        n = len(preview.free_cars)
-        vclass = preview.request.vehicle_class
-        ui.freeCarsLabel.setText(f"{n} {vclass} car{'s' if n != 1 else ''} free for this period" if n or not preview.errors
-                                 else "Choose a period the rules allow to see the free cars.")
+        room, ways = preview.room, "".join(f"<br>• {html.escape(w.text)}" for w in preview.ways_out)
+        words = room.text() if room is not None else ""  # the engine's: room for N more of M
+        ui.freeCarsLabel.setText(f"{words[:1].upper() + words[1:]} for this period" + (f".<br>Instead:{ways}" if ways else "")
+                                 if room is not None else "Choose a period the rules allow to see the free cars.")
         position = self.cars.position_of(chosen) if chosen is not None else None
         if position is not None:  # keep the clerk's choice (without asking for a new preview)
             selection = ui.freeCarsView.selectionModel()

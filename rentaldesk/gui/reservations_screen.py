@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QTime, QTimer
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
 from .. import queries
 from ..display import count
-from ..errors import RentalError
+from ..errors import PriceChanged, RentalError
 from ..db import Database
 from ..models import LIVE_STATUSES, ReservationStatus
 from ..models import Reservation as ReservationRow
@@ -447,8 +448,21 @@ class ReservationDialog(QDialog):
             self.accept()
             return
         ui.saveButton.setEnabled(False)
-        self.desk.run(lambda: self.desk.service.update_reservation(r.id, start=start, end=end, name=name, phone=phone),
-                      self._saved, self._refused)
+
+        def attempt(accept_price: Decimal | None) -> None:
+            self.desk.run(lambda: self.desk.service.update_reservation(
+                r.id, start=start, end=end, name=name, phone=phone, accept_price=accept_price), self._saved, refused)
+
+        def refused(error: RentalError) -> None:
+            if not isinstance(error, PriceChanged):
+                return self._refused(error)
+            ui.saveButton.setEnabled(True)  # the price kept: the clerk sees old -> new and why, and decides
+            ask(self, "The price changes", f"The price changes from <b>{text.money(error.old)}</b> to "
+                f"<b>{text.money(error.new)}</b> ({error.why}).<br>Save the change at the new price?",
+                f"Save at {text.money(error.new)}", lambda: attempt(error.new))
+            return None
+
+        attempt(None)
 
     def _saved(self, reservation: Reservation) -> None:
         self.reservation = reservation

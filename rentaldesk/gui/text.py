@@ -12,6 +12,7 @@ from typing import Any
 
 # The desk's words for money and times are the ones of rentaldesk.display, under the desk's names.
 from ..display import CURRENCY, article, money, parse_time  # noqa: F401
+from ..display import NEEDS_A_CAR, STATUS_WORDS, count, duration_words, status_word
 from ..display import long_time as when_long  # noqa: F401
 from ..display import short_time as when
 from ..display import shorter_time as when_short  # noqa: F401
@@ -34,33 +35,32 @@ _RED = ("#a61b1b", "#fbdede")
 _GREY = ("#55595f", "#e7e8ea")
 _PURPLE = ("#5b2b86", "#ebe0f5")
 
-#: A live reservation whose car went out of service with no other car free: it reads so wherever
-#: its status shows (the reservations screen, the fleet board), in white on red.
-NEEDS_A_CAR = "needs a car"
-
-#: Car states (see rentaldesk.queries) and reservation statuses, by the key the core uses.
-STATUS_LOOKS: dict[str, StatusLook] = {
-    "available": StatusLook("available", *_GREEN),
-    "reserved": StatusLook("reserved", *_BLUE),
-    "on rent": StatusLook("on rent", *_AMBER),
-    "maintenance": StatusLook("maintenance", *_RED),
-    "retired": StatusLook("retired", *_GREY),
-    "pending": StatusLook("pending", *_PURPLE),
-    "confirmed": StatusLook("confirmed", *_BLUE),
-    "active": StatusLook("on rent", *_AMBER),
-    "completed": StatusLook("returned", *_GREY),
-    "cancelled": StatusLook("cancelled", *_GREY),
-    "expired": StatusLook("expired", *_GREY),
-    "rejected": StatusLook("rejected", *_RED),
-    "inactive": StatusLook("inactive", *_GREY),
-    "free": StatusLook("free", *_GREEN),
-    "busy": StatusLook("on a job", *_AMBER),
-    NEEDS_A_CAR: StatusLook("needs a car", "#ffffff", "#c62828"),
+#: Car states (see rentaldesk.queries) and reservation statuses, by the key the core uses: the
+#: words are the core's (rentaldesk.display.STATUS_WORDS), the colours the desk's.
+_COLOURS: dict[str, tuple[str, str]] = {
+    "available": _GREEN,
+    "reserved": _BLUE,
+    "on rent": _AMBER,
+    "maintenance": _RED,
+    "retired": _GREY,
+    "pending": _PURPLE,
+    "confirmed": _BLUE,
+    "active": _AMBER,
+    "completed": _GREY,
+    "cancelled": _GREY,
+    "expired": _GREY,
+    "rejected": _RED,
+    "inactive": _GREY,
+    "free": _GREEN,
+    "busy": _AMBER,
+    NEEDS_A_CAR: ("#ffffff", "#c62828"),
 }
+STATUS_LOOKS: dict[str, StatusLook] = {key: StatusLook(status_word(key), *_COLOURS.get(key, _GREY))
+                                       for key in STATUS_WORDS}
 
 
 def status_look(status: str) -> StatusLook:
-    return STATUS_LOOKS.get(status, StatusLook(status, *_GREY))
+    return STATUS_LOOKS.get(status, StatusLook(status_word(status), *_GREY))
 
 
 def reservation_status(r: Any) -> str:
@@ -69,8 +69,8 @@ def reservation_status(r: Any) -> str:
 
 
 def status_label(status: str) -> str:
-    """The word a clerk reads for a status ('active' reads 'on rent')."""
-    return status_look(status).label
+    """The word a clerk reads for a status ('active' reads 'on rent'): the core's."""
+    return status_word(status)
 
 
 def period(start: datetime, end: datetime, zone: tzinfo) -> str:
@@ -78,15 +78,13 @@ def period(start: datetime, end: datetime, zone: tzinfo) -> str:
 
 
 def duration(start: datetime, end: datetime) -> str:
-    """'3 days', '1 day 4 h' (a rental is priced by started days: see rental_days)."""
+    """'3 days', '1 day 4 hours (billed 2 days)' (a rental is priced by started days: see rental_days)."""
     if end <= start:
         return ""
     total = end - start
-    days, rest = total.days, total.seconds // 3600
-    parts = [f"{days} day{'s' if days != 1 else ''}" if days else "", f"{rest} h" if rest else ""]
-    text = " ".join(p for p in parts if p) or f"{total.seconds // 60} min"
+    text = duration_words(total)
     billed = rental_days(start, end)
-    return text if billed == days and not rest else f"{text} (billed {billed} day{'s' if billed != 1 else ''})"
+    return text if total == billed * timedelta(days=1) else f"{text} (billed {count(billed, 'day')})"
 
 
 def local_time(day: date, clock_time: time, zone: tzinfo, *, field: str) -> datetime:

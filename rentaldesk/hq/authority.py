@@ -27,7 +27,7 @@ from ..db import Database
 from ..errors import RentalError
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
-from ..reservations import assign_car, book, cancel, change, pick_up, return_car
+from ..reservations import assign_car, book, cancel, change, pick_up, price_change, return_car
 from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
@@ -178,11 +178,16 @@ class BookingAuthority:
         row = s.get(ReservationRow, p.reservation_id)
         if row is None:
             return self._refuse_unknown(s, request, where)
+        # The price the branch's clerk accepted is the one kept: the same rule (price_change)
+        # prices the change here, and a different answer is refused, never charged. A branch of an
+        # earlier build sends no price: it is priced by the rule alone.
+        accepted = p.price if p.price is not None else price_change(row.price, row.start_at, row.end_at,
+                                                                     p.start, p.end).new
         try:
             with s.begin_nested():
                 outcome = change(
                     s, self._lock, now, row, start=p.start, end=p.end,
-                    name=p.name or None, phone=p.phone, requested_at=p.requested_at,
+                    name=p.name or None, phone=p.phone, requested_at=p.requested_at, accept_price=accepted,
                 )
         except RentalError as exc:
             s.refresh(row)

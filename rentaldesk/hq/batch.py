@@ -55,6 +55,7 @@ from ..models import Reservation as ReservationRow
 from ..models import PoolVersion, ReservationStatus, VehicleClass, table
 from ..reservations import (
     HOLD_CONTEXT,
+    Clash,
     DriverClash,
     NewReservationRow,
     Pool,
@@ -332,13 +333,17 @@ class _PoolMemory:
         assert branches is not None, "the fleet is read before any pool"
         return DriverClash(reference, c_start, c_end, cast("Branch", branches[zip_code]))  # a plain row
 
-    def customer_overlap(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> bool:
-        """What :func:`rentaldesk.reservations._customer_overlap` answers, from memory."""
+    def customer_clash(self, customer_id: str, start: datetime, end: datetime, now: datetime) -> Clash | None:
+        """What :meth:`rentaldesk.reservations.DatabasePool.customer_clash` answers, from memory."""
         self.ensure(start - HOLD_CONTEXT, end + self.turnaround + HOLD_CONTEXT)
-        return any(
-            r.customer_id == customer_id and r.start < end and r.end > start and (r.status == ACTIVE or r.end > now)
-            for r in self._near(start, end)
-        )
+        clashes = [
+            r for r in self._near(start, end)
+            if r.customer_id == customer_id and r.start < end and r.end > start and (r.status == ACTIVE or r.end > now)
+        ]
+        if not clashes:
+            return None
+        first = min(clashes, key=lambda r: (r.start, r.reference))
+        return Clash(first.reference, first.start, first.end)
 
 
 class PoolCache:

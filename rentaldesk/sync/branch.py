@@ -91,7 +91,7 @@ class BranchOutbox:
         state = reservation_state(s, row)
         self._send(s, row, ChangeRequested(reservation_id=row.id, start=state.start, end=state.end,
                                            name=state.customer.name, phone=state.customer.phone,
-                                           requested_at=now), now)
+                                           requested_at=now, price=state.price), now)
 
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         plate = reservation_state(s, row).car_plate

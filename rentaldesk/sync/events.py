@@ -230,9 +230,23 @@ class ReservationRequested(Event):
 class ChangeRequested(Event):
     """A new period (and the customer's name and phone) for a reservation.
 
-    Version 2: the name and the phone only. Version 1 sent the whole customer, email included,
-    which a change never changes (a reservation's customer is who booked it)."""
+    Version 3: with ``price``, the price the branch's clerk accepted for the new period (None in
+    an upgraded earlier version: head office then prices it by the rule alone). Version 2: the
+    name and the phone only. Version 1 sent the whole customer, email included, which a change
+    never changes (a reservation's customer is who booked it)."""
 
+    TYPE = "reservation.change-requested"
+    VERSION = 3
+    reservation_id: Uuid
+    start: Time
+    end: Time
+    name: str
+    phone: str
+    requested_at: Time
+    price: Decimal | None = None
+
+
+class ChangeRequestedV2(Event):
     TYPE = "reservation.change-requested"
     VERSION = 2
     reservation_id: Uuid
@@ -241,6 +255,10 @@ class ChangeRequested(Event):
     name: Name
     phone: Phone
     requested_at: Time
+
+    def upgrade(self) -> ChangeRequested:
+        return ChangeRequested(reservation_id=self.reservation_id, start=self.start, end=self.end, name=self.name,
+                               phone=self.phone, requested_at=self.requested_at)
 
 
 class ChangeRequestedV1(Event):
@@ -425,7 +443,7 @@ def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:
 
 #: Every (type, schema_version) this build reads, and its class.
 EVENT_TYPES = _registry(
-    ReservationRequested, ChangeRequested, ChangeRequestedV1, CancelRequested, CarAssignRequested,
+    ReservationRequested, ChangeRequested, ChangeRequestedV2, ChangeRequestedV1, CancelRequested, CarAssignRequested,
     PickedUp, Returned, CarChangeRequested,
     Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated, RequestRefused, CarChangeRejected,
     FleetBranch, FleetClass, FleetDriver, FleetCar,

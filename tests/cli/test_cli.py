@@ -317,7 +317,7 @@ def test_reserve_a_car_by_plate_shows_branch_time(branch: Desk) -> None:
 REFUSALS = {
     "lead time": (
         {"--start": from_now(hours=1).isoformat(), "--end": from_now(days=2).isoformat()},
-        "pick-up must be at least 2 h from now",
+        "pick-up must be at least 2 hours from now",
     ),
     "too short": ({"--start": naive(local_day(3)), "--end": naive(local_day(3, 20))}, "too short"),
     "no capacity": ({}, "are booked"),
@@ -353,8 +353,8 @@ def test_availability_yes_then_no(branch: Desk) -> None:
 
     yes = branch.run("availability", *period)
     assert yes.code == 0, yes.err
-    assert "available     yes" in yes.out
-    assert "free cars     2 (NY101, NY102)" in yes.out
+    assert "available     yes: room for 2 more of 2 ECONOMY cars" in yes.out
+    assert "on            any of them" in yes.out
     assert f"{2 * ECONOMY_RATE}.00" in yes.out
 
     branch.book("ada@example.com", start, end)
@@ -367,9 +367,12 @@ def test_availability_yes_then_no(branch: Desk) -> None:
         "start": utc_iso(start),
         "end": utc_iso(end),
         "available": False,
+        "room": 0,
+        "cars_in_service": 2,
         "reserved_count": 2,
         "free_cars": [],
         "price": f"{2 * ECONOMY_RATE}.00",
+        "ways_out": no.json()["ways_out"],  # their words: tests/cli/test_engine_words.py
     }
 
 
@@ -410,7 +413,8 @@ def test_show_and_update_a_reservation(booked: tuple[Desk, Reservation, Reservat
 
     new_end = local_day(6)
     updated = desk.run(
-        "reservations", "update", ada.id, "--end", naive(new_end), "--phone", "+1 555 0199", "--json"
+        "reservations", "update", ada.id, "--end", naive(new_end), "--phone", "+1 555 0199", "--json",
+        "--accept-price", f"{3 * ECONOMY_RATE}.00",  # the price kept: a longer period is confirmed
     )
     assert updated.code == 0, updated.err
     data = updated.json()
@@ -436,7 +440,7 @@ def test_pick_up_and_return(branch: Desk) -> None:
     ada = branch.book("ada@example.com", start, start + timedelta(days=1))
     picked = branch.run("reservations", "pickup", ada.reference, "--odometer", "1000")
     assert picked.code == 0, picked.err
-    assert picked.out.splitlines()[0] == f"Reservation {ada.reference}: active"
+    assert picked.out.splitlines()[0] == f"Reservation {ada.reference}: on rent"  # the desk's word
     returned = branch.run("--json", "reservations", "return", ada.reference, "--odometer", "1250")
     assert returned.code == 0, returned.err
     assert returned.json()["status"] == "completed"

@@ -72,7 +72,7 @@ def test_a_clerk_books_without_the_mouse(desk, db, qtbot):
     assert ui.startTime.time().toString("HH:mm") == "10:00"
     assert ui.durationLabel.text() == "1 day"
     assert ui.priceLabel.text() == "$80.00"
-    assert ui.freeCarsLabel.text() == "2 SUV cars free for this period"
+    assert ui.freeCarsLabel.text() == "Room for 2 more of 2 SUV cars for this period"
 
     qtbot.keyClick(ui.phoneEdit, Qt.Key.Key_Return)  # Enter books
     qtbot.waitUntil(ui.resultBanner.isVisible)
@@ -172,19 +172,19 @@ def test_every_rule_shows_by_its_field_and_nothing_is_saved(desk, db, qtbot, cas
     start, end = day(0, 3), day(1, 3)  # the form's default period
     if case == "lead time":
         step(qtbot, ui.startTime, -2)  # 08:00 local: 1 h from now
-        field, phrase = ui.errorStart, "at least 2 h from now"
+        field, phrase = ui.errorStart, "at least 2 hours from now"
     elif case == "minimum length":
         step(qtbot, ui.endTime, -1)  # 23 h
-        field, phrase = ui.errorEnd, "at least 1 d; this one is 1 h too short"
+        field, phrase = ui.errorEnd, "at least 1 day; this one is 1 hour too short"
     elif case == "no capacity":
         for n in range(2):
             service.create_reservation(email=f"o{n}@example.com", name="O", vehicle_class="SUV", zip_code=ZIP,
                                        start=start, end=end)
         field, phrase = ui.errorClass, "cars at 10001 are booked"
     elif case == "duplicate":
-        service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code=ZIP,
-                                   start=start, end=end)
-        field, phrase = ui.errorEmail, "ann@example.com already holds a SUV reservation at 10001"
+        held = service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code=ZIP,
+                                          start=start, end=end)
+        field, phrase = ui.errorEmail, f"ann@example.com already holds {held.reference}, an SUV at 10001 for "
     elif case == "busy driver":
         settle(qtbot, desk)
         ui.driverCombo.setFocus()

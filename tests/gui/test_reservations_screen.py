@@ -98,6 +98,12 @@ def test_open_change_period_and_name(desk, db, qtbot, book, svc):
     d.nameEdit.clear()
     qtbot.keyClicks(d.nameEdit, "Ann Lee")
     qtbot.keyClick(d.nameEdit, Qt.Key.Key_Return)  # Enter saves
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "confirm") is not None)  # the new price, asked first
+    box = dialog.findChild(QMessageBox, "confirm")
+    new = r.price * 2
+    assert f"from <b>${r.price:,.2f}</b> to <b>${new:,.2f}</b> (1 day more at ${r.price:,.2f} a day)" in box.text()
+    assert svc.get_reservation(r.id) == r  # nothing saved before the clerk says yes
+    answer(qtbot, dialog, f"Save at ${new:,.2f}")
     qtbot.waitUntil(lambda: not dialog.isVisible())
     stored = svc.get_reservation(r.id)
     assert (stored.end, stored.customer_name, stored.price) == (day(4), "Ann Lee", r.price * 2)
@@ -124,7 +130,7 @@ def test_a_refused_change_shows_inline_and_changes_nothing(desk, qtbot, book, sv
     elif case == "too short":
         d.endTime.setFocus()
         qtbot.keyClick(d.endTime, Qt.Key.Key_Down)
-        label, phrase = d.errorEnd, "this one is 1 h too short"
+        label, phrase = d.errorEnd, "this one is 1 hour too short"
     else:
         d.nameEdit.clear()
         label, phrase = d.errorName, "name is needed"
@@ -171,8 +177,8 @@ def test_pick_up_and_return(desk, qtbot, book, svc, clock):
     settle(qtbot, desk)
     # two days ahead: pick-up is not offered, and the line beside the buttons says why
     assert not ui.pickUpButton.isEnabled()
-    assert ui.actionError.isVisible() and "pick-up opens 12 h before" in ui.actionError.text()
-    assert "pick-up opens 12 h before" in ui.pickUpButton.toolTip()
+    assert ui.actionError.isVisible() and "pick-up opens 12 hours before" in ui.actionError.text()
+    assert "pick-up opens 12 hours before" in ui.pickUpButton.toolTip()
     assert svc.get_reservation(early.id).status == "confirmed"
     select(qtbot, desk, r.reference)
     ui.pickUpButton.click()

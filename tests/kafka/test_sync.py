@@ -84,7 +84,8 @@ def test_a_reservation_is_pending_then_confirmed_everywhere(network, publisher):
 
     # change and cancel travel the same way
     start, end = period(1, 3)
-    changed = bos.service.update_reservation(r.id, start=start, end=end)
+    changed = bos.service.update_reservation(
+        r.id, start=start, end=end, accept_price=bos.service.price_of_change(r.id, start=start, end=end).new)
     assert changed.status == "pending"
     # each branch applies head office's decision on its own, so wait for both
     wait_for(lambda: statuses(bos.db)[r.id][0] == "confirmed", what="the change confirmed at BOS-DT")

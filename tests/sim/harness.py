@@ -461,7 +461,9 @@ class World:
             phone = f"555-{rng.randint(0, 99):02d}" if rng.random() < 0.2 else None
             what = f"{b.name} change {r.reference} ({r.status}) to {start and f'{start:%d %H:%M}'}..{end:%d %H:%M}"
             self.trace(what)
-            v = self.run_step(b, what, lambda: svc.update_reservation(r.id, start=start, end=end, phone=phone))
+            v = self.run_step(b, what, lambda: svc.update_reservation(
+                r.id, start=start, end=end, phone=phone,
+                accept_price=svc.price_of_change(r.id, start=start, end=end).new))
             if v is not None:
                 self.trace(f"  {v.reference} {v.status} on {v.plate_number}")
             return

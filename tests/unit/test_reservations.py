@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from rentaldesk import placement
 from rentaldesk.errors import (
@@ -16,11 +16,12 @@ from rentaldesk.errors import (
     InvalidInput,
     InvalidPeriod,
     NotAvailable,
+    PriceChanged,
     RentalError,
     ReservationNotFound,
     UnknownPool,
 )
-from rentaldesk.models import Car, Customer
+from rentaldesk.models import Car, Customer, VehicleClass
 from rentaldesk.models import Reservation as Row
 from rentaldesk.reservations import Changes
 
@@ -53,7 +54,11 @@ def test_create_update_cancel_expire_flow(svc, fleet, clock, db):
     assert len(r.reference) == 8 and r.reference.startswith("R")
     assert svc.get_reservation(r.reference.lower()) == r
 
-    changed = svc.update_reservation(r.id, end=day(4), phone="555-0199")
+    with pytest.raises(PriceChanged, match=r"\$160\.00 → \$240\.00 \(1 day more at \$80\.00 a day\)") as refused:
+        svc.update_reservation(r.id, end=day(4), phone="555-0199")
+    assert (refused.value.old, refused.value.new, refused.value.field) == (Decimal("160.00"), Decimal("240.00"), "price")
+    assert svc.get_reservation(r.id) == r  # nothing of it saved, the phone neither
+    changed = svc.update_reservation(r.id, end=day(4), phone="555-0199", accept_price=Decimal("240.00"))
     assert changed.end == day(4) and changed.version == 2 and changed.price == Decimal("240.00")
     assert changed.customer_phone == "555-0199"
 
@@ -149,8 +154,10 @@ def test_full_pool_is_not_available(svc, fleet, db):
     book(svc, day(1), day(3), email="a@example.com")
     assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
     before = rows(db)
-    with pytest.raises(NotAvailable, match="all 1 SUV cars at 10001 are booked"):
+    with pytest.raises(NotAvailable) as refused:
         book(svc, day(2), day(4), email="b@example.com")
+    assert refused.value.message == ("the only SUV car at 10001 is booked for "
+                                     "Wed 6 Mar 2030, 07:00 to Fri 8 Mar 2030, 07:00 (America/New_York)")
     assert rows(db) == before
     assert count(db, Customer) == 1  # the refused customer was not half-saved
 
@@ -237,9 +244,15 @@ def test_free_cars_lists_bookable_cars(svc, fleet):
 def test_same_customer_cannot_hold_two_overlapping_of_same_pool(svc, fleet, db):
     fleet.cars(3)
     fleet.cars(1, "VAN")
-    book(svc, day(1), day(3))
-    with pytest.raises(DuplicateReservation, match="ann@example.com already holds a SUV reservation"):
+    first = book(svc, day(1), day(3))
+    with pytest.raises(DuplicateReservation) as refused:
         book(svc, day(2), day(4), email="ANN@example.com ")
+    assert refused.value.message == (
+        f"ann@example.com already holds {first.reference}, an SUV at 10001 for Tue 5 Mar 2030, 07:00 to "
+        "Thu 7 Mar 2030, 07:00 (America/New_York), which overlaps this period")
+    other = book(svc, day(5), day(6))
+    with pytest.raises(DuplicateReservation, match=f"already holds {first.reference}, an SUV"):  # a change too
+        svc.update_reservation(other.id, start=day(2, 12), end=day(3, 12))
     cid = svc.customer_id_for("ann@example.com")
     assert svc.has_overlapping_reservation(customer_id=cid, vehicle_class="SUV", zip_code="10001",
                                            start=day(2), end=day(4))
@@ -307,7 +320,34 @@ def test_started_reservation_can_only_change_its_return(svc, fleet, clock):
     clock.now = day(1, 1)
     with pytest.raises(RentalError, match="has started"):
         svc.update_reservation(r.id, start=day(1, 5))
-    assert svc.update_reservation(r.id, end=day(5)).end == day(5)
+    assert svc.update_reservation(r.id, end=day(5), accept_price=Decimal("320.00")).end == day(5)
+
+
+def test_the_price_kept_a_change_is_priced_at_the_booked_rate_and_confirmed(svc, fleet, db):
+    """The price quoted is the price kept: a new period is priced at the rate the reservation was
+    booked at (not today's class or car rate), and is saved only at the price the clerk accepted."""
+    fleet.cars(2, "SUV", rate="78.00", cost="96.00")
+    dee = fleet.driver("Dee Driver", rate="20.00")
+    r = book(svc, day(1), day(4), driver_id=dee)
+    assert r.price == Decimal("294.00")  # 3 days x (78 + 20)
+    with db.session() as s:  # the fleet's rates change after the booking
+        s.execute(update(VehicleClass).values(day_rate=Decimal("90.00")))
+        s.commit()
+    same_days = svc.update_reservation(r.id, start=day(1, 2), end=day(4, 2))  # same days: no question
+    assert same_days.price == r.price
+    quote = svc.price_of_change(r.id, end=day(6, 2))
+    assert (quote.old, quote.new, quote.why) == (Decimal("294.00"), Decimal("490.00"), "2 days more at $98.00 a day")
+    before = rows(db)
+    for offered in (None, Decimal("294.00"), Decimal("489.99")):
+        with pytest.raises(PriceChanged) as refused:
+            svc.update_reservation(r.id, end=day(6, 2), accept_price=offered)
+        assert refused.value.new == Decimal("490.00")
+    assert rows(db) == before
+    longer = svc.update_reservation(r.id, end=day(6, 2), accept_price=quote.new)
+    assert longer.price == Decimal("490.00")
+    shorter = svc.price_of_change(r.id, end=day(2, 2))
+    assert (shorter.new, shorter.why) == (Decimal("98.00"), "4 days less at $98.00 a day")
+    assert shorter.text() == "$490.00 → $98.00 (4 days less at $98.00 a day)"
 
 
 # -- cancel ----------------------------------------------------------------------------------------------
@@ -350,15 +390,15 @@ def test_active_reservation_does_not_expire(svc, fleet, clock):
 
 # -- pick-up and return -----------------------------------------------------------------------------------
 
-def test_pick_up_pins_and_prices_at_the_cars_rate(svc, fleet, clock, db):
+def test_pick_up_pins_and_keeps_the_booked_price(svc, fleet, clock, db):
     fleet.cars(1, rate="80.00", cost="95.00")
     r = book(svc, day(1), day(3))
     assert r.price == Decimal("160.00")
-    with pytest.raises(RentalError, match="pick-up opens 12 h before"):
+    with pytest.raises(RentalError, match="pick-up opens 12 hours before"):
         svc.pick_up(r.id)
     clock.now = day(1)
     p = svc.pick_up(r.id, odometer=1500)
-    assert (p.status, p.pinned, p.price) == ("active", True, Decimal("190.00"))
+    assert (p.status, p.pinned, p.price) == ("active", True, Decimal("160.00"))  # not the car's $95 a day
     with pytest.raises(RentalError, match="return the car instead"):
         svc.cancel_reservation(r.id)
     with pytest.raises(InvalidInput, match="below the recorded 1500"):
@@ -539,3 +579,99 @@ def test_one_composition_writes_every_column_of_a_new_reservation():
     )
     columns = {c.key for c in table(Row).columns}
     assert set(row) == columns == set(NewReservationRow.__annotations__)
+
+
+# -- room: exact capacity for one period -------------------------------------------------------------
+
+def test_room_says_how_many_more_bookings_fit_and_on_which_cars(svc, fleet):
+    cars = fleet.cars(6)
+    pool = {"vehicle_class": "SUV", "zip_code": "10001"}
+    for i in range(4):
+        book(svc, day(1), day(3), email=f"c{i}@example.com")
+    book(svc, day(1), day(3), email="pin@example.com", car_id=cars[2])
+    room = svc.room(**pool, start=day(1), end=day(3))
+    assert (room.more, room.of, room.text()) == (1, 6, "room for 1 more of 6 SUV cars")
+    # the class bookings may move for it, the one asked by car may not
+    assert room.cars == tuple(c for c in cars if c != cars[2])
+    assert svc.free_cars(**pool, start=day(1), end=day(3)) == list(room.cars)
+    book(svc, day(1), day(3), email="last@example.com")
+    full = svc.room(**pool, start=day(1), end=day(3))
+    assert (full.more, full.cars, full.text()) == (0, (), "no room: all 6 SUV cars are taken")
+    assert svc.room(**pool, start=day(3), end=day(4)).more == 6  # back to back: all free again
+
+
+def test_room_counts_the_moves_the_engine_would_make(svc, fleet, db):
+    """Two cars; A [1,3) and B [4,6) go on different cars (best fit), so no car is free for [2,5);
+    once A and B share a car there is room for one: the count is 1, not 0."""
+    first, _ = fleet.cars(2)
+    blocker = book(svc, day(1), day(3), email="p@example.com", car_id=first)
+    book(svc, day(1), day(3), email="a@example.com")  # on the second car
+    book(svc, day(3, 12), day(6), email="b@example.com")  # on the first
+    svc.cancel_reservation(blocker.id)
+    with db.session() as s:
+        assert len({r.car_id for r in s.scalars(select(Row)) if r.status == "confirmed"}) == 2  # nothing free
+    room = svc.room(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(5))
+    assert (room.more, room.of) == (1, 2)
+    # the check of "room for N": N more are each accepted by the engine, the N+1-th refused
+    for i in range(room.more):
+        book(svc, day(2), day(5), email=f"n{i}@example.com")
+    with pytest.raises(NotAvailable):
+        book(svc, day(2), day(5), email="one-too-many@example.com")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_room_is_what_the_engine_then_accepts(svc, fleet, seed):
+    """Random books (some by car, some with a turnaround): "room for N" is exactly the number of
+    bookings of that period the engine then accepts one after another."""
+    import random
+
+    rng = random.Random(seed)
+    cars = fleet.cars(4)
+    for i in range(14):
+        start = day(1, rng.randrange(0, 24 * 6))
+        try:
+            book(svc, start, start + timedelta(hours=rng.choice((24, 30, 48))), email=f"r{i}@example.com",
+                 car_id=rng.choice(cars) if rng.random() < 0.3 else None)
+        except NotAvailable:
+            pass
+    start = day(2, rng.randrange(0, 48))
+    end = start + timedelta(hours=rng.choice((24, 48)))
+    room = svc.room(vehicle_class="SUV", zip_code="10001", start=start, end=end)
+    assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=start, end=end) == bool(room.more)
+    taken = 0
+    while True:
+        try:
+            book(svc, start, end, email=f"more{taken}@example.com")
+        except NotAvailable:
+            break
+        taken += 1
+    assert taken == room.more
+
+
+def test_a_sold_out_pool_offers_the_ways_out(svc, fleet):
+    """Sold out: another class at the location (nearest rate first), the class at another location
+    (nearest zip first), and the nearest period of the same length; each one the engine takes."""
+    fleet.cars(1, "SUV", "10001", rate="80.00")
+    fleet.cars(1, "VAN", "10001", rate="95.00")
+    fleet.cars(1, "LUXURY", "10001", rate="150.00")
+    fleet.cars(1, "SUV", "90210")
+    fleet.cars(1, "SUV", "10003")
+    pool = {"vehicle_class": "SUV", "zip_code": "10001"}
+    assert svc.ways_out(**pool, start=day(2), end=day(4)) == []  # not sold out: nothing to offer
+    book(svc, day(1), day(3), email="a@example.com")
+    book(svc, day(1), day(3), email="l@example.com", vehicle_class="LUXURY")
+    out = svc.ways_out(**pool, start=day(2), end=day(4))
+    assert [(w.kind, w.vehicle_class, w.zip_code) for w in out] == [
+        ("class", "VAN", "10001"), ("location", "SUV", "10003"), ("location", "SUV", "90210"), ("period", "SUV", "10001")]
+    assert out[0].text == "a VAN at 10001: room for 1 more of 1 VAN car, $95.00 a day"
+    assert out[1].text == "an SUV at 10003, Branch 10003: room for 1 more of 1 SUV car, $80.00 a day"
+    assert (out[3].start, out[3].end) == (day(3), day(5))  # the car is back at day 3
+    for w in out:  # every way out is one the engine then accepts
+        assert svc.is_rental_available(vehicle_class=w.vehicle_class, zip_code=w.zip_code, start=w.start, end=w.end)
+
+
+def test_the_nearest_period_may_be_earlier(svc, fleet):
+    fleet.cars(1)
+    book(svc, day(3), day(6), email="a@example.com")
+    out = svc.ways_out(vehicle_class="SUV", zip_code="10001", start=day(2, 12), end=day(3, 12))
+    assert [(w.kind, w.start, w.end) for w in out] == [("period", day(2), day(3))]

@@ -380,3 +380,61 @@ def test_a_full_poll_stays_within_an_old_sqlite_s_999_parameters(tmp_path):
     assert consumer.poll_once() == 500
     assert len(snapshot(db)["inbox"]) == 500
     db.close()
+
+
+def test_head_office_keeps_the_price_the_branch_accepted_for_a_change(tmp_path):
+    """A change re-decided at head office is priced by the same rule (the booked day rate) and kept
+    only at the price the branch's clerk accepted; another price is refused, never charged. A
+    request of an earlier build (no price) is priced by the rule alone."""
+    rid = str(uuid.uuid4())
+    start = T0 + timedelta(days=2)
+    day = timedelta(days=1)
+
+    def change_to(days: int, price: Decimal | None) -> Envelope:
+        return Envelope(source="BR", payload=ev.ChangeRequested(
+            reservation_id=rid, start=start, end=start + days * day, name="", phone="", requested_at=T0, price=price))
+
+    events = [requested(rid, "PK", "a@example.com", "A", "SUV", ZIPS[0], start, start + day),  # $70
+              change_to(3, Decimal("210.00")),  # accepted: 3 days at the booked $70
+              change_to(4, Decimal("999.00")),  # not what the rule says: refused
+              change_to(2, None)]  # an earlier build's request: the rule's price
+    batches = [{(TOPIC, 0): [Record(TOPIC, 0, i, b"k", e.encode()) for i, e in enumerate(events)]}]
+    for batched in (False, True):
+        snap = run(tmp_path / f"hq-{batched}.sqlite", [dict(b) for b in batches], batched=batched)[0]
+        answers = [(o[2], o[4].get("reservation", {}).get("price"), o[4].get("reservation", {}).get("reason", ""))
+                   for o in snap["outbox"]]
+        assert [a[:2] for a in answers] == [("reservation.confirmed", "70.00"), ("reservation.changed", "210.00"),
+                                            ("reservation.rejected", "210.00"), ("reservation.changed", "140.00")]
+        assert "the price would change: $210.00 → $280.00 (1 day more at $70.00 a day) (not the $999.00 accepted)" \
+            in answers[2][2]
+
+
+def test_room_reads_the_same_from_head_offices_memory_as_from_the_database(tmp_path):
+    """Exact room (room_in) is one function over a pool view: head office's batch memory and the
+    database answer the same, moves and turnaround included."""
+    from rentaldesk.reservations import DatabasePool, _load_pool, room_in
+
+    rng = random.Random(7)
+    events = [e for e in random_events(rng, 120) if isinstance(e.payload, ev.ReservationRequested)]
+    batches = [{(TOPIC, 0): [Record(TOPIC, 0, i, b"k", e.encode()) for i, e in enumerate(events)]}]
+    db = make_hq(tmp_path / "hq.sqlite")
+    authority = BookingAuthority(db, clock=lambda: T0, wake=threading.Event())
+    kafka = FakeKafka(batches)
+    consumer = EventConsumer(db, kafka, authority, topics=Topics(), dead_letter=kafka, name="hq", batched=False)
+    while kafka.batches:
+        consumer.poll_once()
+    asked = 0
+    with db.write() as s:
+        batch = authority.begin_batch(s, [])
+        for code in CLASSES:
+            for zip_code in ZIPS:
+                for hours in range(3, 24 * 8, 17):
+                    start = T0 + timedelta(hours=hours)
+                    end = start + timedelta(hours=rng.choice([24, 48]))
+                    on_db = room_in(DatabasePool(s, _load_pool(s, code, zip_code)), start, end, T0)
+                    in_memory = room_in(batch._pool(code, zip_code), start, end, T0)
+                    assert in_memory == on_db
+                    asked += on_db.more < on_db.of
+        s.rollback()
+    db.close()
+    assert asked > 5  # the book was busy enough for the answers to matter

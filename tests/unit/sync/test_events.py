@@ -40,7 +40,9 @@ CAR = dict(plate_number="6XCY25", model="Toyota RAV4", year=2024, color="white",
 SAMPLES: list[ev.Event] = [
     ev.ReservationRequested(reservation=ev.replace(STATE, status="pending", version=1), requested_at=T),
     ev.ChangeRequested(reservation_id=_id(1), start=T, end=T + timedelta(days=2), name="Ann", phone="",
-                       requested_at=T),
+                       requested_at=T, price=Decimal("158.00")),
+    ev.ChangeRequestedV2(reservation_id=_id(1), start=T, end=T + timedelta(days=2), name="Ann", phone="",
+                         requested_at=T),
     ev.ChangeRequestedV1(reservation_id=_id(1), start=T, end=T + timedelta(days=2), customer=CUSTOMER,
                          requested_at=T),
     ev.CancelRequested(reservation_id=_id(1), requested_at=T),
@@ -118,7 +120,7 @@ def _same(new: object, old: object) -> bool:
 def test_a_version_1_change_request_is_read_as_the_current_one():
     line = next(x for x in BEFORE_TYPED.read_text().splitlines() if '"reservation.change-requested"' in x)
     event = decode(line.encode())
-    assert event.schema_version == 2
+    assert event.schema_version == 3
     assert event.payload == ev.ChangeRequested(
         reservation_id=_id(1), start=datetime(2030, 3, 5, 10, tzinfo=timezone.utc),
         end=datetime(2030, 3, 8, 9, tzinfo=timezone.utc), name="Ann Lee", phone="555-0100",
@@ -127,10 +129,10 @@ def test_a_version_1_change_request_is_read_as_the_current_one():
 
 def test_this_build_writes_the_newest_version():
     envelope = Envelope(payload=SAMPLES[1], source="B")
-    assert json.loads(envelope.encode())["schema_version"] == 2
-    with pytest.raises(InvalidEvent, match="unsupported schema_version 3 of reservation.change-requested "
-                                           r"\(this build reads 2, 1\)"):
-        decode(_raw(json.loads(envelope.encode())["payload"], type="reservation.change-requested", schema_version=3))
+    assert json.loads(envelope.encode())["schema_version"] == 3
+    with pytest.raises(InvalidEvent, match="unsupported schema_version 4 of reservation.change-requested "
+                                           r"\(this build reads 3, 2, 1\)"):
+        decode(_raw(json.loads(envelope.encode())["payload"], type="reservation.change-requested", schema_version=4))
 
 
 # -- faults ----------------------------------------------------------------------------------------
