@@ -163,8 +163,8 @@ HUGE = "99999999999999999999999"
         (["reservations", "list", "--from", "0001-01-01", "--zip", ZIP], "--from '0001-01-01' is out of range"),
         (["availability", "--class", "SUV", "--zip", ZIP, "--start", "9999-12-30T10:00", "--end", "9999-12-31"],
          "out of range"),
-        (reserve(start="9998-06-01T10:00", end="9998-06-03T10:00"), "at most 730 d ahead"),
-        (reserve(start=ahead(3), end=ahead(3 + 3653)), "a rental lasts at most 90 d"),
+        (reserve(start="9998-06-01T10:00", end="9998-06-03T10:00"), "at most 730 days ahead"),
+        (reserve(start=ahead(3), end=ahead(3 + 3653)), "a rental lasts at most 90 days"),
     ],
 )
 def test_a_number_or_time_out_of_range_is_a_clean_refusal(run: Command, args: list[str], phrase: str) -> None:

@@ -36,7 +36,7 @@ def test_pick_up_is_not_offered_four_and_a_half_days_ahead(desk, qtbot, clock):
     ui = upcoming(qtbot, desk)
     choose(qtbot, desk, far.reference)
     assert not ui.pickUpButton.isEnabled()
-    assert "starts in 4 d 12 h" in ui.actionError.text() and "pick-up opens 12 h before" in ui.actionError.text()
+    assert "starts in 4 days 12 hours" in ui.actionError.text() and "pick-up opens 12 hours before" in ui.actionError.text()
     desk.reservations.open_selected()
     settle(qtbot, desk)
     dialog = desk.reservations.dialog
@@ -59,7 +59,7 @@ def test_a_refusal_shows_by_the_buttons_and_does_not_stay(desk, qtbot, clock):
     clock.advance(hours=-10)  # the world moved on since the button was offered: now it is too early
     ui.pickUpButton.click()
     settle(qtbot, desk)
-    assert ui.actionError.isVisible() and "pick-up opens 12 h before" in ui.actionError.text()
+    assert ui.actionError.isVisible() and "pick-up opens 12 hours before" in ui.actionError.text()
     assert ui.actionError.geometry().top() >= ui.reservationsView.geometry().bottom()  # beside the buttons
     assert abs(ui.actionError.geometry().center().y() - ui.pickUpButton.geometry().center().y()) < ui.pickUpButton.height()
     choose(qtbot, desk, other.reference)  # another reservation: the old refusal goes
@@ -68,7 +68,7 @@ def test_a_refusal_shows_by_the_buttons_and_does_not_stay(desk, qtbot, clock):
     ui.pickUpButton.setEnabled(True)  # offered a moment before the clock moved (as above)
     ui.pickUpButton.click()
     settle(qtbot, desk)
-    assert "pick-up opens 12 h before" in ui.actionError.text()
+    assert "pick-up opens 12 hours before" in ui.actionError.text()
     desk.reservations._refusal_timer.timeout.emit()  # its while is over
     settle(qtbot, desk)
     # the refusal is gone; what stays is the plain reason pick-up is not offered

@@ -29,10 +29,10 @@ DAY = timedelta(days=1)
 def test_the_defaults_are_90_days_long_and_2_years_ahead(db, fleet, svc):  # noqa: ANN001
     fleet.cars(1)
     start = svc.clock() + 3 * DAY
-    with pytest.raises(InvalidPeriod, match="at most 90 d;"):
+    with pytest.raises(InvalidPeriod, match="at most 90 days;"):
         svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
                                start=start, end=start + 91 * DAY)
-    with pytest.raises(InvalidPeriod, match="at most 730 d ahead"):
+    with pytest.raises(InvalidPeriod, match="at most 730 days ahead"):
         svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
                                start=start + 730 * DAY, end=start + 732 * DAY)
     svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
@@ -46,11 +46,11 @@ def test_a_branch_s_own_limits_apply_to_booking_and_changing(db, fleet, svc):  #
     start = svc.clock() + 3 * DAY
     r = svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
                                start=start, end=start + 3 * DAY)
-    with pytest.raises(InvalidPeriod, match="at most 3 d; this one is 1 d too long"):
+    with pytest.raises(InvalidPeriod, match="at most 3 days; this one is 1 day too long"):
         svc.update_reservation(r.id, end=start + 4 * DAY)
-    with pytest.raises(InvalidPeriod, match="at most 10 d ahead"):
+    with pytest.raises(InvalidPeriod, match="at most 10 days ahead"):
         svc.update_reservation(r.id, start=svc.clock() + 11 * DAY, end=svc.clock() + 12 * DAY)
-    with pytest.raises(InvalidPeriod, match="at most 10 d ahead"):
+    with pytest.raises(InvalidPeriod, match="at most 10 days ahead"):
         svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=svc.clock() + 11 * DAY,
                                 end=svc.clock() + 12 * DAY)
 
@@ -82,7 +82,7 @@ def test_head_office_applies_the_branch_s_limits(tmp_path, batched):  # noqa: AN
     rejected = {o[4]["reservation"]["reference"]: o[4]["reservation"]["reason"] for o in outbox
                 if o[2] == "reservation.rejected"}
     assert set(rejected) == {"LONG", "FAR"}
-    assert "at most 3 d" in rejected["LONG"] and "at most 10 d ahead" in rejected["FAR"]
+    assert "at most 3 days" in rejected["LONG"] and "at most 10 days ahead" in rejected["FAR"]
 
 
 def test_the_branches_file_sets_the_limits_and_the_fleet_topic_carries_them(db, tmp_path):  # noqa: ANN001
