@@ -106,6 +106,15 @@ def clean(value: str, kind: TextKind) -> str:
     return trimmed
 
 
+def as_sent(value: str, kind: TextKind) -> str:
+    """Stored text as an event carries it: unchanged when the events' rule takes it (``typed=False``);
+    text an older build stored that the rule refuses goes :func:`printable` and cut to the kind's
+    length, so one old record cannot stop a reservation's or a driver's events."""
+    if problem(value, kind, typed=False) is None:
+        return value
+    return printable(value)[: kind.max_len].strip()
+
+
 def printable(value: object) -> str:
     """Stored text made safe to print on a terminal or in a log: every character the rule refuses
     is shown escaped (``\\n``, ``\\x1b``, ``\\u202e``), so an older record cannot forge a line of

@@ -71,7 +71,6 @@ from ..sync.inbox import BatchFailed, Delivery
 from ..sync.events import (
     CarReassigned,
     Confirmed,
-    Customer as CustomerState,
     Decision,
     Event,
     Rejected,
@@ -80,6 +79,7 @@ from ..sync.events import (
     money,
     replace,
 )
+from ..sync.state import customer_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from ..values import Changes
 
@@ -804,7 +804,7 @@ class BookingBatch:
             select(Car.plate_number).where(Car.car_id == (car_id if car_id is not None else r.car_id)))
         return ReservationState(
             id=r.id, reference=r.reference, status=r.status,
-            customer=CustomerState(email=customer.email, name=customer.name, phone=customer.phone),
+            customer=customer_state(customer),
             vehicle_class=mem.pool.vclass.code, zip_code=mem.pool.branch.zip_code, car_plate=plate,
             pinned=bool(r.pinned), driver_licence=licence, start=r.start, end=r.end, price=money(r.price),
             version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -22,6 +22,7 @@ from ..models import Reservation as ReservationRow
 from ..reservations import new_reservation_row
 from ..values import Changes
 from ..rules import normalize_plate
+from ..text import NAME, PHONE, as_sent
 from .events import (
     CarState,
     Customer as CustomerState,
@@ -37,6 +38,19 @@ from .events import (
 from .inbox import NotReady, merge
 
 
+class _Person(Protocol):
+    email: str
+    name: str
+    phone: str
+
+
+def customer_state(customer: _Person) -> CustomerState:
+    """The customer as the events carry them (stored text an older build let in goes escaped:
+    :func:`rentaldesk.text.as_sent`)."""
+    return CustomerState(email=customer.email, name=as_sent(customer.name, NAME),
+                         phone=as_sent(customer.phone or "", PHONE))
+
+
 def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
     customer = s.get_one(Customer, row.customer_id)
     plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
@@ -45,7 +59,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
     )
     return ReservationState(
         id=row.id, reference=row.reference, status=row.status,
-        customer=CustomerState(email=customer.email, name=customer.name, phone=customer.phone),
+        customer=customer_state(customer),
         vehicle_class=row.vehicle_class, zip_code=row.zip_code, car_plate=plate, pinned=bool(row.pinned),
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
         version=row.version, source=row.source or "", reason=row.status_reason or "",

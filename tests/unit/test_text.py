@@ -124,3 +124,29 @@ def test_a_name_an_older_build_stored_is_replaced_when_the_customer_books_again(
                            start=day(5), end=day(6))
     with db.session() as s:
         assert s.scalar(select(Customer.name)) == "Ann Lee"
+
+
+def test_text_an_older_build_stored_still_travels_in_the_events(db, fleet, svc):
+    """A customer's name or phone stored before the rule (a line break, an escape, too long) must
+    not stop that reservation's events: it goes escaped and cut, and the event reads back."""
+    from sqlalchemy import update
+
+    from rentaldesk.models import Customer
+    from rentaldesk.models import Reservation as ReservationRow
+    from rentaldesk.sync.envelope import Envelope, decode
+    from rentaldesk.sync.events import Confirmed
+    from rentaldesk.sync.state import reservation_state
+    from tests.conftest import day
+
+    fleet.cars(1, "SUV")
+    svc.create_reservation(email="ann@example.com", name="Ann", vehicle_class="SUV", zip_code="10001",
+                           start=day(1), end=day(2))
+    with db.write() as s:
+        s.execute(update(Customer).values(name="Ann\nLee\x1b[2J" + "x" * 200, phone="555\n0100"))
+    with db.session() as s:
+        state = reservation_state(s, s.query(ReservationRow).one())
+    assert state.customer.name.startswith("Ann\\nLee\\x1b[2J") and len(state.customer.name) == text.NAME.max_len
+    assert state.customer.phone == "555\\n0100"
+    assert text.as_sent("José 山田", text.NAME) == "José 山田"  # what the rule takes goes as it is
+    event = Envelope(Confirmed(reservation=state), source="hq")
+    assert decode(event.encode()).payload == event.payload
