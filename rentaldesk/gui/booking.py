@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCompleter, QHeaderView, QWidget
 
 from .. import queries
 from ..db import Database
+from ..display import count
 from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
 from ..reservations import ReservationService
@@ -72,6 +73,7 @@ class BookingPreview:
     day_rate: Decimal | None = None
     driver_rate: Decimal | None = None
     customer: CustomerInfo | None = None
+    driver: DriverRow | None = None  # the driver asked for, free or not
 
 
 def preview_booking(service: ReservationService, db: Database, request: BookingRequest) -> BookingPreview:
@@ -102,13 +104,14 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     driver = next((d for d in drivers if d.id == request.driver_id), None)
     if request.driver_id is not None and driver is None:
         errors["driver_id"] = "This driver is not free for this period."
+        driver = next(iter(queries.list_drivers(db, now, driver_ids=[request.driver_id])), None)
     if request.car_id is not None and request.car_id not in free_ids:
         errors["car_id"] = "This car is no longer free for this period."
     car = next((c for c in free_cars if c.car_id == request.car_id), None)
     price = service.quote(**pool, car_id=car.car_id if car else None, driver_id=driver.id if driver else None)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
-        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer
+        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer, driver
     )
 
 
@@ -148,20 +151,29 @@ class BookingScreen(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         ui.emailEdit.setCompleter(completer)
         ui.resultBanner.hide()
-        tab_leaves(ui.startDate, ui.startTime, ui.endDate, ui.endTime)
+        tab_leaves(ui.startTime, ui.endTime)
+        ui.startDate.label, ui.endDate.label = "Pick-up date", "Return date"
+        ui.startDate.reference = lambda: self.desk.now().astimezone(self.zone).date()
+        ui.endDate.reference = lambda: py_date(ui.startDate.date())
+        self._period_shown: tuple[datetime, datetime] | None = None  # (pick-up, return), local wall time
 
         self._preview_timer = self._pause_timer(self.refresh_preview)
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
+        ui.startDate.dateChanged.connect(self._pickup_moved)
+        ui.startTime.timeChanged.connect(self._pickup_moved)
+        ui.endDate.dateChanged.connect(self._dates_edited)
+        ui.endTime.timeChanged.connect(self._dates_edited)
         for edit in (ui.startDate, ui.endDate):
-            edit.dateChanged.connect(self._dates_edited)
-        for time_edit in (ui.startTime, ui.endTime):
-            time_edit.timeChanged.connect(self._dates_edited)
+            edit.refused.connect(self._schedule_preview)
         ui.calendar.range_picked.connect(self._range_picked)
         ui.emailEdit.textEdited.connect(self._email_edited)
-        ui.nameEdit.textEdited.connect(lambda _text: self.messages.clear("name"))
-        ui.phoneEdit.textEdited.connect(lambda _text: self.messages.clear("phone"))
+        for name, *inputs in (("zip_code", ui.locationCombo), ("vehicle_class", ui.classCombo),
+                              ("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime),
+                              ("email", ui.emailEdit), ("name", ui.nameEdit), ("phone", ui.phoneEdit),
+                              ("driver_id", ui.driverCombo), ("car_id", ui.freeCarsView)):
+            self.messages.clear_on_change(name, *inputs)
         completer.activated.connect(lambda _text: self._lookup_timer.start(0))
         ui.driverCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.freeCarsView.selectionModel().selectionChanged.connect(self._car_chosen)
@@ -170,7 +182,7 @@ class BookingScreen(QWidget):
         ui.clearButton.clicked.connect(self.clear)
         ui.copyButton.clicked.connect(self.copy_reference)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self, self.reserve, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(key), self, self._enter, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_reference, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -264,8 +276,32 @@ class BookingScreen(QWidget):
         )
         self._dates_edited(from_calendar=True)
 
+    def _local_period(self) -> tuple[datetime, datetime]:
+        """The pick-up and return the fields show, as naive local wall times."""
+        ui = self.ui
+        return (datetime.combine(py_date(ui.startDate.date()), py_time(ui.startTime.time())),
+                datetime.combine(py_date(ui.endDate.date()), py_time(ui.endTime.time())))
+
+    def _pickup_moved(self, *_args: object) -> None:
+        """The pick-up moved: the return moves with it, so the rental keeps its length."""
+        ui = self.ui
+        if self._period_shown is not None:
+            (old_start, old_end), (new_start, _end) = self._period_shown, self._local_period()
+            try:
+                new_end = old_end + (new_start - old_start)
+            except OverflowError:  # past 9999: the return stays
+                new_end = old_end
+            for widget in (ui.endDate, ui.endTime):
+                widget.blockSignals(True)
+            ui.endDate.setDate(qdate(new_end.date()))
+            ui.endTime.setTime(QTime(new_end.hour, new_end.minute))
+            for widget in (ui.endDate, ui.endTime):
+                widget.blockSignals(False)
+        self._dates_edited()
+
     def _dates_edited(self, *_args: object, from_calendar: bool = False) -> None:
         ui = self.ui
+        self._period_shown = self._local_period()
         if not from_calendar:
             ui.calendar.show_range(py_date(ui.startDate.date()), py_date(ui.endDate.date()))
         request = self.request()
@@ -280,6 +316,10 @@ class BookingScreen(QWidget):
         ui = self.ui
         times, problems = {}, []
         for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
+            typed_wrong = day_edit.problem()
+            if typed_wrong is not None:  # the field holds its last day; the clerk meant another
+                problems.append((name, typed_wrong))
+                continue
             day = py_date(day_edit.date())
             clock_time = py_time(time_edit.time())
             try:
@@ -335,11 +375,14 @@ class BookingScreen(QWidget):
     def _show_cars(self, preview: BookingPreview) -> None:
         ui = self.ui
         chosen = preview.request.car_id
+        view = ui.freeCarsView
+        under_cursor = self.cars_proxy.row_of(view.currentIndex()) if view.currentIndex().isValid() else None
         self.cars.set_rows(preview.free_cars)
-        n = len(preview.free_cars)
-        vclass = preview.request.vehicle_class
-        ui.freeCarsLabel.setText(f"{n} {vclass} car{'s' if n != 1 else ''} free for this period" if n or not preview.errors
-                                 else "Choose a period the rules allow to see the free cars.")
+        ui.freeCarsLabel.setText(self._free_cars_text(preview))
+        cursor = self.cars.position_of(under_cursor.car_id) if under_cursor is not None else None
+        if cursor is not None:  # the clerk's place in the grid stays where it was
+            view.selectionModel().setCurrentIndex(self.cars_proxy.mapFromSource(self.cars.index(cursor, 0)),
+                                                  QItemSelectionModel.SelectionFlag.NoUpdate)
         position = self.cars.position_of(chosen) if chosen is not None else None
         if position is not None:  # keep the clerk's choice (without asking for a new preview)
             selection = ui.freeCarsView.selectionModel()
@@ -348,6 +391,14 @@ class BookingScreen(QWidget):
             selection.blockSignals(False)
             ui.freeCarsView.viewport().update()
         self._describe_car_choice()
+
+    @staticmethod
+    def _free_cars_text(preview: BookingPreview) -> str:
+        """The line above the free cars."""
+        n = len(preview.free_cars)
+        if not n and preview.errors:
+            return "Choose a period the rules allow to see the free cars."
+        return f"{count(n, preview.request.vehicle_class + ' car')} free for this period"
 
     def _car_chosen(self, *_args: object) -> None:
         self._describe_car_choice()
@@ -361,9 +412,10 @@ class BookingScreen(QWidget):
         row = self.cars.row_at(position) if position is not None else None
         self.ui.carChoiceLabel.setText(
             f"Reserved by car: {row.plate_number}, {row.model} ({text.money(row.cost_per_day)}/day). "
-            "The counter will not swap it."
+            "The counter will not swap it. Space lets it go."
             if row
-            else "Any car of the class: the counter assigns one and may swap it before pick-up."
+            else "Any car of the class: the counter assigns one and may swap it before pick-up. "
+            "To reserve by car: ↑/↓ to it, then Space."
         )
         self.ui.anyCarButton.setEnabled(row is not None)
 
@@ -380,7 +432,8 @@ class BookingScreen(QWidget):
             combo.addItem(f"{driver.name} · {text.money(driver.day_rate)}/day{where}", driver.id)
         position = combo.findData(chosen) if chosen is not None else 0
         if position < 0:  # the chosen driver is no longer free: keep them, flagged
-            combo.addItem(f"{self._driver_names.get(chosen, f'Driver {chosen}')} (not free)", chosen)
+            name = preview.driver.name if preview.driver is not None else self._driver_names.get(chosen, f"Driver {chosen}")
+            combo.addItem(f"{name} (not free)", chosen)
             position = combo.count() - 1
         combo.setCurrentIndex(position)
         combo.blockSignals(False)
@@ -396,7 +449,7 @@ class BookingScreen(QWidget):
         days = rental_days(request.start, request.end)
         vclass = self.desk.vehicle_classes.get(request.vehicle_class)
         rate = preview.day_rate or (vclass.day_rate if vclass else None)
-        parts = [f"{days} day{'s' if days != 1 else ''} × {text.money(rate)}"]
+        parts = [f"{count(days, 'day')} × {text.money(rate)}"]
         if preview.driver_rate is not None:
             parts.append(f"driver {days} × {text.money(preview.driver_rate)}")
         ui.priceLabel.setText(text.money(preview.price))
@@ -412,8 +465,9 @@ class BookingScreen(QWidget):
             lines.append(text.duration(request.start, request.end))
         car = next((c for c in preview.free_cars if c.car_id == request.car_id), None)
         lines.append(f"Car {car.plate_number}, {car.model}, {car.color}" if car else "Any car of the class")
-        driver = next((d for d in preview.drivers if d.id == request.driver_id), None)
-        lines.append(f"Driver {driver.name}" if driver else "No driver")
+        driver = preview.driver
+        free = driver is not None and any(d.id == driver.id for d in preview.drivers)
+        lines.append("No driver" if driver is None else f"Driver {driver.name}" + ("" if free else " (not free)"))
         return "<br>".join(lines)
 
     def _show_customer(self, customer: CustomerInfo | None) -> None:
@@ -422,8 +476,7 @@ class BookingScreen(QWidget):
         if customer is None:
             ui.customerHint.setText("New customer: they are added when you book." if "@" in email else "")
             return
-        n = customer.reservations
-        ui.customerHint.setText(f"Returning customer · {n} reservation{'s' if n != 1 else ''}")
+        ui.customerHint.setText(f"Returning customer · {count(customer.reservations, 'reservation')}")
         name, phone = ui.nameEdit.text().strip(), ui.phoneEdit.text().strip()
         # Fill in a known customer's details unless the clerk has typed their own.
         if self._autofilled is not None and (name, phone) != self._autofilled and (name or phone):
@@ -444,6 +497,19 @@ class BookingScreen(QWidget):
             self._autofilled = None
         self._lookup_timer.start()
 
+    def _enter(self) -> None:
+        """Enter: on an email suggestion, take it (the customer is filled in); else book."""
+        popup = self.ui.emailEdit.completer().popup()
+        if popup is None or not popup.isVisible():
+            self.reserve()
+            return
+        chosen = popup.currentIndex()
+        popup.hide()
+        if chosen.isValid():
+            self.ui.emailEdit.setText(str(chosen.data()))
+        self._email_edited(self.ui.emailEdit.text())
+        self._lookup_timer.start(0)
+
     def _look_up_customer(self) -> None:
         typed = self.ui.emailEdit.text().strip()
         self.desk.run(lambda: queries.find_customers(self.desk.db, typed), self._show_matches)
@@ -460,6 +526,7 @@ class BookingScreen(QWidget):
             return
         request = self.request()
         self.messages.clear("name", "phone", "")
+        self.ui.resultBanner.hide()  # this attempt's answer replaces the last booking's
         start, end = request.start, request.end
         if request.period_errors or start is None or end is None:  # no error: both times exist
             for name, message in request.period_errors:

@@ -15,13 +15,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QComboBox, QDateEdit, QFrame,
-    QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPushButton, QSizePolicy,
-    QSpacerItem, QTableView, QTimeEdit, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
+    QTimeEdit, QVBoxLayout, QWidget)
 
-from rentaldesk.gui.widgets import RangeCalendar
+from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar)
 from . import resources_rc
 
 class Ui_BookingForm(object):
@@ -115,7 +114,7 @@ class Ui_BookingForm(object):
 
         self.startLayout = QHBoxLayout()
         self.startLayout.setObjectName(u"startLayout")
-        self.startDate = QDateEdit(self.tripGroup)
+        self.startDate = DateField(self.tripGroup)
         self.startDate.setObjectName(u"startDate")
         sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         sizePolicy.setHorizontalStretch(0)
@@ -146,7 +145,7 @@ class Ui_BookingForm(object):
 
         self.endLayout = QHBoxLayout()
         self.endLayout.setObjectName(u"endLayout")
-        self.endDate = QDateEdit(self.tripGroup)
+        self.endDate = DateField(self.tripGroup)
         self.endDate.setObjectName(u"endDate")
         sizePolicy.setHeightForWidth(self.endDate.sizePolicy().hasHeightForWidth())
         self.endDate.setSizePolicy(sizePolicy)
@@ -377,7 +376,7 @@ class Ui_BookingForm(object):
 
         self.carsLayout.addLayout(self.carsHeaderLayout)
 
-        self.freeCarsView = QTableView(self.carsGroup)
+        self.freeCarsView = PickGrid(self.carsGroup)
         self.freeCarsView.setObjectName(u"freeCarsView")
 
         self.carsLayout.addWidget(self.freeCarsView)
@@ -456,11 +455,9 @@ class Ui_BookingForm(object):
         self.calendarHint.setText(QCoreApplication.translate("BookingForm", u"Click the pick-up day, then the return day.", None))
         self.calendarHint.setProperty(u"role", QCoreApplication.translate("BookingForm", u"hint", None))
         self.startLabel.setText(QCoreApplication.translate("BookingForm", u"&Pick-up", None))
-        self.startDate.setDisplayFormat(QCoreApplication.translate("BookingForm", u"ddd dd MMM yyyy", None))
         self.startTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorStart.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.endLabel.setText(QCoreApplication.translate("BookingForm", u"&Return", None))
-        self.endDate.setDisplayFormat(QCoreApplication.translate("BookingForm", u"ddd dd MMM yyyy", None))
         self.endTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorEnd.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.durationLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"hint", None))
