@@ -127,7 +127,9 @@ def _is_date_only(text: str) -> bool:
 
 #: How a day may be typed into a date field (its placeholder, and the words of a refusal). Numbers are
 #: day first: 8/12 is 8 December.
-DATE_HELP = "8, 8/12 (day/month), 8 Dec, 2026-12-08, Fri, today, tomorrow or +3"
+DATE_HELP = "8, 8/12 (day/month), 8 Dec or 2026-12-08"
+#: The other ways a day may be typed (a date field's tooltip).
+DATE_HELP_MORE = "a weekday (Fri), today, tomorrow, or +3 (days on)"
 
 _DAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",

@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QCompleter, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QHeaderView, QWidget
 
 from .. import queries
 from ..db import Database
@@ -34,6 +34,14 @@ from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_gr
 
 #: How long the form waits after the last keystroke before it asks the database (milliseconds).
 TYPING_PAUSE_MS = 150
+#: From this width the form has three columns (trip | customer, summary | free cars); below it two
+#: (trip, summary | customer, free cars), so 1024x700 holds it all.
+THREE_COLUMNS_FROM = 1146
+#: The widths of the trip column, and of the customer column when there are three.
+TRIP_WIDTH, CUSTOMER_WIDTH = 350, 320
+#: The narrowest the form goes (two columns); it asks no more, so it never holds a window wider.
+NARROWEST = 640
+_ANY_WIDTH = 16777215
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +143,8 @@ class BookingScreen(QWidget):
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
         self.cars_proxy = setup_grid(ui.freeCarsView, self.cars, sort_column=FreeCarModel.COL_COST)
-        header = ui.freeCarsView.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
+        self._fit_car_columns()
+        self.setMinimumWidth(NARROWEST)  # else three columns' minimum would hold the window above two's
         self.view_state = ViewState("booking")
         self.last_preview: BookingPreview | None = None
         self.last_reservation: Reservation | None = None
@@ -152,6 +159,7 @@ class BookingScreen(QWidget):
         ui.emailEdit.setCompleter(completer)
         ui.resultBanner.hide()
         tab_leaves(ui.startTime, ui.endTime)
+        ui.calendar.setToolTip(ui.calendarHint.text())
         ui.startDate.label, ui.endDate.label = "Pick-up date", "Return date"
         ui.startDate.reference = lambda: self.desk.now().astimezone(self.zone).date()
         ui.endDate.reference = lambda: py_date(ui.startDate.date())
@@ -183,12 +191,62 @@ class BookingScreen(QWidget):
         ui.copyButton.clicked.connect(self.copy_reference)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(QKeySequence(key), self, self._enter, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_reference, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         desk.reference_changed.connect(self._fill_choices)
         desk.counter_branch_changed.connect(self._select_counter_branch)
         desk.changed.connect(self._data_changed)
+
+    def _fit_car_columns(self) -> None:
+        """Every column of the free cars as wide as its widest cell; the model takes the rest."""
+        header = self.ui.freeCarsView.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
+        self.ui.freeCarsView.optional = (FreeCarModel.COL_COLOR, FreeCarModel.COL_TRANSMISSION)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self._arrange(event.size().width() < THREE_COLUMNS_FROM)
+        super().resizeEvent(event)
+
+    def _arrange(self, narrow: bool) -> None:
+        """Three columns, or two on a narrow screen (see THREE_COLUMNS_FROM)."""
+        if getattr(self, "_narrow", None) is narrow:
+            return
+        self._narrow = narrow
+        ui = self.ui
+        columns = (ui.leftColumn, ui.middleLayout, ui.rightColumn)
+        middle = [ui.customerGroup, ui.priceGroup, ui.formError, ui.actionsBar, ui.resultBanner]
+        for column in columns:
+            for widget in (ui.tripGroup, ui.carsGroup, *middle):
+                column.removeWidget(widget)  # deletes its layout item (a widget holds on to its first one)
+            while column.count():  # the stretches
+                column.takeAt(0)
+        placed: tuple[list[QWidget], list[QWidget], list[QWidget]]
+        if narrow:
+            placed = ([ui.tripGroup, ui.priceGroup],
+                      [ui.customerGroup, ui.carsGroup, ui.formError, ui.actionsBar, ui.resultBanner], [])
+        else:
+            placed = ([ui.tripGroup], middle, [ui.carsGroup])
+        for column, widgets in zip(columns, placed):
+            for widget in widgets:
+                column.addWidget(widget, 1 if widget in (ui.tripGroup, ui.carsGroup) else 0)  # the calendar, the grid grow
+        if not narrow:
+            ui.middleLayout.addStretch(1)
+        for widget in middle:  # bounded, so a long banner never squeezes the free cars
+            width = TRIP_WIDTH if narrow and widget is ui.priceGroup else CUSTOMER_WIDTH
+            widget.setMinimumWidth(0 if narrow and widget is not ui.priceGroup else width)
+            widget.setMaximumWidth(_ANY_WIDTH if narrow and widget is not ui.priceGroup else width)
+        margin, spacing = (16, 8) if narrow else (24, 12)
+        ui.rootLayout.setContentsMargins(margin, spacing + 4, margin, spacing)
+        ui.rootLayout.setSpacing(spacing)
+        for column in columns:
+            column.setSpacing(spacing)
+        ui.calendarHint.setVisible(not narrow)  # its words are the calendar's tooltip too
+        ui.durationLabel.setVisible(not narrow)  # the summary says it too
+        ui.bodyLayout.setStretch(1, 1 if narrow else 0)
+        ui.bodyLayout.setStretch(2, 0 if narrow else 1)
 
     def activate(self) -> None:
         """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
@@ -274,6 +332,7 @@ class BookingScreen(QWidget):
         ui.calendarHint.setText(
             "Now click the return day." if ui.calendar.picking_return else "Click the pick-up day, then the return day."
         )
+        ui.calendar.setToolTip(ui.calendarHint.text())
         self._dates_edited(from_calendar=True)
 
     def _local_period(self) -> tuple[datetime, datetime]:
@@ -411,11 +470,13 @@ class BookingScreen(QWidget):
         position = self.cars.position_of(car_id) if car_id is not None else None
         row = self.cars.row_at(position) if position is not None else None
         self.ui.carChoiceLabel.setText(
-            f"Reserved by car: {row.plate_number}, {row.model} ({text.money(row.cost_per_day)}/day). "
-            "The counter will not swap it. Space lets it go."
+            f"Reserved by car: {row.plate_number} ({text.money(row.cost_per_day)}/day), never swapped. Space lets it go."
             if row
-            else "Any car of the class: the counter assigns one and may swap it before pick-up. "
-            "To reserve by car: ↑/↓ to it, then Space."
+            else "Any car of the class. Space on a row reserves that car."
+        )
+        self.ui.carChoiceLabel.setToolTip(
+            "The counter will not swap this car for another." if row
+            else "The counter assigns a car of the class and may swap it for another before pick-up."
         )
         self.ui.anyCarButton.setEnabled(row is not None)
 
@@ -428,7 +489,7 @@ class BookingScreen(QWidget):
         self._driver_names.update((d.id, d.name) for d in preview.drivers)
         nearby = sorted(preview.drivers, key=lambda d: (d.zip_code != preview.request.zip_code, d.name))
         for driver in nearby:
-            where = "" if driver.zip_code == preview.request.zip_code else f" · based at {driver.zip_code}"
+            where = "" if driver.zip_code in (None, preview.request.zip_code) else f" · based at {driver.zip_code}"
             combo.addItem(f"{driver.name} · {text.money(driver.day_rate)}/day{where}", driver.id)
         position = combo.findData(chosen) if chosen is not None else 0
         if position < 0:  # the chosen driver is no longer free: keep them, flagged
@@ -497,10 +558,23 @@ class BookingScreen(QWidget):
             self._autofilled = None
         self._lookup_timer.start()
 
-    def _enter(self) -> None:
-        """Enter: on an email suggestion, take it (the customer is filled in); else book."""
+    def _suggestions(self) -> QAbstractItemView | None:
+        """The email suggestions, while they show."""
         popup = self.ui.emailEdit.completer().popup()
-        if popup is None or not popup.isVisible():
+        return popup if popup is not None and popup.isVisible() else None
+
+    def _escape(self) -> None:
+        """Esc: close the email suggestions if they show; else start over."""
+        popup = self._suggestions()
+        if popup is not None:
+            popup.hide()
+        else:
+            self.clear()
+
+    def _enter(self) -> None:
+        """Enter: on the email suggestions, take the one chosen (the customer is filled in); else book."""
+        popup = self._suggestions()
+        if popup is None:
             self.reserve()
             return
         chosen = popup.currentIndex()
@@ -599,6 +673,7 @@ class BookingScreen(QWidget):
 
     def restore_state(self) -> None:
         self.view_state.restore(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
+        self._fit_car_columns()  # the widths follow the cells, whatever an older state said
 
     def save_state(self) -> None:
         self.view_state.save(headers={"cars": self.ui.freeCarsView.horizontalHeader()})

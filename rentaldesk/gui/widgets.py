@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QRectF,
     QSettings,
+    QSize,
     Qt,
     QTime,
     Signal,
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..display import DATE_HELP, parse_typed_date
+from ..display import DATE_HELP, DATE_HELP_MORE, parse_typed_date
 from ..errors import FleetFileError, RentalError
 from .tablemodels import STATUS_ROLE, RowFilterProxy, RowTableModel
 from .text import status_look
@@ -181,10 +182,20 @@ class DateField(QLineEdit):
         #: What the field is called in a refusal ("Pick-up date").
         self.label = "Date"
         self.setPlaceholderText("e.g. 8, 8/12 or 8 Dec")
-        self.setToolTip(f"Type a day: {DATE_HELP}. Numbers are day first. Up and Down move a day.")
+        self.setToolTip(f"Type a day: {DATE_HELP}; or {DATE_HELP_MORE}. Numbers are day first. ↑/↓ move a day.")
         self.textEdited.connect(self._typed)
         self.editingFinished.connect(self._finished)
         self._show()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Wide enough for its longest day ("Wed 28 Sep 2030"), in its font."""
+        hint = super().minimumSizeHint()  # its frame and padding around its widest character
+        metrics = self.fontMetrics()
+        frame = hint.width() - metrics.maxWidth()
+        return QSize(frame + metrics.horizontalAdvance("Wed 28 Sep 2030") + 4, hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
 
     def date(self) -> QDate:
         """The field's day (while the text is not a day: the last one it was)."""
@@ -241,11 +252,39 @@ class DateField(QLineEdit):
 
 class PickGrid(QTableView):
     """A grid whose rows are picked on purpose: the arrows move the cursor without picking, Space
-    picks the cursor's row (Space on the picked row lets it go), a click picks. Tab leaves it."""
+    picks the cursor's row (Space on the picked row lets it go), a click picks. Tab leaves it.
+    Columns named ``optional`` are hidden, last first, while the grid is too narrow for every
+    column's widest cell, so what shows is never cut short."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTabKeyNavigation(False)
+        self.optional: tuple[int, ...] = ()
+
+    def setModel(self, model) -> None:  # noqa: ANN001, N802
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self.fit_columns)
+            model.layoutChanged.connect(self.fit_columns)
+
+    def fit_columns(self) -> None:
+        """Show the optional columns that fit beside the others (see the class)."""
+        header = self.horizontalHeader()
+        needed = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(header.count())}
+        room = self.viewport().width()
+        shown = set(needed)
+        for column in reversed(self.optional):
+            if sum(needed[c] for c in shown) <= room:
+                break
+            shown.discard(column)
+        for column in needed:
+            self.setColumnHidden(column, column not in shown)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:  # the grid, or its scroll bar came or went
+            self.fit_columns()
+        return handled
 
     def selectionCommand(  # noqa: N802
         self, index: QModelIndex | QPersistentModelIndex, event: QEvent | None = None
@@ -359,6 +398,10 @@ class FieldMessages:
         first_word = message.split(" ", 1)[0]
         label.setText(message if "@" in first_word else message[:1].upper() + message[1:])
         label.setVisible(bool(message))
+        box = label.parentWidget()
+        while box is not None and not box.isWindow():  # each box around it asks again for the room its words need
+            box.updateGeometry()
+            box = box.parentWidget()
         widget = self.inputs.get(field or "")
         if widget is not None and widget.property("invalid") != bool(message):
             widget.setProperty("invalid", bool(message))

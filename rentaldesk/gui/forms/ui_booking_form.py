@@ -54,10 +54,13 @@ class Ui_BookingForm(object):
         self.bodyLayout = QHBoxLayout()
         self.bodyLayout.setSpacing(14)
         self.bodyLayout.setObjectName(u"bodyLayout")
+        self.leftColumn = QVBoxLayout()
+        self.leftColumn.setSpacing(12)
+        self.leftColumn.setObjectName(u"leftColumn")
         self.tripGroup = QGroupBox(BookingForm)
         self.tripGroup.setObjectName(u"tripGroup")
-        self.tripGroup.setMinimumSize(QSize(380, 0))
-        self.tripGroup.setMaximumSize(QSize(380, 16777215))
+        self.tripGroup.setMinimumSize(QSize(350, 0))
+        self.tripGroup.setMaximumSize(QSize(350, 16777215))
         self.tripLayout = QGridLayout(self.tripGroup)
         self.tripLayout.setObjectName(u"tripLayout")
         self.tripLayout.setHorizontalSpacing(10)
@@ -96,7 +99,7 @@ class Ui_BookingForm(object):
 
         self.calendar = RangeCalendar(self.tripGroup)
         self.calendar.setObjectName(u"calendar")
-        self.calendar.setMinimumSize(QSize(0, 250))
+        self.calendar.setMinimumSize(QSize(0, 140))
         self.calendar.setMaximumSize(QSize(16777215, 460))
         self.calendar.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
@@ -126,6 +129,7 @@ class Ui_BookingForm(object):
 
         self.startTime = QTimeEdit(self.tripGroup)
         self.startTime.setObjectName(u"startTime")
+        self.startTime.setMaximumSize(QSize(72, 16777215))
 
         self.startLayout.addWidget(self.startTime)
 
@@ -136,7 +140,7 @@ class Ui_BookingForm(object):
         self.errorStart.setObjectName(u"errorStart")
         self.errorStart.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorStart, 7, 1, 1, 1)
+        self.tripLayout.addWidget(self.errorStart, 7, 0, 1, 2)
 
         self.endLabel = QLabel(self.tripGroup)
         self.endLabel.setObjectName(u"endLabel")
@@ -154,6 +158,7 @@ class Ui_BookingForm(object):
 
         self.endTime = QTimeEdit(self.tripGroup)
         self.endTime.setObjectName(u"endTime")
+        self.endTime.setMaximumSize(QSize(72, 16777215))
 
         self.endLayout.addWidget(self.endTime)
 
@@ -164,7 +169,7 @@ class Ui_BookingForm(object):
         self.errorEnd.setObjectName(u"errorEnd")
         self.errorEnd.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorEnd, 9, 1, 1, 1)
+        self.tripLayout.addWidget(self.errorEnd, 9, 0, 1, 2)
 
         self.durationLabel = QLabel(self.tripGroup)
         self.durationLabel.setObjectName(u"durationLabel")
@@ -173,15 +178,16 @@ class Ui_BookingForm(object):
 
         self.tripLayout.setRowStretch(4, 1)
 
-        self.bodyLayout.addWidget(self.tripGroup)
+        self.leftColumn.addWidget(self.tripGroup)
+
+
+        self.bodyLayout.addLayout(self.leftColumn)
 
         self.middleLayout = QVBoxLayout()
         self.middleLayout.setSpacing(12)
         self.middleLayout.setObjectName(u"middleLayout")
         self.customerGroup = QGroupBox(BookingForm)
         self.customerGroup.setObjectName(u"customerGroup")
-        self.customerGroup.setMinimumSize(QSize(330, 0))
-        self.customerGroup.setMaximumSize(QSize(330, 16777215))
         self.customerLayout = QGridLayout(self.customerGroup)
         self.customerLayout.setObjectName(u"customerLayout")
         self.customerLayout.setHorizontalSpacing(10)
@@ -296,9 +302,12 @@ class Ui_BookingForm(object):
 
         self.middleLayout.addWidget(self.formError)
 
-        self.actionsLayout = QHBoxLayout()
+        self.actionsBar = QWidget(BookingForm)
+        self.actionsBar.setObjectName(u"actionsBar")
+        self.actionsLayout = QHBoxLayout(self.actionsBar)
         self.actionsLayout.setObjectName(u"actionsLayout")
-        self.clearButton = QPushButton(BookingForm)
+        self.actionsLayout.setContentsMargins(0, 0, 0, 0)
+        self.clearButton = QPushButton(self.actionsBar)
         self.clearButton.setObjectName(u"clearButton")
 
         self.actionsLayout.addWidget(self.clearButton)
@@ -307,7 +316,7 @@ class Ui_BookingForm(object):
 
         self.actionsLayout.addItem(self.actionsSpacer)
 
-        self.reserveButton = QPushButton(BookingForm)
+        self.reserveButton = QPushButton(self.actionsBar)
         self.reserveButton.setObjectName(u"reserveButton")
         icon = QIcon()
         icon.addFile(u":/icons/check-white.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
@@ -317,7 +326,7 @@ class Ui_BookingForm(object):
         self.actionsLayout.addWidget(self.reserveButton)
 
 
-        self.middleLayout.addLayout(self.actionsLayout)
+        self.middleLayout.addWidget(self.actionsBar)
 
         self.resultBanner = QFrame(BookingForm)
         self.resultBanner.setObjectName(u"resultBanner")
@@ -329,6 +338,7 @@ class Ui_BookingForm(object):
         self.resultTextLayout.setObjectName(u"resultTextLayout")
         self.referenceLabel = QLabel(self.resultBanner)
         self.referenceLabel.setObjectName(u"referenceLabel")
+        self.referenceLabel.setWordWrap(True)
         self.referenceLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse|Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
         self.resultTextLayout.addWidget(self.referenceLabel)
@@ -353,13 +363,11 @@ class Ui_BookingForm(object):
 
         self.middleLayout.addWidget(self.resultBanner)
 
-        self.middleSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
-
-        self.middleLayout.addItem(self.middleSpacer)
-
 
         self.bodyLayout.addLayout(self.middleLayout)
 
+        self.rightColumn = QVBoxLayout()
+        self.rightColumn.setObjectName(u"rightColumn")
         self.carsGroup = QGroupBox(BookingForm)
         self.carsGroup.setObjectName(u"carsGroup")
         self.carsLayout = QVBoxLayout(self.carsGroup)
@@ -405,7 +413,10 @@ class Ui_BookingForm(object):
         self.carsLayout.addWidget(self.errorCar)
 
 
-        self.bodyLayout.addWidget(self.carsGroup)
+        self.rightColumn.addWidget(self.carsGroup)
+
+
+        self.bodyLayout.addLayout(self.rightColumn)
 
         self.bodyLayout.setStretch(2, 1)
 
@@ -448,7 +459,7 @@ class Ui_BookingForm(object):
         self.zoneLabel.setText("")
         self.zoneLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"subtitle", None))
         self.tripGroup.setTitle(QCoreApplication.translate("BookingForm", u"Trip", None))
-        self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"Pick-up &location", None))
+        self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"&Location", None))
         self.errorZip.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.classLabel.setText(QCoreApplication.translate("BookingForm", u"Vehicle &class", None))
         self.errorClass.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
