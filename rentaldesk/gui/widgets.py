@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
     QTime,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QPainter, QTextCharFormat
@@ -260,12 +261,18 @@ class PickGrid(QTableView):
         super().__init__(parent)
         self.setTabKeyNavigation(False)
         self.optional: tuple[int, ...] = ()
+        # Fit once the view has taken in what changed (new rows, a scroll bar that came or went).
+        self._fit_soon = QTimer(self)
+        self._fit_soon.setSingleShot(True)
+        self._fit_soon.setInterval(0)
+        self._fit_soon.timeout.connect(self.fit_columns)
+        self.verticalScrollBar().rangeChanged.connect(self._fit_soon.start)
 
     def setModel(self, model) -> None:  # noqa: ANN001, N802
         super().setModel(model)
         if model is not None:
-            model.modelReset.connect(self.fit_columns)
-            model.layoutChanged.connect(self.fit_columns)
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._fit_soon.start)
 
     def fit_columns(self) -> None:
         """Show the optional columns that fit beside the others (see the class)."""
@@ -274,7 +281,7 @@ class PickGrid(QTableView):
         room = self.viewport().width()
         shown = set(needed)
         for column in reversed(self.optional):
-            if sum(needed[c] for c in shown) <= room:
+            if sum(needed[c] + 2 for c in shown) <= room:  # 2: what rounding takes at a fractional scale
                 break
             shown.discard(column)
         for column in needed:
@@ -283,7 +290,7 @@ class PickGrid(QTableView):
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         handled = super().viewportEvent(event)
         if event.type() == QEvent.Type.Resize:  # the grid, or its scroll bar came or went
-            self.fit_columns()
+            self._fit_soon.start()
         return handled
 
     def selectionCommand(  # noqa: N802
