@@ -446,6 +446,7 @@ def test_a_busy_driver_reads_busy_everywhere_and_is_priced(desk, qtbot):
     ui.driverCombo.setFocus()
     qtbot.keyClick(ui.driverCombo, Qt.Key.Key_Down)
     settle(qtbot, desk)
+    assert ui.driverCombo.currentText() == "Dee Driver · $60.00/day"  # no home location: none named
     assert ui.priceDetail.text() == "1 day × $80.00 + driver 1 × $60.00"
     desk.desk.service.create_reservation(email="z@example.com", name="Z", vehicle_class="ECONOMY", zip_code=ZIP,
                                          start=day(0, 3), end=day(1, 3), driver_id=ui.driverCombo.currentData())
