@@ -243,6 +243,7 @@ class BookingScreen(QWidget):
         ui.rootLayout.setSpacing(spacing)
         for column in columns:
             column.setSpacing(spacing)
+        ui.tripLayout.setRowStretch(ui.tripLayout.rowCount() - 1, 0 if narrow else 1)  # wide: the calendar has a most
         ui.calendarHint.setVisible(not narrow)  # its words are the calendar's tooltip too
         ui.durationLabel.setVisible(not narrow)  # the summary says it too
         ui.bodyLayout.setStretch(1, 1 if narrow else 0)

@@ -176,7 +176,12 @@ class Ui_BookingForm(object):
 
         self.tripLayout.addWidget(self.durationLabel, 10, 1, 1, 1)
 
+        self.tripSpacer = QSpacerItem(10, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+
+        self.tripLayout.addItem(self.tripSpacer, 11, 0, 1, 2)
+
         self.tripLayout.setRowStretch(4, 1)
+        self.tripLayout.setRowStretch(11, 1)
 
         self.leftColumn.addWidget(self.tripGroup)
 
