@@ -16,7 +16,7 @@ from typing import TypedDict
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QWidget
 
 from .. import queries
 from ..db import Database
@@ -28,20 +28,13 @@ from ..values import Changes, Reservation
 from ..rules import rental_days
 from . import text
 from .desk import DeskContext
+from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, tab_leaves
 
 #: How long the form waits after the last keystroke before it asks the database (milliseconds).
 TYPING_PAUSE_MS = 150
-#: From this width the form has three columns (trip | customer, summary | free cars); below it two
-#: (trip, summary | customer, free cars), so 1024x700 holds it all.
-THREE_COLUMNS_FROM = 1146
-#: The widths of the trip column, and of the customer column when there are three.
-TRIP_WIDTH, CUSTOMER_WIDTH = 350, 320
-#: The narrowest the form goes (two columns); it asks no more, so it never holds a window wider.
-NARROWEST = 640
-_ANY_WIDTH = 16777215
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +136,7 @@ class BookingScreen(QWidget):
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
         self.cars_proxy = setup_grid(ui.freeCarsView, self.cars, sort_column=FreeCarModel.COL_COST)
-        self._fit_car_columns()
+        fit_car_columns(ui.freeCarsView)
         self.setMinimumWidth(NARROWEST)  # else three columns' minimum would hold the window above two's
         self.view_state = ViewState("booking")
         self.last_preview: BookingPreview | None = None
@@ -198,56 +191,9 @@ class BookingScreen(QWidget):
         desk.counter_branch_changed.connect(self._select_counter_branch)
         desk.changed.connect(self._data_changed)
 
-    def _fit_car_columns(self) -> None:
-        """Every column of the free cars as wide as its widest cell; the model takes the rest."""
-        header = self.ui.freeCarsView.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
-        self.ui.freeCarsView.optional = (FreeCarModel.COL_COLOR, FreeCarModel.COL_TRANSMISSION)
-
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
-        self._arrange(event.size().width() < THREE_COLUMNS_FROM)
+        arrange(self.ui, narrow=event.size().width() < THREE_COLUMNS_FROM)
         super().resizeEvent(event)
-
-    def _arrange(self, narrow: bool) -> None:
-        """Three columns, or two on a narrow screen (see THREE_COLUMNS_FROM)."""
-        if getattr(self, "_narrow", None) is narrow:
-            return
-        self._narrow = narrow
-        ui = self.ui
-        columns = (ui.leftColumn, ui.middleLayout, ui.rightColumn)
-        middle = [ui.customerGroup, ui.priceGroup, ui.formError, ui.actionsBar, ui.resultBanner]
-        for column in columns:
-            for widget in (ui.tripGroup, ui.carsGroup, *middle):
-                column.removeWidget(widget)  # deletes its layout item (a widget holds on to its first one)
-            while column.count():  # the stretches
-                column.takeAt(0)
-        placed: tuple[list[QWidget], list[QWidget], list[QWidget]]
-        if narrow:
-            placed = ([ui.tripGroup, ui.priceGroup],
-                      [ui.customerGroup, ui.carsGroup, ui.formError, ui.actionsBar, ui.resultBanner], [])
-        else:
-            placed = ([ui.tripGroup], middle, [ui.carsGroup])
-        for column, widgets in zip(columns, placed):
-            for widget in widgets:
-                column.addWidget(widget, 1 if widget in (ui.tripGroup, ui.carsGroup) else 0)  # the calendar, the grid grow
-        if not narrow:
-            ui.middleLayout.addStretch(1)
-        for widget in middle:  # bounded, so a long banner never squeezes the free cars
-            width = TRIP_WIDTH if narrow and widget is ui.priceGroup else CUSTOMER_WIDTH
-            widget.setMinimumWidth(0 if narrow and widget is not ui.priceGroup else width)
-            widget.setMaximumWidth(_ANY_WIDTH if narrow and widget is not ui.priceGroup else width)
-        margin, spacing = (16, 8) if narrow else (24, 12)
-        ui.rootLayout.setContentsMargins(margin, spacing + 4, margin, spacing)
-        ui.rootLayout.setSpacing(spacing)
-        for column in columns:
-            column.setSpacing(spacing)
-        ui.tripLayout.setRowStretch(ui.tripLayout.rowCount() - 1, 0 if narrow else 1)  # wide: the calendar has a most
-        ui.calendarHint.setVisible(not narrow)  # its words are the calendar's tooltip too
-        ui.durationLabel.setVisible(not narrow)  # the summary says it too
-        ui.bodyLayout.setStretch(1, 1 if narrow else 0)
-        ui.bodyLayout.setStretch(2, 0 if narrow else 1)
 
     def activate(self) -> None:
         """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
@@ -674,7 +620,7 @@ class BookingScreen(QWidget):
 
     def restore_state(self) -> None:
         self.view_state.restore(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
-        self._fit_car_columns()  # the widths follow the cells, whatever an older state said
+        fit_car_columns(self.ui.freeCarsView)  # the widths follow the cells, whatever an older state said
 
     def save_state(self) -> None:
         self.view_state.save(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
