@@ -242,3 +242,106 @@ def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LA
     if number > most:
         raise InvalidInput(f"{option} {typed(value)} is too large: at most {most:,}", field=option)
     return number
+
+
+# -- days typed in ---------------------------------------------------------------------------------
+
+#: How a day may be typed into a date field (its placeholder, and the words of a refusal). Numbers are
+#: day first: 8/12 is 8 December.
+DATE_HELP = "8, 8/12 (day/month), 8 Dec or 2026-12-08"
+#: The other ways a day may be typed (a date field's tooltip).
+DATE_HELP_MORE = "a weekday (Fri), today, tomorrow, or +3 (days on)"
+
+_DAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_WORDS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+                "october", "november", "december")
+
+
+def _word_number(word: str, names: tuple[str, ...]) -> int | None:
+    """1-based position of ``word`` among ``names``, by a prefix of at least three letters."""
+    if len(word) < 3:
+        return None
+    found = [n for n, name in enumerate(names, 1) if name.startswith(word)]
+    return found[0] if len(found) == 1 else None
+
+
+def _next_date(today: date, day: int, month: int | None = None, horizon: int = 9) -> date | None:
+    """The first date on or after ``today`` with this day (and month), looking ``horizon`` years on."""
+    for year in range(today.year, min(today.year + horizon, 9999) + 1):
+        for m in ([month] if month else range(1, 13)):
+            try:
+                found = date(year, m, day)
+            except ValueError:  # 31 April, 29 February of a common year
+                continue
+            if found >= today:
+                return found
+    return None
+
+
+def parse_typed_date(text: str, today: date) -> date | None:
+    """The day a clerk typed, or None when ``text`` is not one (see :data:`DATE_HELP`).
+
+    Numbers are day first (``8/12`` is 8 December, ``8/12/26`` and ``8.12.2026`` too); a day
+    without a month (``8``) or a month without a year (``8 Dec``, ``Dec 8``, ``8/12``) is the next
+    such day on or after ``today``, as is a weekday alone (``Fri``). ``2026-12-08``, the field's own
+    ``Tue 08 Dec 2026`` (its weekday must be that date's), ``today``, ``tomorrow`` and ``+3`` (days
+    after ``today``) are read too. Never raises.
+    """
+    words = text.strip().lower().replace(",", " ").split()
+    try:
+        return _parse_words(words, today)
+    except (ValueError, OverflowError):  # a date past 9999, or no such day
+        return None
+
+
+def _parse_words(words: list[str], today: date) -> date | None:
+    if len(words) == 1 and words[0] in ("today", "tomorrow"):
+        return today + timedelta(days=words[0] == "tomorrow")
+    if len(words) == 1 and words[0][:1] == "+" and words[0][1:].isdigit() and len(words[0]) <= 5:
+        return today + timedelta(days=int(words[0][1:]))
+    weekday = _word_number(words[0], _DAY_WORDS) if words else None
+    if weekday is not None:
+        words = words[1:]
+        if not words:
+            return today + timedelta(days=(weekday - 1 - today.weekday()) % 7)
+    found = _parse_day(words, today)
+    if found is None or (weekday is not None and found.weekday() != weekday - 1):
+        return None
+    return found
+
+
+def _parse_day(words: list[str], today: date) -> date | None:
+    if len(words) == 1:
+        parts = words[0].replace(".", "/").split("/") if "-" not in words[0] else words[0].split("-")
+        if not all(p.isdigit() and p.isascii() and len(p) <= 4 for p in parts):
+            return None
+        numbers = [int(p) for p in parts]
+        if "-" in words[0]:  # ISO: year first
+            return date(*numbers) if len(numbers) == 3 and len(parts[0]) == 4 else None
+        return _day_month_year(numbers, today, len(parts[-1]))
+    # '8 Dec [2026]' or 'Dec 8 [2026]'; '8th' reads as 8
+    if len(words) not in (2, 3):
+        return None
+    first, second = (w.rstrip("stndrh") if w[:1].isdigit() else w for w in words[:2])
+    month = _word_number(second, _MONTH_WORDS) if first.isdigit() else _word_number(first, _MONTH_WORDS)
+    day_text = first if first.isdigit() else second
+    if month is None or not (day_text.isdigit() and day_text.isascii() and len(day_text) <= 2):
+        return None
+    numbers = [int(day_text), month]
+    if len(words) == 3:
+        if not (words[2].isdigit() and words[2].isascii() and len(words[2]) in (2, 4)):
+            return None
+        numbers.append(int(words[2]))
+    return _day_month_year(numbers, today, len(words[2]) if len(words) == 3 else 0)
+
+
+def _day_month_year(numbers: list[int], today: date, year_digits: int) -> date | None:
+    if len(numbers) == 1:
+        return _next_date(today, numbers[0]) if 1 <= numbers[0] <= 31 else None
+    if len(numbers) == 2:
+        day, month = numbers
+        return _next_date(today, day, month) if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if len(numbers) == 3 and year_digits in (2, 4):
+        day, month, year = numbers
+        return date(2000 + year if year_digits == 2 else year, month, day)
+    return None

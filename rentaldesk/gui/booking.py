@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QCompleter, QHeaderView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QWidget
 
 from .. import queries
 from ..db import Database
+from ..display import count
 from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
 from ..reservations import ReservationService, Room, WayOut
@@ -28,6 +29,7 @@ from ..values import Changes, Reservation
 from ..rules import rental_days
 from . import text
 from .desk import DeskContext
+from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, tab_leaves
@@ -76,6 +78,7 @@ class BookingPreview:
     #: The engine's room for the period and, when there is none, its ways out.
     room: Room | None = None
     ways_out: list[WayOut] = field(default_factory=list)
+    driver: DriverRow | None = None  # the driver asked for, free or not
 
 
 def preview_booking(service: ReservationService, db: Database, request: BookingRequest) -> BookingPreview:
@@ -99,13 +102,14 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     free_cars = queries.list_cars(db, now, car_ids=free_ids)
     drivers = queries.list_drivers(db, now, free_for=(request.start, request.end))
     if not available:
-        errors["vehicle_class"] = f"No {request.vehicle_class} car is free at {request.zip_code} for this period."
+        errors["vehicle_class"] = f"{_sentence(room.text())} for this period."  # the engine's words
     held = service.duplicate_of(customer_id=customer.id, **pool) if customer is not None else None
     if held is not None:
         errors["email"] = held.message  # the engine's words, naming the reservation held
     driver = next((d for d in drivers if d.id == request.driver_id), None)
     if request.driver_id is not None and driver is None:
         errors["driver_id"] = "This driver is not free for this period."
+        driver = next(iter(queries.list_drivers(db, now, driver_ids=[request.driver_id])), None)
     if request.car_id is not None and request.car_id not in free_ids:
         errors["car_id"] = "This car is no longer free for this period."
     car = next((c for c in free_cars if c.car_id == request.car_id), None)
@@ -113,8 +117,12 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
         request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer,
-        room, ways_out,
+        room, ways_out, driver,
     )
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 class BookingScreen(QWidget):
@@ -137,9 +145,8 @@ class BookingScreen(QWidget):
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
         self.cars_proxy = setup_grid(ui.freeCarsView, self.cars, sort_column=FreeCarModel.COL_COST)
-        header = ui.freeCarsView.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
+        fit_car_columns(ui.freeCarsView)
+        self.setMinimumWidth(NARROWEST)  # else three columns' minimum would hold the window above two's
         self.view_state = ViewState("booking")
         self.last_preview: BookingPreview | None = None
         self.last_reservation: Reservation | None = None
@@ -153,20 +160,30 @@ class BookingScreen(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         ui.emailEdit.setCompleter(completer)
         ui.resultBanner.hide()
-        tab_leaves(ui.startDate, ui.startTime, ui.endDate, ui.endTime)
+        tab_leaves(ui.startTime, ui.endTime)
+        ui.calendar.setToolTip(ui.calendarHint.text())
+        ui.startDate.label, ui.endDate.label = "Pick-up date", "Return date"
+        ui.startDate.reference = lambda: self.desk.now().astimezone(self.zone).date()
+        ui.endDate.reference = lambda: py_date(ui.startDate.date())
+        self._period_shown: tuple[datetime, datetime] | None = None  # (pick-up, return), local wall time
 
         self._preview_timer = self._pause_timer(self.refresh_preview)
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
+        ui.startDate.dateChanged.connect(self._pickup_moved)
+        ui.startTime.timeChanged.connect(self._pickup_moved)
+        ui.endDate.dateChanged.connect(self._dates_edited)
+        ui.endTime.timeChanged.connect(self._dates_edited)
         for edit in (ui.startDate, ui.endDate):
-            edit.dateChanged.connect(self._dates_edited)
-        for time_edit in (ui.startTime, ui.endTime):
-            time_edit.timeChanged.connect(self._dates_edited)
+            edit.refused.connect(self._schedule_preview)
         ui.calendar.range_picked.connect(self._range_picked)
         ui.emailEdit.textEdited.connect(self._email_edited)
-        ui.nameEdit.textEdited.connect(lambda _text: self.messages.clear("name"))
-        ui.phoneEdit.textEdited.connect(lambda _text: self.messages.clear("phone"))
+        for name, *inputs in (("zip_code", ui.locationCombo), ("vehicle_class", ui.classCombo),
+                              ("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime),
+                              ("email", ui.emailEdit), ("name", ui.nameEdit), ("phone", ui.phoneEdit),
+                              ("driver_id", ui.driverCombo), ("car_id", ui.freeCarsView)):
+            self.messages.clear_on_change(name, *inputs)
         completer.activated.connect(lambda _text: self._lookup_timer.start(0))
         ui.driverCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.freeCarsView.selectionModel().selectionChanged.connect(self._car_chosen)
@@ -175,13 +192,17 @@ class BookingScreen(QWidget):
         ui.clearButton.clicked.connect(self.clear)
         ui.copyButton.clicked.connect(self.copy_reference)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self, self.reserve, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(key), self, self._enter, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_reference, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         desk.reference_changed.connect(self._fill_choices)
         desk.counter_branch_changed.connect(self._select_counter_branch)
         desk.changed.connect(self._data_changed)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        arrange(self.ui, narrow=event.size().width() < THREE_COLUMNS_FROM)
+        super().resizeEvent(event)
 
     def activate(self) -> None:
         """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
@@ -267,10 +288,35 @@ class BookingScreen(QWidget):
         ui.calendarHint.setText(
             "Now click the return day." if ui.calendar.picking_return else "Click the pick-up day, then the return day."
         )
+        ui.calendar.setToolTip(ui.calendarHint.text())
         self._dates_edited(from_calendar=True)
+
+    def _local_period(self) -> tuple[datetime, datetime]:
+        """The pick-up and return the fields show, as naive local wall times."""
+        ui = self.ui
+        return (datetime.combine(py_date(ui.startDate.date()), py_time(ui.startTime.time())),
+                datetime.combine(py_date(ui.endDate.date()), py_time(ui.endTime.time())))
+
+    def _pickup_moved(self, *_args: object) -> None:
+        """The pick-up moved: the return moves with it, so the rental keeps its length."""
+        ui = self.ui
+        if self._period_shown is not None:
+            (old_start, old_end), (new_start, _end) = self._period_shown, self._local_period()
+            try:
+                new_end = old_end + (new_start - old_start)
+            except OverflowError:  # past 9999: the return stays
+                new_end = old_end
+            for widget in (ui.endDate, ui.endTime):
+                widget.blockSignals(True)
+            ui.endDate.setDate(qdate(new_end.date()))
+            ui.endTime.setTime(QTime(new_end.hour, new_end.minute))
+            for widget in (ui.endDate, ui.endTime):
+                widget.blockSignals(False)
+        self._dates_edited()
 
     def _dates_edited(self, *_args: object, from_calendar: bool = False) -> None:
         ui = self.ui
+        self._period_shown = self._local_period()
         if not from_calendar:
             ui.calendar.show_range(py_date(ui.startDate.date()), py_date(ui.endDate.date()))
         request = self.request()
@@ -285,6 +331,10 @@ class BookingScreen(QWidget):
         ui = self.ui
         times, problems = {}, []
         for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
+            typed_wrong = day_edit.problem()
+            if typed_wrong is not None:  # the field holds its last day; the clerk meant another
+                problems.append((name, typed_wrong))
+                continue
             day = py_date(day_edit.date())
             clock_time = py_time(time_edit.time())
             try:
@@ -340,11 +390,14 @@ class BookingScreen(QWidget):
     def _show_cars(self, preview: BookingPreview) -> None:
         ui = self.ui
         chosen = preview.request.car_id
+        view = ui.freeCarsView
+        under_cursor = self.cars_proxy.row_of(view.currentIndex()) if view.currentIndex().isValid() else None
         self.cars.set_rows(preview.free_cars)
-        room, ways = preview.room, "".join(f"<br>• {html.escape(w.text)}" for w in preview.ways_out)
-        words = room.text() if room is not None else ""  # the engine's: room for N more of M
-        ui.freeCarsLabel.setText(f"{words[:1].upper() + words[1:]} for this period" + (f".<br>Instead:{ways}" if ways else "")
-                                 if room is not None else "Choose a period the rules allow to see the free cars.")
+        ui.freeCarsLabel.setText(self._free_cars_text(preview))
+        cursor = self.cars.position_of(under_cursor.car_id) if under_cursor is not None else None
+        if cursor is not None:  # the clerk's place in the grid stays where it was
+            view.selectionModel().setCurrentIndex(self.cars_proxy.mapFromSource(self.cars.index(cursor, 0)),
+                                                  QItemSelectionModel.SelectionFlag.NoUpdate)
         position = self.cars.position_of(chosen) if chosen is not None else None
         if position is not None:  # keep the clerk's choice (without asking for a new preview)
             selection = ui.freeCarsView.selectionModel()
@@ -353,6 +406,16 @@ class BookingScreen(QWidget):
             selection.blockSignals(False)
             ui.freeCarsView.viewport().update()
         self._describe_car_choice()
+
+    @staticmethod
+    def _free_cars_text(preview: BookingPreview) -> str:
+        """The line above the free cars."""
+        room = preview.room
+        if room is None:
+            return "Choose a period the rules allow to see the free cars."
+        ways = "".join(f"<br>• {html.escape(w.text)}" for w in preview.ways_out)
+        # the engine's words: room for N more of M, or none, and its ways out
+        return f"{_sentence(room.text())} for this period" + (f".<br>Instead:{ways}" if ways else "")
 
     def _car_chosen(self, *_args: object) -> None:
         self._describe_car_choice()
@@ -365,10 +428,13 @@ class BookingScreen(QWidget):
         position = self.cars.position_of(car_id) if car_id is not None else None
         row = self.cars.row_at(position) if position is not None else None
         self.ui.carChoiceLabel.setText(
-            f"Reserved by car: {row.plate_number}, {row.model} ({text.money(row.cost_per_day)}/day). "
-            "The counter will not swap it."
+            f"Reserved by car: {row.plate_number} ({text.money(row.cost_per_day)}/day), never swapped. Space lets it go."
             if row
-            else "Any car of the class: the counter assigns one and may swap it before pick-up."
+            else "Any car of the class. Space on a row reserves that car."
+        )
+        self.ui.carChoiceLabel.setToolTip(
+            "The counter will not swap this car for another." if row
+            else "The counter assigns a car of the class and may swap it for another before pick-up."
         )
         self.ui.anyCarButton.setEnabled(row is not None)
 
@@ -381,11 +447,12 @@ class BookingScreen(QWidget):
         self._driver_names.update((d.id, d.name) for d in preview.drivers)
         nearby = sorted(preview.drivers, key=lambda d: (d.zip_code != preview.request.zip_code, d.name))
         for driver in nearby:
-            where = "" if driver.zip_code == preview.request.zip_code else f" · based at {driver.zip_code}"
+            where = "" if driver.zip_code in (None, preview.request.zip_code) else f" · based at {driver.zip_code}"
             combo.addItem(f"{driver.name} · {text.money(driver.day_rate)}/day{where}", driver.id)
         position = combo.findData(chosen) if chosen is not None else 0
         if position < 0:  # the chosen driver is no longer free: keep them, flagged
-            combo.addItem(f"{self._driver_names.get(chosen, f'Driver {chosen}')} (not free)", chosen)
+            name = preview.driver.name if preview.driver is not None else self._driver_names.get(chosen, f"Driver {chosen}")
+            combo.addItem(f"{name} (not free)", chosen)
             position = combo.count() - 1
         combo.setCurrentIndex(position)
         combo.blockSignals(False)
@@ -401,7 +468,7 @@ class BookingScreen(QWidget):
         days = rental_days(request.start, request.end)
         vclass = self.desk.vehicle_classes.get(request.vehicle_class)
         rate = preview.day_rate or (vclass.day_rate if vclass else None)
-        parts = [f"{days} day{'s' if days != 1 else ''} × {text.money(rate)}"]
+        parts = [f"{count(days, 'day')} × {text.money(rate)}"]
         if preview.driver_rate is not None:
             parts.append(f"driver {days} × {text.money(preview.driver_rate)}")
         ui.priceLabel.setText(text.money(preview.price))
@@ -417,8 +484,9 @@ class BookingScreen(QWidget):
             lines.append(text.duration(request.start, request.end))
         car = next((c for c in preview.free_cars if c.car_id == request.car_id), None)
         lines.append(f"Car {car.plate_number}, {car.model}, {car.color}" if car else "Any car of the class")
-        driver = next((d for d in preview.drivers if d.id == request.driver_id), None)
-        lines.append(f"Driver {driver.name}" if driver else "No driver")
+        driver = preview.driver
+        free = driver is not None and any(d.id == driver.id for d in preview.drivers)
+        lines.append("No driver" if driver is None else f"Driver {driver.name}" + ("" if free else " (not free)"))
         return "<br>".join(lines)
 
     def _show_customer(self, customer: CustomerInfo | None) -> None:
@@ -427,8 +495,7 @@ class BookingScreen(QWidget):
         if customer is None:
             ui.customerHint.setText("New customer: they are added when you book." if "@" in email else "")
             return
-        n = customer.reservations
-        ui.customerHint.setText(f"Returning customer · {n} reservation{'s' if n != 1 else ''}")
+        ui.customerHint.setText(f"Returning customer · {count(customer.reservations, 'reservation')}")
         name, phone = ui.nameEdit.text().strip(), ui.phoneEdit.text().strip()
         # Fill in a known customer's details unless the clerk has typed their own.
         if self._autofilled is not None and (name, phone) != self._autofilled and (name or phone):
@@ -449,6 +516,32 @@ class BookingScreen(QWidget):
             self._autofilled = None
         self._lookup_timer.start()
 
+    def _suggestions(self) -> QAbstractItemView | None:
+        """The email suggestions, while they show."""
+        popup = self.ui.emailEdit.completer().popup()
+        return popup if popup is not None and popup.isVisible() else None
+
+    def _escape(self) -> None:
+        """Esc: close the email suggestions if they show; else start over."""
+        popup = self._suggestions()
+        if popup is not None:
+            popup.hide()
+        else:
+            self.clear()
+
+    def _enter(self) -> None:
+        """Enter: on the email suggestions, take the one chosen (the customer is filled in); else book."""
+        popup = self._suggestions()
+        if popup is None:
+            self.reserve()
+            return
+        chosen = popup.currentIndex()
+        popup.hide()
+        if chosen.isValid():
+            self.ui.emailEdit.setText(str(chosen.data()))
+        self._email_edited(self.ui.emailEdit.text())
+        self._lookup_timer.start(0)
+
     def _look_up_customer(self) -> None:
         typed = self.ui.emailEdit.text().strip()
         self.desk.run(lambda: queries.find_customers(self.desk.db, typed), self._show_matches)
@@ -465,6 +558,7 @@ class BookingScreen(QWidget):
             return
         request = self.request()
         self.messages.clear("name", "phone", "")
+        self.ui.resultBanner.hide()  # this attempt's answer replaces the last booking's
         start, end = request.start, request.end
         if request.period_errors or start is None or end is None:  # no error: both times exist
             for name, message in request.period_errors:
@@ -537,6 +631,7 @@ class BookingScreen(QWidget):
 
     def restore_state(self) -> None:
         self.view_state.restore(headers={"cars": self.ui.freeCarsView.horizontalHeader()})
+        fit_car_columns(self.ui.freeCarsView)  # the widths follow the cells, whatever an older state said
 
     def save_state(self) -> None:
         self.view_state.save(headers={"cars": self.ui.freeCarsView.horizontalHeader()})

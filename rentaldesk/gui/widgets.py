@@ -1,30 +1,36 @@
-"""Small pieces the screens share: the status delegate, the range calendar, inline field messages,
-remembered view state, confirmation questions, and how a grid is set up."""
+"""Small pieces the screens share: the status delegate, the range calendar, the typed date field, the
+pick grid, inline field messages, remembered view state, confirmation questions, and how a grid is
+set up."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from PySide6.QtCore import (
     QByteArray,
     QDate,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QRectF,
     QSettings,
+    QSize,
     Qt,
     QTime,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QPainter, QTextCharFormat
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeyEvent, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
+    QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QSplitter,
     QStyle,
@@ -34,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..display import DATE_HELP, DATE_HELP_MORE, parse_typed_date
 from ..errors import FleetFileError, RentalError
 from .tablemodels import STATUS_ROLE, RowFilterProxy, RowTableModel
 from .text import status_look
@@ -151,6 +158,159 @@ def tab_leaves(*fields: QWidget) -> None:
             field.installEventFilter(TabLeavesField(field))  # the field, its parent, keeps it
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class DateField(QLineEdit):
+    """A day the clerk types (``8``, ``8/12``, ``8 Dec``, ``2026-12-08``: see
+    :func:`rentaldesk.display.parse_typed_date`) or steps with Up and Down (a day at a time, any
+    day of the week). It reads ``Tue 08 Dec 2026``; ``date()``, ``setDate()`` and ``dateChanged``
+    as a QDateEdit's. While typed text reads as a day, the field holds that day; text that does not
+    is kept for the clerk to fix, the field goes back to the day it held before the typing, and
+    ``problem()`` says why (the form refuses to book with it)."""
+
+    dateChanged = Signal(QDate)  # noqa: N815 - QDateEdit's name
+    #: Editing finished on text that is not a day (the form then shows ``problem()``).
+    refused = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._date = QDate.currentDate()
+        self._before_typing = QDate(self._date)
+        #: The day a day number alone counts from (today; a return field: its pick-up day).
+        self.reference: Callable[[], date] = date.today
+        #: What the field is called in a refusal ("Pick-up date").
+        self.label = "Date"
+        self.setPlaceholderText("e.g. 8, 8/12 or 8 Dec")
+        self.setToolTip(f"Type a day: {DATE_HELP}; or {DATE_HELP_MORE}. Numbers are day first. ↑/↓ move a day.")
+        self.textEdited.connect(self._typed)
+        self.editingFinished.connect(self._finished)
+        self._show()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Wide enough for its longest day ("Wed 28 Sep 2030"), in its font."""
+        hint = super().minimumSizeHint()  # its frame and padding around its widest character
+        metrics = self.fontMetrics()
+        frame = hint.width() - metrics.maxWidth()
+        return QSize(frame + metrics.horizontalAdvance("Wed 28 Sep 2030") + 4, hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
+
+    def date(self) -> QDate:
+        """The field's day (while the text is not a day: the last one it was)."""
+        return QDate(self._date)
+
+    def setDate(self, day: QDate) -> None:  # noqa: N802 - QDateEdit's name
+        """Show ``day`` (its text rewritten); ``dateChanged`` when it is another day."""
+        changed = day != self._date
+        self._date, self._before_typing = QDate(day), QDate(day)
+        self._show()
+        if changed:
+            self.dateChanged.emit(QDate(day))
+
+    def problem(self) -> str | None:
+        """Why the text is not a day (None: it is one)."""
+        if parse_typed_date(self.text(), self.reference()) is not None:
+            return None
+        return f"{self.label} '{self.text().strip()}' is not a day; type {DATE_HELP}"
+
+    def _show(self) -> None:
+        day = py_date(self._date)
+        self.setText(f"{_WEEKDAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]} {day.year}")
+
+    def _typed(self, typed: str) -> None:
+        day = parse_typed_date(typed, self.reference())
+        meant = qdate(day) if day is not None else self._before_typing
+        if meant != self._date:
+            self._date = meant
+            self.dateChanged.emit(QDate(meant))
+
+    def _finished(self) -> None:
+        if self.problem() is None:
+            self._before_typing = QDate(self._date)
+            self._show()
+        else:
+            self.refused.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}
+        if event.key() in steps and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            try:
+                self.setDate(qdate(py_date(self._date) + timedelta(days=steps[Qt.Key(event.key())])))
+            except OverflowError:  # past 9999
+                pass
+            self.selectAll()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.selectAll()  # typing replaces the day
+
+
+class PickGrid(QTableView):
+    """A grid whose rows are picked on purpose: the arrows move the cursor without picking, Space
+    picks the cursor's row (Space on the picked row lets it go), a click picks. Tab leaves it.
+    Columns named ``optional`` are hidden, last first, while the grid is too narrow for every
+    column's widest cell, so what shows is never cut short."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabKeyNavigation(False)
+        self.optional: tuple[int, ...] = ()
+        # Fit once the view has taken in what changed (new rows, a scroll bar that came or went).
+        self._fit_soon = QTimer(self)
+        self._fit_soon.setSingleShot(True)
+        self._fit_soon.setInterval(0)
+        self._fit_soon.timeout.connect(self.fit_columns)
+        self.verticalScrollBar().rangeChanged.connect(self._fit_soon.start)
+
+    def setModel(self, model) -> None:  # noqa: ANN001, N802
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved):
+                signal.connect(self._fit_soon.start)
+
+    def fit_columns(self) -> None:
+        """Show the optional columns that fit beside the others (see the class)."""
+        header = self.horizontalHeader()
+        needed = {c: max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(header.count())}
+        room = self.viewport().width()
+        shown = set(needed)
+        for column in reversed(self.optional):
+            if sum(needed[c] + 2 for c in shown) <= room:  # 2: what rounding takes at a fractional scale
+                break
+            shown.discard(column)
+        for column in needed:
+            self.setColumnHidden(column, column not in shown)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Resize:  # the grid, or its scroll bar came or went
+            self._fit_soon.start()
+        return handled
+
+    def selectionCommand(  # noqa: N802
+        self, index: QModelIndex | QPersistentModelIndex, event: QEvent | None = None
+    ) -> QItemSelectionModel.SelectionFlag:
+        if isinstance(event, QKeyEvent) and event.key() != Qt.Key.Key_Space:
+            return QItemSelectionModel.SelectionFlag.NoUpdate  # the arrows move the cursor only
+        return super().selectionCommand(index, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.modifiers():
+            current = self.currentIndex()
+            if current.isValid() and self.selectionModel().isRowSelected(current.row(), current.parent()):
+                self.clearSelection()
+            elif current.isValid():
+                self.selectRow(current.row())
+            return
+        super().keyPressEvent(event)
+
+
 class RangeCalendar(QCalendarWidget):
     """A month calendar showing a rental's period: the pick-up and return days marked, the days
     between them shaded. A click picks the pick-up day, the next click (on or after it) the return
@@ -233,11 +393,22 @@ class FieldMessages:
         for name in fields or [*self.labels, ""]:
             self.set(name, "")
 
+    def clear_on_change(self, field: str, *widgets: QWidget) -> None:
+        """A message of ``field`` goes as soon as the clerk changes any of ``widgets`` (its input
+        and, e.g., a time that belongs to it)."""
+        for widget in widgets:
+            for signal in _change_signals(widget):
+                signal.connect(lambda *_args, name=field: self.set(name, ""))
+
     def set(self, field: str | None, message: str) -> None:
         label = self.labels.get(field or "", self.general)
         first_word = message.split(" ", 1)[0]
         label.setText(message if "@" in first_word else message[:1].upper() + message[1:])
         label.setVisible(bool(message))
+        box = label.parentWidget()
+        while box is not None and not box.isWindow():  # each box around it asks again for the room its words need
+            box.updateGeometry()
+            box = box.parentWidget()
         widget = self.inputs.get(field or "")
         if widget is not None and widget.property("invalid") != bool(message):
             widget.setProperty("invalid", bool(message))
@@ -265,6 +436,22 @@ class FieldMessages:
         widget = self.inputs.get(field or "")
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _change_signals(widget: QWidget) -> list:  # noqa: ANN202 - Qt signal instances
+    """The signals by which the clerk changes ``widget``."""
+    if isinstance(widget, DateField):
+        return [widget.textEdited, widget.dateChanged]
+    if isinstance(widget, QLineEdit):
+        return [widget.textEdited]
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged]
+    if isinstance(widget, QAbstractItemView):
+        return [widget.selectionModel().selectionChanged]
+    for name in ("dateTimeChanged", "valueChanged"):  # date and time fields, number fields
+        if hasattr(widget, name):
+            return [getattr(widget, name)]
+    return []
 
 
 def ask(parent: QWidget, title: str, question: str, yes: str, on_yes: Callable[[], None]) -> QMessageBox:

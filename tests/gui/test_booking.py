@@ -6,11 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtCore import QDate, QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QCalendarWidget,
+    QComboBox,
+    QLabel,
+    QTableView,
+    QWidget,
+)
 from sqlalchemy import select
 
+from rentaldesk.gui.tablemodels import FreeCarModel
 from rentaldesk.models import Customer
 from rentaldesk.models import Reservation as ReservationRow
 from tests.conftest import T0, day
@@ -117,12 +127,16 @@ def test_free_cars_follow_the_dates_and_a_car_can_be_asked_for(desk, db, qtbot):
                                      start=day(2), end=day(4), car_id=first_suv)
     settle(qtbot, desk)
     assert desk.booking.cars.rowCount() == 2  # tomorrow: both free
-    step(qtbot, ui.startDate, 2)  # day 2..day 2: a zero-length period, the rules say why
+    step(qtbot, ui.startDate, 2)  # the return moves with the pick-up: still one day
+    settle(qtbot, desk)
+    assert ui.startDate.date().daysTo(ui.endDate.date()) == 1 and ui.durationLabel.text() == "1 day"
+    assert desk.booking.cars.rowCount() == 1
+    step(qtbot, ui.endDate, -1)  # day 2..day 2: a zero-length period, the rules say why
     settle(qtbot, desk)
     assert "Return must be after pick-up" in ui.errorEnd.text()
-    step(qtbot, ui.endDate, 2)
+    step(qtbot, ui.endDate, 1)
     settle(qtbot, desk)
-    assert desk.booking.cars.rowCount() == 1
+    assert desk.booking.cars.rowCount() == 1 and not ui.errorEnd.text()
     free = desk.booking.cars.row_at(0)
     assert free.car_id != taken.car_id
     # the clerk clicks the car: the booking is by car, at that car's rate
@@ -247,3 +261,329 @@ def test_location_shows_its_time_zone(open_desk, fleet, qtbot):
     assert ui.startTime.time().toString("HH:mm") in ("10:00", "07:00")
     assert desk.booking.cars.rowCount() == 1
     assert QPoint  # noqa: B018
+
+
+def tab(qtbot, backwards: bool = False) -> None:
+    """Press Tab (Shift+Tab) where the focus is, as the clerk does."""
+    modifier = Qt.KeyboardModifier.ShiftModifier if backwards else Qt.KeyboardModifier.NoModifier
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab if backwards else Qt.Key.Key_Tab, modifier)
+
+
+def test_a_walk_in_is_booked_by_car_with_the_keyboard_alone(desk, db, qtbot):
+    ui = form(desk)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is ui.locationCombo)
+    qtbot.keyClick(ui.locationCombo, Qt.Key.Key_Tab)
+    qtbot.keyClick(ui.classCombo, Qt.Key.Key_Down)  # ECONOMY -> SUV
+    tab(qtbot)
+    qtbot.keyClicks(QApplication.focusWidget(), "8")  # the pick-up: Friday 8 March
+    for _ in range(4):
+        tab(qtbot)
+    assert QApplication.focusWidget() is ui.emailEdit
+    qtbot.keyClicks(ui.emailEdit, "walk.in@example.com")
+    tab(qtbot)
+    qtbot.keyClicks(QApplication.focusWidget(), "Wes Walker")
+    tab(qtbot)
+    tab(qtbot)
+    assert QApplication.focusWidget() is ui.driverCombo
+    settle(qtbot, desk)
+    price = ui.priceLabel.text()
+    # Tab walks into the grid and out of it again, to Reserve and Clear, pinning no car on the way
+    for expected in (ui.freeCarsView, ui.reserveButton, ui.clearButton):
+        tab(qtbot)
+        assert QApplication.focusWidget() is expected
+    settle(qtbot, desk)
+    assert desk.booking.chosen_car_id() is None and ui.priceLabel.text() == price
+    tab(qtbot, backwards=True)
+    tab(qtbot, backwards=True)
+    assert QApplication.focusWidget() is ui.freeCarsView
+    # the arrows move in the grid and pin nothing; Space pins the car under the cursor, and lets it go
+    view = ui.freeCarsView
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    settle(qtbot, desk)
+    assert desk.booking.chosen_car_id() is None and view.currentIndex().row() == 1
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    settle(qtbot, desk)
+    wanted = desk.booking.cars_proxy.row_of(view.currentIndex())
+    assert desk.booking.chosen_car_id() == wanted.car_id
+    assert ui.carChoiceLabel.text().startswith(f"Reserved by car: {wanted.plate_number}")
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    settle(qtbot, desk)
+    assert desk.booking.chosen_car_id() is None and ui.carChoiceLabel.text().startswith("Any car")
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    settle(qtbot, desk)
+    assert ui.priceLabel.text() == "$90.00"  # the car's own rate
+    for expected in (ui.anyCarButton, ui.reserveButton):  # "Any car" is a stop once a car is pinned
+        tab(qtbot)
+        assert QApplication.focusWidget() is expected
+    qtbot.keyClick(ui.reserveButton, Qt.Key.Key_Space)
+    qtbot.waitUntil(ui.resultBanner.isVisible)
+    row = stored(db, desk.booking.last_reservation.reference)
+    assert (row.car_id, row.pinned, row.start_at) == (wanted.car_id, True, day(4, 3))
+
+
+def type_date(qtbot, edit, typed: str) -> None:
+    """Tab into a date field (its day is selected, so typing replaces it), type, and Tab on."""
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(edit, typed)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+
+
+@pytest.mark.parametrize(("typed", "pick_up"), [("12", QDate(2030, 3, 12)), ("12/4", QDate(2030, 4, 12)),
+                                                 ("12 Apr", QDate(2030, 4, 12)), ("2030-03-12", QDate(2030, 3, 12)),
+                                                 ("Tue 12 Mar 2030", QDate(2030, 3, 12)), ("wed", QDate(2030, 3, 6))])
+def test_a_typed_pick_up_day_moves_the_return_and_keeps_the_length(desk, qtbot, typed, pick_up):
+    ui = form(desk)
+    step(qtbot, ui.endDate, 2)  # a 3-day rental
+    settle(qtbot, desk)
+    type_date(qtbot, ui.startDate, typed)
+    settle(qtbot, desk)
+    assert ui.startDate.date() == pick_up and ui.endDate.date() == pick_up.addDays(3)
+    assert ui.startDate.text() == pick_up.toString("ddd dd MMM yyyy")  # read back in the field's own words
+    assert (ui.durationLabel.text(), ui.priceLabel.text()) == ("3 days", "$120.00")
+    assert not ui.errorStart.isVisible() and not ui.errorEnd.isVisible()
+
+
+def test_a_return_day_counts_from_the_pick_up_and_arrows_step_across_the_week(desk, qtbot):
+    ui = form(desk)
+    type_date(qtbot, ui.startDate, "28")  # Thursday 28 March
+    type_date(qtbot, ui.endDate, "2")  # the next 2nd after the pick-up: 2 April
+    settle(qtbot, desk)
+    assert (ui.startDate.date(), ui.endDate.date()) == (QDate(2030, 3, 28), QDate(2030, 4, 2))
+    assert ui.durationLabel.text() == "5 days"
+    step(qtbot, ui.startDate, 10)  # a day at a time, past Sunday; the return keeps the length
+    assert (ui.startDate.date(), ui.endDate.date()) == (QDate(2030, 4, 7), QDate(2030, 4, 12))
+    step(qtbot, ui.startDate, -3)
+    assert ui.startDate.text() == "Thu 04 Apr 2030"
+    step(qtbot, ui.startTime, 2)  # a later pick-up time moves the return time too
+    assert ui.endTime.time().toString("HH:mm") == "12:00"
+
+
+@pytest.mark.parametrize("typed", ["32/13", "8 Dex", "soon", "Mon 08 Mar 2030"])
+def test_a_day_that_is_not_one_is_refused_by_its_field(desk, db, qtbot, typed):
+    ui = form(desk)
+    type_customer(qtbot, ui, "ann@example.com", "Ann Lee")
+    before = (ui.startDate.date(), ui.endDate.date())
+    type_date(qtbot, ui.startDate, typed)
+    settle(qtbot, desk)
+    assert ui.startDate.text() == typed  # kept for the clerk to fix
+    message = f"Pick-up date '{typed}' is not a day; type 8, 8/12 (day/month)"
+    assert ui.errorStart.isVisible() and ui.errorStart.text().startswith(message)
+    assert (ui.startDate.date(), ui.endDate.date()) == before
+    qtbot.keyClick(ui.nameEdit, Qt.Key.Key_Return)
+    settle(qtbot, desk)
+    assert not ui.resultBanner.isVisible() and count_reservations(db) == 0
+    assert ui.errorStart.text().startswith(message)
+    type_date(qtbot, ui.startDate, "9")  # fixed: the message goes
+    assert not ui.errorStart.isVisible()
+
+
+def test_enter_on_an_email_suggestion_fills_the_customer_in(desk, svc, db, qtbot):
+    svc.create_reservation(email="bo@example.com", name="Bo Berg", phone="555 0101", vehicle_class="ECONOMY",
+                           zip_code=ZIP, start=day(10), end=day(11))
+    before = count_reservations(db)
+    ui = form(desk)
+    ui.emailEdit.setFocus()
+    qtbot.keyClicks(ui.emailEdit, "bo@")
+    settle(qtbot, desk)  # the matches arrive; the next key shows them
+    qtbot.keyClicks(ui.emailEdit, "e")
+    popup = ui.emailEdit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)  # Esc closes the suggestions, and clears nothing
+    assert not popup.isVisible() and ui.emailEdit.text() == "bo@e"
+    qtbot.keyClicks(ui.emailEdit, "x")
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    settle(qtbot, desk)
+    assert not popup.isVisible()
+    assert (ui.emailEdit.text(), ui.nameEdit.text(), ui.phoneEdit.text()) == ("bo@example.com", "Bo Berg", "555 0101")
+    assert not ui.errorName.isVisible() and not ui.resultBanner.isVisible() and count_reservations(db) == before
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)  # the next Enter books
+    qtbot.waitUntil(ui.resultBanner.isVisible)
+    assert count_reservations(db) == before + 1
+
+
+def test_an_error_goes_when_its_field_changes(desk, qtbot):
+    ui = form(desk)
+    messages = desk.booking.messages
+    step(qtbot, ui.startTime, -2)  # 08:00: too soon
+    settle(qtbot, desk)
+    assert messages.text("start")
+    qtbot.keyClick(ui.startTime, Qt.Key.Key_Up)
+    assert messages.text("start") == ""  # at once, before any new preview
+    settle(qtbot, desk)
+    for name, edit, typed, fix in (("email", ui.emailEdit, "ann.example.com", Qt.Key.Key_Backspace),
+                                   ("name", ui.nameEdit, "", Qt.Key.Key_A)):
+        qtbot.keyClicks(ui.emailEdit, typed)
+        qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda name=name: bool(messages.text(name)))
+        settle(qtbot, desk)
+        edit.setFocus()
+        qtbot.keyClick(edit, fix)
+        assert messages.text(name) == "", name
+        ui.emailEdit.clear()
+        qtbot.keyClicks(ui.emailEdit, "ann@example.com")
+        settle(qtbot, desk)
+
+
+def test_the_last_booking_banner_goes_when_the_next_attempt_is_refused(desk, qtbot):
+    ui = form(desk)
+    type_customer(qtbot, ui, "ann@example.com", "Ann Lee")
+    qtbot.keyClick(ui.nameEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(ui.resultBanner.isVisible)
+    type_customer(qtbot, ui, "bo@example.com")  # no name
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(ui.errorName.isVisible)
+    settle(qtbot, desk)
+    assert not ui.resultBanner.isVisible()
+
+
+def test_a_busy_driver_reads_busy_everywhere_and_is_priced(desk, qtbot):
+    ui = form(desk)
+    choose_class(qtbot, desk, "SUV")
+    ui.driverCombo.setFocus()
+    qtbot.keyClick(ui.driverCombo, Qt.Key.Key_Down)
+    settle(qtbot, desk)
+    assert ui.driverCombo.currentText() == "Dee Driver · $60.00/day"  # no home location: none named
+    assert ui.priceDetail.text() == "1 day × $80.00 + driver 1 × $60.00"
+    desk.desk.service.create_reservation(email="z@example.com", name="Z", vehicle_class="ECONOMY", zip_code=ZIP,
+                                         start=day(0, 3), end=day(1, 3), driver_id=ui.driverCombo.currentData())
+    settle(qtbot, desk)
+    assert ui.driverCombo.currentText() == "Dee Driver (not free)"
+    assert "Driver Dee Driver (not free)" in ui.summaryLabel.text() and "No driver" not in ui.summaryLabel.text()
+    assert (ui.priceLabel.text(), ui.priceDetail.text()) == ("$140.00", "1 day × $80.00 + driver 1 × $60.00")
+    assert ui.errorDriver.isVisible()
+
+
+def test_the_free_cars_columns_keep_their_widths_booking_after_booking(desk, qtbot):
+    ui = form(desk)
+    choose_class(qtbot, desk, "SUV")
+    view, header = ui.freeCarsView, ui.freeCarsView.horizontalHeader()
+    widths = [header.sectionSize(n) for n in range(header.count())]
+    for n in range(3):
+        ui.emailEdit.setFocus()
+        qtbot.keyClicks(ui.emailEdit, f"c{n}@example.com")
+        tab(qtbot)  # to the name (any email suggestions close)
+        qtbot.keyClicks(QApplication.focusWidget(), f"Customer {n}")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda n=n: desk.booking.last_reservation is not None
+                        and desk.booking.last_reservation.customer_email == f"c{n}@example.com", timeout=20000)
+        settle(qtbot, desk)
+        step(qtbot, ui.startDate, 3)  # the next booking, on days with cars free
+        settle(qtbot, desk)
+        assert [header.sectionSize(n) for n in range(header.count())] == widths
+        assert not view.horizontalScrollBar().isVisible()
+        assert not view.isColumnHidden(FreeCarModel.COL_MODEL) and not view.isColumnHidden(FreeCarModel.COL_COST)
+        for column in range(header.count()):  # no cell shown is cut short ("M…", "$9…")
+            if view.isColumnHidden(column):
+                continue
+            for row in range(view.model().rowCount()):
+                index = view.model().index(row, column)
+                needed = view.sizeHintForIndex(index).width()
+                assert needed <= header.sectionSize(column), (n, column, index.data())
+
+
+# -- the form at every counter screen size ----------------------------------------------------------
+
+SIZES = [(1024, 700), (1366, 768), (1920, 1080)]
+
+
+def at_size(desk, size: tuple[int, int], qtbot) -> None:
+    """The window at ``size``. The other screens' minimums and the window's own are the desk's
+    (issue 10 item 3, another part); here they give way, so only the booking form can hold the
+    window larger than asked."""
+    desk.setMinimumSize(0, 0)
+    for n in range(desk.ui.screens.count()):
+        if desk.ui.screens.widget(n) is not desk.booking:
+            desk.ui.screens.widget(n).setMinimumWidth(1)
+    desk.resize(*size)
+    qtbot.waitUntil(lambda: (desk.width(), desk.height()) == size)  # the form asks no more room than that
+    settle(qtbot, desk)
+
+
+def form_widgets(desk) -> list:
+    ui = desk.booking.ui
+    return [w for w in vars(ui).values() if isinstance(w, QWidget) and w.isVisible() and w is not desk.booking]
+
+
+def assert_laid_out(desk) -> None:
+    """No widget of the form overlaps another, none is cut off or squeezed below what its text needs."""
+    QApplication.processEvents()
+    ui, window = desk.booking.ui, desk.rect()
+
+    shown = form_widgets(desk)
+    for widget in shown:
+        name = widget.objectName()
+        place = widget.geometry()
+        assert widget.parentWidget().rect().contains(place), f"{name} is cut off by its box"
+        on_window = QRect(widget.mapTo(desk, QPoint(0, 0)), widget.size())
+        assert window.contains(on_window), f"{name} is off the window"
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            assert widget.height() >= widget.heightForWidth(widget.width()), f"{name}'s lines are cut"
+        elif widget.hasHeightForWidth():  # a box of wrapped words: its height is its parts' (checked each)
+            assert widget.width() >= widget.minimumSizeHint().width(), f"{name} is squeezed"
+        elif isinstance(widget, QAbstractSpinBox):  # its hint allows for '99:99' and more; the time it shows
+            needed = widget.fontMetrics().horizontalAdvance(widget.text()) + 4
+            assert widget.lineEdit().width() >= needed, f"{name} cuts '{widget.text()}'"
+        elif not isinstance(widget, (QAbstractScrollArea, QCalendarWidget)):  # those scroll, or shrink
+            hint = widget.minimumSizeHint()
+            assert widget.width() >= hint.width() and widget.height() >= hint.height(), f"{name} is squeezed"
+        if isinstance(widget, QComboBox):
+            needed = widget.fontMetrics().horizontalAdvance(widget.currentText()) + 24
+            assert widget.width() >= needed, f"{name} cuts '{widget.currentText()}'"
+        for other in shown:
+            if other is not widget and other.parentWidget() is widget.parentWidget():
+                assert not place.intersects(other.geometry()), f"{name} overlaps {other.objectName()}"
+    view, header = ui.freeCarsView, ui.freeCarsView.horizontalHeader()
+    assert not view.horizontalScrollBar().isVisible(), "the free cars scroll sideways"
+    for column in range(header.count()):
+        if not view.isColumnHidden(column):
+            assert header.sectionSize(column) >= view.sizeHintForColumn(column), f"free cars column {column} is cut"
+    if ui.resultBanner.isVisible():
+        assert ui.resultBanner.visibleRegion().boundingRect() == ui.resultBanner.rect(), "the banner is cut off"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_form_fits_every_counter_screen(desk, svc, qtbot, size):
+    svc.create_reservation(email="farah.costa@example.com", name="Farah Costa", phone="+1 617 555 0129",
+                           vehicle_class="SUV", zip_code=ZIP, start=day(20), end=day(21))
+    at_size(desk, size, qtbot)
+    ui = form(desk)
+    # a returning customer, a driver and a car asked for
+    choose_class(qtbot, desk, "SUV")
+    step(qtbot, ui.endDate, 2)
+    qtbot.keyClicks(ui.emailEdit, "farah.costa@example.com")
+    settle(qtbot, desk)
+    ui.driverCombo.setFocus()
+    qtbot.keyClick(ui.driverCombo, Qt.Key.Key_Down)
+    ui.freeCarsView.setFocus()
+    qtbot.keyClick(ui.freeCarsView, Qt.Key.Key_Space)
+    settle(qtbot, desk)
+    assert ui.nameEdit.text() == "Farah Costa" and desk.booking.chosen_car_id() is not None
+    assert_laid_out(desk)
+    # booked: the banner in full
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(ui.resultBanner.isVisible)
+    settle(qtbot, desk)
+    assert_laid_out(desk)
+    # refused: the same customer again for the same days
+    qtbot.keyClicks(ui.emailEdit, "farah.costa@example.co")
+    settle(qtbot, desk)
+    qtbot.keyClicks(ui.emailEdit, "m")
+    popup = ui.emailEdit.completer().popup()
+    if popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)  # closes the suggestions, and only them
+    settle(qtbot, desk)
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)
+    settle(qtbot, desk)
+    assert ui.errorEmail.isVisible() and not ui.resultBanner.isVisible()
+    assert_laid_out(desk)
+    # the longest messages there are: two days that are not days
+    type_date(qtbot, ui.startDate, "the 8th of never")
+    type_date(qtbot, ui.endDate, "the day after")
+    qtbot.keyClick(ui.emailEdit, Qt.Key.Key_Return)
+    settle(qtbot, desk)
+    assert ui.errorStart.isVisible() and ui.errorEnd.isVisible()
+    assert_laid_out(desk)

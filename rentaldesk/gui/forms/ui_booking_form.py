@@ -15,13 +15,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QComboBox, QDateEdit, QFrame,
-    QGridLayout, QGroupBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPushButton, QSizePolicy,
-    QSpacerItem, QTableView, QTimeEdit, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout,
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
+    QTimeEdit, QVBoxLayout, QWidget)
 
-from rentaldesk.gui.widgets import RangeCalendar
+from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar)
 from . import resources_rc
 
 class Ui_BookingForm(object):
@@ -55,10 +54,13 @@ class Ui_BookingForm(object):
         self.bodyLayout = QHBoxLayout()
         self.bodyLayout.setSpacing(14)
         self.bodyLayout.setObjectName(u"bodyLayout")
+        self.leftColumn = QVBoxLayout()
+        self.leftColumn.setSpacing(12)
+        self.leftColumn.setObjectName(u"leftColumn")
         self.tripGroup = QGroupBox(BookingForm)
         self.tripGroup.setObjectName(u"tripGroup")
-        self.tripGroup.setMinimumSize(QSize(380, 0))
-        self.tripGroup.setMaximumSize(QSize(380, 16777215))
+        self.tripGroup.setMinimumSize(QSize(350, 0))
+        self.tripGroup.setMaximumSize(QSize(350, 16777215))
         self.tripLayout = QGridLayout(self.tripGroup)
         self.tripLayout.setObjectName(u"tripLayout")
         self.tripLayout.setHorizontalSpacing(10)
@@ -97,7 +99,7 @@ class Ui_BookingForm(object):
 
         self.calendar = RangeCalendar(self.tripGroup)
         self.calendar.setObjectName(u"calendar")
-        self.calendar.setMinimumSize(QSize(0, 250))
+        self.calendar.setMinimumSize(QSize(0, 140))
         self.calendar.setMaximumSize(QSize(16777215, 460))
         self.calendar.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
@@ -115,7 +117,7 @@ class Ui_BookingForm(object):
 
         self.startLayout = QHBoxLayout()
         self.startLayout.setObjectName(u"startLayout")
-        self.startDate = QDateEdit(self.tripGroup)
+        self.startDate = DateField(self.tripGroup)
         self.startDate.setObjectName(u"startDate")
         sizePolicy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         sizePolicy.setHorizontalStretch(0)
@@ -127,6 +129,7 @@ class Ui_BookingForm(object):
 
         self.startTime = QTimeEdit(self.tripGroup)
         self.startTime.setObjectName(u"startTime")
+        self.startTime.setMaximumSize(QSize(72, 16777215))
 
         self.startLayout.addWidget(self.startTime)
 
@@ -137,7 +140,7 @@ class Ui_BookingForm(object):
         self.errorStart.setObjectName(u"errorStart")
         self.errorStart.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorStart, 7, 1, 1, 1)
+        self.tripLayout.addWidget(self.errorStart, 7, 0, 1, 2)
 
         self.endLabel = QLabel(self.tripGroup)
         self.endLabel.setObjectName(u"endLabel")
@@ -146,7 +149,7 @@ class Ui_BookingForm(object):
 
         self.endLayout = QHBoxLayout()
         self.endLayout.setObjectName(u"endLayout")
-        self.endDate = QDateEdit(self.tripGroup)
+        self.endDate = DateField(self.tripGroup)
         self.endDate.setObjectName(u"endDate")
         sizePolicy.setHeightForWidth(self.endDate.sizePolicy().hasHeightForWidth())
         self.endDate.setSizePolicy(sizePolicy)
@@ -155,6 +158,7 @@ class Ui_BookingForm(object):
 
         self.endTime = QTimeEdit(self.tripGroup)
         self.endTime.setObjectName(u"endTime")
+        self.endTime.setMaximumSize(QSize(72, 16777215))
 
         self.endLayout.addWidget(self.endTime)
 
@@ -165,24 +169,30 @@ class Ui_BookingForm(object):
         self.errorEnd.setObjectName(u"errorEnd")
         self.errorEnd.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorEnd, 9, 1, 1, 1)
+        self.tripLayout.addWidget(self.errorEnd, 9, 0, 1, 2)
 
         self.durationLabel = QLabel(self.tripGroup)
         self.durationLabel.setObjectName(u"durationLabel")
 
         self.tripLayout.addWidget(self.durationLabel, 10, 1, 1, 1)
 
-        self.tripLayout.setRowStretch(4, 1)
+        self.tripSpacer = QSpacerItem(10, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
-        self.bodyLayout.addWidget(self.tripGroup)
+        self.tripLayout.addItem(self.tripSpacer, 11, 0, 1, 2)
+
+        self.tripLayout.setRowStretch(4, 1)
+        self.tripLayout.setRowStretch(11, 1)
+
+        self.leftColumn.addWidget(self.tripGroup)
+
+
+        self.bodyLayout.addLayout(self.leftColumn)
 
         self.middleLayout = QVBoxLayout()
         self.middleLayout.setSpacing(12)
         self.middleLayout.setObjectName(u"middleLayout")
         self.customerGroup = QGroupBox(BookingForm)
         self.customerGroup.setObjectName(u"customerGroup")
-        self.customerGroup.setMinimumSize(QSize(330, 0))
-        self.customerGroup.setMaximumSize(QSize(330, 16777215))
         self.customerLayout = QGridLayout(self.customerGroup)
         self.customerLayout.setObjectName(u"customerLayout")
         self.customerLayout.setHorizontalSpacing(10)
@@ -297,9 +307,12 @@ class Ui_BookingForm(object):
 
         self.middleLayout.addWidget(self.formError)
 
-        self.actionsLayout = QHBoxLayout()
+        self.actionsBar = QWidget(BookingForm)
+        self.actionsBar.setObjectName(u"actionsBar")
+        self.actionsLayout = QHBoxLayout(self.actionsBar)
         self.actionsLayout.setObjectName(u"actionsLayout")
-        self.clearButton = QPushButton(BookingForm)
+        self.actionsLayout.setContentsMargins(0, 0, 0, 0)
+        self.clearButton = QPushButton(self.actionsBar)
         self.clearButton.setObjectName(u"clearButton")
 
         self.actionsLayout.addWidget(self.clearButton)
@@ -308,7 +321,7 @@ class Ui_BookingForm(object):
 
         self.actionsLayout.addItem(self.actionsSpacer)
 
-        self.reserveButton = QPushButton(BookingForm)
+        self.reserveButton = QPushButton(self.actionsBar)
         self.reserveButton.setObjectName(u"reserveButton")
         icon = QIcon()
         icon.addFile(u":/icons/check-white.svg", QSize(), QIcon.Mode.Normal, QIcon.State.Off)
@@ -318,7 +331,7 @@ class Ui_BookingForm(object):
         self.actionsLayout.addWidget(self.reserveButton)
 
 
-        self.middleLayout.addLayout(self.actionsLayout)
+        self.middleLayout.addWidget(self.actionsBar)
 
         self.resultBanner = QFrame(BookingForm)
         self.resultBanner.setObjectName(u"resultBanner")
@@ -330,6 +343,7 @@ class Ui_BookingForm(object):
         self.resultTextLayout.setObjectName(u"resultTextLayout")
         self.referenceLabel = QLabel(self.resultBanner)
         self.referenceLabel.setObjectName(u"referenceLabel")
+        self.referenceLabel.setWordWrap(True)
         self.referenceLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse|Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
         self.resultTextLayout.addWidget(self.referenceLabel)
@@ -354,13 +368,11 @@ class Ui_BookingForm(object):
 
         self.middleLayout.addWidget(self.resultBanner)
 
-        self.middleSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
-
-        self.middleLayout.addItem(self.middleSpacer)
-
 
         self.bodyLayout.addLayout(self.middleLayout)
 
+        self.rightColumn = QVBoxLayout()
+        self.rightColumn.setObjectName(u"rightColumn")
         self.carsGroup = QGroupBox(BookingForm)
         self.carsGroup.setObjectName(u"carsGroup")
         self.carsLayout = QVBoxLayout(self.carsGroup)
@@ -377,7 +389,7 @@ class Ui_BookingForm(object):
 
         self.carsLayout.addLayout(self.carsHeaderLayout)
 
-        self.freeCarsView = QTableView(self.carsGroup)
+        self.freeCarsView = PickGrid(self.carsGroup)
         self.freeCarsView.setObjectName(u"freeCarsView")
 
         self.carsLayout.addWidget(self.freeCarsView)
@@ -406,7 +418,10 @@ class Ui_BookingForm(object):
         self.carsLayout.addWidget(self.errorCar)
 
 
-        self.bodyLayout.addWidget(self.carsGroup)
+        self.rightColumn.addWidget(self.carsGroup)
+
+
+        self.bodyLayout.addLayout(self.rightColumn)
 
         self.bodyLayout.setStretch(2, 1)
 
@@ -449,18 +464,16 @@ class Ui_BookingForm(object):
         self.zoneLabel.setText("")
         self.zoneLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"subtitle", None))
         self.tripGroup.setTitle(QCoreApplication.translate("BookingForm", u"Trip", None))
-        self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"Pick-up &location", None))
+        self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"&Location", None))
         self.errorZip.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.classLabel.setText(QCoreApplication.translate("BookingForm", u"Vehicle &class", None))
         self.errorClass.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.calendarHint.setText(QCoreApplication.translate("BookingForm", u"Click the pick-up day, then the return day.", None))
         self.calendarHint.setProperty(u"role", QCoreApplication.translate("BookingForm", u"hint", None))
         self.startLabel.setText(QCoreApplication.translate("BookingForm", u"&Pick-up", None))
-        self.startDate.setDisplayFormat(QCoreApplication.translate("BookingForm", u"ddd dd MMM yyyy", None))
         self.startTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorStart.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.endLabel.setText(QCoreApplication.translate("BookingForm", u"&Return", None))
-        self.endDate.setDisplayFormat(QCoreApplication.translate("BookingForm", u"ddd dd MMM yyyy", None))
         self.endTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorEnd.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.durationLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"hint", None))

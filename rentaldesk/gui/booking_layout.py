@@ -1,0 +1,70 @@
+"""How the New reservation form lays itself out at each counter screen size (1024x700 up).
+
+From THREE_COLUMNS_FROM wide: trip | customer, summary, Reserve, banner | free cars. Below it: trip,
+summary | customer, free cars, Reserve, banner; the calendar and the free cars are what give way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHeaderView, QWidget
+
+from .forms.ui_booking_form import Ui_BookingForm
+from .tablemodels import FreeCarModel
+from .widgets import PickGrid
+
+#: From this width the form has three columns; below it two, so 1024x700 holds it all.
+THREE_COLUMNS_FROM = 1146
+#: The widths of the trip column, and of the customer column when there are three.
+TRIP_WIDTH, CUSTOMER_WIDTH = 350, 320
+#: The narrowest the form goes (two columns); it asks no more, so it never holds a window wider.
+NARROWEST = 640
+_ANY_WIDTH = 16777215
+
+
+def fit_car_columns(view: PickGrid) -> None:
+    """Every column of the free cars as wide as its widest cell, the model taking the rest; colour
+    and gearbox (gearbox first) hide when the grid is too narrow for them."""
+    header = view.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(FreeCarModel.COL_MODEL, QHeaderView.ResizeMode.Stretch)
+    view.optional = (FreeCarModel.COL_COLOR, FreeCarModel.COL_TRANSMISSION)
+
+
+def arrange(ui: Ui_BookingForm, *, narrow: bool) -> None:
+    """Three columns, or two on a narrow screen (nothing happens when it already is so)."""
+    if getattr(ui, "narrow", None) is narrow:
+        return
+    ui.narrow = narrow  # type: ignore[attr-defined]
+    columns = (ui.leftColumn, ui.middleLayout, ui.rightColumn)
+    middle = [ui.customerGroup, ui.priceGroup, ui.formError, ui.actionsBar, ui.resultBanner]
+    for column in columns:
+        for widget in (ui.tripGroup, ui.carsGroup, *middle):
+            column.removeWidget(widget)  # deletes its layout item (a widget holds on to its first one)
+        while column.count():  # the stretches
+            column.takeAt(0)
+    placed: tuple[list[QWidget], list[QWidget], list[QWidget]]
+    if narrow:
+        placed = ([ui.tripGroup, ui.priceGroup],
+                  [ui.customerGroup, ui.carsGroup, ui.formError, ui.actionsBar, ui.resultBanner], [])
+    else:
+        placed = ([ui.tripGroup], middle, [ui.carsGroup])
+    for column, widgets in zip(columns, placed):
+        for widget in widgets:
+            column.addWidget(widget, 1 if widget in (ui.tripGroup, ui.carsGroup) else 0)  # the calendar, the grid grow
+    if not narrow:
+        ui.middleLayout.addStretch(1)
+    for widget in middle:  # bounded, so a long banner never squeezes the free cars
+        width = TRIP_WIDTH if narrow and widget is ui.priceGroup else CUSTOMER_WIDTH
+        widget.setMinimumWidth(0 if narrow and widget is not ui.priceGroup else width)
+        widget.setMaximumWidth(_ANY_WIDTH if narrow and widget is not ui.priceGroup else width)
+    margin, spacing = (16, 8) if narrow else (24, 12)
+    ui.rootLayout.setContentsMargins(margin, spacing + 4, margin, spacing)
+    ui.rootLayout.setSpacing(spacing)
+    for column in columns:
+        column.setSpacing(spacing)
+    ui.tripLayout.setRowStretch(ui.tripLayout.rowCount() - 1, 0 if narrow else 1)  # wide: the calendar has a most
+    ui.calendarHint.setVisible(not narrow)  # its words are the calendar's tooltip too
+    ui.durationLabel.setVisible(not narrow)  # the summary says it too
+    ui.bodyLayout.setStretch(1, 1 if narrow else 0)
+    ui.bodyLayout.setStretch(2, 0 if narrow else 1)
