@@ -32,7 +32,7 @@ from .desk import DeskContext
 from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
-from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, tab_leaves
+from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
 
 #: How long the form waits after the last keystroke before it asks the database (milliseconds).
 TYPING_PAUSE_MS = 150
@@ -493,9 +493,9 @@ class BookingScreen(QWidget):
         ui = self.ui
         email = ui.emailEdit.text().strip()
         if customer is None:
-            ui.customerHint.setText("New customer: they are added when you book." if "@" in email else "")
+            show_text(ui.customerHint, "New customer: they are added when you book." if "@" in email else "")
             return
-        ui.customerHint.setText(f"Returning customer · {count(customer.reservations, 'reservation')}")
+        show_text(ui.customerHint, f"Returning customer · {count(customer.reservations, 'reservation')}")
         name, phone = ui.nameEdit.text().strip(), ui.phoneEdit.text().strip()
         # Fill in a known customer's details unless the clerk has typed their own.
         if self._autofilled is not None and (name, phone) != self._autofilled and (name or phone):
@@ -610,7 +610,7 @@ class BookingScreen(QWidget):
         for edit in (ui.emailEdit, ui.nameEdit, ui.phoneEdit):
             edit.clear()
         self._autofilled = None
-        ui.customerHint.clear()
+        show_text(ui.customerHint, "")
         ui.driverCombo.setCurrentIndex(0)
         ui.freeCarsView.clearSelection()
         self.messages.clear()

@@ -375,6 +375,17 @@ class RangeCalendar(QCalendarWidget):
             day = day.addDays(1)
 
 
+def show_text(label: QLabel, text: str) -> None:
+    """A label's words, shown only when there are some; each box around it asks again for the room
+    the words need (Qt keeps a box's old height otherwise, and the box covers its own fields)."""
+    label.setText(text)
+    label.setVisible(bool(text))
+    box = label.parentWidget()
+    while box is not None and not box.isWindow():
+        box.updateGeometry()
+        box = box.parentWidget()
+
+
 class FieldMessages:
     """The inline messages of a form: one label under each field, plus one for the form.
 
@@ -403,12 +414,7 @@ class FieldMessages:
     def set(self, field: str | None, message: str) -> None:
         label = self.labels.get(field or "", self.general)
         first_word = message.split(" ", 1)[0]
-        label.setText(message if "@" in first_word else message[:1].upper() + message[1:])
-        label.setVisible(bool(message))
-        box = label.parentWidget()
-        while box is not None and not box.isWindow():  # each box around it asks again for the room its words need
-            box.updateGeometry()
-            box = box.parentWidget()
+        show_text(label, message if "@" in first_word else message[:1].upper() + message[1:])
         widget = self.inputs.get(field or "")
         if widget is not None and widget.property("invalid") != bool(message):
             widget.setProperty("invalid", bool(message))
