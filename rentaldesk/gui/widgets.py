@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStyle,
+    QStyleOptionSpinBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTimeEdit,
     QWidget,
 )
 
@@ -160,6 +162,28 @@ def tab_leaves(*fields: QWidget) -> None:
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class TimeField(QTimeEdit):
+    """A QTimeEdit whose size hint is what it shows ("23:59" and its buttons), not QDateTimeEdit's
+    allowance for a wider text, so it fits beside a date field in a narrow box."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """Its widest time in its font (every digit the widest one), its buttons, frame and padding."""
+        hint = super().minimumSizeHint()
+        metrics = self.fontMetrics()
+        widest = max("0123456789", key=metrics.horizontalAdvance)
+        text = QTime(0, 0).toString(self.displayFormat()).replace("0", widest)
+        option = QStyleOptionSpinBox()
+        self.initStyleOption(option)
+        option.rect = self.rect().adjusted(0, 0, 400 - self.width(), 0)  # any width: what is not text
+        field = self.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option,
+                                            QStyle.SubControl.SC_SpinBoxEditField, self)
+        around = option.rect.width() - field.width()
+        return QSize(min(hint.width(), around + metrics.horizontalAdvance(text) + 4), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.minimumSizeHint().width(), super().sizeHint().height())
 
 
 class DateField(QLineEdit):

@@ -18,9 +18,9 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
 from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
-    QTimeEdit, QVBoxLayout, QWidget)
+    QVBoxLayout, QWidget)
 
-from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar)
+from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar, TimeField)
 from . import resources_rc
 
 class Ui_BookingForm(object):
@@ -127,9 +127,13 @@ class Ui_BookingForm(object):
 
         self.startLayout.addWidget(self.startDate)
 
-        self.startTime = QTimeEdit(self.tripGroup)
+        self.startTime = TimeField(self.tripGroup)
         self.startTime.setObjectName(u"startTime")
-        self.startTime.setMaximumSize(QSize(72, 16777215))
+        sizePolicy1 = QSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        sizePolicy1.setHorizontalStretch(0)
+        sizePolicy1.setVerticalStretch(0)
+        sizePolicy1.setHeightForWidth(self.startTime.sizePolicy().hasHeightForWidth())
+        self.startTime.setSizePolicy(sizePolicy1)
 
         self.startLayout.addWidget(self.startTime)
 
@@ -156,9 +160,10 @@ class Ui_BookingForm(object):
 
         self.endLayout.addWidget(self.endDate)
 
-        self.endTime = QTimeEdit(self.tripGroup)
+        self.endTime = TimeField(self.tripGroup)
         self.endTime.setObjectName(u"endTime")
-        self.endTime.setMaximumSize(QSize(72, 16777215))
+        sizePolicy1.setHeightForWidth(self.endTime.sizePolicy().hasHeightForWidth())
+        self.endTime.setSizePolicy(sizePolicy1)
 
         self.endLayout.addWidget(self.endTime)
 
