@@ -777,23 +777,29 @@ class Room:
         return f"room for {self.more} more of {cars}"
 
 
-def room_in(view: PoolView, start: datetime, end: datetime, now: datetime) -> Room:
+def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, which_cars: bool = True) -> Room:
     """Exact capacity for one period, by the booking decision itself (:func:`_decide_with`).
 
     ``more``: the largest N such that N more class bookings of exactly [start, end) (and the
     turnaround) are placeable together: placed one by one, each placed one movable like any class
     booking not yet started, so the engine may re-pack them and the pool's movable reservations
     (a complete search: if N fit together, the N-th one placed finds its room). ``cars``: the cars
-    on which a single new booking could be placed, each asked as a booking by car. At most 2 ×
-    the pool's size decisions, on holds read once (:func:`_remembered`)."""
+    on which a single new booking could be placed, each asked as a booking by car (a car with
+    nothing in the period, in a pool whose holds are in order, is one without asking; with
+    ``which_cars`` False, none is asked and ``cars`` is empty). At most 2 × the pool's size
+    decisions, on holds read once (:func:`_remembered`)."""
     pool = view.pool
     hold_end = end + pool.rules.turnaround
     read = _remembered(view.holds_reader("", now))
+    near = [h for h in read(start - HOLD_CONTEXT, hold_end + HOLD_CONTEXT) if h.start < hold_end and start < h.end]
+    in_order = not placement.conflicted(near) and all(h.car in pool.car_ids or not h.movable for h in near)
+    taken = {h.car for h in near}
     cars = tuple(
         c for c in pool.car_ids
-        if _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False)
+        if (in_order and c not in taken)
+        or _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False)
         is not None
-    )
+    ) if which_cars else ()
     placed: dict[str, int] = {}  # where the placed ones, and what they moved, are
     extra: list[placement.Hold] = []
 
@@ -802,7 +808,7 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime) -> Ro
         return near + [replace(h, car=placed[str(h.key)]) for h in extra if h.start < hi and lo < h.end]
 
     more = 0
-    while cars and more < len(pool.car_ids):
+    while (cars or not which_cars) and more < len(pool.car_ids):
         new = placement.Hold(f" room {more}", start, hold_end)
         decision = _decide_with(pool, new, with_placed, fewest_moves=False)
         if decision is None:
@@ -832,6 +838,7 @@ class WayOut:
 #: How many ways out of each kind are offered, and how many periods are tried for the nearest.
 WAYS_OUT_EACH = 2
 _PERIODS_TRIED = 40
+_POOLS_TRIED = 12
 
 
 def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> list[WayOut]:
@@ -839,8 +846,9 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
     classes at its location with room (nearest day rate first), its class at the other locations
     (nearest zip code first: US zip codes run roughly by region), and the nearest period of the
     same length, earlier or later, that the pool takes. Each is asked of the booking decision
-    (:func:`room_in`) under that pool's own rules; none is booked."""
-    if room_in(DatabasePool(s, pool), start, end, now).more:
+    under that pool's own rules (one decision a pool tried, at most :data:`_POOLS_TRIED` of each
+    kind, then :func:`room_in`'s count for those offered); none is booked."""
+    if _placeable(s, pool, placement.Hold(" way out", start, end + pool.rules.turnaround), now):
         return []
     found: list[WayOut] = []
     classes = [c for c in s.scalars(select(VehicleClass)) if c.code != pool.vclass.code]
@@ -849,12 +857,17 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
     branches.sort(key=lambda b: (_zip_distance(b.zip_code, pool.branch.zip_code), b.zip_code))
     for kind, pools in (("class", ((c.code, pool.branch.zip_code) for c in classes)),
                         ("location", ((pool.vclass.code, b.zip_code) for b in branches))):
-        offered = 0
+        offered = tried = 0
         for code, zip_code in pools:
+            if offered == WAYS_OUT_EACH or tried == _POOLS_TRIED:
+                break
             other = _load_pool(s, code, zip_code)
-            if offered == WAYS_OUT_EACH or not _allowed(start, end, now, other.rules):
+            if not other.car_ids or not _allowed(start, end, now, other.rules):
                 continue
-            room = room_in(DatabasePool(s, other), start, end, now)
+            tried += 1
+            if not _placeable(s, other, placement.Hold(" way out", start, end + other.rules.turnaround), now):
+                continue
+            room = room_in(DatabasePool(s, other), start, end, now, which_cars=False)
             if room.more:
                 offered += 1
                 where = other.branch.zip_code + (f", {other.branch.name}" if kind == "location" else "")
@@ -863,7 +876,7 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
                                     f"{money(other.vclass.day_rate)} a day"))
     nearest = _nearest_period(s, pool, start, end, now)
     if nearest is not None:
-        room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now)
+        room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now, which_cars=False)
         found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, nearest + (end - start),
                             room.more, f"the same {pool.vclass.code} for "
                             f"{branch_period(pool.branch, nearest, nearest + (end - start))}: {room.text()}"))
