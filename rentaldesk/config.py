@@ -362,7 +362,7 @@ def load_settings(
     origin = str(config_path)
     unknown = sorted(set(data) - {"db", "branch", "kafka", "smtp"})
     if unknown:
-        raise InvalidInput(f"{origin}: unknown setting(s) {', '.join(unknown)}")
+        raise InvalidInput(f"{origin}: unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
 
     sections: dict[str, dict[str, Any]] = {"kafka": {}, "smtp": {}}
     for name, cls in (("kafka", KafkaSettings), ("smtp", SmtpSettings)):

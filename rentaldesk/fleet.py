@@ -168,7 +168,7 @@ FLEET_SPEC = (
     _Column("vehicle_class", "class", "a vehicle class such as SUV", _class_code),
     _Column("zip_code", "zip code", _A_ZIP, _zip),
     _Column("status", "status", " or ".join(_STATES[0]), _choice(_STATES[0]), required=False),
-    _Column("odometer", "odometer", "a reading in km such as 12000", _integer(0, 5_000_000), required=False),
+    _Column("odometer", "odometer", "a reading (in the branch's unit) such as 12000", _integer(0, 5_000_000), required=False),
     _Column("driver_licence", "driver's licence", "a driver's licence number", _licence, required=False),
 )
 DRIVER_SPEC = (

@@ -44,6 +44,8 @@ from typing import Any
 #: question in far fewer; past this many, CP-SAT decides faster than the search goes on (on the
 #: bench's hard cases: 20,000 nodes, about 3 s, against CP-SAT's 0.1-0.5 s).
 DEFAULT_NODE_BUDGET = 1_250
+#: A suggestion's searches (``place(quick=True)``): a few ms of nodes each, never the complete method.
+QUICK_NODE_BUDGET = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ def place(
     *,
     budget: int | None = None,
     fewest_moves: bool = True,
+    quick: bool = False,
 ) -> dict[Hashable, Hashable] | None:
     """Place ``new`` among ``holds`` on ``cars``; None when no placement exists.
 
@@ -110,9 +113,14 @@ def place(
     placement will do (a question of availability: only whether one exists). ``budget``: nodes of
     each depth-first search before the next, then the complete method, takes over (default
     :data:`DEFAULT_NODE_BUDGET`); it changes how long an answer takes, never whether one is found.
+    ``quick``: a suggestion, not a decision: when the searches spend their budgets the answer is
+    None instead of the complete method's (what is found is a placement; what is not may exist), and
+    each search has at most :data:`QUICK_NODE_BUDGET` nodes.
     """
     if budget is None:
         budget = DEFAULT_NODE_BUDGET
+    if quick:
+        budget = min(budget, QUICK_NODE_BUDGET)
     pool = list(dict.fromkeys(cars))
     in_pool = set(pool)
     holds = [h for h in holds if h.key != new.key and (h.movable or h.car in in_pool)]
@@ -137,7 +145,7 @@ def place(
         return None
     fixed = [h for h in run if not h.movable]
     moving = sorted((h for h in run if h.movable), key=lambda h: (h.start, h.end, str(h.key)))
-    assignment = _search(pool, fixed, moving, new, budget, fewest_moves)
+    assignment = _search(pool, fixed, moving, new, budget, fewest_moves, quick=quick)
     if assignment is None:
         return None
     current = {h.key: h.car for h in run}
@@ -250,6 +258,7 @@ class _ShareSpent(Exception):
 
 def _search(
     pool: list[Hashable], fixed: list[Hold], moving: list[Hold], new: Hold, budget: int, fewest_moves: bool = True,
+    *, quick: bool = False,
 ) -> dict[Hashable, Hashable] | None:
     """A placement of ``moving`` around ``fixed`` on ``pool``, or None when none exists (``new``:
     the hold asked for, which the window searches and the complete method start from).
@@ -294,6 +303,8 @@ def _search(
         found = _Search(pool, fixed_on, moving, budget).run()
         return None if found is None else _fewer_moves(pool, fixed_on, moving, found)
     except _ShareSpent:
+        if quick:
+            return None
         from . import placement_exact  # lazily: it imports OR-Tools
 
         return placement_exact.decide(pool, fixed_on, moving, new, fewest_moves=fewest_moves)

@@ -784,8 +784,9 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
     turnaround) are placeable together: placed one by one, each placed one movable like any class
     booking not yet started, so the engine may re-pack them and the pool's movable reservations
     (a complete search: if N fit together, the N-th one placed finds its room). ``cars``: the cars
-    on which a single new booking could be placed, each asked as a booking by car (a car with
-    nothing in the period, in a pool whose holds are in order, is one without asking; with
+    on which a single new booking could be placed, each asked as a booking by car, a suggestion's
+    question (``quick``: a car is listed when a placement is found within the search's budget; a
+    car with nothing in the period, in a pool whose holds are in order, without asking); with
     ``which_cars`` False, none is asked and ``cars`` is empty). At most 2 × the pool's size
     decisions, on holds read once (:func:`_remembered`)."""
     pool = view.pool
@@ -793,13 +794,6 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
     read = _remembered(view.holds_reader("", now))
     near = [h for h in read(start - HOLD_CONTEXT, hold_end + HOLD_CONTEXT) if h.start < hold_end and start < h.end]
     in_order = not placement.conflicted(near) and all(h.car in pool.car_ids or not h.movable for h in near)
-    taken = {h.car for h in near}
-    cars = tuple(
-        c for c in pool.car_ids
-        if (in_order and c not in taken)
-        or _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False)
-        is not None
-    ) if which_cars else ()
     placed: dict[str, int] = {}  # where the placed ones, and what they moved, are
     extra: list[placement.Hold] = []
 
@@ -808,7 +802,7 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
         return near + [replace(h, car=placed[str(h.key)]) for h in extra if h.start < hi and lo < h.end]
 
     more = 0
-    while (cars or not which_cars) and more < len(pool.car_ids):
+    while more < len(pool.car_ids):
         new = placement.Hold(f" room {more}", start, hold_end)
         decision = _decide_with(pool, new, with_placed, fewest_moves=False)
         if decision is None:
@@ -816,6 +810,13 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
         placed.update(decision)
         extra.append(new)
         more += 1
+    taken = {h.car for h in near}
+    cars = tuple(
+        c for c in pool.car_ids
+        if (in_order and c not in taken)
+        or _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False,
+                        quick=True) is not None
+    ) if which_cars and more else ()
     return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), cars)
 
 
@@ -865,7 +866,7 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
             if not other.car_ids or not _allowed(start, end, now, other.rules):
                 continue
             tried += 1
-            if not _placeable(s, other, placement.Hold(" way out", start, end + other.rules.turnaround), now):
+            if not _placeable(s, other, placement.Hold(" way out", start, end + other.rules.turnaround), now, quick=True):
                 continue
             room = room_in(DatabasePool(s, other), start, end, now, which_cars=False)
             if room.more:
@@ -910,7 +911,7 @@ def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now:
         if not _allowed(candidate, candidate + length, now, pool.rules):
             continue
         tried += 1
-        if _placeable(s, pool, placement.Hold(" way out", candidate, candidate + length + turnaround), now):
+        if _placeable(s, pool, placement.Hold(" way out", candidate, candidate + length + turnaround), now, quick=True):
             return candidate
     return None
 
@@ -1416,22 +1417,23 @@ def _decided(found: Mapping[Hashable, Hashable | None] | None) -> Decision | Non
     return cast("Decision | None", found)
 
 
-def _placeable(s: Session, pool: Pool, new: placement.Hold, now: datetime) -> bool:
-    """Would the pool take ``new``?"""
-    return _decide(s, pool, new, now, fewest_moves=False) is not None
+def _placeable(s: Session, pool: Pool, new: placement.Hold, now: datetime, *, quick: bool = False) -> bool:
+    """Would the pool take ``new``? (``quick``: a suggestion's answer, see :func:`placement.place`.)"""
+    return _decide(s, pool, new, now, fewest_moves=False, quick=quick) is not None
 
 
 def _decide(s: Session, pool: Pool, new: placement.Hold, now: datetime, *,
-            fewest_moves: bool = True) -> Decision | None:
+            fewest_moves: bool = True, quick: bool = False) -> Decision | None:
     """Where ``new`` goes and what moves for it, or None when the pool cannot take it (read from
     the database: see :meth:`DatabasePool.holds_reader`)."""
     assert isinstance(new.key, str), "holds here are keyed by reservation id"
-    return _decide_with(pool, new, DatabasePool(s, pool).holds_reader(new.key, now), fewest_moves=fewest_moves)
+    return _decide_with(pool, new, DatabasePool(s, pool).holds_reader(new.key, now), fewest_moves=fewest_moves,
+                        quick=quick)
 
 
 def _decide_with(
     pool: Pool, new: placement.Hold, holds_between: Callable[[datetime, datetime], list[placement.Hold]], *,
-    fewest_moves: bool = True,
+    fewest_moves: bool = True, quick: bool = False,
 ) -> Decision | None:
     """Where ``new`` goes and what moves for it, or None, with the pool's live holds read through
     ``holds_between(lo, hi)`` (what ``_pool_holds(s, pool, lo, hi, now, exclude=new.key)`` answers):
@@ -1456,7 +1458,7 @@ def _decide_with(
             break
         lo, hi = min(lo, run_lo), max(hi, run_hi)
         holds = holds_between(lo, hi)
-    return _decided(placement.place(cars, holds, new, fewest_moves=fewest_moves))
+    return _decided(placement.place(cars, holds, new, fewest_moves=fewest_moves, quick=quick))
 
 
 def _apply_moves(s: Session, decision: Decision, new_key: str | None, now: datetime) -> dict[str, int]:

@@ -18,6 +18,7 @@ with the offset; ``--json`` output shows them in UTC.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -129,8 +130,9 @@ def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -
     print(f"{PROG}: error: {typed(str(exc), limit=MESSAGE_LIMIT)}", file=stream)
 
 
-#: How long a refusal's line may be: what a user typed is quoted in it, and may be huge.
-MESSAGE_LIMIT = 400
+#: How long a refusal's line may be: what a user typed is quoted in it (cut at its source), and an
+#: engine's refusal names its ways out (a few hundred characters), which must not be cut.
+MESSAGE_LIMIT = 2_000
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
@@ -162,6 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return EXIT_PIPE_CLOSED
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        # the output's disk (or a device such as /dev/full) is full: one line, and later writes go nowhere
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        report_refusal(RentalError("cannot write the output: the disk is full"), sys.stderr, as_json=as_json)
+        return EXIT_REFUSED
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

@@ -23,18 +23,18 @@ log = logging.getLogger("rentaldesk.cli")
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
     link = desk.service.link
     done = import_fleet(desk.db, args.file, link=link, allow_new=args.allow_new)
-    count, news = done.count, f" ({done.news})" if done.news else ""
+    n, news = done.count, f" ({done.news})" if done.news else ""
     new = {"new_classes": list(done.new_classes), "new_locations": list(done.new_locations)}
     if link is not None:
-        desk.emit({"file": args.file, "cars_sent_to_head_office": count, **new},
-                  f"Sent {count} car(s){news} from {args.file} to head office; they arrive here once it has applied them.")
+        desk.emit({"file": args.file, "cars_sent_to_head_office": n, **new},
+                  f"Sent {count(n, 'car')}{news} from {args.file} to head office; they arrive here once it has applied them.")
     else:
         stranded = [r.reference for r in desk.service.list_reservations(needs_car=True)]
-        text = f"Imported {count} car(s) from {args.file}{news}."
+        text = f"Imported {count(n, 'car')} from {args.file}{news}."
         if stranded:
-            text += (f"\n{len(stranded)} reservation(s) need a car: {', '.join(stranded)} "
+            text += (f"\n{count(len(stranded), 'reservation needs', 'reservations need')} a car: {', '.join(stranded)} "
                      "(see: reservations list --needs-car; give one a car: reservations assign REFERENCE --car PLATE)")
-        desk.emit({"file": args.file, "cars_imported": count, "reservations_needing_a_car": stranded, **new}, text)
+        desk.emit({"file": args.file, "cars_imported": n, "reservations_needing_a_car": stranded, **new}, text)
 
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
@@ -47,7 +47,7 @@ def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
     done = import_drivers(desk.db, args.file, allow_new=args.allow_new)
     news = f" ({done.news})" if done.news else ""
-    desk.emit({"file": args.file, "drivers_imported": done.count}, f"Imported {done.count} driver(s) from {args.file}{news}.")
+    desk.emit({"file": args.file, "drivers_imported": done.count}, f"Imported {count(done.count, 'driver')} from {args.file}{news}.")
 
 
 def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
@@ -147,10 +147,10 @@ def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
         zip_code=args.zip,
         vehicle_class=args.vehicle_class,
         search=args.search,
-        starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from else None,
+        starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from is not None else None,
         starts_before=(
             parse_time(args.starts_before, zone, option="--to", end_of_day=True)
-            if args.starts_before
+            if args.starts_before is not None
             else None
         ),
         needs_car=args.needs_car,
@@ -201,8 +201,8 @@ def cmd_return(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
-    count = desk.service.mark_reservations_expired()
-    desk.emit({"expired": count}, f"{count} reservation(s) marked expired.")
+    expired = desk.service.mark_reservations_expired()
+    desk.emit({"expired": expired}, f"{count(expired, 'reservation')} marked expired.")
 
 
 def _until_signalled(start: Callable[[], Callable[[], None] | None]) -> None:

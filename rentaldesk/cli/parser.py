@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
 from ..display import CURRENCY, TIME_HELP, parse_whole_number
 from ..errors import InvalidInput
+from ..text import typed
 from ..models import ReservationStatus
 from .desk import Desk
 from .output import PROG
@@ -110,15 +112,15 @@ _MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
 
 
 def _amount(text: str) -> Decimal:
-    """An amount of money as a clerk types it: '316', '316.00', '$1,316.00'."""
-    cleaned = text.strip().removeprefix(CURRENCY).replace(",", "").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite() or not 0 <= value <= _MOST or value != value.quantize(Decimal("0.01")):
-        raise argparse.ArgumentTypeError(f"'{text}' is not an amount of money, e.g. 316.00")
-    return value.quantize(Decimal("0.01"))
+    """An amount of money as a clerk types it: '316', '316.5', '316.00', '$316.00' (ASCII digits, at
+    most 2 decimals; no exponent, sign or thousands separator, as in the fleet files)."""
+    cleaned = text.strip().removeprefix(CURRENCY)
+    if not _AMOUNT_TYPED.fullmatch(cleaned) or Decimal(cleaned) > _MOST:
+        raise InvalidInput(f"--accept-price {typed(text)} is not an amount of money, e.g. 316.00", field="--accept-price")
+    return Decimal(cleaned).quantize(Decimal("0.01"))
+
+
+_AMOUNT_TYPED = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?")
 
 
 def _existing_file(text: str) -> Path:

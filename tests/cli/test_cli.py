@@ -248,7 +248,7 @@ def test_a_database_of_a_newer_version_is_refused(desk: Desk) -> None:
 def test_fleet_import_then_list(desk: Desk, fleet_csv: Path) -> None:
     result = desk.run("fleet", "import", str(fleet_csv), "--allow-new")
     assert result.code == 0, result.err
-    assert "Imported 3 car(s)" in result.out
+    assert "Imported 3 cars" in result.out
 
     # --db after the subcommand works as well
     listed = desk.run("fleet", "list", "--class", "economy", "--db", str(desk.path), "--json", db=False)
@@ -524,7 +524,7 @@ def test_a_car_sent_to_maintenance_leaves_its_reservation_needing_a_car_and_a_wa
                       "ny 201,Honda CR-V,2025,Black,automatic,80.00,SUV,10001,maintenance\n", encoding="utf-8")
     imported = branch.run("fleet", "import", str(broken))
     assert imported.code == 0, imported.err
-    assert f"1 reservation(s) need a car: {reference}" in imported.out
+    assert f"1 reservation needs a car: {reference}" in imported.out
     listed = branch.run("reservations", "list", "--needs-car", "--json")
     assert [(r["reference"], r["needs_car"]) for r in listed.json()] == [(reference, True)]
     assert "NEEDS A CAR" in branch.run("reservations", "show", reference).out
@@ -541,3 +541,18 @@ def test_a_car_sent_to_maintenance_leaves_its_reservation_needing_a_car_and_a_wa
     assert (got["plate_number"], got["pinned"], got["needs_car"], got["price"]) == (
         "NY202", True, False, booked.json()["price"])
     assert branch.run("reservations", "list", "--needs-car", "--json").json() == []
+
+
+def test_output_to_a_full_disk_is_one_line(tmp_path):
+    """`rentaldesk fleet list > /dev/full`: the output cannot be written; one line, exit 2."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "desk.sqlite")
+    subprocess.run([sys.executable, "-m", "rentaldesk", "--db", db, "fleet", "sample"], check=True,
+                   capture_output=True)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "rentaldesk", "--db", db, "fleet", "list"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == ["rentaldesk: error: cannot write the output: the disk is full"]

@@ -193,3 +193,33 @@ def test_any_text_is_an_amount_or_a_clear_refusal(text):
         assert "is not an amount of money" in str(exc)
     else:
         assert value.is_finite() and value >= 0 and value == value.quantize(Decimal("0.01"))
+
+
+@pytest.mark.parametrize("amount", ["1e3", "٣", "９", "-0", "1,000.00", "316.001", "0x10"])
+def test_an_accepted_price_is_typed_as_every_amount(rentaldesk, amount):
+    """--accept-price takes what the fleet files take (ASCII digits, at most 2 decimals), and its
+    refusal names the flag like every other flag's."""
+    r = reserve(rentaldesk, "ann@example.com", at(2), at(5))
+    status, out, err = rentaldesk("--json", "reservations", "update", r["reference"], "--end", at(6),
+                                  "--accept-price", amount)
+    assert status == 2 and not out
+    refusal = json.loads(err)
+    assert refusal["field"] == "--accept-price" and "is not an amount of money" in refusal["error"]
+
+
+def test_a_sold_out_refusal_names_every_way_out_whole(rentaldesk):
+    """The one line of a refused booking is not cut short: the ways out (other classes here, the
+    class elsewhere, the nearest period) all reach the clerk, in --json too."""
+    for n in range(6):  # the six COMPACT cars at 02108
+        reserve(rentaldesk, f"c{n}@example.com", at(10), at(12), vehicle_class="COMPACT")
+    status, out, err = rentaldesk("--json", "reserve", "--email", "late@example.com", "--name", "Late Comer",
+                                  "--class", "COMPACT", "--zip", "02108", "--start", at(10), "--end", at(12))
+    assert status == 2
+    error = json.loads(err)["error"]
+    assert "…" not in error and "the same COMPACT for" in error, error
+
+
+def test_the_listing_refuses_an_empty_time(rentaldesk):
+    for flag in ("--from", "--to"):
+        status, out, err = rentaldesk("reservations", "list", flag, "")
+        assert status == 2 and not out and flag in err

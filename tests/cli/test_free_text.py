@@ -145,7 +145,7 @@ def test_a_typo_creates_nothing_without_allow_new(capsys, dbfile, tmp_path):
                  "NY-104,Kia Rio,2023,Red,manual,44.00,ECONOMY,021")
     code, out, err = run(capsys, dbfile, "fleet", "import", str(path), "--allow-new")
     assert code == 0, err
-    assert out.startswith(f"Imported 3 car(s) from {path} (new class TRUCK; new location at zip 021).")
+    assert out.startswith(f"Imported 3 cars from {path} (new class TRUCK; new location at zip 021).")
     assert count(dbfile, Car) == 4 and count(dbfile, VehicleClass) == 2
 
 
