@@ -236,7 +236,7 @@ def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LA
         number = most + 1 if value[:1] != "-" else least - 1
     else:
         number = int(value)
-    if number < least:
+    if number < least or (least >= 0 and value[:1] == "-"):  # '-0' is no count or reading either
         below = "cannot be negative" if least == 0 else f"must be {least:,} or more"
         raise InvalidInput(f"{option} {typed(value)} {below}", field=option)
     if number > most:

@@ -51,6 +51,7 @@ def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
+    desk.check_filters(args.vehicle_class, args.zip)
     q = (select(Car, Branch.distance_unit).join(Branch, Branch.zip_code == Car.zip_code)
          .order_by(Car.zip_code, Car.vehicle_class, Car.plate_number))
     if args.vehicle_class:
@@ -141,6 +142,7 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
+    desk.check_filters(args.vehicle_class, args.zip)
     zone = desk.zone(args.zip) if args.zip else UTC
     found = desk.service.list_reservations(
         status=args.status,

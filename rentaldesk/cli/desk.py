@@ -24,7 +24,7 @@ from ..errors import InvalidInput, RentalError
 from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
-from ..reservations import ReservationService
+from ..reservations import ReservationService, unknown_class, unknown_location
 from ..values import Reservation
 from ..rules import normalize_plate
 from .output import PROG, UTC, format_reservation, format_table, reservation_json, reservation_row, to_json, RESERVATION_COLUMNS
@@ -184,6 +184,15 @@ class Desk:
                     field="zip_code",
                 ) from None
         return self._zones[key]
+
+    def check_filters(self, vehicle_class: str | None, zip_code: str | None) -> None:
+        """A list's --class and --zip name a class and a location the database knows (a typo is
+        refused naming the known ones, as a booking's is, not answered "no match")."""
+        with self.db.session() as s:
+            if vehicle_class and s.get(VehicleClass, vehicle_class.strip().upper()) is None:
+                raise unknown_class(vehicle_class.strip().upper(), s.scalars(select(VehicleClass.code)))
+            if zip_code and s.scalar(select(Branch.id).where(Branch.zip_code == zip_code.strip())) is None:
+                raise unknown_location(zip_code.strip(), s.scalars(select(Branch.zip_code)))
 
     def resolve_car(self, text: str) -> int:
         """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""

@@ -223,3 +223,16 @@ def test_the_listing_refuses_an_empty_time(rentaldesk):
     for flag in ("--from", "--to"):
         status, out, err = rentaldesk("reservations", "list", flag, "")
         assert status == 2 and not out and flag in err
+
+
+@pytest.mark.parametrize("args", [("fleet", "list", "--class", "NOPE"), ("reservations", "list", "--zip", "99999"),
+                                  ("reservations", "list", "--class", "TRUCK")])
+def test_a_list_refuses_a_class_or_location_it_does_not_know(rentaldesk, args):
+    status, out, err = rentaldesk(*args)
+    assert status == 2 and not out and "unknown" in err and "known:" in err
+
+
+def test_minus_zero_is_no_reading(rentaldesk):
+    r = reserve(rentaldesk, "ann@example.com", at(2), at(5))
+    status, out, err = rentaldesk("reservations", "pickup", r["reference"], "--odometer", "-0")
+    assert status == 2 and "cannot be negative" in err
