@@ -31,6 +31,7 @@ from . import placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .db import Database
 from .display import article, count, money, period_text
+from .text import typed
 from .errors import (
     DriverUnavailable,
     DuplicateReservation,
@@ -1221,7 +1222,7 @@ def _find(s: Session, reservation_id: str) -> ReservationRow:
     if row is None and key:
         row = s.scalar(select(ReservationRow).where(ReservationRow.reference == key.upper()))
     if row is None:
-        raise ReservationNotFound(f"no reservation {reservation_id!r}")
+        raise ReservationNotFound(f"no reservation '{typed(reservation_id)}'")
     return row
 
 
@@ -1338,12 +1339,12 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
 
 
 def unknown_class(code: str, known: Iterable[str]) -> UnknownPool:
-    return UnknownPool(f"unknown vehicle class '{code}' (known: {', '.join(sorted(known)) or 'none'})",
+    return UnknownPool(f"unknown vehicle class '{typed(code)}' (known: {', '.join(sorted(known)) or 'none'})",
                        field="vehicle_class")
 
 
 def unknown_location(zip_code: str, known: Iterable[str]) -> UnknownPool:
-    return UnknownPool(f"unknown zip code '{zip_code}' (known: {', '.join(sorted(known)) or 'none'})", field="zip_code")
+    return UnknownPool(f"unknown zip code '{typed(zip_code)}' (known: {', '.join(sorted(known)) or 'none'})", field="zip_code")
 
 
 def _pool_holds(

@@ -112,15 +112,16 @@ _MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
 
 
 def _amount(text: str) -> Decimal:
-    """An amount of money as a clerk types it: '316', '316.5', '316.00', '$316.00' (ASCII digits, at
-    most 2 decimals; no exponent, sign or thousands separator, as in the fleet files)."""
-    cleaned = text.strip().removeprefix(CURRENCY)
-    if not _AMOUNT_TYPED.fullmatch(cleaned) or Decimal(cleaned) > _MOST:
+    """An amount of money as a clerk types it, or copies it from a refusal: '316', '316.5', '$1,316.00'
+    (ASCII digits, thousands grouped by commas or not at all, at most 2 decimals; no exponent or sign)."""
+    stripped = text.strip().removeprefix(CURRENCY)
+    cleaned = stripped.replace(",", "")
+    if not _AMOUNT_TYPED.fullmatch(stripped) or Decimal(cleaned) > _MOST:
         raise InvalidInput(f"--accept-price {typed(text)} is not an amount of money, e.g. 316.00", field="--accept-price")
     return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
-_AMOUNT_TYPED = re.compile(r"[0-9]{1,8}(?:\.[0-9]{1,2})?")
+_AMOUNT_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,8})(?:\.[0-9]{1,2})?")
 
 
 def _existing_file(text: str) -> Path:

@@ -183,19 +183,18 @@ def test_an_amount_reads_back_as_itself_however_it_is_written(amount, form):
 
 @given(st.text(max_size=30) | st.sampled_from(["1e999999", "-0", "1E+2", "100000000", "0.001", "$", ",", "1,2,3"]))
 def test_any_text_is_an_amount_or_a_clear_refusal(text):
-    import argparse
-
     from rentaldesk.cli.parser import _amount
+    from rentaldesk.errors import InvalidInput
 
     try:
         value = _amount(text)
-    except argparse.ArgumentTypeError as exc:
+    except InvalidInput as exc:
         assert "is not an amount of money" in str(exc)
     else:
         assert value.is_finite() and value >= 0 and value == value.quantize(Decimal("0.01"))
 
 
-@pytest.mark.parametrize("amount", ["1e3", "٣", "９", "-0", "1,000.00", "316.001", "0x10"])
+@pytest.mark.parametrize("amount", ["1e3", "٣", "９", "-0", "1,00.00", "316.001", "0x10"])
 def test_an_accepted_price_is_typed_as_every_amount(rentaldesk, amount):
     """--accept-price takes what the fleet files take (ASCII digits, at most 2 decimals), and its
     refusal names the flag like every other flag's."""
