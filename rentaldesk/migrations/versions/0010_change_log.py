@@ -1,10 +1,10 @@
-"""rental agreements, readings, damage marks and the payments ledger (issue 11)
+"""the desk's change log: what changed, by kind and id, for the live refresh (issue 10)
 
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02
 
-Reserved in the chain while the parts of issue 11 are built side by side; its part fills it in.
+Reserved in the chain while the live refresh is rebuilt on a branch of its own; that branch fills it in.
 """
 
 
