@@ -36,6 +36,10 @@ MODEL = TextKind("model", 80)
 COLOUR = TextKind("colour", 32)
 BRANCH_NAME = TextKind("branch name", 120)
 CLASS_NAME = TextKind("class name", 80)
+#: A code (a branch's, a class's, where a reservation was taken) and a message shown to a clerk
+#: (a refusal's reason, a mail's subject, why a mail failed): one line, visible characters.
+CODE = TextKind("code", 32)
+MESSAGE = TextKind("message", 2_000)
 
 _JOINERS = frozenset("\u200c\u200d")
 _NAMED = {

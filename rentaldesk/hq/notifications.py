@@ -45,6 +45,7 @@ from ..db import Database
 from ..display import mail_time, money
 from ..models import Branch, Notification, ReservationStatus, VehicleClass
 from ..values import Changes
+from ..text import EMAIL, MESSAGE, as_sent
 from ..sync import outbox
 from ..sync.envelope import Envelope
 from ..sync.events import Decision, Event, NotificationFailed, NotificationSent, ReservationState
@@ -461,14 +462,16 @@ class NotificationSender:
 
     def _announce(self, s: Session, mail: _Claimed, now: datetime, *, error: str | None = None) -> None:
         """``notification.sent``, or ``notification.failed`` with the ``error``."""
+        # What a mail server said (or an OS error's text) may hold anything: sent as the rule takes it.
+        to, subject = as_sent(mail.recipient, EMAIL), as_sent(mail.subject, MESSAGE)
         outcome: Event
         if error is None:
             outcome = NotificationSent(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
-                                       kind=mail.kind, to=mail.recipient, subject=mail.subject, attempts=mail.attempts)
+                                       kind=mail.kind, to=to, subject=subject, attempts=mail.attempts)
         else:
             outcome = NotificationFailed(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
-                                         kind=mail.kind, to=mail.recipient, subject=mail.subject,
-                                         attempts=mail.attempts, error=error)
+                                         kind=mail.kind, to=to, subject=subject,
+                                         attempts=mail.attempts, error=as_sent(error, MESSAGE) or "unknown error")
         outbox.add(s, NOTIFICATIONS, mail.reservation_id, Envelope(payload=outcome, source=SOURCE, occurred_at=now),
                    wake=self.outbox_wake)
 

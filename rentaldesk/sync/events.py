@@ -60,6 +60,12 @@ Model = Annotated[str, _FreeText(text.MODEL, required=True)]
 Colour = Annotated[str, _FreeText(text.COLOUR, required=True)]
 BranchName = Annotated[str, _FreeText(text.BRANCH_NAME, required=True)]
 ClassName = Annotated[str, _FreeText(text.CLASS_NAME, required=True)]
+#: Where a reservation was taken (a branch code, "hq"; blank in rows older than the field).
+Source = Annotated[str, _FreeText(text.CODE, required=False)]
+#: Words for a clerk: a refusal's reason, a mail's subject, why a mail failed.
+Message = Annotated[str, _FreeText(text.MESSAGE, required=True)]
+OptionalMessage = Annotated[str, _FreeText(text.MESSAGE, required=False)]
+RecipientEmail = Annotated[str, _FreeText(text.EMAIL, required=False)]
 
 
 def _kind(hint: object) -> Meta | _FreeText | None:
@@ -184,8 +190,8 @@ class ReservationState(Record):
     end: Time
     price: Decimal
     version: int
-    source: str
-    reason: str
+    source: Source
+    reason: OptionalMessage
     car_plate: Text | None = None
     driver_licence: Text | None = None
 
@@ -240,8 +246,8 @@ class ChangeRequested(Event):
     reservation_id: Uuid
     start: Time
     end: Time
-    name: str
-    phone: str
+    name: Name
+    phone: Phone
     requested_at: Time
     price: Decimal | None = None
 
@@ -354,7 +360,7 @@ class RequestRefused(Event):
 
     TYPE = "reservation.request-refused"
     reservation_id: Uuid
-    reason: Text
+    reason: Message
     request_event_id: Uuid
 
 
@@ -363,7 +369,7 @@ class CarChangeRejected(Event):
 
     TYPE = "fleet.car-change-rejected"
     plate_number: Text
-    reason: Text
+    reason: Message
     request_event_id: Uuid | None = None
 
 
@@ -415,8 +421,8 @@ class NotificationSent(Event):
     reservation_id: Uuid
     booking_event_id: Uuid
     kind: Text
-    to: Text
-    subject: Text
+    to: Email
+    subject: Message
     attempts: int
 
 
@@ -425,10 +431,10 @@ class NotificationFailed(Event):
     reservation_id: Uuid
     booking_event_id: Uuid
     kind: Text
-    to: str
-    subject: str
+    to: RecipientEmail
+    subject: OptionalMessage
     attempts: int
-    error: Text
+    error: Message
 
 
 def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:

@@ -22,7 +22,7 @@ from ..models import Reservation as ReservationRow
 from ..reservations import new_reservation_row
 from ..values import Changes
 from ..rules import normalize_plate
-from ..text import NAME, PHONE, as_sent
+from ..text import CODE, MESSAGE, NAME, PHONE, as_sent
 from .events import (
     CarState,
     Customer as CustomerState,
@@ -62,7 +62,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         customer=customer_state(customer),
         vehicle_class=row.vehicle_class, zip_code=row.zip_code, car_plate=plate, pinned=bool(row.pinned),
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
-        version=row.version, source=row.source or "", reason=row.status_reason or "",
+        version=row.version, source=as_sent(row.source or "", CODE), reason=as_sent(row.status_reason or "", MESSAGE),
     )
 
 

@@ -8,6 +8,7 @@ is named with its path, never half-read.
 from __future__ import annotations
 
 import json
+import typing
 import uuid
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -264,6 +265,13 @@ _ANN = {"email": "ann@example.com", "name": "Ann Lee", "phone": "555-0100"}
            "name": "Ann\u2028Lee", "phone": "", "requested_at": "2030-03-04T12:00:00+00:00"},
           type="reservation.change-requested", schema_version=2),
      "payload.name: holds a line break at character 4"),
+    (_raw({"reservation_id": _id(1), "start": "2030-03-05T10:00:00+00:00", "end": "2030-03-08T09:00:00+00:00",
+           "name": "Ann\x1b[31m\nLee", "phone": "", "requested_at": "2030-03-04T12:00:00+00:00"},
+          type="reservation.change-requested", schema_version=3),
+     "payload.name: holds an escape character (ESC) at character 4"),
+    (_raw({"reservation_id": _id(1), "reason": "sold out\nrentaldesk: forged", "request_event_id": _id(2)},
+          type="reservation.request-refused"),
+     "payload.reason: holds a line break at character 9"),
     (_raw({"car": {**json.loads(msgspec.json.encode(ev.CarState(**CAR))), "model": "RAV4\r\nprice 0"},
            "requested_at": "2030-03-04T12:00:00+00:00"}, type="fleet.car-change-requested"),
      "payload.car.model: holds a line break at character 5"),
@@ -275,6 +283,19 @@ def test_a_hostile_name_from_the_network_is_refused_by_the_text_rule(raw, reason
     with pytest.raises(InvalidEvent) as caught:
         decode(raw)
     assert caught.value.reason.startswith(reason), caught.value.reason
+
+
+def test_every_text_field_of_every_event_has_a_kind():
+    """A bare ``str`` field would take a line break or an escape from the network: each text field
+    is a uuid, a code-like ``Text``, or free text held to the rule of rentaldesk.text."""
+    bare = []
+    for name, cls in vars(ev).items():
+        if isinstance(cls, type) and issubclass(cls, msgspec.Struct) and cls.__module__ == ev.__name__:
+            hints = typing.get_type_hints(cls, include_extras=True)
+            for field in cls.__struct_fields__:
+                if str in (hints[field], *typing.get_args(hints[field])) and ev._kind(hints[field]) is None:
+                    bare.append(f"{name}.{field}")
+    assert bare == []
 
 
 def test_a_record_made_in_python_holds_to_the_text_rule_too():
