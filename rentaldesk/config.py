@@ -312,7 +312,11 @@ def _toml(value: Any) -> str:
 
 
 def _read_config(path: Path, required: bool) -> dict[str, Any]:
-    if path.exists() and not path.is_file():  # a folder, a pipe that would never end, /dev/zero...
+    try:
+        odd = path.exists() and not path.is_file()  # a folder, a pipe that would never end, /dev/zero...
+    except OSError as exc:  # a name too long, a folder that cannot be searched...
+        raise InvalidInput(f"config file {path} cannot be read: {exc.strerror or exc}") from None
+    if odd:
         if path == Path(os.devnull):
             return {}
         raise InvalidInput(f"config file {path} is not a regular file")

@@ -347,6 +347,13 @@ def check_sqlite_file(path: Path) -> bool:
     """Refuse (:class:`DatabaseUnusable`) a path that is no SQLite database: a folder, a device, a
     file of other data. True when the file can be written, False when it can only be read (an
     immutable file, a read-only disk). A file that does not exist yet is fine (True)."""
+    try:
+        return _check_sqlite_file(path)
+    except OSError as exc:  # a name too long, a folder that cannot be searched...
+        raise DatabaseUnusable(f"cannot use the database {path}: {exc.strerror or exc}") from None
+
+
+def _check_sqlite_file(path: Path) -> bool:
     if path.is_dir():
         raise DatabaseUnusable(f"the database {path} is a folder, not a file")
     if not path.exists():

@@ -166,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PIPE_CLOSED
     except OSError as exc:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
+            return _unexpected(exc, log_file, as_json=as_json)
         # the output's disk (or a device such as /dev/full) is full: one line, and later writes go nowhere
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -177,13 +177,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
-        # The traceback goes to the log file, and to stderr only with -v: stderr gets one line.
-        log.error("unexpected error", exc_info=True, extra={"console": False})
-        first_line = (str(exc).strip().splitlines() or [""])[0]
-        where = f"details in {log_file}" if log_file else "run with -v for details"
-        if as_json:
-            print(json.dumps({"error": f"unexpected error: {type(exc).__name__}: {first_line}",
-                              "field": None, "exit_status": EXIT_FAILED}), file=sys.stderr)
-        else:
-            print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
-        return EXIT_FAILED
+        return _unexpected(exc, log_file, as_json=as_json)
+
+
+def _unexpected(exc: BaseException, log_file: object, *, as_json: bool) -> int:
+    """An error nothing foresaw: the traceback goes to the log file (and to stderr only with -v),
+    stderr gets one line."""
+    log.error("unexpected error", exc_info=exc, extra={"console": False})
+    first_line = typed((str(exc).strip().splitlines() or [""])[0], limit=MESSAGE_LIMIT)
+    where = f"details in {log_file}" if log_file else "run with -v for details"
+    if as_json:
+        print(json.dumps({"error": f"unexpected error: {type(exc).__name__}: {first_line}",
+                          "field": None, "exit_status": EXIT_FAILED}), file=sys.stderr)
+    else:
+        print(f"{PROG}: unexpected error: {type(exc).__name__}: {first_line} ({where})", file=sys.stderr)
+    return EXIT_FAILED

@@ -78,10 +78,16 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None, crea
 
 def _check_named_file(settings: Settings, *, create: bool) -> None:
     file = sqlite_path(settings.db_url)
-    if file is None or file.exists():
+    if file is None:
         return
     where = f"{file} (from {settings.db_source})"
-    if not file.parent.is_dir():
+    try:
+        if file.exists():
+            return
+        folder = file.parent.is_dir()
+    except OSError as exc:  # a name too long, a folder that cannot be searched...
+        raise InvalidInput(f"cannot use the database {where}: {exc.strerror or exc}", field="db") from None
+    if not folder:
         raise InvalidInput(f"no folder {file.parent} for the database {where}; create the folder first",
                            field="db")
     if not create:

@@ -175,3 +175,16 @@ def test_a_write_kept_waiting_too_long_gives_up_with_one_clear_line(command: Com
     assert waiting.startswith(f"rentaldesk: waiting for another program's change to {path}")
     assert refusal.startswith(f"rentaldesk: error: the database {path} is busy") and "nothing was saved" in refusal
     assert Command(path, command.capsys).reservations() == 0
+
+
+def test_a_path_the_system_cannot_use_is_one_line_naming_it(command: Command, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kind: an OSError from looking at a path (a name too long, a folder that cannot be
+    searched) is a refusal naming the path and where it came from, never a traceback."""
+    too_long = tmp_path / ("a" * 300 + ".sqlite")
+    for args in (["reservations", "list"], ["fleet", "sample"], BOOKING):
+        assert_refused(command("--db", str(too_long), *args, db=False),
+                       f"cannot use the database {too_long} (from --db): File name too long")
+    monkeypatch.setenv("RENTALDESK_CONFIG", str(tmp_path / ("c" * 300 + ".toml")))
+    assert_refused(command("reservations", "list"), "cannot be read: File name too long")
+    assert files_in(tmp_path) == set()
