@@ -232,7 +232,8 @@ def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LA
     digits = value[1:] if value[:1] in "+-" else value
     if not (digits.isascii() and digits.isdigit()):
         raise InvalidInput(f"{option} '{typed(text)}' is not a whole number", field=option)
-    if len(digits) > len(str(most)) + 1:  # no int() of a huge string (Python limits it, and it is slow)
+    # no int() of a huge string (Python limits it, and it is slow); leading zeros do not count
+    if len(digits.lstrip("0")) > len(str(most)) + 1:
         number = most + 1 if value[:1] != "-" else least - 1
     else:
         number = int(value)

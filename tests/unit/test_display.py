@@ -123,10 +123,11 @@ def test_parse_whole_number_of_any_text_is_a_number_in_range_or_a_refusal(text: 
         assert 1 <= value <= LARGEST_WHOLE_NUMBER and value == int(text)
 
 
-@given(st.integers())
-def test_parse_whole_number_reads_every_number_it_allows(n: int) -> None:
+@given(st.integers(), st.integers(min_value=0, max_value=40))
+def test_parse_whole_number_reads_every_number_it_allows(n: int, zeros: int) -> None:
+    typed_in = f"-{'0' * zeros}{-n}" if n < 0 else f"{'0' * zeros}{n}"  # leading zeros change nothing
     try:
-        assert parse_whole_number(f" {n} ", option="port", least=1, most=65535) == n
+        assert parse_whole_number(f" {typed_in} ", option="port", least=1, most=65535) == n
     except InvalidInput as exc:
         assert not 1 <= n <= 65535
         assert "too large: at most 65,535" in str(exc) if n > 65535 else "must be 1 or more" in str(exc)
