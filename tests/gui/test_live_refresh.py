@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from rentaldesk.cars import update_car
 from rentaldesk.db import open_database
-from rentaldesk.gui.desk import ChangeWatcher
+from rentaldesk.changelog import ChangeWatcher
 from rentaldesk.models import Car
 from rentaldesk.queries import STATE_AVAILABLE
 from rentaldesk.reservations import ReservationService
@@ -71,13 +71,13 @@ def test_the_watcher_names_what_changed_and_is_quiet_otherwise(db, counter, cloc
         made = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
             email="w@example.com", name="W", vehicle_class="SUV", zip_code=ZIP,
             start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
-        changes, reference = watcher.look()
-        assert changes.reservations == {made.id} and changes.customers == {made.customer_id}
-        assert changes.cars == frozenset() and not reference
+        found = watcher.look()
+        assert found.changes.reservations == {made.id} and found.changes.customers == {made.customer_id}
+        assert found.changes.cars == frozenset() and not found.reference
         assert watcher.look() is None
         counter.cars(1, "VAN", "60601")  # a new class at a new location
-        changes, reference = watcher.look()
-        assert reference and len(changes.cars) == 1 and isinstance(changes, Changes)
+        found = watcher.look()
+        assert found.reference and len(found.changes.cars) == 1 and isinstance(found.changes, Changes)
     finally:
         watcher.close()
 
@@ -94,7 +94,6 @@ def test_a_change_made_here_is_announced_once(db, counter, clock):
         elsewhere = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
             email="there@example.com", name="There", vehicle_class="SUV", zip_code=ZIP,
             start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
-        changes, _reference = watcher.look()
-        assert changes.reservations == {elsewhere.id}
+        assert watcher.look().changes.reservations == {elsewhere.id}
     finally:
         watcher.close()
