@@ -36,9 +36,11 @@ WATCHED: dict[str, Table] = {
 #: The locations and classes: a change to one reloads the desk's reference data.
 REFERENCE: dict[str, Table] = {"branches": table(Branch), "vehicle_classes": table(VehicleClass)}
 
-#: The triggers of migration 0010: three per watched table, and the one that bounds the log.
+#: The triggers of migration 0010: four per watched table (insert, update, a changed key, delete),
+#: and the one that bounds the log.
 CHANGE_LOG_TRIGGERS = frozenset(
-    f"trg_{name}_changes_{event}" for name in (*WATCHED, *REFERENCE) for event in ("insert", "update", "delete")
+    f"trg_{name}_changes_{event}" for name in (*WATCHED, *REFERENCE)
+    for event in ("insert", "update", "rekey", "delete")
 ) | {"trg_change_log_trim"}
 
 #: Without the log, how often the watcher compares whole snapshots of the tables (seconds).

@@ -68,7 +68,7 @@ def test_the_migration_installs_every_trigger_and_the_models_match(db: Database)
     with db.engine.connect() as conn:
         names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
     assert {n for n in names if "_changes_" in n or n == "trg_change_log_trim"} == CHANGE_LOG_TRIGGERS
-    assert len(CHANGE_LOG_TRIGGERS) == 6 * 3 + 1
+    assert len(CHANGE_LOG_TRIGGERS) == 6 * 4 + 1
     assert has_change_log(db)
 
 
