@@ -11,8 +11,9 @@ reservation rows (and one customer per ten):
   ``rentaldesk.changelog.ChangeWatcher.look`` beside the watcher of commit 21311a6 copied below as
   it was (``PRAGMA data_version``, then every row of the six tables read and compared);
 * an idle look (nobody committed), both;
-* what the triggers cost a writer: the same ``--reservations`` rows bulk-inserted into two copies of
-  the database, with migration 0010's triggers and with them dropped.
+* what the triggers cost a writer, with migration 0010's triggers and with them dropped, alternating
+  on copies of the database: the same ``--reservations`` rows bulk-inserted (``insert_many``), 200
+  one-row commits (``Database.write``), and one ``UPDATE`` of 50,000 rows in SQLite alone.
 
 Figures are medians of ``--repeat`` runs, in milliseconds. Tests never assert times; this prints.
 """
@@ -189,6 +190,33 @@ def one_row_commits(path: Path, n: int) -> float:
         db.close()
 
 
+def update_cost_us(base: Path, folder: Path, rows: int, repeat: int) -> tuple[float, float]:
+    """What one ``UPDATE`` of ``rows`` drivers costs a row (us), in SQLite alone (no Python per row):
+    with the change log's triggers, and with them dropped; medians of ``repeat``, alternating."""
+    connections = {}
+    for triggers in (True, False):
+        path = folder / f"update-{triggers}.sqlite"
+        shutil.copy(base, path)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA temp_store = MEMORY")  # as the app's connections have it
+        if not triggers:
+            for trigger in CHANGE_LOG_TRIGGERS:
+                conn.execute(f"DROP TRIGGER {trigger}")
+        conn.execute("INSERT INTO drivers (name, licence_number, phone, status, day_rate) "
+                     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+                     "SELECT 'Bench ' || i, 'BENCH' || i, '', 'active', 10 FROM n", (rows,))
+        connections[triggers] = conn
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for n in range(repeat):
+        for triggers, conn in connections.items():
+            start = time.perf_counter()
+            conn.execute("UPDATE drivers SET phone = ?", (str(n),))
+            times[triggers].append((time.perf_counter() - start) * 1e6 / rows)
+    for conn in connections.values():
+        conn.close()
+    return statistics.median(times[True]), statistics.median(times[False])
+
+
 # -- the measures -------------------------------------------------------------------------------------
 
 def timed(run: Callable[[], object]) -> tuple[float, object]:
@@ -270,6 +298,7 @@ def main() -> None:
                     shutil.copy(copy, with_log)
                 for leftover in folder.glob(f"copy-{n}-{triggers}.sqlite*"):
                     leftover.unlink()
+        update_with, update_without = update_cost_us(base, folder, 50_000, 5)
         rows = len(customers) + len(reservations)
         with_ms, without_ms = statistics.median(insert_with) * 1000, statistics.median(insert_without) * 1000
         print(f"\nwhat the triggers cost a writer (median of {args.repeat}, alternating):")
@@ -278,6 +307,8 @@ def main() -> None:
               f"({(with_ms - without_ms) / rows * 1000:+.1f} us a row)")
         print(f"  a one-row commit (a reservation's reason), median of 200: "
               f"{statistics.median(commit_with):.3f} ms with, {statistics.median(commit_without):.3f} ms without")
+        print(f"  one UPDATE of 50,000 drivers in SQLite alone, median of 5: {update_with:.1f} us a row with, "
+              f"{update_without:.1f} us without")
         with sqlite3.connect(with_log) as conn:
             counts = {name: conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                       for name in ("reservations", "customers", "cars", "drivers", "branches", "vehicle_classes",
