@@ -290,3 +290,23 @@ def test_found_is_what_another_process_changed_last(steps):
             watcher.close()
             here.close()
             there.close()
+
+
+def test_the_migration_downgrades_to_no_log_and_up_again(tmp_path):
+    from alembic import command
+
+    from rentaldesk.migrations import alembic_config, upgrade
+
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    try:
+        config = alembic_config()
+        with db.engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0009")
+        assert not has_change_log(db)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'change_log'")).scalar() == 0
+        upgrade(db.engine)
+        assert has_change_log(db)
+    finally:
+        db.close()
