@@ -319,6 +319,20 @@ class PoolVersion(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# -- issue 10: change log --
+class ChangeLogEntry(Base):
+    """One insert, update or delete of a row the desk's screens show, written by SQLite triggers
+    (migration 0010) whoever the writer is: the table (``kind``), the row's primary key as text and
+    a sequence that grows with every commit. Bounded by a trigger (the newest 10,000 to 11,000 rows
+    are kept); read by :class:`rentaldesk.changelog.ChangeWatcher`. Empty on other databases."""
+
+    __tablename__ = "change_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    row_id: Mapped[str] = mapped_column(String(64))
+
+
 class Meta(Base):
     """Small key/value facts about this database (e.g. whether the sample fleet was loaded)."""
 

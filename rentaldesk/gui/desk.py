@@ -4,19 +4,16 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
-import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from sqlalchemy import Table, select
 
 from .. import queries
+from ..changelog import ChangeWatcher, Found
 from ..db import Database
 from ..errors import RentalError
-from ..models import Branch, Car, Customer, Driver, Reservation, VehicleClass
 from ..queries import BranchInfo, VehicleClassInfo
 from ..reservations import ReservationService
 from ..values import Changes
@@ -28,102 +25,8 @@ log = logging.getLogger("rentaldesk.gui")
 COUNTER_BRANCH_KEY = "desk/counter_branch"
 #: How often the desk looks for changes committed by another process (another workstation on the
 #: same file, the command line, the sync loop): a change shows within this and one screen refresh.
+#: A look reads only the change log's new rows (see :mod:`rentaldesk.changelog`).
 WATCH_MS = 500
-
-#: The tables whose rows the screens show, by the kind of :class:`Changes` they announce.
-_WATCHED: dict[str, Table] = {
-    "reservations": Reservation.__table__, "customers": Customer.__table__,  # type: ignore[dict-item]
-    "cars": Car.__table__, "drivers": Driver.__table__,  # type: ignore[dict-item]
-}
-#: Locations and classes: a change reloads the reference data.
-_REFERENCE: tuple[Table, ...] = (Branch.__table__, VehicleClass.__table__)  # type: ignore[assignment]
-
-Snapshot = dict[str, dict[Hashable, tuple[Any, ...]]]
-
-
-class ChangeWatcher:
-    """Finds what other processes committed to the database, as :class:`Changes`.
-
-    On SQLite it asks ``PRAGMA data_version`` on a connection of its own (a number that moves only
-    when another connection commits: cheap, and nothing is read while nothing changed); when it
-    moved, or on every look for other databases, it reads the watched tables and compares them with
-    the last look: the ids whose rows differ, by kind. :meth:`absorb` takes in what this process
-    announced itself (right after its commit), so a local edit is not announced a second time.
-    ``look`` runs on the database worker; ``absorb`` on whichever thread committed.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._connection: sqlite3.Connection | None = None
-        self._version: int | None = None
-        self._rows: Snapshot | None = None
-        self._lock = threading.Lock()
-        path = db.engine.url.database
-        if db.is_sqlite and path not in (None, "", ":memory:"):
-            self._path: str | None = path
-        else:
-            self._path = None
-
-    def look(self) -> tuple[Changes, bool] | None:
-        """What changed since the last look (the first look only remembers): the changes, and
-        whether the locations or classes changed; None when nothing did."""
-        if self._path is not None:
-            if self._connection is None:
-                self._connection = sqlite3.connect(self._path, check_same_thread=False)
-            version = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
-            if version == self._version:
-                return None
-            self._version = version
-        rows = self._read()
-        with self._lock:
-            before, self._rows = self._rows, rows
-        if before is None:
-            return None
-        changed = {kind: frozenset(_differ(before[kind], rows[kind])) for kind in _WATCHED}
-        reference = any(_differ(before[t.name], rows[t.name]) for t in _REFERENCE)  # by table name
-        changes = Changes(**changed)
-        return (changes, reference) if changes or reference else None
-
-    def absorb(self, changes: Changes) -> None:
-        """This process committed ``changes`` and announces them itself: take their rows as they
-        are now into the last look."""
-        if self._rows is None:
-            return
-        with self.db.session() as s:
-            fresh = {}
-            for kind, table in _WATCHED.items():
-                ids = list(getattr(changes, kind))
-                if ids:
-                    (id_column,) = table.primary_key.columns
-                    found = {row._mapping[id_column]: tuple(row) for row in s.execute(select(table).where(id_column.in_(ids)))}
-                    fresh[kind] = (ids, found)
-        with self._lock:  # (a look never puts the last look back to None)
-            for kind, (ids, found) in fresh.items():
-                rows = self._rows[kind]
-                for key in ids:
-                    if key in found:
-                        rows[key] = found[key]
-                    else:
-                        rows.pop(key, None)
-
-    def _read(self) -> Snapshot:
-        tables = {**_WATCHED, **{t.name: t for t in _REFERENCE}}
-        snapshot: Snapshot = {}
-        with self.db.session() as s:
-            for key, table in tables.items():
-                (id_column,) = table.primary_key.columns
-                snapshot[key] = {row._mapping[id_column]: tuple(row) for row in s.execute(select(table))}
-        return snapshot
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-
-def _differ(before: dict[Hashable, tuple[Any, ...]], after: dict[Hashable, tuple[Any, ...]]) -> set[Any]:
-    """The ids added, removed or changed."""
-    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
 
 
 class DeskContext(QObject):
@@ -159,12 +62,15 @@ class DeskContext(QObject):
         edit is (the locations and classes reloaded when those changed)."""
         self.worker.watch(self.watcher.look, self._changed_elsewhere, interval_ms)
 
-    def _changed_elsewhere(self, found: tuple[Changes, bool]) -> None:
-        changes, reference = found
-        log.info("changed by another process: %s", changes)
-        if reference:
+    def _changed_elsewhere(self, found: Found) -> None:
+        if found.everything:
+            log.info("changed by other processes: too much to list, every screen refreshes")
+        else:
+            log.info("changed by another process: %s", found.changes)
+        if found.reference:
             self.load_reference()
-        self.publish(changes)
+        if found.changes:
+            self.changed.emit(found.changes)
 
     # -- time and places ---------------------------------------------------------------------------
 
@@ -210,8 +116,10 @@ class DeskContext(QObject):
         self.worker.submit(job, done, refused)
 
     def publish(self, changes: Changes) -> None:
-        """Announce a change made outside the reservation service (car edits, imports)."""
+        """Announce a change made here outside the reservation service (car edits, imports)."""
         if changes:
+            # (A look between the commit and this call may have announced it already: then twice.)
+            self.watcher.absorb(changes)
             self.changed.emit(changes)
 
     def load_reference(self) -> None:

@@ -1,5 +1,6 @@
-"""Changes made by another process show on every screen without a click: the desk watches the
-database (PRAGMA data_version) and announces what changed the way a local edit is announced."""
+"""Changes made by another process show on every screen without a click: the desk reads the change
+log's new rows (migration 0010, rentaldesk.changelog) when PRAGMA data_version moved, and announces
+what changed the way a local edit is announced."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import os
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from rentaldesk.cars import update_car
 from rentaldesk.db import open_database
-from rentaldesk.gui.desk import ChangeWatcher
-from rentaldesk.models import Car
+from rentaldesk.changelog import ChangeWatcher
+from rentaldesk.models import Car, Driver, VehicleClass
 from rentaldesk.queries import STATE_AVAILABLE
 from rentaldesk.reservations import ReservationService
 from rentaldesk.values import Changes
@@ -71,13 +73,13 @@ def test_the_watcher_names_what_changed_and_is_quiet_otherwise(db, counter, cloc
         made = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
             email="w@example.com", name="W", vehicle_class="SUV", zip_code=ZIP,
             start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
-        changes, reference = watcher.look()
-        assert changes.reservations == {made.id} and changes.customers == {made.customer_id}
-        assert changes.cars == frozenset() and not reference
+        found = watcher.look()
+        assert found.changes.reservations == {made.id} and found.changes.customers == {made.customer_id}
+        assert found.changes.cars == frozenset() and not found.reference
         assert watcher.look() is None
         counter.cars(1, "VAN", "60601")  # a new class at a new location
-        changes, reference = watcher.look()
-        assert reference and len(changes.cars) == 1 and isinstance(changes, Changes)
+        found = watcher.look()
+        assert found.reference and len(found.changes.cars) == 1 and isinstance(found.changes, Changes)
     finally:
         watcher.close()
 
@@ -94,7 +96,37 @@ def test_a_change_made_here_is_announced_once(db, counter, clock):
         elsewhere = ReservationService(open_database(str(db.engine.url)), clock=clock).create_reservation(
             email="there@example.com", name="There", vehicle_class="SUV", zip_code=ZIP,
             start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2))
-        changes, _reference = watcher.look()
-        assert changes.reservations == {elsewhere.id}
+        assert watcher.look().changes.reservations == {elsewhere.id}
     finally:
         watcher.close()
+
+
+def test_a_driver_and_a_class_changed_elsewhere_show_without_a_click(desk, db, qtbot):
+    desk.show_screen(3)
+    qtbot.waitUntil(desk.is_settled)
+    names = {row.name for row in rows_of(desk.drivers)}
+    other = open_database(str(db.engine.url))
+    try:
+        with other.write() as s:
+            s.add(Driver(name="Elsewhere Driver", licence_number="LELSE1", phone="1", status="active",
+                         day_rate=Decimal("55.00")))
+            s.get(VehicleClass, "SUV").name = "Sport utility"
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: {row.name for row in rows_of(desk.drivers)} == names | {"Elsewhere Driver"},
+                    timeout=PATIENCE_MS)
+    qtbot.waitUntil(lambda: desk.desk.class_name("SUV") == "Sport utility", timeout=PATIENCE_MS)
+
+
+def test_a_booking_made_at_this_desk_is_announced_once(desk, qtbot, clock):
+    announced: list[Changes] = []
+    desk.desk.changed.connect(announced.append)
+    made: list = []
+    desk.desk.run(lambda: desk.desk.service.create_reservation(
+        email="once@example.com", name="Once", vehicle_class="SUV", zip_code=ZIP,
+        start=clock() + timedelta(hours=3), end=clock() + timedelta(days=2)), made.append)
+    qtbot.waitUntil(lambda: bool(made))
+    qtbot.wait(4 * 500 + 500)  # several of the watcher's looks
+    qtbot.waitUntil(desk.is_settled)
+    (once,) = [c for c in announced if made[0].id in c.reservations]  # the service's, not the watcher's too
+    assert once.customers == {made[0].customer_id} and once.cars == {made[0].car_id}
