@@ -22,18 +22,23 @@ from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_
 import msgspec
 from msgspec import Meta, Struct
 
-from .. import text
+from .. import rates, text
+from ..errors import RentalError
 
 #: A uuid in its canonical text form (what ``str(uuid.uuid4())`` gives).
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UUID_PATTERN = f"^{_UUID.pattern}$"
 _TEXT_KIND = Meta(description="a non-empty string")
 _UUID_KIND = Meta(description="a uuid")
+_PLAN_KIND = Meta(description="a rate plan")
 
 #: A non-empty string (not only spaces).
 Text = Annotated[str, _TEXT_KIND]
 #: A uuid in its canonical text form.
 Uuid = Annotated[str, _UUID_KIND]
+#: A rate plan as :meth:`rentaldesk.rates.RatePlan.to_json` writes it, checked by the plan's own rule
+#: when the event is read (a bad one goes to the dead letters, not into a price).
+PlanText = Annotated[str, _PLAN_KIND]
 #: An ISO 8601 / RFC 3339 time with an offset.
 Time = Annotated[datetime, Meta(tz=True)]
 
@@ -73,7 +78,7 @@ def _kind(hint: object) -> Meta | _FreeText | None:
     for arg in (hint, *get_args(hint)):
         if get_origin(arg) is Annotated:
             for meta in get_args(arg)[1:]:
-                if meta is _TEXT_KIND or meta is _UUID_KIND or isinstance(meta, _FreeText):
+                if meta is _TEXT_KIND or meta is _UUID_KIND or meta is _PLAN_KIND or isinstance(meta, _FreeText):
                     return meta
     return None
 
@@ -118,7 +123,8 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
     out field by field (as dataclasses writes ``__init__``): a loop over the names cost twice as much.
     The type tests matter only for a record made in Python (decoding checked the types already)."""
     lines = []
-    namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc}
+    namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc,
+                                    "_plan_problem": _plan_problem}
     for name, hint in hints.items():
         if get_origin(hint) is ClassVar:
             continue
@@ -133,6 +139,9 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         elif kind is _UUID_KIND:
             test = "not isinstance(v, str) or _UUID.fullmatch(v) is None"
             say = f"f'{name}: expected a uuid, not {{v!r}}'"
+        elif kind is _PLAN_KIND:
+            test = "(why := _plan_problem(v)) is not None"
+            say = f"f'{name}: {{why}}'"
         elif _is(hint, Decimal):
             test = "not isinstance(v, Decimal) or not v.is_finite() or v < 0 or v > _MAX"
             say = f"f'{name}: expected an amount from 0 to {MAX_AMOUNT:,}, not {{v}}'"
@@ -151,6 +160,17 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         return None
     exec("def check(self):\n" + "\n".join(lines), namespace)  # noqa: S102  (built from our own field names)
     return namespace["check"]  # type: ignore[return-value]
+
+
+def _plan_problem(v: object) -> str | None:
+    """Why ``v`` is not a rate plan's JSON (the plan's own rule), or None."""
+    if not isinstance(v, str):
+        return "expected a rate plan's JSON text"
+    try:
+        rates.RatePlan.from_json(v)
+    except RentalError as exc:
+        return exc.message
+    return None
 
 
 def _is(hint: object, kind: type) -> bool:
@@ -194,6 +214,12 @@ class ReservationState(Record):
     reason: OptionalMessage
     car_plate: Text | None = None
     driver_licence: Text | None = None
+    #: The rate plan the price was quoted with (rentaldesk.rates.RatePlan.to_json) and the
+    #: chauffeur's day rate as quoted: head office prices a request with them, and a branch keeps
+    #: them. None from an earlier build (head office then prices by its own plan; a branch keeps
+    #: what it has).
+    rate_plan: PlanText | None = None
+    driver_day_rate: Decimal | None = None
 
 
 
