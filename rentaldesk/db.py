@@ -77,6 +77,9 @@ def database_problem(exc: BaseException, url: str) -> RentalError | None:
         return DatabaseUnusable(f"the disk holding {where} failed to read or write (disk I/O error); nothing was saved")
     if "file is not a database" in text_ or "database disk image is malformed" in text_:
         return DatabaseUnusable(f"{where} is not an SQLite database (or it is damaged)")
+    if "no such access mode" in text_ or "no such vfs" in text_:
+        return DatabaseUnusable(f"cannot open the database {where}: its URI asks SQLite for what it does not know "
+                                f"({text_}); mode is ro, rw, rwc or memory")
     if "unable to open database file" in text_:
         return DatabaseUnusable(f"cannot open the database {where}: the file or its folder cannot be opened")
     return None
@@ -439,3 +442,15 @@ def open_database(url: str, *, waiting: Callable[[str], None] | None = None) -> 
 
 def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def sqlite_uri_url(uri: str) -> str:
+    """The SQLAlchemy URL of an SQLite URI as SQLite writes it (``file:b.sqlite?mode=ro``,
+    ``file:///srv/b.sqlite?mode=ro``): ``sqlite:///file:...&uri=true``. A URI that names no file
+    and no memory database (``file:?mode=ro``) is refused (:class:`DatabaseUnusable`)."""
+    parts = urlsplit(uri)
+    if not unquote(parts.path) and "mode=memory" not in parts.query:
+        raise DatabaseUnusable(f"the database URI '{uri[:80]}' names no file; write file:PATH?mode=ro, "
+                               "e.g. file:/srv/branch.sqlite?mode=ro")
+    query = "&".join(p for p in parts.query.split("&") if p and p.lower() != "uri=true")
+    return f"sqlite:///file:{uri[5:].split('?', 1)[0]}?{query + '&' if query else ''}uri=true"
