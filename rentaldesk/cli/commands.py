@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from ..display import count, distance, iso_local, money, parse_time, status_word
 from ..errors import InvalidInput, NotAvailable, PriceChanged
-from ..fleet import import_drivers, import_fleet, load_sample_data
 from ..models import Branch, Car
 from ..placement_exact import warm_up
 from .desk import Desk
@@ -21,7 +20,12 @@ from .output import UTC, notice, car_json, format_reservation, format_table, res
 log = logging.getLogger("rentaldesk.cli")
 
 
+# The fleet files' reader is imported by the commands that read one: the others start without it.
+
+
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import import_fleet
+
     link = desk.service.link
     done = import_fleet(desk.db, args.file, link=link, allow_new=args.allow_new)
     n, news = done.count, f" ({done.news})" if done.news else ""
@@ -39,6 +43,8 @@ def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import load_sample_data
+
     counts = load_sample_data(desk.db)
     loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
     text = f"Loaded the sample data ({loaded})." if any(counts.values()) else "The sample data is already loaded."
@@ -46,6 +52,8 @@ def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import import_drivers
+
     done = import_drivers(desk.db, args.file, allow_new=args.allow_new)
     news = f" ({done.news})" if done.news else ""
     desk.emit({"file": args.file, "drivers_imported": done.count}, f"Imported {count(done.count, 'driver')} from {args.file}{news}.")

@@ -21,7 +21,6 @@ from ..db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAIT_NOTICE_MS, Database, open_d
 from ..display import distance, parse_whole_number
 from ..text import typed
 from ..errors import InvalidInput, RentalError
-from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService, unknown_class, unknown_location
@@ -61,6 +60,8 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None, crea
     try:
         db = _open(settings.db_url, notice, as_json)
         if path is not None and first_start:
+            from ..fleet import load_sample_data  # only on a first start
+
             counts = load_sample_data(db)
             loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
             log.info("first start: sample data loaded into %s (%s)", path, loaded)
