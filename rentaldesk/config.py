@@ -29,21 +29,22 @@ The config file::
 
 from __future__ import annotations
 
-import os
-import tomllib
 import math
+import os
+import re
+import tomllib
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypedDict
 
 from platformdirs import user_config_dir, user_data_dir
 
 from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number
-from .text import typed
+from .text import TextKind, problem, typed
 from .errors import InvalidInput
 
-from .db import sqlite_url
+from .db import sqlite_uri_url, sqlite_url
 
 APP_NAME = "rentaldesk"
 
@@ -119,6 +120,8 @@ class Settings:
     db_source: str = SOURCE_DEFAULT
     default_db_path: Path | None = None
     branch: str = ""
+    #: where ``branch`` came from, quoting it as typed, for a refusal: ``--branch 'bos-dx'``
+    branch_given: str = ""
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     config_file: Path | None = None
@@ -135,8 +138,11 @@ def default_db_path() -> Path:
 
 
 def db_url_from(value: str) -> str:
-    """An SQLAlchemy URL from what a user typed: a URL as is, a plain path as an SQLite file."""
+    """An SQLAlchemy URL from what a user typed: a URL as is, an SQLite URI (``file:b.sqlite?mode=ro``,
+    ``file:///srv/b.sqlite``) as that URI, a plain path as an SQLite file."""
     value = value.strip()
+    if value[:5].lower() == "file:":
+        return sqlite_uri_url(value)
     return value if "://" in value else sqlite_url(value)
 
 
@@ -172,32 +178,16 @@ def check_bootstrap(text: str, origin: str) -> None:
 CONFIG_ENV = "RENTALDESK_CONFIG"
 BRANCH_ENV = "RENTALDESK_BRANCH"
 
-
-def _branch_code(flag: str | None, environ: Mapping[str, str], data: Mapping[str, Any], origin: str) -> str:
-    """This workstation's branch code: ``--branch``, else the environment, else the file; in
-    capitals. A code is 1 to 16 letters, digits, '-' or '_' (as the branches file takes them);
-    whether the database knows it is checked once it is open (:func:`check_branch_known`)."""
-    if "branch" in data and not isinstance(data["branch"], str):
-        raise InvalidInput(f"{origin}: 'branch' must be text (a branch code), not {_toml(data['branch'])}")
-    for value, where in ((flag, "--branch"), (environ.get(BRANCH_ENV), BRANCH_ENV), (data.get("branch"), f"{origin}: 'branch'")):
-        code = (value or "").strip().upper()
-        if not code:
-            continue
-        if len(code) > 16 or not code[0].isalnum() or not set(code) <= _BRANCH_CHARS:
-            raise InvalidInput(f"{where} '{typed(code)}' is not a branch code (1 to 16 letters, digits, '-' or '_')",
-                               field="branch")
-        return code
-    return ""
-
-
 _BRANCH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
-def check_branch_known(code: str, known: Collection[str]) -> None:
+def check_branch_known(code: str, known: Collection[str], given: str = "") -> None:
     """Refuse a branch code the database does not know (when it knows any: a new branch of a network
-    learns its branches from head office's fleet topic)."""
+    learns its branches from head office's fleet topic). ``given`` names where the code came from
+    and quotes it as it was typed (:attr:`Settings.branch_given`, e.g. ``--branch 'bos-dx'``)."""
     if code and known and code not in known:
-        raise InvalidInput(f"branch '{code}' is not one of this database's branches: {', '.join(sorted(known))}",
+        named = given or f"branch '{code}'"
+        raise InvalidInput(f"{named} is not one of this database's branches: {', '.join(sorted(known))}",
                            field="branch")
 
 #: Environment variables of the Kafka and SMTP settings: variable -> (section, field).
@@ -224,12 +214,23 @@ def default_config_path() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "rentaldesk.toml"
 
 
+# -- the one check of every setting ----------------------------------------------------------------
+#
+# Every value, from the file (a TOML value), the environment or a flag (text), goes through
+# check_setting with the rule of its key: its kind, its range, its form. A TOML value must be of the
+# setting's kind (port = "25" is text, not a port); text from the environment is read as that kind.
+
 #: What kafka-python takes for these settings (compared in capitals, stored as given there).
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "GSSAPI", "OAUTHBEARER", "SCRAM-SHA-256", "SCRAM-SHA-512")
 #: A topic name's characters (Kafka's own rule); the prefix leaves room for ".booking-requests".
 _TOPIC_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 _TOPIC_PREFIX_MAX = 200
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")
+_IPV6_CHARS = frozenset("0123456789abcdefABCDEF:.")
+#: An address of a mail's sender, alone or after a name in angle brackets.
+_ADDRESS = r"[^\s<>@\"]+@[^\s<>@\"]+"
+_SENDER = re.compile(rf"(?:[^<>]*<{_ADDRESS}>|{_ADDRESS})")
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
@@ -248,54 +249,152 @@ def _topic_prefix(value: str, where: str) -> str:
     return value
 
 
-#: The checks of single settings beyond their type: (section, name) -> check(value, where).
-_CHECKS: dict[tuple[str, str], Callable[[Any, str], Any]] = {
-    ("kafka", "security_protocol"): _choice(SECURITY_PROTOCOLS),
-    ("kafka", "sasl_mechanism"): _choice(SASL_MECHANISMS),
-    ("kafka", "topic_prefix"): _topic_prefix,
+def _bootstrap(value: str, where: str) -> str:
+    check_bootstrap(value, where)
+    return value.strip()
+
+
+def _host(value: str, where: str) -> str:
+    """A mail server's host name or address (its port is the setting ``port``)."""
+    name = value.strip()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    ipv6 = ":" in name and set(name) <= _IPV6_CHARS
+    if not name or len(name) > 253 or not (ipv6 or set(name) <= _HOST_CHARS) or name.startswith(("-", ".")):
+        hint = "; the port goes in 'port'" if ":" in name and not ipv6 else ""
+        raise InvalidInput(f"{where} '{typed(value)}' is not a host name or address, e.g. mail.example.com{hint}")
+    return name
+
+
+def _sender(value: str, where: str) -> str:
+    """A mail's sender: an address, or a name and the address in angle brackets."""
+    if not _SENDER.fullmatch(value.strip()):
+        raise InvalidInput(f"{where} '{typed(value)}' is not a mail sender: write an address, e.g. "
+                           "reservations@example.com, or a name and one: Rentaldesk <reservations@example.com>")
+    return value.strip()
+
+
+def _file(value: str, where: str) -> str:
+    """A file the Kafka client reads (a certificate, a key): it must be there, or every connection
+    would fail later with the client's own words."""
+    if not Path(value).expanduser().is_file():
+        raise InvalidInput(f"{where} '{typed(value)}' is not a file (a certificate or key file, e.g. /etc/rentaldesk/ca.pem)")
+    return value
+
+
+def _branch(value: str, where: str) -> str:
+    """A branch code, in capitals: 1 to 16 letters, digits, '-' or '_' (as the branches file takes
+    them); whether the database knows it is checked once it is open (:func:`check_branch_known`)."""
+    code = value.strip().upper()
+    if len(code) > 16 or not code[:1].isalnum() or not set(code) <= _BRANCH_CHARS:
+        raise InvalidInput(f"{where} '{typed(value.strip())}' is not a branch code (1 to 16 letters, digits, '-' or '_')",
+                           field="branch")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """What one setting takes: its ``kind`` ("text", "whole", "number", "bool"), its range (whole
+    numbers and numbers), whether it may be unset (``optional``: no value, None), whether empty text
+    is a value (``empty``: RENTALDESK_KAFKA= is a standalone branch), the most characters of text,
+    and the check of a text's form (it returns the value kept)."""
+
+    kind: str
+    least: float = 0
+    most: float = LARGEST_WHOLE_NUMBER
+    optional: bool = False
+    empty: bool = False
+    longest: int = 255
+    check: Callable[[str, str], str] | None = None
+    wants: str = "text"
+
+
+_KAFKA_USER = _Rule("text", optional=True, wants="a user name")
+_SECRET = _Rule("text", optional=True, longest=1024, wants="a password")
+_CERT = _Rule("text", optional=True, longest=4096, check=_file, wants="a file")
+
+#: Every setting of the file and the environment, by (section, key); "" is the file's top level.
+RULES: dict[tuple[str, str], _Rule] = {
+    ("", "db"): _Rule("text", optional=True, longest=4096, wants="a URL or a file path"),
+    ("", "branch"): _Rule("text", optional=True, longest=64, check=_branch, wants="a branch code"),
+    ("kafka", "bootstrap"): _Rule("text", empty=True, longest=4096, check=_bootstrap,
+                                  wants="HOST:PORT[,HOST:PORT...]"),
+    ("kafka", "topic_prefix"): _Rule("text", check=_topic_prefix, wants="a topic prefix"),
+    ("kafka", "security_protocol"): _Rule("text", check=_choice(SECURITY_PROTOCOLS),
+                                          wants=f"one of {', '.join(SECURITY_PROTOCOLS)}"),
+    ("kafka", "sasl_mechanism"): _Rule("text", optional=True, check=_choice(SASL_MECHANISMS),
+                                       wants=f"one of {', '.join(SASL_MECHANISMS)}"),
+    ("kafka", "sasl_username"): _KAFKA_USER,
+    ("kafka", "sasl_password"): _SECRET,
+    ("kafka", "ssl_cafile"): _CERT,
+    ("kafka", "ssl_certfile"): _CERT,
+    ("kafka", "ssl_keyfile"): _CERT,
+    ("smtp", "host"): _Rule("text", check=_host, wants="a host name such as mail.example.com"),
+    ("smtp", "port"): _Rule("whole", least=1, most=65535, wants="a whole number from 1 to 65535"),
+    ("smtp", "username"): _Rule("text", optional=True, wants="a user name"),
+    ("smtp", "password"): _SECRET,
+    ("smtp", "sender"): _Rule("text", longest=320, check=_sender,
+                              wants="a sender such as Rentaldesk <reservations@example.com>"),
+    ("smtp", "starttls"): _Rule("bool", wants="true or false"),
+    ("smtp", "timeout"): _Rule("number", least=0.1, most=600.0, wants="a number from 0.1 to 600 (seconds)"),
 }
-#: The range of each whole-number setting.
-_RANGES = {("smtp", "port"): (1, 65535)}
-#: The range of each number setting (seconds).
-_SPANS = {("smtp", "timeout"): (0.1, 600.0)}
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 
 
-def _coerce(section: str, cls: type, name: str, value: Any, origin: str) -> Any:
-    """The value of setting ``name`` of ``[section]`` from a TOML value or an environment variable's
-    text, checked; else :class:`InvalidInput` naming the setting and where it came from (``origin``)."""
-    kind = {f.name: f.type for f in fields(cls)}.get(name)
-    where = f"{origin}: '{name}'" if origin.endswith("]") else origin
-    if kind is None:
-        raise InvalidInput(f"{origin}: unknown setting '{name}'")
-    if kind == "int":
-        least, most = _RANGES.get((section, name), (0, LARGEST_WHOLE_NUMBER))
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise InvalidInput(f"{where} must be a whole number from {least} to {most}, not {_toml(value)}")
-        if isinstance(value, int):
-            value = str(value)
-        return parse_whole_number(value, option=where, least=least, most=most)
-    if kind == "float":
-        low, high = _SPANS.get((section, name), (0.0, 3600.0))
-        try:
-            number = float(value) if not isinstance(value, bool) else math.nan
-        except (TypeError, ValueError):
-            number = math.nan
-        if not low <= number <= high:  # nan and inf fail too
-            raise InvalidInput(f"{where} must be a number from {low:g} to {high:g}, not {_toml(value)}")
-        return number
-    if kind == "bool":
-        if isinstance(value, bool):
+def check_setting(section: str, name: str, value: Any, where: str, *, from_text: bool) -> Any:
+    """The value kept for setting ``name`` of ``[section]`` ("" for the top level), checked by its
+    rule (:data:`RULES`): from the settings file (``from_text`` False) a TOML value of the setting's
+    kind; from the environment or a flag (``from_text``) text read as that kind, where empty means
+    unset (None) for an optional setting and is refused for another. Else :class:`InvalidInput`
+    naming ``where`` (the file and key, the variable or the flag) and what it takes."""
+    rule = RULES.get((section, name))
+    if rule is None:
+        raise InvalidInput(f"{where}: unknown setting '{typed(name)}'")
+    if from_text and not isinstance(value, str):  # pragma: no cover - callers give text
+        raise TypeError(name)
+    if isinstance(value, str) and not value.strip() and not rule.empty:
+        if rule.optional:
+            return None
+        if from_text:
+            raise InvalidInput(f"{where} is empty; set it to {rule.wants}, or unset it", field=name)
+    if rule.kind == "whole":
+        return _whole(rule, value, where, from_text)
+    if rule.kind == "number":
+        return _number(rule, value, where, from_text)
+    if rule.kind == "bool":
+        word = value.strip().lower() if from_text else None
+        if isinstance(value, bool) and not from_text:
             return value
-        text = str(value).strip().lower() if isinstance(value, str) else None
-        if text in ("1", "true", "yes", "on"):
-            return True
-        if text in ("0", "false", "no", "off", ""):
-            return False
-        raise InvalidInput(f"{where} must be true or false, not {_toml(value)}")
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise InvalidInput(f"{where} must be true or false, not {_toml(value)}", field=name)
     if not isinstance(value, str):
-        raise InvalidInput(f"{where} must be text, not {_toml(value)}")
-    check = _CHECKS.get((section, name))
-    return check(value, where) if check is not None else value
+        raise InvalidInput(f"{where} must be text ({rule.wants}), not {_toml(value)}", field=name)
+    why = problem(value.strip(), TextKind(name, rule.longest))
+    if why is not None:
+        raise InvalidInput(f"{where} {why}", field=name)
+    return rule.check(value, where) if rule.check is not None else value.strip()
+
+
+def _whole(rule: _Rule, value: Any, where: str, from_text: bool) -> int:
+    least, most = int(rule.least), int(rule.most)
+    if from_text:
+        return parse_whole_number(value, option=where, least=least, most=most)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{where} must be {rule.wants}, not {_toml(value)}")
+    return parse_whole_number(str(value), option=where, least=least, most=most)
+
+
+def _number(rule: _Rule, value: Any, where: str, from_text: bool) -> float:
+    if from_text:
+        number = float(value) if _NUMBER.fullmatch(value.strip()) else math.nan
+    else:
+        number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+    if not rule.least <= number <= rule.most:  # nan and inf fail too
+        raise InvalidInput(f"{where} must be {rule.wants}, not {_toml(value)}")
+    return number
 
 
 def _toml(value: Any) -> str:
@@ -340,9 +439,15 @@ class _SharedSettings(TypedDict):
     """The fields of :class:`Settings` that do not depend on where the database came from."""
 
     branch: str
+    branch_given: str
     kafka: KafkaSettings
     smtp: SmtpSettings
     config_file: Path | None
+
+
+def _given(value: Any) -> str:
+    """What was typed, quoted for a refusal."""
+    return f"'{typed(str(value).strip())}'"
 
 
 def load_settings(
@@ -354,9 +459,11 @@ def load_settings(
     config: str | Path | None = None,
 ) -> Settings:
     """Resolve the settings: command-line values, else the environment, else the config file, else
-    the defaults. An empty value counts as not given, except ``kafka`` / ``RENTALDESK_KAFKA``, where
-    an empty value given on purpose means a standalone branch. A bad value raises
-    :class:`InvalidInput` naming the setting and where it came from."""
+    the defaults. Every value given anywhere is checked by :func:`check_setting` (so a bad one is
+    refused even where another source overrides it). An empty ``--db``, ``--branch``,
+    ``RENTALDESK_DB`` or ``RENTALDESK_BRANCH`` counts as not given; ``kafka`` / ``RENTALDESK_KAFKA``
+    empty on purpose means a standalone branch. A bad value raises :class:`InvalidInput` naming the
+    setting and where it came from."""
     for variable, value in environ.items():
         if variable.startswith("RENTALDESK_"):
             check_text(value, option=variable)
@@ -369,40 +476,39 @@ def load_settings(
         raise InvalidInput(f"{origin}: unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
 
     sections: dict[str, dict[str, Any]] = {"kafka": {}, "smtp": {}}
-    for name, cls in (("kafka", KafkaSettings), ("smtp", SmtpSettings)):
+    for name in sections:
         table = data.get(name, {})
         if not isinstance(table, dict):
             raise InvalidInput(f"{origin}: [{name}] must be a table")
         for key, value in table.items():
-            sections[name][key] = _coerce(name, cls, key, value, f"{origin} [{name}]")
-    bootstrap_origin = f"{origin} [kafka] bootstrap"
+            sections[name][key] = check_setting(name, key, value, f"{origin} [{name}]: '{key}'", from_text=False)
     for variable, (section, key) in ENV_FIELDS.items():
-        if variable in environ and (environ[variable].strip() or variable == "RENTALDESK_KAFKA"):
-            cls = KafkaSettings if section == "kafka" else SmtpSettings
-            sections[section][key] = _coerce(section, cls, key, environ[variable].strip(), variable)
-            if key == "bootstrap":
-                bootstrap_origin = variable
+        if variable in environ:
+            sections[section][key] = check_setting(section, key, environ[variable], variable, from_text=True)
     if kafka is not None:
-        sections["kafka"]["bootstrap"] = kafka.strip()
-        bootstrap_origin = "--kafka"
-    if "bootstrap" in sections["kafka"]:
-        check_bootstrap(sections["kafka"]["bootstrap"], bootstrap_origin)
+        sections["kafka"]["bootstrap"] = check_setting("kafka", "bootstrap", kafka, "--kafka", from_text=True)
 
-    resolved_branch = _branch_code(branch, environ, data, origin)
+    # the top level: each source checked by the same rules; the first given wins
+    top: dict[str, list[tuple[str, str, Any]]] = {"db": [], "branch": []}
+    for key, flag_value, variable in (("db", db, DB_ENV), ("branch", branch, BRANCH_ENV)):
+        sources: tuple[tuple[Any, str, bool], ...] = (
+            (flag_value, f"--{key}", True), (environ.get(variable), variable, True),
+            (data.get(key), f"{origin}: '{key}'", False))
+        for value, where, from_text in sources:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            top[key].append((where, value, check_setting("", key, value, where, from_text=from_text)))
+    branch_where, branch_typed, code = top["branch"][0] if top["branch"] else ("", "", "")
     extras: _SharedSettings = {
-        "branch": resolved_branch.upper(),
+        "branch": code,
+        "branch_given": f"{branch_where} {_given(branch_typed)}" if code else "",
         "kafka": KafkaSettings(**sections["kafka"]),
         "smtp": SmtpSettings(**sections["smtp"]),
         "config_file": config_path if data else None,
     }
-    if "db" in data and not isinstance(data["db"], str):
-        raise InvalidInput(f"{origin}: 'db' must be text (a URL or a file path), not {_toml(data['db'])}")
-    if db and db.strip():
-        return Settings(db_url=db_url_from(db), db_source=SOURCE_OPTION, **extras)
-    from_env = environ.get(DB_ENV, "")
-    if from_env.strip():
-        return Settings(db_url=db_url_from(from_env), db_source=SOURCE_ENV, **extras)
-    if str(data.get("db", "")).strip():
-        return Settings(db_url=db_url_from(str(data["db"])), db_source="config", **extras)
+    if top["db"]:
+        where, _typed, value = top["db"][0]
+        source = SOURCE_OPTION if where == "--db" else SOURCE_ENV if where == DB_ENV else "config"
+        return Settings(db_url=db_url_from(value), db_source=source, **extras)
     path = default_db_path()
     return Settings(db_url=sqlite_url(path), db_source=SOURCE_DEFAULT, default_db_path=path, **extras)

@@ -9,7 +9,9 @@ On other databases the engine serialises a pool with a row lock (see ``lock_pool
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import re
 import os
 import shutil
 import sqlite3
@@ -20,10 +22,11 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from operator import itemgetter
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -77,6 +80,9 @@ def database_problem(exc: BaseException, url: str) -> RentalError | None:
         return DatabaseUnusable(f"the disk holding {where} failed to read or write (disk I/O error); nothing was saved")
     if "file is not a database" in text_ or "database disk image is malformed" in text_:
         return DatabaseUnusable(f"{where} is not an SQLite database (or it is damaged)")
+    if "no such access mode" in text_ or "no such vfs" in text_:
+        return DatabaseUnusable(f"cannot open the database {where}: its URI asks SQLite for what it does not know "
+                                f"({text_}); mode is ro, rw, rwc or memory")
     if "unable to open database file" in text_:
         return DatabaseUnusable(f"cannot open the database {where}: the file or its folder cannot be opened")
     return None
@@ -413,8 +419,6 @@ def open_database(url: str, *, waiting: Callable[[str], None] | None = None) -> 
     when its schema is up to date. What is not a database, or cannot be opened, is refused
     (:class:`DatabaseUnusable`, :class:`DatabaseBusy`), never a driver's error.
     """
-    from .migrations import current_revision, head_revision, known_revisions, upgrade
-
     path = sqlite_path(url)
     writable = check_sqlite_file(path) if path is not None else True
     new_file = path is not None and not path.exists()
@@ -422,6 +426,11 @@ def open_database(url: str, *, waiting: Callable[[str], None] | None = None) -> 
         writable = False
     engine = make_engine(url, read_only=not writable, waiting=waiting)
     try:
+        if _schema_is_newest(engine):
+            # the common start: nothing to migrate, so alembic (a fifth of a command's start) is not loaded
+            return Database(engine, read_only=not writable)
+        from .migrations import current_revision, head_revision, known_revisions, upgrade
+
         found = current_revision(engine)
         if found is not None and found not in known_revisions():
             raise DatabaseUnusable(f"the database {database_name(url)} was made by a newer version of rentaldesk "
@@ -446,3 +455,51 @@ def open_database(url: str, *, waiting: Callable[[str], None] | None = None) -> 
 
 def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
+
+
+def sqlite_uri_url(uri: str) -> str:
+    """The SQLAlchemy URL of an SQLite URI as SQLite writes it (``file:b.sqlite?mode=ro``,
+    ``file:///srv/b.sqlite?mode=ro``): ``sqlite:///file:...&uri=true``. A URI that names no file
+    and no memory database (``file:?mode=ro``) is refused (:class:`DatabaseUnusable`)."""
+    parts = urlsplit(uri)
+    if not unquote(parts.path) and "mode=memory" not in parts.query:
+        raise DatabaseUnusable(f"the database URI '{uri[:80]}' names no file; write file:PATH?mode=ro, "
+                               "e.g. file:/srv/branch.sqlite?mode=ro")
+    query = "&".join(p for p in parts.query.split("&") if p and p.lower() != "uri=true")
+    return f"sqlite:///file:{uri[5:].split('?', 1)[0]}?{query + '&' if query else ''}uri=true"
+
+
+#: A migration's own lines naming its revision and the one it follows (alembic's generated form).
+_REVISION_LINE = re.compile(r"^revision = '([0-9A-Za-z_]+)'$", re.M)
+_DOWN_REVISION_LINE = re.compile(r"^down_revision = (?:None|'([0-9A-Za-z_]+)')$", re.M)
+
+
+@functools.cache
+def migration_head() -> str | None:
+    """The newest schema revision of this build, read from the migration files' ``revision`` and
+    ``down_revision`` lines without loading alembic; None when the files do not say it plainly
+    (a line in another form, a fork of the chain), and then alembic, which owns the chain, decides.
+    A test holds it equal to alembic's head."""
+    revisions: dict[str, str | None] = {}
+    for entry in (files("rentaldesk") / "migrations" / "versions").iterdir():  # not importing the package: alembic
+        if not entry.name.endswith(".py") or entry.name.startswith("__"):
+            continue
+        source = entry.read_text(encoding="utf-8")
+        up, down = _REVISION_LINE.findall(source), _DOWN_REVISION_LINE.findall(source)
+        if len(up) != 1 or len(down) != 1 or up[0] in revisions:
+            return None
+        revisions[up[0]] = down[0] or None
+    heads = set(revisions) - set(revisions.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _schema_is_newest(engine: Engine) -> bool:
+    """Whether the database's recorded revision is :func:`migration_head` (one plain query)."""
+    head = migration_head()
+    if head is None:
+        return False
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return False
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found == [head]

@@ -8,6 +8,7 @@ process's locale (``strftime``'s ``%a`` and ``%b`` follow the locale, so they ar
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
@@ -88,6 +89,24 @@ STATUS_WORDS: dict[str, str] = {
 def status_word(status: str) -> str:
     """The word a clerk reads for a stored status ('active' reads 'on rent', 'completed' 'returned')."""
     return STATUS_WORDS.get(status, status)
+
+
+def status_code(text: str, codes: Iterable[str], *, option: str) -> str:
+    """The stored code among ``codes`` that ``text`` names: the word a clerk reads for it
+    (:data:`STATUS_WORDS`: 'on rent', 'returned') or the code itself ('active'), in any case and
+    spacing ('On  Rent', 'on-rent'); else :class:`InvalidInput` naming ``option`` (if any) and the words."""
+    known = list(codes)
+    wanted = _status_key(text)
+    for code in known:
+        if wanted in (_status_key(code), _status_key(status_word(code))):
+            return code
+    hint = "; a reservation that needs a car: --needs-car" if wanted == _status_key(NEEDS_A_CAR) else ""
+    message = f"'{typed(text)}' is not a status; use one of {', '.join(status_word(c) for c in known)}{hint}"
+    raise InvalidInput(f"{option} {message}" if option else message, field=option or None)
+
+
+def _status_key(text: str) -> str:
+    return " ".join(text.replace("-", " ").replace("_", " ").split()).casefold()
 
 
 # -- times at a branch -----------------------------------------------------------------------------

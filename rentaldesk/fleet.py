@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from . import text
 from .db import Database
+from .display import count as counted
 from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .rates_file import check_rates, save_rates
@@ -178,7 +179,8 @@ DRIVER_SPEC = (
     _Column("licence_number", "licence number", "a licence number such as D123-456", _licence),
     _Column("phone", "phone", "a phone number such as +1 617 555 0142", _free_text(text.PHONE), required=False),
     _Column("status", "status", " or ".join(_STATES[1]), _choice(_STATES[1]), required=False),
-    _Column("day_rate", "day rate", _AN_AMOUNT, _money, required=False),
+    # required: a chauffeur is priced by it, so an empty one is an error on its line, never $0
+    _Column("day_rate", "day rate", _AN_AMOUNT, _money),
     _Column("zip_code", "zip code", _A_ZIP, _zip, required=False),
 )
 BRANCH_SPEC = (
@@ -306,11 +308,12 @@ def _read(
         if not any(cell.strip() for cell in record):
             continue  # blank line
         if len(record) != len(header):
-            problems.append((line, None, f"has {len(record)} fields, the header has {len(header)}"))
+            problems.append((line, None, _column_count(len(header), len(record))))
             continue
-        values = _parse_fields(spec, {h: record[i] for h, i in index.items()}, line, problems)
+        raw = {h: record[i] for h, i in index.items()}
+        values = _parse_fields(spec, raw, line, problems)
         if check is not None:
-            problems += check(line, values)
+            problems += check(line, values, raw)
         if key in values:
             if values[key] in first_line_of:
                 problems.append((line, key, f"{values[key]} is already on line {first_line_of[values[key]]}"))
@@ -322,6 +325,13 @@ def _read(
     if problems:
         raise check.refuse(name, problems) if check is not None else FleetFileError(name, problems)
     return rows
+
+
+def _column_count(expected: int, found: int) -> str:
+    """A row with more or fewer values than the header names columns, in a clerk's words."""
+    return (f"this line has {counted(found, 'value')} where the header line names {counted(expected, 'column')}: "
+            f"{'a comma too many' if found > expected else 'a value or a comma missing'}? "
+            "(a value that holds a comma goes in double quotes)")
 
 
 def _records(reader: Any, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
@@ -540,7 +550,9 @@ class _NewNames:
         }
         self.new: dict[str, dict[str, None]] = {"vehicle_class": {}, "zip_code": {}}
 
-    def __call__(self, line: int, values: Mapping[str, Any]) -> list[Problem]:
+    def __call__(self, line: int, values: Mapping[str, Any], raw: Mapping[str, str]) -> list[Problem]:
+        """The problems of one row: ``values`` parsed, ``raw`` as the file holds them (quoted in the
+        words as typed: 'truck', not the code TRUCK it would become)."""
         problems: list[Problem] = []
         for column in self.columns:
             value = values.get(column)
@@ -548,15 +560,15 @@ class _NewNames:
                 continue
             self.new[column][value] = None
             if not self.allowed:
-                problems.append((line, column, self._words(column, value)))
+                problems.append((line, column, self._words(column, raw.get(column, value).strip())))
         return problems
 
     def _words(self, column: str, value: str) -> str:
         known = sorted(self.known[column])
         listed = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
         if column == "vehicle_class":
-            return f"{value} is not a known class ({listed or 'none yet'}); fix the typo or allow new classes"
-        return f"zip code {value} is not a known location ({listed or 'none yet'}); fix the typo or allow new locations"
+            return f"{text.typed(value)} is not a known class ({listed or 'none yet'}); fix the typo or allow new classes"
+        return f"zip code {text.typed(value)} is not a known location ({listed or 'none yet'}); fix the typo or allow new locations"
 
     def refuse(self, path: str, problems: list[Problem]) -> FleetFileError:
         """The error for a file with ``problems``: a :class:`NewInFile` when new names are among them."""
@@ -708,8 +720,9 @@ def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = Non
 
 
 def import_drivers(db: Database, path: str | Path, *, allow_new: bool = False) -> Imported:
-    """Import drivers from CSV (name, licence_number[, phone, status, day_rate, zip_code]); a zip
-    code the database lacks is a problem on its line unless ``allow_new``."""
+    """Import drivers from CSV (name, licence_number, day_rate[, phone, status, zip_code]); a zip
+    code the database lacks is a problem on its line unless ``allow_new``; an empty day rate is a
+    problem on its line (a driver is never priced at $0 by a blank)."""
     with db.write() as s:
         return _import(s, "drivers", path, db.lock_pool, allow_new=allow_new)
 

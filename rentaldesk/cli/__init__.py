@@ -33,7 +33,7 @@ from ..errors import FleetFileError, RentalError
 from ..logs import setup_logging
 from ..text import printable, typed
 from .desk import Desk, database_counts, make_service, open_desk_database
-from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, to_json
+from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, json_log_lines, notice, to_json
 from .parser import build_parser
 
 log = logging.getLogger("rentaldesk.cli")
@@ -53,7 +53,7 @@ def run_app(args: argparse.Namespace) -> int:
     there is no screen (``--gui`` insists on the app)."""
     settings = settings_from(args)
     wants_app = args.gui or args.quit_after_show or not (args.status or args.json)
-    db = open_desk_database(settings, notice=sys.stderr, create=wants_app)
+    db = open_desk_database(settings, notice=sys.stderr, create=wants_app, as_json=args.json)
     if wants_app and (args.gui or args.quit_after_show or display_available()):
         from ..gui.app import run_desk  # Qt only here: the commands and the core never load it
 
@@ -98,7 +98,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names on the settings' database."""
     settings = settings_from(args)
-    db = open_desk_database(settings, notice=sys.stderr, create=args.creates)
+    db = open_desk_database(settings, notice=sys.stderr, create=args.creates, as_json=args.json)
     try:
         args.handler(Desk(db, as_json=args.json, settings=settings), args)
     finally:
@@ -150,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_text(arg, option=f"argument {n}")
         args = build_parser().parse_args(given)  # a usage error is a RentalError (UsageError)
         log_file = setup_logging(args.verbose)
+        if as_json:
+            json_log_lines()
         status = run_app(args) if args.command is None else run_command(args)
         sys.stdout.flush()  # here, so a reader gone away is caught below
         return status
@@ -174,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report_refusal(RentalError("cannot write the output: the disk is full"), sys.stderr, as_json=as_json)
         return EXIT_REFUSED
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        notice("interrupted", sys.stderr, as_json=as_json)
         return 130
     except Exception as exc:
         return _unexpected(exc, log_file, as_json=as_json)

@@ -6,21 +6,26 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 
-from ..display import count, distance, iso_local, money, parse_time
+from ..display import count, distance, iso_local, money, parse_time, status_word
 from ..errors import InvalidInput, NotAvailable, PriceChanged
-from ..fleet import import_drivers, import_fleet, load_sample_data
 from ..models import Branch, Car
 from ..placement_exact import warm_up
 from .desk import Desk
-from .output import PROG, UTC, car_json, format_reservation, format_table, reservation_json
+from .output import UTC, notice, car_json, format_reservation, format_table, reservation_json
 
 log = logging.getLogger("rentaldesk.cli")
 
 
+# The fleet files' reader is imported by the commands that read one: the others start without it.
+
+
 def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import import_fleet
+
     link = desk.service.link
     done = import_fleet(desk.db, args.file, link=link, allow_new=args.allow_new)
     n, news = done.count, f" ({done.news})" if done.news else ""
@@ -38,6 +43,8 @@ def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import load_sample_data
+
     counts = load_sample_data(desk.db)
     loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
     text = f"Loaded the sample data ({loaded})." if any(counts.values()) else "The sample data is already loaded."
@@ -45,26 +52,32 @@ def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import import_drivers
+
     done = import_drivers(desk.db, args.file, allow_new=args.allow_new)
     news = f" ({done.news})" if done.news else ""
     desk.emit({"file": args.file, "drivers_imported": done.count}, f"Imported {count(done.count, 'driver')} from {args.file}{news}.")
 
 
 def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
-    desk.check_filters(args.vehicle_class, args.zip)
+    code = desk.check_filters(args.vehicle_class, args.zip)
     q = (select(Car, Branch.distance_unit).join(Branch, Branch.zip_code == Car.zip_code)
          .order_by(Car.zip_code, Car.vehicle_class, Car.plate_number))
-    if args.vehicle_class:
-        q = q.where(Car.vehicle_class == args.vehicle_class.strip().upper())
+    if code:
+        q = q.where(Car.vehicle_class == code)
     if args.zip:
         q = q.where(Car.zip_code == args.zip.strip())
     with desk.db.session() as s:
         cars = [{**car_json(c), "distance_unit": unit} for c, unit in s.execute(q)]
     columns = {"CAR": "car_id", "PLATE": "plate_number", "CLASS": "vehicle_class", "ZIP": "zip_code",
                "STATUS": "status", "MODEL": "model", "YEAR": "year", "PER DAY": "cost_per_day"}
+    def row(c: dict[str, Any]) -> list[object]:  # the desk's words: a class's name, a status's word
+        shown = {**c, "vehicle_class": desk.class_name(c["vehicle_class"]), "status": status_word(c["status"]),
+                 "cost_per_day": money(c["cost_per_day"])}
+        return [*(shown[key] for key in columns.values()), distance(c["odometer"], c["distance_unit"])]
+
     text = (
-        format_table([*columns, "ODOMETER"], ([*(c[key] for key in columns.values()),
-                                              distance(c["odometer"], c["distance_unit"])] for c in cars))
+        format_table([*columns, "ODOMETER"], (row(c) for c in cars))
         if cars
         else "No cars match."
     )
@@ -72,6 +85,7 @@ def cmd_fleet_list(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
+    vehicle_class = desk.class_code(args.vehicle_class)
     zone = desk.zone(args.zip)
     start = parse_time(args.start, zone, option="--start")
     end = parse_time(args.end, zone, option="--end")
@@ -81,7 +95,7 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
             email=args.email,
             name=args.name,
             phone=args.phone,
-            vehicle_class=args.vehicle_class,
+            vehicle_class=vehicle_class,
             zip_code=args.zip,
             start=start,
             end=end,
@@ -90,7 +104,7 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
         )
     except NotAvailable as exc:
         ways = [] if car_id is not None else desk.service.ways_out(
-            vehicle_class=args.vehicle_class, zip_code=args.zip, start=start, end=end)
+            vehicle_class=vehicle_class, zip_code=args.zip, start=start, end=end)
         if not ways:
             raise
         raise NotAvailable(f"{exc.message}; instead: {'; or '.join(w.text for w in ways)}", field=exc.field) from None
@@ -98,9 +112,10 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
+    vehicle_class = desk.class_code(args.vehicle_class)
     zone = desk.zone(args.zip)
     pool = {
-        "vehicle_class": args.vehicle_class,
+        "vehicle_class": vehicle_class,
         "zip_code": args.zip,
         "start": parse_time(args.start, zone, option="--start"),
         "end": parse_time(args.end, zone, option="--end"),
@@ -128,7 +143,7 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
                       "end": w.end, "room": w.room, "text": w.text} for w in ways],
     }
     lines = [
-        f"{room.vehicle_class} at {room.zip_code}, {iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
+        f"{desk.class_name(room.vehicle_class)} at {room.zip_code}, {iso_local(pool['start'], zone)} to {iso_local(pool['end'], zone)}",
         f"  available     {'yes: ' + room.text() if room.more else room.text()}",
         f"  reserved      {count(reserved, 'overlapping reservation')}",
         f"  price         {money(quote)}",
@@ -142,12 +157,12 @@ def cmd_availability(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
-    desk.check_filters(args.vehicle_class, args.zip)
+    vehicle_class = desk.check_filters(args.vehicle_class, args.zip)
     zone = desk.zone(args.zip) if args.zip else UTC
     found = desk.service.list_reservations(
         status=args.status,
         zip_code=args.zip,
-        vehicle_class=args.vehicle_class,
+        vehicle_class=vehicle_class,
         search=args.search,
         starts_from=parse_time(args.starts_from, zone, option="--from") if args.starts_from is not None else None,
         starts_before=(
@@ -184,7 +199,7 @@ def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
         raise PriceChanged(f"{exc.message} (add --accept-price {exc.new})",
                            old=exc.old, new=exc.new, why=exc.why) from None
     if r.price != current.price:
-        desk.emit(reservation_json(r), format_reservation(r, zone) + f"\n  price was {money(current.price)}, "
+        desk.emit(reservation_json(r), format_reservation(r, zone, desk.class_name(r.vehicle_class)) + f"\n  price was {money(current.price)}, "
                   f"now {money(r.price)}")
         return
     desk.show_reservation(r)
@@ -245,8 +260,8 @@ def cmd_sync(desk: Desk, args: argparse.Namespace) -> None:
         sync = BranchSync(desk.db, desk.service, settings.kafka, settings.branch)
         sync.start()  # at once: it connects in the background, the counter goes on meanwhile
         warm_up()
-        print(f"{PROG}: branch {settings.branch} syncing with {settings.kafka.bootstrap} "
-              f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", file=sys.stderr, flush=True)
+        notice(f"branch {settings.branch} syncing with {settings.kafka.bootstrap} "
+               f"(topics {settings.kafka.topic_prefix}.*); Ctrl-C stops", sys.stderr, as_json=desk.as_json)
         return sync.stop
 
     _until_signalled(start)
@@ -264,8 +279,8 @@ def cmd_hq(desk: Desk, args: argparse.Namespace) -> None:
         raise InvalidInput("head office needs a broker: --kafka HOST:PORT or RENTALDESK_KAFKA", field="kafka")
 
     def start() -> Callable[[], None] | None:
-        print(f"{PROG}: head office starting on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
-              "Ctrl-C stops", file=sys.stderr, flush=True)
+        notice(f"head office starting on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*); "
+               "Ctrl-C stops", sys.stderr, as_json=desk.as_json)
         warm_up()
         office = connect_when_reachable(
             lambda: HeadOffice(desk.db, settings, notifications=not args.no_mail),

@@ -21,13 +21,13 @@ from ..db import SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAIT_NOTICE_MS, Database, open_d
 from ..display import distance, parse_whole_number
 from ..text import typed
 from ..errors import InvalidInput, RentalError
-from ..fleet import load_sample_data
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService, unknown_class, unknown_location
 from ..values import Reservation
 from ..rules import normalize_plate
-from .output import PROG, UTC, format_reservation, format_table, reservation_json, reservation_row, to_json, RESERVATION_COLUMNS
+from .output import UTC, format_reservation, format_table, reservation_json, reservation_row, to_json, RESERVATION_COLUMNS
+from .output import notice as say
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -40,7 +40,8 @@ def display_url(url: str) -> str:
         return url
 
 
-def open_desk_database(settings: Settings, *, notice: TextIO | None = None, create: bool = True) -> Database:
+def open_desk_database(settings: Settings, *, notice: TextIO | None = None, create: bool = True,
+                       as_json: bool = False) -> Database:
     """Open the settings' database and bring its schema up to date.
 
     On the first start of the *default* database (its file did not exist before this call) the
@@ -48,7 +49,8 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None, crea
     ``$RENTALDESK_DB`` is never filled, and a new SQLite file is made only with ``create`` (the
     commands that fill a database) and only in a folder that exists: a mistyped name is refused,
     not opened empty. A URL SQLAlchemy cannot use is refused (:class:`InvalidInput`); ``notice``
-    also hears when a write waits for another program.
+    also hears when a write waits for another program (each a JSON object with ``as_json``, see
+    :func:`rentaldesk.cli.output.notice`).
     """
     path = settings.default_db_path
     if path is None:
@@ -56,15 +58,17 @@ def open_desk_database(settings: Settings, *, notice: TextIO | None = None, crea
     first_start = path is not None and _create_new_file(path)
     db: Database | None = None
     try:
-        db = _open(settings.db_url, notice)
+        db = _open(settings.db_url, notice, as_json)
         if path is not None and first_start:
+            from ..fleet import load_sample_data  # only on a first start
+
             counts = load_sample_data(db)
             loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
             log.info("first start: sample data loaded into %s (%s)", path, loaded)
             if notice is not None:
-                print(f"{PROG}: first start: created {path} with the sample data ({loaded})", file=notice)
+                say(f"first start: created {path} with the sample data ({loaded})", notice, as_json=as_json)
         with db.session() as s:
-            check_branch_known(settings.branch, set(s.scalars(select(Branch.code))))
+            check_branch_known(settings.branch, set(s.scalars(select(Branch.code))), settings.branch_given)
     except BaseException:
         if db is not None:
             db.close()
@@ -95,13 +99,12 @@ def _check_named_file(settings: Settings, *, create: bool) -> None:
                            "drivers import, sync, hq or the desk app", field="db")
 
 
-def _open(url: str, notice: TextIO | None) -> Database:
+def _open(url: str, notice: TextIO | None, as_json: bool) -> Database:
     def waiting(where: str) -> None:
         log.info("waiting for another program's change to %s", where)
         if notice is not None:
-            print(f"{PROG}: waiting for another program's change to {where} to finish "
-                  f"(up to {(SQLITE_BUSY_TIMEOUT_MS - SQLITE_WAIT_NOTICE_MS) // 1000} s more)...",
-                  file=notice, flush=True)
+            say(f"waiting for another program's change to {where} to finish "
+                f"(up to {(SQLITE_BUSY_TIMEOUT_MS - SQLITE_WAIT_NOTICE_MS) // 1000} s more)...", notice, as_json=as_json)
 
     try:
         return open_database(url, waiting=waiting)
@@ -165,6 +168,7 @@ class Desk:
     settings: Settings | None = None
     _zones: dict[str, tzinfo] = dataclasses.field(default_factory=dict, init=False, repr=False)
     _service: ReservationService | None = dataclasses.field(default=None, init=False, repr=False)
+    _class_names: dict[str, str] | None = dataclasses.field(default=None, init=False, repr=False)
 
     @property
     def service(self) -> ReservationService:
@@ -191,14 +195,36 @@ class Desk:
                 ) from None
         return self._zones[key]
 
-    def check_filters(self, vehicle_class: str | None, zip_code: str | None) -> None:
+    def class_code(self, typed_class: str) -> str:
+        """The code of the vehicle class a clerk typed: its code or its name as the desk shows it
+        ('VAN', 'van', 'Minivan'), in any case. A class the database does not know (or none) is
+        refused quoting what was typed and naming the known ones."""
+        wanted = " ".join(typed_class.split()).casefold()
+        names = self._names()
+        for code, name in names.items():
+            if wanted in (code.casefold(), " ".join(name.split()).casefold()):
+                return code
+        raise unknown_class(typed_class.strip(), names)
+
+    def class_name(self, code: str) -> str:
+        """A class as the desk shows it: its name ('Minivan'), else its code."""
+        return self._names().get(code) or code
+
+    def _names(self) -> dict[str, str]:
+        if self._class_names is None:
+            with self.db.session() as s:
+                self._class_names = {code: name for code, name in s.execute(select(VehicleClass.code, VehicleClass.name))}
+        return self._class_names
+
+    def check_filters(self, vehicle_class: str | None, zip_code: str | None) -> str | None:
         """A list's --class and --zip name a class and a location the database knows (a typo is
-        refused naming the known ones, as a booking's is, not answered "no match")."""
-        with self.db.session() as s:
-            if vehicle_class and s.get(VehicleClass, vehicle_class.strip().upper()) is None:
-                raise unknown_class(vehicle_class.strip().upper(), s.scalars(select(VehicleClass.code)))
-            if zip_code and s.scalar(select(Branch.id).where(Branch.zip_code == zip_code.strip())) is None:
-                raise unknown_location(zip_code.strip(), s.scalars(select(Branch.zip_code)))
+        refused naming the known ones, as a booking's is, not answered "no match"); the class's code."""
+        code = self.class_code(vehicle_class) if vehicle_class is not None else None
+        if zip_code is not None:
+            with self.db.session() as s:
+                if s.scalar(select(Branch.id).where(Branch.zip_code == zip_code.strip())) is None:
+                    raise unknown_location(zip_code.strip(), s.scalars(select(Branch.zip_code)))
+        return code
 
     def resolve_car(self, text: str) -> int:
         """The car id of a plate number (spaces, dashes and case ignored) or of a car id."""
@@ -228,7 +254,7 @@ class Desk:
 
     def show_reservation(self, r: Reservation, *, odometer: int | None = None) -> None:
         """The reservation; with ``odometer``, the reading just taken, in the branch's unit."""
-        data, text = reservation_json(r), format_reservation(r, self.zone(r.zip_code))
+        data, text = reservation_json(r), format_reservation(r, self.zone(r.zip_code), self.class_name(r.vehicle_class))
         if odometer is not None:
             unit = self.distance_unit(r.zip_code)
             data = {**data, "odometer": odometer, "distance_unit": unit}
@@ -242,7 +268,7 @@ class Desk:
 
     def show_reservations(self, found: Sequence[Reservation]) -> None:
         text = (
-            format_table(RESERVATION_COLUMNS, (reservation_row(r, self.zone(r.zip_code)) for r in found))
+            format_table(RESERVATION_COLUMNS, (reservation_row(r, self.zone(r.zip_code), self.class_name(r.vehicle_class)) for r in found))
             if found
             else "No reservations match."
         )

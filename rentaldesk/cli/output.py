@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import inspect
 
@@ -38,6 +39,32 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def notice(message: str, stream: TextIO, *, as_json: bool) -> None:
+    """A line on stderr that is neither the result nor a refusal (waiting for a lock, a first start,
+    a service starting): ``rentaldesk: message``, or with ``--json`` one JSON object
+    ``{"notice": message}`` on its line, so every line on stderr under ``--json`` is JSON."""
+    line = json.dumps({"notice": message}, ensure_ascii=False) if as_json else f"{PROG}: {message}"
+    print(line, file=stream, flush=True)
+
+
+class _JsonLines(logging.Formatter):
+    """A log record as one JSON object: ``{"level": "warning", "logger": "rentaldesk.db", "message": ...}``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            data["traceback"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def json_log_lines() -> None:
+    """With ``--json``, what the log shows on stderr (warnings; more with ``-v``) is JSON too, one
+    object a line; the log file keeps its text lines."""
+    for handler in logging.getLogger("rentaldesk").handlers:
+        if type(handler) is logging.StreamHandler:  # the console's, not a file's (a StreamHandler too)
+            handler.setFormatter(_JsonLines())
+
+
 def to_json(data: object) -> str:
     """JSON text: times as ISO 8601 in UTC, money as a string (exact), indented for reading."""
     return json.dumps(data, default=_json_default, indent=2, ensure_ascii=False)
@@ -53,8 +80,9 @@ def car_json(car: Car) -> dict[str, Any]:
     return {attr.key: getattr(car, attr.key) for attr in inspect(Car).column_attrs}
 
 
-def format_reservation(r: Reservation, zone: tzinfo) -> str:
-    """A reservation for a clerk: one labelled line per fact, times in the branch's time zone."""
+def format_reservation(r: Reservation, zone: tzinfo, class_name: str | None = None) -> str:
+    """A reservation for a clerk: one labelled line per fact, times in the branch's time zone, its
+    status in the desk's word and its class by the desk's name (``class_name``; else its code)."""
     # stored text printed escaped: a name kept by an older build cannot forge a line (rentaldesk.text)
     contact = printable(" ".join(p for p in (r.customer_name, f"<{r.customer_email}>", r.customer_phone) if p))
     car = f"{r.plate_number} (car {r.car_id}{', asked for by the customer' if r.pinned else ''})"
@@ -62,7 +90,7 @@ def format_reservation(r: Reservation, zone: tzinfo) -> str:
         f"Reservation {r.reference}: {status_word(r.status)}" + (f" ({r.status_reason})" if r.status_reason else "")
         + (" - NEEDS A CAR: its car is out of service" if r.needs_car else ""),
         f"  customer  {contact}",
-        f"  class     {r.vehicle_class} at {r.zip_code} ({zone_name(zone)})",
+        f"  class     {printable(class_name or r.vehicle_class)} at {r.zip_code} ({zone_name(zone)})",
         f"  car       {car}",
         f"  pick-up   {iso_local(r.start, zone)}",
         f"  return    {iso_local(r.end, zone)}",
@@ -87,16 +115,16 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> st
 RESERVATION_COLUMNS = ("REFERENCE", "STATUS", "PICK-UP", "RETURN", "CLASS", "ZIP", "CAR", "CUSTOMER", "PRICE")
 
 
-def reservation_row(r: Reservation, zone: tzinfo) -> tuple[object, ...]:
-    """A reservation as one row under :data:`RESERVATION_COLUMNS`."""
+def reservation_row(r: Reservation, zone: tzinfo, class_name: str | None = None) -> tuple[object, ...]:
+    """A reservation as one row under :data:`RESERVATION_COLUMNS` (its class by ``class_name``)."""
     return (
         r.reference,
         f"{status_word(r.status)}, NEEDS A CAR" if r.needs_car else status_word(r.status),
         iso_local(r.start, zone),
         iso_local(r.end, zone),
-        r.vehicle_class,
+        class_name or r.vehicle_class,
         r.zip_code,
         r.plate_number,
         r.customer_name or r.customer_email,
-        r.price,
+        money(r.price),
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..display import CURRENCY, TIME_HELP, parse_whole_number
+from ..display import CURRENCY, TIME_HELP, parse_whole_number, status_code, status_word
 from ..errors import InvalidInput
 from ..text import typed
 from ..models import ReservationStatus
@@ -125,6 +125,15 @@ def _amount(text: str) -> Decimal:
 _AMOUNT_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,8})(?:\.[0-9]{1,2})?")
 
 
+def _status(text: str) -> str:
+    """A reservation status as the desk says it ('on rent') or as it is stored ('active'); another
+    is a usage error ("argument --status: 'lost' is not a status; use one of ...; see --help")."""
+    try:
+        return status_code(text, (s.value for s in ReservationStatus), option="")
+    except InvalidInput as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+
+
 def _existing_file(text: str) -> Path:
     path = Path(text)
     if not path.is_file():
@@ -204,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def pool(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--class", dest="vehicle_class", required=True, metavar="CLASS", help="vehicle class"
+            "--class", dest="vehicle_class", required=True, metavar="CLASS", help="vehicle class: its code or its name (SUV, Minivan)"
         )
         sub.add_argument("--zip", required=True, metavar="ZIP", help="zip code of the branch")
 
@@ -220,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
             "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
             creates=True)
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
-    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class (its code or name)")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
 
     rates = commands.add_parser("rates", help="show and import the rate plans",
@@ -267,11 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--status",
         action="append",
-        choices=[s.value for s in ReservationStatus],
-        help="only this status (repeat for several)",
+        type=_status,
+        metavar="STATUS",
+        help=f"only this status, as the desk says it ({', '.join(status_word(s.value) for s in ReservationStatus)}) "
+             "or as --json writes it (active, completed); repeat for several",
     )
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
-    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class (its code or name)")
     sub.add_argument(
         "--search", metavar="TEXT", help="reference, customer name, email or plate contains TEXT"
     )

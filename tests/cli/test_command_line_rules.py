@@ -228,7 +228,7 @@ def test_bad_settings_are_refused_before_anything_is_opened(run: Command, tmp_pa
             assert_refused(run("reservations", "list"), phrase)
     fresh = tmp_path / "fresh.sqlite"
     assert_refused(run("--db", str(fresh), "--branch", "no way", "reservations", "list", db=False),
-                   "--branch 'NO WAY' is not a branch code")
+                   "--branch 'no way' is not a branch code")
     assert not fresh.exists()
 
 

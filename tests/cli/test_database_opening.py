@@ -3,6 +3,7 @@ exit status 2, nothing written (and reading from a read-only database works)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -188,3 +189,39 @@ def test_a_path_the_system_cannot_use_is_one_line_naming_it(command: Command, tm
     monkeypatch.setenv("RENTALDESK_CONFIG", str(tmp_path / ("c" * 300 + ".toml")))
     assert_refused(command("reservations", "list"), "cannot be read: File name too long")
     assert files_in(tmp_path) == set()
+
+
+# -- start-up: what a command does not need is not loaded -------------------------------------------
+
+
+def test_a_command_on_an_up_to_date_database_loads_no_alembic_fleet_reader_kafka_or_qt(command: Command,
+                                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "b.sqlite"
+    sample_db(command, path)
+    script = ("import json, sys\nfrom rentaldesk.cli import main\n"
+              f"status = main(['--db', {str(path)!r}, 'reservations', 'list'])\n"
+              "print(json.dumps([status, sorted(sys.modules)]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RENTALDESK_")}
+    env.update(HOME=str(tmp_path / "home"), XDG_STATE_HOME=str(tmp_path / "state"))
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    status, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert status == 0, done.stderr
+    loaded = {m.split(".")[0] for m in modules} | {m for m in modules if m.startswith("rentaldesk.")}
+    assert not loaded & {"alembic", "mako", "kafka", "msgspec", "ortools", "PySide6", "smtplib",
+                         "rentaldesk.migrations", "rentaldesk.fleet", "rentaldesk.sync", "rentaldesk.hq", "rentaldesk.gui"}
+
+
+def test_the_newest_schema_read_from_the_files_is_alembic_s_and_an_older_one_is_still_migrated(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine
+
+    from rentaldesk.migrations import current_revision, head_revision, upgrade
+
+    assert db_module.migration_head() == head_revision() is not None
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    upgrade(engine, "0005")  # a database an older build made
+    engine.dispose()
+    database = db_module.open_database(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    try:
+        assert current_revision(database.engine) == head_revision()
+    finally:
+        database.close()

@@ -150,3 +150,40 @@ def test_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(InvalidInput, match=r"^argument 3 'caf\\xe9' is not UTF-8 text$"):
         display.check_text(bad, option="argument 3")
     assert display.check_text("café", option="x") == "café"
+
+
+# -- statuses typed in -----------------------------------------------------------------------------
+
+_RESERVATION_CODES = ("pending", "confirmed", "active", "completed", "cancelled", "expired", "rejected")
+
+
+def _respelt(draw: st.DrawFn, word: str) -> str:
+    """``word`` as someone may type it: any case, runs of spaces, dashes or underscores between words."""
+    parts = word.split()
+    seps = [draw(st.sampled_from([" ", "  ", "-", "_", " - "])) for _ in parts[1:]]
+    text = parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:]))
+    cased = "".join(c.upper() if draw(st.booleans()) else c for c in text)
+    return draw(st.sampled_from(["", " "])) + cased + draw(st.sampled_from(["", "  "]))
+
+
+@given(st.data(), st.sampled_from(_RESERVATION_CODES), st.booleans())
+def test_a_status_typed_as_the_desk_says_it_or_as_stored_is_its_code(data: st.DataObject, code: str, as_word: bool) -> None:
+    word = display.status_word(code) if as_word else code
+    assert display.status_code(word, _RESERVATION_CODES, option="--status") == code
+    typed_text = data.draw(st.composite(lambda draw: _respelt(draw, word))())
+    assert display.status_code(typed_text, _RESERVATION_CODES, option="--status") == code
+
+
+@given(st.text(max_size=20))
+def test_any_other_text_is_no_status_and_the_refusal_names_the_words(text: str) -> None:
+    def key(t: str) -> str:  # the test's own reading: case, spaces, '-' and '_' do not matter
+        return " ".join(t.replace("-", " ").replace("_", " ").split()).casefold()
+
+    known = {key(c) for c in _RESERVATION_CODES} | {key(display.status_word(c)) for c in _RESERVATION_CODES}
+    try:
+        code = display.status_code(text, _RESERVATION_CODES, option="--status")
+    except InvalidInput as exc:
+        assert key(text) not in known
+        assert str(exc).startswith("--status '") and "on rent, returned" in str(exc) and "\n" not in str(exc)
+    else:
+        assert code in _RESERVATION_CODES and key(text) in known

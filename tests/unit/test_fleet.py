@@ -118,7 +118,9 @@ def test_every_problem_is_listed(db, tmp_path):
         ([], "the file is empty"),
         ([HEADER], "no rows"),
         (["plate_number,model,year"], "the header lacks color, transmission"),
-        ([HEADER, "A1,M,2020"], "has 3 fields, the header has 8"),
+        ([HEADER, "A1,M,2020"], "this line has 3 values where the header line names 8 columns: a value or a comma missing?"),
+        ([HEADER, "A1,M,2020,Blue,manual,40,SUV,10001,x"],
+         "this line has 9 values where the header line names 8 columns: a comma too many?"),
     ],
 )
 def test_malformed_files(db, tmp_path, lines, message):
@@ -495,22 +497,22 @@ def test_a_field_a_car_does_not_have_is_named_not_ignored():
 def test_a_drivers_file_creates_no_location_from_a_typo(db, tmp_path):
     from rentaldesk.fleet import NewInFile
 
-    head = "name,licence_number,zip_code"
+    head = "name,licence_number,day_rate,zip_code"
     with pytest.raises(NewInFile) as exc:
-        import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,O2108"], "d.csv"))
+        import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,70,O2108"], "d.csv"))
     assert exc.value.problems[0][:2] == (2, "zip_code") and exc.value.new == ("location at zip O2108",)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Branch)) == 0
         assert s.scalar(select(func.count()).select_from(Driver)) == 0
-    done = import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,O2108"], "d.csv"), allow_new=True)
+    done = import_drivers(db, write(tmp_path, [head, "Dee Driver,D123-456,70,O2108"], "d.csv"), allow_new=True)
     assert (done.count, done.new_locations, done.news) == (1, ("O2108",), "new location at zip O2108")
 
 
 def test_a_drivers_name_and_phone_hold_to_the_text_rule(db, tmp_path):
-    head = "name,licence_number,phone"
+    head = "name,licence_number,phone,day_rate"
     with pytest.raises(FleetFileError) as exc:
-        import_drivers(db, write(tmp_path, [head, '"Dee\nDriver",D123-456,555', "Eve,E123-456,555\x1b[2J",
-                                            f"{'F' * 121},F123-456,"], "d.csv"))
+        import_drivers(db, write(tmp_path, [head, '"Dee\nDriver",D123-456,555,70', "Eve,E123-456,555\x1b[2J,70",
+                                            f"{'F' * 121},F123-456,,70"], "d.csv"))
     assert [(line, column) for line, column, _ in exc.value.problems] == [(2, "name"), (4, "phone"), (5, "name")]
     assert "the name holds a line break at character 4" in exc.value.problems[0][2]
     assert "the name is 121 characters long; at most 120" in exc.value.problems[2][2]
