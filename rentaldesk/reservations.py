@@ -27,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import placement
+from . import contracts, placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .db import Database
 from .display import article, count, money, period_text
@@ -494,6 +494,29 @@ class ReservationService:
             result = _value(s, row)
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
+
+    def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
+        """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
+        way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            view = contracts.check_out(s, value, now)
+            if self.link:
+                self.link.picked_up(s, s.get_one(ReservationRow, view.reservation_id), now, view.out.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
+
+    def check_in(self, value: contracts.CheckIn) -> contracts.AgreementView:
+        """The car back (:func:`rentaldesk.contracts.check_in`): the charges fixed, the reservation
+        completed at the actual return time. With head office, its return is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            view = contracts.check_in(s, value, now)
+            if self.link and view.returned is not None:
+                self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
 
     def mark_reservations_expired(self) -> int:
         """Pending or confirmed reservations whose end has passed without pick-up become expired."""
@@ -1176,19 +1199,28 @@ def cancel(row: ReservationRow, now: datetime) -> None:
     row.updated_at = now
 
 
+def check_due(row: ReservationRow, now: datetime, *, enforce_window: bool = True) -> None:
+    """The pick-up rule: a confirmed reservation, within :data:`PICKUP_WINDOW` of its start and not
+    ended, or a :class:`RentalError` (field ``reservation``). :func:`pick_up` applies it; the
+    check-out (:func:`rentaldesk.contracts.check_out`) asks it first, before its other checks."""
+    if row.status == ReservationStatus.PENDING.value:
+        raise RentalError(f"reservation {row.reference} is not confirmed yet", field="reservation")
+    if row.status != ReservationStatus.CONFIRMED.value:
+        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up", field="reservation")
+    if enforce_window and now < row.start_at - PICKUP_WINDOW:
+        raise RentalError(
+            f"reservation {row.reference} is not due: it starts in {describe(row.start_at - now)}; "
+            f"pick-up opens {describe(PICKUP_WINDOW)} before", field="reservation"
+        )
+    if enforce_window and now >= row.end_at:
+        raise RentalError(f"reservation {row.reference} has ended; it cannot be picked up", field="reservation")
+
+
 def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
             enforce_window: bool = True) -> None:
     """Mark a confirmed reservation picked up (active, pinned to its car), or raise. Its price is
     the booked one, whichever car is handed over (see :func:`price_change`)."""
-    if row.status == ReservationStatus.PENDING.value:
-        raise RentalError(f"reservation {row.reference} is not confirmed yet")
-    if row.status != ReservationStatus.CONFIRMED.value:
-        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
-    if enforce_window and now < row.start_at - PICKUP_WINDOW:
-        raise RentalError(
-            f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
-            f"pick-up opens {describe(PICKUP_WINDOW)} before"
-        )
+    check_due(row, now, enforce_window=enforce_window)
     car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")
