@@ -246,6 +246,12 @@ class Reservation(Base):
     #: until head office has placed it, and never set from a state that holds no car there). ``car_id`` may differ while a request of this branch in the
     #: pool waits (the local engine moved it to make room); see docs/reservation-lifecycle.md.
     hq_car_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # -- issue 11: rates --
+    #: The rate plan the reservation was quoted with (rentaldesk.rates.RatePlan.to_json); None on a
+    #: row of an earlier build, whose plan is its booked price per started day.
+    rate_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The chauffeur's day rate as quoted (None: no driver, or a row of an earlier build).
+    driver_day_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -495,3 +501,83 @@ class LedgerRow(Base):
         Index("ix_payments_agreement", "agreement_id", "id"),
         Index("ix_payments_branch_day", "zip_code", "at"),
     )
+
+
+# -- issue 11: rates --
+class RatePlanRow(Base):
+    """The rates of a vehicle class at a branch (see :class:`rentaldesk.rates.RatePlan`); its
+    seasons are :class:`RateSeason` rows, its taxes the branch's :class:`BranchTax` rows."""
+
+    __tablename__ = "rate_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+    week_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    month_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    hour_rate: Mapped[Decimal] = mapped_column(Money)
+    included_distance_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    extra_distance_price: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    fuel_policy: Mapped[str] = mapped_column(String(16), default="full-to-full")
+    fuel_eighth_price: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    late_grace_minutes: Mapped[int] = mapped_column(Integer, default=29)
+    deposit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+    seasons: Mapped[list[RateSeason]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="RateSeason.first_day")
+
+    __table_args__ = (
+        Index("ix_rate_plans_pool", "vehicle_class", "zip_code", unique=True),
+        CheckConstraint("day_rate >= 0 AND hour_rate >= 0", name="rates"),
+    )
+
+
+class RateSeason(Base):
+    """A date range (local dates, both included) of a plan with its own rates."""
+
+    __tablename__ = "rate_seasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+    week_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    month_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="days"),)
+
+
+class BranchTax(Base):
+    """A tax or fee of a branch, charged on every rental there (see :class:`rentaldesk.rates.Tax`)."""
+
+    __tablename__ = "branch_taxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(80))
+    rate: Mapped[Decimal] = mapped_column(Numeric(7, 6, asdecimal=True))
+    applies_to: Mapped[str] = mapped_column(String(200), default="all")
+    rounding: Mapped[str] = mapped_column(String(16), default="half-up")
+    #: The order of the branch's tax lines.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_branch_taxes_code", "zip_code", "code", unique=True),
+        CheckConstraint("rate >= 0 AND rate < 1", name="rate"),
+    )
+
+
+class DropFee(Base):
+    """The one-way fee of a rental picked up at ``from_zip`` and returned at ``to_zip``."""
+
+    __tablename__ = "drop_fees"
+
+    from_zip: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    to_zip: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    fee: Mapped[Decimal] = mapped_column(Money)
+
+    __table_args__ = (CheckConstraint("fee >= 0", name="fee"),)
