@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rentaldesk import charges, damage, rates, renters, reservations, text
+from rentaldesk import charges, damage, pricing, rates, renters, reservations, text
 from rentaldesk import contract_inputs as inputs
 from rentaldesk.charges import ChargeLine, Charges, ExtraChoice, Usage
 from rentaldesk.damage import DamageMark, Zone
@@ -37,7 +37,6 @@ from rentaldesk.models import (
     Car,
     Customer,
     DamageRecord,
-    Driver,
     LedgerRow,
 )
 from rentaldesk.models import Reservation as ReservationRow
@@ -514,9 +513,8 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
         damage_charge=damage_charge, extras=extras_from_json(found.extras_json),
         young_driver_fee_per_day=renters.young_driver_fee(s, found.customer_id, found.booked_class, found.zip_code,
                                                           row.start_at),
-        driver_day_rate=_driver_day_rate(s, row),
-        # Interface 1 (rentaldesk.rates, the rates part); merged from its branch
-        one_way_fee=rates.drop_fee(s, found.zip_code, zip_code),  # type: ignore[attr-defined, unused-ignore]
+        driver_day_rate=row.driver_day_rate if row.driver_id is not None else None,  # as quoted
+        one_way_fee=rates.drop_fee(s, found.zip_code, zip_code),
     )
     return _CheckedIn(found, row, returned_at, zip_code, odometer, fuel, marks, damage_charge,
                       charges.settle(plan, usage))
@@ -527,10 +525,6 @@ def _has_in_marks(s: Session, found: Agreement) -> bool:
                                                   DamageRecord.stage == "in").limit(1)) is not None
 
 
-def _driver_day_rate(s: Session, row: ReservationRow) -> Decimal | None:
-    if row.driver_id is None:
-        return None
-    return s.get_one(Driver, row.driver_id).day_rate
 
 
 def _reservation(s: Session, key: str) -> ReservationRow:
@@ -608,8 +602,6 @@ def _deposit_state(t: LedgerTotals) -> str:
 
 
 def kept_plan(s: Session, row: ReservationRow) -> RatePlan:
-    """The rate plan the rental is charged by, fixed on the agreement at check-out: its deposit is
-    asked then, and check-in settles with it (:func:`rentaldesk.rates.plan_for`, Interface 1, for
-    the class booked at the branch)."""
-    plan: RatePlan = rates.plan_for(s, row.vehicle_class, row.zip_code)  # type: ignore[attr-defined, unused-ignore]
-    return plan
+    """The rate plan the reservation was quoted with (:func:`rentaldesk.pricing.kept_plan`), fixed
+    on the agreement at check-out: its deposit is asked then, and check-in settles with it."""
+    return pricing.kept_plan(row)

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
@@ -94,13 +93,9 @@ def plan(vehicle_class: str = "SUV", zip_code: str = "10001", **changes: Any) ->
     return replace(value, **changes)
 
 
-#: The agreement tests need the rates part's storage of plans (Interface 1: rates.plan_for and
-#: drop_fee, on branch i11-rates): they run once it is merged.
-NEEDS_RATES = pytest.mark.skipif(not hasattr(rates, "plan_for"),
-                                 reason="needs rates.plan_for and drop_fee (Interface 1, branch i11-rates)")
-
-
 def use_plan(db: Database, value: RatePlan) -> None:
-    """Make ``value`` the plan of its class and branch (before the reservation is booked, so the
-    reservation keeps it)."""
-    rates.set_plan(value)  # type: ignore[attr-defined]
+    """Store ``value`` as the plan of its class and branch, with its taxes as the branch's (before
+    the reservation is booked, so the reservation keeps it)."""
+    with db.write() as s:
+        rates.save_plan(s, value)
+        rates.save_taxes(s, value.zip_code, value.taxes)

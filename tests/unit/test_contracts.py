@@ -19,7 +19,6 @@ from rentaldesk.models import Reservation as Row
 
 from ..conftest import day
 from ..contract_helpers import (
-    NEEDS_RATES,
     CHILD_SEAT,
     GPS,
     PHOTO,
@@ -33,9 +32,6 @@ from ..contract_helpers import (
     use_plan,
     view_of,
 )
-
-pytestmark = NEEDS_RATES
-
 
 @pytest.fixture
 def booked(svc, fleet, clock, db):
@@ -212,6 +208,8 @@ def test_existing_damage_is_kept_beside_the_new_marks(booked, db, clock, svc):
 
 def test_check_in_late_at_another_branch_with_extra_miles_and_fuel_missing(booked, db, clock, fleet):
     fleet.branch("60666", tz="America/Chicago")
+    with db.write() as s:
+        rates.save_drop_fee(s, "10001", "60666", Decimal("50.00"))
     agreement = out(db, check_out_value(booked.id), clock.now)
     returned = day(4, 3)  # 3 hours after the booked end: past the 29 minutes' grace
     value = check_in_value(agreement.id, returned, zip_code="60666", odometer=1000 + 1000, fuel_eighths=5)
@@ -223,7 +221,7 @@ def test_check_in_late_at_another_branch_with_extra_miles_and_fuel_missing(booke
         expected = charges.settle(plan(), charges.Usage(
             picked_up_at=clock.now, returned_at=returned, booked_start=day(1), booked_end=day(4), distance=1000,
             fuel_out_eighths=8, fuel_in_eighths=5, damage_charge=Decimal("0.00"), extras=(CHILD_SEAT,),
-            one_way_fee=rates.drop_fee(s, "10001", "60666")))  # type: ignore[attr-defined, unused-ignore]
+            one_way_fee=Decimal("50.00")))
         row = s.get_one(Row, booked.id)
         assert (row.status, row.returned_at) == ("completed", returned)
     assert view.charges == expected == preview

@@ -12,16 +12,13 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from rentaldesk import contracts, documents, payments
+from rentaldesk import contracts, documents, payments, rates
 from rentaldesk.damage import DamageMark, Zone
 
 from ..conftest import day
-from ..contract_helpers import NEEDS_RATES, check_in_value, check_out_value, may_rent, plan, use_plan
+from ..contract_helpers import check_in_value, check_out_value, may_rent, plan, use_plan
 
 D = Decimal
-
-pytestmark = NEEDS_RATES
-
 
 @pytest.fixture
 def rental(svc, fleet, db):
@@ -29,6 +26,8 @@ def rental(svc, fleet, db):
     fleet.cars(1, "SUV")
     fleet.branch("60666", tz="America/Chicago")
     use_plan(db, plan())
+    with db.write() as s:
+        rates.save_drop_fee(s, "10001", "60666", D("50.00"))
     r = svc.create_reservation(email="zoe@example.com", name="Zoë Åkesson-Ngũgĩ", vehicle_class="SUV",
                                zip_code="10001", start=day(1), end=day(4))
     may_rent(db, r.customer_id, licence="S-9981-22")

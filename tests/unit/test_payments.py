@@ -16,12 +16,9 @@ from rentaldesk.errors import InvalidInput, RentalError
 from rentaldesk.models import LedgerRow
 
 from ..conftest import day
-from ..contract_helpers import NEEDS_RATES, check_in_value, check_out_value, may_rent, plan, use_plan, view_of
+from ..contract_helpers import check_in_value, check_out_value, may_rent, plan, use_plan, view_of
 
 D = Decimal
-
-pytestmark = NEEDS_RATES
-
 
 @pytest.fixture
 def returned(svc, fleet, clock, db):
