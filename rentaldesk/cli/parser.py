@@ -17,6 +17,7 @@ from ..text import typed
 from ..models import ReservationStatus
 from .desk import Desk
 from .output import PROG
+from . import contracts as agreements
 from .commands import (
     cmd_assign,
     cmd_availability,
@@ -28,9 +29,7 @@ from .commands import (
     cmd_fleet_sample,
     cmd_hq,
     cmd_list,
-    cmd_pickup,
     cmd_reserve,
-    cmd_return,
     cmd_show,
     cmd_sync,
     cmd_update,
@@ -295,15 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
                   "another location (the way out for one that needs a car)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub.add_argument("--car", required=True, metavar="CAR", help="the car (plate number or car id)")
-    sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
-    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
-                     help="odometer reading at pick-up (in the branch's distance unit)")
-    sub = command(actions, "return", cmd_return, "the car is back")
-    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
-                     help="odometer reading at return (in the branch's distance unit)")
+    # the customer takes the car, and brings it back: the check-out and check-in of the agreement
+    agreements.add_check_out_flags(command(actions, "pickup", agreements.cmd_check_out,
+                                           "the customer takes the car: its check-out (as agreements check-out)"))
+    agreements.add_check_in_flags(command(actions, "return", agreements.cmd_reservation_return,
+                                          "the car is back: its check-in (as agreements check-in)"), key="reservation")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+
+    agreements.register(commands, command)
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)
