@@ -147,7 +147,8 @@ class AgreementView:
     ``quoted``: the price booked. ``paid``: payments less refunds. ``charges``: fixed at check-in (None before). ``balance``: what
     the renter still owes (the charges less payments and captured deposit, plus refunds, less a
     write-off; 0 before check-in). ``deposit_state``: "held", "captured", "partly captured",
-    "released", or "none" (the amount still held is ``deposit_held``).
+    "released", "partly captured, the rest released" or "none" (the amount still held is
+    ``deposit_held``).
     """
 
     id: str
@@ -221,7 +222,7 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
                            field="licence_checked")
     marks = tuple(replace(m, stage="out", recorded_at=now) for m in damage.checked_all(value.damage))
     extras = inputs.extras(value.extras)
-    plan = kept_plan(s, row)
+    plan = kept_plan(row)
     deposit = Deposit(*inputs.deposit(value.deposit.amount, value.deposit.method, value.deposit.reference,
                                       plan.deposit, plan.currency))
     inputs.signature(value.signature_png)
@@ -596,12 +597,14 @@ def _deposit_state(t: LedgerTotals) -> str:
         return "none"
     if t.deposit_held == t.deposit_taken:
         return "held"
-    if t.deposit_held > 0 or 0 < t.captured < t.deposit_taken:
-        return "partly captured"
-    return "captured" if t.captured > 0 else "released"
+    if t.deposit_held > 0:
+        return "partly captured"  # the rest still held
+    if t.captured == t.deposit_taken:
+        return "captured"
+    return "released" if t.captured == 0 else "partly captured, the rest released"
 
 
-def kept_plan(s: Session, row: ReservationRow) -> RatePlan:
+def kept_plan(row: ReservationRow) -> RatePlan:
     """The rate plan the reservation was quoted with (:func:`rentaldesk.pricing.kept_plan`), fixed
     on the agreement at check-out: its deposit is asked then, and check-in settles with it."""
     return pricing.kept_plan(row)

@@ -1,10 +1,12 @@
 """The agreement, the receipt and the cash-up as PDF (fpdf2).
 
 Core-side, with no Qt: head office renders the very same documents from the same values as the
-counter (a branch's desk, ``rentaldesk agreements pdf`` and head office all call these), and the
-font (DejaVu Sans, in ``resources/fonts``) ships with the package, so a document looks the same on
-every machine and any script in a name prints. The terms are the template
-``resources/templates/agreement_terms.txt``.
+counter (a branch's desk, ``rentaldesk agreements pdf`` and head office all call these). Text is set
+in Helvetica, the PDF's own font (nothing to load: the document is drawn in milliseconds); a
+document whose text holds a character outside Latin-1 (a renter's name in Greek or Cyrillic, "Ngũgĩ")
+is drawn in DejaVu Sans instead, which ships in ``resources/fonts`` (Latin, Greek, Cyrillic,
+Armenian, Georgian, Hebrew letters; embedded, so it looks the same everywhere). The terms are the
+template ``resources/templates/agreement_terms.txt``.
 
 Money is written with its currency ("1,234.50 USD"), times in the branch's time zone with its
 abbreviation. A document is a pure function of its value: the same agreement gives the same bytes
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFUnicodeEncodingException
 
 from rentaldesk.contracts import AgreementView, LedgerEntry
 from rentaldesk.damage import ZONE_BOXES, DamageMark, Zone
@@ -35,6 +38,7 @@ from rentaldesk.payments import CashUp
 from rentaldesk.text import printable
 
 FONT = "DejaVu"
+CORE_FONT = "Helvetica"
 _LINE = 5.5
 _KIND_WORDS = {
     "payment": "Payment", "refund": "Refund", "deposit-hold": "Deposit taken", "deposit-capture": "Deposit captured",
@@ -57,7 +61,8 @@ def agreement_pdf(view: AgreementView) -> bytes:
     the damage drawn on a top view of the car, extras, deposit, the price quoted, the terms and the
     signature."""
     zone = ZoneInfo(view.time_zone)
-    with _document(f"Rental agreement {view.number}", view.created_at) as pdf:
+
+    def draw(pdf: _Doc) -> None:
         _heading(pdf, f"Rental agreement {view.number}", f"{view.branch_name} ({view.zip_code})")
         _pairs(pdf, [
             ("Renter", f"{view.customer_name} <{view.customer_email}>"),
@@ -90,7 +95,7 @@ def agreement_pdf(view: AgreementView) -> bytes:
         pdf.image(BytesIO(view.signature_png), x=pdf.l_margin, w=70, keep_aspect_ratio=True, h=30)
         pdf.set_y(pdf.get_y() + 1)
         _text(pdf, f"{view.customer_name}, {long_time(view.out.at, zone)}", size=8.5)
-        return _bytes(pdf)
+    return _render(f"Rental agreement {view.number}", view.created_at, draw)
 
 
 def receipt_pdf(view: AgreementView) -> bytes:
@@ -101,7 +106,8 @@ def receipt_pdf(view: AgreementView) -> bytes:
     zone = ZoneInfo(view.time_zone)
     charges = view.charges
     back = view.returned
-    with _document(f"Receipt {view.number}", back.at) as pdf:
+
+    def draw(pdf: _Doc) -> None:
         _heading(pdf, f"Receipt for rental agreement {view.number}", f"{view.branch_name} ({view.zip_code})")
         one_way = " (a one-way return)" if back.zip_code != view.zip_code else ""
         _pairs(pdf, [
@@ -125,7 +131,7 @@ def receipt_pdf(view: AgreementView) -> bytes:
         _pairs(pdf, [("Paid", money(view.paid, view.currency)), ("Deposit", _deposit_words(view)),
                      *([("Written off", view.write_off_reason)] if view.write_off_reason else []),
                      ("Balance", money(view.balance, view.currency))], bold=True)
-        return _bytes(pdf)
+    return _render(f"Receipt {view.number}", back.at, draw)
 
 
 def cash_up_pdf(c: CashUp) -> bytes:
@@ -133,7 +139,8 @@ def cash_up_pdf(c: CashUp) -> bytes:
     the cash deposits held and given back, then every ledger row of the day."""
     zone = ZoneInfo(c.time_zone)
     day = c.day.isoformat()
-    with _document(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone)) as pdf:
+
+    def draw(pdf: _Doc) -> None:
         _heading(pdf, f"Cash-up {day}", f"{c.branch_name} ({c.zip_code}), times {c.time_zone}")
         rows = [[ln.method, money(ln.payments, c.currency), money(ln.refunds, c.currency),
                  money(ln.deposits_captured, c.currency), money(ln.net, c.currency), str(ln.count)] for ln in c.lines]
@@ -145,7 +152,7 @@ def cash_up_pdf(c: CashUp) -> bytes:
                      ("Cash deposits given back", money(c.cash_deposits_released, c.currency))], label_width=56)
         _section(pdf, "The day's ledger")
         _ledger(pdf, c.entries, zone, numbers=True)
-        return _bytes(pdf)
+    return _render(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone), draw)
 
 
 def terms(view: AgreementView) -> str:
@@ -189,55 +196,72 @@ def cash_up_file_name(c: CashUp) -> str:
 # -- drawing -------------------------------------------------------------------------------------------
 
 
+class _Doc(FPDF):
+    """A page being drawn, with the face its text is set in."""
+
+    face = CORE_FONT
+
+
 @contextmanager
-def _document(title: str, when: datetime) -> Iterator[FPDF]:
+def _document(title: str, when: datetime, *, embedded: bool) -> Iterator[_Doc]:
     with ExitStack() as stack:
-        fonts = files("rentaldesk.resources").joinpath("fonts")
-        regular = stack.enter_context(as_file(fonts.joinpath("DejaVuSans.ttf")))
-        bold = stack.enter_context(as_file(fonts.joinpath("DejaVuSans-Bold.ttf")))
-        pdf = FPDF(format="A4")
-        pdf.add_font(FONT, "", regular)
-        pdf.add_font(FONT, "B", bold)
+        pdf = _Doc(format="A4")
+        if embedded:
+            fonts = files("rentaldesk.resources").joinpath("fonts")
+            pdf.add_font(FONT, "", stack.enter_context(as_file(fonts.joinpath("DejaVuSans.ttf"))))
+            pdf.add_font(FONT, "B", stack.enter_context(as_file(fonts.joinpath("DejaVuSans-Bold.ttf"))))
+            pdf.face = FONT
         pdf.set_title(printable(title))
         pdf.set_creator("rentaldesk")
         pdf.set_creation_date(when)
         pdf.set_margins(16, 14, 16)
         pdf.set_auto_page_break(True, margin=14)
         pdf.add_page()
-        pdf.set_font(FONT, size=10)
+        pdf.set_font(pdf.face, size=10)
         yield pdf
 
 
-def _bytes(pdf: FPDF) -> bytes:
-    return bytes(pdf.output())
+def _render(title: str, when: datetime, draw: Callable[[_Doc], None]) -> bytes:
+    """The document drawn in Helvetica, the PDF's own font (no font file to read: a few ms), or, when
+    its text holds a character outside Latin-1 (a name in Greek, Cyrillic, Vietnamese...), drawn
+    again in the DejaVu Sans shipped in resources/fonts (embedded, a few hundred ms)."""
+    for embedded in (False, True):
+        try:
+            with _document(title, when, embedded=embedded) as pdf:
+                draw(pdf)
+                return bytes(pdf.output())
+        except FPDFUnicodeEncodingException:
+            if embedded:
+                raise
+    raise AssertionError("unreachable")
 
 
-def _heading(pdf: FPDF, title: str, subtitle: str) -> None:
-    pdf.set_font(FONT, "B", 15)
+def _heading(pdf: _Doc, title: str, subtitle: str) -> None:
+    pdf.set_font(pdf.face, "B", 15)
     pdf.cell(0, 8, printable(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, size=10)
+    pdf.set_font(pdf.face, size=10)
     pdf.set_text_color(90)
     pdf.cell(0, 6, printable(subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(0)
     pdf.ln(2)
 
 
-def _section(pdf: FPDF, title: str) -> None:
+def _section(pdf: _Doc, title: str) -> None:
     if pdf.will_page_break(20):
         pdf.add_page()
     pdf.ln(2)
-    pdf.set_font(FONT, "B", 11)
+    pdf.set_font(pdf.face, "B", 11)
     pdf.cell(0, 7, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_draw_color(160)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.ln(1.5)
-    pdf.set_font(FONT, size=10)
+    pdf.set_font(pdf.face, size=10)
 
 
-def _text(pdf: FPDF, words: str, *, size: float = 10) -> None:
-    pdf.set_font(FONT, size=size)
+def _text(pdf: _Doc, words: str, *, size: float = 10) -> None:
+    pdf.set_font(pdf.face, size=size)
     pdf.multi_cell(0, size * 0.5, printable_lines(words), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, size=10)
+    pdf.set_font(pdf.face, size=10)
 
 
 def printable_lines(words: str) -> str:
@@ -245,15 +269,15 @@ def printable_lines(words: str) -> str:
     return "\n".join(printable(line) for line in words.split("\n"))
 
 
-def _pairs(pdf: FPDF, pairs: Sequence[tuple[str, str]], *, bold: bool = False, label_width: float = 38) -> None:
+def _pairs(pdf: _Doc, pairs: Sequence[tuple[str, str]], *, bold: bool = False, label_width: float = 38) -> None:
     for label, value in pairs:
-        pdf.set_font(FONT, "B", 10)
+        pdf.set_font(pdf.face, "B", 10)
         pdf.cell(label_width, _LINE, label)
-        pdf.set_font(FONT, "B" if bold else "", 10)
-        pdf.multi_cell(0, _LINE, printable(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(pdf.face, "B" if bold else "", 10)
+        pdf.multi_cell(0, _LINE, printable(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[float],
+def _table(pdf: _Doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[float],
            right: Sequence[int] = (), bold_rows: Sequence[int] = ()) -> None:
     full = pdf.w - pdf.l_margin - pdf.r_margin
     cols = [w * full for w in widths]
@@ -261,7 +285,7 @@ def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], *, w
     def row(cells: Sequence[str], *, bold: bool, fill: bool) -> None:
         if pdf.will_page_break(_LINE):
             pdf.add_page()
-        pdf.set_font(FONT, "B" if bold else "", 9.5)
+        pdf.set_font(pdf.face, "B" if bold else "", 9.5)
         for i, (cell, width) in enumerate(zip(cells, cols)):
             pdf.cell(width, _LINE + 0.5, printable(cell), border="B", align="R" if i in right else "L", fill=fill)
         pdf.ln(_LINE + 0.5)
@@ -270,10 +294,10 @@ def _table(pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], *, w
     row(header, bold=True, fill=True)
     for i, cells in enumerate(rows):
         row(cells, bold=i in bold_rows, fill=False)
-    pdf.set_font(FONT, size=10)
+    pdf.set_font(pdf.face, size=10)
 
 
-def _ledger(pdf: FPDF, entries: Sequence[LedgerEntry], zone: ZoneInfo, *, numbers: bool = False) -> None:
+def _ledger(pdf: _Doc, entries: Sequence[LedgerEntry], zone: ZoneInfo, *, numbers: bool = False) -> None:
     if not entries:
         _text(pdf, "None.")
         return
@@ -291,11 +315,11 @@ def _deposit_words(view: AgreementView) -> str:
         return "none"
     how = f"card, pre-authorisation {d.reference}" if d.method == "card" else "cash"
     state = view.deposit_state
-    held = f", {money(view.deposit_held, view.currency)} still held" if state == "partly captured" else ""
+    held = f", {money(view.deposit_held, view.currency)} still held" if view.deposit_held > 0 and state != "held" else ""
     return f"{money(d.amount, view.currency)} ({how}): {state}{held}"
 
 
-def _damage(pdf: FPDF, marks: Sequence[DamageMark], existing: int) -> None:
+def _damage(pdf: _Doc, marks: Sequence[DamageMark], existing: int) -> None:
     """The top view of the car with its zones, and the marks numbered: grey the damage that was on
     the car before this agreement (the first ``existing``), red the marks new at this check-out."""
     width, height = 46.0, 84.0
@@ -317,7 +341,7 @@ def _damage(pdf: FPDF, marks: Sequence[DamageMark], existing: int) -> None:
         glass = zone in (Zone.WINDSCREEN, Zone.REAR_WINDOW)
         pdf.set_fill_color(*((205, 225, 245) if glass else (250, 250, 250)))
         pdf.rect(left + x0 * width, top + y0 * height, (x1 - x0) * width, (y1 - y0) * height, style="DF")
-    pdf.set_font(FONT, size=6)
+    pdf.set_font(pdf.face, size=6)
     pdf.set_text_color(120)
     pdf.text(left + width / 2 - 3, top - 0.6, "front")
     pdf.set_text_color(0)
@@ -326,14 +350,14 @@ def _damage(pdf: FPDF, marks: Sequence[DamageMark], existing: int) -> None:
         pdf.set_fill_color(*((120, 120, 120) if earlier else (200, 30, 30)))
         cx, cy = left + mark.x * width, top + mark.y * height
         pdf.circle(cx, cy, 2.1, style="F")
-        pdf.set_font(FONT, "B", 6)
+        pdf.set_font(pdf.face, "B", 6)
         pdf.set_text_color(255)
         label = str(number)
         pdf.text(cx - pdf.get_string_width(label) / 2, cy + 0.9, label)
         pdf.set_text_color(0)
     # the list beside the drawing
     pdf.set_xy(left + width + 14, top)
-    pdf.set_font(FONT, size=9)
+    pdf.set_font(pdf.face, size=9)
     column = pdf.w - pdf.r_margin - (left + width + 14)
     if not marks:
         pdf.multi_cell(column, _LINE, "No damage recorded.", new_x=XPos.LEFT, new_y=YPos.NEXT)
@@ -344,4 +368,4 @@ def _damage(pdf: FPDF, marks: Sequence[DamageMark], existing: int) -> None:
         pdf.multi_cell(column, _LINE - 0.5, printable(f"{number}. {mark.zone.label}{note}{photo} ({when})"),
                        new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + height + 4))
-    pdf.set_font(FONT, size=10)
+    pdf.set_font(pdf.face, size=10)

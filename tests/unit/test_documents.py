@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -98,6 +99,14 @@ def test_the_cash_up_pdf_adds_up(rental, db):
 
 def test_a_document_is_the_same_bytes_each_time(rental):
     assert documents.agreement_pdf(rental) == documents.agreement_pdf(rental)
+
+
+def test_latin_1_text_is_set_in_helvetica_and_other_letters_in_the_shipped_font(rental):
+    other = documents.agreement_pdf(rental)  # "Zoë Åkesson-Ngũgĩ": ũ and ĩ are not Latin-1
+    assert b"/FontFile2" in other and b"DejaVu" in other
+    latin = documents.agreement_pdf(replace(rental, customer_name="Zoë Åkesson"))
+    assert b"/FontFile2" not in latin and b"/Helvetica" in latin
+    assert "Renter Zoë Åkesson <zoe@example.com>" in text_of(latin)
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,

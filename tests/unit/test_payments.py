@@ -105,6 +105,9 @@ def test_the_deposit_is_captured_against_the_balance(returned, db):
     if total < 300:
         assert rest.status == "returned" and rest.deposit_held == 300 - total
         rest = run(db, payments.release_deposit, returned.id, day(4))
+        assert rest.deposit_state == "partly captured, the rest released" and rest.deposit_held == 0
+    else:
+        assert rest.deposit_state == "captured"
     assert rest.status == ("closed" if rest.balance == 0 else "returned")
 
 
