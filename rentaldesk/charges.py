@@ -421,7 +421,7 @@ def _total(plan: RatePlan, lines: list[ChargeLine]) -> Charges:
     for tax in plan.taxes:
         base = sum((line.amount for line in lines if line.taxable and tax.applies(line.code)), ZERO)
         amount = (base * tax.rate).quantize(CENT, rounding=_ROUNDING[tax.rounding])
-        taxes.append(ChargeLine(code=f"tax:{tax.code}", label=f"{tax.label} {_percent(tax.rate)} of "
+        taxes.append(ChargeLine(code=f"tax:{tax.code}", label=f"{tax.label} {tax.percent} of "
                                                                f"{_money(base, plan)}",
                                 quantity=base, unit_price=tax.rate, amount=amount, taxable=False))
     tax_total = _sum(taxes)
@@ -445,13 +445,6 @@ def _started_days(length: timedelta) -> int:
 def _money(amount: Decimal, plan: RatePlan) -> str:
     sign = _SIGNS.get(plan.currency)
     return f"{sign}{amount:,.2f}" if sign else f"{amount:,.2f} {plan.currency}"
-
-
-def _percent(rate: Decimal) -> str:
-    text = f"{rate * 100:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text + " %"
 
 
 def _check_aware(value: object, name: str) -> None:

@@ -8,6 +8,7 @@ plate (or a driver's licence number, a branch's zip code, a class code) that exi
 from __future__ import annotations
 
 import csv
+import tomllib
 import difflib
 import io
 import logging
@@ -30,6 +31,7 @@ from . import text
 from .db import Database
 from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
+from .rates_file import check_rates, save_rates
 from .reservations import Lock, rehouse, utc_now
 from .rules import normalize_plate
 
@@ -727,6 +729,9 @@ SAMPLE_FILES = (
     ("fleet", "sample_fleet.csv"),
 )
 SAMPLE_LOADED = "sample_data_loaded"
+#: The sample rate plans: weekly and monthly rates, a summer season, a sales tax and an airport fee
+#: at San Francisco Airport, and one-way drop fees (Boston keeps its classes' day rates alone).
+SAMPLE_RATES = "sample_rates.toml"
 
 
 def sample_file(name: str) -> Traversable:
@@ -743,6 +748,9 @@ def load_sample_data(db: Database) -> dict[str, int]:
         if s.get(Meta, SAMPLE_LOADED) is not None:
             return {kind: 0 for kind, _ in SAMPLE_FILES}
         counts = {kind: _import(s, kind, sample_file(name), db.lock_pool).count for kind, name in SAMPLE_FILES}
+        # the sample rate plans, taxes and drop fees (rentaldesk.rates_file), with the fleet they price
+        rates_text = sample_file(SAMPLE_RATES).read_text(encoding="utf-8")
+        save_rates(s, check_rates(s, rates_text, tomllib.loads(rates_text), SAMPLE_RATES))
         s.add(Meta(key=SAMPLE_LOADED, value=date.today().isoformat()))
     return counts
 

@@ -61,6 +61,14 @@ def _amount(value: object, name: str, *, optional: bool = False) -> Decimal | No
     return amount.quantize(CENT)
 
 
+def parse_amount(value: object, name: str) -> Decimal:
+    """A money value of a plan or fee (Decimal, text or whole number): >= 0, at most 2 places;
+    refused with InvalidInput naming ``name``."""
+    amount = _amount(value, name)
+    assert amount is not None  # (not optional: None is refused)
+    return amount
+
+
 def _whole(value: object, name: str, *, optional: bool = False, most: int = 10**9) -> int | None:
     if value is None and optional:
         return None
@@ -146,6 +154,8 @@ class Tax:
             raise InvalidInput(f"{name} must be a fraction from 0 to below 1, not {self.rate}", field=name)
         if rate >= 1:
             raise InvalidInput(f"{name} must be below 1 (0.0625 is 6.25 %), not {self.rate}", field=name)
+        if rate != rate.quantize(Decimal("0.000001")):
+            raise InvalidInput(f"{name} has more than 6 decimal places ({self.rate})", field=name)
         object.__setattr__(self, "rate", rate)
         _text(self.rounding, f"{where}.rounding", ROUNDINGS)
         applies = _text(self.applies_to, f"{where}.applies_to")
@@ -155,6 +165,14 @@ class Tax:
                     raise InvalidInput(
                         f"{where}.applies_to names {code!r}: give 'all' or line codes from "
                         f"{', '.join(TAXABLE_CODES)}", field=f"{where}.applies_to")
+
+    @property
+    def percent(self) -> str:
+        """The rate as a clerk reads it: '6.25 %'."""
+        text = f"{self.rate * 100:f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text + " %"
 
     def applies(self, line_code: str) -> bool:
         """Whether this tax is charged on a (taxable) line with that code."""

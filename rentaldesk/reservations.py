@@ -54,6 +54,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
+from .charges import Charges
 from .pricing import PriceChange, booking_plan, booking_quote, price_change
 from .rates import RatePlan, plan_for
 from .rules import BranchRules, check_period, describe, normalize_plate, require_aware
@@ -297,6 +298,20 @@ class ReservationService:
         driver_id: int | None = None,
     ) -> Decimal:
         """The price create_reservation would charge (no rule checked but the period's shape)."""
+        return self.quote_charges(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end,
+                                  car_id=car_id, driver_id=driver_id).total
+
+    def quote_charges(
+        self,
+        *,
+        vehicle_class: str,
+        zip_code: str,
+        start: datetime,
+        end: datetime,
+        car_id: int | None = None,
+        driver_id: int | None = None,
+    ) -> Charges:
+        """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words)."""
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -304,7 +319,7 @@ class ReservationService:
             car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
-            return booking_quote(plan, start, end, driver.day_rate if driver else None).total
+            return booking_quote(plan, start, end, driver.day_rate if driver else None)
 
     # -- decisions -------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from .commands import (
     cmd_sync,
     cmd_update,
 )
+from .rates import cmd_rates_import, cmd_rates_show
 
 
 ALLOW_NEW_HELP = ("allow new classes and locations: add the vehicle classes and zip codes the file names that "
@@ -220,6 +221,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+
+    rates = commands.add_parser("rates", help="show and import the rate plans",
+                                description="The rate plans, taxes and one-way fees of the branches.")
+    rate_actions = rates.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(rate_actions, "show", cmd_rates_show, "show the rate plans, taxes and drop fees")
+    sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+    sub = command(rate_actions, "import", cmd_rates_import,
+                  "import rate plans, taxes and drop fees from a TOML file (all or nothing)", creates=True)
+    sub.add_argument("file", type=_existing_file, metavar="FILE")
 
     drivers = commands.add_parser("drivers", help="import drivers", description="The chauffeurs.")
     driver_actions = drivers.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)

@@ -26,7 +26,7 @@ from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
 from ..reservations import ReservationService, Room, WayOut
 from ..values import Changes, Reservation
-from ..rules import rental_days
+from ..charges import Charges
 from . import text
 from .desk import DeskContext
 from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns
@@ -79,6 +79,8 @@ class BookingPreview:
     room: Room | None = None
     ways_out: list[WayOut] = field(default_factory=list)
     driver: DriverRow | None = None  # the driver asked for, free or not
+    #: What the price is made of (the calculator's lines: rentaldesk.charges).
+    charges: Charges | None = None
 
 
 def preview_booking(service: ReservationService, db: Database, request: BookingRequest) -> BookingPreview:
@@ -113,11 +115,12 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     if request.car_id is not None and request.car_id not in free_ids:
         errors["car_id"] = "This car is no longer free for this period."
     car = next((c for c in free_cars if c.car_id == request.car_id), None)
-    price = service.quote(**pool, car_id=car.car_id if car else None, driver_id=driver.id if driver else None)
+    charges = service.quote_charges(**pool, car_id=car.car_id if car else None,
+                                    driver_id=driver.id if driver else None)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
-        request, errors, free_cars, drivers, price, day_rate, driver.day_rate if driver else None, customer,
-        room, ways_out, driver,
+        request, errors, free_cars, drivers, charges.total, day_rate, driver.day_rate if driver else None, customer,
+        room, ways_out, driver, charges,
     )
 
 
@@ -465,14 +468,9 @@ class BookingScreen(QWidget):
             ui.priceLabel.setText("—")
             ui.priceDetail.setText("The price shows once the period is valid.")
             return
-        days = rental_days(request.start, request.end)
-        vclass = self.desk.vehicle_classes.get(request.vehicle_class)
-        rate = preview.day_rate or (vclass.day_rate if vclass else None)
-        parts = [f"{count(days, 'day')} × {text.money(rate)}"]
-        if preview.driver_rate is not None:
-            parts.append(f"driver {days} × {text.money(preview.driver_rate)}")
         ui.priceLabel.setText(text.money(preview.price))
-        ui.priceDetail.setText(" + ".join(parts))
+        # the calculator's own lines, so the detail always adds up to the price shown
+        ui.priceDetail.setText(" + ".join(line.label for line in preview.charges.lines) if preview.charges else "")
 
     def _summary(self, preview: BookingPreview) -> str:
         """What the clerk reads back to the customer."""

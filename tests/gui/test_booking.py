@@ -447,13 +447,14 @@ def test_a_busy_driver_reads_busy_everywhere_and_is_priced(desk, qtbot):
     qtbot.keyClick(ui.driverCombo, Qt.Key.Key_Down)
     settle(qtbot, desk)
     assert ui.driverCombo.currentText() == "Dee Driver · $60.00/day"  # no home location: none named
-    assert ui.priceDetail.text() == "1 day × $80.00 + driver 1 × $60.00"
+    assert ui.priceDetail.text() == "1 day at $80.00 a day + Driver: 1 day at $60.00 a day"
     desk.desk.service.create_reservation(email="z@example.com", name="Z", vehicle_class="ECONOMY", zip_code=ZIP,
                                          start=day(0, 3), end=day(1, 3), driver_id=ui.driverCombo.currentData())
     settle(qtbot, desk)
     assert ui.driverCombo.currentText() == "Dee Driver (not free)"
     assert "Driver Dee Driver (not free)" in ui.summaryLabel.text() and "No driver" not in ui.summaryLabel.text()
-    assert (ui.priceLabel.text(), ui.priceDetail.text()) == ("$140.00", "1 day × $80.00 + driver 1 × $60.00")
+    assert (ui.priceLabel.text(), ui.priceDetail.text()) == (
+        "$140.00", "1 day at $80.00 a day + Driver: 1 day at $60.00 a day")
     assert ui.errorDriver.isVisible()
 
 

@@ -7,10 +7,25 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
+from sqlalchemy import select, update
 
-from rentaldesk.errors import InvalidInput
-from rentaldesk.rates import RatePlan, Season, Tax, class_day_rate_plan, plan_from_mapping
+from rentaldesk.errors import InvalidInput, PriceChanged, UnknownPool
+from rentaldesk.models import Reservation as Row
+from rentaldesk.models import VehicleClass
+from rentaldesk.rates import (
+    RatePlan,
+    Season,
+    Tax,
+    class_day_rate_plan,
+    drop_fee,
+    plan_for,
+    plan_from_mapping,
+    save_drop_fee,
+    save_plan,
+    save_taxes,
+)
 
+from ..conftest import day
 from .test_charges import plans
 
 BASE = {"vehicle_class": "ECONOMY", "zip_code": "10001", "currency": "USD", "day_rate": "45.00"}
@@ -94,3 +109,76 @@ def test_a_plan_round_trips_through_json_exactly(plan):
     again = RatePlan.from_json(plan.to_json())
     assert again == plan
     assert again.to_json() == plan.to_json()
+
+
+# -- storage and the booked price, on a real SQLite file --------------------------------------------
+
+WEEKLY = dict(BASE, vehicle_class="SUV", day_rate="80.00", week_rate="400.00", hour_rate="20.00",
+              seasons=[dict(SUMMER, first_day="2030-03-10", last_day="2030-03-20", day_rate="100.00")])
+
+
+def test_plan_for_a_class_without_a_plan_is_its_day_rate_with_the_branch_zone_and_taxes(db, fleet):
+    fleet.cars(1, "SUV", rate="78.00")
+    with db.write() as s:
+        plan = plan_for(s, "SUV", "10001")
+        assert (plan.day_rate, plan.hour_rate, plan.time_zone, plan.taxes) == (
+            Decimal("78.00"), Decimal("78.00"), "America/New_York", ())
+        save_taxes(s, "10001", (Tax("sales", "Sales tax", Decimal("0.0625")),))
+    with db.session() as s:
+        assert plan_for(s, "SUV", "10001").taxes == (Tax("sales", "Sales tax", Decimal("0.0625")),)
+        with pytest.raises(UnknownPool, match="unknown zip code"):
+            plan_for(s, "SUV", "99999")
+
+
+def test_a_saved_plan_comes_back_equal_with_its_seasons(db, fleet):
+    fleet.cars(1, "SUV")
+    made = plan_from_mapping({**WEEKLY, "time_zone": "America/New_York"})
+    with db.write() as s:
+        save_plan(s, made)
+    with db.session() as s:
+        assert plan_for(s, "SUV", "10001") == made
+
+
+def test_drop_fees(db, fleet):
+    fleet.branch("02108")
+    fleet.cars(1, "SUV")
+    with db.write() as s:
+        save_drop_fee(s, "10001", "02108", Decimal("75.00"))
+    with db.session() as s:
+        assert drop_fee(s, "10001", "02108") == Decimal("75.00")
+        assert drop_fee(s, "02108", "10001") == Decimal("0.00")  # one way only
+        assert drop_fee(s, "10001", "10001") == Decimal("0.00")
+
+
+def test_a_booking_keeps_its_plan_a_change_is_requoted_with_it(svc, db, fleet):
+    fleet.cars(2, "SUV")
+    with db.write() as s:
+        save_plan(s, plan_from_mapping(WEEKLY))
+    r = svc.create_reservation(email="a@example.com", name="Ann", vehicle_class="SUV", zip_code="10001",
+                               start=day(1), end=day(9))  # 8 days from 03-05; 03-10..03-12 in season
+    assert r.price == Decimal("400.00") + Decimal("100.00")  # a week, then a season day
+    with db.write() as s:  # the rates change after the booking
+        save_plan(s, plan_from_mapping(dict(WEEKLY, day_rate="200.00", week_rate="900.00", seasons=[])))
+        kept = RatePlan.from_json(s.get_one(Row, r.id).rate_plan)
+    assert kept.week_rate == Decimal("400.00")
+    assert svc.get_reservation(r.id).price == r.price
+    change = svc.price_of_change(r.id, end=day(10))
+    assert (change.old, change.new) == (Decimal("500.00"), Decimal("600.00"))
+    assert change.why == "1 day more: 1 week at $400.00 a week, 2 days at $100.00 a day"
+    with pytest.raises(PriceChanged):
+        svc.update_reservation(r.id, end=day(10))
+    assert svc.update_reservation(r.id, end=day(10), accept_price=Decimal("600.00")).price == Decimal("600.00")
+
+
+def test_a_row_of_an_earlier_build_is_repriced_at_its_booked_price_per_day(svc, db, fleet):
+    fleet.cars(1, "SUV", rate="78.00")
+    r = svc.create_reservation(email="a@example.com", name="Ann", vehicle_class="SUV", zip_code="10001",
+                               start=day(1), end=day(4))
+    with db.write() as s:  # as 0008 leaves a row made before it, at a price of its time
+        s.execute(update(Row).where(Row.id == r.id).values(rate_plan=None, price=Decimal("300.00")))
+        s.execute(update(VehicleClass).values(day_rate=Decimal("10.00")))
+    assert svc.price_of_change(r.id, start=day(1, 2), end=day(4, 2)).new == Decimal("300.00")
+    longer = svc.price_of_change(r.id, end=day(5))
+    assert (longer.new, longer.why) == (Decimal("400.00"), "1 day more at $100.00 a day")
+    with db.session() as s:
+        assert s.scalar(select(Row.driver_day_rate).where(Row.id == r.id)) is None
