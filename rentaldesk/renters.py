@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import text
 from .errors import RentalError, UnknownPool
 from .models import Branch, Customer, RenterRule, VehicleClass
 from .rules import require_aware
@@ -181,20 +182,25 @@ def rules_for(s: Session, vehicle_class: str, zip_code: str) -> RenterRules:
                        bool(row.licence_at_booking))
 
 
+def pool_words(vehicle_class: str, zip_code: str) -> str:
+    """How the age refusal names a pool: 'LUXURY at 10001'."""
+    return f"{vehicle_class} at {zip_code}"
+
+
 def _branch(s: Session, vehicle_class: str, zip_code: str) -> tuple[ZoneInfo, str]:
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code.strip()))
     if branch is None:
-        raise UnknownPool(f"unknown location '{zip_code}'", field="zip_code")
+        raise UnknownPool(f"unknown location {text.shown(zip_code)}", field="zip_code")
     code = vehicle_class.strip().upper()
     if s.get(VehicleClass, code) is None:
-        raise UnknownPool(f"unknown vehicle class '{vehicle_class}'")
-    return ZoneInfo(branch.time_zone), f"{code} at {branch.zip_code}"
+        raise UnknownPool(f"unknown vehicle class {text.shown(vehicle_class)}")
+    return ZoneInfo(branch.time_zone), pool_words(code, branch.zip_code)
 
 
 def _renter(s: Session, customer_id: str) -> Renter:
     customer = s.get(Customer, customer_id)
     if customer is None:
-        raise RentalError(f"no customer has the id '{customer_id}'", field="customer")
+        raise RentalError(f"no customer has the id {text.shown(customer_id)}", field="customer")
     return Renter.of(customer)
 
 
@@ -217,3 +223,18 @@ def young_driver_fee(s: Session, customer_id: str, vehicle_class: str, zip_code:
     require_aware(start, "start")
     zone, _ = _branch(s, vehicle_class, zip_code)
     return fee_for(_renter(s, customer_id), rules_for(s, vehicle_class, zip_code), zone, start)
+
+
+def check_at_booking(
+    s: Session, vehicle_class: str, zip_code: str, start: datetime, end: datetime, *,
+    customer_id: str | None, renter: Renter | None = None, name: str = "", email: str = "",
+) -> None:
+    """The rule at booking (:data:`Stage.BOOKING`), for :func:`rentaldesk.reservations.book`:
+    ``renter`` when the request carries it (head office reads it from the request's customer part),
+    else the stored customer ``customer_id``, else (a customer new here) one with nothing on file
+    but ``name`` and ``email``."""
+    if renter is None:
+        customer = s.get(Customer, customer_id) if customer_id is not None else None
+        renter = Renter.of(customer) if customer is not None else Renter(name=name, email=email)
+    zone, what = _branch(s, vehicle_class, zip_code)
+    decide_renter(renter, rules_for(s, vehicle_class, zip_code), zone, start, end, stage=Stage.BOOKING, what=what)

@@ -15,6 +15,7 @@ from ..display import CURRENCY, TIME_HELP, parse_whole_number
 from ..errors import InvalidInput
 from ..text import typed
 from ..models import ReservationStatus
+from .customers import add_commands as add_customer_commands
 from .desk import Desk
 from .output import PROG
 from .commands import (
@@ -304,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
                      help="odometer reading at return (in the branch's distance unit)")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+
+    add_customer_commands(commands, command)
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)
