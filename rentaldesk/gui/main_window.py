@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMes
 
 from .. import __version__
 from .booking import BookingScreen
+from .customers_screen import CustomersScreen, add_customers_screen
 from .desk import DeskContext
 from .drivers_screen import DriversScreen
 from .fleet_board import FleetBoardScreen
@@ -16,7 +17,7 @@ from .forms.ui_main_window import Ui_MainWindow
 from .reservations_screen import ReservationsScreen
 
 #: The window's screens, in the order of the navigation.
-Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen
+Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
 
 #: Below this window width the navigation shows its icons only (their tooltips name the screen and
 #: its key), so a 1024-pixel counter screen keeps its width for the screen itself.
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._clock.start(30_000)
         self._shown = False
         self._restore_state()
+        self.customers = add_customers_screen(self)
         self.show_screen(0)
 
     def show_screen(self, number: int) -> None:
