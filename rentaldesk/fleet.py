@@ -31,6 +31,7 @@ from .db import Database
 from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .reservations import Lock, rehouse, utc_now
+from .renters import add_sample_rules
 from .rules import normalize_plate
 
 if TYPE_CHECKING:
@@ -743,6 +744,7 @@ def load_sample_data(db: Database) -> dict[str, int]:
         if s.get(Meta, SAMPLE_LOADED) is not None:
             return {kind: 0 for kind, _ in SAMPLE_FILES}
         counts = {kind: _import(s, kind, sample_file(name), db.lock_pool).count for kind, name in SAMPLE_FILES}
+        add_sample_rules(s)  # the renters' minimum ages and young-driver fee (issue 11)
         s.add(Meta(key=SAMPLE_LOADED, value=date.today().isoformat()))
     return counts
 

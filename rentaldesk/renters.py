@@ -238,3 +238,27 @@ def check_at_booking(
         renter = Renter.of(customer) if customer is not None else Renter(name=name, email=email)
     zone, what = _branch(s, vehicle_class, zip_code)
     decide_renter(renter, rules_for(s, vehicle_class, zip_code), zone, start, end, stage=Stage.BOOKING, what=what)
+
+
+#: The sample branches' renter rules (:func:`rentaldesk.fleet.load_sample_data`): 21 to rent, a
+#: young-driver fee under 25, and 25 for LUXURY (class code, min age, young-driver age, fee a day).
+SAMPLE_RULES: tuple[tuple[str | None, int, int, Decimal], ...] = (
+    (None, DEFAULT_MIN_AGE, DEFAULT_YOUNG_DRIVER_AGE, Decimal("15.00")),
+    ("LUXURY", 25, 25, Decimal("0.00")),
+)
+
+
+def add_sample_rules(s: Session) -> int:
+    """The :data:`SAMPLE_RULES` at every branch that has none yet (a class named that the
+    database does not hold is skipped); how many rows were added."""
+    classes = set(s.scalars(select(VehicleClass.code)))
+    taken = {(r.zip_code, r.vehicle_class) for r in s.execute(select(RenterRule.zip_code, RenterRule.vehicle_class))}
+    added = 0
+    for zip_code in s.scalars(select(Branch.zip_code)):
+        for code, min_age, young_age, fee in SAMPLE_RULES:
+            if (code is None or code in classes) and (zip_code, code) not in taken:
+                s.add(RenterRule(zip_code=zip_code, vehicle_class=code, min_age=min_age, young_driver_age=young_age,
+                                 young_driver_fee_per_day=fee, licence_at_booking=False))
+                added += 1
+    s.flush()
+    return added

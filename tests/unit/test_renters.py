@@ -659,3 +659,16 @@ def test_history_lists_the_customers_reservations_newest_first(db, fleet, svc):
         ("reservation", second.reference, "confirmed", Decimal("240.00"), day(5), day(8), "SUV"),
         ("reservation", first.reference, "cancelled", Decimal("80.00"), day(1), day(2), "SUV"),
     ]
+
+
+def test_the_sample_data_holds_the_renter_rules(db):
+    from rentaldesk.fleet import load_sample_data
+
+    load_sample_data(db)
+    with db.session() as s:
+        assert rules_for(s, "LUXURY", "02108") == RenterRules(25, 25, Decimal("0.00"), False)
+        assert rules_for(s, "SUV", "60666") == RenterRules(21, 25, Decimal("15.00"), False)
+    from rentaldesk.renters import add_sample_rules
+
+    with db.write() as s:
+        assert add_sample_rules(s) == 0  # once
