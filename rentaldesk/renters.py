@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import text
-from .errors import RentalError, UnknownPool
+from .errors import InvalidInput, RentalError, UnknownPool
 from .models import Branch, Customer, RenterRule, VehicleClass
 from .rules import require_aware
 
@@ -187,14 +187,23 @@ def pool_words(vehicle_class: str, zip_code: str) -> str:
     return f"{vehicle_class} at {zip_code}"
 
 
-def _branch(s: Session, vehicle_class: str, zip_code: str) -> tuple[ZoneInfo, str]:
+def _known_branch(s: Session, zip_code: str) -> Branch:
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code.strip()))
     if branch is None:
         raise UnknownPool(f"unknown location {text.shown(zip_code)}", field="zip_code")
+    return branch
+
+
+def _known_class(s: Session, vehicle_class: str) -> str:
     code = vehicle_class.strip().upper()
     if s.get(VehicleClass, code) is None:
         raise UnknownPool(f"unknown vehicle class {text.shown(vehicle_class)}")
-    return ZoneInfo(branch.time_zone), pool_words(code, branch.zip_code)
+    return code
+
+
+def _branch(s: Session, vehicle_class: str, zip_code: str) -> tuple[ZoneInfo, str]:
+    branch = _known_branch(s, zip_code)
+    return ZoneInfo(branch.time_zone), pool_words(_known_class(s, vehicle_class), branch.zip_code)
 
 
 def _renter(s: Session, customer_id: str) -> Renter:
@@ -262,3 +271,61 @@ def add_sample_rules(s: Session) -> int:
                 added += 1
     s.flush()
     return added
+
+
+# -- the branch's setting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """A stored rule: the branch, the class (None: every class without its own) and the rule."""
+
+    zip_code: str
+    vehicle_class: str | None
+    rules: RenterRules
+
+
+def list_rules(s: Session) -> list[RuleView]:
+    """Every stored rule, by branch, the branch's own first."""
+    rows = s.scalars(select(RenterRule)).all()
+    found = [RuleView(r.zip_code, r.vehicle_class, RenterRules(r.min_age, r.young_driver_age,
+                                                               Decimal(r.young_driver_fee_per_day),
+                                                               bool(r.licence_at_booking))) for r in rows]
+    return sorted(found, key=lambda v: (v.zip_code, v.vehicle_class or ""))
+
+
+def set_rule(
+    s: Session, zip_code: str, vehicle_class: str | None, *, min_age: int | None = None,
+    young_driver_age: int | None = None, young_driver_fee_per_day: Decimal | None = None,
+    licence_at_booking: bool | None = None,
+) -> RuleView:
+    """Set the rule of a class at a branch (``vehicle_class`` None: the branch's rule for every
+    class without its own); what is not given stays as stored (or as the defaults, for a new rule).
+    :class:`InvalidInput` (field ``min_age``, ``young_driver_age``, ``young_driver_fee``) for an age
+    outside 16-99, a young-driver age below the minimum, or a fee that is not an amount >= 0."""
+    _known_branch(s, zip_code)
+    code = _known_class(s, vehicle_class) if vehicle_class else None
+    where = RenterRule.vehicle_class.is_(None) if code is None else RenterRule.vehicle_class == code
+    row = s.scalar(select(RenterRule).where(RenterRule.zip_code == zip_code.strip(), where))
+    now = RenterRules() if row is None else RenterRules(row.min_age, row.young_driver_age,
+                                                         Decimal(row.young_driver_fee_per_day),
+                                                         bool(row.licence_at_booking))
+    least = now.min_age if min_age is None else min_age
+    young = now.young_driver_age if young_driver_age is None else young_driver_age
+    fee = now.young_driver_fee_per_day if young_driver_fee_per_day is None else young_driver_fee_per_day
+    if not 16 <= least <= 99:
+        raise InvalidInput(f"a minimum age is from 16 to 99, not {least}", field="min_age")
+    if not least <= young <= 99:
+        raise InvalidInput(f"the young-driver age ({young}) is from the minimum age ({least}) to 99",
+                           field="young_driver_age")
+    if not fee.is_finite() or fee < 0 or fee > Decimal("99999.99"):
+        raise InvalidInput(f"a young-driver fee is an amount of 0 or more, not {fee}", field="young_driver_fee")
+    value = RenterRules(least, young, fee.quantize(Decimal("0.01")),
+                        now.licence_at_booking if licence_at_booking is None else licence_at_booking)
+    if row is None:
+        row = RenterRule(zip_code=zip_code.strip(), vehicle_class=code)
+        s.add(row)
+    row.min_age, row.young_driver_age = value.min_age, value.young_driver_age
+    row.young_driver_fee_per_day, row.licence_at_booking = value.young_driver_fee_per_day, value.licence_at_booking
+    s.flush()
+    return RuleView(zip_code.strip(), code, value)

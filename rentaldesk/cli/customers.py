@@ -19,6 +19,7 @@ from ..customers import (
 )
 from ..display import iso_local, money, status_word
 from ..errors import InvalidInput, RentalError
+from ..renters import DEFAULT_MIN_AGE, RuleView, list_rules, set_rule
 from ..text import printable
 from .desk import Desk
 from .output import format_table
@@ -34,8 +35,9 @@ FLAGS: dict[str, str] = {
 assert set(FLAGS) == set(EDIT_FIELDS)
 
 
-def add_commands(commands: Any, command: Any) -> None:
-    """The ``customers`` group, added to the parser's commands (``command`` makes one action)."""
+def add_commands(commands: Any, command: Any, *, whole: Any, amount: Any) -> None:
+    """The ``customers`` group, added to the parser's commands (``command`` makes one action;
+    ``whole`` and ``amount`` are the parser's readers of a whole number and an amount)."""
     group = commands.add_parser("customers", help="find, show and edit customers",
                                 description="The customers: their licence, date of birth, address and the "
                                             "do-not-rent flag.")
@@ -59,6 +61,20 @@ def add_commands(commands: Any, command: Any) -> None:
     sub.add_argument("--city")
     sub.add_argument("--postcode")
     sub.add_argument("--country")
+    command(actions, "rules", cmd_customers_rules, "the renters' rules: minimum age and young-driver fee by branch and class")
+    sub_rule = command(actions, "rule", cmd_customers_rule,
+                       "set a branch's renter rule (with --class: that class's; else every class without its own)")
+    sub_rule.add_argument("--zip", required=True, metavar="ZIP", help="zip code of the branch")
+    sub_rule.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class")
+    sub_rule.add_argument("--min-age", type=whole("--min-age"), metavar="YEARS", help="the youngest renter (16-99)")
+    sub_rule.add_argument("--young-driver-age", type=whole("--young-driver-age"), metavar="YEARS",
+                          help="below this age the young-driver fee is charged")
+    sub_rule.add_argument("--young-driver-fee", type=amount, metavar="AMOUNT", help="the fee a day (0: none)")
+    booking = sub_rule.add_mutually_exclusive_group()
+    booking.add_argument("--licence-at-booking", action="store_true", default=None,
+                         help="the licence must be on file to book (else only to check out)")
+    booking.add_argument("--licence-at-check-out", dest="licence_at_booking", action="store_false",
+                         help="the licence is needed at check-out only (the default)")
     flag = sub.add_mutually_exclusive_group()
     flag.add_argument("--do-not-rent", metavar="REASON",
                       help="flag the customer do-not-rent, with the reason (for the staff; never shown to the customer)")
@@ -167,3 +183,42 @@ def cmd_customers_edit(desk: Desk, args: argparse.Namespace) -> None:
             raise
         raise InvalidInput(f"{flag}: {exc.message}", field=exc.field) from None
     desk.emit(customer_json(c), format_customer(c))
+
+
+def rule_json(v: RuleView) -> dict[str, Any]:
+    return {"zip_code": v.zip_code, "vehicle_class": v.vehicle_class, "min_age": v.rules.min_age,
+            "young_driver_age": v.rules.young_driver_age, "young_driver_fee_per_day": v.rules.young_driver_fee_per_day,
+            "licence_at_booking": v.rules.licence_at_booking}
+
+
+def _rules_text(found: list[RuleView]) -> str:
+    if not found:
+        return f"No rules set: every branch asks {DEFAULT_MIN_AGE} years and charges no young-driver fee."
+    return format_table(
+        ["ZIP", "CLASS", "MIN AGE", "YOUNG BELOW", "FEE A DAY", "LICENCE NEEDED"],
+        ([v.zip_code, v.vehicle_class or "every class", v.rules.min_age, v.rules.young_driver_age,
+          money(v.rules.young_driver_fee_per_day), "to book" if v.rules.licence_at_booking else "to check out"]
+         for v in found))
+
+
+def cmd_customers_rules(desk: Desk, args: argparse.Namespace) -> None:
+    with desk.db.session() as s:
+        found = list_rules(s)
+    desk.emit([rule_json(v) for v in found], _rules_text(found))
+
+
+RULE_FLAGS = {"min_age": "--min-age", "young_driver_age": "--young-driver-age", "young_driver_fee": "--young-driver-fee"}
+
+
+def cmd_customers_rule(desk: Desk, args: argparse.Namespace) -> None:
+    try:
+        with desk.db.write() as s:
+            done = set_rule(s, args.zip, args.vehicle_class, min_age=args.min_age,
+                            young_driver_age=args.young_driver_age, young_driver_fee_per_day=args.young_driver_fee,
+                            licence_at_booking=args.licence_at_booking)
+    except RentalError as exc:
+        flag = RULE_FLAGS.get(exc.field or "")
+        if flag is None:
+            raise
+        raise InvalidInput(f"{flag}: {exc.message}", field=exc.field) from None
+    desk.emit(rule_json(done), _rules_text([done]))

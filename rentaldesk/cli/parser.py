@@ -112,13 +112,13 @@ def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
 _MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
 
 
-def _amount(text: str) -> Decimal:
+def _amount(text: str, option: str = "--accept-price") -> Decimal:
     """An amount of money as a clerk types it, or copies it from a refusal: '316', '316.5', '$1,316.00'
     (ASCII digits, thousands grouped by commas or not at all, at most 2 decimals; no exponent or sign)."""
     stripped = text.strip().removeprefix(CURRENCY)
     cleaned = stripped.replace(",", "")
     if not _AMOUNT_TYPED.fullmatch(stripped) or Decimal(cleaned) > _MOST:
-        raise InvalidInput(f"--accept-price {typed(text)} is not an amount of money, e.g. 316.00", field="--accept-price")
+        raise InvalidInput(f"{option} {typed(text)} is not an amount of money, e.g. 316.00", field=option)
     return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
@@ -306,7 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="odometer reading at return (in the branch's distance unit)")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
 
-    add_customer_commands(commands, command)
+    add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
+                          amount=lambda text: _amount(text, "--young-driver-fee"))
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)

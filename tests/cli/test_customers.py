@@ -216,3 +216,55 @@ def test_the_real_command_edits_and_refuses(ann):
     assert "on the pick-up day" in refused.stderr and "needs a renter of at least 21" in refused.stderr
     bad = real(ann, "customers", "edit", "ann@example.com", "--date-of-birth", "tomorrow")
     assert bad.returncode == 2 and bad.stderr.startswith("rentaldesk: error: --date-of-birth: the date of birth ")
+
+
+# -- the branch's renter rules ------------------------------------------------------------------------
+
+
+def test_set_and_list_the_renter_rules(capsys, dbfile):
+    code, out, _ = run(capsys, dbfile, "customers", "rules")
+    assert (code, out.strip()) == (0, "No rules set: every branch asks 21 years and charges no young-driver fee.")
+    code, _, err = run(capsys, dbfile, "customers", "rule", "--zip", "10001", "--young-driver-fee", "$12.50",
+                       "--licence-at-booking")
+    assert code == 0, err
+    code, _, err = run(capsys, dbfile, "customers", "rule", "--zip", "10001", "--min-age", "22")  # the rest kept
+    assert code == 0, err
+    code, _, _ = run(capsys, dbfile, "customers", "rule", "--zip", "10001", "--class", "economy", "--min-age", "25")
+    code, out, _ = run(capsys, dbfile, "customers", "rules", "--json")
+    assert json.loads(out) == [
+        {"zip_code": "10001", "vehicle_class": None, "min_age": 22, "young_driver_age": 25,
+         "young_driver_fee_per_day": "12.50", "licence_at_booking": True},
+        {"zip_code": "10001", "vehicle_class": "ECONOMY", "min_age": 25, "young_driver_age": 25,
+         "young_driver_fee_per_day": "0.00", "licence_at_booking": False},
+    ]
+    # the class's rule holds at the booking: 24 on file is too young for an ECONOMY here now
+    run(capsys, dbfile, "customers", "rule", "--zip", "10001", "--licence-at-check-out")
+    reserve(capsys, dbfile, "kid@example.com")
+    run(capsys, dbfile, "customers", "edit", "kid@example.com", "--date-of-birth",
+        date(date.today().year - 24, 1, 1).isoformat())
+    capsys.readouterr()
+    code, _, err = run(capsys, dbfile, "reserve", "--email", "kid@example.com", "--name", "Kid", "--class", "ECONOMY",
+                       "--zip", "10001", "--start", START.replace("T10", "T09"), "--end", END, "--json")
+    assert code == 2 and json.loads(err)["field"] == "date_of_birth", err
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--min-age", "15"], "--min-age: a minimum age is from 16 to 99, not 15"),
+    (["--min-age", "30", "--young-driver-age", "26"], "--young-driver-age: the young-driver age (26) is from the minimum age (30) to 99"),
+    (["--young-driver-fee", "-3"], "--young-driver-fee -3 is not an amount of money"),
+    (["--min-age", "twenty"], "--min-age"),
+    (["--class", "BUS", "--min-age", "30"], "unknown vehicle class 'BUS'"),
+])
+def test_a_bad_rule_is_refused_in_one_line(capsys, dbfile, args, words):
+    code, out, err = run(capsys, dbfile, "customers", "rule", "--zip", "10001", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert words in err
+    code, out, _ = run(capsys, dbfile, "customers", "rules", "--json")
+    assert json.loads(out) == []
+
+
+def test_the_licence_at_booking_rule_refuses_a_booking_without_one(capsys, dbfile):
+    run(capsys, dbfile, "customers", "rule", "--zip", "10001", "--licence-at-booking")
+    code, _, err = reserve(capsys, dbfile)
+    assert code == 2
+    assert err == ("rentaldesk: error: no driving licence number on file for Ann Lee; it is needed to book here\n")
