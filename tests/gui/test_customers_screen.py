@@ -192,3 +192,26 @@ def test_the_screen_fits_the_window(desk, qtbot, width, height):
     QApplication.processEvents()
     assert (desk.width(), desk.height()) == (width, height)
     assert layout_problems(desk) == []
+
+
+def test_the_booking_form_shows_a_renter_refusal_and_saves_nothing(desk, qtbot, db):
+    """The desk's booking path: a do-not-rent customer typed into the New reservation form."""
+    from tests.gui.conftest import count_reservations
+    from tests.gui.test_booking import choose_class, form, type_customer
+
+    book(desk, "ann@example.com", "Ann Lee", day(5), day(7))
+    with db.write() as s:
+        s.execute(update(Customer).where(Customer.email == "ann@example.com").values(
+            do_not_rent=True, do_not_rent_reason="unpaid damage"))
+    ui = form(desk)
+    choose_class(qtbot, desk, "SUV")
+    type_customer(qtbot, ui, "ann@example.com", "Ann Lee")
+    settle(qtbot, desk)
+    before = count_reservations(db)
+    qtbot.keyClick(ui.nameEdit, Qt.Key.Key_Return)
+    phrase = "Ann Lee is on the do-not-rent list; the reason is on the customer's record"
+    qtbot.waitUntil(lambda: phrase in ui.formError.text(), timeout=5000)
+    settle(qtbot, desk)
+    assert "unpaid" not in ui.formError.text()
+    assert not ui.resultBanner.isVisible()
+    assert count_reservations(db) == before
