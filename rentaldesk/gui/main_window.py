@@ -26,11 +26,12 @@ NAV_WIDTH, COMPACT_NAV_WIDTH = 212, 64
 BOARD = 4
 
 SHORTCUTS = """<table cellspacing="6">
-<tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board</td></tr>
+<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board, Customers</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
 <tr><td><b>Esc</b></td><td>Clear the booking form; close a dialog</td></tr>
 <tr><td><b>Ctrl+Shift+C</b></td><td>Copy the reference of the reservation just made</td></tr>
-<tr><td><b>Ctrl+F</b></td><td>Search the reservations, the fleet or the drivers</td></tr>
+<tr><td><b>Ctrl+F</b></td><td>Search the reservations, the fleet, the drivers or the customers</td></tr>
+<tr><td><b>Ctrl+S</b></td><td>Save the customer's record (Customers)</td></tr>
 <tr><td><b>Ctrl+N</b></td><td>Add a car (Fleet)</td></tr>
 <tr><td><b>Ctrl+I</b></td><td>Import a fleet CSV</td></tr>
 <tr><td><b>F11</b></td><td>Full screen fleet board (wall display); F11 or Esc leaves it</td></tr>

@@ -215,3 +215,16 @@ def test_the_booking_form_shows_a_renter_refusal_and_saves_nothing(desk, qtbot, 
     assert "unpaid" not in ui.formError.text()
     assert not ui.resultBanner.isVisible()
     assert count_reservations(db) == before
+
+
+def test_ctrl_s_saves_the_record(desk, qtbot, db):
+    book(desk, "ann@example.com", "Ann Lee")
+    screen = open_screen(desk, qtbot)
+    pick(screen, qtbot, desk, "ann@example.com")
+    type_into(qtbot, screen.ui.countryEdit, "Canada")
+    qtbot.keyClick(screen.ui.countryEdit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot, desk)
+    assert stored(db, "ann@example.com").country == "Canada"
+    from rentaldesk.gui.main_window import SHORTCUTS
+
+    assert "Ctrl+1 … Ctrl+6" in SHORTCUTS and "Ctrl+S" in SHORTCUTS
