@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import RentalError, UnknownPool
+from . import text
+from .errors import InvalidInput, RentalError, UnknownPool
 from .models import Branch, Customer, RenterRule, VehicleClass
 from .rules import require_aware
 
@@ -181,20 +182,34 @@ def rules_for(s: Session, vehicle_class: str, zip_code: str) -> RenterRules:
                        bool(row.licence_at_booking))
 
 
-def _branch(s: Session, vehicle_class: str, zip_code: str) -> tuple[ZoneInfo, str]:
+def pool_words(vehicle_class: str, zip_code: str) -> str:
+    """How the age refusal names a pool: 'LUXURY at 10001'."""
+    return f"{vehicle_class} at {zip_code}"
+
+
+def _known_branch(s: Session, zip_code: str) -> Branch:
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code.strip()))
     if branch is None:
-        raise UnknownPool(f"unknown location '{zip_code}'", field="zip_code")
+        raise UnknownPool(f"unknown location {text.shown(zip_code)}", field="zip_code")
+    return branch
+
+
+def _known_class(s: Session, vehicle_class: str) -> str:
     code = vehicle_class.strip().upper()
     if s.get(VehicleClass, code) is None:
-        raise UnknownPool(f"unknown vehicle class '{vehicle_class}'")
-    return ZoneInfo(branch.time_zone), f"{code} at {branch.zip_code}"
+        raise UnknownPool(f"unknown vehicle class {text.shown(vehicle_class)}")
+    return code
+
+
+def _branch(s: Session, vehicle_class: str, zip_code: str) -> tuple[ZoneInfo, str]:
+    branch = _known_branch(s, zip_code)
+    return ZoneInfo(branch.time_zone), pool_words(_known_class(s, vehicle_class), branch.zip_code)
 
 
 def _renter(s: Session, customer_id: str) -> Renter:
     customer = s.get(Customer, customer_id)
     if customer is None:
-        raise RentalError(f"no customer has the id '{customer_id}'", field="customer")
+        raise RentalError(f"no customer has the id {text.shown(customer_id)}", field="customer")
     return Renter.of(customer)
 
 
@@ -217,3 +232,100 @@ def young_driver_fee(s: Session, customer_id: str, vehicle_class: str, zip_code:
     require_aware(start, "start")
     zone, _ = _branch(s, vehicle_class, zip_code)
     return fee_for(_renter(s, customer_id), rules_for(s, vehicle_class, zip_code), zone, start)
+
+
+def check_at_booking(
+    s: Session, vehicle_class: str, zip_code: str, start: datetime, end: datetime, *,
+    customer_id: str | None, renter: Renter | None = None, name: str = "", email: str = "",
+) -> None:
+    """The rule at booking (:data:`Stage.BOOKING`), for :func:`rentaldesk.reservations.book`:
+    ``renter`` when the request carries it (head office reads it from the request's customer part),
+    else the stored customer ``customer_id``, else (a customer new here) one with nothing on file
+    but ``name`` and ``email``."""
+    if renter is None:
+        customer = s.get(Customer, customer_id) if customer_id is not None else None
+        renter = Renter.of(customer) if customer is not None else Renter(name=name, email=email)
+    zone, what = _branch(s, vehicle_class, zip_code)
+    decide_renter(renter, rules_for(s, vehicle_class, zip_code), zone, start, end, stage=Stage.BOOKING, what=what)
+
+
+#: The sample branches' renter rules (:func:`rentaldesk.fleet.load_sample_data`): 21 to rent, a
+#: young-driver fee under 25, and 25 for LUXURY (class code, min age, young-driver age, fee a day).
+SAMPLE_RULES: tuple[tuple[str | None, int, int, Decimal], ...] = (
+    (None, DEFAULT_MIN_AGE, DEFAULT_YOUNG_DRIVER_AGE, Decimal("15.00")),
+    ("LUXURY", 25, 25, Decimal("0.00")),
+)
+
+
+def add_sample_rules(s: Session) -> int:
+    """The :data:`SAMPLE_RULES` at every branch that has none yet (a class named that the
+    database does not hold is skipped); how many rows were added."""
+    classes = set(s.scalars(select(VehicleClass.code)))
+    taken = {(r.zip_code, r.vehicle_class) for r in s.execute(select(RenterRule.zip_code, RenterRule.vehicle_class))}
+    added = 0
+    for zip_code in s.scalars(select(Branch.zip_code)):
+        for code, min_age, young_age, fee in SAMPLE_RULES:
+            if (code is None or code in classes) and (zip_code, code) not in taken:
+                s.add(RenterRule(zip_code=zip_code, vehicle_class=code, min_age=min_age, young_driver_age=young_age,
+                                 young_driver_fee_per_day=fee, licence_at_booking=False))
+                added += 1
+    s.flush()
+    return added
+
+
+# -- the branch's setting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """A stored rule: the branch, the class (None: every class without its own) and the rule."""
+
+    zip_code: str
+    vehicle_class: str | None
+    rules: RenterRules
+
+
+def list_rules(s: Session) -> list[RuleView]:
+    """Every stored rule, by branch, the branch's own first."""
+    rows = s.scalars(select(RenterRule)).all()
+    found = [RuleView(r.zip_code, r.vehicle_class, RenterRules(r.min_age, r.young_driver_age,
+                                                               Decimal(r.young_driver_fee_per_day),
+                                                               bool(r.licence_at_booking))) for r in rows]
+    return sorted(found, key=lambda v: (v.zip_code, v.vehicle_class or ""))
+
+
+def set_rule(
+    s: Session, zip_code: str, vehicle_class: str | None, *, min_age: int | None = None,
+    young_driver_age: int | None = None, young_driver_fee_per_day: Decimal | None = None,
+    licence_at_booking: bool | None = None,
+) -> RuleView:
+    """Set the rule of a class at a branch (``vehicle_class`` None: the branch's rule for every
+    class without its own); what is not given stays as stored (or as the defaults, for a new rule).
+    :class:`InvalidInput` (field ``min_age``, ``young_driver_age``, ``young_driver_fee``) for an age
+    outside 16-99, a young-driver age below the minimum, or a fee that is not an amount >= 0."""
+    _known_branch(s, zip_code)
+    code = _known_class(s, vehicle_class) if vehicle_class else None
+    where = RenterRule.vehicle_class.is_(None) if code is None else RenterRule.vehicle_class == code
+    row = s.scalar(select(RenterRule).where(RenterRule.zip_code == zip_code.strip(), where))
+    now = RenterRules() if row is None else RenterRules(row.min_age, row.young_driver_age,
+                                                         Decimal(row.young_driver_fee_per_day),
+                                                         bool(row.licence_at_booking))
+    least = now.min_age if min_age is None else min_age
+    young = now.young_driver_age if young_driver_age is None else young_driver_age
+    fee = now.young_driver_fee_per_day if young_driver_fee_per_day is None else young_driver_fee_per_day
+    if not 16 <= least <= 99:
+        raise InvalidInput(f"a minimum age is from 16 to 99, not {least}", field="min_age")
+    if not least <= young <= 99:
+        raise InvalidInput(f"the young-driver age ({young}) is from the minimum age ({least}) to 99",
+                           field="young_driver_age")
+    if not fee.is_finite() or fee < 0 or fee > Decimal("99999.99"):
+        raise InvalidInput(f"a young-driver fee is an amount of 0 or more, not {fee}", field="young_driver_fee")
+    value = RenterRules(least, young, fee.quantize(Decimal("0.01")),
+                        now.licence_at_booking if licence_at_booking is None else licence_at_booking)
+    if row is None:
+        row = RenterRule(zip_code=zip_code.strip(), vehicle_class=code)
+        s.add(row)
+    row.min_age, row.young_driver_age = value.min_age, value.young_driver_age
+    row.young_driver_fee_per_day, row.licence_at_booking = value.young_driver_fee_per_day, value.licence_at_booking
+    s.flush()
+    return RuleView(zip_code.strip(), code, value)

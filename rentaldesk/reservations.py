@@ -29,6 +29,7 @@ from sqlalchemy.orm.util import identity_key
 
 from . import contracts, placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
+from .renters import Renter, Stage, check_at_booking, check_renter
 from .db import Database
 from .display import article, count, money, period_text
 from .text import typed
@@ -390,6 +391,10 @@ class ReservationService:
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
+            new_start, new_end = start or row.start_at, end or row.end_at
+            if (new_start, new_end) != (row.start_at, row.end_at):  # a new period: the renter rule again
+                check_renter(s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end,
+                             stage=Stage.BOOKING)
             outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
                              accept_price=accept_price)
             if self.link and (outcome.period_changed or outcome.customer_changed):
@@ -582,12 +587,15 @@ def book(
     source: str = "",
     requested_at: datetime | None = None,
     plan: RatePlan | None = None,
+    renter: Renter | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
     ``requested_at`` (head office deciding a request taken earlier at a branch) is the time the
     lead-time rule is measured from; the period must still lie ahead of ``now``. ``plan``: the
-    rate plan the request was quoted with (head office); else the plan in effect here.
+    rate plan the request was quoted with (head office); else the plan in effect here. The renter
+    rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
+    stored customer.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
@@ -595,6 +603,8 @@ def book(
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
     reservation_id = reservation_id or str(uuid.uuid4())
+    check_at_booking(s, pool.vclass.code, pool.branch.zip_code, start, end, customer_id=known, renter=renter,
+                     name=name, email=email)
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,

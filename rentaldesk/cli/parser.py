@@ -15,6 +15,7 @@ from ..display import CURRENCY, TIME_HELP, parse_whole_number
 from ..errors import InvalidInput
 from ..text import typed
 from ..models import ReservationStatus
+from .customers import add_commands as add_customer_commands
 from .desk import Desk
 from .output import PROG
 from . import contracts as agreements
@@ -111,13 +112,13 @@ def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
 _MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
 
 
-def _amount(text: str) -> Decimal:
+def _amount(text: str, option: str = "--accept-price") -> Decimal:
     """An amount of money as a clerk types it, or copies it from a refusal: '316', '316.5', '$1,316.00'
     (ASCII digits, thousands grouped by commas or not at all, at most 2 decimals; no exponent or sign)."""
     stripped = text.strip().removeprefix(CURRENCY)
     cleaned = stripped.replace(",", "")
     if not _AMOUNT_TYPED.fullmatch(stripped) or Decimal(cleaned) > _MOST:
-        raise InvalidInput(f"--accept-price {typed(text)} is not an amount of money, e.g. 316.00", field="--accept-price")
+        raise InvalidInput(f"{option} {typed(text)} is not an amount of money, e.g. 316.00", field=option)
     return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
@@ -313,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
 
     agreements.register(commands, command)
+    add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
+                          amount=lambda text: _amount(text, "--young-driver-fee"))
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)
