@@ -488,8 +488,9 @@ class ReservationService:
         return result
 
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
-        """The customer takes the car: the reservation becomes active and pinned to its car, at
-        the price it was booked at."""
+        """The engine's pick-up alone, with no agreement: the reservation becomes active and pinned
+        to its car, at the price it was booked at. The counter's way is :meth:`check_out` (the desk
+        and ``rentaldesk reservations pickup``); this one serves the simulations and older callers."""
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
