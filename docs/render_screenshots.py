@@ -167,9 +167,39 @@ def render(out: Path, size: tuple[int, int]) -> None:
     settle(window)
     shoot(window, out / "5b-fleet-board-day-zoom.png")
 
+    # 6. Customers: a regular's record filled in (licence, date of birth, address) with their
+    # history, then a refusal shown next to its field.
+    _fill_a_record(db, regular.customer_id)
+    window.show_screen(5)
+    settle(window)
+    customers = window.customers
+    QTest.keyClicks(customers.ui.searchEdit, regular.customer_email)
+    settle(window)
+    customers.ui.customersView.selectRow(0)
+    settle(window)
+    shoot(window, out / "6-customers.png")
+    customers.ui.licenceExpiryEdit.setText("31/2/2031")
+    customers.ui.licenceExpiryEdit.textEdited.emit("31/2/2031")
+    customers.save()
+    settle(window)
+    shoot(window, out / "6b-customer-refused.png")
+
     window.close()
     window.desk.close()
     db.close()
+
+
+def _fill_a_record(db, customer_id: str) -> None:  # noqa: ANN001
+    """The renter's record of one sample customer, written as the Customers screen writes it."""
+    from rentaldesk.customers import edit_from_text, update_customer
+
+    today = SAMPLE_NOW.date()
+    edit = edit_from_text({"date_of_birth": "1986-09-14", "licence_number": "S123-4567-8901",
+                           "licence_region": "Massachusetts", "licence_expiry": "2031-09-14",
+                           "address_line1": "24 Beacon Street", "address_line2": "Apt 3", "city": "Boston",
+                           "postcode": "02108", "country": "United States"}, today)
+    with db.write() as s:
+        update_customer(s, customer_id, edit, today=today)
 
 
 def _strand_one(window: MainWindow, db) -> object:  # noqa: ANN001

@@ -34,6 +34,7 @@ from .errors import FleetFileError, InvalidInput
 from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .rates_file import check_rates, save_rates
 from .reservations import Lock, rehouse, utc_now
+from .renters import add_sample_rules
 from .rules import normalize_plate
 
 if TYPE_CHECKING:
@@ -764,6 +765,7 @@ def load_sample_data(db: Database) -> dict[str, int]:
         # the sample rate plans, taxes and drop fees (rentaldesk.rates_file), with the fleet they price
         rates_text = sample_file(SAMPLE_RATES).read_text(encoding="utf-8")
         save_rates(s, check_rates(s, rates_text, tomllib.loads(rates_text), SAMPLE_RATES))
+        add_sample_rules(s)  # the renters' minimum ages and young-driver fee (issue 11)
         s.add(Meta(key=SAMPLE_LOADED, value=date.today().isoformat()))
     return counts
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -192,6 +193,20 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     licence_number: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # -- issue 11: renter --
+    #: Where the driving licence was issued (a country or a state, as the licence says) and the
+    #: last day it is valid; the date of birth (the age rules of :mod:`rentaldesk.renters`).
+    licence_region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    licence_expiry: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    address_line1: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    address_line2: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    country: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: Refused at booking and at check-out; the reason is for the staff, never for the customer.
+    do_not_rent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    do_not_rent_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Reservation(Base):
@@ -347,6 +362,159 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(400))
+
+
+# -- issue 11: renter --
+class RenterRule(Base):
+    """Who may rent a class at a branch: the minimum age, and the age below which a young-driver
+    fee is charged per day. The row with no ``vehicle_class`` is the branch's rule for every class
+    without its own row; with no row at all the defaults of :mod:`rentaldesk.renters` apply.
+    ``licence_at_booking``: the licence must be on file to book (else only to check out)."""
+
+    __tablename__ = "renter_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    vehicle_class: Mapped[str | None] = mapped_column(ForeignKey("vehicle_classes.code"), nullable=True)
+    min_age: Mapped[int] = mapped_column(Integer, default=21)
+    young_driver_age: Mapped[int] = mapped_column(Integer, default=25)
+    young_driver_fee_per_day: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    licence_at_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        CheckConstraint("min_age >= 16 AND min_age <= 99", name="min_age"),
+        CheckConstraint("young_driver_age >= min_age AND young_driver_age <= 99", name="young_driver_age"),
+        CheckConstraint("young_driver_fee_per_day >= 0", name="young_driver_fee"),
+        Index("ix_renter_rules_pool", "zip_code", "vehicle_class", unique=True),
+    )
+
+
+# -- issue 11: contract --
+class AgreementSequence(Base):
+    """The next agreement number of a branch. Taken and bumped in the transaction that writes the
+    agreement (SQLite's ``BEGIN IMMEDIATE`` or the row's lock elsewhere), so numbers are never
+    reused and have no gaps: a refused check-out rolls the bump back with everything else."""
+
+    __tablename__ = "agreement_sequences"
+
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (CheckConstraint("next_number >= 1", name="next_number"),)
+
+
+class Agreement(Base):
+    """A rental agreement: a reservation's car on rent (see :mod:`rentaldesk.contracts`).
+
+    ``status``: "on rent" -> "returned" (check-in; the charges fixed in ``charges_json``, so the
+    receipt never changes) -> "closed" (zero balance, or written off). Readings "out" at check-out,
+    "in" at check-in; ``in_zip_code`` differs from ``zip_code`` on a one-way return.
+    """
+
+    __tablename__ = "agreements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    reservation_id: Mapped[str] = mapped_column(ForeignKey("reservations.id"), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    booked_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    upgrade_reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    licence_checked: Mapped[bool] = mapped_column(Boolean)
+    currency: Mapped[str] = mapped_column(String(3))
+    quoted: Mapped[Decimal] = mapped_column(Money)
+    out_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    out_odometer: Mapped[int] = mapped_column(Integer)
+    out_fuel_eighths: Mapped[int] = mapped_column(Integer)
+    in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    in_zip_code: Mapped[str | None] = mapped_column(ForeignKey("branches.zip_code"), nullable=True)
+    in_odometer: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    in_fuel_eighths: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: The rate plan the rental is charged by (rates.RatePlan.to_json), fixed at check-out from the
+    #: reservation's: check-in settles with it, whatever the branch's rates are then.
+    plan_json: Mapped[str] = mapped_column(Text)
+    #: The extras and cover confirmed at check-out (JSON list of charges.ExtraChoice fields).
+    extras_json: Mapped[str] = mapped_column(Text, default="[]")
+    deposit_amount: Mapped[Decimal] = mapped_column(Money)
+    deposit_method: Mapped[str] = mapped_column(String(8))
+    deposit_reference: Mapped[str] = mapped_column(String(64), default="")
+    signature_png: Mapped[bytes] = mapped_column(LargeBinary)
+    damage_charge: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    #: The charges fixed at check-in (JSON of charges.Charges): the receipt reads these, never a
+    #: recalculation.
+    charges_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    total: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    write_off_reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('on rent', 'returned', 'closed')", name="status"),
+        CheckConstraint("out_fuel_eighths BETWEEN 0 AND 8", name="out_fuel"),
+        CheckConstraint("in_fuel_eighths IS NULL OR in_fuel_eighths BETWEEN 0 AND 8", name="in_fuel"),
+        CheckConstraint("in_odometer IS NULL OR in_odometer >= out_odometer", name="odometer"),
+        CheckConstraint("deposit_amount >= 0", name="deposit"),
+        CheckConstraint("deposit_method IN ('card', 'cash')", name="deposit_method"),
+        Index("ix_agreements_car", "car_id", "out_at"),
+        Index("ix_agreements_status", "status", "zip_code"),
+    )
+
+
+class DamageRecord(Base):
+    """A damage mark on a car, recorded at an agreement's check-out ("out") or check-in ("in")."""
+
+    __tablename__ = "damage_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"))
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    stage: Mapped[str] = mapped_column(String(3))
+    zone: Mapped[str] = mapped_column(String(16))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("stage IN ('out', 'in')", name="stage"),
+        CheckConstraint("x >= 0 AND x <= 1 AND y >= 0 AND y <= 1", name="position"),
+        Index("ix_damage_marks_car", "car_id", "recorded_at"),
+        Index("ix_damage_marks_agreement", "agreement_id"),
+    )
+
+
+class LedgerRow(Base):
+    """A row of the payments ledger, append-only (see :mod:`rentaldesk.payments`). ``zip_code``:
+    the branch whose counter took it (the cash-up's); ``provider_reference``: room for a card
+    processor's id (none in issue 11)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    provider_reference: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('payment', 'refund', 'deposit-hold', 'deposit-capture', 'deposit-release', "
+                        "'write-off')", name="kind"),
+        CheckConstraint("method IN ('card', 'cash', 'voucher', '')", name="method"),
+        CheckConstraint("amount >= 0", name="amount"),
+        Index("ix_payments_agreement", "agreement_id", "id"),
+        Index("ix_payments_branch_day", "zip_code", "at"),
+    )
 
 
 # -- issue 11: rates --

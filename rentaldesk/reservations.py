@@ -27,8 +27,9 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import placement
+from . import contracts, placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
+from .renters import Renter, Stage, check_at_booking, check_renter
 from .db import Database
 from .display import article, count, money, period_text
 from .text import typed
@@ -390,6 +391,10 @@ class ReservationService:
         with self.db.write() as s:
             _expire(s, now)
             row = _find(s, reservation_id)
+            new_start, new_end = start or row.start_at, end or row.end_at
+            if (new_start, new_end) != (row.start_at, row.end_at):  # a new period: the renter rule again
+                check_renter(s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end,
+                             stage=Stage.BOOKING)
             outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
                              accept_price=accept_price)
             if self.link and (outcome.period_changed or outcome.customer_changed):
@@ -483,8 +488,9 @@ class ReservationService:
         return result
 
     def pick_up(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
-        """The customer takes the car: the reservation becomes active and pinned to its car, at
-        the price it was booked at."""
+        """The engine's pick-up alone, with no agreement: the reservation becomes active and pinned
+        to its car, at the price it was booked at. The counter's way is :meth:`check_out` (the desk
+        and ``rentaldesk reservations pickup``); this one serves the simulations and older callers."""
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -507,6 +513,29 @@ class ReservationService:
             result = _value(s, row)
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
+
+    def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
+        """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
+        way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            view = contracts.check_out(s, value, now)
+            if self.link:
+                self.link.picked_up(s, s.get_one(ReservationRow, view.reservation_id), now, view.out.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
+
+    def check_in(self, value: contracts.CheckIn) -> contracts.AgreementView:
+        """The car back (:func:`rentaldesk.contracts.check_in`): the charges fixed, the reservation
+        completed at the actual return time. With head office, its return is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            view = contracts.check_in(s, value, now)
+            if self.link and view.returned is not None:
+                self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
 
     def mark_reservations_expired(self) -> int:
         """Pending or confirmed reservations whose end has passed without pick-up become expired."""
@@ -559,12 +588,15 @@ def book(
     source: str = "",
     requested_at: datetime | None = None,
     plan: RatePlan | None = None,
+    renter: Renter | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
     ``requested_at`` (head office deciding a request taken earlier at a branch) is the time the
     lead-time rule is measured from; the period must still lie ahead of ``now``. ``plan``: the
-    rate plan the request was quoted with (head office); else the plan in effect here.
+    rate plan the request was quoted with (head office); else the plan in effect here. The renter
+    rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
+    stored customer.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
@@ -572,6 +604,8 @@ def book(
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
     reservation_id = reservation_id or str(uuid.uuid4())
+    check_at_booking(s, pool.vclass.code, pool.branch.zip_code, start, end, customer_id=known, renter=renter,
+                     name=name, email=email)
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
@@ -1164,19 +1198,28 @@ def cancel(row: ReservationRow, now: datetime) -> None:
     row.updated_at = now
 
 
+def check_due(row: ReservationRow, now: datetime, *, enforce_window: bool = True) -> None:
+    """The pick-up rule: a confirmed reservation, within :data:`PICKUP_WINDOW` of its start and not
+    ended, or a :class:`RentalError` (field ``reservation``). :func:`pick_up` applies it; the
+    check-out (:func:`rentaldesk.contracts.check_out`) asks it first, before its other checks."""
+    if row.status == ReservationStatus.PENDING.value:
+        raise RentalError(f"reservation {row.reference} is not confirmed yet", field="reservation")
+    if row.status != ReservationStatus.CONFIRMED.value:
+        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up", field="reservation")
+    if enforce_window and now < row.start_at - PICKUP_WINDOW:
+        raise RentalError(
+            f"reservation {row.reference} is not due: it starts in {describe(row.start_at - now)}; "
+            f"pick-up opens {describe(PICKUP_WINDOW)} before", field="reservation"
+        )
+    if enforce_window and now >= row.end_at:
+        raise RentalError(f"reservation {row.reference} has ended; it cannot be picked up", field="reservation")
+
+
 def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
             enforce_window: bool = True) -> None:
     """Mark a confirmed reservation picked up (active, pinned to its car), or raise. Its price is
     the booked one, whichever car is handed over (see :func:`price_change`)."""
-    if row.status == ReservationStatus.PENDING.value:
-        raise RentalError(f"reservation {row.reference} is not confirmed yet")
-    if row.status != ReservationStatus.CONFIRMED.value:
-        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
-    if enforce_window and now < row.start_at - PICKUP_WINDOW:
-        raise RentalError(
-            f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
-            f"pick-up opens {describe(PICKUP_WINDOW)} before"
-        )
+    check_due(row, now, enforce_window=enforce_window)
     car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")

@@ -40,6 +40,15 @@ CLASS_NAME = TextKind("class name", 80)
 #: (a refusal's reason, a mail's subject, why a mail failed): one line, visible characters.
 CODE = TextKind("code", 32)
 MESSAGE = TextKind("message", 2_000)
+#: A renter's driving licence number (as printed: letters, digits, and the spaces and dashes some
+#: issuers print), where it was issued, their address, and why they may not rent (issue 11).
+LICENCE = TextKind("licence number", 32, re.compile(r"[0-9A-Za-z -]*"), "letters, digits, spaces and -")
+LICENCE_REGION = TextKind("issuing country or state", 64)
+ADDRESS = TextKind("address", 120)
+CITY = TextKind("city", 80)
+POSTCODE = TextKind("postcode", 16, re.compile(r"[0-9A-Za-z -]*"), "letters, digits, spaces and -")
+COUNTRY = TextKind("country", 64)
+REASON = TextKind("reason", 200)
 
 _JOINERS = frozenset("\u200c\u200d")
 _NAMED = {

@@ -209,14 +209,6 @@ def cmd_cancel(desk: Desk, args: argparse.Namespace) -> None:
     desk.show_reservation(desk.service.cancel_reservation(args.reservation))
 
 
-def cmd_pickup(desk: Desk, args: argparse.Namespace) -> None:
-    desk.show_reservation(desk.service.pick_up(args.reservation, odometer=args.odometer), odometer=args.odometer)
-
-
-def cmd_return(desk: Desk, args: argparse.Namespace) -> None:
-    desk.show_reservation(desk.service.return_car(args.reservation, odometer=args.odometer), odometer=args.odometer)
-
-
 def cmd_expire(desk: Desk, args: argparse.Namespace) -> None:
     expired = desk.service.mark_reservations_expired()
     desk.emit({"expired": expired}, f"{count(expired, 'reservation')} marked expired.")

@@ -15,8 +15,10 @@ from ..display import CURRENCY, TIME_HELP, parse_whole_number, status_code, stat
 from ..errors import InvalidInput
 from ..text import typed
 from ..models import ReservationStatus
+from .customers import add_commands as add_customer_commands
 from .desk import Desk
 from .output import PROG
+from . import contracts as agreements
 from .commands import (
     cmd_assign,
     cmd_availability,
@@ -28,9 +30,7 @@ from .commands import (
     cmd_fleet_sample,
     cmd_hq,
     cmd_list,
-    cmd_pickup,
     cmd_reserve,
-    cmd_return,
     cmd_show,
     cmd_sync,
     cmd_update,
@@ -112,13 +112,13 @@ def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
 _MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
 
 
-def _amount(text: str) -> Decimal:
+def _amount(text: str, option: str = "--accept-price") -> Decimal:
     """An amount of money as a clerk types it, or copies it from a refusal: '316', '316.5', '$1,316.00'
     (ASCII digits, thousands grouped by commas or not at all, at most 2 decimals; no exponent or sign)."""
     stripped = text.strip().removeprefix(CURRENCY)
     cleaned = stripped.replace(",", "")
     if not _AMOUNT_TYPED.fullmatch(stripped) or Decimal(cleaned) > _MOST:
-        raise InvalidInput(f"--accept-price {typed(text)} is not an amount of money, e.g. 316.00", field="--accept-price")
+        raise InvalidInput(f"{option} {typed(text)} is not an amount of money, e.g. 316.00", field=option)
     return Decimal(cleaned).quantize(Decimal("0.01"))
 
 
@@ -317,15 +317,16 @@ def build_parser() -> argparse.ArgumentParser:
                   "another location (the way out for one that needs a car)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     sub.add_argument("--car", required=True, metavar="CAR", help="the car (plate number or car id)")
-    sub = command(actions, "pickup", cmd_pickup, "the customer takes the car")
-    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
-                     help="odometer reading at pick-up (in the branch's distance unit)")
-    sub = command(actions, "return", cmd_return, "the car is back")
-    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub.add_argument("--odometer", type=_whole_number("--odometer", least=0), metavar="READING",
-                     help="odometer reading at return (in the branch's distance unit)")
+    # the customer takes the car, and brings it back: the check-out and check-in of the agreement
+    agreements.add_check_out_flags(command(actions, "pickup", agreements.cmd_check_out,
+                                           "the customer takes the car: its check-out (as agreements check-out)"))
+    agreements.add_check_in_flags(command(actions, "return", agreements.cmd_reservation_return,
+                                          "the car is back: its check-in (as agreements check-in)"), key="reservation")
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
+
+    agreements.register(commands, command)
+    add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
+                          amount=lambda text: _amount(text, "--young-driver-fee"))
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMes
 
 from .. import __version__
 from .booking import BookingScreen
+from .customers_screen import CustomersScreen, add_customers_screen
 from .desk import DeskContext
 from .drivers_screen import DriversScreen
 from .fleet_board import FleetBoardScreen
@@ -16,7 +17,7 @@ from .forms.ui_main_window import Ui_MainWindow
 from .reservations_screen import ReservationsScreen
 
 #: The window's screens, in the order of the navigation.
-Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen
+Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
 
 #: Below this window width the navigation shows its icons only (their tooltips name the screen and
 #: its key), so a 1024-pixel counter screen keeps its width for the screen itself.
@@ -25,11 +26,12 @@ NAV_WIDTH, COMPACT_NAV_WIDTH = 212, 64
 BOARD = 4
 
 SHORTCUTS = """<table cellspacing="6">
-<tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board</td></tr>
+<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board, Customers</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
 <tr><td><b>Esc</b></td><td>Clear the booking form; close a dialog</td></tr>
 <tr><td><b>Ctrl+Shift+C</b></td><td>Copy the reference of the reservation just made</td></tr>
-<tr><td><b>Ctrl+F</b></td><td>Search the reservations, the fleet or the drivers</td></tr>
+<tr><td><b>Ctrl+F</b></td><td>Search the reservations, the fleet, the drivers or the customers</td></tr>
+<tr><td><b>Ctrl+S</b></td><td>Save the customer's record (Customers)</td></tr>
 <tr><td><b>Ctrl+N</b></td><td>Add a car (Fleet)</td></tr>
 <tr><td><b>Ctrl+I</b></td><td>Import a fleet CSV</td></tr>
 <tr><td><b>F11</b></td><td>Full screen fleet board (wall display); F11 or Esc leaves it</td></tr>
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self._clock.start(30_000)
         self._shown = False
         self._restore_state()
+        self.customers = add_customers_screen(self)
         self.show_screen(0)
 
     def show_screen(self, number: int) -> None:

@@ -55,7 +55,7 @@ from ..sync.events import (
     replace,
 )
 from ..sync.inbox import Delivery, NotReady
-from ..sync.state import car_id_for, car_id_of, driver_id_for, reservation_state
+from ..sync.state import car_id_for, car_id_of, driver_id_for, renter_of, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from .batch import BookingBatch, PoolCache
 from .fleet_requests import apply_car_request
@@ -164,7 +164,7 @@ class BookingAuthority:
                     car_id=car_id_for_request(s, state), driver_id=driver_id_for_request(s, state),
                     status=ReservationStatus.CONFIRMED, reservation_id=state.id, reference=state.reference,
                     source=state.source or request.source,
-                    requested_at=request.payload.requested_at,
+                    requested_at=request.payload.requested_at, renter=renter_of(state.customer),
                     plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
                 )
                 row.hq_version = row.version

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -50,6 +51,7 @@ from .. import placement
 from ..customers import normalize_email
 from ..db import insert_many
 from ..errors import RentalError
+from ..renters import Renter, RenterRules, Stage, decide_renter, pool_words, rules_for
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
 from ..models import PoolVersion, ReservationStatus, VehicleClass, table
@@ -80,7 +82,7 @@ from ..sync.events import (
     money,
     replace,
 )
-from ..sync.state import customer_state
+from ..sync.state import customer_state, renter_of
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from ..values import Changes
 
@@ -454,6 +456,7 @@ class BookingBatch:
         self.moves: dict[str, _Move] = {}
         self.outbox: list[_OutboxInsert] = []
         self.inbox: list[_InboxInsert] = []
+        self.renter_rules: dict[tuple[str, str], RenterRules] = {}
 
     def _prefetch(self, envelopes: list[Envelope[Event]]) -> None:
         s = self.s
@@ -717,6 +720,7 @@ class BookingBatch:
         customer = self._customer(email)
         new_customer = customer is None
         rid = state.id
+        self._check_renter(mem.pool, renter_of(state.customer), start, end)
         booking = decide_booking(
             mem, reservation_id=rid, name=name, email=email, customer_id=None if customer is None else customer.id,
             start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
@@ -743,6 +747,16 @@ class BookingBatch:
             now=now, hq_version=1, rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
         )
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
+
+    def _check_renter(self, pool: Pool, renter: Renter, start: datetime, end: datetime) -> None:
+        """The renter rule at booking, as :func:`rentaldesk.renters.check_at_booking` applies it, with
+        the renter the request carries (the class's rule read once a batch)."""
+        key = (pool.vclass.code, pool.branch.zip_code)
+        rules = self.renter_rules.get(key)
+        if rules is None:
+            rules = self.renter_rules[key] = rules_for(self.s, *key)
+        decide_renter(renter, rules, ZoneInfo(pool.branch.time_zone), start, end, stage=Stage.BOOKING,
+                      what=pool_words(*key))
 
     def _commit(self, d: _Decision, request: Envelope[Event], now: datetime, inbox: _InboxInsert) -> Changes:
         mem, row = d.mem, d.row

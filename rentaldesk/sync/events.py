@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
@@ -190,10 +190,30 @@ def money(value: Decimal | float | int | str) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-class Customer(Record):
+#: A driving licence number (issue 11).
+Licence = Annotated[str, _FreeText(text.LICENCE, required=True)]
+
+
+class RenterFacts(Record):
+    """What the renter rules (:mod:`rentaldesk.renters`) read of a customer, carried by a booking
+    request so head office decides as the branch does. The do-not-rent reason never travels: it is
+    for the branch's staff."""
+
+    do_not_rent: bool
+    date_of_birth: date | None = None
+    licence_number: Licence | None = None
+    licence_expiry: date | None = None
+
+
+class Customer(Record, omit_defaults=True):
+    """A customer on the wire. ``renter`` (issue 11) is left out when nothing is on file, so such an
+    event is the bytes an older build wrote and reads; an older build's event, which has none, is
+    read as a customer with nothing on file."""
+
     email: Email
     name: Name
     phone: Phone
+    renter: RenterFacts | None = None
 
 
 class ReservationState(Record):

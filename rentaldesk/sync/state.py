@@ -22,7 +22,8 @@ from ..models import Reservation as ReservationRow
 from ..reservations import new_reservation_row
 from ..values import Changes
 from ..rules import normalize_plate
-from ..text import CODE, MESSAGE, NAME, PHONE, as_sent
+from ..renters import Renter
+from ..text import CODE, LICENCE, MESSAGE, NAME, PHONE, as_sent, problem
 from .events import (
     CarState,
     Customer as CustomerState,
@@ -31,6 +32,7 @@ from .events import (
     FleetCar,
     FleetClass,
     FleetDriver,
+    RenterFacts,
     RequestRefused,
     ReservationState,
     money,
@@ -44,11 +46,33 @@ class _Person(Protocol):
     phone: str
 
 
-def customer_state(customer: _Person) -> CustomerState:
+def customer_state(customer: _Person, renter: Renter | None = None) -> CustomerState:
     """The customer as the events carry them (stored text an older build let in goes escaped:
-    :func:`rentaldesk.text.as_sent`)."""
+    :func:`rentaldesk.text.as_sent`), with what the renter rules read when something is on file."""
     return CustomerState(email=customer.email, name=as_sent(customer.name, NAME),
-                         phone=as_sent(customer.phone or "", PHONE))
+                         phone=as_sent(customer.phone or "", PHONE), renter=renter_facts(renter))
+
+
+def renter_facts(renter: Renter | None) -> RenterFacts | None:
+    """A renter as a request carries them; None when nothing is on file. A stored licence number
+    the rule refuses (an older build's) travels as none: the rule then asks for one."""
+    if renter is None or not (renter.do_not_rent or renter.date_of_birth or renter.licence_number
+                              or renter.licence_expiry):
+        return None
+    licence = renter.licence_number if renter.licence_number and problem(renter.licence_number, LICENCE) is None else None
+    return RenterFacts(do_not_rent=renter.do_not_rent, date_of_birth=renter.date_of_birth,
+                       licence_number=licence, licence_expiry=renter.licence_expiry)
+
+
+def renter_of(customer: CustomerState) -> Renter:
+    """The renter a request carries, for head office's decision: nothing on file when it carries
+    none (an older build's request, or a customer new at the branch)."""
+    facts = customer.renter
+    if facts is None:
+        return Renter(name=customer.name, email=customer.email)
+    return Renter(name=customer.name, email=customer.email, do_not_rent=facts.do_not_rent,
+                  date_of_birth=facts.date_of_birth, licence_number=facts.licence_number or "",
+                  licence_expiry=facts.licence_expiry)
 
 
 def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
@@ -59,7 +83,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
     )
     return ReservationState(
         id=row.id, reference=row.reference, status=row.status,
-        customer=customer_state(customer),
+        customer=customer_state(customer, Renter.of(customer)),
         vehicle_class=row.vehicle_class, zip_code=row.zip_code, car_plate=plate, pinned=bool(row.pinned),
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
         version=row.version, source=as_sent(row.source or "", CODE), reason=as_sent(row.status_reason or "", MESSAGE),

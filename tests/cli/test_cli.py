@@ -435,15 +435,28 @@ def test_an_unknown_reference_is_refused(branch: Desk) -> None:
     assert_refused(branch.run("reservations", "show", "RNOSUCH0"), "no reservation 'RNOSUCH0'")
 
 
-def test_pick_up_and_return(branch: Desk) -> None:
+def test_pick_up_and_return(branch: Desk, tmp_path: Path) -> None:
+    """``reservations pickup|return`` are the agreement's check-out and check-in (tests/cli/test_contracts.py)."""
+    from ..contract_helpers import may_rent, signature_png
+
     start = from_now(hours=3)
     ada = branch.book("ada@example.com", start, start + timedelta(days=1))
-    picked = branch.run("reservations", "pickup", ada.reference, "--odometer", "1000")
+    db = branch.open()
+    try:
+        may_rent(db, ada.customer_id)
+    finally:
+        db.close()
+    pad = tmp_path / "signature.png"
+    pad.write_bytes(signature_png())
+    picked = branch.run("reservations", "pickup", ada.reference, "--odometer", "1000", "--fuel", "8",
+                        "--licence-checked", "--signature", str(pad))
     assert picked.code == 0, picked.err
-    assert picked.out.splitlines()[0] == f"Reservation {ada.reference}: on rent"  # the desk's word
-    returned = branch.run("--json", "reservations", "return", ada.reference, "--odometer", "1250")
+    assert picked.out.splitlines()[0].endswith(": on rent")  # the desk's word
+    assert branch.run("reservations", "show", ada.reference).out.splitlines()[0] == f"Reservation {ada.reference}: on rent"
+    returned = branch.run("--json", "reservations", "return", ada.reference, "--odometer", "1250", "--fuel", "8")
     assert returned.code == 0, returned.err
-    assert returned.json()["status"] == "completed"
+    assert returned.json()["status"] in ("returned", "closed") and returned.json()["returned"]["odometer"] == 1250
+    assert branch.run("--json", "reservations", "show", ada.reference).json()["status"] == "completed"
 
 
 # -- which database ----------------------------------------------------------------------------------

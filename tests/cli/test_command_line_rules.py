@@ -276,11 +276,18 @@ def test_odometers_are_shown_in_the_branch_s_unit(run: Command) -> None:
     assert all(line.endswith("12,345 km") for line in chicago[1:])
     cars = json.loads(run("--json", "fleet", "list", "--zip", "60666").out)
     assert {(c["odometer"], c["distance_unit"]) for c in cars} == {(12345, "km")}
-    booked = run("--json", *reserve(start=ahead(0.2), end=ahead(2)))
-    reference = json.loads(booked.out)["reference"]
-    result = run("reservations", "pickup", reference, "--odometer", "12400")
+    booked = json.loads(run("--json", *reserve(start=ahead(0.2), end=ahead(2))).out)
+    from ..contract_helpers import may_rent, signature_png
+
+    database = open_database(f"sqlite:///{run.db}")
+    may_rent(database, booked["customer_id"])
+    database.close()
+    pad = run.db.parent / "signature.png"
+    pad.write_bytes(signature_png())
+    result = run("reservations", "pickup", booked["reference"], "--odometer", "12400", "--fuel", "8",
+                 "--licence-checked", "--signature", str(pad), "--deposit-method", "cash")
     assert result.code == 0, result
-    assert result.out.rstrip().endswith("odometer  12,400 mi")
+    assert ", 12,400 mi, fuel full" in result.out
 
 
 def test_arguments_and_settings_that_are_not_utf8_are_refused(run: Command, monkeypatch: pytest.MonkeyPatch) -> None:

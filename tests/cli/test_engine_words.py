@@ -34,6 +34,20 @@ def rentaldesk(tmp_path, capsys):  # noqa: ANN201
         out, err = capsys.readouterr()
         return status, out, err
 
+    def renter_may_rent(customer_id: str) -> None:  # what the renter rules need at check-out
+        from rentaldesk.db import open_database
+
+        from ..contract_helpers import may_rent
+
+        database = open_database(f"sqlite:///{db}")
+        may_rent(database, customer_id)
+        database.close()
+
+    run.renter_may_rent = renter_may_rent  # type: ignore[attr-defined]
+    run.signature = tmp_path / "signature.png"  # type: ignore[attr-defined]
+    from ..contract_helpers import signature_png
+
+    run.signature.write_bytes(signature_png())  # type: ignore[attr-defined]
     assert run("fleet", "sample")[0] == 0
     return run
 
@@ -77,8 +91,13 @@ def test_pick_up_keeps_the_booked_price_whichever_car(rentaldesk):
     soon = (datetime.now(BOS) + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")  # within pick-up's window
     later = (datetime.now(BOS) + timedelta(hours=3, days=2)).strftime("%Y-%m-%dT%H:%M")
     r = reserve(rentaldesk, "ann@example.com", soon, later)
-    status, out, err = rentaldesk("--json", "reservations", "pickup", r["reference"])
+    rentaldesk.renter_may_rent(r["customer_id"])
+    status, out, err = rentaldesk("--json", "reservations", "pickup", r["reference"], "--odometer", "900000", "--fuel", "8",
+                                  "--licence-checked", "--signature", str(rentaldesk.signature),
+                                  "--deposit-method", "cash")
     assert status == 0, err
+    assert json.loads(out)["quoted"] == r["price"]
+    status, out, err = rentaldesk("--json", "reservations", "show", r["reference"])
     picked = json.loads(out)
     assert (picked["status"], picked["price"]) == ("active", r["price"])  # --json keeps the stored code
     assert Decimal(r["price"]) == 2 * Decimal("79.00")

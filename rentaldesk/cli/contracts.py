@@ -1,0 +1,405 @@
+"""``rentaldesk agreements ...``: check-out, check-in, payments, the agreement, its PDFs, the cash-up.
+
+The same services as the desk (:class:`~rentaldesk.reservations.ReservationService` ``check_out`` /
+``check_in``, :mod:`rentaldesk.payments`), and the same documents (:mod:`rentaldesk.documents`),
+written into the documents folder (``--pdf-dir``; default ``documents/`` beside the SQLite file).
+``rentaldesk reservations pickup|return`` take the same flags and run the same handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import dataclasses
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+from sqlalchemy import select
+
+from .. import contracts, damage, documents, payments
+from ..charges import ExtraChoice
+from ..config import APP_NAME
+from ..contracts import AgreementView, CheckIn, CheckOut, Deposit
+from ..db import sqlite_path
+from ..display import distance, iso_local, parse_time, parse_whole_number
+from ..errors import InvalidInput, RentalError
+from ..models import Agreement, Reservation
+from ..text import printable, shown, typed
+from .desk import Desk
+from .output import format_table
+
+# -- flags ---------------------------------------------------------------------------------------------
+
+
+def _amount(option: str) -> Callable[[str], Decimal]:
+    """Money typed on the command line ('316', '1,316.50', '$316'); the service checks the rest."""
+    def parse(text: str) -> Decimal:
+        cleaned = text.strip().removeprefix("$").replace(",", "")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InvalidInput(f"{option} {shown(text)} is not an amount of money, e.g. 45.00", field=option) from None
+        if not value.is_finite():
+            raise InvalidInput(f"{option} {shown(text)} is not an amount of money, e.g. 45.00", field=option)
+        return value
+
+    return parse
+
+
+def _whole(option: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        return parse_whole_number(text, option=option, least=0)
+
+    return parse
+
+
+def _read(text: str, option: str) -> str:
+    """A flag's JSON: given inline, or ``@FILE`` to read it from a file."""
+    if not text.startswith("@"):
+        return text
+    try:
+        return Path(text[1:]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{option}: cannot read {typed(text[1:])}: {exc}", field=option) from None
+
+
+def add_check_out_flags(sub: argparse.ArgumentParser) -> None:
+    """The flags of a check-out (``agreements check-out`` and ``reservations pickup``)."""
+    sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help="reservation id or reference")
+    sub.add_argument("--odometer", required=True, type=_whole("--odometer"), metavar="READING",
+                     help="odometer out (the branch's distance unit), not below the car's")
+    sub.add_argument("--fuel", required=True, type=_whole("--fuel"), metavar="EIGHTHS", help="fuel out, 0 to 8 eighths")
+    sub.add_argument("--licence-checked", action="store_true", help="the renter's driving licence was checked")
+    sub.add_argument("--signature", required=True, type=Path, metavar="PNG", help="the renter's signature (a PNG file)")
+    sub.add_argument("--car", metavar="CAR", help="hand over this car (plate or id) instead of the reservation's")
+    sub.add_argument("--upgrade-reason", default="", metavar="TEXT", help="why a car of another class is given")
+    sub.add_argument("--damage", metavar="JSON", help='new damage marks: [{"zone": "bonnet", "x": 0.5, "y": 0.1, '
+                     '"note": "scratch"}] or @FILE (zones: ' + ", ".join(z.value for z in damage.Zone) + ")")
+    sub.add_argument("--extras", metavar="JSON", help='extras confirmed: [{"code": "gps", "label": "GPS", "per": '
+                     '"rental", "price": "15.00", "cap": null, "quantity": 1}] or @FILE')
+    sub.add_argument("--deposit", type=_amount("--deposit"), metavar="AMOUNT", help="the deposit (default: the plan's)")
+    sub.add_argument("--deposit-method", default="card", metavar="card|cash", help="how the deposit is taken (card)")
+    sub.add_argument("--deposit-reference", default="", metavar="REF", help="the card pre-authorisation's reference")
+    _pdf_dir(sub)
+
+
+def add_check_in_flags(sub: argparse.ArgumentParser, *, key: str = "agreement") -> None:
+    """The flags of a check-in (``agreements check-in`` and ``reservations return``)."""
+    sub.add_argument(key, metavar="AGREEMENT" if key == "agreement" else "ID_OR_REFERENCE",
+                     help="agreement number or id, or the reservation's reference")
+    sub.add_argument("--odometer", required=True, type=_whole("--odometer"), metavar="READING", help="odometer in")
+    sub.add_argument("--fuel", required=True, type=_whole("--fuel"), metavar="EIGHTHS", help="fuel in, 0 to 8 eighths")
+    sub.add_argument("--at", metavar="TIME", help="the actual return time (default: now)")
+    sub.add_argument("--zip", metavar="ZIP", help="where the car was returned (default: where it left)")
+    sub.add_argument("--damage", metavar="JSON", help="new damage marks at check-in (as for check-out)")
+    sub.add_argument("--damage-charge", type=_amount("--damage-charge"), default=Decimal("0.00"), metavar="AMOUNT",
+                     help="what the new damage is charged")
+    sub.add_argument("--preview", action="store_true", help="show the charges only; nothing is saved")
+    _pdf_dir(sub)
+
+
+def _pdf_dir(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--pdf-dir", type=Path, metavar="DIR",
+                     help="where the PDFs are written (default: documents/ beside the database file)")
+
+
+def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add ``rentaldesk agreements ...`` to the command line (``command`` makes a subcommand)."""
+    group = commands.add_parser("agreements", help="check cars out and in, take payments, print agreements",
+                                description="Rental agreements: check-out, check-in, payments, PDFs, cash-up.")
+    actions = group.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    add_check_out_flags(command(actions, "check-out", cmd_check_out, "hand a due reservation's car over"))
+    add_check_in_flags(command(actions, "check-in", cmd_check_in, "take a car back: the charges and the receipt"))
+    sub = command(actions, "pay", cmd_pay, "record a payment (card, cash or voucher), at most the balance")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    sub.add_argument("--method", required=True, metavar="card|cash|voucher")
+    sub.add_argument("--amount", required=True, type=_amount("--amount"), metavar="AMOUNT")
+    sub.add_argument("--reference", default="", metavar="REF", help="the card's or voucher's reference")
+    sub = command(actions, "refund", cmd_refund, "give money back, with a reason")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    sub.add_argument("--method", required=True, metavar="card|cash|voucher")
+    sub.add_argument("--amount", required=True, type=_amount("--amount"), metavar="AMOUNT")
+    sub.add_argument("--reason", required=True, metavar="TEXT")
+    sub.add_argument("--reference", default="", metavar="REF")
+    sub = command(actions, "deposit", cmd_deposit, "capture the held deposit against the balance, or release it")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    how = sub.add_mutually_exclusive_group(required=True)
+    how.add_argument("--capture", nargs="?", const="all", metavar="AMOUNT",
+                     help="capture AMOUNT (default: as much as the balance)")
+    how.add_argument("--release", action="store_true", help="release what is still held")
+    sub = command(actions, "write-off", cmd_write_off, "write the balance off with a reason and close")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    sub.add_argument("--reason", required=True, metavar="TEXT")
+    sub = command(actions, "show", cmd_show, "show an agreement: readings, damage, charges, payments, balance")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    sub = command(actions, "list", cmd_list, "list agreements, newest first")
+    sub.add_argument("--zip", metavar="ZIP", help="only those checked out at this branch")
+    sub.add_argument("--status", choices=contracts.STATUSES, help="only this status")
+    sub = command(actions, "pdf", cmd_pdf, "write an agreement's PDF (or its receipt's)")
+    sub.add_argument("agreement", metavar="AGREEMENT")
+    sub.add_argument("--receipt", action="store_true", help="the receipt instead of the agreement")
+    _pdf_dir(sub)
+    sub = command(actions, "cash-up", cmd_cash_up, "a branch's payments of a day by method (and its PDF)")
+    sub.add_argument("--zip", required=True, metavar="ZIP")
+    sub.add_argument("--day", metavar="DATE", help="the day, YYYY-MM-DD (default: today at the branch)")
+    _pdf_dir(sub)
+
+
+# -- the handlers ----------------------------------------------------------------------------------------
+
+
+def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
+    """Check the reservation's car out, then write the agreement's PDF."""
+    signature = _signature(args.signature)
+    with desk.db.session() as s:
+        row = s.scalar(select(Reservation).where((Reservation.id == args.reservation.strip())
+                                                 | (Reservation.reference == args.reservation.strip().upper())))
+        asked = _asked_deposit(s, row) if row is not None and args.deposit is None else None
+    value = CheckOut(
+        reservation_id=args.reservation, car_id=desk.resolve_car(args.car) if args.car else None,
+        upgrade_reason=args.upgrade_reason, licence_checked=args.licence_checked, odometer=args.odometer,
+        fuel_eighths=args.fuel, damage=damage.from_json(_read(args.damage, "--damage")) if args.damage else (),
+        extras=_extras(args.extras) if args.extras else (),
+        deposit=Deposit(args.deposit if args.deposit is not None else (asked or Decimal("0.00")),
+                        args.deposit_method, args.deposit_reference),
+        signature_png=signature,
+    )
+    view = desk.service.check_out(value)
+    path = documents.save(documents.agreement_pdf(view), pdf_folder(desk, args), documents.agreement_file_name(view))
+    _show(desk, view, pdf=path)
+
+
+def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
+    """Check the car in (or with --preview only show its charges), then write the receipt's PDF."""
+    key = getattr(args, "agreement", None) or args.reservation
+    with desk.db.session() as s:
+        found = contracts.find(s, key)
+        zip_out = found.zip_code
+    zone = desk.zone(zip_out)
+    at = parse_time(args.at, zone, option="--at") if args.at else desk.service.clock().astimezone(timezone.utc)
+    value = CheckIn(agreement_id=found.id, returned_at=at, zip_code=args.zip or zip_out, odometer=args.odometer,
+                    fuel_eighths=args.fuel,
+                    damage=damage.from_json(_read(args.damage, "--damage")) if args.damage else (),
+                    damage_charge=args.damage_charge)
+    if args.preview:
+        with desk.db.session() as s:
+            charged = contracts.preview_check_in(s, value, desk.service.clock())
+        desk.emit(_jsonable(charged), "\n".join(["Charges if checked in now (nothing saved):",
+                                                 *_charge_lines(charged)]))
+        return
+    view = desk.service.check_in(value)
+    path = documents.save(documents.receipt_pdf(view), pdf_folder(desk, args), documents.receipt_file_name(view))
+    _show(desk, view, pdf=path)
+
+
+def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:
+    _show(desk, _write(desk, lambda s, now: payments.take_payment(s, args.agreement, args.method, args.amount,
+                                                                  args.reference, now)))
+
+
+def cmd_refund(desk: Desk, args: argparse.Namespace) -> None:
+    _show(desk, _write(desk, lambda s, now: payments.refund(s, args.agreement, args.method, args.amount,
+                                                            args.reference, args.reason, now)))
+
+
+def cmd_deposit(desk: Desk, args: argparse.Namespace) -> None:
+    if args.release:
+        _show(desk, _write(desk, lambda s, now: payments.release_deposit(s, args.agreement, now)))
+        return
+    amount = None if args.capture == "all" else _amount("--capture")(args.capture)
+    _show(desk, _write(desk, lambda s, now: payments.capture_deposit(s, args.agreement, amount, now)))
+
+
+def cmd_write_off(desk: Desk, args: argparse.Namespace) -> None:
+    _show(desk, _write(desk, lambda s, now: payments.write_off(s, args.agreement, args.reason, now)))
+
+
+def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
+    with desk.db.session() as s:
+        _show(desk, contracts.agreement(s, args.agreement))
+
+
+def cmd_list(desk: Desk, args: argparse.Namespace) -> None:
+    if args.zip:
+        desk.check_filters(None, args.zip)
+    with desk.db.session() as s:
+        found = contracts.agreements_of(s, zip_code=args.zip, status=args.status)
+    rows = [(v.number, v.status, iso_local(v.out.at, desk.zone(v.zip_code)), v.reservation_reference, v.plate_number,
+             v.customer_name, _money(v.balance, v.currency)) for v in found]
+    text = format_table(("NUMBER", "STATUS", "OUT", "RESERVATION", "CAR", "RENTER", "BALANCE"), rows) if rows \
+        else "No agreements match."
+    desk.emit([_jsonable(v) for v in found], text)
+
+
+def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
+    with desk.db.session() as s:
+        view = contracts.agreement(s, args.agreement)
+    if args.receipt and view.charges is None:
+        raise RentalError(f"agreement {view.number} is on rent: its receipt is made at check-in", field="agreement")
+    data = documents.receipt_pdf(view) if args.receipt else documents.agreement_pdf(view)
+    name = documents.receipt_file_name(view) if args.receipt else documents.agreement_file_name(view)
+    path = documents.save(data, pdf_folder(desk, args), name)
+    desk.emit({"number": view.number, "pdf": path}, str(path))
+
+
+def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:
+    desk.check_filters(None, args.zip)
+    zone = desk.zone(args.zip)
+    if args.day:
+        try:
+            day = date.fromisoformat(args.day.strip())
+        except ValueError:
+            raise InvalidInput(f"--day {shown(args.day)} is not a date: use YYYY-MM-DD", field="--day") from None
+    else:
+        day = desk.service.clock().astimezone(zone).date()
+    with desk.db.session() as s:
+        c = payments.cash_up(s, args.zip, day)
+    path = documents.save(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c))
+    rows = [(ln.method, _money(ln.payments, c.currency), _money(ln.refunds, c.currency),
+             _money(ln.deposits_captured, c.currency), _money(ln.net, c.currency), ln.count) for ln in c.lines]
+    rows.append(("total", "", "", "", _money(c.total, c.currency), sum(ln.count for ln in c.lines)))
+    text = "\n".join([f"Cash-up {c.day.isoformat()} at {printable(c.branch_name)} ({c.zip_code})",
+                      format_table(("METHOD", "PAYMENTS", "REFUNDS", "DEPOSITS CAPTURED", "NET", "ROWS"), rows),
+                      f"cash deposits taken {_money(c.cash_deposits_held, c.currency)}, given back "
+                      f"{_money(c.cash_deposits_released, c.currency)}", f"pdf {path}"])
+    data = _jsonable(c)
+    data["pdf"] = path
+    desk.emit(data, text)
+
+
+# -- reservations pickup / return: the same handlers -------------------------------------------------------
+
+
+def cmd_reservation_return(desk: Desk, args: argparse.Namespace) -> None:
+    """``reservations return``: the check-in of the reservation's agreement. A car picked up before
+    agreements existed (an active reservation without one) is returned as before, its odometer kept."""
+    with desk.db.session() as s:
+        row = s.scalar(select(Reservation).where((Reservation.id == args.reservation.strip())
+                                                 | (Reservation.reference == args.reservation.strip().upper())))
+        has_agreement = row is not None and s.scalar(select(Agreement.id).where(Agreement.reservation_id == row.id))
+    if row is not None and not has_agreement and row.status == "active":
+        desk.show_reservation(desk.service.return_car(row.id, odometer=args.odometer), odometer=args.odometer)
+        return
+    cmd_check_in(desk, args)
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+
+
+def pdf_folder(desk: Desk, args: argparse.Namespace) -> Path:
+    """Where this command writes its PDFs: ``--pdf-dir``, else ``documents/`` beside the SQLite
+    file, else the user's data folder."""
+    if getattr(args, "pdf_dir", None) is not None:
+        folder: Path = args.pdf_dir
+        return folder
+    file = sqlite_path(desk.db.engine.url.render_as_string(hide_password=False))
+    return (file.parent if file is not None else Path(user_data_dir(APP_NAME, appauthor=False))) / "documents"
+
+
+def _asked_deposit(s: Any, row: Reservation) -> Decimal:
+    return contracts.kept_plan(row).deposit
+
+
+def _signature(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"--signature: cannot read {typed(str(path))}: {exc.strerror or exc}",
+                           field="signature") from None
+
+
+def _extras(text: str) -> tuple[ExtraChoice, ...]:
+    try:
+        items = json.loads(_read(text, "--extras"))
+    except json.JSONDecodeError:
+        raise InvalidInput("--extras is not valid JSON", field="extras") from None
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InvalidInput("--extras must be a JSON list of objects", field="extras")
+    chosen = []
+    for number, item in enumerate(items, 1):
+        unknown = sorted(set(item) - {"code", "label", "per", "price", "cap", "quantity"})
+        if unknown:
+            raise InvalidInput(f"extra {number}: unknown key {typed(unknown[0])}", field="extras")
+        try:
+            price = Decimal(str(item.get("price", "")))
+            cap = None if item.get("cap") is None else Decimal(str(item["cap"]))
+        except InvalidOperation:
+            raise InvalidInput(f"extra {number}: the price and cap must be amounts", field="extras") from None
+        chosen.append(ExtraChoice(code=item.get("code", ""), label=item.get("label", ""), per=item.get("per", ""),
+                                  price=price, cap=cap, quantity=item.get("quantity", 1)))
+    return tuple(chosen)
+
+
+def _write(desk: Desk, change: Callable[[Any, datetime], AgreementView]) -> AgreementView:
+    now = desk.service.clock().astimezone(timezone.utc)
+    with desk.db.write() as s:
+        return change(s, now)
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return documents.money(amount, currency)
+
+
+def _charge_lines(charged: Any) -> list[str]:
+    lines = [f"  {printable(ln.label)}: {_money(ln.amount, charged.currency)}" for ln in charged.lines]
+    return [*lines, f"  total {_money(charged.total, charged.currency)}"]
+
+
+def _show(desk: Desk, view: AgreementView, *, pdf: Path | None = None) -> None:
+    zone = desk.zone(view.zip_code)
+    unit = view.distance_unit
+    lines = [
+        f"Agreement {view.number}: {view.status}" + (f" (written off: {view.write_off_reason})"
+                                                     if view.write_off_reason else ""),
+        f"  renter    {view.customer_name} <{view.customer_email}>, licence {view.licence_number or '-'}",
+        f"  car       {view.plate_number} {view.car_model} ({view.vehicle_class}"
+        + (f", upgrade from {view.booked_class}: {view.upgrade_reason})" if view.upgrade_reason else ")"),
+        f"  booked    {iso_local(view.booked_start, zone)} to {iso_local(view.booked_end, zone)}, "
+        f"reservation {view.reservation_reference}, quoted {_money(view.quoted, view.currency)}",
+        f"  out       {iso_local(view.out.at, zone)} at {view.zip_code}, {distance(view.out.odometer, unit)}, "
+        f"fuel {documents.fuel_words(view.out.fuel_eighths)}",
+    ]
+    if view.returned is not None:
+        back = view.returned
+        lines.append(f"  in        {iso_local(back.at, zone)} at {back.zip_code}, {distance(back.odometer, unit)}, "
+                     f"fuel {documents.fuel_words(back.fuel_eighths)}")
+    lines.append(f"  damage    {len(view.damage)} mark(s)"
+                 + "".join(f"\n            {m.stage}: {m.zone.label}{': ' + m.note if m.note else ''}"
+                           for m in view.damage))
+    lines.append(f"  deposit   {_money(view.deposit.amount, view.currency)} {view.deposit.method}, {view.deposit_state}")
+    if view.charges is not None:
+        lines.append("  charges")
+        lines += ["  " + line for line in _charge_lines(view.charges)]
+    for e in view.payments:
+        lines.append(f"  {e.kind:<16}{_money(e.amount, e.currency)} {e.method} {e.reference or e.note}".rstrip())
+    lines.append(f"  balance   {_money(view.balance, view.currency)}")
+    if pdf is not None:
+        lines.append(f"  pdf       {pdf}")
+    data = _jsonable(view)
+    if pdf is not None:
+        data["pdf"] = pdf
+    desk.emit(data, "\n".join(printable(line) for line in "\n".join(lines).split("\n")))
+
+
+def _jsonable(value: Any) -> dict[str, Any]:
+    """A value as JSON data: bytes as base64 (the signature, photos), zones by their value."""
+    def plain(item: Any) -> Any:
+        if isinstance(item, bytes):
+            return base64.b64encode(item).decode("ascii")
+        if isinstance(item, damage.Zone):
+            return item.value
+        if isinstance(item, date) and not isinstance(item, datetime):
+            return item.isoformat()
+        if isinstance(item, dict):
+            return {k: plain(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [plain(v) for v in item]
+        return item
+
+    data: dict[str, Any] = plain(dataclasses.asdict(value))
+    return data

@@ -1,0 +1,153 @@
+"""``rentaldesk agreements ...`` and ``reservations pickup|return``, run for real in subprocesses:
+a day at the counter from the command line (out, in, paid, printed, cashed up), and refusals."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ..contract_helpers import may_rent, signature_png
+from .test_cli import ZIP, Desk, assert_refused, branch, clean_env, desk, fleet_csv, from_now  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.slow  # real processes
+
+
+@pytest.fixture
+def counter(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Desk, str, Path]:
+    """The branch with one ECONOMY booked from in 3 hours for 2 days by a renter who may rent, and a
+    signed pad's PNG."""
+    base: Desk = request.getfixturevalue("branch")
+    start = from_now(hours=3)
+    r = base.book("ada@example.com", start, start + timedelta(days=2))
+    db = base.open()
+    try:
+        may_rent(db, r.customer_id)
+    finally:
+        db.close()
+    pad = tmp_path / "signature.png"
+    pad.write_bytes(signature_png())
+    return base, r.reference, pad
+
+
+def check_out_args(reference: str, pad: Path, *more: str) -> list[str]:
+    return ["agreements", "check-out", reference, "--odometer", "0", "--fuel", "8", "--licence-checked",
+            "--signature", str(pad), "--deposit", "150", "--deposit-method", "cash", *more]
+
+
+def test_a_rental_from_the_command_line_out_in_paid_printed_and_cashed_up(counter, tmp_path):
+    shop, reference, pad = counter
+    pdfs = tmp_path / "pdfs"
+    damage = json.dumps([{"zone": "bonnet", "x": 0.5, "y": 0.15, "note": "stone chip"}])
+    out = shop.run("--json", *check_out_args(reference, pad, "--damage", damage, "--pdf-dir", str(pdfs)))
+    assert out.code == 0, out.err
+    agreement = out.json()
+    number = agreement["number"]
+    assert number == "ORD-AP-000001" or number.endswith("-000001")
+    assert agreement["status"] == "on rent" and agreement["deposit_state"] == "held"
+    assert agreement["damage"][0]["zone"] == "bonnet" and Path(agreement["pdf"]) == pdfs / f"agreement-{number}.pdf"
+    assert number in " ".join(p.extract_text() for p in PdfReader(agreement["pdf"]).pages)
+
+    back = shop.run("--json", "agreements", "check-in", number, "--odometer", "240", "--fuel", "6", "--pdf-dir",
+                    str(pdfs))
+    assert back.code == 0, back.err
+    returned = back.json()
+    total = Decimal(returned["charges"]["total"])
+    assert returned["status"] == "returned" and Decimal(returned["balance"]) == total > 0
+    assert {ln["code"] for ln in returned["charges"]["lines"]} >= {"time", "fuel"}
+    assert f"{total:,.2f} USD" in " ".join(p.extract_text() for p in PdfReader(returned["pdf"]).pages)
+
+    half = (total / 2).quantize(Decimal("0.01"))
+    paid = shop.run("--json", "agreements", "pay", number, "--method", "card", "--amount", str(half),
+                    "--reference", "AUTH-1")
+    assert paid.code == 0, paid.err and Decimal(paid.json()["balance"]) == total - half
+    assert_refused(shop.run("agreements", "pay", number, "--method", "cash", "--amount", str(total)),
+                   "is above the balance")
+    rest = shop.run("--json", "agreements", "pay", number, "--method", "cash", "--amount", str(total - half))
+    assert rest.code == 0, rest.err and rest.json()["status"] == "returned"  # the cash deposit is still held
+    released = shop.run("--json", "agreements", "deposit", number, "--release")
+    assert released.code == 0, released.err
+    assert released.json()["status"] == "closed" and Decimal(released.json()["balance"]) == 0
+
+    shown = shop.run("agreements", "show", reference)
+    assert shown.code == 0 and shown.out.splitlines()[0] == f"Agreement {number}: closed"
+    listed = shop.run("agreements", "list", "--status", "closed")
+    assert number in listed.out
+    receipt = shop.run("--json", "agreements", "pdf", number, "--receipt", "--pdf-dir", str(tmp_path / "again"))
+    assert receipt.code == 0, receipt.err
+    again = " ".join(" ".join(p.extract_text() for p in PdfReader(receipt.json()["pdf"]).pages).split())
+    assert f"Total {total:,.2f} USD" in again and "Balance 0.00 USD" in again  # the charges as fixed, then paid
+
+    today = datetime.now().astimezone().date()
+    cashed = None
+    for day in (today - timedelta(days=1), today, today + timedelta(days=1)):  # the branch's day may differ
+        result = shop.run("--json", "agreements", "cash-up", "--zip", ZIP, "--day", day.isoformat(),
+                          "--pdf-dir", str(pdfs))
+        assert result.code == 0, result.err
+        if Decimal(result.json()["total"]) > 0:
+            cashed = result.json()
+    assert cashed is not None
+    by_method = {ln["method"]: ln for ln in cashed["lines"]}
+    assert Decimal(by_method["card"]["net"]) == half and Decimal(by_method["cash"]["net"]) == total - half
+    assert Decimal(cashed["cash_deposits_held"]) == Decimal(cashed["cash_deposits_released"]) == Decimal("150.00")
+    assert Path(cashed["pdf"]).is_file()
+
+
+def test_reservations_pickup_and_return_are_the_check_out_and_check_in(counter, tmp_path):
+    shop, reference, pad = counter
+    picked = shop.run("reservations", "pickup", *check_out_args(reference, pad)[2:])
+    assert picked.code == 0, picked.err
+    assert picked.out.splitlines()[0].endswith(": on rent") and picked.out.splitlines()[0].startswith("Agreement ")
+    assert (shop.path.parent / "documents").is_dir()  # beside the database file by default
+    assert_refused(shop.run("reservations", "pickup", *check_out_args(reference, pad)[2:]), "checked out already")
+    back = shop.run("--json", "reservations", "return", reference, "--odometer", "100", "--fuel", "8")
+    assert back.code == 0, back.err
+    assert back.json()["status"] in ("returned", "closed") and back.json()["returned"]["odometer"] == 100
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda a: [x for x in a if x != "--licence-checked"], "licence must be checked"),
+        (lambda a: [*a[:6], "9", *a[7:]], "fuel is read in eighths, from 0 (empty) to 8 (full), not '9'"),
+        (lambda a: [*a, "--damage", "[{\"zone\": \"sunroof\", \"x\": 0.5, \"y\": 0.5}]"], "no zone 'sunroof'"),
+        (lambda a: [x if x != "cash" else "cheque" for x in a], "by card (a pre-authorisation) or in cash"),
+        (lambda a: [*a, "--car", "NOPE-1"], "no car has the plate or id 'NOPE-1'"),
+    ],
+    ids=["licence not checked", "fuel above full", "unknown zone", "deposit by cheque", "unknown car"],
+)
+def test_a_bad_check_out_is_one_line_naming_it_and_saves_nothing(counter, change, words):
+    shop, reference, pad = counter
+    assert_refused(shop.run(*change(check_out_args(reference, pad))), words)
+    shown = shop.run("--json", "reservations", "show", reference)
+    assert shown.json()["status"] == "confirmed"
+
+
+def test_a_blank_signature_is_refused(counter, tmp_path):
+    shop, reference, _ = counter
+    blank = tmp_path / "blank.png"
+    blank.write_bytes(signature_png(blank=True))
+    assert_refused(shop.run(*check_out_args(reference, blank)), "the signature is blank")
+    result = shop.run("--json", *check_out_args(reference, tmp_path / "missing.png"))
+    assert result.code == 2 and json.loads(result.err)["field"] == "signature"
+
+
+def test_a_check_in_before_the_check_out_is_refused(counter):
+    shop, reference, pad = counter
+    assert shop.run(*check_out_args(reference, pad)).code == 0
+    before = (from_now(hours=-1)).isoformat()
+    assert_refused(shop.run("agreements", "check-in", reference, "--odometer", "10", "--fuel", "8", "--at", before),
+                   "is not after the check-out")
+    assert_refused(shop.run("agreements", "check-in", reference, "--odometer", "10", "--fuel", "8", "--zip", "99999"),
+                   "no branch at zip code '99999'")
+    preview = shop.run("--json", "agreements", "check-in", reference, "--odometer", "10", "--fuel", "4", "--preview")
+    assert preview.code == 0, preview.err and "fuel" in {ln["code"] for ln in preview.json()["lines"]}
+    assert shop.run("--json", "agreements", "show", reference).json()["status"] == "on rent"
+
+
+def test_cash_up_refuses_a_bad_day(request):
+    assert_refused(request.getfixturevalue("branch").run("agreements", "cash-up", "--zip", ZIP, "--day", "yesterday"), "--day 'yesterday'")
