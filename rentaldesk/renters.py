@@ -33,7 +33,7 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import text
@@ -168,18 +168,19 @@ def fee_for(renter: Renter, rules: RenterRules, zone: tzinfo, start: datetime) -
 def rules_for(s: Session, vehicle_class: str, zip_code: str) -> RenterRules:
     """The rule of a class at a branch: its own row, else the branch's row for every class, else
     the defaults."""
-    code = vehicle_class.strip().upper()
-    rows = s.scalars(
-        select(RenterRule).where(
-            RenterRule.zip_code == zip_code.strip(),
-            (RenterRule.vehicle_class == code) | RenterRule.vehicle_class.is_(None),
-        )
-    ).all()
+    rows = s.execute(_RULES, {"zip": zip_code.strip(), "code": vehicle_class.strip().upper()}).all()
     row = next((r for r in rows if r.vehicle_class is not None), None) or next(iter(rows), None)
     if row is None:
         return RenterRules()
     return RenterRules(row.min_age, row.young_driver_age, Decimal(row.young_driver_fee_per_day),
                        bool(row.licence_at_booking))
+
+
+# Built once: building the statement cost more than running it (every booking reads it).
+_RULES = select(RenterRule.vehicle_class, RenterRule.min_age, RenterRule.young_driver_age,
+                RenterRule.young_driver_fee_per_day, RenterRule.licence_at_booking).where(
+    RenterRule.zip_code == bindparam("zip"),
+    (RenterRule.vehicle_class == bindparam("code")) | RenterRule.vehicle_class.is_(None))
 
 
 def pool_words(vehicle_class: str, zip_code: str) -> str:
@@ -235,18 +236,18 @@ def young_driver_fee(s: Session, customer_id: str, vehicle_class: str, zip_code:
 
 
 def check_at_booking(
-    s: Session, vehicle_class: str, zip_code: str, start: datetime, end: datetime, *,
+    s: Session, vehicle_class: str, zip_code: str, time_zone: str, start: datetime, end: datetime, *,
     customer_id: str | None, renter: Renter | None = None, name: str = "", email: str = "",
 ) -> None:
-    """The rule at booking (:data:`Stage.BOOKING`), for :func:`rentaldesk.reservations.book`:
-    ``renter`` when the request carries it (head office reads it from the request's customer part),
-    else the stored customer ``customer_id``, else (a customer new here) one with nothing on file
-    but ``name`` and ``email``."""
+    """The rule at booking (:data:`Stage.BOOKING`), for :func:`rentaldesk.reservations.book`, on a
+    pool it has read (its class code, zip code and branch time zone): ``renter`` when the request
+    carries it (head office reads it from the request's customer part), else the stored customer
+    ``customer_id``, else (a customer new here) one with nothing on file but ``name`` and ``email``."""
     if renter is None:
         customer = s.get(Customer, customer_id) if customer_id is not None else None
         renter = Renter.of(customer) if customer is not None else Renter(name=name, email=email)
-    zone, what = _branch(s, vehicle_class, zip_code)
-    decide_renter(renter, rules_for(s, vehicle_class, zip_code), zone, start, end, stage=Stage.BOOKING, what=what)
+    decide_renter(renter, rules_for(s, vehicle_class, zip_code), ZoneInfo(time_zone), start, end,
+                  stage=Stage.BOOKING, what=pool_words(vehicle_class, zip_code))
 
 
 #: The sample branches' renter rules (:func:`rentaldesk.fleet.load_sample_data`): 21 to rent, a

@@ -604,8 +604,8 @@ def book(
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
     reservation_id = reservation_id or str(uuid.uuid4())
-    check_at_booking(s, pool.vclass.code, pool.branch.zip_code, start, end, customer_id=known, renter=renter,
-                     name=name, email=email)
+    check_at_booking(s, pool.vclass.code, pool.branch.zip_code, pool.branch.time_zone, start, end, customer_id=known,
+                     renter=renter, name=name, email=email)
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
