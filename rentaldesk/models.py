@@ -7,11 +7,12 @@ Money is ``Numeric(10, 2)`` and comes back as :class:`decimal.Decimal`.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -191,6 +192,20 @@ class Customer(Base):
     phone: Mapped[str] = mapped_column(String(32), default="")
     licence_number: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # -- issue 11: renter --
+    #: Where the driving licence was issued (a country or a state, as the licence says) and the
+    #: last day it is valid; the date of birth (the age rules of :mod:`rentaldesk.renters`).
+    licence_region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    licence_expiry: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    address_line1: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    address_line2: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    country: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: Refused at booking and at check-out; the reason is for the staff, never for the customer.
+    do_not_rent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    do_not_rent_reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class Reservation(Base):
@@ -326,3 +341,28 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(400))
+
+
+# -- issue 11: renter --
+class RenterRule(Base):
+    """Who may rent a class at a branch: the minimum age, and the age below which a young-driver
+    fee is charged per day. The row with no ``vehicle_class`` is the branch's rule for every class
+    without its own row; with no row at all the defaults of :mod:`rentaldesk.renters` apply.
+    ``licence_at_booking``: the licence must be on file to book (else only to check out)."""
+
+    __tablename__ = "renter_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    vehicle_class: Mapped[str | None] = mapped_column(ForeignKey("vehicle_classes.code"), nullable=True)
+    min_age: Mapped[int] = mapped_column(Integer, default=21)
+    young_driver_age: Mapped[int] = mapped_column(Integer, default=25)
+    young_driver_fee_per_day: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    licence_at_booking: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        CheckConstraint("min_age >= 16 AND min_age <= 99", name="min_age"),
+        CheckConstraint("young_driver_age >= min_age AND young_driver_age <= 99", name="young_driver_age"),
+        CheckConstraint("young_driver_fee_per_day >= 0", name="young_driver_fee"),
+        Index("ix_renter_rules_pool", "zip_code", "vehicle_class", unique=True),
+    )

@@ -1,0 +1,229 @@
+"""The charge calculator: table-driven from tests/unit/data/charge_cases.toml, then its properties
+(hypothesis) over random plans, periods and returns."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rentaldesk import charges
+from rentaldesk.charges import ExtraChoice, Usage, quote, settle
+from rentaldesk.errors import InvalidInput, InvalidPeriod
+from rentaldesk.rates import RatePlan, Season, Tax, class_day_rate_plan, plan_from_mapping
+from rentaldesk.rules import price as old_price
+
+CASES_FILE = Path(__file__).parent / "data" / "charge_cases.toml"
+TABLE = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))
+PLANS = {name: plan_from_mapping(values) for name, values in TABLE["plans"].items()}
+UTC = timezone.utc
+D = timedelta(days=1)
+H = timedelta(hours=1)
+
+
+def _money(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _extras(case: dict) -> tuple[ExtraChoice, ...]:
+    return tuple(ExtraChoice(code=e["code"], label=e["label"], per=e["per"], price=Decimal(e["price"]),
+                             cap=_money(e.get("cap")), quantity=e.get("quantity", 1))
+                 for e in case.get("extras", []))
+
+
+def _charges_of(case: dict) -> charges.Charges:
+    plan = PLANS[case["plan"]]
+    extras = _extras(case)
+    young, driver = _money(case.get("young_driver")), _money(case.get("driver"))
+    one_way = Decimal(case.get("one_way", "0"))
+    if "usage" not in case:
+        return quote(plan, case["start"], case["end"], extras=extras, young_driver_fee_per_day=young,
+                     driver_day_rate=driver, one_way_fee=one_way)
+    u = case["usage"]
+    return settle(plan, Usage(picked_up_at=u.get("picked_up_at", case["start"]), returned_at=u["returned_at"],
+                              booked_start=case["start"], booked_end=case["end"], distance=u["distance"],
+                              fuel_out_eighths=u["fuel_out"], fuel_in_eighths=u["fuel_in"],
+                              damage_charge=Decimal(u.get("damage_charge", "0")), extras=extras,
+                              young_driver_fee_per_day=young, driver_day_rate=driver, one_way_fee=one_way))
+
+
+@pytest.mark.parametrize("case", TABLE["case"], ids=[c["name"] for c in TABLE["case"]])
+def test_case_from_the_table(case):
+    result = _charges_of(case)
+    assert [[line.code, str(line.amount)] for line in result.lines] == case["lines"]
+    assert result.total == Decimal(case["total"])
+    assert result.currency == "USD"
+
+
+def test_the_table_has_every_kind_of_line():
+    codes = {line[0].split(":")[0] for case in TABLE["case"] for line in case["lines"]}
+    assert codes >= {"time", "extra-hours", "late", "distance", "fuel", "damage", "young-driver", "driver",
+                     "one-way", "extra", "tax"}
+
+
+def test_labels_are_clerk_words():
+    plan = PLANS["weekly"]
+    start = datetime(2030, 1, 7, 15, tzinfo=UTC)
+    result = quote(plan, start, start + 9 * D + 3 * H)
+    assert [line.label for line in result.lines] == [
+        "1 week at $250.00 a week", "2 days at $45.00 a day", "3 extra hours at $12.00 an hour"]
+    taxed = quote(PLANS["taxed"], start, start + D)
+    assert taxed.lines[-2].label == "Sales tax 6.25 % of $45.00"
+    late = settle(plan, Usage(start, start + 3 * D + 26 * H, start, start + 3 * D, 0, 8, 8, Decimal(0)))
+    assert [line.label for line in late.line("late")] == ["1 day late at $45.00 a day",
+                                                          "2 hours late at $12.00 an hour"]
+
+
+def test_a_class_rate_alone_prices_as_the_old_rule():
+    start = datetime(2030, 3, 4, 12, tzinfo=UTC)
+    plan = class_day_rate_plan("ECONOMY", "10001", Decimal("39.99"))
+    for minutes in (1, 60, 24 * 60, 24 * 60 + 1, 3 * 24 * 60 - 5, 9 * 24 * 60 + 7, 40 * 24 * 60 + 1):
+        end = start + timedelta(minutes=minutes)
+        for driver in (None, Decimal("80.00")):
+            assert quote(plan, start, end, driver_day_rate=driver).total == old_price(
+                start, end, Decimal("39.99"), driver)
+
+
+@pytest.mark.parametrize(("call", "field"), [
+    (lambda p, s: quote(p, s, s), "end"),
+    (lambda p, s: quote(p, s.replace(tzinfo=None), s + D), "start"),
+    (lambda p, s: quote(p, s, s + D, one_way_fee=Decimal("-1")), "one_way_fee"),
+    (lambda p, s: quote(p, s, s + D, driver_day_rate=Decimal("1.234")), "driver_day_rate"),
+    (lambda p, s: Usage(s, s + D, s, s + D, -1, 8, 8, Decimal(0)), "distance"),
+    (lambda p, s: Usage(s, s + D, s, s + D, 0, 9, 8, Decimal(0)), "fuel_out_eighths"),
+    (lambda p, s: Usage(s, s + D, s, s + D, 0, 8, 8, Decimal("-5")), "damage_charge"),
+    (lambda p, s: Usage(s, s, s, s + D, 0, 8, 8, Decimal(0)), "returned_at"),
+    (lambda p, s: ExtraChoice("gps", "GPS", "week", Decimal(1), None), "extras"),
+    (lambda p, s: ExtraChoice("gps", "GPS", "day", Decimal(-1), None), "extras"),
+    (lambda p, s: ExtraChoice("gps", "GPS", "day", Decimal(1), None, quantity=0), "extras"),
+])
+def test_bad_input_is_refused_naming_the_field(call, field):
+    with pytest.raises((InvalidInput, InvalidPeriod)) as exc:
+        call(PLANS["weekly"], datetime(2030, 1, 7, 15, tzinfo=UTC))
+    assert exc.value.field == field
+
+
+# -- properties ------------------------------------------------------------------------------------
+
+amounts = st.decimals(min_value=0, max_value=500, places=2, allow_nan=False, allow_infinity=False)
+ZONES = ("UTC", "America/New_York", "America/Los_Angeles", "Europe/Berlin", "Australia/Sydney")
+
+
+@st.composite
+def seasons(draw) -> tuple[Season, ...]:
+    firsts = sorted(draw(st.sets(st.integers(0, 400), max_size=4)))
+    out = []
+    for i, first in enumerate(firsts):
+        room = (firsts[i + 1] - first - 1) if i + 1 < len(firsts) else 60
+        last = first + draw(st.integers(0, max(0, room)))
+        out.append(Season(date(2030, 1, 1) + timedelta(days=first), date(2030, 1, 1) + timedelta(days=last),
+                          draw(amounts), draw(st.none() | amounts.map(lambda a: a * 5)),
+                          draw(st.none() | amounts.map(lambda a: a * 20))))
+    return tuple(out)
+
+
+taxes = st.lists(st.builds(
+    Tax, code=st.sampled_from(["sales", "airport", "city"]), label=st.just("Tax"),
+    rate=st.decimals(min_value=0, max_value=Decimal("0.3"), places=4),
+    applies_to=st.sampled_from(["all", "time", "time,extra-hours,late", "extra,one-way", "fuel,distance"]),
+    rounding=st.sampled_from(["half-up", "half-even", "up"])), max_size=3, unique_by=lambda t: t.code)
+
+
+@st.composite
+def plans(draw) -> RatePlan:
+    return RatePlan(
+        vehicle_class="ECONOMY", zip_code="10001", currency="USD", day_rate=draw(amounts),
+        week_rate=draw(st.none() | amounts.map(lambda a: a * 5)),
+        month_rate=draw(st.none() | amounts.map(lambda a: a * 20)),
+        hour_rate=draw(amounts), seasons=draw(seasons()), distance_unit=draw(st.sampled_from(["km", "mi"])),
+        included_distance_per_day=draw(st.none() | st.integers(0, 500)), extra_distance_price=draw(amounts),
+        fuel_eighth_price=draw(amounts), late_grace_minutes=draw(st.integers(0, 120)), deposit=draw(amounts),
+        taxes=tuple(draw(taxes)), time_zone=draw(st.sampled_from(ZONES)))
+
+
+extras = st.lists(st.builds(ExtraChoice, code=st.sampled_from(["gps", "seat", "cdw", "chains"]), label=st.just("X"),
+                            per=st.sampled_from(["day", "rental"]), price=amounts, cap=st.none() | amounts,
+                            quantity=st.integers(1, 3)), max_size=3, unique_by=lambda e: e.code).map(tuple)
+starts = st.datetimes(min_value=datetime(2030, 1, 1), max_value=datetime(2031, 1, 1), timezones=st.just(UTC))
+lengths = st.integers(1, 95 * 24 * 60).map(lambda m: timedelta(minutes=m))
+fees = st.none() | amounts
+
+
+def _started_days(length: timedelta) -> int:
+    return charges.rental_days(datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC) + length)
+
+
+def _check_sums(result: charges.Charges, plan: RatePlan) -> None:
+    for line in result.lines:
+        assert line.amount >= 0, line
+        assert line.amount == line.amount.quantize(Decimal("0.01")) and line.amount.as_tuple().exponent == -2
+        if not line.code.startswith("tax:"):
+            assert line.quantity * line.unit_price == line.amount, line
+    charged = [line for line in result.lines if not line.code.startswith("tax:")]
+    taxed = [line for line in result.lines if line.code.startswith("tax:")]
+    assert sum(line.amount for line in result.lines) == result.total
+    assert sum(line.amount for line in charged) == result.subtotal
+    assert result.subtotal + result.tax == result.total
+    assert [line.code for line in taxed] == [f"tax:{t.code}" for t in plan.taxes]
+    rounding = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "up": ROUND_UP}
+    for tax, line in zip(plan.taxes, taxed):
+        base = sum((c.amount for c in charged if c.taxable and tax.applies(c.code)), Decimal("0.00"))
+        assert line.quantity == base
+        assert line.amount == (base * tax.rate).quantize(Decimal("0.01"), rounding=rounding[tax.rounding])
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), starts, lengths, extras, fees, fees, amounts)
+def test_a_quote_has_no_negative_line_and_its_lines_sum_to_the_total(plan, start, length, chosen, young, driver,
+                                                                     one_way):
+    _check_sums(quote(plan, start, start + length, extras=chosen, young_driver_fee_per_day=young,
+                      driver_day_rate=driver, one_way_fee=one_way), plan)
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), starts, lengths, lengths)
+def test_a_longer_rental_is_never_cheaper_unless_a_week_or_month_rate_starts(plan, start, a, b):
+    shorter, longer = sorted((a, b))
+    days_short, days_long = _started_days(shorter), _started_days(longer)
+    a_rate_starts = any(days_short < threshold <= days_long for threshold in (charges.WEEK_DAYS, charges.MONTH_DAYS))
+    if not a_rate_starts:
+        assert quote(plan, start, start + shorter).subtotal <= quote(plan, start, start + longer).subtotal
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), starts, lengths, extras, fees, fees, amounts, st.integers(0, 8), st.data())
+def test_on_time_full_and_within_the_allowance_settles_at_the_quote(plan, start, length, chosen, young, driver,
+                                                                   one_way, fuel, data):
+    end = start + length
+    allowance = plan.included_distance_per_day
+    most = 5000 if allowance is None else allowance * _started_days(length)
+    usage = Usage(picked_up_at=start, returned_at=end, booked_start=start, booked_end=end,
+                  distance=data.draw(st.integers(0, most)), fuel_out_eighths=fuel,
+                  fuel_in_eighths=data.draw(st.integers(fuel, 8)), damage_charge=Decimal(0), extras=chosen,
+                  young_driver_fee_per_day=young, driver_day_rate=driver, one_way_fee=one_way)
+    assert settle(plan, usage) == quote(plan, start, end, extras=chosen, young_driver_fee_per_day=young,
+                                        driver_day_rate=driver, one_way_fee=one_way)
+
+
+@settings(max_examples=150, deadline=None)
+@given(plans(), starts, lengths, st.integers(-95 * 24 * 60, 5 * 24 * 60), st.integers(0, 3000),
+       st.integers(0, 8), st.integers(0, 8), amounts, extras)
+def test_settled_charges_have_no_negative_line_and_sum_to_the_total(plan, start, length, returned_minutes, distance,
+                                                                    fuel_out, fuel_in, damage, chosen):
+    end = start + length
+    returned = max(start + timedelta(minutes=1), end + timedelta(minutes=returned_minutes))
+    result = settle(plan, Usage(start, returned, start, end, distance, fuel_out, fuel_in, damage, extras=chosen))
+    _check_sums(result, plan)
+    booked_time = sum(line.amount for line in quote(plan, start, end).lines if line.code in ("time", "extra-hours"))
+    settled_time = sum(line.amount for line in result.lines if line.code in ("time", "extra-hours"))
+    # An early return never costs more time than was booked; a late one keeps the booked time.
+    assert settled_time <= booked_time
+    if returned >= end:
+        assert settled_time == booked_time
+    if returned <= end + timedelta(minutes=plan.late_grace_minutes):
+        assert not result.line("late")
