@@ -47,6 +47,7 @@ class Ui_CheckOutDialog(object):
         self.scrollArea = QScrollArea(CheckOutDialog)
         self.scrollArea.setObjectName(u"scrollArea")
         self.scrollArea.setWidgetResizable(True)
+        self.scrollArea.setFocusPolicy(Qt.NoFocus)
         self.scrollArea.setFrameShape(QFrame.NoFrame)
         self.scrollContents = QWidget()
         self.scrollContents.setObjectName(u"scrollContents")
