@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -245,6 +246,12 @@ class Reservation(Base):
     #: until head office has placed it, and never set from a state that holds no car there). ``car_id`` may differ while a request of this branch in the
     #: pool waits (the local engine moved it to make room); see docs/reservation-lifecycle.md.
     hq_car_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # -- issue 11: rates --
+    #: The rate plan the reservation was quoted with (rentaldesk.rates.RatePlan.to_json); None on a
+    #: row of an earlier build, whose plan is its booked price per started day.
+    rate_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The chauffeur's day rate as quoted (None: no driver, or a row of an earlier build).
+    driver_day_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -366,3 +373,211 @@ class RenterRule(Base):
         CheckConstraint("young_driver_fee_per_day >= 0", name="young_driver_fee"),
         Index("ix_renter_rules_pool", "zip_code", "vehicle_class", unique=True),
     )
+
+
+# -- issue 11: contract --
+class AgreementSequence(Base):
+    """The next agreement number of a branch. Taken and bumped in the transaction that writes the
+    agreement (SQLite's ``BEGIN IMMEDIATE`` or the row's lock elsewhere), so numbers are never
+    reused and have no gaps: a refused check-out rolls the bump back with everything else."""
+
+    __tablename__ = "agreement_sequences"
+
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    next_number: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (CheckConstraint("next_number >= 1", name="next_number"),)
+
+
+class Agreement(Base):
+    """A rental agreement: a reservation's car on rent (see :mod:`rentaldesk.contracts`).
+
+    ``status``: "on rent" -> "returned" (check-in; the charges fixed in ``charges_json``, so the
+    receipt never changes) -> "closed" (zero balance, or written off). Readings "out" at check-out,
+    "in" at check-in; ``in_zip_code`` differs from ``zip_code`` on a one-way return.
+    """
+
+    __tablename__ = "agreements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    reservation_id: Mapped[str] = mapped_column(ForeignKey("reservations.id"), unique=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    booked_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    upgrade_reason: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    licence_checked: Mapped[bool] = mapped_column(Boolean)
+    currency: Mapped[str] = mapped_column(String(3))
+    quoted: Mapped[Decimal] = mapped_column(Money)
+    out_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    out_odometer: Mapped[int] = mapped_column(Integer)
+    out_fuel_eighths: Mapped[int] = mapped_column(Integer)
+    in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    in_zip_code: Mapped[str | None] = mapped_column(ForeignKey("branches.zip_code"), nullable=True)
+    in_odometer: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    in_fuel_eighths: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: The rate plan the rental is charged by (rates.RatePlan.to_json), fixed at check-out from the
+    #: reservation's: check-in settles with it, whatever the branch's rates are then.
+    plan_json: Mapped[str] = mapped_column(Text)
+    #: The extras and cover confirmed at check-out (JSON list of charges.ExtraChoice fields).
+    extras_json: Mapped[str] = mapped_column(Text, default="[]")
+    deposit_amount: Mapped[Decimal] = mapped_column(Money)
+    deposit_method: Mapped[str] = mapped_column(String(8))
+    deposit_reference: Mapped[str] = mapped_column(String(64), default="")
+    signature_png: Mapped[bytes] = mapped_column(LargeBinary)
+    damage_charge: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    #: The charges fixed at check-in (JSON of charges.Charges): the receipt reads these, never a
+    #: recalculation.
+    charges_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    total: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    write_off_reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('on rent', 'returned', 'closed')", name="status"),
+        CheckConstraint("out_fuel_eighths BETWEEN 0 AND 8", name="out_fuel"),
+        CheckConstraint("in_fuel_eighths IS NULL OR in_fuel_eighths BETWEEN 0 AND 8", name="in_fuel"),
+        CheckConstraint("in_odometer IS NULL OR in_odometer >= out_odometer", name="odometer"),
+        CheckConstraint("deposit_amount >= 0", name="deposit"),
+        CheckConstraint("deposit_method IN ('card', 'cash')", name="deposit_method"),
+        Index("ix_agreements_car", "car_id", "out_at"),
+        Index("ix_agreements_status", "status", "zip_code"),
+    )
+
+
+class DamageRecord(Base):
+    """A damage mark on a car, recorded at an agreement's check-out ("out") or check-in ("in")."""
+
+    __tablename__ = "damage_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"))
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    stage: Mapped[str] = mapped_column(String(3))
+    zone: Mapped[str] = mapped_column(String(16))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("stage IN ('out', 'in')", name="stage"),
+        CheckConstraint("x >= 0 AND x <= 1 AND y >= 0 AND y <= 1", name="position"),
+        Index("ix_damage_marks_car", "car_id", "recorded_at"),
+        Index("ix_damage_marks_agreement", "agreement_id"),
+    )
+
+
+class LedgerRow(Base):
+    """A row of the payments ledger, append-only (see :mod:`rentaldesk.payments`). ``zip_code``:
+    the branch whose counter took it (the cash-up's); ``provider_reference``: room for a card
+    processor's id (none in issue 11)."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    provider_reference: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('payment', 'refund', 'deposit-hold', 'deposit-capture', 'deposit-release', "
+                        "'write-off')", name="kind"),
+        CheckConstraint("method IN ('card', 'cash', 'voucher', '')", name="method"),
+        CheckConstraint("amount >= 0", name="amount"),
+        Index("ix_payments_agreement", "agreement_id", "id"),
+        Index("ix_payments_branch_day", "zip_code", "at"),
+    )
+
+
+# -- issue 11: rates --
+class RatePlanRow(Base):
+    """The rates of a vehicle class at a branch (see :class:`rentaldesk.rates.RatePlan`); its
+    seasons are :class:`RateSeason` rows, its taxes the branch's :class:`BranchTax` rows."""
+
+    __tablename__ = "rate_plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+    week_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    month_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    hour_rate: Mapped[Decimal] = mapped_column(Money)
+    included_distance_per_day: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    extra_distance_price: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    fuel_policy: Mapped[str] = mapped_column(String(16), default="full-to-full")
+    fuel_eighth_price: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    late_grace_minutes: Mapped[int] = mapped_column(Integer, default=29)
+    deposit: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+    seasons: Mapped[list[RateSeason]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="RateSeason.first_day")
+
+    __table_args__ = (
+        Index("ix_rate_plans_pool", "vehicle_class", "zip_code", unique=True),
+        CheckConstraint("day_rate >= 0 AND hour_rate >= 0", name="rates"),
+    )
+
+
+class RateSeason(Base):
+    """A date range (local dates, both included) of a plan with its own rates."""
+
+    __tablename__ = "rate_seasons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("rate_plans.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    day_rate: Mapped[Decimal] = mapped_column(Money)
+    week_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    month_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="days"),)
+
+
+class BranchTax(Base):
+    """A tax or fee of a branch, charged on every rental there (see :class:`rentaldesk.rates.Tax`)."""
+
+    __tablename__ = "branch_taxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(80))
+    rate: Mapped[Decimal] = mapped_column(Numeric(7, 6, asdecimal=True))
+    applies_to: Mapped[str] = mapped_column(String(200), default="all")
+    rounding: Mapped[str] = mapped_column(String(16), default="half-up")
+    #: The order of the branch's tax lines.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_branch_taxes_code", "zip_code", "code", unique=True),
+        CheckConstraint("rate >= 0 AND rate < 1", name="rate"),
+    )
+
+
+class DropFee(Base):
+    """The one-way fee of a rental picked up at ``from_zip`` and returned at ``to_zip``."""
+
+    __tablename__ = "drop_fees"
+
+    from_zip: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    to_zip: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"), primary_key=True)
+    fee: Mapped[Decimal] = mapped_column(Money)
+
+    __table_args__ = (CheckConstraint("fee >= 0", name="fee"),)

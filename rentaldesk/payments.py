@@ -10,12 +10,19 @@ held, or when it is written off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rentaldesk.contracts import AgreementView, LedgerEntry
+from rentaldesk import contract_inputs as inputs
+from rentaldesk import contracts, text
+from rentaldesk.contracts import CLOSED, RETURNED, AgreementView, LedgerEntry
+from rentaldesk.errors import InvalidInput, RentalError, UnknownPool
+from rentaldesk.models import Agreement, Branch, LedgerRow
+from rentaldesk.rules import require_aware
 
 #: How money is paid or refunded.
 METHODS = ("card", "cash", "voucher")
@@ -56,34 +63,175 @@ def take_payment(s: Session, agreement_id: str, method: str, amount: Decimal, re
     """Record a payment on a returned agreement: ``method`` card, cash or voucher (card and voucher
     need a ``reference``), ``amount`` > 0 and not above the balance. Closes the agreement when the
     balance reaches zero and no deposit is held."""
-    raise NotImplementedError("take_payment lands in the next commit of branch i11-contract")
+    found = _returned(s, agreement_id, now, "take a payment")
+    how = _method(method)
+    paid = _positive(amount, "the payment")
+    ref = inputs.reference(reference, "reference", needed=how != "cash",
+                           what=f"the {'card' if how == 'card' else 'voucher'}'s reference")
+    balance = _totals(s, found).balance(found.total)
+    if paid > balance:
+        raise InvalidInput(f"the payment ({_say(paid, found)}) is above the balance ({_say(balance, found)})",
+                           field="amount")
+    _append(s, found, "payment", how, paid, ref, "", now)
+    return _settled(s, found, now)
 
 
 def refund(s: Session, agreement_id: str, method: str, amount: Decimal, reference: str, reason: str,
            now: datetime) -> AgreementView:
     """Give money back: ``amount`` > 0 and not above what was paid and not refunded yet; a reason
     is needed. The balance grows by it (an agreement closed by payment reopens as returned)."""
-    raise NotImplementedError("refund lands in the next commit of branch i11-contract")
+    found = contracts.find(s, agreement_id)
+    require_aware(now, "now")
+    if found.status not in (RETURNED, CLOSED) or found.write_off_reason:
+        raise RentalError(f"agreement {found.number} is {_state(found)}; nothing can be refunded", field="agreement")
+    how = _method(method)
+    back = _positive(amount, "the refund")
+    ref = inputs.reference(reference, "reference", needed=False, what="the refund's reference")
+    why = inputs.reason(reason, "reason")
+    totals = _totals(s, found)
+    refundable = totals.paid - totals.refunded
+    if back > refundable:
+        raise InvalidInput(f"the refund ({_say(back, found)}) is above what was paid and not refunded yet "
+                           f"({_say(refundable, found)})", field="amount")
+    _append(s, found, "refund", how, back, ref, why, now)
+    return _settled(s, found, now)
 
 
 def capture_deposit(s: Session, agreement_id: str, amount: Decimal | None, now: datetime) -> AgreementView:
     """Take (part of) the held deposit against the balance: ``amount`` None takes as much as the
     balance allows; never more than is held nor than the balance."""
-    raise NotImplementedError("capture_deposit lands in the next commit of branch i11-contract")
+    found = _returned(s, agreement_id, now, "capture its deposit")
+    totals = _totals(s, found)
+    held, balance = totals.deposit_held, totals.balance(found.total)
+    if held <= 0:
+        raise RentalError(f"agreement {found.number} holds no deposit", field="deposit")
+    taken = min(held, balance) if amount is None else _positive(amount, "the amount captured")
+    if taken <= 0:
+        raise InvalidInput(f"agreement {found.number} has nothing to pay: release the deposit instead", field="amount")
+    if taken > held:
+        raise InvalidInput(f"{_say(taken, found)} is more than the deposit held ({_say(held, found)})", field="amount")
+    if taken > balance:
+        raise InvalidInput(f"{_say(taken, found)} is above the balance ({_say(balance, found)})", field="amount")
+    _append(s, found, "deposit-capture", found.deposit_method, taken, found.deposit_reference, "", now)
+    return _settled(s, found, now)
 
 
 def release_deposit(s: Session, agreement_id: str, now: datetime) -> AgreementView:
-    """Release what is still held of the deposit (the card's pre-authorisation dropped, or the cash
-    given back)."""
-    raise NotImplementedError("release_deposit lands in the next commit of branch i11-contract")
+    """Release what is still held of the deposit after check-in (the card's pre-authorisation
+    dropped, or the cash given back)."""
+    found = _returned(s, agreement_id, now, "release its deposit")
+    held = _totals(s, found).deposit_held
+    if held <= 0:
+        raise RentalError(f"agreement {found.number} holds no deposit", field="deposit")
+    _append(s, found, "deposit-release", found.deposit_method, held, found.deposit_reference, "", now)
+    return _settled(s, found, now)
 
 
 def write_off(s: Session, agreement_id: str, reason: str, now: datetime) -> AgreementView:
     """Write the balance off with a reason (needed) and close the agreement; the deposit must be
     captured or released first."""
-    raise NotImplementedError("write_off lands in the next commit of branch i11-contract")
+    found = _returned(s, agreement_id, now, "write it off")
+    why = inputs.reason(reason, "reason")
+    totals = _totals(s, found)
+    if totals.deposit_held > 0:
+        raise RentalError(f"agreement {found.number} still holds a deposit of {_say(totals.deposit_held, found)}: "
+                          f"capture or release it first", field="deposit")
+    balance = totals.balance(found.total)
+    if balance <= 0:
+        raise RentalError(f"agreement {found.number} owes nothing", field="agreement")
+    _append(s, found, "write-off", "", balance, "", why, now)
+    found.write_off_reason, found.status, found.closed_at = why, CLOSED, now
+    found.version += 1
+    s.flush()
+    return contracts.view(s, found)
 
 
 def cash_up(s: Session, zip_code: str, day: date) -> CashUp:
-    """The branch's ledger for ``day`` (in its time zone), by method."""
-    raise NotImplementedError("cash_up lands in the next commit of branch i11-contract")
+    """The branch's ledger for ``day`` (midnight to midnight in its time zone), by method: every
+    row its counter recorded (check-in branch for what is paid at the return)."""
+    branch = s.scalar(select(Branch).where(Branch.zip_code == (zip_code.strip() if isinstance(zip_code, str) else "")))
+    if branch is None:
+        known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code)))
+        raise UnknownPool(f"no branch at zip code {text.shown(zip_code)}; the branches are at {known}", field="zip_code")
+    zone = ZoneInfo(branch.time_zone)
+    start = datetime.combine(day, time(0), zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    rows = s.execute(select(LedgerRow, Agreement.number).join(Agreement, Agreement.id == LedgerRow.agreement_id)
+                     .where(LedgerRow.zip_code == branch.zip_code, LedgerRow.at >= start, LedgerRow.at < end)
+                     .order_by(LedgerRow.at, LedgerRow.id))
+    entries = tuple(contracts.ledger_entry(r, number) for r, number in rows)
+    currencies = sorted({e.currency for e in entries})
+    if len(currencies) > 1:
+        raise RentalError(f"the day's ledger at {branch.zip_code} holds several currencies ({', '.join(currencies)})",
+                          field="currency")
+    lines = []
+    for how in METHODS:
+        mine = [e for e in entries if e.method == how]
+        paid = _sum(mine, "payment")
+        back = _sum(mine, "refund")
+        captured = _sum(mine, "deposit-capture")
+        lines.append(CashUpLine(method=how, payments=paid, refunds=back, deposits_captured=captured,
+                                net=paid + captured - back,
+                                count=sum(1 for e in mine if e.kind in ("payment", "refund", "deposit-capture"))))
+    cash = [e for e in entries if e.method == "cash"]
+    return CashUp(zip_code=branch.zip_code, branch_name=branch.name, time_zone=branch.time_zone, day=day,
+                  currency=currencies[0] if currencies else "", lines=tuple(lines),
+                  total=sum((ln.net for ln in lines), Decimal("0.00")),
+                  cash_deposits_held=_sum(cash, "deposit-hold"), cash_deposits_released=_sum(cash, "deposit-release"),
+                  entries=entries)
+
+
+# -- helpers -------------------------------------------------------------------------------------------
+
+
+def _returned(s: Session, agreement_id: str, now: datetime, doing: str) -> Agreement:
+    require_aware(now, "now")
+    found = contracts.find(s, agreement_id)
+    if found.status != RETURNED:
+        raise RentalError(f"agreement {found.number} is {_state(found)}; only a returned one can {doing}",
+                          field="agreement")
+    return found
+
+
+def _state(found: Agreement) -> str:
+    return "written off" if found.write_off_reason else found.status
+
+
+def _method(method: object) -> str:
+    if method not in METHODS:
+        raise InvalidInput(f"money is paid by card, cash or voucher, not {text.shown(method)}", field="method")
+    assert isinstance(method, str)
+    return method
+
+
+def _positive(amount: object, words: str) -> Decimal:
+    value = inputs.amount(amount, "amount", words)
+    if value <= 0:
+        raise InvalidInput(f"{words} must be more than 0", field="amount")
+    return value
+
+
+def _totals(s: Session, found: Agreement) -> contracts.LedgerTotals:
+    return contracts.ledger_totals(contracts.ledger(s, found))
+
+
+def _append(s: Session, found: Agreement, kind: str, method: str, amount: Decimal, reference: str, note: str,
+            now: datetime) -> None:
+    # the counter that takes it: the return branch once the car is back (a one-way return pays there)
+    till = found.in_zip_code or found.zip_code
+    s.add(LedgerRow(agreement_id=found.id, zip_code=till, kind=kind, method=method, amount=amount,
+                    currency=found.currency, reference=reference, provider_reference="", note=note, at=now))
+    s.flush()
+
+
+def _settled(s: Session, found: Agreement, now: datetime) -> AgreementView:
+    contracts.close_if_settled(s, found, now)
+    return contracts.view(s, found)
+
+
+def _say(amount: Decimal, found: Agreement) -> str:
+    return f"{amount:,.2f} {found.currency}"
+
+
+def _sum(entries: list[LedgerEntry], kind: str) -> Decimal:
+    return sum((e.amount for e in entries if e.kind == kind), Decimal("0.00"))

@@ -3,6 +3,8 @@
 A :class:`RatePlan` is an immutable snapshot: a reservation keeps the one it was quoted with (as
 :meth:`RatePlan.to_json`), so a later change of the branch's rates never changes a booked price.
 The calculator that turns a plan and a period into charge lines is :mod:`rentaldesk.charges`.
+Plans are stored per class and branch (:class:`rentaldesk.models.RatePlanRow`, its seasons, the
+branch's taxes) and looked up with :func:`plan_for`; one-way fees with :func:`drop_fee`.
 
 Every bad value is refused when the plan is made, with :class:`~rentaldesk.errors.InvalidInput`
 naming the field ("day_rate", "seasons[1].first_day", "taxes[0].rate"...).
@@ -17,7 +19,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .errors import InvalidInput
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import InvalidInput, UnknownPool
+from .models import Branch, BranchTax, DropFee, RatePlanRow, RateSeason, VehicleClass
 
 CENT = Decimal("0.01")
 #: How a tax line is rounded to the cent: the names a plan (and a rates file) uses.
@@ -373,3 +379,97 @@ def _number(value: object, name: str) -> Any:
     return value
 
 
+
+
+# -- storage ---------------------------------------------------------------------------------------
+
+
+def plan_for(s: Session, vehicle_class: str, zip_code: str) -> RatePlan:
+    """The plan in effect now for the class at the branch, with the branch's taxes, time zone and
+    distance unit; a class with no plan there is its day rate alone (:func:`class_day_rate_plan`)."""
+    branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
+    vclass = s.get(VehicleClass, vehicle_class)
+    if branch is None:
+        raise UnknownPool(f"unknown zip code {zip_code!r}", field="zip_code")
+    if vclass is None:
+        raise UnknownPool(f"unknown vehicle class {vehicle_class!r}", field="vehicle_class")
+    taxes = tuple(Tax(code=t.code, label=t.label, rate=Decimal(t.rate).normalize() if t.rate else Decimal(0),
+                      applies_to=t.applies_to, rounding=t.rounding)
+                  for t in s.scalars(select(BranchTax).where(BranchTax.zip_code == zip_code)
+                                     .order_by(BranchTax.position, BranchTax.code)))
+    row = s.scalar(select(RatePlanRow).where(RatePlanRow.vehicle_class == vehicle_class,
+                                             RatePlanRow.zip_code == zip_code))
+    if row is None:
+        plan = class_day_rate_plan(vehicle_class, zip_code, vclass.day_rate, time_zone=branch.time_zone,
+                                   distance_unit=branch.distance_unit)
+        return _with(plan, taxes=taxes) if taxes else plan
+    return RatePlan(
+        vehicle_class=vehicle_class, zip_code=zip_code, currency=row.currency, day_rate=row.day_rate,
+        week_rate=row.week_rate, month_rate=row.month_rate, hour_rate=row.hour_rate,
+        seasons=tuple(Season(x.first_day, x.last_day, x.day_rate, x.week_rate, x.month_rate) for x in row.seasons),
+        distance_unit=branch.distance_unit, included_distance_per_day=row.included_distance_per_day,
+        extra_distance_price=row.extra_distance_price, fuel_policy=row.fuel_policy,
+        fuel_eighth_price=row.fuel_eighth_price, late_grace_minutes=row.late_grace_minutes, deposit=row.deposit,
+        taxes=taxes, time_zone=branch.time_zone)
+
+
+def drop_fee(s: Session, from_zip: str, to_zip: str) -> Decimal:
+    """The one-way fee from one location to another: 0 when the same location or none is set."""
+    if from_zip == to_zip:
+        return Decimal("0.00")
+    fee = s.scalar(select(DropFee.fee).where(DropFee.from_zip == from_zip, DropFee.to_zip == to_zip))
+    return Decimal("0.00") if fee is None else fee
+
+
+def save_plan(s: Session, plan: RatePlan) -> None:
+    """Store the plan of its class at its branch (replacing the one there, seasons and all); the
+    branch's taxes are :func:`save_taxes`'. The caller commits."""
+    row = s.scalar(select(RatePlanRow).where(RatePlanRow.vehicle_class == plan.vehicle_class,
+                                             RatePlanRow.zip_code == plan.zip_code))
+    if row is None:
+        row = RatePlanRow(vehicle_class=plan.vehicle_class, zip_code=plan.zip_code)
+        s.add(row)
+    row.currency, row.day_rate, row.week_rate, row.month_rate = (
+        plan.currency, plan.day_rate, plan.week_rate, plan.month_rate)
+    row.hour_rate, row.included_distance_per_day = plan.hour_rate, plan.included_distance_per_day
+    row.extra_distance_price, row.fuel_policy = plan.extra_distance_price, plan.fuel_policy
+    row.fuel_eighth_price, row.late_grace_minutes, row.deposit = (
+        plan.fuel_eighth_price, plan.late_grace_minutes, plan.deposit)
+    row.seasons = [RateSeason(first_day=x.first_day, last_day=x.last_day, day_rate=x.day_rate,
+                              week_rate=x.week_rate, month_rate=x.month_rate) for x in plan.seasons]
+    s.flush()
+
+
+def save_taxes(s: Session, zip_code: str, taxes: tuple[Tax, ...]) -> None:
+    """Set the branch's taxes and fees (all of them, in this order). The caller commits."""
+    for old in s.scalars(select(BranchTax).where(BranchTax.zip_code == zip_code)):
+        s.delete(old)
+    s.flush()
+    for position, tax in enumerate(taxes):
+        s.add(BranchTax(zip_code=zip_code, code=tax.code, label=tax.label, rate=tax.rate,
+                        applies_to=tax.applies_to, rounding=tax.rounding, position=position))
+    s.flush()
+
+
+def save_drop_fee(s: Session, from_zip: str, to_zip: str, fee: Decimal) -> None:
+    """Set the one-way fee from one location to another. The caller commits."""
+    row = s.get(DropFee, (from_zip, to_zip))
+    if row is None:
+        s.add(DropFee(from_zip=from_zip, to_zip=to_zip, fee=fee))
+    else:
+        row.fee = fee
+    s.flush()
+
+
+def _with(plan: RatePlan, **changes: Any) -> RatePlan:
+    values = {f.name: getattr(plan, f.name) for f in fields(plan)}
+    values.update(changes)
+    return RatePlan(**values)
+
+
+def with_day_rate(plan: RatePlan, day_rate: Decimal) -> RatePlan:
+    """The plan at another day rate (a pinned car's own): the hour rate follows it when it was the
+    day rate (a class's rate alone); weeks, months, seasons and the rest stay."""
+    if day_rate == plan.day_rate:
+        return plan
+    return _with(plan, day_rate=day_rate, hour_rate=day_rate if plan.hour_rate == plan.day_rate else plan.hour_rate)

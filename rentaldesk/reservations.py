@@ -27,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import placement
+from . import contracts, placement
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .db import Database
 from .display import article, count, money, period_text
@@ -37,7 +37,6 @@ from .errors import (
     DuplicateReservation,
     InvalidInput,
     NotAvailable,
-    PriceChanged,
     RentalError,
     ReservationNotFound,
     UnknownPool,
@@ -55,7 +54,9 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .rules import BranchRules, check_period, describe, normalize_plate, price, rental_days, require_aware
+from .pricing import PriceChange, booking_plan, booking_quote, price_change
+from .rates import RatePlan, plan_for
+from .rules import BranchRules, check_period, describe, normalize_plate, require_aware
 from .values import CarChoice, Changes, Reservation
 
 if TYPE_CHECKING:
@@ -300,13 +301,10 @@ class ReservationService:
         require_aware(end, "end")
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
-            rate = pool.vclass.day_rate
-            if car_id is not None:
-                car = s.get(Car, car_id)
-                if car is not None:
-                    rate = car.cost_per_day
+            car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
-            return price(start, end, rate, driver.day_rate if driver else None)
+            plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
+            return booking_quote(plan, start, end, driver.day_rate if driver else None).total
 
     # -- decisions -------------------------------------------------------------------------------
 
@@ -407,7 +405,7 @@ class ReservationService:
             new_end = row.end_at if end is None else end
             require_aware(new_start, "start")
             require_aware(new_end, "end")
-            return price_change(row.price, row.start_at, row.end_at, new_start, new_end)
+            return price_change(row, new_start, new_end)
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
@@ -495,6 +493,29 @@ class ReservationService:
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
+    def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
+        """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
+        way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            view = contracts.check_out(s, value, now)
+            if self.link:
+                self.link.picked_up(s, s.get_one(ReservationRow, view.reservation_id), now, view.out.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
+
+    def check_in(self, value: contracts.CheckIn) -> contracts.AgreementView:
+        """The car back (:func:`rentaldesk.contracts.check_in`): the charges fixed, the reservation
+        completed at the actual return time. With head office, its return is sent."""
+        now = self._now()
+        with self.db.write() as s:
+            view = contracts.check_in(s, value, now)
+            if self.link and view.returned is not None:
+                self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
+        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+        return view
+
     def mark_reservations_expired(self) -> int:
         """Pending or confirmed reservations whose end has passed without pick-up become expired."""
         now = self._now()
@@ -545,11 +566,13 @@ def book(
     reference: str | None = None,
     source: str = "",
     requested_at: datetime | None = None,
+    plan: RatePlan | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
     ``requested_at`` (head office deciding a request taken earlier at a branch) is the time the
-    lead-time rule is measured from; the period must still lie ahead of ``now``.
+    lead-time rule is measured from; the period must still lie ahead of ``now``. ``plan``: the
+    rate plan the request was quoted with (head office); else the plan in effect here.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
@@ -560,6 +583,7 @@ def book(
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
+        plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code),
     )
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
     moved = _apply_moves(s, booking.moved, reservation_id, now)
@@ -568,6 +592,7 @@ def book(
         vehicle_class=pool.vclass.code, zip_code=pool.branch.zip_code, car_id=booking.car_id,
         pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
+        rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
     ))
     s.add(row)
     s.flush()
@@ -599,6 +624,8 @@ class NewReservationRow(TypedDict):
     hq_version: int
     awaiting_event_id: str | None
     hq_car_id: int | None
+    rate_plan: str | None
+    driver_day_rate: Decimal | None
 
 
 def new_reservation_row(
@@ -621,6 +648,8 @@ def new_reservation_row(
     hq_version: int = 0,
     hq_car_id: int | None = None,
     status_reason: str = "",
+    rate_plan: str | None = None,
+    driver_day_rate: Decimal | None = None,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -634,6 +663,7 @@ def new_reservation_row(
         "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
+        "rate_plan": rate_plan, "driver_day_rate": driver_day_rate,
     }
 
 
@@ -698,12 +728,14 @@ class DriverLike(Protocol):
 @dataclass(frozen=True, slots=True)
 class Booking:
     """What :func:`decide_booking` decided: the car, pinned or not, the reservations moved to make
-    room (id -> car id) and the price."""
+    room (id -> car id), the price, and the plan and chauffeur's rate it was quoted with."""
 
     car_id: int
     pinned: bool
     moved: dict[str, int]
     price: Decimal
+    plan: RatePlan
+    driver_day_rate: Decimal | None
 
 
 def decide_booking(
@@ -718,6 +750,7 @@ def decide_booking(
     car_id: int | None,
     driver: DriverLike | None,
     now: datetime,
+    plan: RatePlan,
     requested_at: datetime | None = None,
 ) -> Booking:
     """Decide a new reservation on a pool, or raise the refusal (nothing is written).
@@ -727,8 +760,8 @@ def decide_booking(
     decides a request taken earlier, the period still ahead of ``now``); no overlapping reservation
     of the customer (``customer_id``: None for a new customer) in the pool; the driver active and
     free; the asked car (``car_id``) in the pool; a placement of every live reservation of the pool
-    with this one (moving not-yet-started class reservations if need be). The price: started days
-    at the asked car's own rate, else the class's, plus the driver's.
+    with this one (moving not-yet-started class reservations if need be). The price:
+    :mod:`rentaldesk.pricing` (``plan``, at the asked car's own day rate, plus the driver's).
     """
     customer_name(name)
     pool = view.pool
@@ -746,12 +779,15 @@ def decide_booking(
     decision = _decide_with(pool, hold, view.holds_reader(reservation_id, now))
     if decision is None:
         raise _not_available(pool, start, end, car)
-    rate = car.cost_per_day if car is not None else pool.vclass.day_rate
+    quoted = booking_plan(plan, car.cost_per_day if car is not None else None)
+    driver_rate = driver.day_rate if driver else None
     return Booking(
         car_id=decision[reservation_id],
         pinned=car is not None,
         moved={k: c for k, c in decision.items() if k != reservation_id},
-        price=price(start, end, rate, driver.day_rate if driver else None),
+        price=booking_quote(quoted, start, end, driver_rate).total,
+        plan=quoted,
+        driver_day_rate=driver_rate,
     )
 
 
@@ -1054,7 +1090,7 @@ def change(
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
-        repriced = price_change(row.price, row.start_at, row.end_at, new_start, new_end)
+        repriced = price_change(row, new_start, new_end)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)
         moved = _apply_moves(s, decision, row.id, now)
@@ -1074,46 +1110,6 @@ def change(
         customer_changed = True
     s.flush()
     return ChangeOutcome(period_changed, customer_changed, moved)
-
-
-@dataclass(frozen=True, slots=True)
-class PriceChange:
-    """What a new period does to a reservation's price (see :func:`price_change`)."""
-
-    old: Decimal
-    new: Decimal
-    why: str
-
-    @property
-    def changed(self) -> bool:
-        return self.new != self.old
-
-    def text(self) -> str:
-        """'$237.00 -> $316.00 (1 day more at $79.00 a day)', or '$237.00 (unchanged)'."""
-        if not self.changed:
-            return f"{money(self.old)} (unchanged)"
-        return f"{money(self.old)} \u2192 {money(self.new)} ({self.why})"
-
-    def refusal(self, offered: Decimal | None) -> PriceChanged:
-        asked = "" if offered is None else f" (not the {money(offered)} accepted)"
-        return PriceChanged(
-            f"the price would change: {self.text()}{asked}; nothing is changed until the new price is accepted",
-            old=self.old, new=self.new, why=self.why,
-        )
-
-
-def price_change(booked: Decimal, start: datetime, end: datetime, new_start: datetime, new_end: datetime) -> PriceChange:
-    """The price kept: a reservation keeps the day rate it was booked at (its price over its
-    started days: the class's or the asked car's rate, plus the driver's), whatever the fleet's
-    rates are now or whichever car is handed over; a new period is priced at that rate. The one
-    rule of a changed price, for the branch, the command line, the desk and head office."""
-    old_days, new_days = rental_days(start, end), rental_days(new_start, new_end)
-    per_day = (Decimal(booked) / old_days).quantize(Decimal("0.01"))
-    new = booked if new_days == old_days else (per_day * new_days).quantize(Decimal("0.01"))
-    diff = new_days - old_days
-    why = (f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'} at {money(per_day)} a day" if diff
-           else "the same days")
-    return PriceChange(Decimal(booked), new, why)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
@@ -1176,19 +1172,28 @@ def cancel(row: ReservationRow, now: datetime) -> None:
     row.updated_at = now
 
 
+def check_due(row: ReservationRow, now: datetime, *, enforce_window: bool = True) -> None:
+    """The pick-up rule: a confirmed reservation, within :data:`PICKUP_WINDOW` of its start and not
+    ended, or a :class:`RentalError` (field ``reservation``). :func:`pick_up` applies it; the
+    check-out (:func:`rentaldesk.contracts.check_out`) asks it first, before its other checks."""
+    if row.status == ReservationStatus.PENDING.value:
+        raise RentalError(f"reservation {row.reference} is not confirmed yet", field="reservation")
+    if row.status != ReservationStatus.CONFIRMED.value:
+        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up", field="reservation")
+    if enforce_window and now < row.start_at - PICKUP_WINDOW:
+        raise RentalError(
+            f"reservation {row.reference} is not due: it starts in {describe(row.start_at - now)}; "
+            f"pick-up opens {describe(PICKUP_WINDOW)} before", field="reservation"
+        )
+    if enforce_window and now >= row.end_at:
+        raise RentalError(f"reservation {row.reference} has ended; it cannot be picked up", field="reservation")
+
+
 def pick_up(s: Session, row: ReservationRow, now: datetime, *, odometer: int | None = None,
             enforce_window: bool = True) -> None:
     """Mark a confirmed reservation picked up (active, pinned to its car), or raise. Its price is
     the booked one, whichever car is handed over (see :func:`price_change`)."""
-    if row.status == ReservationStatus.PENDING.value:
-        raise RentalError(f"reservation {row.reference} is not confirmed yet")
-    if row.status != ReservationStatus.CONFIRMED.value:
-        raise RentalError(f"reservation {row.reference} is {row.status}; it cannot be picked up")
-    if enforce_window and now < row.start_at - PICKUP_WINDOW:
-        raise RentalError(
-            f"reservation {row.reference} starts in {describe(row.start_at - now)}; "
-            f"pick-up opens {describe(PICKUP_WINDOW)} before"
-        )
+    check_due(row, now, enforce_window=enforce_window)
     car = s.get_one(Car, row.car_id)
     if car.status != CarStatus.AVAILABLE.value:
         raise NotAvailable(f"car {car.plate_number} is {car.status}", field="car_id")

@@ -3,14 +3,16 @@ functions, no database."""
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from .charges import quote
+from .charges import rental_days as rental_days  # the one started-days rule, under its older name
 from .display import duration_words
 from .errors import InvalidPeriod
+from .rates import CENT, class_day_rate_plan
 
 DAY = timedelta(days=1)
 
@@ -99,18 +101,12 @@ def check_period(
         )
 
 
-def rental_days(start: datetime, end: datetime) -> int:
-    """Started 24-hour periods: 24 h is 1 day, 24 h 1 min is 2."""
-    return max(1, math.ceil((end - start) / DAY))
-
-
 def price(start: datetime, end: datetime, day_rate: Decimal, driver_day_rate: Decimal | None = None) -> Decimal:
-    """Started 24-hour periods times the car's (or class's) day rate, plus the driver's day rate."""
-    days = rental_days(start, end)
-    total = Decimal(days) * Decimal(day_rate)
-    if driver_day_rate is not None:
-        total += Decimal(days) * Decimal(driver_day_rate)
-    return total.quantize(Decimal("0.01"))
+    """The price of a day rate alone (started 24-hour periods, plus the driver's day rate): the
+    calculator's (:func:`rentaldesk.charges.quote`) with a plan of that rate, kept for callers of
+    this older name. Bookings are priced by :mod:`rentaldesk.pricing`."""
+    plan = class_day_rate_plan("-", "-", Decimal(day_rate).quantize(CENT))
+    return quote(plan, start, end, driver_day_rate=driver_day_rate).total
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:

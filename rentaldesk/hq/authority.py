@@ -27,7 +27,9 @@ from ..db import Database
 from ..errors import RentalError
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
-from ..reservations import assign_car, book, cancel, change, pick_up, price_change, return_car
+from ..rates import RatePlan
+from ..pricing import price_change
+from ..reservations import assign_car, book, cancel, change, pick_up, return_car
 from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
@@ -163,6 +165,7 @@ class BookingAuthority:
                     status=ReservationStatus.CONFIRMED, reservation_id=state.id, reference=state.reference,
                     source=state.source or request.source,
                     requested_at=request.payload.requested_at,
+                    plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
                 )
                 row.hq_version = row.version
         except RentalError as exc:
@@ -181,8 +184,7 @@ class BookingAuthority:
         # The price the branch's clerk accepted is the one kept: the same rule (price_change)
         # prices the change here, and a different answer is refused, never charged. A branch of an
         # earlier build sends no price: it is priced by the rule alone.
-        accepted = p.price if p.price is not None else price_change(row.price, row.start_at, row.end_at,
-                                                                     p.start, p.end).new
+        accepted = p.price if p.price is not None else price_change(row, p.start, p.end).new
         try:
             with s.begin_nested():
                 outcome = change(

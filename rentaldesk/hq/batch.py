@@ -53,6 +53,7 @@ from ..errors import RentalError
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
 from ..models import PoolVersion, ReservationStatus, VehicleClass, table
+from ..rates import RatePlan, plan_for
 from ..reservations import (
     HOLD_CONTEXT,
     Clash,
@@ -177,7 +178,7 @@ _R = ReservationRow
 #: A pool's live reservations (what _PoolMemory keeps), over a range
 _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
                _R.car_id, _R.pinned, _R.status, _R.driver_id, _R.price, _R.version, _R.source,
-               _R.status_reason).where(_R.status.in_(LIVE_STATUSES))
+               _R.status_reason, _R.rate_plan, _R.driver_day_rate).where(_R.status.in_(LIVE_STATUSES))
 
 
 def _window(b: Mapping[str, Any], more: bool) -> ColumnElement[bool]:
@@ -230,6 +231,8 @@ class _Live:
     source: str
     reason: str
     pending: NewReservationRow | None = None  # the queued insert of a reservation made in this batch
+    rate_plan: str | None = None  # the plan and chauffeur's rate it was quoted with
+    driver_day_rate: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -283,7 +286,8 @@ class _PoolMemory:
     def remember(self, r: _LiveRow) -> None:
         if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
             self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
-                           r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or ""))
+                           r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or "",
+                           rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate))
 
     def add(self, r: _Live) -> None:
         """Remember a live reservation (its start and end never change while it is in memory: a
@@ -437,6 +441,7 @@ class BookingBatch:
         self.references: set[str] = set()
         self.refs_checked: set[str] = set()
         self.pools: dict[tuple[str, str], _PoolMemory] = {}
+        self.plans: dict[tuple[str, str], RatePlan] = {}  # head office's own, for a request carrying none
         self.branches: dict[str, _BranchRow] | None = None
         self.classes: dict[str, _ClassRow] | None = None
         self.fleet_version: int | None = None  # the fleet counter when branches and classes were read
@@ -715,6 +720,7 @@ class BookingBatch:
         booking = decide_booking(
             mem, reservation_id=rid, name=name, email=email, customer_id=None if customer is None else customer.id,
             start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
+            plan=self._plan(state.rate_plan, mem.pool.vclass.code, mem.pool.branch.zip_code),
         )
         fill_name: str | None = None
         fill_phone: str | None = None
@@ -734,7 +740,7 @@ class BookingBatch:
             zip_code=pool.branch.zip_code, car_id=booking.car_id, pinned=booking.pinned,
             driver_id=driver.id if driver else None, start=start, end=end,
             status=ReservationStatus.CONFIRMED.value, price=booking.price, source=state.source or request.source,
-            now=now, hq_version=1,
+            now=now, hq_version=1, rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
         )
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
@@ -743,7 +749,8 @@ class BookingBatch:
         customer = _Customer(d.customer.id, d.customer.email, d.fill_name or d.customer.name,
                              d.fill_phone or d.customer.phone)
         new = _Live(row["id"], row["reference"], customer.id, row["start_at"], row["end_at"], row["car_id"],
-                    row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row)
+                    row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row,
+                    rate_plan=row["rate_plan"], driver_day_rate=row["driver_day_rate"])
         moved_after: list[tuple[_Live, int]] = []
         for rid, car_id in d.moved.items():
             r = mem.live[rid]
@@ -785,6 +792,16 @@ class BookingBatch:
         self._wake()
         return Changes(reservations=frozenset({new.id, *d.moved}))
 
+    def _plan(self, sent: str | None, vehicle_class: str, zip_code: str) -> RatePlan:
+        """The plan a request is priced with: the one the branch quoted it with (the same engine
+        gives the same price), else, from an earlier build, head office's own for the pool."""
+        if sent is not None:
+            return RatePlan.from_json(sent)
+        key = (vehicle_class, zip_code)
+        if key not in self.plans:
+            self.plans[key] = plan_for(self.s, vehicle_class, zip_code)
+        return self.plans[key]
+
     def _licence(self, driver_id: int | None) -> str | None:
         if driver_id is None:
             return None
@@ -808,6 +825,7 @@ class BookingBatch:
             vehicle_class=mem.pool.vclass.code, zip_code=mem.pool.branch.zip_code, car_plate=plate,
             pinned=bool(r.pinned), driver_licence=licence, start=r.start, end=r.end, price=money(r.price),
             version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",
+            rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate,
         )
 
     def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> _OutboxInsert:

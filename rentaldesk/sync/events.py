@@ -188,6 +188,12 @@ class ReservationState(Record):
     reason: str
     car_plate: Text | None = None
     driver_licence: Text | None = None
+    #: The rate plan the price was quoted with (rentaldesk.rates.RatePlan.to_json) and the
+    #: chauffeur's day rate as quoted: head office prices a request with them, and a branch keeps
+    #: them. None from an earlier build (head office then prices by its own plan; a branch keeps
+    #: what it has).
+    rate_plan: str | None = None
+    driver_day_rate: Decimal | None = None
 
 
 

@@ -63,6 +63,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         vehicle_class=row.vehicle_class, zip_code=row.zip_code, car_plate=plate, pinned=bool(row.pinned),
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
         version=row.version, source=row.source or "", reason=row.status_reason or "",
+        rate_plan=row.rate_plan, driver_day_rate=row.driver_day_rate,
     )
 
 
@@ -102,6 +103,8 @@ _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c
                       _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
 _KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at"})
+#: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
+_PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
 _POOL_AWAITING = select(_T.c.id).where(
     _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
@@ -183,7 +186,7 @@ def apply_reservation_state(
             zip_code=state.zip_code, car_id=car_id or 0, pinned=state.pinned, driver_id=driver_id,
             start=state.start, end=state.end, status=state.status, price=state.price, source=state.source,
             now=now, version=version, hq_version=values["hq_version"], hq_car_id=values.get("hq_car_id"),
-            status_reason=state.reason,
+            status_reason=state.reason, rate_plan=state.rate_plan, driver_day_rate=state.driver_day_rate,
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
@@ -191,7 +194,8 @@ def apply_reservation_state(
             # what head office's state does not say stays: when it was made, picked up, returned;
             # the car, when the state holds none here (a refused create's car is the branch's)
             kept = _KEPT_ON_APPLY | ({"car_id"} if car_id is None else set()) | (
-                set() if "hq_car_id" in values else {"hq_car_id"})
+                set() if "hq_car_id" in values else {"hq_car_id"}) | (
+                _PRICE_TERMS if state.rate_plan is None else set())
             s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
     else:
         assert row is not None  # (no request waits on a row that is not there)

@@ -106,9 +106,11 @@ def test_every_event_the_build_before_typed_events_wrote_is_still_read():
 
 
 def _same(new: object, old: object) -> bool:
-    """Equal as JSON, times compared as times ('Z' and '+00:00' are the same instant)."""
+    """Equal as JSON, times compared as times ('Z' and '+00:00' are the same instant); an optional
+    field added since (null when the old event did not have it) loses nothing."""
     if isinstance(new, dict) and isinstance(old, dict):
-        return new.keys() == old.keys() and all(_same(new[k], old[k]) for k in new)
+        added = {k for k in new.keys() - old.keys() if new[k] is None}
+        return new.keys() - added == old.keys() and all(_same(new[k], old[k]) for k in old)
     if isinstance(new, str) and isinstance(old, str) and new != old:
         try:
             return datetime.fromisoformat(new) == datetime.fromisoformat(old)

@@ -1,0 +1,106 @@
+"""The price of a reservation: which plan a booking is quoted with, and what a new period costs.
+
+The one rule of a booked price, for the branch, the command line, the desk and head office, all
+through :func:`rentaldesk.charges.quote`:
+
+- A booking is quoted with the plan in effect for its class at its branch
+  (:func:`rentaldesk.rates.plan_for`, or the plan a branch's request carries to head office); a
+  pinned car is priced at its own day rate (:func:`rentaldesk.rates.with_day_rate`), as before;
+  a chauffeur at their day rate per rental day.
+- The reservation keeps that plan (``rate_plan``) and the chauffeur's rate (``driver_day_rate``):
+  a later change of the rates never changes its price.
+- A new period is re-quoted with the kept plan (:func:`price_change`); when it costs the same the
+  booked price stays, else the clerk is shown old -> new and why before it is saved. A row of an
+  earlier build keeps no plan: its plan is its booked price per started day (:func:`kept_plan`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol
+
+from .charges import Charges, quote, rental_days
+from .display import count, money
+from .errors import PriceChanged
+from .rates import CENT, RatePlan, class_day_rate_plan, with_day_rate
+
+
+def booking_plan(plan: RatePlan, car_cost_per_day: Decimal | None) -> RatePlan:
+    """The plan a booking is quoted with: the class's plan, at the car's own day rate when the
+    customer asked for that car (``car_cost_per_day``; None for a class booking)."""
+    return plan if car_cost_per_day is None else with_day_rate(plan, car_cost_per_day)
+
+
+def booking_quote(plan: RatePlan, start: datetime, end: datetime, driver_day_rate: Decimal | None) -> Charges:
+    """The charges of a booking with ``plan`` (already :func:`booking_plan`'s)."""
+    return quote(plan, start, end, driver_day_rate=driver_day_rate)
+
+
+class KeptPrice(Protocol):
+    """What a reservation row keeps of its price."""
+
+    vehicle_class: str
+    zip_code: str
+    price: Decimal
+    start_at: datetime
+    end_at: datetime
+    rate_plan: str | None
+    driver_day_rate: Decimal | None
+
+
+def kept_plan(row: KeptPrice) -> RatePlan:
+    """The plan the reservation was quoted with; for a row of an earlier build (no plan kept), its
+    booked price per started day, the chauffeur included, as the price-kept rule always had it."""
+    if row.rate_plan:
+        return RatePlan.from_json(row.rate_plan)
+    per_day = (Decimal(row.price) / rental_days(row.start_at, row.end_at)).quantize(CENT)
+    return class_day_rate_plan(row.vehicle_class, row.zip_code, per_day)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceChange:
+    """What a new period does to a reservation's price (see :func:`price_change`)."""
+
+    old: Decimal
+    new: Decimal
+    why: str
+
+    @property
+    def changed(self) -> bool:
+        return self.new != self.old
+
+    def text(self) -> str:
+        """'$237.00 -> $316.00 (1 day more at $79.00 a day)', or '$237.00 (unchanged)'."""
+        if not self.changed:
+            return f"{money(self.old)} (unchanged)"
+        return f"{money(self.old)} \u2192 {money(self.new)} ({self.why})"
+
+    def refusal(self, offered: Decimal | None) -> PriceChanged:
+        asked = "" if offered is None else f" (not the {money(offered)} accepted)"
+        return PriceChanged(
+            f"the price would change: {self.text()}{asked}; nothing is changed until the new price is accepted",
+            old=self.old, new=self.new, why=self.why,
+        )
+
+
+def price_change(row: KeptPrice, new_start: datetime, new_end: datetime) -> PriceChange:
+    """The price kept: the new period re-quoted with the reservation's kept plan and chauffeur's
+    rate (whatever the rates are now, whichever car is handed over); a period that costs the same
+    as the booked one keeps the booked price."""
+    plan, driver = kept_plan(row), row.driver_day_rate
+    booked = Decimal(row.price)
+    before = booking_quote(plan, row.start_at, row.end_at, driver)
+    after = booking_quote(plan, new_start, new_end, driver)
+    if after.total == before.total:
+        return PriceChange(booked, booked, "the same days")
+    diff = rental_days(new_start, new_end) - rental_days(row.start_at, row.end_at)
+    per_day = plan.day_rate + (driver or Decimal(0))
+    days = f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'}" if diff else "the same days"
+    if diff and after.total - before.total == per_day * diff:
+        why = f"{days} at {money(per_day)} a day"
+    else:
+        time = [line.label for line in after.lines if line.code in ("time", "extra-hours")]
+        why = f"{days}: {', '.join(time)}"
+    return PriceChange(booked, after.total, why)
