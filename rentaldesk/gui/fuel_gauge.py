@@ -6,15 +6,12 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..documents import fuel_words
+
 #: A full tank, in eighths.
 FULL = 8
 #: What each reading is called at the counter, from empty to full.
 LABELS = ("E", "1/8", "1/4", "3/8", "1/2", "5/8", "3/4", "7/8", "F")
-
-
-def fuel_words(eighths: int) -> str:
-    """A reading as a clerk says it: "empty", "3/8", "full"."""
-    return {0: "empty", FULL: "full"}.get(eighths, LABELS[eighths])
 
 
 class FuelGauge(QWidget):
