@@ -226,6 +226,8 @@ class DamageDiagram(QWidget):
         self.markList.setObjectName("markList")
         self.markList.setAccessibleName("Marks")
         self.markList.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.markList.setWordWrap(True)  # a long note wraps instead of scrolling out of sight
+        self.markList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markList.currentRowChanged.connect(self._row_changed)
         self.noteLabel = QLabel("&Note", self)
         self.noteEdit = QLineEdit(self)

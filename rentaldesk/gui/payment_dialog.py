@@ -109,7 +109,7 @@ class PaymentDialog(QDialog):
                 ui.paymentsTable.setItem(row, column, item)
         held = view.deposit_held
         ui.depositStateLabel.setText(f"{money(held)} held ({view.deposit.method})" if held > 0
-                                     else f"Deposit {view.deposit_state}")
+                                     else f"Deposit: {view.deposit_state}")
         ui.captureSpin.setMaximum(float(min(held, max(view.balance, Decimal(0)))))
         ui.captureSpin.setValue(ui.captureSpin.maximum())
         paying = view.balance > 0 and view.status != CLOSED
