@@ -77,7 +77,8 @@ def render(out: Path, size: tuple[int, int]) -> None:
     db = open_database(sqlite_url(work / "desk.sqlite"))
     day = book_sample_day(db)
     print(f"sample day: {len(day.reservations)} reservations ({day.refused} refused)")
-    window = build_window(db, clock=lambda: SAMPLE_NOW)
+    moments = [SAMPLE_NOW]  # the desk's clock; the rental below moves it to the return
+    window = build_window(db, clock=lambda: moments[0])
     window.resize(*size)
     window.show()
     settle(window)
@@ -183,6 +184,9 @@ def render(out: Path, size: tuple[int, int]) -> None:
     customers.save()
     settle(window)
     shoot(window, out / "6b-customer-refused.png")
+    # 7. The rental agreement: a due reservation checked out (a mark, the deposit, a signature),
+    #    checked in late with fuel missing (the charges previewed), then the payment dialog.
+    _rental(window, out, moments)
 
     window.close()
     window.desk.close()
@@ -200,6 +204,73 @@ def _fill_a_record(db, customer_id: str) -> None:  # noqa: ANN001
                            "postcode": "02108", "country": "United States"}, today)
     with db.write() as s:
         update_customer(s, customer_id, edit, today=today)
+def _rental(window: MainWindow, out: Path, moments: list) -> None:  # noqa: C901
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from rentaldesk.gui.checkin_dialog import CheckInDialog
+    from rentaldesk.gui.checkout_dialog import open_check_out
+    from rentaldesk.gui.reservations_screen import pick_up_refusal
+
+    window.show_screen(1)
+    settle(window)
+    service = window.desk.service
+    due = next(r for r in service.list_reservations(status="confirmed")
+               if pick_up_refusal(window.desk.db, r.id, SAMPLE_NOW) is None)
+    from datetime import date
+
+    from rentaldesk.models import Customer
+
+    with window.desk.db.write() as s:  # the renter's licence and date of birth on file
+        renter = s.get_one(Customer, due.customer_id)
+        renter.licence_number, renter.licence_region = "D4471 0932 118", "NY"
+        renter.licence_expiry, renter.date_of_birth = date(2033, 6, 30), date(1984, 9, 12)
+    dialog = open_check_out(window.reservations, window.desk, due)
+    settle(window)
+    ui = dialog.ui
+    ui.licenceCheck.setChecked(True)
+    ui.fuelGauge.setValue(8)
+    QTest.keyClicks(ui.depositReferenceEdit, "PRE-AUTH 55120")
+    view = ui.damageDiagram.view
+    QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, view.to_widget(0.1, 0.3).toPoint())
+    QTest.keyClicks(ui.damageDiagram.noteEdit, "scratch on the door, 10 cm")
+    pad = ui.signaturePad
+    QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(40, 70))
+    for x in range(50, 260, 12):
+        QTest.mouseMove(pad, QPoint(x, 70 - int(18 * ((x // 12) % 3 - 1))))
+    QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(260, 64))
+    settle(window)
+    shoot(window, out / "7-check-out.png", dialog)
+    dialog.confirm()
+    settle(window)
+    if dialog.agreement is None:
+        raise SystemExit(f"check-out refused: {ui.formError.text()} {[m.text() for m in dialog.messages.labels.values()]}")
+    _done(dialog.findChild(QMessageBox, "documentReady"))
+    settle(window)
+
+    moments[0] = due.end + timedelta(hours=2, minutes=40)  # back late
+    checkin_parent = window.reservations
+    from rentaldesk.gui.checkin_dialog import open_check_in
+
+    open_check_in(checkin_parent, window.desk, due.reference, lambda error: print(f"refused: {error}"))
+    settle(window)
+    checkin = checkin_parent.findChild(CheckInDialog)
+    checkin.ui.odometerSpin.setValue(checkin.agreement.out.odometer + 412)
+    checkin.ui.fuelGauge.setValue(5)
+    settle(window)
+    shoot(window, out / "7b-check-in.png", checkin)
+    checkin.confirm()
+    settle(window)
+    _done(checkin.findChild(QMessageBox, "documentReady"))
+    settle(window)
+    payment = checkin.payment_dialog
+    shoot(window, out / "7c-payment.png", payment)
+    payment.reject()
+
+
+def _done(question) -> None:  # noqa: ANN001
+    """Answer "Done" to the question what to do with a document just made."""
+    next(button for button in question.buttons() if button.text() == "Done").click()
 
 
 def _strand_one(window: MainWindow, db) -> object:  # noqa: ANN001

@@ -25,6 +25,8 @@ from ..reservations import pick_up as pick_up_rule
 from ..queries import BranchInfo
 from ..values import CarChoice, Changes, Reservation
 from . import text
+from .checkin_dialog import open_check_in
+from .checkout_dialog import open_check_out
 from .desk import DeskContext
 from .empty import EmptyNote
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
@@ -326,11 +328,11 @@ class ReservationsScreen(QWidget):
 
     def _pick_up(self) -> None:
         if (r := self.selected()) is not None:
-            self.reservation_actions.pick_up(r, lambda _r: None, self._show_refusal)
+            open_check_out(self, self.desk, r)
 
     def _return_car(self) -> None:
         if (r := self.selected()) is not None:
-            self.reservation_actions.return_car(r, lambda _r: None, self._show_refusal)
+            open_check_in(self, self.desk, r.reference, self._show_refusal)
 
     def _cancel(self) -> None:
         if (r := self.selected()) is not None:
@@ -368,8 +370,8 @@ class ReservationDialog(QDialog):
         ui.saveButton.clicked.connect(self.save)
         ui.cancelReservationButton.clicked.connect(
             lambda: actions.cancel(self, self.reservation, self._cancelled, self._refused))
-        ui.pickUpButton.clicked.connect(lambda: actions.pick_up(self.reservation, self.show_reservation, self._refused))
-        ui.returnButton.clicked.connect(lambda: actions.return_car(self.reservation, self.show_reservation, self._refused))
+        ui.pickUpButton.clicked.connect(lambda: open_check_out(self, desk, self.reservation))
+        ui.returnButton.clicked.connect(lambda: open_check_in(self, desk, self.reservation.reference, self._refused))
         ui.assignCarButton.clicked.connect(self.choose_car)
         self.show_reservation(reservation)
         self.adjustSize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rentaldesk.gui.checkout_dialog import CheckOutDialog
 from tests.gui.conftest import ZIP, settle
 
 
@@ -57,18 +58,26 @@ def test_a_refusal_shows_by_the_buttons_and_does_not_stay(desk, qtbot, clock):
     choose(qtbot, desk, near.reference)
     assert ui.pickUpButton.isEnabled()
     clock.advance(hours=-10)  # the world moved on since the button was offered: now it is too early
-    ui.pickUpButton.click()
+    ui.pickUpButton.click()  # the check-out dialog opens; its Confirm asks the service, which says no
     settle(qtbot, desk)
-    assert ui.actionError.isVisible() and "pick-up opens 12 hours before" in ui.actionError.text()
+    dialog = desk.reservations.findChild(CheckOutDialog)
+    dialog.confirm()
+    settle(qtbot, desk)
+    assert dialog.ui.formError.isVisible() and "pick-up opens 12 hours before" in dialog.ui.formError.text()
+    dialog.reject()
+    ui.returnButton.setEnabled(True)  # offered a moment before (as above): no agreement is on rent
+    ui.returnButton.click()
+    settle(qtbot, desk)
+    assert ui.actionError.isVisible() and f"no agreement '{near.reference}'" in ui.actionError.text().replace("“", "'").replace("”", "'")
     assert ui.actionError.geometry().top() >= ui.reservationsView.geometry().bottom()  # beside the buttons
     assert abs(ui.actionError.geometry().center().y() - ui.pickUpButton.geometry().center().y()) < ui.pickUpButton.height()
     choose(qtbot, desk, other.reference)  # another reservation: the old refusal goes
     assert near.reference not in ui.actionError.text()
     choose(qtbot, desk, near.reference)
-    ui.pickUpButton.setEnabled(True)  # offered a moment before the clock moved (as above)
-    ui.pickUpButton.click()
+    ui.returnButton.setEnabled(True)
+    ui.returnButton.click()
     settle(qtbot, desk)
-    assert "pick-up opens 12 hours before" in ui.actionError.text()
+    assert "no agreement" in ui.actionError.text()
     desk.reservations._refusal_timer.timeout.emit()  # its while is over
     settle(qtbot, desk)
     # the refusal is gone; what stays is the plain reason pick-up is not offered
