@@ -797,13 +797,14 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
     ``cars``: the cars on which a single new booking could be placed: a car with nothing in the
     period without asking, a car a reservation is fixed on in the period never, each other one
     asked as a booking by car, a suggestion's question (``quick``: listed when a placement is found
-    within the search's budget). What the quick question leaves open is ``unsettled``, but for
+    within the search's budget). Every decision reads the period's whole cluster of holds at once
+    (:func:`_period_cluster`). What the quick question leaves open is ``unsettled``, but for
     ``settle`` (the car the clerk picked), which the full decision settles: so a car the desk keeps
     picked is listed exactly when a booking by it is accepted. With ``which_cars`` False, no car is
     asked and ``cars`` is empty. Holds are read once (:func:`_remembered`)."""
     pool = view.pool
     hold_end = end + pool.rules.turnaround
-    read = _remembered(view.holds_reader("", now))
+    read = _period_cluster(_remembered(view.holds_reader("", now)), start, hold_end)
     near = [h for h in read(start - HOLD_CONTEXT, hold_end + HOLD_CONTEXT) if h.start < hold_end and start < h.end]
     in_order = not placement.conflicted(near) and all(h.car in pool.car_ids or not h.movable for h in near)
     taken = {h.car for h in near}
@@ -849,6 +850,28 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
         else:
             unsettled.append(car)
     return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), tuple(cars), tuple(unsettled))
+
+
+def _period_cluster(
+    read: Callable[[datetime, datetime], list[placement.Hold]], start: datetime, end: datetime,
+) -> Callable[[datetime, datetime], list[placement.Hold]]:
+    """A reader for the many decisions :func:`room_in` asks about one period: the window around
+    [start, end) is widened once, as :func:`_decide_with` widens it, until it holds the whole
+    cluster of holds chained by overlap with the period, and every window asked then gets all of
+    it. Every new hold of those decisions spans the period, so each decision's cluster is that one
+    (wherever a hold is moved, it is on the same interval): a decision finds its whole cluster at
+    once instead of widening step by step over a busy book, and holds outside its own window change
+    none of its answers (the engine places inside the cluster only)."""
+    probe = placement.Hold(" period", start, end)
+    lo, hi = start - HOLD_CONTEXT, end + HOLD_CONTEXT
+    while True:
+        holds = read(lo, hi)
+        run = placement.cluster([*holds, probe], probe)
+        run_lo, run_hi = min(h.start for h in run), max(h.end for h in run)
+        if run_lo >= lo and run_hi <= hi:
+            break
+        lo, hi = min(lo, run_lo), max(hi, run_hi)
+    return lambda _lo, _hi: holds
 
 
 @dataclass(frozen=True, slots=True)

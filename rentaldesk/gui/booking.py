@@ -97,7 +97,7 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
         return BookingPreview(request, errors, customer=customer)
     now = service.clock()
     room = service.room(**pool, car_id=request.car_id)  # the car picked: settled by the full decision
-    free_ids = list(room.cars)
+    free_ids = [*room.cars, *room.unsettled]  # the unsettled ones marked: picked, they are settled in full
     ways_out = service.ways_out(**pool) if not room.more else []
     free_cars = queries.list_cars(db, now, car_ids=free_ids)
     drivers = queries.list_drivers(db, now, free_for=(request.start, request.end))
@@ -402,6 +402,7 @@ class BookingScreen(QWidget):
         chosen = preview.request.car_id
         view = ui.freeCarsView
         under_cursor = self.cars_proxy.row_of(view.currentIndex()) if view.currentIndex().isValid() else None
+        self.cars.unsettled = frozenset(preview.room.unsettled if preview.room else ())
         self.cars.set_rows(preview.free_cars)
         ui.freeCarsLabel.setText(self._free_cars_text(preview))
         for widget in (view, ui.carChoiceLabel, ui.anyCarButton):  # no car to list: the ways out have the room
@@ -428,9 +429,9 @@ class BookingScreen(QWidget):
         ways = "".join(f"<br>• {html.escape(w.text)}" for w in preview.ways_out)
         # the engine's words: room for N more of M, or none, and its ways out
         line = f"{_sentence(room.text())} for this period" + (f".<br>Instead:{ways}" if ways else "")
-        if room.more and room.unsettled:  # never a silent gap: the list may not be every car that can
-            line += (f". The cars below can take it; the book is too busy to tell at once for "
-                     f"{count(len(room.unsettled), 'other car')}: a booking of any car lets the counter choose")
+        if room.more and room.unsettled:  # never a silent gap: say which cars are not sure to
+            line += (f". The book is too busy to tell at once whether {count(len(room.unsettled), 'car')} "
+                     f"marked “{FreeCarModel.TO_CHECK}” can take it: pick one and it is checked in full")
         return line
 
     def _car_chosen(self, *_args: object) -> None:

@@ -323,11 +323,20 @@ class CarTableModel(_ZonedModel):
 
 
 class FreeCarModel(CarTableModel):
-    """The cars free for a booking's period: the fleet grid's rows, fewer columns."""
+    """The cars free for a booking's period: the fleet grid's rows, fewer columns. A car in
+    ``unsettled`` (the engine could not tell at once on a busy book whether it takes the booking)
+    is marked "to check"."""
 
     COL_PLATE, COL_MODEL, COL_COLOR, COL_TRANSMISSION, COL_COST = range(5)
+    #: How an unsettled car is marked beside its plate.
+    TO_CHECK = "to check"
+    unsettled: frozenset[int] = frozenset()
+
+    def plate(self, row: CarRow) -> str:
+        return f"{row.plate_number} ({self.TO_CHECK})" if row.car_id in self.unsettled else row.plate_number
+
     columns = (
-        Column("Plate", lambda m, r: r.plate_number, width=72),
+        Column("Plate", lambda m, r: m.plate(r), width=72),
         Column("Model", lambda m, r: r.model, width=124),
         Column("Colour", lambda m, r: r.color, width=76),
         Column("Gearbox", lambda m, r: r.transmission, width=80),
