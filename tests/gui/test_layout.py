@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rentaldesk.db import Database, open_database
 from rentaldesk.gui.app import build_window
 from rentaldesk.gui.main_window import MainWindow
+from rentaldesk.gui.widgets import fit_widths
 from tests.gui.layout import layout_problems
 from tools.sample_day import SAMPLE_NOW, book_sample_day
 
@@ -214,3 +216,19 @@ def test_the_check_sees_an_overlap_a_squeeze_and_a_cut(qtbot) -> None:  # noqa: 
     row.addWidget(QLineEdit())
     form.show()
     assert layout_problems(form) == []
+
+
+@given(st.lists(st.tuples(st.integers(20, 400), st.integers(0, 400)), min_size=1, max_size=12), st.integers(0, 3000))
+def test_fitted_columns_fit_when_they_can_and_never_go_below_their_least(columns, room: int) -> None:
+    """ColumnFit's widths: within [least, wanted] each; together no wider than the room when the
+    columns' least allow it, else every column at its least; nothing narrowed while they fit."""
+    wanted = [w for w, _ in columns]
+    least = [min(w, low) for w, low in columns]
+    widths = fit_widths(wanted, least, room)
+    assert all(low <= w <= want for w, low, want in zip(widths, least, wanted))
+    if sum(wanted) <= room:
+        assert widths == wanted
+    elif sum(least) <= room:
+        assert sum(widths) == room
+    else:
+        assert widths == least
