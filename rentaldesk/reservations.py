@@ -268,16 +268,18 @@ class ReservationService:
         """Cars of the pool that could be booked by car for [start, end), making room if needed."""
         return list(self.room(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end).cars)
 
-    def room(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> Room:
+    def room(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime,
+             car_id: int | None = None) -> Room:
         """How many more bookings of exactly [start, end) the pool takes, of how many cars, and the
-        cars one booking could go on (see :func:`room_in`). The period's shape is checked, not the
-        lead time (:meth:`is_rental_available` says whether a booking is allowed now)."""
+        cars one booking could go on (see :func:`room_in`; ``car_id``, a car picked, is settled by
+        the full decision). The period's shape is checked, not the lead time
+        (:meth:`is_rental_available` says whether a booking is allowed now)."""
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
-            return room_in(DatabasePool(s, pool), start, end, now)
+            return room_in(DatabasePool(s, pool), start, end, now, settle=car_id)
 
     def ways_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[WayOut]:
         """When the pool is sold out for [start, end): what the clerk can offer instead (see
@@ -827,8 +829,12 @@ class Room:
     more: int
     #: The pool's cars in service.
     of: int
-    #: The cars one more booking could go on (possibly after moves), in pool order.
+    #: The cars one more booking could go on (possibly after moves), in pool order: each one is
+    #: certain, a booking by that car is accepted.
     cars: tuple[int, ...]
+    #: Cars the quick question could not settle (a busy book): one of them may take a booking too,
+    #: which the engine decides when the booking is made. Empty: ``cars`` is every car that can.
+    unsettled: tuple[int, ...] = ()
 
     def text(self) -> str:
         """'room for 1 more of 6 SUV cars', 'no room: all 3 VAN cars are taken', 'no VAN car in service at 02108'."""
@@ -840,31 +846,44 @@ class Room:
         return f"room for {self.more} more of {cars}"
 
 
-def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, which_cars: bool = True) -> Room:
+def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, which_cars: bool = True,
+            settle: int | None = None) -> Room:
     """Exact capacity for one period, by the booking decision itself (:func:`_decide_with`).
 
     ``more``: the largest N such that N more class bookings of exactly [start, end) (and the
-    turnaround) are placeable together: placed one by one, each placed one movable like any class
-    booking not yet started, so the engine may re-pack them and the pool's movable reservations
-    (a complete search: if N fit together, the N-th one placed finds its room). ``cars``: the cars
-    on which a single new booking could be placed, each asked as a booking by car, a suggestion's
-    question (``quick``: a car is listed when a placement is found within the search's budget; a
-    car with nothing in the period, in a pool whose holds are in order, without asking); with
-    ``which_cars`` False, none is asked and ``cars`` is empty). At most 2 × the pool's size
-    decisions, on holds read once (:func:`_remembered`)."""
+    turnaround) are placeable together. The cars with no hold in the period (in a pool whose holds
+    are in order) take one each without a search; past them, placed one by one, each placed one
+    movable like any class booking not yet started, so the engine may re-pack them and the pool's
+    movable reservations (a complete search: if N fit together, the N-th one placed finds its room).
+
+    ``cars``: the cars on which a single new booking could be placed: a car with nothing in the
+    period without asking, a car a reservation is fixed on in the period never, each other one
+    asked as a booking by car, a suggestion's question (``quick``: listed when a placement is found
+    within the search's budget). Every decision reads the period's whole cluster of holds at once
+    (:func:`_period_cluster`). What the quick question leaves open is ``unsettled``, but for
+    ``settle`` (the car the clerk picked), which the full decision settles: so a car the desk keeps
+    picked is listed exactly when a booking by it is accepted. With ``which_cars`` False, no car is
+    asked and ``cars`` is empty. Holds are read once (:func:`_remembered`)."""
     pool = view.pool
     hold_end = end + pool.rules.turnaround
-    read = _remembered(view.holds_reader("", now))
+    read = _period_cluster(_remembered(view.holds_reader("", now)), start, hold_end)
     near = [h for h in read(start - HOLD_CONTEXT, hold_end + HOLD_CONTEXT) if h.start < hold_end and start < h.end]
     in_order = not placement.conflicted(near) and all(h.car in pool.car_ids or not h.movable for h in near)
+    taken = {h.car for h in near}
+    # A car with nothing in the period takes one booking as things stand: no search needed.
+    free = [c for c in pool.car_ids if c not in taken] if in_order else []
     placed: dict[str, int] = {}  # where the placed ones, and what they moved, are
     extra: list[placement.Hold] = []
+    for car in free:
+        key = f" room {len(extra)}"
+        placed[key] = car
+        extra.append(placement.Hold(key, start, hold_end))
 
     def with_placed(lo: datetime, hi: datetime) -> list[placement.Hold]:
         near = [replace(h, car=placed[h.key]) if h.key in placed else h for h in read(lo, hi)]
         return near + [replace(h, car=placed[str(h.key)]) for h in extra if h.start < hi and lo < h.end]
 
-    more = 0
+    more = len(free)
     while more < len(pool.car_ids):
         new = placement.Hold(f" room {more}", start, hold_end)
         decision = _decide_with(pool, new, with_placed, fewest_moves=False)
@@ -873,14 +892,48 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
         placed.update(decision)
         extra.append(new)
         more += 1
-    taken = {h.car for h in near}
-    cars = tuple(
-        c for c in pool.car_ids
-        if (in_order and c not in taken)
-        or _decide_with(pool, placement.Hold("", start, hold_end, c, movable=False), read, fewest_moves=False,
-                        quick=True) is not None
-    ) if which_cars and more else ()
-    return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), cars)
+    if not (which_cars and more):
+        return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), ())
+    fixed_on = {h.car for h in near if not h.movable}
+    cars: list[int] = []
+    unsettled: list[int] = []
+    for car in pool.car_ids:
+        if car in free:
+            cars.append(car)
+            continue
+        if car in fixed_on:
+            continue  # a reservation that cannot move holds it in the period
+        pinned = placement.Hold("", start, hold_end, car, movable=False)
+        if _decide_with(pool, pinned, read, fewest_moves=False, quick=True) is not None:
+            cars.append(car)
+        elif car == settle:
+            if _decide_with(pool, pinned, read, fewest_moves=False) is not None:
+                cars.append(car)
+        else:
+            unsettled.append(car)
+    return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), tuple(cars), tuple(unsettled))
+
+
+def _period_cluster(
+    read: Callable[[datetime, datetime], list[placement.Hold]], start: datetime, end: datetime,
+) -> Callable[[datetime, datetime], list[placement.Hold]]:
+    """A reader for the many decisions :func:`room_in` asks about one period: the window around
+    [start, end) is widened once, as :func:`_decide_with` widens it, until it holds the whole
+    cluster of holds chained by overlap with the period, and every window asked then gets all of
+    it. Every new hold of those decisions spans the period, so each decision's cluster is that one
+    (wherever a hold is moved, it is on the same interval): a decision finds its whole cluster at
+    once instead of widening step by step over a busy book, and holds outside its own window change
+    none of its answers (the engine places inside the cluster only)."""
+    probe = placement.Hold(" period", start, end)
+    lo, hi = start - HOLD_CONTEXT, end + HOLD_CONTEXT
+    while True:
+        holds = read(lo, hi)
+        run = placement.cluster([*holds, probe], probe)
+        run_lo, run_hi = min(h.start for h in run), max(h.end for h in run)
+        if run_lo >= lo and run_hi <= hi:
+            break
+        lo, hi = min(lo, run_lo), max(hi, run_hi)
+    return lambda _lo, _hi: holds
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QCompleter, QWidget
 
@@ -29,7 +29,7 @@ from ..values import Changes, Reservation
 from ..charges import Charges
 from . import text
 from .desk import DeskContext
-from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns
+from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
@@ -98,8 +98,8 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
         errors[exc.field or "start"] = exc.message
         return BookingPreview(request, errors, customer=customer)
     now = service.clock()
-    room = service.room(**pool)
-    free_ids = list(room.cars)
+    room = service.room(**pool, car_id=request.car_id)  # the car picked: settled by the full decision
+    free_ids = [*room.cars, *room.unsettled]  # the unsettled ones marked: picked, they are settled in full
     ways_out = service.ways_out(**pool) if not room.more else []
     free_cars = queries.list_cars(db, now, car_ids=free_ids)
     drivers = queries.list_drivers(db, now, free_for=(request.start, request.end))
@@ -170,6 +170,8 @@ class BookingScreen(QWidget):
         ui.endDate.reference = lambda: py_date(ui.startDate.date())
         self._period_shown: tuple[datetime, datetime] | None = None  # (pick-up, return), local wall time
 
+        self._give_way_timer = QTimer(self, singleShot=True, interval=0)
+        self._give_way_timer.timeout.connect(lambda: give_way(self.ui, self.size()))
         self._preview_timer = self._pause_timer(self.refresh_preview)
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
@@ -206,6 +208,14 @@ class BookingScreen(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         arrange(self.ui, narrow=event.size().width() < THREE_COLUMNS_FROM)
         super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # a message came or went: laid out anew
+            timer = getattr(self, "_give_way_timer", None)  # (none while the form is being built)
+            if timer is not None:
+                timer.start()  # once the groups inside have laid themselves out too
+        return handled
 
     def activate(self) -> None:
         """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
@@ -395,8 +405,11 @@ class BookingScreen(QWidget):
         chosen = preview.request.car_id
         view = ui.freeCarsView
         under_cursor = self.cars_proxy.row_of(view.currentIndex()) if view.currentIndex().isValid() else None
+        self.cars.unsettled = frozenset(preview.room.unsettled if preview.room else ())
         self.cars.set_rows(preview.free_cars)
         ui.freeCarsLabel.setText(self._free_cars_text(preview))
+        for widget in (view, ui.carChoiceLabel, ui.anyCarButton):  # no car to list: the ways out have the room
+            widget.setVisible(bool(preview.free_cars))
         cursor = self.cars.position_of(under_cursor.car_id) if under_cursor is not None else None
         if cursor is not None:  # the clerk's place in the grid stays where it was
             view.selectionModel().setCurrentIndex(self.cars_proxy.mapFromSource(self.cars.index(cursor, 0)),
@@ -418,7 +431,11 @@ class BookingScreen(QWidget):
             return "Choose a period the rules allow to see the free cars."
         ways = "".join(f"<br>• {html.escape(w.text)}" for w in preview.ways_out)
         # the engine's words: room for N more of M, or none, and its ways out
-        return f"{_sentence(room.text())} for this period" + (f".<br>Instead:{ways}" if ways else "")
+        line = f"{_sentence(room.text())} for this period" + (f".<br>Instead:{ways}" if ways else "")
+        if room.more and room.unsettled:  # never a silent gap: say which cars are not sure to
+            line += (f". The book is too busy to tell at once whether {count(len(room.unsettled), 'car')} "
+                     f"marked “{FreeCarModel.TO_CHECK}” can take it: pick one and it is checked in full")
+        return line
 
     def _car_chosen(self, *_args: object) -> None:
         self._describe_car_choice()
@@ -454,7 +471,8 @@ class BookingScreen(QWidget):
             combo.addItem(f"{driver.name} · {text.money(driver.day_rate)}/day{where}", driver.id)
         position = combo.findData(chosen) if chosen is not None else 0
         if position < 0:  # the chosen driver is no longer free: keep them, flagged
-            name = preview.driver.name if preview.driver is not None else self._driver_names.get(chosen, f"Driver {chosen}")
+            # named, never by id: the engine's row, else the name last listed for them
+            name = preview.driver.name if preview.driver is not None else self._driver_names.get(chosen, "the driver chosen")
             combo.addItem(f"{name} (not free)", chosen)
             position = combo.count() - 1
         combo.setCurrentIndex(position)
@@ -484,7 +502,8 @@ class BookingScreen(QWidget):
         lines.append(f"Car {car.plate_number}, {car.model}, {car.color}" if car else "Any car of the class")
         driver = preview.driver
         free = driver is not None and any(d.id == driver.id for d in preview.drivers)
-        lines.append("No driver" if driver is None else f"Driver {driver.name}" + ("" if free else " (not free)"))
+        lines.append("No driver" if driver is None
+                     else f"Driver {text.driver_label(driver.name, driver.phone)}" + ("" if free else " (not free)"))
         return "<br>".join(lines)
 
     def _show_customer(self, customer: CustomerInfo | None) -> None:
@@ -591,7 +610,8 @@ class BookingScreen(QWidget):
         status = "waiting for head office" if reservation.status == "pending" else text.status_label(reservation.status)
         ui.referenceLabel.setText(f"{reservation.reference}  ·  {status}")
         ui.resultText.setText(
-            f"{reservation.customer_name}: {reservation.vehicle_class} at {self._location_name(reservation.zip_code)}, "
+            f"{reservation.customer_name}: {self.desk.class_name(reservation.vehicle_class)} at "
+            f"{self._location_name(reservation.zip_code)}, "
             f"{text.period(reservation.start, reservation.end, zone)}, {text.money(reservation.price)}"
             + (f", car {reservation.plate_number}" if reservation.pinned else "")
         )

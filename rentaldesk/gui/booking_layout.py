@@ -2,11 +2,16 @@
 
 From THREE_COLUMNS_FROM wide: trip | customer, summary, Reserve, banner | free cars. Below it: trip,
 summary | customer, free cars, Reserve, banner; the calendar and the free cars are what give way.
+When a field's message needs room the trip column has not got, the read-backs give way to it
+(:func:`give_way`), so a message never pushes a control out of view.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QWidget
+from typing import cast
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QWidget
 
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
@@ -68,3 +73,45 @@ def arrange(ui: Ui_BookingForm, *, narrow: bool) -> None:
     ui.durationLabel.setVisible(not narrow)  # the summary says it too
     ui.bodyLayout.setStretch(1, 1 if narrow else 0)
     ui.bodyLayout.setStretch(2, 0 if narrow else 1)
+
+
+def yielding(ui: Ui_BookingForm) -> tuple[QWidget, ...]:
+    """What gives way, first to last, when the trip column is too short for its messages: the
+    summary's lines (the fields say the same), the price's workings, then the calendar (the date
+    fields take a typed day)."""
+    in_column = ui.leftColumn.indexOf(ui.priceGroup) >= 0  # two columns: the summary is under the trip
+    return (ui.summaryLabel, ui.priceDetail, ui.calendar) if in_column else (ui.calendar,)
+
+
+def give_way(ui: Ui_BookingForm, size: QSize) -> None:
+    """Called on each layout request of the form (``size``: the form's). When the messages or the
+    size changed, everything :func:`yielding` names shows again; otherwise, while a control of the
+    trip column is squeezed below what it needs, the next part gives way (one a layout pass: each
+    pass lays the column out anew and asks again)."""
+    groups = [ui.tripGroup, *([ui.priceGroup] if ui.leftColumn.indexOf(ui.priceGroup) >= 0 else [])]
+    messages = tuple(label.text() for group in groups for label in group.findChildren(QLabel) if label.wordWrap())
+    state = (size.width(), size.height(), messages, bool(getattr(ui, "narrow", False)))
+    parts = yielding(ui)
+    if getattr(ui, "given_way_for", None) != state:
+        ui.given_way_for = state  # type: ignore[attr-defined]
+        hidden = [w for w in (ui.summaryLabel, ui.priceDetail, ui.calendar) if w.isHidden()]
+        for widget in hidden:
+            widget.show()
+        if hidden:
+            return  # the next pass, laid out with them, asks again
+    position = cast("tuple[int, int, int, int]", ui.tripLayout.getItemPosition(ui.tripLayout.indexOf(ui.calendar)))
+    calendar_row = position[0]
+    ui.tripLayout.setRowStretch(calendar_row, 0 if ui.calendar.isHidden() else 1)  # no gap where it was
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    if any(_squeezed(w) for group in groups for w in group.findChildren(QWidget, options=direct) if w.isVisible()):
+        giving: QWidget | None = next((w for w in parts if not w.isHidden()), None)
+        if giving is not None:
+            giving.hide()
+
+
+def _squeezed(widget: QWidget) -> bool:
+    """Laid out smaller than its content needs (a wrapped label: shorter than its lines)."""
+    if isinstance(widget, QLabel) and widget.wordWrap() and widget.text():
+        return widget.height() < widget.heightForWidth(widget.width())
+    hint = widget.minimumSizeHint()
+    return hint.isValid() and widget.height() < hint.height()

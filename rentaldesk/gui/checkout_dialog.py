@@ -61,7 +61,7 @@ def load_form(desk: DeskContext, reservation: Reservation) -> CheckOutForm:
     with desk.db.session() as s:
         odometers = {c.car_id: s.get_one(Car, c.car_id).odometer for c in cars}
         damage = {c.car_id: contracts.existing_damage(s, c.car_id) for c in cars}
-        deposit = contracts.kept_plan(s, s.get_one(ReservationRow, reservation.id)).deposit
+        deposit = contracts.kept_plan(s.get_one(ReservationRow, reservation.id)).deposit
     # a reservation keeps no extras yet (no part of issue 11 stores them at booking): none to confirm
     return CheckOutForm(cars, odometers, damage, deposit, extras=())
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from .. import queries
@@ -24,6 +24,8 @@ from .widgets import ViewState, setup_grid
 #: The timeline's window around now.
 PAST = timedelta(days=2)
 AHEAD = timedelta(days=28)
+#: The narrowest the timeline goes beside the pool counts; narrower, the counts go under it.
+TIMELINE_LEAST_WIDTH = 720
 #: How long the board waits for a burst of changes to end before it reloads (milliseconds).
 SETTLE_MS = 300
 
@@ -81,10 +83,31 @@ class FleetBoardScreen(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._split_once:  # first shown at its real width: two thirds for the timeline
-            self._split_once = False
-            total = sum(self.ui.splitter.sizes())
-            self.ui.splitter.setSizes([total * 7 // 10, total - total * 7 // 10])
+        self._arrange()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange()
+
+    def _pools_width(self) -> int:
+        """What the pool counts need across: every column at its width, the frame, a scroll bar."""
+        view = self.ui.poolsView
+        return (sum(c.width for c in PoolStatusModel.columns) + 2 * view.frameWidth()
+                + view.verticalScrollBar().sizeHint().width())
+
+    def _arrange(self) -> None:
+        """The counts beside the timeline when both fit side by side (the timeline keeps most of
+        the width), else under it, full width: never a count table scrolling sideways."""
+        splitter = self.ui.splitter
+        beside = self.width() >= self._pools_width() + TIMELINE_LEAST_WIDTH
+        orientation = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if splitter.orientation() == orientation and not self._split_once:
+            return
+        self._split_once = False
+        splitter.setOrientation(orientation)
+        total = sum(splitter.sizes()) or (self.width() if beside else self.height())
+        pools = max(self._pools_width(), total * 3 // 10) if beside else total * 4 // 10
+        splitter.setSizes([total - pools, pools])
 
     def _reference_loaded(self) -> None:
         combo = self.ui.locationCombo

@@ -22,7 +22,7 @@ from ..db import Database
 from ..models import LIVE_STATUSES, ReservationStatus
 from ..models import Reservation as ReservationRow
 from ..reservations import pick_up as pick_up_rule
-from ..queries import BranchInfo
+from ..queries import BranchInfo, DriverRow
 from ..values import CarChoice, Changes, Reservation
 from . import text
 from .checkin_dialog import open_check_in
@@ -151,8 +151,13 @@ class ReservationsScreen(QWidget):
         ui.searchEdit.returnPressed.connect(self._open_first_match)
         ui.statusCombo.currentIndexChanged.connect(self.reload)
         ui.datesCheck.toggled.connect(self.reload)
-        ui.fromDate.dateChanged.connect(self.reload)
-        ui.toDate.dateChanged.connect(self.reload)
+        ui.fromDate.label, ui.toDate.label = "Pick-up from", "Pick-up to"
+        ui.fromDate.reference = lambda: self.desk.now().astimezone(self.zone).date()
+        ui.toDate.reference = lambda: py_date(ui.fromDate.date())
+        for edit in (ui.fromDate, ui.toDate):
+            edit.dateChanged.connect(self.reload)
+            edit.textEdited.connect(lambda _t: self._count())  # a typo named (or its name gone) at once
+            edit.refused.connect(self._count)
         ui.reservationsView.activated.connect(lambda _index: self.open_selected())
         ui.reservationsView.selectionModel().selectionChanged.connect(self._selection_changed)
         ui.openButton.clicked.connect(self.open_selected)
@@ -234,12 +239,28 @@ class ReservationsScreen(QWidget):
         branch = self.desk.counter_branch
         where = f" at {branch.name}" if branch and view == VIEW_TODAY else ""
         self.empty_note.update()
-        if wanted.search:
+        typed_wrong = self._dates_problem()
+        self.ui.countLabel.setProperty("role", "error" if typed_wrong else "")
+        self.ui.countLabel.style().polish(self.ui.countLabel)
+        for edit in (self.ui.fromDate, self.ui.toDate):
+            wrong = edit.isEnabled() and edit.problem() is not None
+            if edit.property("invalid") != wrong:
+                edit.setProperty("invalid", wrong)
+                edit.style().polish(edit)
+        if typed_wrong:  # the grid keeps the last days the fields held; the clerk reads why
+            self.ui.countLabel.setText(typed_wrong)
+        elif wanted.search:
             self.ui.countLabel.setText(f"{count(n, 'reservation')} matching “{wanted.search}”, every date")
         elif view == VIEW_TODAY:
             self.ui.countLabel.setText(count(n, "pick-up or return", "pick-ups and returns") + " today" + where)
         else:
             self.ui.countLabel.setText(count(n, "reservation"))
+
+    def _dates_problem(self) -> str | None:
+        """Why a typed pick-up date of the filter is not a day (None: both are, or the filter is off)."""
+        if not self.ui.datesCheck.isChecked():
+            return None
+        return next((p for edit in (self.ui.fromDate, self.ui.toDate) if (p := edit.problem()) is not None), None)
 
     def _why_empty(self) -> str:
         """Why the grid is empty: the view, the search and the filters that left nothing."""
@@ -366,7 +387,15 @@ class ReservationDialog(QDialog):
             inputs=dict(zip(self.FIELDS, (ui.startDate, ui.endDate, ui.nameEdit, ui.phoneEdit))),
             general=ui.formError,
         )
-        tab_leaves(ui.startDate, ui.startTime, ui.endDate, ui.endTime)
+        tab_leaves(ui.startTime, ui.endTime)
+        ui.startDate.label, ui.endDate.label = "Pick-up date", "Return date"
+        ui.startDate.reference = lambda: self.desk.now().astimezone(self.desk.zone(self.reservation.zip_code)).date()
+        ui.endDate.reference = lambda: py_date(ui.startDate.date())
+        for name, *inputs in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime),
+                              ("name", ui.nameEdit), ("phone", ui.phoneEdit)):
+            self.messages.clear_on_change(name, *inputs)
+        #: The reservation's driver as the desk lists them (looked up off the UI thread).
+        self.driver: DriverRow | None = None
         ui.saveButton.clicked.connect(self.save)
         ui.cancelReservationButton.clicked.connect(
             lambda: actions.cancel(self, self.reservation, self._cancelled, self._refused))
@@ -385,19 +414,15 @@ class ReservationDialog(QDialog):
         self.reservation = r
         ui = self.ui
         zone = self.desk.zone(r.zip_code)
-        branch = self.desk.branches.get(r.zip_code)
         self.setWindowTitle(f"Reservation {r.reference}")
         ui.referenceLabel.setText(r.reference)
         look = text.status_look(text.reservation_status(r))
         ui.statusPill.setText(look.label.capitalize() + (f" ({r.status_reason})" if r.status_reason else ""))
         ui.statusPill.setStyleSheet(f"color: {look.foreground}; background: {look.background};")
-        asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
-        car = f"car {r.plate_number}" + (" (asked for by the customer)" if asked_for else "")
-        ui.infoLabel.setText(
-            f"{self.desk.class_name(r.vehicle_class)} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
-            + (f", with driver {r.driver_id}" if r.driver_id else "")
-            + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
-        )
+        self._show_info()
+        if r.driver_id is not None and (self.driver is None or self.driver.id != r.driver_id):
+            driver_id, now = r.driver_id, self.desk.now()
+            self.desk.run(lambda: queries.list_drivers(self.desk.db, now, driver_ids=[driver_id]), self._driver_found)
         local_start, local_end = r.start.astimezone(zone), r.end.astimezone(zone)
         ui.startDate.setDate(qdate(local_start.date()))
         ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
@@ -423,11 +448,33 @@ class ReservationDialog(QDialog):
         ui.assignCarButton.style().polish(ui.assignCarButton)
         self.messages.clear()
 
+    def _show_info(self) -> None:
+        """The line under the reference: pool, car, price, the driver by name and phone."""
+        r = self.reservation
+        branch = self.desk.branches.get(r.zip_code)
+        asked_for = r.pinned and r.status in CANCELLABLE  # a picked-up car is pinned too, but not asked for
+        car = f"car {r.plate_number}" + (" (asked for by the customer)" if asked_for else "")
+        driver = self.driver if self.driver is not None and self.driver.id == r.driver_id else None
+        self.ui.infoLabel.setText(
+            f"{self.desk.class_name(r.vehicle_class)} at {branch.label if branch else r.zip_code}, {car}, {text.money(r.price)}"
+            + (f", with driver {text.driver_label(driver.name, driver.phone)}" if driver is not None
+               else ", with a driver" if r.driver_id is not None else "")
+            + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
+        )
+
+    def _driver_found(self, drivers: list[DriverRow]) -> None:
+        self.driver = next(iter(drivers), None)
+        self._show_info()
+
     def _period(self) -> tuple[datetime, datetime] | None:
         ui = self.ui
         zone = self.desk.zone(self.reservation.zip_code)
         times = {}
         for name, day_edit, time_edit in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime)):
+            typed_wrong = day_edit.problem()
+            if typed_wrong is not None:  # the field still holds its last day: the clerk meant another
+                self.messages.set(name, typed_wrong)
+                continue
             try:
                 times[name] = text.local_time(py_date(day_edit.date()), py_time(time_edit.time()), zone, field=name)
             except RentalError as exc:

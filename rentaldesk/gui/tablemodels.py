@@ -39,8 +39,8 @@ def _as_is(code: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its title, its cell text, its sort key (default: the text), its alignment and the
-    width the view starts with."""
+    """One column: its title, its cell text, its sort key (default: the text), its alignment, the
+    width the view starts with and the least it narrows to (see ColumnFit in rentaldesk.gui.widgets)."""
 
     title: str
     text: Callable[[Any, Any], str]  # (model, row) -> str
@@ -48,6 +48,9 @@ class Column:
     align: Qt.AlignmentFlag = LEFT
     width: int = 110
     status: bool = False  # painted as a coloured status by StatusDelegate
+    #: The narrowest the column goes when the grid is too narrow for every column (its text
+    #: elides); None: one of the grid's most useful columns, which keeps its width.
+    least: int | None = None
 
 
 def _last_if_none(value: Any) -> tuple[bool, Any]:
@@ -284,17 +287,17 @@ class CarTableModel(_ZonedModel):
 
     columns: ClassVar[Sequence[Column]] = (
         Column("Plate", lambda m, r: r.plate_number, width=80),
-        Column("Model", lambda m, r: r.model, width=146),
+        Column("Model", lambda m, r: r.model, width=146, least=90),
         Column("Year", lambda m, r: str(r.year), key=lambda m, r: r.year, align=RIGHT, width=52),
-        Column("Colour", lambda m, r: r.color, width=88),
-        Column("Gearbox", lambda m, r: r.transmission, width=84),
+        Column("Colour", lambda m, r: r.color, width=88, least=60),
+        Column("Gearbox", lambda m, r: r.transmission, width=84, least=64),
         Column("Per day", lambda m, r: text.money(r.cost_per_day), key=lambda m, r: r.cost_per_day,
                align=RIGHT, width=72),
         Column("Status", lambda m, r: text.status_label(r.state), width=110, status=True),
-        Column("Driver", lambda m, r: r.driver_name, width=100),
-        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96),
-        Column("Location", lambda m, r: m.location(r.zip_code), width=150),
-        Column("Next reservation", lambda m, r: m.next_reservation(r), key=lambda m, r: r.next_start, width=220),
+        Column("Driver", lambda m, r: r.driver_name, width=100, least=70),
+        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96, least=66),
+        Column("Location", lambda m, r: m.location(r.zip_code), width=150, least=90),
+        Column("Next reservation", lambda m, r: m.next_reservation(r), key=lambda m, r: r.next_start, width=220, least=120),
     )
 
     def __init__(self, zone_of: ZoneOf, location_of: Callable[[str], str], parent=None, *,  # noqa: ANN001
@@ -320,11 +323,20 @@ class CarTableModel(_ZonedModel):
 
 
 class FreeCarModel(CarTableModel):
-    """The cars free for a booking's period: the fleet grid's rows, fewer columns."""
+    """The cars free for a booking's period: the fleet grid's rows, fewer columns. A car in
+    ``unsettled`` (the engine could not tell at once on a busy book whether it takes the booking)
+    is marked "to check"."""
 
     COL_PLATE, COL_MODEL, COL_COLOR, COL_TRANSMISSION, COL_COST = range(5)
+    #: How an unsettled car is marked beside its plate.
+    TO_CHECK = "to check"
+    unsettled: frozenset[int] = frozenset()
+
+    def plate(self, row: CarRow) -> str:
+        return f"{row.plate_number} ({self.TO_CHECK})" if row.car_id in self.unsettled else row.plate_number
+
     columns = (
-        Column("Plate", lambda m, r: r.plate_number, width=72),
+        Column("Plate", lambda m, r: m.plate(r), width=72),
         Column("Model", lambda m, r: r.model, width=124),
         Column("Colour", lambda m, r: r.color, width=76),
         Column("Gearbox", lambda m, r: r.transmission, width=80),
@@ -343,11 +355,11 @@ class ReservationTableModel(_ZonedModel):
         Column("Status", lambda m, r: text.status_label(text.reservation_status(r)), width=104, status=True),
         Column("Pick-up", lambda m, r: m.when(r.start, r.zip_code), key=lambda m, r: r.start, width=128),
         Column("Return", lambda m, r: m.when(r.end, r.zip_code), key=lambda m, r: r.end, width=128),
-        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96),
+        Column("Class", lambda m, r: m.class_name(r.vehicle_class), width=96, least=66),
         Column("Location", lambda m, r: r.zip_code, width=72),
         Column("Car", lambda m, r: r.plate_number, width=84),
-        Column("Customer", lambda m, r: r.customer_name, width=150),
-        Column("Email", lambda m, r: r.customer_email, width=220),
+        Column("Customer", lambda m, r: r.customer_name, width=150, least=90),
+        Column("Email", lambda m, r: r.customer_email, width=220, least=100),
         Column("Price", lambda m, r: text.money(r.price), key=lambda m, r: r.price, align=RIGHT, width=84),
     )
 
@@ -364,14 +376,14 @@ class DriverTableModel(_ZonedModel):
     COL_NAME, COL_STATUS, COL_NOW, COL_NEXT, COL_ASSIGNMENTS, COL_PHONE, COL_LICENCE, COL_LOCATION, COL_RATE = range(9)
 
     columns = (
-        Column("Name", lambda m, r: r.name, width=170),
+        Column("Name", lambda m, r: r.name, width=170, least=110),
         Column("Status", lambda m, r: text.status_label(m.status_of(r)), width=96, status=True),
-        Column("Now", lambda m, r: m.doing_now(r), key=lambda m, r: (not r.free_now, r.current_end or datetime.max.replace(tzinfo=timezone.utc)), width=250),
+        Column("Now", lambda m, r: m.doing_now(r), key=lambda m, r: (not r.free_now, r.current_end or datetime.max.replace(tzinfo=timezone.utc)), width=250, least=140),
         Column("Next job", lambda m, r: m.when(r.next_start, r.zip_code or ""), key=lambda m, r: r.next_start, width=130),
         Column("Jobs", lambda m, r: str(r.assignments), key=lambda m, r: r.assignments, align=RIGHT, width=56),
-        Column("Phone", lambda m, r: r.phone, width=140),
-        Column("Licence", lambda m, r: r.licence_number, width=130),
-        Column("Location", lambda m, r: r.zip_code or "any", width=80),
+        Column("Phone", lambda m, r: r.phone, width=140, least=100),
+        Column("Licence", lambda m, r: r.licence_number, width=130, least=90),
+        Column("Location", lambda m, r: r.zip_code or "any", width=80, least=60),
         Column("Per day", lambda m, r: text.money(r.day_rate), key=lambda m, r: r.day_rate, align=RIGHT, width=76),
     )
 
@@ -449,5 +461,5 @@ class ProblemTableModel(RowTableModel):
     columns = (
         Column("Line", lambda m, r: str(r.line) if r.line else "", key=lambda m, r: r.line, align=RIGHT, width=56),
         Column("Field", lambda m, r: r.column or "(row)", width=130),
-        Column("Problem", lambda m, r: r.message, width=420),
+        Column("Problem", lambda m, r: r.message, width=420, least=200),
     )

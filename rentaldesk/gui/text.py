@@ -73,6 +73,11 @@ def status_label(status: str) -> str:
     return status_word(status)
 
 
+def driver_label(name: str, phone: str) -> str:
+    """A driver as a clerk knows them, never by id: 'Ana Ruiz (617-555-0142)', 'Ana Ruiz' with no phone."""
+    return f"{name} ({phone})" if phone.strip() else name
+
+
 def period(start: datetime, end: datetime, zone: tzinfo) -> str:
     return f"{when(start, zone)} → {when(end, zone)}"
 

@@ -4,7 +4,7 @@ set up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, time, timedelta
 
 from PySide6.QtCore import (
@@ -118,6 +118,8 @@ def setup_grid(
     header.setHighlightSections(False)
     header.setStretchLastSection(True)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     delegate = StatusDelegate(view)
     for number, column in enumerate(model.columns):
         view.setColumnWidth(number, column.width)
@@ -125,7 +127,64 @@ def setup_grid(
             view.setItemDelegateForColumn(number, delegate)
     view.setSortingEnabled(True)
     view.sortByColumn(sort_column, Qt.SortOrder.AscendingOrder)
+    if view.findChild(ColumnFit) is None:
+        ColumnFit(view, model)
     return proxy
+
+
+def fit_widths(wanted: Sequence[int], least: Sequence[int], room: int) -> list[int]:
+    """Column widths that fit ``room``: each column of ``wanted`` gives up width in proportion to
+    what it can spare (down to its ``least``), only as much as the columns are too wide together;
+    what no column can spare stays too wide."""
+    widths = list(wanted)
+    excess = sum(widths) - room
+    spare = [max(0, w - low) for w, low in zip(widths, least)]
+    total = sum(spare)
+    if excess <= 0 or total == 0:
+        return widths
+    cut = min(excess, total)
+    cuts = [s * cut // total for s in spare]
+    # the rounding's pixels go to the columns with the most to spare
+    for i in sorted(range(len(spare)), key=lambda i: (-spare[i], i))[: cut - sum(cuts)]:
+        cuts[i] += 1
+    return [w - c for w, c in zip(widths, cuts)]
+
+
+#: How much of its width a column keeps when even the elastic columns at their least do not fit.
+KEPT_SHARE = 0.8
+
+
+class ColumnFit(QObject):
+    """Fits a grid's columns to its width whenever it changes, so a grid never scrolls sideways:
+    the columns with room to give (a :class:`~rentaldesk.gui.tablemodels.Column`'s ``least``: a
+    customer's name, an email) narrow first, down to their least, the others keep their widths;
+    only when that is not enough every column gives a little (down to :data:`KEPT_SHARE` of it).
+    Cells and titles elide ("ann.lee@exa…"); the full text is the cell's tooltip. A grid whose
+    columns are sized otherwise (to their contents, stretched) is left alone."""
+
+    def __init__(self, view: QTableView, model: RowTableModel) -> None:
+        super().__init__(view)
+        self.view = view
+        self.columns = model.columns
+        view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        view, header = self.view, self.view.horizontalHeader()
+        shown = [i for i in range(min(header.count(), len(self.columns))) if not header.isSectionHidden(i)]
+        if not shown or any(header.sectionResizeMode(i) != QHeaderView.ResizeMode.Interactive for i in shown):
+            return
+        room = view.viewport().width()
+        wanted = [self.columns[i].width for i in shown]
+        elastic = fit_widths(wanted, [self.columns[i].least or self.columns[i].width for i in shown], room)
+        widths = fit_widths(elastic, [int(w * KEPT_SHARE) for w in elastic], room)
+        for i, width in zip(shown, widths):
+            if header.sectionSize(i) != width:
+                header.resizeSection(i, width)
 
 
 class TabLeavesField(QObject):

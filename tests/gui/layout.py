@@ -1,11 +1,13 @@
 """A generic layout check over the visible widgets of a window: nothing overlaps a sibling, nothing
-reaches past its parent, nothing is squeezed below the size its content needs.
+reaches past its parent, nothing is squeezed below the size its content needs, no grid scrolls
+sideways, and no grid that cannot scroll (a calendar's days) shows less than its rows and columns.
 
 It knows no screen by name, so it catches the next overlap too: it walks every visible widget.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollBar,
     QSizeGrip,
     QSplitterHandle,
+    QTableView,
     QWidget,
 )
 
@@ -70,6 +73,7 @@ def layout_problems(root: QWidget) -> list[str]:
             problems.append(f"{describe(w)} is squeezed: {w.width()}x{w.height()}, needs {need.width()}x{need.height()}")
         elif isinstance(w, QLabel) and w.wordWrap() and w.text() and w.height() < w.heightForWidth(w.width()):
             problems.append(f"{describe(w)} is cut off: {w.height()} high, its text needs {w.heightForWidth(w.width())}")
+    problems.extend(p for w in widgets if isinstance(w, QTableView) for p in _grid_problems(w))
     for parent in [root, *widgets]:
         if _scrolled(parent):
             continue
@@ -84,3 +88,21 @@ def layout_problems(root: QWidget) -> list[str]:
 def _rect(w: QWidget) -> str:
     g = w.geometry()
     return f"({g.x()},{g.y()} {g.width()}x{g.height()})"
+
+
+def _grid_problems(grid: QTableView) -> list[str]:
+    """A grid's own faults: a main grid (not a part of a composite widget) that scrolls sideways
+    (its columns do not fit: the clerk scrolls to read a row), and a grid whose scroll bars are off
+    (a calendar's days) showing less than its rows and columns (the last row is clipped, and
+    nothing scrolls to it)."""
+    problems = []
+    bars_off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    across, down = grid.horizontalHeader().length(), grid.verticalHeader().length()
+    room = grid.viewport().size()
+    if not _scrolled(grid) and grid.horizontalScrollBar().isVisible():
+        problems.append(f"{describe(grid)} scrolls sideways: its columns take {across}, it shows {room.width()}")
+    if grid.horizontalScrollBarPolicy() == bars_off and across > room.width() + 1:
+        problems.append(f"{describe(grid)} is clipped: its columns take {across}, it shows {room.width()}")
+    if grid.verticalScrollBarPolicy() == bars_off and down > room.height() + 1:
+        problems.append(f"{describe(grid)} is clipped: its rows take {down}, it shows {room.height()}")
+    return problems

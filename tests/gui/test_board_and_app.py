@@ -56,8 +56,9 @@ def test_board_counts_timeline_and_refresh(desk, qtbot, clock):
     board.weekButton.click()
     assert timeline.hours_in_view == pytest.approx(SPAN_WEEK)
     narrow = timeline.viewport().width()
-    desk.resize(desk.width() + 300, desk.height())  # wider (full screen, the splitter): still a week
-    qtbot.waitUntil(lambda: timeline.viewport().width() > narrow)
+    # wider (full screen; the pool counts move beside the timeline from its full width): still a week
+    desk.resize(desk.width() + 300, desk.height())
+    qtbot.waitUntil(lambda: timeline.viewport().width() != narrow)
     assert timeline.hours_in_view == pytest.approx(SPAN_WEEK)
     qtbot.keyClick(timeline, Qt.Key.Key_Home)
     now_x = timeline._x(timeline._hour(clock()))

@@ -452,7 +452,7 @@ def test_a_busy_driver_reads_busy_everywhere_and_is_priced(desk, qtbot):
                                          start=day(0, 3), end=day(1, 3), driver_id=ui.driverCombo.currentData())
     settle(qtbot, desk)
     assert ui.driverCombo.currentText() == "Dee Driver (not free)"
-    assert "Driver Dee Driver (not free)" in ui.summaryLabel.text() and "No driver" not in ui.summaryLabel.text()
+    assert "Driver Dee Driver (555) (not free)" in ui.summaryLabel.text() and "No driver" not in ui.summaryLabel.text()
     assert (ui.priceLabel.text(), ui.priceDetail.text()) == (
         "$140.00", "1 day at $80.00 a day + Driver: 1 day at $60.00 a day")
     assert ui.errorDriver.isVisible()

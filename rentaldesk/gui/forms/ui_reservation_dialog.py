@@ -15,10 +15,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QDateEdit, QDialog, QGridLayout,
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QSpacerItem, QTimeEdit,
-    QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QGridLayout, QGroupBox,
+    QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QSizePolicy, QSpacerItem, QTimeEdit, QVBoxLayout,
+    QWidget)
+
+from rentaldesk.gui.widgets import DateField
 
 class Ui_ReservationDialog(object):
     def setupUi(self, ReservationDialog):
@@ -67,9 +69,8 @@ class Ui_ReservationDialog(object):
 
         self.periodLayout.addWidget(self.startLabel, 0, 0, 1, 1)
 
-        self.startDate = QDateEdit(self.periodGroup)
+        self.startDate = DateField(self.periodGroup)
         self.startDate.setObjectName(u"startDate")
-        self.startDate.setCalendarPopup(True)
 
         self.periodLayout.addWidget(self.startDate, 0, 1, 1, 1)
 
@@ -89,9 +90,8 @@ class Ui_ReservationDialog(object):
 
         self.periodLayout.addWidget(self.endLabel, 2, 0, 1, 1)
 
-        self.endDate = QDateEdit(self.periodGroup)
+        self.endDate = DateField(self.periodGroup)
         self.endDate.setObjectName(u"endDate")
-        self.endDate.setCalendarPopup(True)
 
         self.periodLayout.addWidget(self.endDate, 2, 1, 1, 1)
 
@@ -250,11 +250,9 @@ class Ui_ReservationDialog(object):
         self.infoLabel.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"subtitle", None))
         self.periodGroup.setTitle(QCoreApplication.translate("ReservationDialog", u"Period", None))
         self.startLabel.setText(QCoreApplication.translate("ReservationDialog", u"&Pick-up", None))
-        self.startDate.setDisplayFormat(QCoreApplication.translate("ReservationDialog", u"ddd dd MMM yyyy", None))
         self.startTime.setDisplayFormat(QCoreApplication.translate("ReservationDialog", u"HH:mm", None))
         self.errorStart.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"error", None))
         self.endLabel.setText(QCoreApplication.translate("ReservationDialog", u"&Return", None))
-        self.endDate.setDisplayFormat(QCoreApplication.translate("ReservationDialog", u"ddd dd MMM yyyy", None))
         self.endTime.setDisplayFormat(QCoreApplication.translate("ReservationDialog", u"HH:mm", None))
         self.errorEnd.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"error", None))
         self.zoneHint.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"hint", None))

@@ -15,10 +15,12 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDateEdit,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QSizePolicy, QSpacerItem, QTableView,
-    QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QPushButton,
+    QSizePolicy, QSpacerItem, QTableView, QVBoxLayout,
+    QWidget)
+
+from rentaldesk.gui.widgets import DateField
 from . import resources_rc
 
 class Ui_ReservationsScreen(object):
@@ -101,10 +103,9 @@ class Ui_ReservationsScreen(object):
 
         self.narrowLayout.addWidget(self.datesCheck)
 
-        self.fromDate = QDateEdit(ReservationsScreen)
+        self.fromDate = DateField(ReservationsScreen)
         self.fromDate.setObjectName(u"fromDate")
         self.fromDate.setEnabled(False)
-        self.fromDate.setCalendarPopup(True)
 
         self.narrowLayout.addWidget(self.fromDate)
 
@@ -113,10 +114,9 @@ class Ui_ReservationsScreen(object):
 
         self.narrowLayout.addWidget(self.toLabel)
 
-        self.toDate = QDateEdit(ReservationsScreen)
+        self.toDate = DateField(ReservationsScreen)
         self.toDate.setObjectName(u"toDate")
         self.toDate.setEnabled(False)
-        self.toDate.setCalendarPopup(True)
 
         self.narrowLayout.addWidget(self.toDate)
 
@@ -220,9 +220,7 @@ class Ui_ReservationsScreen(object):
         self.statusCombo.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Only reservations with this status", None))
 #endif // QT_CONFIG(tooltip)
         self.datesCheck.setText(QCoreApplication.translate("ReservationsScreen", u"Pick-up &between", None))
-        self.fromDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
         self.toLabel.setText(QCoreApplication.translate("ReservationsScreen", u"and", None))
-        self.toDate.setDisplayFormat(QCoreApplication.translate("ReservationsScreen", u"dd MMM yyyy", None))
 #if QT_CONFIG(tooltip)
         self.openButton.setToolTip(QCoreApplication.translate("ReservationsScreen", u"Change the period or the customer's details (Enter)", None))
 #endif // QT_CONFIG(tooltip)
