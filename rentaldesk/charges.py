@@ -23,8 +23,9 @@ How time is charged (the plan is :class:`rentaldesk.rates.RatePlan`):
   day instead (one "time" price, no "extra-hours" line). A plan whose hour rate is its day rate
   (a class's day rate alone) therefore prices every started 24 hours as a day, as before.
 
-At check-in (:func:`settle`) the charged period runs from the booked start (or the pick-up, if
-earlier) to:
+At check-in (:func:`settle`) the charged period runs from the booked start (a car handed over early,
+inside the pick-up window, is not charged for the hours before it: the price quoted is the price
+kept) to:
 
 - the booked end, when the car comes back on time or within ``late_grace_minutes`` after it;
 - the return, when it comes back early: the time used at the plan's rates, but never more than the
@@ -32,9 +33,10 @@ earlier) to:
 - the booked end, plus a **late** charge when it comes back after the grace: started hours from
   the booked end at ``hour_rate``, each started 24 hours of lateness capped at that day's day rate.
 
-Per-day items (extras by the day, the young-driver fee, the chauffeur, the distance allowance)
-count the started 24-hour days of the charged period, up to the return when late. Distance over
-the allowance (``included_distance_per_day`` x days; None: unlimited) costs
+Per-day items (extras by the day, the young-driver fee, the chauffeur) count the started 24-hour
+days of the charged period, up to the return when late. The distance allowance counts the booked
+days (the days used, when early), never the late ones: a late return never makes the distance
+cheaper. Distance over the allowance (``included_distance_per_day`` x days; None: unlimited) costs
 ``extra_distance_price`` a unit; each missing eighth of fuel ``fuel_eighth_price``; the damage
 charge is what the clerk entered (not taxed); an extra by the day costs price x days, by the rental
 price, each capped at ``cap`` (per unit) and times its quantity.
@@ -187,7 +189,9 @@ def quote(plan: RatePlan, start: datetime, end: datetime, *, extras: tuple[Extra
 def settle(plan: RatePlan, usage: Usage) -> Charges:
     """The charges at check-in (see the module's rules for early and late returns)."""
     _check_fees(usage.extras, usage.young_driver_fee_per_day, usage.driver_day_rate, usage.one_way_fee)
-    start = min(usage.booked_start, usage.picked_up_at)
+    # From the booked start: a car handed over early (inside the pick-up window) is not charged
+    # for the hours before it, since the price quoted is the price kept.
+    start = usage.booked_start
     booked = usage.booked_end - start
     grace = timedelta(minutes=plan.late_grace_minutes)
     late = usage.returned_at - usage.booked_end
@@ -208,10 +212,14 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     if late > grace:
         lines += _late_lines(plan, calendar, usage.booked_end, late)
     days = _started_days(charged_until - start)
+    # The distance included is the booked days' (or the days used, when returned early): a late
+    # return is charged by the hour, and never makes the distance cheaper.
+    allowance_days = _started_days(min(charged_until, usage.booked_end) - start)
     allowance = plan.included_distance_per_day
-    if allowance is not None and usage.distance > allowance * days:
-        over = usage.distance - allowance * days
-        lines.append(_line("distance", f"{over:,} {plan.distance_unit} over the {allowance * days:,} "
+    if allowance is not None and usage.distance > allowance * allowance_days:
+        included = allowance * allowance_days
+        over = usage.distance - included
+        lines.append(_line("distance", f"{over:,} {plan.distance_unit} over the {included:,} "
                                        f"{plan.distance_unit} included, at {_money(plan.extra_distance_price, plan)} "
                                        f"a {plan.distance_unit}", over, plan.extra_distance_price))
     missing = usage.fuel_out_eighths - usage.fuel_in_eighths

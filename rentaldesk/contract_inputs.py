@@ -16,6 +16,7 @@ from PIL import Image
 from rentaldesk import text
 from rentaldesk.charges import ExtraChoice
 from rentaldesk.errors import InvalidInput
+from rentaldesk.models import LARGEST_MONEY
 
 CENT = Decimal("0.01")
 #: The fuel gauge is read in eighths: 0 (empty) to 8 (full).
@@ -52,6 +53,8 @@ def amount(value: object, field: str, words: str) -> Decimal:
         raise InvalidInput(f"{words} must be an amount, not {text.shown(value)}", field=field)
     if value < 0:
         raise InvalidInput(f"{words} cannot be negative ({value})", field=field)
+    if value > LARGEST_MONEY:  # before quantize, which fails past the context's precision
+        raise InvalidInput(f"{words} is too large: at most {LARGEST_MONEY:,}", field=field)
     if value != value.quantize(CENT):
         raise InvalidInput(f"{words} has more than 2 decimal places ({value})", field=field)
     return value.quantize(CENT)

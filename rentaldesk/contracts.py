@@ -546,6 +546,9 @@ def _car_to_hand_over(s: Session, row: ReservationRow, value: CheckOut) -> Car:
     car = s.get(Car, value.car_id)
     if car is None:
         raise InvalidInput(f"no car with id {value.car_id}", field="car_id")
+    if car.zip_code != row.zip_code:  # the car is handed over here: it must be here
+        raise InvalidInput(f"car {car.plate_number} is at {car.zip_code}, not at {row.zip_code} where "
+                           f"reservation {row.reference} is picked up", field="car_id")
     return car
 
 

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
+import re
+
 from .errors import InvalidInput
+from .models import LARGEST_MONEY
 from .text import typed
 
 UTC = timezone.utc
@@ -242,6 +245,22 @@ def _is_date_only(text: str) -> bool:
 
 #: The largest id or count anyone may type: what a database's 64-bit integer holds.
 LARGEST_WHOLE_NUMBER = 2**63 - 1
+
+
+def parse_money(text: str, *, option: str) -> Decimal:
+    """An amount of money as a clerk types it, or copies it from a refusal or a receipt: '316',
+    '316.5', '$1,316.00' (ASCII digits, thousands grouped by commas or not at all, at most 2
+    decimals, at most the largest amount stored; no exponent or sign); else :class:`InvalidInput`
+    naming ``option``. The one way money is typed on the command line."""
+    stripped = text.strip().removeprefix(CURRENCY)
+    cleaned = stripped.replace(",", "")
+    if not _MONEY_TYPED.fullmatch(stripped) or Decimal(cleaned) > LARGEST_MONEY:
+        raise InvalidInput(f"{option} {typed(text)} is not an amount of money, e.g. 316.00 "
+                           f"(at most {LARGEST_MONEY:,})", field=option)
+    return Decimal(cleaned).quantize(Decimal("0.01"))
+
+
+_MONEY_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,8})(?:\.[0-9]{1,2})?")
 
 
 def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LARGEST_WHOLE_NUMBER) -> int:

@@ -31,7 +31,7 @@ from . import text
 from .db import Database
 from .display import count as counted
 from .errors import FleetFileError, InvalidInput
-from .models import Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
+from .models import LARGEST_MONEY, Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .rates_file import check_rates, save_rates
 from .reservations import Lock, rehouse, utc_now
 from .renters import add_sample_rules
@@ -108,7 +108,7 @@ def _integer(low: int, high: int, *, words: tuple[str, str] = ("below", "above")
 
 
 #: The largest amount (a day rate is NUMERIC(10, 2) in the database).
-MAX_AMOUNT = Decimal("99999999.99")
+MAX_AMOUNT = LARGEST_MONEY
 _AMOUNT = re.compile(r"(-?)([0-9]*)(?:\.([0-9]*))?")
 
 

@@ -60,6 +60,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 Money = Numeric(10, 2, asdecimal=True)
+#: The largest amount a Money column holds (NUMERIC(10, 2)): every amount read or typed is held to it.
+LARGEST_MONEY = Decimal("99999999.99")
 
 
 class Base(DeclarativeBase):

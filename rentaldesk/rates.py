@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput, UnknownPool
-from .models import Branch, BranchTax, DropFee, RatePlanRow, RateSeason, VehicleClass
+from .models import LARGEST_MONEY, Branch, BranchTax, DropFee, RatePlanRow, RateSeason, VehicleClass
 
 CENT = Decimal("0.01")
 #: How a tax line is rounded to the cent: the names a plan (and a rates file) uses.
@@ -35,7 +35,7 @@ DISTANCE_UNITS = ("km", "mi")
 #: The line codes a tax may name in ``applies_to`` besides "all" ("extra" stands for every extra).
 TAXABLE_CODES = ("time", "extra-hours", "late", "distance", "fuel", "young-driver", "driver", "one-way", "extra")
 #: The largest amount a plan may hold (the database keeps Numeric(10, 2)).
-LARGEST_AMOUNT = Decimal("99999999.99")
+LARGEST_AMOUNT = LARGEST_MONEY
 
 
 def _amount(value: object, name: str, *, optional: bool = False) -> Decimal | None:

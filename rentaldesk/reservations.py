@@ -44,6 +44,7 @@ from .errors import (
 )
 from .models import (
     LIVE_STATUSES,
+    Agreement,
     Branch,
     Car,
     CarStatus,
@@ -505,10 +506,17 @@ class ReservationService:
         return result
 
     def return_car(self, reservation_id: str, *, odometer: int | None = None) -> Reservation:
-        """The car is back: the reservation is completed and the car free for what follows."""
+        """The car is back: the reservation is completed and the car free for what follows. The
+        engine's return alone, for a car picked up without an agreement (before agreements, or by
+        :meth:`pick_up`); a car out on an agreement comes back by :meth:`check_in` only, so no
+        agreement is left on rent behind a completed reservation."""
         now = self._now()
         with self.db.write() as s:
             row = _find(s, reservation_id)
+            number = s.scalar(select(Agreement.number).where(Agreement.reservation_id == row.id))
+            if number is not None:
+                raise RentalError(f"reservation {row.reference} is out on agreement {number}: check it in "
+                                  "(its readings and charges), not only back", field="reservation")
             return_car(s, row, now, odometer=odometer)
             if self.link:
                 self.link.returned(s, row, now, odometer)

@@ -26,7 +26,7 @@ from ..charges import ExtraChoice
 from ..config import APP_NAME
 from ..contracts import AgreementView, CheckIn, CheckOut, Deposit
 from ..db import sqlite_path
-from ..display import distance, iso_local, parse_time, parse_whole_number
+from ..display import distance, iso_local, parse_money, parse_time, parse_whole_number
 from ..errors import InvalidInput, RentalError
 from ..models import Agreement, Reservation
 from ..text import printable, shown, typed
@@ -37,16 +37,9 @@ from .output import format_table
 
 
 def _amount(option: str) -> Callable[[str], Decimal]:
-    """Money typed on the command line ('316', '1,316.50', '$316'); the service checks the rest."""
+    """Money typed on the command line: the one rule, :func:`rentaldesk.display.parse_money`."""
     def parse(text: str) -> Decimal:
-        cleaned = text.strip().removeprefix("$").replace(",", "")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise InvalidInput(f"{option} {shown(text)} is not an amount of money, e.g. 45.00", field=option) from None
-        if not value.is_finite():
-            raise InvalidInput(f"{option} {shown(text)} is not an amount of money, e.g. 45.00", field=option)
-        return value
+        return parse_money(text, option=option)
 
     return parse
 
@@ -62,10 +55,31 @@ def _read(text: str, option: str) -> str:
     """A flag's JSON: given inline, or ``@FILE`` to read it from a file."""
     if not text.startswith("@"):
         return text
+    data = _file_bytes(Path(text[1:]), option, most=JSON_FILE_LIMIT)
     try:
-        return Path(text[1:]).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{option}: cannot read {typed(text[1:])}: {exc}", field=option) from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{option}: {typed(text[1:])} is not UTF-8 text", field=option.removeprefix("--")) from None
+
+
+#: The most a flag's file is read: a JSON list of marks or extras, a signature's PNG. A bigger file
+#: (or /dev/zero, a pipe) is refused, never read on and on.
+JSON_FILE_LIMIT = 1_000_000
+SIGNATURE_LIMIT = 5_000_000
+
+
+def _file_bytes(path: Path, option: str, *, most: int) -> bytes:
+    field = option.removeprefix("--")
+    try:
+        if not path.is_file():
+            raise InvalidInput(f"{option}: {typed(str(path))} is not a file", field=field)
+        with path.open("rb") as f:
+            data = f.read(most + 1)
+    except OSError as exc:
+        raise InvalidInput(f"{option}: cannot read {typed(str(path))}: {exc.strerror or exc}", field=field) from None
+    if len(data) > most:
+        raise InvalidInput(f"{option}: {typed(str(path))} is larger than {most:,} bytes", field=field)
+    return data
 
 
 def add_check_out_flags(sub: argparse.ArgumentParser) -> None:
@@ -306,11 +320,7 @@ def _asked_deposit(s: Any, row: Reservation) -> Decimal:
 
 
 def _signature(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"--signature: cannot read {typed(str(path))}: {exc.strerror or exc}",
-                           field="signature") from None
+    return _file_bytes(path, "--signature", most=SIGNATURE_LIMIT)
 
 
 def _extras(text: str) -> tuple[ExtraChoice, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from decimal import Decimal
@@ -11,9 +10,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from ..display import CURRENCY, TIME_HELP, parse_whole_number, status_code, status_word
+from ..display import TIME_HELP, parse_money, parse_whole_number, status_code, status_word
 from ..errors import InvalidInput
-from ..text import typed
 from ..models import ReservationStatus
 from .customers import add_commands as add_customer_commands
 from .desk import Desk
@@ -109,20 +107,9 @@ def _whole_number(option: str, *, least: int) -> Callable[[str], int]:
     return parse
 
 
-_MOST = Decimal("99999999.99")  # a price's column: NUMERIC(10, 2)
-
-
 def _amount(text: str, option: str = "--accept-price") -> Decimal:
-    """An amount of money as a clerk types it, or copies it from a refusal: '316', '316.5', '$1,316.00'
-    (ASCII digits, thousands grouped by commas or not at all, at most 2 decimals; no exponent or sign)."""
-    stripped = text.strip().removeprefix(CURRENCY)
-    cleaned = stripped.replace(",", "")
-    if not _AMOUNT_TYPED.fullmatch(stripped) or Decimal(cleaned) > _MOST:
-        raise InvalidInput(f"{option} {typed(text)} is not an amount of money, e.g. 316.00", field=option)
-    return Decimal(cleaned).quantize(Decimal("0.01"))
-
-
-_AMOUNT_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,8})(?:\.[0-9]{1,2})?")
+    """An amount of money as a clerk types it (:func:`rentaldesk.display.parse_money`)."""
+    return parse_money(text, option=option)
 
 
 def _status(text: str) -> str:

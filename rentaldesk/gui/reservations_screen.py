@@ -100,12 +100,6 @@ class ReservationActions:
         now = self.desk.now()
         self.desk.run(lambda: pick_up_refusal(self.desk.db, reservation.id, now), answer)
 
-    def pick_up(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
-        self.desk.run(lambda: self.desk.service.pick_up(reservation.id), done, refused)
-
-    def return_car(self, reservation: Reservation, done: Callable[[Reservation], None], refused: Callable[[RentalError], None]) -> None:
-        self.desk.run(lambda: self.desk.service.return_car(reservation.id), done, refused)
-
     def cancel(
         self, parent: QWidget, reservation: Reservation,
         done: Callable[[Reservation], None], refused: Callable[[RentalError], None],

@@ -23,6 +23,7 @@ import msgspec
 from msgspec import Meta, Struct
 
 from .. import rates, text
+from ..models import LARGEST_MONEY
 from ..errors import RentalError
 
 #: A uuid in its canonical text form (what ``str(uuid.uuid4())`` gives).
@@ -115,7 +116,7 @@ class Record(Struct, forbid_unknown_fields=True):
 
 
 #: The largest amount a record carries (a reservation's price is NUMERIC(10, 2) in the database).
-MAX_AMOUNT = Decimal("99999999.99")
+MAX_AMOUNT = LARGEST_MONEY
 
 
 def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:

@@ -117,8 +117,15 @@ def test_reservations_pickup_and_return_are_the_check_out_and_check_in(counter, 
         (lambda a: [*a, "--damage", "[{\"zone\": \"sunroof\", \"x\": 0.5, \"y\": 0.5}]"], "no zone 'sunroof'"),
         (lambda a: [x if x != "cash" else "cheque" for x in a], "by card (a pre-authorisation) or in cash"),
         (lambda a: [*a, "--car", "NOPE-1"], "no car has the plate or id 'NOPE-1'"),
+        (lambda a: [*a, "--damage", "@/dev/zero"], "--damage: /dev/zero is not a file"),
+        (lambda a: [x if x != "150" else "1,5,0" for x in a], "--deposit 1,5,0 is not an amount of money"),
+        (lambda a: [x if x != "150" else "1e3" for x in a], "--deposit 1e3 is not an amount of money"),
+        (lambda a: [x if x != "150" else "9" * 30 for x in a], "is not an amount of money, e.g. 316.00 (at most"),
+        (lambda a: [*a[:a.index("--signature") + 1], "/dev/zero", *a[a.index("--signature") + 2:]],
+         "--signature: /dev/zero is not a file"),
     ],
-    ids=["licence not checked", "fuel above full", "unknown zone", "deposit by cheque", "unknown car"],
+    ids=["licence not checked", "fuel above full", "unknown zone", "deposit by cheque", "unknown car",
+         "damage from an endless file", "commas anywhere", "an exponent", "too large", "signature from an endless file"],
 )
 def test_a_bad_check_out_is_one_line_naming_it_and_saves_nothing(counter, change, words):
     shop, reference, pad = counter

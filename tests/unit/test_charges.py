@@ -227,3 +227,26 @@ def test_settled_charges_have_no_negative_line_and_sum_to_the_total(plan, start,
         assert settled_time == booked_time
     if returned <= end + timedelta(minutes=plan.late_grace_minutes):
         assert not result.line("late")
+
+
+@settings(max_examples=200, deadline=None)
+@given(plans(), starts, lengths, st.integers(1, 5 * 24 * 60), st.integers(0, 5000), st.integers(0, 8),
+       st.integers(0, 8), extras, fees)
+def test_coming_back_late_never_costs_less_than_coming_back_on_time(plan, start, length, late_minutes, distance,
+                                                                   fuel_out, fuel_in, chosen, young):
+    end = start + length
+
+    def charged(returned: datetime) -> Decimal:
+        return settle(plan, Usage(start, returned, start, end, distance, fuel_out, fuel_in, Decimal(0),
+                                  extras=chosen, young_driver_fee_per_day=young)).total
+
+    assert charged(end + timedelta(minutes=late_minutes)) >= charged(end)
+
+
+@settings(max_examples=100, deadline=None)
+@given(plans(), starts, lengths, st.integers(1, 12 * 60), st.integers(0, 5000))
+def test_a_car_handed_over_early_costs_what_was_quoted(plan, start, length, early_minutes, distance):
+    end = start + length
+    on_time = settle(plan, Usage(start, end, start, end, distance, 8, 8, Decimal(0)))
+    early = settle(plan, Usage(start - timedelta(minutes=early_minutes), end, start, end, distance, 8, 8, Decimal(0)))
+    assert early == on_time

@@ -177,6 +177,15 @@ def test_another_free_car_of_the_class_is_handed_over_in_its_place(booked, db, c
     assert view.car_id == other and view.upgrade_reason == "" and view.quoted == booked.price
 
 
+def test_a_car_at_another_branch_is_not_handed_over_here(booked, db, clock, fleet):
+    [elsewhere] = fleet.cars(1, "SUV", zip_code="60666")
+    for car in (elsewhere, *fleet.cars(1, "LUXURY", zip_code="60666")):
+        with pytest.raises(InvalidInput, match="is at 60666, not at 10001") as refused:
+            out(db, check_out_value(booked.id, car_id=car, upgrade_reason="nothing clean here"), clock.now)
+        assert refused.value.field == "car_id" and agreement_count(db) == 0
+    assert reservation_status(db, booked.id) == "confirmed"
+
+
 def test_an_upgrade_is_at_the_booked_price_and_needs_a_reason(booked, db, clock, fleet):
     [lux] = fleet.cars(1, "LUXURY", rate="150.00")
     with pytest.raises(InvalidInput, match="the upgrade reason is needed") as refused:
@@ -227,7 +236,7 @@ def test_check_in_late_at_another_branch_with_extra_miles_and_fuel_missing(booke
     assert view.charges == expected == preview
     codes = {ln.code for ln in view.charges.lines}
     assert {"time", "late", "distance", "fuel", "one-way", "extra:child-seat", "tax:sales", "tax:airport"} <= codes
-    assert view.charges.line("distance")[0].amount == Decimal("50.00")  # 1,000 mi less 4 days x 200 at 0.25
+    assert view.charges.line("distance")[0].amount == Decimal("100.00")  # 1,000 mi less the 3 booked days x 200, at 0.25 (a late day adds none)
     assert view.status == "returned" and view.balance == expected.total
     assert view.returned is not None and (view.returned.zip_code, view.returned.odometer, view.returned.fuel_eighths) == (
         "60666", 2000, 5)
@@ -340,3 +349,11 @@ def test_agreements_of_lists_newest_first_and_refuses_an_unknown_status(booked, 
     assert refused.value.field == "status"
 
 
+
+
+def test_a_car_out_on_an_agreement_comes_back_by_check_in_only(booked, db, clock, svc):
+    agreement = out(db, check_out_value(booked.id), clock.now)
+    with pytest.raises(RentalError, match=f"is out on agreement {agreement.number}: check it in") as refused:
+        svc.return_car(booked.id)
+    assert refused.value.field == "reservation"
+    assert reservation_status(db, booked.id) == "active" and view_of(db, agreement.id).status == "on rent"

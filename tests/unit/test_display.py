@@ -187,3 +187,28 @@ def test_any_other_text_is_no_status_and_the_refusal_names_the_words(text: str) 
         assert str(exc).startswith("--status '") and "on rent, returned" in str(exc) and "\n" not in str(exc)
     else:
         assert code in _RESERVATION_CODES and key(text) in known
+
+
+@given(st.text() | st.from_regex(r"\$?[0-9,]{1,14}(\.[0-9]{0,3})?", fullmatch=True))
+def test_parse_money_of_any_text_is_an_amount_in_range_or_a_refusal(text: str) -> None:
+    from rentaldesk.display import parse_money
+    from rentaldesk.models import LARGEST_MONEY
+
+    try:
+        value = parse_money(text, option="--amount")
+    except InvalidInput as exc:
+        assert exc.field == "--amount" and str(exc).startswith("--amount ")
+    else:
+        assert Decimal(0) <= value <= LARGEST_MONEY and value == value.quantize(Decimal("0.01"))
+        digits = text.strip().removeprefix("$")
+        assert "," not in digits or all(len(g) == 3 for g in digits.split(".")[0].split(",")[1:])
+
+
+def test_parse_money_reads_what_a_receipt_shows() -> None:
+    from rentaldesk.display import parse_money
+
+    for text, value in [("316", "316.00"), ("$1,316.50", "1316.50"), (" 0.5 ", "0.50"), ("99,999,999.99", "99999999.99")]:
+        assert parse_money(text, option="--amount") == Decimal(value)
+    for text in ("1,0,0", "12,50", "1e3", "-5", "+5", "100000000", "1.005", "", "٣"):
+        with pytest.raises(InvalidInput, match="is not an amount of money"):
+            parse_money(text, option="--amount")
