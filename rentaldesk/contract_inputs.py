@@ -17,6 +17,7 @@ from rentaldesk import text
 from rentaldesk.charges import ExtraChoice
 from rentaldesk.errors import InvalidInput
 from rentaldesk.models import LARGEST_MONEY
+from rentaldesk.rules import odometer_reading
 
 CENT = Decimal("0.01")
 #: The fuel gauge is read in eighths: 0 (empty) to 8 (full).
@@ -33,10 +34,8 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def reading(value: object, field: str) -> int:
-    """An odometer reading: a whole number of 0 or more."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(f"the {field} must be a whole number of 0 or more, not {text.shown(value)}", field=field)
-    return value
+    """An odometer reading (:func:`rentaldesk.rules.odometer_reading`, the one range)."""
+    return odometer_reading(value, field)
 
 
 def fuel(value: object) -> int:

@@ -35,7 +35,7 @@ from .models import LARGEST_MONEY, Branch, Car, CarStatus, Driver, DriverStatus,
 from .rates_file import check_rates, save_rates
 from .reservations import Lock, rehouse, utc_now
 from .renters import add_sample_rules
-from .rules import normalize_plate
+from .rules import LARGEST_ODOMETER, normalize_plate
 
 if TYPE_CHECKING:
     from .sync.events import CarState
@@ -172,7 +172,7 @@ FLEET_SPEC = (
     _Column("vehicle_class", "class", "a vehicle class such as SUV", _class_code),
     _Column("zip_code", "zip code", _A_ZIP, _zip),
     _Column("status", "status", " or ".join(_STATES[0]), _choice(_STATES[0]), required=False),
-    _Column("odometer", "odometer", "a reading (in the branch's unit) such as 12000", _integer(0, 5_000_000), required=False),
+    _Column("odometer", "odometer", "a reading (in the branch's unit) such as 12000", _integer(0, LARGEST_ODOMETER), required=False),
     _Column("driver_licence", "driver's licence", "a driver's licence number", _licence, required=False),
 )
 DRIVER_SPEC = (

@@ -59,7 +59,7 @@ from .models import Reservation as ReservationRow
 from .charges import Charges
 from .pricing import PriceChange, booking_plan, booking_quote, price_change
 from .rates import RatePlan, plan_for
-from .rules import BranchRules, check_period, describe, normalize_plate, require_aware
+from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
 from .values import CarChoice, Changes, Reservation
 
 if TYPE_CHECKING:
@@ -1732,6 +1732,7 @@ def _new_reference(s: Session) -> str:
 
 
 def _set_odometer(car: Car, odometer: int) -> None:
+    odometer_reading(odometer)
     if odometer < car.odometer:
         raise InvalidInput(
             f"odometer {odometer} is below the recorded {car.odometer} of {car.plate_number}", field="odometer"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from .charges import quote
 from .charges import rental_days as rental_days  # the one started-days rule, under its older name
 from .display import duration_words
-from .errors import InvalidPeriod
+from .errors import InvalidInput, InvalidPeriod
 from .rates import CENT, class_day_rate_plan
 
 DAY = timedelta(days=1)
@@ -112,6 +112,22 @@ def price(start: datetime, end: datetime, day_rate: Decimal, driver_day_rate: De
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """Half-open periods: back-to-back ones do not overlap."""
     return a_start < b_end and b_start < a_end
+
+
+#: The highest odometer reading taken (in the branch's unit): a car's, a fleet file's, a check-out's
+#: or a check-in's. A typo past it is refused rather than recorded, since the odometer never goes back.
+LARGEST_ODOMETER = 5_000_000
+
+
+def odometer_reading(value: object, field: str = "odometer") -> int:
+    """An odometer reading, 0 to :data:`LARGEST_ODOMETER`; else :class:`InvalidInput` naming ``field``.
+    The one range every path holds a reading to (the fleet, the command line, check-out and check-in)."""
+    words = field.replace("_", " ")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"the {words} must be a whole number, not {value!r}", field=field)
+    if not 0 <= value <= LARGEST_ODOMETER:
+        raise InvalidInput(f"the {words} {value:,} is outside 0 to {LARGEST_ODOMETER:,}", field=field)
+    return value
 
 
 def normalize_plate(text: str) -> str:

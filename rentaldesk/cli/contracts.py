@@ -25,10 +25,12 @@ from .. import contracts, damage, documents, payments
 from ..charges import ExtraChoice
 from ..config import APP_NAME
 from ..contracts import AgreementView, CheckIn, CheckOut, Deposit
+from ..contract_inputs import MAX_SIGNATURE_BYTES
 from ..db import sqlite_path
 from ..display import distance, iso_local, parse_money, parse_time, parse_whole_number
 from ..errors import InvalidInput, RentalError
 from ..models import Agreement, Reservation
+from ..rules import LARGEST_ODOMETER
 from ..text import printable, shown, typed
 from .desk import Desk
 from .output import format_table
@@ -42,6 +44,11 @@ def _amount(option: str) -> Callable[[str], Decimal]:
         return parse_money(text, option=option)
 
     return parse
+
+
+def _reading(text: str) -> int:
+    """An odometer typed on the command line, in the one range (rules.LARGEST_ODOMETER)."""
+    return parse_whole_number(text, option="--odometer", least=0, most=LARGEST_ODOMETER)
 
 
 def _whole(option: str) -> Callable[[str], int]:
@@ -65,7 +72,7 @@ def _read(text: str, option: str) -> str:
 #: The most a flag's file is read: a JSON list of marks or extras, a signature's PNG. A bigger file
 #: (or /dev/zero, a pipe) is refused, never read on and on.
 JSON_FILE_LIMIT = 1_000_000
-SIGNATURE_LIMIT = 5_000_000
+SIGNATURE_LIMIT = MAX_SIGNATURE_BYTES
 
 
 def _file_bytes(path: Path, option: str, *, most: int) -> bytes:
@@ -85,7 +92,7 @@ def _file_bytes(path: Path, option: str, *, most: int) -> bytes:
 def add_check_out_flags(sub: argparse.ArgumentParser) -> None:
     """The flags of a check-out (``agreements check-out`` and ``reservations pickup``)."""
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help="reservation id or reference")
-    sub.add_argument("--odometer", required=True, type=_whole("--odometer"), metavar="READING",
+    sub.add_argument("--odometer", required=True, type=_reading, metavar="READING",
                      help="odometer out (the branch's distance unit), not below the car's")
     sub.add_argument("--fuel", required=True, type=_whole("--fuel"), metavar="EIGHTHS", help="fuel out, 0 to 8 eighths")
     sub.add_argument("--licence-checked", action="store_true", help="the renter's driving licence was checked")
@@ -106,7 +113,7 @@ def add_check_in_flags(sub: argparse.ArgumentParser, *, key: str = "agreement") 
     """The flags of a check-in (``agreements check-in`` and ``reservations return``)."""
     sub.add_argument(key, metavar="AGREEMENT" if key == "agreement" else "ID_OR_REFERENCE",
                      help="agreement number or id, or the reservation's reference")
-    sub.add_argument("--odometer", required=True, type=_whole("--odometer"), metavar="READING", help="odometer in")
+    sub.add_argument("--odometer", required=True, type=_reading, metavar="READING", help="odometer in")
     sub.add_argument("--fuel", required=True, type=_whole("--fuel"), metavar="EIGHTHS", help="fuel in, 0 to 8 eighths")
     sub.add_argument("--at", metavar="TIME", help="the actual return time (default: now)")
     sub.add_argument("--zip", metavar="ZIP", help="where the car was returned (default: where it left)")

@@ -123,9 +123,11 @@ def test_reservations_pickup_and_return_are_the_check_out_and_check_in(counter, 
         (lambda a: [x if x != "150" else "9" * 30 for x in a], "is not an amount of money, e.g. 316.00 (at most"),
         (lambda a: [*a[:a.index("--signature") + 1], "/dev/zero", *a[a.index("--signature") + 2:]],
          "--signature: /dev/zero is not a file"),
+        (lambda a: [*a[:4], "9223372036854775807", *a[5:]], "--odometer 9223372036854775807 is too large: at most 5,000,000"),
     ],
     ids=["licence not checked", "fuel above full", "unknown zone", "deposit by cheque", "unknown car",
-         "damage from an endless file", "commas anywhere", "an exponent", "too large", "signature from an endless file"],
+         "damage from an endless file", "commas anywhere", "an exponent", "too large", "signature from an endless file",
+         "odometer past any car's"],
 )
 def test_a_bad_check_out_is_one_line_naming_it_and_saves_nothing(counter, change, words):
     shop, reference, pad = counter

@@ -106,7 +106,7 @@ def _bad_check_outs():
     return [
         ("reservation", dict(reservation_id="RNOPE123"), "no reservation 'RNOPE123'"),
         ("odometer", dict(odometer=999), "the odometer out (999) is below the 1,000 recorded for"),
-        ("odometer", dict(odometer=-5), "whole number of 0 or more"),
+        ("odometer", dict(odometer=-5), "the odometer -5 is outside 0 to 5,000,000"),
         ("fuel_eighths", dict(fuel_eighths=9), "from 0 (empty) to 8 (full), not '9'"),
         ("fuel_eighths", dict(fuel_eighths=-1), "from 0 (empty) to 8 (full)"),
         ("licence_checked", dict(licence_checked=False), "licence must be checked"),

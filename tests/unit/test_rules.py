@@ -129,3 +129,20 @@ def test_a_change_keeping_its_pickup_is_not_held_to_the_horizon_but_to_the_longe
     check_period(NOW + 60 * D, NOW + 62 * D, NOW, rules, check_lead_time=False)
     with pytest.raises(InvalidPeriod, match="too long"):
         check_period(NOW + 60 * D, NOW + 160 * D, NOW, rules, check_lead_time=False)
+
+
+def test_one_odometer_range_for_every_path() -> None:
+    """The fleet file, the command line, check-out and check-in and the engine's pick-up all hold a
+    reading to rules.odometer_reading: a typo past any car's reading is refused, not recorded (the
+    odometer never goes back, so a recorded typo would lock the car)."""
+    from rentaldesk import contract_inputs
+    from rentaldesk.errors import InvalidInput
+    from rentaldesk.rules import LARGEST_ODOMETER, odometer_reading
+
+    assert odometer_reading(LARGEST_ODOMETER) == LARGEST_ODOMETER and odometer_reading(0) == 0
+    for bad in (-1, LARGEST_ODOMETER + 1, 2**63 - 1, True, 1.5, "12"):
+        with pytest.raises(InvalidInput) as refused:
+            odometer_reading(bad)
+        assert refused.value.field == "odometer"
+        with pytest.raises(InvalidInput):
+            contract_inputs.reading(bad, "odometer")
