@@ -23,7 +23,6 @@ from .. import contracts, documents
 from ..contracts import AgreementView, CheckIn
 from ..display import money
 from ..errors import InvalidInput, RentalError
-from ..values import Changes
 from . import text
 from .desk import DeskContext
 from .documents_out import offer_document
@@ -214,8 +213,8 @@ class CheckInDialog(QDialog):
         self.ui.confirmButton.setEnabled(False)
 
         def job() -> tuple[AgreementView, bytes]:
-            with desk.db.write() as s:
-                view = contracts.check_in(s, value, desk.now())
+            # the service's check-in: the one path, which also tells head office and announces it
+            view = desk.service.check_in(value)
             return view, documents.receipt_pdf(view)
 
         desk.run(job, self._done, self._refused)
@@ -223,7 +222,6 @@ class CheckInDialog(QDialog):
     def _done(self, result: tuple[AgreementView, bytes]) -> None:
         view, pdf = result
         self.result_view = view
-        self.desk.publish(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
         self.checked_in.emit(view)
         show_text(self.ui.formError, "")
         offer_document(self, "Receipt ready",

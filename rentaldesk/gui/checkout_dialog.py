@@ -25,7 +25,7 @@ from ..display import money
 from ..errors import RentalError
 from ..models import Car
 from ..models import Reservation as ReservationRow
-from ..values import CarChoice, Changes, Reservation
+from ..values import CarChoice, Reservation
 from . import text
 from .desk import DeskContext
 from .documents_out import offer_document
@@ -226,8 +226,8 @@ class CheckOutDialog(QDialog):
         self._set_enabled(False)
 
         def job() -> tuple[AgreementView, bytes]:
-            with desk.db.write() as s:
-                view = contracts.check_out(s, value, desk.now())
+            # the service's check-out: the one path, which also tells head office and announces it
+            view = desk.service.check_out(value)
             return view, documents.agreement_pdf(view)
 
         desk.run(job, self._done, self._refused)
@@ -235,7 +235,6 @@ class CheckOutDialog(QDialog):
     def _done(self, result: tuple[AgreementView, bytes]) -> None:
         view, pdf = result
         self.agreement = view
-        self.desk.publish(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
         self.checked_out.emit(view)
         show_text(self.ui.formError, "")
         offer_document(self, "Agreement ready",
