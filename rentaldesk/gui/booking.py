@@ -29,7 +29,7 @@ from ..values import Changes, Reservation
 from ..charges import Charges
 from . import text
 from .desk import DeskContext
-from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way
+from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way, lay_out_now
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
@@ -171,7 +171,7 @@ class BookingScreen(QWidget):
         self._period_shown: tuple[datetime, datetime] | None = None  # (pick-up, return), local wall time
 
         self._give_way_timer = QTimer(self, singleShot=True, interval=0)
-        self._give_way_timer.timeout.connect(lambda: give_way(self.ui, self.size()))
+        self._give_way_timer.timeout.connect(self._give_way)
         self._preview_timer = self._pause_timer(self.refresh_preview)
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
@@ -216,6 +216,13 @@ class BookingScreen(QWidget):
             if timer is not None:
                 timer.start()  # once the groups inside have laid themselves out too
         return handled
+
+    def _give_way(self) -> None:
+        """The read-backs give way to the messages (:func:`give_way`), pass after pass until
+        nothing is squeezed; the timer runs meanwhile, so the desk is not settled before."""
+        lay_out_now(self, self.ui)
+        if give_way(self.ui, self.size()):
+            self._give_way_timer.start()
 
     def activate(self) -> None:
         """Shown: the clerk starts at the location (Tab walks the form in reading order)."""
@@ -482,6 +489,7 @@ class BookingScreen(QWidget):
         ui = self.ui
         request = preview.request
         ui.summaryLabel.setText(self._summary(preview))
+        self._give_way_timer.start()  # the words' new height laid out, and given way to, at once
         if preview.price is None or request.start is None or request.end is None:
             ui.priceLabel.setText("—")
             ui.priceDetail.setText("The price shows once the period is valid.")

@@ -83,11 +83,26 @@ def yielding(ui: Ui_BookingForm) -> tuple[QWidget, ...]:
     return (ui.summaryLabel, ui.priceDetail, ui.calendar) if in_column else (ui.calendar,)
 
 
-def give_way(ui: Ui_BookingForm, size: QSize) -> None:
-    """Called on each layout request of the form (``size``: the form's). When the messages or the
-    size changed, everything :func:`yielding` names shows again; otherwise, while a control of the
-    trip column is squeezed below what it needs, the next part gives way (one a layout pass: each
-    pass lays the column out anew and asks again)."""
+def lay_out_now(form: QWidget, ui: Ui_BookingForm) -> None:
+    """Lay the groups and then the form out at once. Left to the event loop, a group whose words
+    grew (the summary's driver and phone, the calculator's lines) lays itself out first and asks
+    the form for its new height only then, a turn later; until that turn the form still holds the
+    group at the height of its old words, and the summary's lines are cut."""
+    for group in (ui.tripGroup, ui.customerGroup, ui.priceGroup):
+        layout = group.layout()
+        if layout is not None:
+            layout.activate()
+    layout = form.layout()
+    if layout is not None:
+        layout.activate()
+
+
+def give_way(ui: Ui_BookingForm, size: QSize) -> bool:
+    """Called after each layout of the form (``size``: the form's), laid out at once
+    (:func:`lay_out_now`). When the messages or the size changed, everything :func:`yielding`
+    names shows again; otherwise, while a control of the trip column is squeezed below what it
+    needs, the next part gives way. One change a pass; True when it changed something, and the
+    caller asks again once the form is laid out with it."""
     groups = [ui.tripGroup, *([ui.priceGroup] if ui.leftColumn.indexOf(ui.priceGroup) >= 0 else [])]
     messages = tuple(label.text() for group in groups for label in group.findChildren(QLabel) if label.wordWrap())
     state = (size.width(), size.height(), messages, bool(getattr(ui, "narrow", False)))
@@ -98,7 +113,7 @@ def give_way(ui: Ui_BookingForm, size: QSize) -> None:
         for widget in hidden:
             widget.show()
         if hidden:
-            return  # the next pass, laid out with them, asks again
+            return True  # the next pass, laid out with them, asks again
     position = cast("tuple[int, int, int, int]", ui.tripLayout.getItemPosition(ui.tripLayout.indexOf(ui.calendar)))
     calendar_row = position[0]
     ui.tripLayout.setRowStretch(calendar_row, 0 if ui.calendar.isHidden() else 1)  # no gap where it was
@@ -107,6 +122,8 @@ def give_way(ui: Ui_BookingForm, size: QSize) -> None:
         giving: QWidget | None = next((w for w in parts if not w.isHidden()), None)
         if giving is not None:
             giving.hide()
+            return True
+    return False
 
 
 def _squeezed(widget: QWidget) -> bool:

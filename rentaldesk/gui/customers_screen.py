@@ -41,13 +41,13 @@ class CustomerTableModel(RowTableModel):
     COL_NAME, COL_EMAIL, COL_PHONE, COL_LICENCE, COL_EXPIRY, COL_BORN, COL_RENT = range(7)
 
     columns = (
-        Column("Name", lambda m, r: r.name, width=170),
-        Column("Email", lambda m, r: r.email, width=200),
-        Column("Phone", lambda m, r: r.phone, width=120),
-        Column("Licence", lambda m, r: r.licence_number, width=110),
+        Column("Name", lambda m, r: r.name, width=170, least=100),
+        Column("Email", lambda m, r: r.email, width=200, least=110),
+        Column("Phone", lambda m, r: r.phone, width=120, least=90),
+        Column("Licence", lambda m, r: r.licence_number, width=110, least=80),
         Column("Valid to", lambda m, r: _day(r.licence_expiry), width=90),
         Column("Born", lambda m, r: _day(r.date_of_birth), width=90),
-        Column("May rent", lambda m, r: "do not rent" if r.do_not_rent else "yes", width=100),
+        Column("May rent", lambda m, r: "do not rent" if r.do_not_rent else "yes", width=100, least=80),
     )
 
 
@@ -62,13 +62,13 @@ class HistoryTableModel(RowTableModel):
         self.desk = desk
 
     columns = (
-        Column("What", lambda m, r: r.kind, width=90),
+        Column("What", lambda m, r: r.kind, width=90, least=70),
         Column("Reference", lambda m, r: r.reference, width=96),
         Column("Status", lambda m, r: text.status_label(r.status), width=96, status=True),
-        Column("Pick-up", lambda m, r: text.when(r.start, m.desk.zone(r.zip_code)), key=lambda m, r: r.start, width=130),
-        Column("Return", lambda m, r: text.when(r.end, m.desk.zone(r.zip_code)), key=lambda m, r: r.end, width=130),
-        Column("Class", lambda m, r: m.desk.class_name(r.vehicle_class), width=90),
-        Column("Location", lambda m, r: r.zip_code, width=76),
+        Column("Pick-up", lambda m, r: text.when(r.start, m.desk.zone(r.zip_code)), key=lambda m, r: r.start, width=130, least=110),
+        Column("Return", lambda m, r: text.when(r.end, m.desk.zone(r.zip_code)), key=lambda m, r: r.end, width=130, least=110),
+        Column("Class", lambda m, r: m.desk.class_name(r.vehicle_class), width=90, least=66),
+        Column("Location", lambda m, r: r.zip_code, width=76, least=56),
         Column("Price", lambda m, r: text.money(r.amount) if r.amount is not None else "", key=lambda m, r: r.amount,
                align=RIGHT, width=80),
     )
