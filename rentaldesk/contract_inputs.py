@@ -38,6 +38,23 @@ def reading(value: object, field: str) -> int:
     return odometer_reading(value, field)
 
 
+#: The most a car can sensibly cover per day out (km or mi, the branch's unit): 2,000 is far past a
+#: day's non-stop driving, so a larger figure is a mistyped odometer (a digit too many), not a trip.
+MAX_DISTANCE_PER_DAY = 2000
+
+
+def distance(odometer_in: int, odometer_out: int, seconds_out: float) -> int:
+    """The distance covered from the two readings, refused (field ``odometer``) when it is more than
+    :data:`MAX_DISTANCE_PER_DAY` per day out (a part day counts as a whole one)."""
+    covered = odometer_in - odometer_out
+    days = max(1, -(-int(seconds_out) // 86400))
+    if covered > MAX_DISTANCE_PER_DAY * days:
+        raise InvalidInput(f"the odometer in ({odometer_in:,}) means {covered:,} driven in {days} day"
+                           f"{'' if days == 1 else 's'} out, more than {MAX_DISTANCE_PER_DAY:,} a day: "
+                           f"check the reading", field="odometer")
+    return covered
+
+
 def fuel(value: object) -> int:
     """A fuel reading in eighths (field ``fuel_eighths``)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= FUEL_FULL:

@@ -510,7 +510,8 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
     plan = RatePlan.from_json(found.plan_json)
     usage = Usage(
         picked_up_at=found.out_at, returned_at=returned_at, booked_start=row.start_at, booked_end=row.end_at,
-        distance=odometer - found.out_odometer, fuel_out_eighths=found.out_fuel_eighths, fuel_in_eighths=fuel,
+        distance=inputs.distance(odometer, found.out_odometer, (returned_at - found.out_at).total_seconds()),
+        fuel_out_eighths=found.out_fuel_eighths, fuel_in_eighths=fuel,
         damage_charge=damage_charge, extras=extras_from_json(found.extras_json),
         young_driver_fee_per_day=renters.young_driver_fee(s, found.customer_id, found.booked_class, found.zip_code,
                                                           row.start_at),

@@ -8,9 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from rentaldesk import charges, contracts, rates
+from rentaldesk import contract_inputs as inputs
 from rentaldesk.contracts import Deposit
 from rentaldesk.damage import DamageMark, Zone
 from rentaldesk.errors import InvalidInput, RentalError
@@ -258,6 +261,7 @@ def _bad_check_ins():
         ("returned_at", dict(returned_at=day(2).replace(tzinfo=None)), "needs a time zone"),
         ("zip_code", dict(zip_code="99999"), "no branch at zip code '99999'; the branches are at 10001"),
         ("odometer", dict(odometer=999), "the odometer in (999) is below the odometer out (1,000)"),
+        ("odometer", dict(odometer=5001), "means 4,001 driven in 2 days out, more than 2,000 a day"),
         ("fuel_eighths", dict(fuel_eighths=9), "from 0 (empty) to 8 (full)"),
         ("damage", dict(damage=(DamageMark(Zone.ROOF, 0.5, 0.5, "a\tb"),)), "damage mark 1: the damage note holds a tab"),
         ("damage_charge", dict(damage_charge=Decimal("-5.00")), "cannot be negative"),
@@ -276,6 +280,12 @@ def test_a_bad_check_in_is_refused_naming_the_field_and_nothing_is_saved(booked,
     assert view_of(db, agreement.id) == agreement and reservation_status(db, booked.id) == "active"
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(DamageRecord)) == 1
+
+
+def test_a_check_in_at_the_distance_limit_is_taken(booked, db, clock):
+    # out 25 hours (2 days counted) from 1,000: 4,000 driven is the most taken
+    agreement = out(db, check_out_value(booked.id), clock.now)
+    assert back(db, check_in_value(agreement.id, day(2), odometer=5000), day(2)).status == "returned"
 
 
 def test_a_car_is_checked_in_once(booked, db, clock):
@@ -357,3 +367,14 @@ def test_a_car_out_on_an_agreement_comes_back_by_check_in_only(booked, db, clock
         svc.return_car(booked.id)
     assert refused.value.field == "reservation"
     assert reservation_status(db, booked.id) == "active" and view_of(db, agreement.id).status == "on rent"
+
+
+@given(out_reading=st.integers(0, 10**6), driven=st.integers(0, 10**5), seconds=st.integers(1, 30 * 86400))
+def test_the_distance_rule_takes_exactly_up_to_the_limit_a_day(out_reading, driven, seconds):
+    days = -(-seconds // 86400)
+    if driven <= inputs.MAX_DISTANCE_PER_DAY * days:
+        assert inputs.distance(out_reading + driven, out_reading, seconds) == driven
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            inputs.distance(out_reading + driven, out_reading, seconds)
+        assert refused.value.field == "odometer"
