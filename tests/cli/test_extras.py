@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from rentaldesk.cli import main
+from rentaldesk.db import open_database
+from tests.contract_helpers import may_rent, signature_png
 from tests.cli.test_rates import at
 
 
@@ -60,3 +63,35 @@ def test_reserve_with_extras_keeps_them_and_refuses_the_fifth_seat(rentaldesk):
     assert status != 0 and "--extra" in err
 
 
+
+
+def test_check_out_adds_an_extra_from_the_list_beside_the_booked_ones(tmp_path, capsys):
+    db_path = str(tmp_path / "desk.sqlite")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        status = main(["--db", db_path, *args])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    assert run("fleet", "sample")[0] == 0
+    start = datetime.now(timezone.utc) + timedelta(hours=3)
+    status, out, err = run("--json", "reserve", "--email", "ada@example.com", "--name", "Ada Byron", "--class",
+                           "ECONOMY", "--zip", "02108", "--start", start.isoformat(timespec="minutes"),
+                           "--end", (start + timedelta(days=2)).isoformat(timespec="minutes"), "--extra", "cdw")
+    assert status == 0, err
+    booked = json.loads(out)
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        may_rent(db, booked["customer_id"])
+    finally:
+        db.close()
+    pad = tmp_path / "pad.png"
+    pad.write_bytes(signature_png())
+    out_args = ["agreements", "check-out", booked["reference"], "--odometer", "999999", "--fuel", "8",
+                "--licence-checked", "--signature", str(pad), "--deposit", "150", "--deposit-method", "cash",
+                "--pdf-dir", str(tmp_path)]
+    status, _, err = run(*out_args, "--extra", "cdw")
+    assert status == 2 and "Collision damage waiver (cdw) is booked with the reservation already" in err
+    status, out, err = run("--json", *out_args, "--extra", "child-seat:2")
+    assert status == 0, err
+    assert [(e["code"], e["quantity"]) for e in json.loads(out)["extras"]] == [("cdw", 1), ("child-seat", 2)]
