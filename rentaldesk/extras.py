@@ -59,7 +59,7 @@ class CatalogueItem:
     def choice(self, quantity: int = 1) -> ExtraChoice:
         """The item chosen ``quantity`` times, at its price now (the price the reservation keeps)."""
         return ExtraChoice(code=self.code, label=self.label, per=self.per, price=self.price, cap=self.cap,
-                           quantity=quantity)
+                           quantity=quantity, taxable=self.taxable)
 
 
 def item_from_mapping(data: dict[str, Any]) -> CatalogueItem:
@@ -205,13 +205,15 @@ def check_stock(s: Session, zip_code: str, extras: Sequence[ExtraChoice], start:
 def extras_to_json(extras: Sequence[ExtraChoice]) -> str:
     """Extras as kept on a reservation or an agreement (amounts as strings: exact)."""
     return json.dumps([{"code": e.code, "label": e.label, "per": e.per, "price": str(e.price),
-                        "cap": None if e.cap is None else str(e.cap), "quantity": e.quantity} for e in extras])
+                        "cap": None if e.cap is None else str(e.cap), "quantity": e.quantity, "taxable": e.taxable}
+                       for e in extras])
 
 
 def extras_from_json(data: str) -> tuple[ExtraChoice, ...]:
     """The extras of :func:`extras_to_json`."""
     return tuple(ExtraChoice(code=e["code"], label=e["label"], per=e["per"], price=Decimal(e["price"]),
-                             cap=None if e["cap"] is None else Decimal(e["cap"]), quantity=int(e["quantity"]))
+                             cap=None if e["cap"] is None else Decimal(e["cap"]), quantity=int(e["quantity"]),
+                             taxable=bool(e.get("taxable", True)))  # kept before 0011: taxed
                  for e in json.loads(data))
 
 

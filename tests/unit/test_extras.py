@@ -179,3 +179,24 @@ def test_never_more_seats_out_than_the_stock(tmp_path_factory, asks):
 def test_check_stock_ignores_items_without_stock_and_unknown_extras(db, branch):
     with db.session() as s:
         check_stock(s, "10001", choose(s, "10001", [("cdw", 99)]), day(1), day(2), T0)
+
+
+def test_an_untaxed_item_is_left_out_of_the_taxes_and_stays_so_when_kept():
+    from datetime import timedelta as td
+
+    from rentaldesk.charges import quote
+    from rentaldesk.rates import Tax
+    from tests.contract_helpers import plan
+
+    taxed = plan(taxes=(Tax("sales", "Sales tax", Decimal("0.10"), "all", "half-up"),))
+    cover = CatalogueItem(code="cdw", label="CDW", kind="cover", per="day", price=Decimal("20.00"), taxable=False)
+    seat = CatalogueItem(code="seat", label="Seat", kind="extra", per="rental", price=Decimal("10.00"))
+    kept = extras.extras_from_json(extras.extras_to_json([cover.choice(), seat.choice()]))
+    assert [e.taxable for e in kept] == [False, True]
+    bare = quote(taxed, T0, T0 + td(days=2))
+    with_extras = quote(taxed, T0, T0 + td(days=2), extras=kept)
+    assert with_extras.tax - bare.tax == Decimal("1.00")  # 10 % of the seat only
+    assert with_extras.subtotal - bare.subtotal == Decimal("50.00")
+    # an extra kept before 0011 (no "taxable" key) is taxed, as it was
+    assert extras.extras_from_json('[{"code": "gps", "label": "GPS", "per": "rental", "price": "5.00", '
+                                   '"cap": null, "quantity": 1}]')[0].taxable is True
