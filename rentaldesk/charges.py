@@ -75,7 +75,7 @@ _SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
 @dataclass(frozen=True, slots=True)
 class ExtraChoice:
     """An extra or a cover chosen for the rental: ``per`` "day" or "rental", ``cap`` the most one
-    unit costs over the rental (None: no cap)."""
+    unit costs over the rental (None: no cap); ``taxable`` False: the branch's taxes leave it out."""
 
     code: str
     label: str
@@ -83,6 +83,8 @@ class ExtraChoice:
     price: Decimal
     cap: Decimal | None
     quantity: int = 1
+    # -- issue 11: extras --
+    taxable: bool = True
 
     def __post_init__(self) -> None:
         where = f"extra {self.code!r}" if isinstance(self.code, str) and self.code else "extra"
@@ -402,15 +404,16 @@ def _per_rental_lines(plan: RatePlan, days: int, extras: tuple[ExtraChoice, ...]
         what = f"{count(days, 'day')} at {_money(extra.price, plan)} a day" if extra.per == "day" else "per rental"
         if extra.cap is not None and each > extra.cap:
             lines.append(_line(f"extra:{extra.code}", f"{extra.label}: {what}, capped at {_money(extra.cap, plan)}"
-                               + (f", x {extra.quantity}" if extra.quantity > 1 else ""), extra.quantity, extra.cap))
+                               + (f", x {extra.quantity}" if extra.quantity > 1 else ""), extra.quantity, extra.cap,
+                               taxable=extra.taxable))
         elif extra.per == "day":
             lines.append(_line(f"extra:{extra.code}", f"{extra.label}: {what}"
                                + (f", x {extra.quantity}" if extra.quantity > 1 else ""),
-                               days * extra.quantity, extra.price))
+                               days * extra.quantity, extra.price, taxable=extra.taxable))
         else:
             lines.append(_line(f"extra:{extra.code}", f"{extra.label}: {what}"
                                + (f", x {extra.quantity}" if extra.quantity > 1 else ""),
-                               extra.quantity, extra.price))
+                               extra.quantity, extra.price, taxable=extra.taxable))
     if young_driver_fee_per_day is not None:
         lines.append(_line("young-driver", f"Young driver: {count(days, 'day')} at "
                                            f"{_money(young_driver_fee_per_day, plan)} a day",

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from rentaldesk import charges, damage, pricing, rates, renters, reservations, text
 from rentaldesk import contract_inputs as inputs
+from rentaldesk import extras as catalogue
+from rentaldesk.extras import extras_from_json, extras_to_json
 from rentaldesk.charges import ChargeLine, Charges, ExtraChoice, Usage
 from rentaldesk.damage import DamageMark, Zone
 from rentaldesk.display import long_time as local_time
@@ -221,13 +223,17 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
         raise InvalidInput("the renter's driving licence must be checked before the car is handed over",
                            field="licence_checked")
     marks = tuple(replace(m, stage="out", recorded_at=now) for m in damage.checked_all(value.damage))
-    extras = inputs.extras(value.extras)
+    # -- issue 11: extras: the kept extras (booked price) and the ones added here, counted in stock
+    extras = catalogue.merged(extras_from_json(row.extras_json), inputs.extras(value.extras))
     plan = kept_plan(row)
     deposit = Deposit(*inputs.deposit(value.deposit.amount, value.deposit.method, value.deposit.reference,
                                       plan.deposit, plan.currency))
     inputs.signature(value.signature_png)
     renters.check_renter(s, row.customer_id, car.vehicle_class, car.zip_code, row.start_at, row.end_at)
 
+    _lock_branch(s, row.zip_code)
+    catalogue.check_stock(s, row.zip_code, extras, row.start_at, row.end_at, now, exclude=row.id)
+    row.extras_json = extras_to_json(extras)
     booked_class = row.vehicle_class
     if car.car_id != row.car_id:
         reservations.assign_car(s, _lock_branch, now, row, car.car_id)
@@ -427,19 +433,6 @@ def view(s: Session, found: Agreement) -> AgreementView:
 
 
 # -- the JSON kept on the agreement --------------------------------------------------------------------
-
-
-def extras_to_json(extras: Sequence[ExtraChoice]) -> str:
-    """The extras confirmed, as stored on the agreement (amounts as strings: exact)."""
-    return json.dumps([{"code": e.code, "label": e.label, "per": e.per, "price": str(e.price),
-                        "cap": None if e.cap is None else str(e.cap), "quantity": e.quantity} for e in extras])
-
-
-def extras_from_json(data: str) -> tuple[ExtraChoice, ...]:
-    """The extras of :func:`extras_to_json`."""
-    return tuple(ExtraChoice(code=e["code"], label=e["label"], per=e["per"], price=Decimal(e["price"]),
-                             cap=None if e["cap"] is None else Decimal(e["cap"]), quantity=int(e["quantity"]))
-                 for e in json.loads(data))
 
 
 def charges_to_json(c: Charges) -> str:

@@ -254,6 +254,10 @@ class Reservation(Base):
     rate_plan: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: The chauffeur's day rate as quoted (None: no driver, or a row of an earlier build).
     driver_day_rate: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    # -- issue 11: extras --
+    #: The extras and cover chosen at booking, as quoted (JSON list of charges.ExtraChoice, see
+    #: rentaldesk.extras.extras_to_json); at check-out the ones confirmed there are added.
+    extras_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -597,3 +601,32 @@ class DropFee(Base):
     fee: Mapped[Decimal] = mapped_column(Money)
 
     __table_args__ = (CheckConstraint("fee >= 0", name="fee"),)
+
+
+# -- issue 11: extras --
+
+
+class ExtraItem(Base):
+    """An extra or a cover a branch offers (see :class:`rentaldesk.extras.CatalogueItem`);
+    ``stock`` None is unlimited."""
+
+    __tablename__ = "extra_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
+    code: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(24))
+    per: Mapped[str] = mapped_column(String(8))
+    price: Mapped[Decimal] = mapped_column(Money)
+    cap: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    taxable: Mapped[bool] = mapped_column(Boolean, default=True)
+    stock: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: The order of the branch's list.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_extra_items_code", "zip_code", "code", unique=True),
+        CheckConstraint("price >= 0 AND (cap IS NULL OR cap >= 0)", name="amounts"),
+        CheckConstraint("stock IS NULL OR stock >= 0", name="stock"),
+    )

@@ -21,9 +21,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from .charges import Charges, quote, rental_days
+from .charges import Charges, ExtraChoice, quote, rental_days
 from .display import count, money
 from .errors import PriceChanged
+from .extras import extras_from_json
 from .rates import CENT, RatePlan, class_day_rate_plan, with_day_rate
 
 
@@ -33,9 +34,10 @@ def booking_plan(plan: RatePlan, car_cost_per_day: Decimal | None) -> RatePlan:
     return plan if car_cost_per_day is None else with_day_rate(plan, car_cost_per_day)
 
 
-def booking_quote(plan: RatePlan, start: datetime, end: datetime, driver_day_rate: Decimal | None) -> Charges:
-    """The charges of a booking with ``plan`` (already :func:`booking_plan`'s)."""
-    return quote(plan, start, end, driver_day_rate=driver_day_rate)
+def booking_quote(plan: RatePlan, start: datetime, end: datetime, driver_day_rate: Decimal | None,
+                  extras: tuple[ExtraChoice, ...] = ()) -> Charges:
+    """The charges of a booking with ``plan`` (already :func:`booking_plan`'s) and its extras."""
+    return quote(plan, start, end, driver_day_rate=driver_day_rate, extras=extras)
 
 
 class KeptPrice(Protocol):
@@ -48,6 +50,7 @@ class KeptPrice(Protocol):
     end_at: datetime
     rate_plan: str | None
     driver_day_rate: Decimal | None
+    extras_json: str
 
 
 def kept_plan(row: KeptPrice) -> RatePlan:
@@ -91,8 +94,9 @@ def price_change(row: KeptPrice, new_start: datetime, new_end: datetime) -> Pric
     as the booked one keeps the booked price."""
     plan, driver = kept_plan(row), row.driver_day_rate
     booked = Decimal(row.price)
-    before = booking_quote(plan, row.start_at, row.end_at, driver)
-    after = booking_quote(plan, new_start, new_end, driver)
+    kept = extras_from_json(row.extras_json)  # the extras as quoted, at their booked prices
+    before = booking_quote(plan, row.start_at, row.end_at, driver, kept)
+    after = booking_quote(plan, new_start, new_end, driver, kept)
     if after.total == before.total:
         return PriceChange(booked, booked, "the same days")
     diff = rental_days(new_start, new_end) - rental_days(row.start_at, row.end_at)

@@ -22,6 +22,17 @@
     to_zip = "02108"
     fee = "75.00"
 
+    [[extras]]                     # a branch's extras and cover: those of a zip code in the file replace its own
+    zip_code = "02108"
+    code = "child-seat"
+    label = "Child seat"
+    kind = "extra"                 # "extra" (default), "cover" or "additional-driver"
+    per = "day"                    # "day" (default) or "rental"
+    price = "12.00"
+    cap = "72.00"                  # the most one unit costs over a rental (optional)
+    taxable = true                 # (default true)
+    stock = 4                      # leave it out: unlimited (see rentaldesk.extras)
+
 Every bad value is a problem with its line and field (:class:`rentaldesk.errors.FleetFileError`)
 and nothing of the file is saved; a good file is saved in one transaction.
 """
@@ -32,6 +43,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -42,13 +54,14 @@ from sqlalchemy.orm import Session
 
 from .db import Database
 from .errors import FleetFileError, InvalidInput
+from .extras import CatalogueItem, item_from_mapping, save_catalogue
 from .models import Branch, VehicleClass
 from .rates import RatePlan, Tax, parse_amount, plan_from_mapping, save_drop_fee, save_plan, save_taxes
 
 #: The fields of a [[plan]] a file may give (the branch gives its time zone, distance unit and taxes).
 PLAN_FIELDS = frozenset(f.name for f in fields(RatePlan)) - {"time_zone", "distance_unit", "taxes"}
 _REQUIRED = {"vehicle_class": "-", "zip_code": "-", "day_rate": "0.00"}
-_KINDS = ("plan", "tax", "drop_fee")
+_KINDS = ("plan", "tax", "drop_fee", "extras")
 
 Problem = tuple[int, str | None, str]
 
@@ -60,6 +73,8 @@ class RatesFile:
     plans: tuple[RatePlan, ...]
     taxes: dict[str, tuple[Tax, ...]]
     drop_fees: tuple[tuple[str, str, Decimal], ...]
+    # -- issue 11: extras: each branch's catalogue (zip code -> items, in the file's order)
+    extras: dict[str, tuple[CatalogueItem, ...]] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +82,7 @@ class Imported:
     plans: int
     taxes: int
     drop_fees: int
+    extras: int = 0
 
 
 def read_rates(db: Database, path: str | Path) -> RatesFile:
@@ -96,7 +112,7 @@ def check_rates(s: Session, text: str, data: dict[str, Any], name: str) -> Rates
     problems: list[Problem] = []
     for key in sorted(set(data) - set(_KINDS)):
         problems.append((lines.top(key), key, f"'{key}' is not a part of a rates file (give [[plan]], [[tax]] "
-                                              "or [[drop_fee]] tables)"))
+                                              "[[drop_fee]] or [[extras]] tables)"))
     classes = set(s.scalars(select(VehicleClass.code)))
     zones = {b.zip_code: (b.time_zone, b.distance_unit) for b in s.scalars(select(Branch))}
     tables = {kind: data.get(kind, []) for kind in _KINDS}
@@ -157,9 +173,11 @@ def check_rates(s: Session, text: str, data: dict[str, Any], name: str) -> Rates
             continue
         if not bad:
             fees.append((item["from_zip"], item["to_zip"], fee))
+    extras, found = _extras(tables["extras"], zones, partial(lines.at, "extras"))
+    problems += found
     if problems:
         raise FleetFileError(name, sorted(problems, key=lambda p: p[0]))
-    return RatesFile(tuple(plans), {z: tuple(t) for z, t in taxes.items()}, tuple(fees))
+    return RatesFile(tuple(plans), {z: tuple(t) for z, t in taxes.items()}, tuple(fees), extras)
 
 
 def import_rates(db: Database, path: str | Path) -> Imported:
@@ -177,7 +195,31 @@ def save_rates(s: Session, found: RatesFile) -> Imported:
         save_taxes(s, zip_code, taxes)
     for from_zip, to_zip, fee in found.drop_fees:
         save_drop_fee(s, from_zip, to_zip, fee)
-    return Imported(len(found.plans), sum(len(t) for t in found.taxes.values()), len(found.drop_fees))
+    for zip_code, items in found.extras.items():
+        save_catalogue(s, zip_code, items)
+    return Imported(len(found.plans), sum(len(t) for t in found.taxes.values()), len(found.drop_fees),
+                    sum(len(i) for i in found.extras.values()))
+
+
+def _extras(tables: list[dict[str, Any]], zones: dict[str, tuple[str, str]],
+            line_of: Callable[[int, str | None], int]) -> tuple[dict[str, tuple[CatalogueItem, ...]], list[Problem]]:
+    """Each branch's catalogue of the [[extras]] tables, or every problem (a bad table's first)."""
+    problems: list[Problem] = []
+    found: dict[str, list[CatalogueItem]] = {}
+    for i, item in enumerate(tables):
+        zip_code = item.get("zip_code")
+        if zip_code not in zones:
+            problems.append((line_of(i, "zip_code"), "zip_code", f"zip_code {zip_code!r} is not a known location"))
+            continue
+        try:
+            extra = item_from_mapping({k: _number(v) for k, v in item.items() if k != "zip_code"})
+        except InvalidInput as exc:
+            problems.append((line_of(i, exc.field), exc.field, exc.message))
+            continue
+        if any(e.code == extra.code for e in found.get(zip_code, [])):
+            problems.append((line_of(i, "code"), "code", f"extra {extra.code!r} of {zip_code} is given twice"))
+        found.setdefault(zip_code, []).append(extra)
+    return {z: tuple(items) for z, items in found.items()}, problems
 
 
 def _plan(item: dict[str, Any], classes: set[str], zones: dict[str, tuple[str, str]],

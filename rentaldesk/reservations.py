@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from . import contracts, placement
+from . import extras as catalogue
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .renters import Renter, Stage, check_at_booking, check_renter
 from .db import Database
@@ -56,7 +57,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .charges import Charges
+from .charges import Charges, ExtraChoice
 from .pricing import PriceChange, booking_plan, booking_quote, price_change
 from .rates import RatePlan, plan_for
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
@@ -339,8 +340,10 @@ class ReservationService:
         phone: str | None = None,
         car_id: int | None = None,
         driver_id: int | None = None,
+        extras: tuple[ExtraChoice, ...] = (),
     ) -> Reservation:
-        """Book a car of the class at the zip code for [start, end).
+        """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
+        the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
 
         Confirmed at once on a standalone branch; with head office (``link``) it is ``pending`` and
         holds its car here until head office decides. With ``car_id`` the reservation is pinned to
@@ -349,6 +352,9 @@ class ReservationService:
         :class:`InvalidInput`; nothing is saved then.
         """
         now = self._now()
+        if self.link and extras:  # issue 11: extras: head office cannot keep them yet (see docs/charges.md)
+            raise InvalidInput("extras cannot be booked yet at a branch linked to head office; add them at "
+                               "check-out", field="extras")
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
             _expire(s, now)
@@ -356,7 +362,7 @@ class ReservationService:
                 s, self.db.lock_pool, now,
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
-                source=self.link.source if self.link else "",
+                source=self.link.source if self.link else "", extras=extras,
             )
             if self.link:
                 self.link.requested(s, row, now)
@@ -599,6 +605,7 @@ def book(
     requested_at: datetime | None = None,
     plan: RatePlan | None = None,
     renter: Renter | None = None,
+    extras: tuple[ExtraChoice, ...] = (),
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -619,8 +626,9 @@ def book(
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
-        plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code),
+        plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code), extras=extras,
     )
+    catalogue.check_stock(s, pool.branch.zip_code, extras, start, end, now)  # issue 11: extras
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
     moved = _apply_moves(s, booking.moved, reservation_id, now)
     row = ReservationRow(**new_reservation_row(
@@ -629,6 +637,7 @@ def book(
         pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
+        extras_json=catalogue.extras_to_json(extras),
     ))
     s.add(row)
     s.flush()
@@ -662,6 +671,7 @@ class NewReservationRow(TypedDict):
     hq_car_id: int | None
     rate_plan: str | None
     driver_day_rate: Decimal | None
+    extras_json: str
 
 
 def new_reservation_row(
@@ -686,6 +696,7 @@ def new_reservation_row(
     status_reason: str = "",
     rate_plan: str | None = None,
     driver_day_rate: Decimal | None = None,
+    extras_json: str = "[]",
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -699,7 +710,7 @@ def new_reservation_row(
         "created_at": now, "updated_at": now, "picked_up_at": None, "returned_at": None,
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
-        "rate_plan": rate_plan, "driver_day_rate": driver_day_rate,
+        "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
     }
 
 
@@ -788,6 +799,7 @@ def decide_booking(
     now: datetime,
     plan: RatePlan,
     requested_at: datetime | None = None,
+    extras: tuple[ExtraChoice, ...] = (),
 ) -> Booking:
     """Decide a new reservation on a pool, or raise the refusal (nothing is written).
 
@@ -821,7 +833,7 @@ def decide_booking(
         car_id=decision[reservation_id],
         pinned=car is not None,
         moved={k: c for k, c in decision.items() if k != reservation_id},
-        price=booking_quote(quoted, start, end, driver_rate).total,
+        price=booking_quote(quoted, start, end, driver_rate, extras).total,
         plan=quoted,
         driver_day_rate=driver_rate,
     )
@@ -1177,6 +1189,8 @@ def change(
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
+        catalogue.check_stock(s, pool.branch.zip_code, catalogue.extras_from_json(row.extras_json),  # issue 11: extras
+                              new_start, new_end, now, exclude=row.id)
         repriced = price_change(row, new_start, new_end)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)

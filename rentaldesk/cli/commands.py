@@ -15,6 +15,7 @@ from ..errors import InvalidInput, NotAvailable, PriceChanged
 from ..models import Branch, Car
 from ..placement_exact import warm_up
 from .desk import Desk
+from .extras import chosen
 from .output import UTC, notice, car_json, format_reservation, format_table, reservation_json
 
 log = logging.getLogger("rentaldesk.cli")
@@ -101,8 +102,11 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
             end=end,
             car_id=car_id,
             driver_id=args.driver,
+            extras=chosen(desk, args.zip, args.extra),
         )
     except NotAvailable as exc:
+        if exc.field == "extras":  # an extra out of stock: another car would not help
+            raise
         ways = [] if car_id is not None else desk.service.ways_out(
             vehicle_class=vehicle_class, zip_code=args.zip, start=start, end=end)
         if not ways:

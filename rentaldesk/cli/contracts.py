@@ -33,6 +33,7 @@ from ..models import Agreement, Reservation
 from ..rules import LARGEST_ODOMETER
 from ..text import printable, shown, typed
 from .desk import Desk
+from .extras import chosen
 from .output import format_table
 
 # -- flags ---------------------------------------------------------------------------------------------
@@ -103,6 +104,8 @@ def add_check_out_flags(sub: argparse.ArgumentParser) -> None:
                      '"note": "scratch"}] or @FILE (zones: ' + ", ".join(z.value for z in damage.Zone) + ")")
     sub.add_argument("--extras", metavar="JSON", help='extras confirmed: [{"code": "gps", "label": "GPS", "per": '
                      '"rental", "price": "15.00", "cap": null, "quantity": 1}] or @FILE')
+    sub.add_argument("--extra", action="append", metavar="CODE[:QTY]",
+                     help="an extra or cover added here, from the branch's list at today's price; repeat for several")
     sub.add_argument("--deposit", type=_amount("--deposit"), metavar="AMOUNT", help="the deposit (default: the plan's)")
     sub.add_argument("--deposit-method", default="card", metavar="card|cash", help="how the deposit is taken (card)")
     sub.add_argument("--deposit-reference", default="", metavar="REF", help="the card pre-authorisation's reference")
@@ -185,7 +188,8 @@ def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
         reservation_id=args.reservation, car_id=desk.resolve_car(args.car) if args.car else None,
         upgrade_reason=args.upgrade_reason, licence_checked=args.licence_checked, odometer=args.odometer,
         fuel_eighths=args.fuel, damage=damage.from_json(_read(args.damage, "--damage")) if args.damage else (),
-        extras=_extras(args.extras) if args.extras else (),
+        extras=(_extras(args.extras) if args.extras else ())
+        + (chosen(desk, row.zip_code, args.extra) if row is not None else ()),
         deposit=Deposit(args.deposit if args.deposit is not None else (asked or Decimal("0.00")),
                         args.deposit_method, args.deposit_reference),
         signature_png=signature,

@@ -33,6 +33,7 @@ from .commands import (
     cmd_sync,
     cmd_update,
 )
+from .extras import cmd_extras_list
 from .rates import cmd_rates_import, cmd_rates_show
 
 
@@ -248,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--car", metavar="CAR", help="this car (plate number or car id) instead of any of the class"
     )
     sub.add_argument("--driver", type=_whole_number("--driver", least=1), metavar="DRIVER_ID", help="with this chauffeur")
+    sub.add_argument("--extra", action="append", metavar="CODE[:QTY]",
+                     help="an extra or cover from the branch's list (`rentaldesk extras list`); repeat for several")
+
+    extras = commands.add_parser("extras", help="list the extras and cover of the branches",
+                                 description="The extras and cover each branch offers (issue 11).")
+    extra_actions = extras.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(extra_actions, "list", cmd_extras_list, "list the extras, their prices and stock")
+    sub.add_argument("--zip", metavar="ZIP", help="only this branch")
 
     sub = command(
         commands, "availability", cmd_availability, "can a class be booked at a branch for a period?"
