@@ -630,3 +630,75 @@ class ExtraItem(Base):
         CheckConstraint("price >= 0 AND (cap IS NULL OR cap >= 0)", name="amounts"),
         CheckConstraint("stock IS NULL OR stock >= 0", name="stock"),
     )
+
+
+# -- issue 11: network --
+
+class HqAgreement(Base):
+    """Head office's copy of a branch's agreement (rentaldesk.hq.contracts): its newest state as
+    the branch recorded it (``snapshot``: the events.AgreementSnapshot's JSON), kept by ``version``."""
+
+    __tablename__ = "hq_agreements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))
+    reservation_id: Mapped[str] = mapped_column(String(36), index=True)
+    zip_code: Mapped[str] = mapped_column(String(16))
+    plate_number: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(32))
+    balance: Mapped[str] = mapped_column(String(32))
+    snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HqLedgerRow(Base):
+    """A row of the company's ledger: an agreement's ledger row as its branch recorded it
+    (``row_id``: the branch's id of the row, unique within the agreement)."""
+
+    __tablename__ = "hq_ledger_rows"
+
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("hq_agreements.id"), primary_key=True)
+    row_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str] = mapped_column(String(200))
+    provider_reference: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HqCarRecord(Base):
+    """A car's record at head office, from its agreements: the last readings (odometer, fuel),
+    where it is (``on_rent``: out from ``zip_code``; else back there) and how many damage marks it has."""
+
+    __tablename__ = "hq_car_records"
+
+    plate_number: Mapped[str] = mapped_column(String(32), primary_key=True)
+    odometer: Mapped[int] = mapped_column(Integer)
+    fuel_eighths: Mapped[int] = mapped_column(Integer)
+    zip_code: Mapped[str] = mapped_column(String(16))
+    on_rent: Mapped[bool] = mapped_column(Boolean)
+    damage_count: Mapped[int] = mapped_column(Integer)
+    agreement_id: Mapped[str] = mapped_column(String(36))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HqCarDamage(Base):
+    """A damage mark in a car's history at head office (the marks each agreement added)."""
+
+    __tablename__ = "hq_car_damage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plate_number: Mapped[str] = mapped_column(String(32), index=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("hq_agreements.id"), index=True)
+    zone: Mapped[str] = mapped_column(String(16))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(8))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import contracts, placement
+from . import agreement_record, contracts, placement
 from . import extras as catalogue
 from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
 from .renters import Renter, Stage, check_at_booking, check_renter
@@ -539,6 +539,7 @@ class ReservationService:
             view = contracts.check_out(s, value, now)
             if self.link:
                 self.link.picked_up(s, s.get_one(ReservationRow, view.reservation_id), now, view.out.odometer)
+            agreement_record.record(s, self.link, agreement_record.CHECKED_OUT, view, now)
         self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
         return view
 
@@ -550,6 +551,7 @@ class ReservationService:
             view = contracts.check_in(s, value, now)
             if self.link and view.returned is not None:
                 self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
+            view = agreement_record.record(s, self.link, agreement_record.CHECKED_IN, view, now)
         self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
         return view
 
@@ -577,6 +579,9 @@ class BranchLink(Protocol):
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
     # the fleet's side (a :class:`rentaldesk.fleet.FleetLink`): a car added or edited here
     def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None: ...
+    # issue 11: network -- an agreement's new state (rentaldesk.agreement_service.record)
+    def agreement_recorded(self, s: Session, row: ReservationRow, stage: str, version: int,
+                           view: contracts.AgreementView, now: datetime) -> None: ...
 
 
 # -- decisions inside one session (shared by the branch service and the head-office authority) -----

@@ -22,6 +22,7 @@ from platformdirs import user_data_dir
 from sqlalchemy import select
 
 from .. import contracts, damage, documents, payments
+from ..agreement_service import AgreementService
 from ..charges import ExtraChoice
 from ..config import APP_NAME
 from ..contracts import AgreementView, CheckIn, CheckOut, Deposit
@@ -223,25 +224,23 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:
-    _show(desk, _write(desk, lambda s, now: payments.take_payment(s, args.agreement, args.method, args.amount,
-                                                                  args.reference, now)))
+    _show(desk, _ledger(desk).take_payment(args.agreement, args.method, args.amount, args.reference))
 
 
 def cmd_refund(desk: Desk, args: argparse.Namespace) -> None:
-    _show(desk, _write(desk, lambda s, now: payments.refund(s, args.agreement, args.method, args.amount,
-                                                            args.reference, args.reason, now)))
+    _show(desk, _ledger(desk).refund(args.agreement, args.method, args.amount, args.reference, args.reason))
 
 
 def cmd_deposit(desk: Desk, args: argparse.Namespace) -> None:
     if args.release:
-        _show(desk, _write(desk, lambda s, now: payments.release_deposit(s, args.agreement, now)))
+        _show(desk, _ledger(desk).release_deposit(args.agreement))
         return
     amount = None if args.capture == "all" else _amount("--capture")(args.capture)
-    _show(desk, _write(desk, lambda s, now: payments.capture_deposit(s, args.agreement, amount, now)))
+    _show(desk, _ledger(desk).capture_deposit(args.agreement, amount))
 
 
 def cmd_write_off(desk: Desk, args: argparse.Namespace) -> None:
-    _show(desk, _write(desk, lambda s, now: payments.write_off(s, args.agreement, args.reason, now)))
+    _show(desk, _ledger(desk).write_off(args.agreement, args.reason))
 
 
 def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
@@ -356,10 +355,9 @@ def _extras(text: str) -> tuple[ExtraChoice, ...]:
     return tuple(chosen)
 
 
-def _write(desk: Desk, change: Callable[[Any, datetime], AgreementView]) -> AgreementView:
-    now = desk.service.clock().astimezone(timezone.utc)
-    with desk.db.write() as s:
-        return change(s, now)
+def _ledger(desk: Desk) -> AgreementService:
+    # the one path of a ledger change, as the desk's (it records it for head office)
+    return AgreementService(desk.service)
 
 
 def _money(amount: Decimal, currency: str) -> str:

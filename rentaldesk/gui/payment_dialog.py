@@ -1,7 +1,8 @@
 """Payments at the counter: the balance of a returned agreement settled, in one payment or several
 (card, cash, voucher), and its deposit captured against the balance or released.
 
-Each step is one call of the payments ledger (:mod:`rentaldesk.payments`) on the desk's worker;
+Each step is one call of the ledger's one path (:class:`rentaldesk.agreement_service.AgreementService`)
+on the desk's worker;
 the ledger refuses what is wrong (an amount above the balance, a card payment without its
 reference) naming the field, and nothing is saved then. The dialog shows the agreement as the
 ledger returns it after each step and closes by itself once the agreement is closed.
@@ -16,11 +17,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem, QWidget
 
-from .. import payments
+from ..agreement_service import AgreementService
 from ..contracts import CLOSED, AgreementView
 from ..display import money, short_time
 from ..errors import RentalError
-from ..values import Changes
 from .desk import DeskContext
 from .forms.ui_payment_dialog import Ui_PaymentDialog
 from .widgets import FieldMessages
@@ -129,17 +129,13 @@ class PaymentDialog(QDialog):
 
     # -- the ledger's steps ------------------------------------------------------------------------
 
-    def _step(self, job: Callable[..., AgreementView]) -> None:
+    def _step(self, job: Callable[[AgreementService, str], AgreementView]) -> None:
+        # the one path of a ledger change (it records it for head office and announces it)
         self.messages.clear()
-        desk = self.desk
+        ledger = AgreementService(self.desk.service)
         agreement_id = self.agreement.id
         self._busy(True)
-
-        def run() -> AgreementView:
-            with desk.db.write() as s:
-                return job(s, agreement_id, desk.now())
-
-        desk.run(run, self._stepped, self._refused)
+        self.desk.run(lambda: job(ledger, agreement_id), self._stepped, self._refused)
 
     def pay(self) -> None:
         """Take a payment of the amount typed (Enter)."""
@@ -148,16 +144,16 @@ class PaymentDialog(QDialog):
         method = str(self.ui.methodCombo.currentData())
         amount = spin_amount(self.ui.amountSpin.value())
         reference = self.ui.referenceEdit.text()
-        self._step(lambda s, agreement_id, now: payments.take_payment(s, agreement_id, method, amount, reference, now))
+        self._step(lambda ledger, agreement_id: ledger.take_payment(agreement_id, method, amount, reference))
 
     def capture(self) -> None:
         """Keep the amount typed of the held deposit, against the balance."""
         amount = spin_amount(self.ui.captureSpin.value())
-        self._step(lambda s, agreement_id, now: payments.capture_deposit(s, agreement_id, amount, now))
+        self._step(lambda ledger, agreement_id: ledger.capture_deposit(agreement_id, amount))
 
     def release(self) -> None:
         """Give back what is still held of the deposit."""
-        self._step(lambda s, agreement_id, now: payments.release_deposit(s, agreement_id, now))
+        self._step(lambda ledger, agreement_id: ledger.release_deposit(agreement_id))
 
     def _busy(self, busy: bool) -> None:
         """While the ledger works on a step, no second step can be asked."""
@@ -167,7 +163,6 @@ class PaymentDialog(QDialog):
     def _stepped(self, view: AgreementView) -> None:
         self.ui.referenceEdit.clear()
         self.show_agreement(view)
-        self.desk.publish(Changes(reservations=frozenset({view.reservation_id})))
         self.changed.emit(view)
         if view.status == CLOSED:
             self.accept()

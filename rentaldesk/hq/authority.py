@@ -34,6 +34,7 @@ from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
 from ..sync.events import (
+    AgreementRecorded,
     CancelRequested,
     Cancelled,
     CarAssignRequested,
@@ -57,6 +58,7 @@ from ..sync.events import (
 from ..sync.inbox import Delivery, NotReady
 from ..sync.state import car_id_for, car_id_of, driver_id_for, renter_of, reservation_state
 from ..sync.topics import BOOKING_EVENTS, pool_key
+from . import contracts
 from .batch import BookingBatch, PoolCache
 from .fleet_requests import apply_car_request
 
@@ -89,6 +91,7 @@ class BookingAuthority:
             PickedUp: self._picked_up,
             Returned: self._returned,
             CarChangeRequested: self._car_change_requested,
+            AgreementRecorded: self._agreement_recorded,  # issue 11: network
         }
 
     def begin_batch(self, s: Session, envelopes: list[Envelope[Event]]) -> BookingBatch:
@@ -245,6 +248,12 @@ class BookingAuthority:
     def _returned(self, s: Session, request: Envelope[Returned], now: datetime, where: Delivery) -> Changes:
         fact = request.payload
         return self._record(s, request, where, lambda row: return_car(s, row, fact.at, odometer=fact.odometer))
+
+    def _agreement_recorded(self, s: Session, request: Envelope[AgreementRecorded], now: datetime,
+                            where: Delivery) -> Changes:
+        # a fact for the company's ledger and the car's record (rentaldesk.hq.contracts): nothing decided
+        contracts.apply_agreement(s, request)
+        return Changes()
 
     def _record(self, s: Session, request: Envelope[CounterFact], where: Delivery,
                 apply: Callable[[ReservationRow], None]) -> Changes:

@@ -22,13 +22,16 @@ from kafka import KafkaProducer
 from sqlalchemy.orm import Session
 
 from ..config import KafkaSettings
+from ..contracts import AgreementView
 from ..db import Database
 from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService
 from ..values import Changes
 from . import outbox
 from .envelope import Envelope
+from .agreement_snapshot import snapshot_of
 from .events import (
+    AgreementRecorded,
     CancelRequested,
     CarAssignRequested,
     CarChangeRejected,
@@ -107,6 +110,16 @@ class BranchOutbox:
 
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
         self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer), now)
+
+    def agreement_recorded(self, s: Session, row: ReservationRow, stage: str, version: int,
+                           view: AgreementView, now: datetime) -> None:
+        """An agreement's new state (issue 11: network), on ``booking-requests`` keyed by the
+        reservation's pool, so head office reads it after the pick-up and before the return of the
+        same car (docs/agreement.md "Across the network"). A fact: head office answers none, so the
+        reservation awaits nothing."""
+        event = AgreementRecorded(stage=stage, version=version, agreement=snapshot_of(view))
+        envelope = Envelope(payload=event, source=self.source, occurred_at=now)
+        outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
 
     def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None:
         """A car added or edited here: head office applies it and it comes back on the fleet topic."""

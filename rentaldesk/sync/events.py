@@ -484,6 +484,141 @@ class NotificationFailed(Event):
     error: Message
 
 
+# -- issue 11: network -- agreements across the network (branch -> head office, booking-requests) --
+
+class AgreementReadings(Record):
+    """A car's readings at check-out or check-in (:class:`rentaldesk.contracts.Readings`)."""
+
+    at: Time
+    zip_code: Text
+    odometer: int
+    fuel_eighths: int
+
+
+class AgreementDamage(Record):
+    """One damage mark (:class:`rentaldesk.damage.DamageMark`): ``zone`` its wire value, the photo
+    as its bytes (base64 on the wire)."""
+
+    zone: Text
+    x: float
+    y: float
+    note: OptionalMessage
+    stage: Text
+    photo: bytes | None = None
+    recorded_at: Time | None = None
+
+
+class AgreementExtra(Record):
+    """An extra or cover on the agreement (:class:`rentaldesk.charges.ExtraChoice`)."""
+
+    code: Text
+    label: OptionalMessage
+    per: Text
+    price: Decimal
+    quantity: int
+    cap: Decimal | None = None
+
+
+class AgreementChargeLine(Record):
+    """A line of the fixed charges (:class:`rentaldesk.charges.ChargeLine`); amounts may be
+    negative (a discount), so they are not held to the 0..max amount check."""
+
+    code: Text
+    label: OptionalMessage
+    quantity: Text  # a signed amount, as Decimal's text
+    unit_price: Text  # a signed amount, as Decimal's text
+    amount: Text  # a signed amount, as Decimal's text
+    taxable: bool
+
+
+class AgreementCharges(Record):
+    """The charges fixed at check-in (:class:`rentaldesk.charges.Charges`)."""
+
+    lines: tuple[AgreementChargeLine, ...]
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    currency: Text
+
+
+class AgreementLedgerRow(Record):
+    """One row of the agreement's ledger, carried generically (whatever ``kind`` the ledger has):
+    ``id`` the branch's row id, ``method`` blank for a write-off."""
+
+    id: int
+    kind: Text
+    method: OptionalMessage
+    amount: Decimal
+    currency: Text
+    reference: OptionalMessage
+    note: OptionalMessage
+    at: Time
+    provider_reference: OptionalMessage = ""
+
+
+class AgreementSnapshot(Record):
+    """An agreement's whole state (:class:`rentaldesk.contracts.AgreementView`) as it crosses the
+    network: :func:`rentaldesk.sync.agreement_snapshot.snapshot_of` makes it, ``view_of`` gives the
+    view back, exactly."""
+
+    id: Uuid
+    number: Text
+    reservation_id: Uuid
+    reservation_reference: Text
+    customer_id: OptionalMessage
+    customer_name: Name
+    customer_email: RecipientEmail
+    licence_number: OptionalMessage
+    car_id: int
+    plate_number: Text
+    car_model: OptionalMessage
+    vehicle_class: Text
+    booked_class: Text
+    upgrade_reason: OptionalMessage
+    zip_code: Text
+    branch_name: OptionalMessage
+    time_zone: Text
+    distance_unit: Text
+    currency: Text
+    status: Text
+    booked_start: Time
+    booked_end: Time
+    out: AgreementReadings
+    damage: tuple[AgreementDamage, ...]
+    existing_damage: tuple[AgreementDamage, ...]
+    extras: tuple[AgreementExtra, ...]
+    deposit_amount: Decimal
+    deposit_method: Text
+    deposit_reference: OptionalMessage
+    deposit_state: Text
+    deposit_held: Decimal
+    quoted: Decimal
+    ledger: tuple[AgreementLedgerRow, ...]
+    paid: Text  # a signed amount, as Decimal's text
+    balance: Text  # a signed amount, as Decimal's text
+    signature_png: bytes
+    write_off_reason: OptionalMessage
+    created_at: Time
+    returned: AgreementReadings | None = None
+    charges: AgreementCharges | None = None
+
+
+#: The stages an agreement is recorded at.
+AGREEMENT_STAGES = ("checked-out", "checked-in", "payment", "closed")
+
+
+class AgreementRecorded(Event):
+    """A branch's agreement after a change at its counter (check-out, check-in, a ledger row, the
+    close): a fact head office records (its ledger and the car's record), never decides. ``version``
+    is the agreement's own (it grows with each change): head office keeps the newest only; a stage
+    outside :data:`AGREEMENT_STAGES` is refused there (a dead letter)."""
+
+    TYPE = "agreement.recorded"
+    stage: Text
+    version: int
+    agreement: AgreementSnapshot
+
+
 def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:
     out: dict[tuple[str, int], type[Event]] = {}
     for cls in classes:
@@ -501,6 +636,7 @@ EVENT_TYPES = _registry(
     Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated, RequestRefused, CarChangeRejected,
     FleetBranch, FleetClass, FleetDriver, FleetCar,
     NotificationSent, NotificationFailed,
+    AgreementRecorded,  # issue 11: network
 )
 
 #: The newest version of each type: what this build writes.

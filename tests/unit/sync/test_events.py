@@ -22,6 +22,8 @@ from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
 
 T = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
+#: The types made after that build (none of them is in its file).
+NEWER_THAN_TYPED = {"agreement.recorded"}  # issue 11: network
 
 
 def _id(n: int) -> str:
@@ -69,6 +71,17 @@ SAMPLES: list[ev.Event] = [
                         subject="Reservation BOS-7Q2: confirmed", attempts=1),
     ev.NotificationFailed(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="", subject="",
                           attempts=8, error="550 mailbox unavailable"),
+    # issue 11: network
+    ev.AgreementRecorded(stage="checked-out", version=1, agreement=ev.AgreementSnapshot(
+        id=_id(4), number="BOS-000001", reservation_id=_id(1), reservation_reference="BOS-7Q2", customer_id=_id(5),
+        customer_name="Ann Lee", customer_email="ann@example.com", licence_number="D1", car_id=1,
+        plate_number="6XCY25", car_model="Toyota RAV4", vehicle_class="SUV", booked_class="SUV", upgrade_reason="",
+        zip_code="02108", branch_name="Boston Downtown", time_zone="America/New_York", distance_unit="mi",
+        currency="USD", status="on rent", booked_start=T, booked_end=T + timedelta(days=2),
+        out=ev.AgreementReadings(at=T, zip_code="02108", odometer=12000, fuel_eighths=8), damage=(),
+        existing_damage=(), extras=(), deposit_amount=Decimal("200.00"), deposit_method="card",
+        deposit_reference="PRE-1", deposit_state="held", deposit_held=Decimal("200.00"), quoted=Decimal("158.00"),
+        ledger=(), paid="0.00", balance="0.00", signature_png=b"png", write_off_reason="", created_at=T)),
 ]
 
 
@@ -103,7 +116,7 @@ def test_every_event_the_build_before_typed_events_wrote_is_still_read():
             # nothing lost: the event written again by this build says what the old one said
             again = json.loads(event.encode())["payload"]
             assert _same(again, old["payload"]), (old["type"], again, old["payload"])
-    assert types == set(ev.CURRENT)
+    assert types == set(ev.CURRENT) - NEWER_THAN_TYPED
 
 
 def _same(new: object, old: object) -> bool:
