@@ -1,10 +1,11 @@
-"""reserved for issue 11's manifest part (session 6): filled in by that part's branch
+"""empty: once reserved for the manifest's no-shows, never filled
 
 Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-02
 
-A no-op revision in the chain so the parts built side by side merge without a migration conflict.
+It landed empty, so databases in use are past it: it stays empty, and the schema for it goes in a
+later revision.
 """
 
 

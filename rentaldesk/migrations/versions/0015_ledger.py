@@ -1,10 +1,11 @@
-"""reserved for issue 11's ledger part (session 6): filled in by that part's branch
+"""empty: once reserved for the payments ledger, never filled
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-02
 
-A no-op revision in the chain so the parts built side by side merge without a migration conflict.
+It landed empty, so databases in use are past it: it stays empty, and the schema for it goes in a
+later revision.
 """
 
 
