@@ -313,8 +313,8 @@ class Notification(Base):
     ``booking_event_id``: the event the mail is about (a booking event, or an ``agreement.recorded``).
     ``status``: queued -> sending -> sent, or failed (given up, or interrupted mid-send: never sent
     twice). ``attachment``: the PDF rendered when the mail was queued (an agreement or a receipt),
-    dropped once the mail is sent (``attachment_name`` stays, to say what went); none for a booking
-    mail.
+    dropped once the mail is sent (``attachment_name`` stays, to say what went; a mail given up keeps
+    it, to be forwarded by hand); none for a booking mail.
     """
 
     __tablename__ = "notifications"

@@ -26,9 +26,10 @@ sent again; so is a mail whose connection broke after the whole message was hand
 booking event's, or the ``agreement.recorded``'s).
 
 The attachment is the PDF itself, rendered when the mail is queued, not the snapshot to render it
-from at send time: the snapshot carries every damage photo (up to 5 MB each) and the PDF does not, so
-the PDF is the smaller of the two (a few kB to a few tens of kB); and the customer gets the document
-as it was at that stage, whatever build later sends it. The bytes are dropped once the mail is sent.
+from at send time: the snapshot carries every damage photo (up to 5 MB each) and the PDF none, so the
+PDF's size is bounded (a few kB; a few tens with the embedded font) where the snapshot's is not; and
+the customer gets the document as it was at that stage, whatever build later sends it. The bytes
+are dropped once the mail is sent.
 """
 
 from __future__ import annotations
