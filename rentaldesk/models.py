@@ -306,11 +306,15 @@ class InboxEvent(Base):
 
 
 class Notification(Base):
-    """A mail to a customer about a decision of head office: queued in the same transaction as the
-    booking event is consumed (so exactly once per event), then sent by the notification sender.
+    """A mail to a customer about a decision of head office, or with a branch's agreement or receipt:
+    queued in the same transaction as the event is consumed (so exactly once per event), then sent
+    by the notification sender.
 
+    ``booking_event_id``: the event the mail is about (a booking event, or an ``agreement.recorded``).
     ``status``: queued -> sending -> sent, or failed (given up, or interrupted mid-send: never sent
-    twice).
+    twice). ``attachment``: the PDF rendered when the mail was queued (an agreement or a receipt),
+    dropped once the mail is sent (``attachment_name`` stays, to say what went; a mail given up keeps
+    it, to be forwarded by hand); none for a booking mail.
     """
 
     __tablename__ = "notifications"
@@ -329,8 +333,13 @@ class Notification(Base):
     last_error: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    attachment_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
-    __table_args__ = (Index("ix_notifications_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notifications_due", "status", "next_attempt_at"),
+        Index("ix_notifications_reservation_kind", "reservation_id", "kind"),
+    )
 
 
 class PoolVersion(Base):

@@ -66,6 +66,9 @@ log = logging.getLogger("rentaldesk.hq.authority")
 
 SOURCE = "hq"
 
+#: What queues the customer's mail of an agreement's stage, in the transaction that records it.
+AgreementMailQueue = Callable[[Session, Envelope[AgreementRecorded]], None]
+
 #: A request about a reservation head office may not hold.
 Request = ChangeRequested | CancelRequested | CarAssignRequested | CounterFact
 
@@ -74,11 +77,17 @@ class BookingAuthority:
     """The inbox handler of head office for ``booking-requests``."""
 
     def __init__(self, db: Database, *, clock: Callable[[], datetime] | None = None,
-                 wake: threading.Event | None = None, fleet_wake: threading.Event | None = None) -> None:
+                 wake: threading.Event | None = None, fleet_wake: threading.Event | None = None,
+                 agreement_mail: AgreementMailQueue | None = None) -> None:
+        """``agreement_mail``: called, in the same transaction, with each ``agreement.recorded`` kept
+        (not stale) — :meth:`rentaldesk.hq.notifications.NotificationQueue.agreement_recorded`, which
+        queues the customer's agreement and receipt mails; None: no mails (head office without
+        notifications)."""
         self.db = db
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.wake = wake or threading.Event()
         self.fleet_wake = fleet_wake
+        self.agreement_mail = agreement_mail
         self.decisions = 0
         #: The pools the batch path keeps in memory between batches.
         self.pool_cache = PoolCache()
@@ -252,7 +261,9 @@ class BookingAuthority:
     def _agreement_recorded(self, s: Session, request: Envelope[AgreementRecorded], now: datetime,
                             where: Delivery) -> Changes:
         # a fact for the company's ledger and the car's record (rentaldesk.hq.contracts): nothing decided
-        contracts.apply_agreement(s, request)
+        applied = contracts.apply_agreement(s, request)
+        if applied.kept and self.agreement_mail is not None:
+            self.agreement_mail(s, request)  # the customer's agreement or receipt, once (stale: none)
         return Changes()
 
     def _record(self, s: Session, request: Envelope[CounterFact], where: Delivery,

@@ -1,4 +1,5 @@
-"""The notification service: head office emails customers about its booking decisions.
+"""The notification service: head office emails customers about its booking decisions, and sends
+them their rental agreement and receipt.
 
 Two parts, so no mail is ever sent inside a database transaction:
 
@@ -7,6 +8,11 @@ Two parts, so no mail is ever sent inside a database transaction:
   it composes the mail at once (subject, plain text and HTML, from ``resources/templates``, times in
   the branch's zone) and inserts a queued :class:`~rentaldesk.models.Notification` keyed by the
   booking event's id, in the consumer's transaction: exactly one notification per event.
+  Its :meth:`~NotificationQueue.agreement_recorded` is called by the booking authority for each
+  ``agreement.recorded`` it keeps (not stale), in the authority's transaction: at check-out the mail
+  with the agreement PDF, at check-in the one with the receipt PDF, both rendered here from the
+  snapshot by :mod:`rentaldesk.documents` (the counter's own functions), once per reservation and
+  kind, keyed by the event's id.
 * :class:`NotificationSender` sends what is due through SMTP. Each mail is claimed (status
   ``sending``, ``attempts + 1``) in its own short transaction that commits BEFORE the SMTP
   conversation; the outcome is written afterwards with a ``notification.sent`` or
@@ -16,7 +22,14 @@ Two parts, so no mail is ever sent inside a database transaction:
 A mail is never sent twice: a claimed row is only ever sent by its claimer, and a row found in
 ``sending`` whose claim has run out (the process died, or hung, mid-send) is marked failed, never
 sent again; so is a mail whose connection broke after the whole message was handed to the server
-(it may well have been delivered). Every mail carries ``Message-ID: <booking event id@rentaldesk>``.
+(it may well have been delivered). Every mail carries ``Message-ID: <event id@rentaldesk>`` (the
+booking event's, or the ``agreement.recorded``'s).
+
+The attachment is the PDF itself, rendered when the mail is queued, not the snapshot to render it
+from at send time: the snapshot carries every damage photo (up to 5 MB each) and the PDF none, so the
+PDF's size is bounded (a few kB; a few tens with the embedded font) where the snapshot's is not; and
+the customer gets the document as it was at that stage, whatever build later sends it. The bytes
+are dropped once the mail is sent.
 """
 
 from __future__ import annotations
@@ -37,18 +50,29 @@ from string import Template
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import CursorResult, event, func, select, update
+from sqlalchemy import CursorResult, and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import documents
+from ..agreement_record import CHECKED_IN, CHECKED_OUT, CLOSED_STAGE
 from ..config import SmtpSettings
 from ..db import Database
-from ..display import mail_time, money
+from ..display import distance, mail_time, money
 from ..models import Branch, Notification, ReservationStatus, VehicleClass
 from ..values import Changes
 from ..text import EMAIL, MESSAGE, as_sent
 from ..sync import outbox
+from ..sync.agreement_snapshot import view_of
 from ..sync.envelope import Envelope
-from ..sync.events import Decision, Event, NotificationFailed, NotificationSent, ReservationState
+from ..sync.events import (
+    AgreementRecorded,
+    AgreementSnapshot,
+    Decision,
+    Event,
+    NotificationFailed,
+    NotificationSent,
+    ReservationState,
+)
 from ..sync.inbox import Delivery
 from ..sync.topics import NOTIFICATIONS
 
@@ -63,6 +87,18 @@ KINDS: dict[str, str] = {
     "reservation.changed": "changed",
     "reservation.cancelled": "cancelled",
     "reservation.rejected": "rejected",
+}
+
+#: ``agreement.recorded`` stage -> the mail it brings: the agreement at check-out, the receipt at
+#: check-in ("closed" too: a check-in that settled the agreement at once is recorded as closed).
+#: One of each per reservation: a later stage, or the same stage again, queues nothing more.
+AGREEMENT_KINDS: dict[str, str] = {CHECKED_OUT: "agreement", CHECKED_IN: "receipt", CLOSED_STAGE: "receipt"}
+
+#: Notification kind -> its templates' name in ``resources/templates`` (``<name>.txt``, ``.html``).
+TEMPLATES: dict[str, str] = {
+    **{kind: f"reservation_{kind}" for kind in KINDS.values()},
+    "agreement": "rental_agreement",
+    "receipt": "rental_receipt",
 }
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
@@ -80,6 +116,8 @@ SUBJECTS: dict[str, Template] = {
     "cancelled": Template("Reservation $reference: cancelled"),
     "rejected": Template("Reservation $reference: could not be confirmed"),
     "refused": Template("Reservation $reference: your request could not be carried out"),
+    "agreement": Template("Reservation $reference: your rental agreement $number"),
+    "receipt": Template("Reservation $reference: your receipt for rental agreement $number"),
 }
 
 
@@ -108,31 +146,54 @@ def render(kind: str, values: Mapping[str, str]) -> Mail:
     escaped = {k: html.escape(v, quote=True) for k, v in plain.items()}
     return Mail(
         subject=subject,
-        text=template(f"reservation_{kind}.txt").substitute(plain),
-        html=template(f"reservation_{kind}.html").substitute(escaped),
+        text=template(f"{TEMPLATES[kind]}.txt").substitute(plain),
+        html=template(f"{TEMPLATES[kind]}.html").substitute(escaped),
     )
+
+
+def _zone(name: str, whose: str) -> ZoneInfo:
+    """The time zone ``name`` (a branch's), or UTC when it is not one (said in the log)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("notifications: %s has unknown time zone %r; showing UTC", whose, name)
+        return ZoneInfo("UTC")
+
+
+def _greeting(name: str, email: str) -> str:
+    name = name.strip()
+    if name.lower() == email.strip().lower():
+        name = ""  # head office files a customer without a name under their email
+    return f"Hello {name}," if name else "Hello,"
+
+
+def _branch(s: Session, zip_code: str) -> Branch | None:
+    return s.scalar(select(Branch).where(Branch.zip_code == zip_code))
+
+
+def _location(branch: Branch | None, zip_code: str, branch_name: str = "") -> str:
+    """'Downtown (10001)': the branch at ``zip_code`` as head office names it (else as
+    ``branch_name`` says, else its zip code)."""
+    name = branch.name if branch is not None else branch_name
+    return f"{name} ({zip_code})" if name else f"zip code {zip_code}"
+
+
+def _class_name(s: Session, code: str) -> str:
+    """A vehicle class as the company names it ("Suv"), its code when head office has none."""
+    vclass = s.get(VehicleClass, code)
+    return vclass.name if vclass is not None else code
 
 
 def mail_values(s: Session, kind: str, state: ReservationState) -> dict[str, str]:
     """The template values of a reservation state (from a booking event), looked up in ``s``."""
-    branch = s.scalar(select(Branch).where(Branch.zip_code == state.zip_code))
-    zone = ZoneInfo("UTC")
-    if branch is not None:
-        try:
-            zone = ZoneInfo(branch.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("notifications: branch %s has unknown time zone %r; showing UTC", branch.code,
-                        branch.time_zone)
-    vclass = s.get(VehicleClass, state.vehicle_class)
-    name = state.customer.name.strip()
-    if name.lower() == state.customer.email.strip().lower():
-        name = ""  # head office files a customer without a name under their email
+    branch = _branch(s, state.zip_code)
+    zone = ZoneInfo("UTC") if branch is None else _zone(branch.time_zone, f"branch {branch.code}")
     reference = state.reference
     values = {
-        "greeting": f"Hello {name}," if name else "Hello,",
+        "greeting": _greeting(state.customer.name, state.customer.email),
         "reference": reference,
-        "location": f"{branch.name} ({branch.zip_code})" if branch is not None else f"zip code {state.zip_code}",
-        "vehicle_class": vclass.name if vclass is not None else state.vehicle_class,
+        "location": _location(branch, state.zip_code),
+        "vehicle_class": _class_name(s, state.vehicle_class),
         "pickup_time": mail_time(state.start, zone),
         "return_time": mail_time(state.end, zone),
         "price": money(state.price),
@@ -151,6 +212,59 @@ def mail_values(s: Session, kind: str, state: ReservationState) -> dict[str, str
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class AgreementMail:
+    """The mail of an agreement's stage: the mail itself and its PDF (``attachment_name``)."""
+
+    kind: str
+    mail: Mail
+    attachment: bytes
+    attachment_name: str
+
+
+def agreement_mail(s: Session, kind: str, agreement: AgreementSnapshot) -> AgreementMail:
+    """The ``"agreement"`` or ``"receipt"`` mail of an agreement as a snapshot holds it, with its PDF
+    rendered by the counter's own :func:`rentaldesk.documents.agreement_pdf` / ``receipt_pdf``.
+    Raises :class:`ValueError` (or what the PDF's drawing raises) when the snapshot cannot make one."""
+    view = view_of(agreement)
+    if kind == "agreement":
+        pdf, name = documents.agreement_pdf(view), documents.agreement_file_name(view)
+    else:
+        pdf, name = documents.receipt_pdf(view), documents.receipt_file_name(view)
+    zone = _zone(view.time_zone, f"agreement {view.number}")
+    cash = view.currency
+    values = {
+        "greeting": _greeting(view.customer_name, view.customer_email),
+        "reference": view.reservation_reference,
+        "number": view.number,
+        "attachment_name": name,
+        "location": _location(_branch(s, view.zip_code), view.zip_code, view.branch_name),
+        "car": f"{view.plate_number}, {view.car_model}" if view.car_model else view.plate_number,
+        "vehicle_class": _class_name(s, view.vehicle_class),
+        "out_time": mail_time(view.out.at, zone),
+        "return_time": mail_time(view.booked_end, zone),
+        "price": documents.money(view.quoted, cash),
+    }
+    if kind == "receipt":
+        assert view.charges is not None and view.returned is not None, "receipt_pdf refused it otherwise"
+        back = view.returned
+        balance = view.balance
+        values |= {
+            "returned_time": mail_time(back.at, zone),
+            "return_location": _location(_branch(s, back.zip_code), back.zip_code,
+                                         view.branch_name if back.zip_code == view.zip_code else ""),
+            "distance": distance(back.odometer - view.out.odometer, view.distance_unit),
+            "total": documents.money(view.charges.total, view.charges.currency),
+            "paid": documents.money(view.paid, cash),
+            "balance": documents.money(balance, cash),
+            "balance_words": ("Nothing is left to pay." if balance == 0 else
+                              f"{documents.money(balance, cash)} is still to pay; the branch settles it with you."
+                              if balance > 0 else
+                              f"We owe you {documents.money(-balance, cash)}; the branch refunds it to you."),
+        }
+    return AgreementMail(kind=kind, mail=render(kind, values), attachment=pdf, attachment_name=name)
+
+
 # -- queueing (inside the consumer's transaction) --------------------------------------------------
 
 
@@ -158,12 +272,14 @@ class NotificationQueue:
     """The inbox handler of head office's notification consumer group on ``booking-events``."""
 
     def __init__(self, db: Database | None = None, *, clock: Callable[[], datetime] | None = None,
-                 wake: threading.Event | None = None) -> None:
+                 wake: threading.Event | None = None, outbox_wake: threading.Event | None = None) -> None:
         #: Not needed (the consumer hands over its session); taken like :class:`BookingAuthority`'s.
         self.db = db
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         #: Set after a transaction that queued a mail commits: give it the sender's ``wake``.
         self.wake = wake or threading.Event()
+        #: Set after a failure is written to the outbox (a mail that could not be made).
+        self.outbox_wake = outbox_wake
 
     def __call__(self, s: Session, envelope: Envelope[Event], where: Delivery | None = None) -> Changes | None:
         kind = KINDS.get(envelope.type)
@@ -174,25 +290,74 @@ class NotificationQueue:
             return None
         state = envelope.payload.reservation
         mail = render(kind, mail_values(s, kind, state))
+        self._queue(s, envelope.event_id, state.id, kind, state.customer.email.strip(), mail)
+        log.info("notifications: %s mail for %s queued", kind, state.reference)
+        return None
+
+    def agreement_recorded(self, s: Session, envelope: Envelope[AgreementRecorded]) -> None:
+        """The mail of an agreement's stage, queued in ``s`` (the authority's transaction, after it
+        kept the event: a stale one never comes here): the agreement at check-out, the receipt at
+        check-in, each once per reservation (keyed by the event; a copy under another event id
+        queues nothing). No address: nothing. A snapshot no PDF can be made of: a failed
+        notification saying why, never an exception (the ledger is recorded all the same)."""
+        recorded = envelope.payload
+        kind = AGREEMENT_KINDS.get(recorded.stage)
+        a = recorded.agreement
+        if kind is None or (kind == "receipt" and a.charges is None):
+            return
+        recipient = a.customer_email.strip()
+        if not recipient:
+            log.info("notifications: agreement %s: the customer has no email address; no %s mail", a.number, kind)
+            return
+        if s.scalar(select(Notification.id).where(or_(
+                Notification.booking_event_id == envelope.event_id,
+                and_(Notification.reservation_id == a.reservation_id, Notification.kind == kind),
+        )).limit(1)) is not None:
+            log.debug("notifications: %s mail of agreement %s already queued; %s skipped", kind, a.number,
+                      envelope.event_id)
+            return
+        try:
+            made = agreement_mail(s, kind, a)
+        except Exception as exc:  # a snapshot no document can be made of: said, not raised
+            log.exception("notifications: the %s mail of agreement %s could not be made", kind, a.number)
+            error = f"the {kind} PDF could not be made: {type(exc).__name__}: {exc}"[:400]
+            subject = SUBJECTS[kind].safe_substitute(reference=a.reservation_reference, number=a.number)
+            self._queue(s, envelope.event_id, a.reservation_id, kind, recipient,
+                        Mail(subject=subject, text="", html=""), error=error)
+            return
+        self._queue(s, envelope.event_id, a.reservation_id, kind, recipient, made.mail,
+                    attachment=made.attachment, attachment_name=made.attachment_name)
+        log.info("notifications: %s mail of agreement %s queued (%d bytes attached)", kind, a.number,
+                 len(made.attachment))
+
+    def _queue(self, s: Session, event_id: str, reservation_id: str, kind: str, recipient: str, mail: Mail, *,
+               attachment: bytes | None = None, attachment_name: str = "", error: str = "") -> None:
+        """Insert the notification (queued; failed at once with an ``error``, and said on the
+        notifications topic) and wake the sender when the transaction commits."""
         now = self.clock()
-        s.add(Notification(
-            booking_event_id=envelope.event_id,
-            reservation_id=state.id,
+        row = Notification(
+            booking_event_id=event_id,
+            reservation_id=reservation_id,
             kind=kind,
-            recipient=state.customer.email.strip(),
+            recipient=recipient,
             subject=mail.subject[:200],
             body_text=mail.text,
             body_html=mail.html,
-            status=QUEUED,
+            status=FAILED if error else QUEUED,
             attempts=0,
             next_attempt_at=now,
-            last_error="",
+            last_error=error,
             created_at=now,
-        ))
+            attachment=attachment,
+            attachment_name=attachment_name,
+        )
+        s.add(row)
+        if error:
+            s.flush()  # its id
+            announce(s, _Claimed.of(row), now, error=error, wake=self.outbox_wake)
+            return
         wake = self.wake
         event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
-        log.info("notifications: %s mail for %s queued", kind, state.reference)
-        return None
 
 
 # -- sending (outside any transaction) -------------------------------------------------------------
@@ -209,6 +374,17 @@ class _Claimed:
     body_text: str
     body_html: str
     attempts: int
+    attachment: bytes | None = None
+    attachment_name: str = ""
+
+    @classmethod
+    def of(cls, row: Notification) -> _Claimed:
+        return cls(
+            id=row.id, booking_event_id=row.booking_event_id, reservation_id=row.reservation_id,
+            kind=row.kind, recipient=row.recipient, subject=row.subject, body_text=row.body_text,
+            body_html=row.body_html, attempts=row.attempts, attachment=row.attachment,
+            attachment_name=row.attachment_name,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,12 +529,7 @@ class NotificationSender:
             ))
             if claimed != 1:
                 return None
-            row = s.get_one(Notification, nid, populate_existing=True)
-            return _Claimed(
-                id=row.id, booking_event_id=row.booking_event_id, reservation_id=row.reservation_id,
-                kind=row.kind, recipient=row.recipient, subject=row.subject, body_text=row.body_text,
-                body_html=row.body_html, attempts=row.attempts,
-            )
+            return _Claimed.of(s.get_one(Notification, nid, populate_existing=True))
 
     def message(self, mail: _Claimed) -> EmailMessage:
         msg = EmailMessage()
@@ -372,6 +543,9 @@ class NotificationSender:
             msg["X-Rentaldesk-Reservation"] = reference
         msg.set_content(mail.body_text)
         msg.add_alternative(mail.body_html, subtype="html")
+        if mail.attachment is not None:
+            msg.add_attachment(mail.attachment, maintype="application", subtype="pdf",
+                               filename=mail.attachment_name or "document.pdf")
         return msg
 
     def _deliver(self, mail: _Claimed) -> Outcome:
@@ -429,6 +603,7 @@ class NotificationSender:
             row.status = SENT
             row.sent_at = now
             row.last_error = ""
+            row.attachment = None  # it went; the branch and head office keep the agreement itself
             self._announce(s, mail, now)
         self.sent += 1
         log.info("notifications: %s mail for %s sent to %s", mail.kind, mail.reservation_id, mail.recipient)
@@ -461,19 +636,7 @@ class NotificationSender:
                      mail.booking_event_id, mail.recipient, mail.attempts, error, self.backoff(mail.attempts))
 
     def _announce(self, s: Session, mail: _Claimed, now: datetime, *, error: str | None = None) -> None:
-        """``notification.sent``, or ``notification.failed`` with the ``error``."""
-        # What a mail server said (or an OS error's text) may hold anything: sent as the rule takes it.
-        to, subject = as_sent(mail.recipient, EMAIL), as_sent(mail.subject, MESSAGE)
-        outcome: Event
-        if error is None:
-            outcome = NotificationSent(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
-                                       kind=mail.kind, to=to, subject=subject, attempts=mail.attempts)
-        else:
-            outcome = NotificationFailed(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
-                                         kind=mail.kind, to=to, subject=subject,
-                                         attempts=mail.attempts, error=as_sent(error, MESSAGE) or "unknown error")
-        outbox.add(s, NOTIFICATIONS, mail.reservation_id, Envelope(payload=outcome, source=SOURCE, occurred_at=now),
-                   wake=self.outbox_wake)
+        announce(s, mail, now, error=error, wake=self.outbox_wake)
 
     # -- recovery ----------------------------------------------------------------------------------
 
@@ -509,6 +672,23 @@ class NotificationSender:
                             row.kind, row.booking_event_id, row.recipient)
         self.failed += failed
         return failed
+
+
+def announce(s: Session, mail: _Claimed, now: datetime, *, error: str | None = None,
+             wake: threading.Event | None = None) -> None:
+    """``notification.sent``, or ``notification.failed`` with the ``error``, in the outbox of ``s``."""
+    # What a mail server said (or an OS error's text) may hold anything: sent as the rule takes it.
+    to, subject = as_sent(mail.recipient, EMAIL), as_sent(mail.subject, MESSAGE)
+    outcome: Event
+    if error is None:
+        outcome = NotificationSent(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
+                                   kind=mail.kind, to=to, subject=subject, attempts=mail.attempts)
+    else:
+        outcome = NotificationFailed(reservation_id=mail.reservation_id, booking_event_id=mail.booking_event_id,
+                                     kind=mail.kind, to=to, subject=subject,
+                                     attempts=mail.attempts, error=as_sent(error, MESSAGE) or "unknown error")
+    outbox.add(s, NOTIFICATIONS, mail.reservation_id, Envelope(payload=outcome, source=SOURCE, occurred_at=now),
+               wake=wake)
 
 
 def _rowcount(result: object) -> int:

@@ -4,7 +4,8 @@ Threads, each with its own Kafka client:
 
 - authority: consumes ``booking-requests`` in group ``<prefix>-hq`` and decides (exactly once);
 - notifications: consumes ``booking-events`` in group ``<prefix>-hq-notifications`` and queues the
-  customer mails; the sender sends them through SMTP with retries.
+  customer mails (the agreement and receipt mails are queued by the authority as it records each
+  agreement); the sender sends them through SMTP with retries.
 
 And the publishers, in a child process of their own (:mod:`rentaldesk.hq.publisher`), so they do
 not take the authority's interpreter; as threads here for a database a child cannot open (SQLite in
@@ -78,11 +79,31 @@ class HeadOffice:
             self.relay = OutboxRelay(db, self.producer, self.topics)  # the decider's watch tells
             self.fleet = FleetPublisher(db, self.producer, self.topics)
             self.outbox_wake, self.fleet_wake = self.relay.wake, self.fleet.wake
-        # The authority and the mail sender only ever set() a wake; their parameters say
-        # threading.Event until the typed-events rework of hq/ has them take a Wake.
-        self.authority = BookingAuthority(
-            db, wake=self.outbox_wake, fleet_wake=self.fleet_wake)  # type: ignore[arg-type]
         group = f"{kafka.topic_prefix}-hq"
+        self.notifier = None
+        self.sender = None
+        queue = None
+        if notifications:
+            from .notifications import NotificationQueue, NotificationSender
+
+            # The authority, the queue and the mail sender only ever set() a wake; their parameters
+            # say threading.Event until the typed-events rework of hq/ has them take a Wake.
+            self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.outbox_wake)  # type: ignore[arg-type]
+            queue = NotificationQueue(db, wake=self.sender.wake, outbox_wake=self.outbox_wake)  # type: ignore[arg-type]
+            self.notifier = EventConsumer(
+                db,
+                make_consumer(kafka, f"{group}-notifications", "rentaldesk-hq-notifications",
+                              self.topics.name(BOOKING_EVENTS)),
+                queue,
+                topics=self.topics,
+                dead_letter=self.producer,
+                name="hq notifications",
+            )
+        # The agreements' mails are queued by the authority, which records the agreements: the
+        # inbox of booking-requests is its (an event id is applied once per database).
+        self.authority = BookingAuthority(
+            db, wake=self.outbox_wake, fleet_wake=self.fleet_wake,  # type: ignore[arg-type]
+            agreement_mail=None if queue is None else queue.agreement_recorded)
         decisions = make_consumer(kafka, group, "rentaldesk-hq-authority", self.topics.name(BOOKING_REQUESTS))
         self.decider = EventConsumer(
             db,
@@ -93,22 +114,6 @@ class HeadOffice:
             name="hq authority",
             watch=BrokerWatch(decisions, "hq authority", kafka.bootstrap),  # the publisher process has its own
         )
-        self.notifier = None
-        self.sender = None
-        if notifications:
-            from .notifications import NotificationQueue, NotificationSender
-
-            # only set(), as for the authority above
-            self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.outbox_wake)  # type: ignore[arg-type]
-            self.notifier = EventConsumer(
-                db,
-                make_consumer(kafka, f"{group}-notifications", "rentaldesk-hq-notifications",
-                              self.topics.name(BOOKING_EVENTS)),
-                NotificationQueue(db, wake=self.sender.wake),
-                topics=self.topics,
-                dead_letter=self.producer,
-                name="hq notifications",
-            )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 

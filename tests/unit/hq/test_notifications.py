@@ -325,7 +325,7 @@ def test_every_template_renders_with_the_values_given(kind, status, db, hq):
 
 def test_every_subject_carries_the_reference():
     for subject in SUBJECTS.values():
-        assert reference_of(subject.substitute(reference="R7K: X2")) == "R7K: X2"
+        assert reference_of(subject.substitute(reference="R7K: X2", number="B10001-000001")) == "R7K: X2"
     assert reference_of("something else") == ""
 
 
