@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 from rentaldesk.db import open_database
 from rentaldesk.fleet import load_sample_data
@@ -28,6 +29,11 @@ def set_value(driver, element_id: str, value: str) -> None:
     driver.execute_script(
         "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
         field, value)
+
+
+def fits_the_width(driver) -> bool:
+    """Nothing sticks out sideways (no sideways scrolling on a phone)."""
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def wait_for(driver, css: str, timeout: float = 15):
@@ -61,9 +67,18 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             wait_for(driver, ".offers .offer")
             assert driver.execute_script("return window.stillHere === true"), "the results came in without a page load"
             assert "5 classes free at Boston Downtown" in driver.find_element("id", "results").text
+            assert fits_the_width(driver)
 
             driver.find_element("css selector", "button[aria-label^='Book the SUV']").click()
             wait_for(driver, "#name")
+            assert fits_the_width(driver)
+            # the keyboard: Tab from the name goes to the email, then the phone, then the date of birth
+            order = []
+            driver.find_element("id", "name").click()
+            for _ in range(3):
+                driver.switch_to.active_element.send_keys(Keys.TAB)
+                order.append(driver.switch_to.active_element.get_attribute("id"))
+            assert order == ["email", "phone", "date_of_birth"]
             driver.find_element("id", "name").send_keys("Ann Lee")
             driver.find_element("id", "email").send_keys("ann.lee@example.com")
             driver.find_element("id", "phone").send_keys("+1 617 555 0100")
@@ -71,6 +86,7 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             driver.find_element("id", "terms").click()
             driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
             reference = wait_for(driver, "#reference").text
+            assert fits_the_width(driver)
             assert driver.current_url == base + "/confirmation"
 
             at_counter = ReservationService(counter_db).get_reservation(reference)
@@ -87,6 +103,7 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             assert f"Booking {reference}" in driver.find_element("tag name", "h1").text
             driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
             notice = wait_for(driver, ".notice.good").text
+            assert fits_the_width(driver)
             assert notice == f"Booking {reference} is cancelled."
             assert driver.current_url == base + "/manage/cancel"
 

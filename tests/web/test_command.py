@@ -94,3 +94,10 @@ def test_the_server_serves_the_site(sample_file, tmp_path):
             proc.kill()
             _, err = proc.communicate()
     assert f"http://127.0.0.1:{port}/" in err
+
+
+def test_the_web_site_never_loads_qt():
+    code = ("import sys, rentaldesk.web.app, rentaldesk.web.storefront\n"
+            "loaded = [m for m in sys.modules if m.startswith('PySide6')]\n"
+            "assert not loaded, loaded\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
