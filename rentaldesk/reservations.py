@@ -334,6 +334,12 @@ class ReservationService:
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
             return booking_quote(plan, start, end, driver.day_rate if driver else None)
 
+    def sold_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> NotAvailable:
+        """The refusal :meth:`create_reservation` gives a class booking the pool has no room for
+        (for a page that says so before the customer fills a form)."""
+        with self.db.session() as s:
+            return _not_available(_load_pool(s, vehicle_class, zip_code), start, end, None)
+
     def renter_rules(self, *, vehicle_class: str, zip_code: str) -> RenterRules:
         """The renter rule of the class at the branch (what a booking form must ask for)."""
         with self.db.session() as s:

@@ -210,7 +210,10 @@ class _Site:
         if found.vehicle_class:
             context["rules"] = self.store.renter_rules(found.vehicle_class, found.location.zip_code)
             context["class_name"] = self.store.class_names()[found.vehicle_class]
-            offers = self.store.offers(found)
+            try:
+                offers = self.store.offers(found)
+            except RentalError as exc:  # no longer free, or the period no longer allowed: the refusal says why
+                offers, context["errors"] = [], self.errors_of(exc)
             context["offer"] = offers[0] if offers else None
         return context
 
@@ -222,7 +225,7 @@ class _Site:
             context = await run_in_threadpool(self._booking_context, fields)
         except RentalError as exc:
             return await self._search_again(request, fields, exc)
-        if context.get("offer") is None:
+        if context.get("offer") is None and not context.get("errors"):
             context["errors"] = {"vehicle_class": "This class is no longer free for these dates; search again."}
         return self.page(request, "booking.html", **context)
 

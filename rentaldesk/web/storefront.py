@@ -156,7 +156,8 @@ class Storefront:
 
     def offers(self, search: Search) -> list[Offer]:
         """The classes free for the search's period, cheapest first, each with the engine's quote.
-        A period the branch refuses raises the engine's :class:`InvalidPeriod` (its words)."""
+        A period the branch refuses raises the engine's :class:`InvalidPeriod`, and a class asked
+        for that has no room the engine's :class:`NotAvailable` (their words)."""
         found: list[Offer] = []
         zip_code = search.location.zip_code
         for code, name in self.class_names().items():
@@ -167,6 +168,9 @@ class Storefront:
                 continue
             if not self.service.is_rental_available(vehicle_class=code, zip_code=zip_code,
                                                     start=search.start, end=search.end):
+                if search.vehicle_class:  # the one class asked for: the counter's words for why not
+                    raise self.service.sold_out(vehicle_class=code, zip_code=zip_code, start=search.start,
+                                                end=search.end)
                 continue
             charges = self.service.quote_charges(vehicle_class=code, zip_code=zip_code, start=search.start,
                                                  end=search.end)

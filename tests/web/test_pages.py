@@ -240,6 +240,19 @@ def test_the_last_car_gone_gets_the_counters_words(site, service):
     assert error_next_to(page.text, "vehicle_class") == counter
     assert counts(service) == (1, 1)
     assert "Luxury" not in text_of(site.search().text).split("free at")[1]  # and the results no longer offer it
+    asked = site.search(vehicle_class="LUXURY")  # asked for alone: the counter's words for why not
+    assert asked.status_code == 422 and error_next_to(asked.text, "vehicle_class") == counter
+    form = site.post("/book/form", {"zip_code": BOSTON, **PERIOD, "vehicle_class": "LUXURY"})
+    assert error_next_to(form.text, "vehicle_class") == counter
+
+
+def test_a_period_gone_by_while_the_form_was_filled_is_refused_on_the_form(site, service, clock):
+    site.post("/book/form", {"zip_code": BOSTON, **PERIOD, "vehicle_class": "SUV"})
+    clock.now = day(8, 1)  # an hour before the pick-up: inside the lead time now
+    page = site.book("SUV")
+    assert page.status_code == 422
+    assert error_next_to(page.text, "start") == "pick-up must be at least 2 hours from now; it is 1 hour too early"
+    assert counts(service) == (0, 0)
 
 
 def test_a_branch_that_asks_for_the_licence_at_booking(site, service):
