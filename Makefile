@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench kafka chaos clean poppler
+.PHONY: run test test-fast lint bench kafka chaos clean poppler chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/rentaldesk $(ARGS)
 
-test: lint poppler
+test: lint poppler chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # pdftotext and pdftoppm (poppler-utils) read and draw the agreement's PDFs in tests/unit/test_documents.py;
@@ -28,6 +28,15 @@ poppler:
 		{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || \
 		echo "poppler-utils (pdftoppm, pdftotext) could not be installed: the PDF drawing test will be skipped"
+
+# Chromium and its driver (Debian's chromium, chromium-driver) run the web site's browser test
+# (tests/web/test_browser.py) and docs/render_web_screenshots.py; installed when missing where apt-get can;
+# without them that test is skipped.
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+		echo "chromium and chromium-driver could not be installed: the web site's browser test will be skipped"
 
 # The quick lane for your own loop: the lint, then everything but the real processes, the real broker
 # and the long runs (a minute or two).

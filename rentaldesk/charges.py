@@ -454,8 +454,13 @@ def _started_days(length: timedelta) -> int:
 
 
 def _money(amount: Decimal, plan: RatePlan) -> str:
-    sign = _SIGNS.get(plan.currency)
-    return f"{sign}{amount:,.2f}" if sign else f"{amount:,.2f} {plan.currency}"
+    return money_in(amount, plan.currency)
+
+
+def money_in(amount: Decimal, currency: str) -> str:
+    """An amount in a plan's currency: '$1,234.50', '€80.00', '80.00 CHF' (no sign known)."""
+    sign = _SIGNS.get(currency)
+    return f"{sign}{amount:,.2f}" if sign else f"{amount:,.2f} {currency}"
 
 
 def _check_aware(value: object, name: str) -> None:

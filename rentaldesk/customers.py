@@ -6,6 +6,7 @@ renter's record: licence, date of birth, address and the do-not-rent flag, writt
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 import uuid
@@ -214,6 +215,14 @@ def edit_from_text(values: Mapping[str, str | bool], today: date) -> CustomerEdi
         else:
             changes[field] = value
     return CustomerEdit(**changes)  # type: ignore[arg-type]
+
+
+def blanks_only(edit: CustomerEdit, customer: Customer) -> CustomerEdit:
+    """``edit`` without the fields ``customer`` already has on file: what a customer tells of
+    themselves at booking fills their record in, never overwrites it (only a clerk changes it)."""
+    keep = {name: KEEP for name in ("date_of_birth", "licence_expiry", *TEXT_FIELDS)
+            if getattr(edit, name) is not KEEP and getattr(customer, name) not in (None, "")}
+    return dataclasses.replace(edit, **keep)
 
 
 def _years_before(day: date, years: int) -> date:

@@ -157,9 +157,13 @@ def cash_up_pdf(c: CashUp) -> bytes:
 
 def terms(view: AgreementView) -> str:
     """The agreement's terms: the template with the branch, currency and time zone filled in."""
+    return terms_text(view.branch_name, view.currency, view.time_zone)
+
+
+def terms_text(branch: str, currency: str, time_zone: str) -> str:
+    """The rental terms for a branch (the agreement's, and the web's booking form's)."""
     template = files("rentaldesk.resources").joinpath("templates", "agreement_terms.txt").read_text(encoding="utf-8")
-    return Template(template).safe_substitute(branch=view.branch_name, currency=view.currency,
-                                              time_zone=view.time_zone).strip()
+    return Template(template).safe_substitute(branch=branch, currency=currency, time_zone=time_zone).strip()
 
 
 def save(data: bytes, folder: Path, name: str) -> Path:

@@ -29,8 +29,16 @@ from sqlalchemy.orm.util import identity_key
 
 from . import agreement_record, contracts, placement
 from . import extras as catalogue
-from .customers import customer_name, customer_phone, get_or_create_customer, normalize_email
-from .renters import Renter, Stage, check_at_booking, check_renter
+from .customers import (
+    CustomerEdit,
+    blanks_only,
+    customer_name,
+    customer_phone,
+    get_or_create_customer,
+    normalize_email,
+    update_customer,
+)
+from .renters import Renter, RenterRules, Stage, check_at_booking, check_renter, rules_for
 from .db import Database
 from .display import article, count, money, period_text
 from .text import typed
@@ -326,6 +334,18 @@ class ReservationService:
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
             return booking_quote(plan, start, end, driver.day_rate if driver else None)
 
+    def sold_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> NotAvailable:
+        """The refusal :meth:`create_reservation` gives a class booking the pool has no room for
+        (for a page that says so before the customer fills a form)."""
+        with self.db.session() as s:
+            return _not_available(_load_pool(s, vehicle_class, zip_code), start, end, None)
+
+    def renter_rules(self, *, vehicle_class: str, zip_code: str) -> RenterRules:
+        """The renter rule of the class at the branch (what a booking form must ask for)."""
+        with self.db.session() as s:
+            pool = _load_pool(s, vehicle_class, zip_code)
+            return rules_for(s, pool.vclass.code, pool.branch.zip_code)
+
     # -- decisions -------------------------------------------------------------------------------
 
     def create_reservation(
@@ -341,9 +361,15 @@ class ReservationService:
         car_id: int | None = None,
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
+        record: CustomerEdit | None = None,
     ) -> Reservation:
         """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
         the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
+
+        ``record``: what the customer told of themselves (the web's date of birth and licence),
+        written by :func:`rentaldesk.customers.update_customer` in the booking's transaction where the
+        record has nothing yet (what is on file stays), so the renter rule reads it; a refused
+        booking keeps none of it.
 
         Confirmed at once on a standalone branch; with head office (``link``) it is ``pending`` and
         holds its car here until head office decides. With ``car_id`` the reservation is pinned to
@@ -358,6 +384,9 @@ class ReservationService:
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
             _expire(s, now)
+            if record is not None:
+                customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
+                update_customer(s, customer.id, blanks_only(record, customer), today=now.date())
             row, moved = book(
                 s, self.db.lock_pool, now,
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,

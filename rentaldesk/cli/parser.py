@@ -34,6 +34,7 @@ from .commands import (
     cmd_update,
 )
 from .extras import cmd_extras_list
+from .web import add_command as add_web_flags, cmd_web
 from .rates import cmd_rates_import, cmd_rates_show
 
 
@@ -323,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     agreements.register(commands, command)
     add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
                           amount=lambda text: _amount(text, "--young-driver-fee"))
+
+    sub = command(commands, "web", cmd_web, "serve the customers' web site on this database (needs the web extra)")
+    add_web_flags(sub)
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)

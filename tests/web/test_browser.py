@@ -1,0 +1,115 @@
+"""End to end in a real browser (headless Chromium, Selenium): a customer searches, books, sees the
+reference, looks the booking up by reference and email and cancels it; the counter's service on
+its own connection reads the booking, then the cancellation, from the same SQLite file. The
+browser runs the pages as they are: htmx from the site, the CSP enforced (a violation fails)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from selenium.webdriver.common.keys import Keys
+
+from rentaldesk.db import open_database
+from rentaldesk.fleet import load_sample_data
+from rentaldesk.reservations import ReservationService
+from rentaldesk.web.app import create_app
+from rentaldesk.web.storefront import Storefront
+from tools.web_browser import browser_missing, chromium, serving
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+BOSTON = ZoneInfo("America/New_York")
+
+
+def set_value(driver, element_id: str, value: str) -> None:
+    """Type into a date or time field (their keyboard entry follows the browser's locale)."""
+    field = driver.find_element("id", element_id)
+    driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        field, value)
+
+
+def fits_the_width(driver) -> bool:
+    """Nothing sticks out sideways (no sideways scrolling on a phone)."""
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def wait_for(driver, css: str, timeout: float = 15):
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located(("css selector", css)))
+
+
+def test_a_customer_books_finds_and_cancels(tmp_path):
+    missing = browser_missing()
+    if missing:
+        pytest.skip(missing)
+    url = f"sqlite:///{tmp_path / 'branch.sqlite'}"
+    db = open_database(url)
+    load_sample_data(db)
+    counter_db = open_database(url)
+    pick_up = datetime.combine(datetime.now(BOSTON).date() + timedelta(days=5), time(10), tzinfo=BOSTON)
+    back = pick_up + timedelta(days=3)
+    try:
+        with serving(create_app(Storefront(ReservationService(db)))) as base, chromium(390, 844) as driver:
+            driver.get(base + "/")
+            assert driver.title == "Find a car · RentalDesk"
+            driver.find_element("css selector", "#zip_code option[value='02108']").click()
+            set_value(driver, "start_date", f"{pick_up:%Y-%m-%d}")
+            set_value(driver, "start_time", "10:00")
+            set_value(driver, "end_date", f"{back:%Y-%m-%d}")
+            set_value(driver, "end_time", "10:00")
+            driver.execute_script("window.stillHere = true")
+            driver.find_element("css selector", "form.search button[type=submit]").click()
+            wait_for(driver, ".offers .offer")
+            assert driver.execute_script("return window.stillHere === true"), "the results came in without a page load"
+            assert "5 classes free at Boston Downtown" in driver.find_element("id", "results").text
+            assert fits_the_width(driver)
+
+            driver.find_element("css selector", "button[aria-label^='Book the SUV']").click()
+            wait_for(driver, "#name")
+            assert fits_the_width(driver)
+            # the keyboard: Tab from the name goes to the email, then the phone, then the date of birth
+            order = []
+            driver.find_element("id", "name").click()
+            for _ in range(3):
+                driver.switch_to.active_element.send_keys(Keys.TAB)
+                order.append(driver.switch_to.active_element.get_attribute("id"))
+            assert order == ["email", "phone", "date_of_birth"]
+            driver.find_element("id", "name").send_keys("Ann Lee")
+            driver.find_element("id", "email").send_keys("ann.lee@example.com")
+            driver.find_element("id", "phone").send_keys("+1 617 555 0100")
+            set_value(driver, "date_of_birth", "1990-05-17")
+            driver.find_element("id", "terms").click()
+            driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
+            reference = wait_for(driver, "#reference").text
+            assert fits_the_width(driver)
+            assert driver.current_url == base + "/confirmation"
+
+            at_counter = ReservationService(counter_db).get_reservation(reference)
+            assert (at_counter.customer_email, at_counter.vehicle_class, at_counter.status) == (
+                "ann.lee@example.com", "SUV", "confirmed")
+            assert at_counter.start == pick_up
+
+            driver.delete_all_cookies()  # a later visit, on another day: nothing remembered
+            driver.get(base + "/manage")
+            driver.find_element("id", "reference").send_keys(reference.lower())
+            driver.find_element("id", "email").send_keys("Ann.Lee@example.com")
+            driver.find_element("css selector", "form[action='/manage'] button[type=submit]").click()
+            wait_for(driver, "form[action='/manage/cancel']")
+            assert f"Booking {reference}" in driver.find_element("tag name", "h1").text
+            driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
+            notice = wait_for(driver, ".notice.good").text
+            assert fits_the_width(driver)
+            assert notice == f"Booking {reference} is cancelled."
+            assert driver.current_url == base + "/manage/cancel"
+
+            problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+            assert problems == []
+        assert ReservationService(counter_db).get_reservation(reference).status == "cancelled"
+    finally:
+        counter_db.close()
+        db.close()
