@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -76,7 +76,7 @@ def test_other_time_zones_compare_as_instants():
     [(D, 1), (D + timedelta(minutes=1), 2), (2 * D, 2), (timedelta(days=6, hours=23), 7)],
 )
 def test_started_24_hour_periods(length, days):
-    assert rental_days(NOW, NOW + length) == days
+    assert rental_days(NOW, NOW + length, UTC) == days
 
 
 def test_price_with_and_without_driver():
