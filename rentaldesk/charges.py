@@ -252,8 +252,8 @@ def rental_day_start(start: datetime, i: int, zone: tzinfo) -> datetime:
 
 def rental_length(start: datetime, end: datetime, zone: tzinfo) -> timedelta:
     """The length of ``start`` to ``end`` as the branch counts it: the whole rental days in it on the
-    wall clock (:func:`rental_day_start`) as 24 hours each, plus the real time after the last one
-    (just under 24 hours at most, on a 25-hour day). 10:00 to 10:00 the next day is 1 day over a clock
+    wall clock (:func:`rental_day_start`) as 24 hours each, plus the time after the last one on the
+    wall clock (never less than the real time, just under 24 hours at most). 10:00 to 10:00 the next day is 1 day over a clock
     change; in UTC it is ``end - start``; it never decreases as ``end`` moves later."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)  # real time (one zone's aware times subtract as wall times)
     if end <= start:
@@ -263,14 +263,25 @@ def rental_length(start: datetime, end: datetime, zone: tzinfo) -> timedelta:
         n += 1
     while not _starts_by(start, n, zone, end):
         n -= 1
-    # The time after the last whole day is real time, just under a day at most: on a 25-hour day
-    # (the clocks set back) its 25th hour still counts as before the next day starts. So the
-    # length grows with ``end``, and a minute after a whole day is always a started day more.
-    rest = min(end - rental_day_start(start, n, zone), DAY - _TICK)
+    # The time after the last whole day: as the wall clock shows it, but never less than the real
+    # time (an hour the clocks repeat still counts), and just under a day at most (on a 25-hour day
+    # the 25th hour is still before the next day starts). So 10:00 to 09:59 the next morning over
+    # the spring change is 23 h 59 min, the length grows with ``end``, and a minute after a whole
+    # day is always a started day more.
+    day_start = rental_day_start(start, n, zone)
+    try:
+        on_the_clock = _wall(end, zone) - _wall(day_start, zone)
+    except OverflowError:  # a local time past the calendar's end: the real time
+        on_the_clock = end - day_start
+    rest = min(max(end - day_start, on_the_clock), DAY - _TICK)
     return n * DAY + rest
 
 
 _TICK = timedelta(microseconds=1)
+
+
+def _wall(at: datetime, zone: tzinfo) -> datetime:
+    return at.astimezone(zone).replace(tzinfo=None)
 
 
 def _starts_by(start: datetime, i: int, zone: tzinfo, end: datetime) -> bool:

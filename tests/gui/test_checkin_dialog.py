@@ -45,7 +45,7 @@ def open_check_in(qtbot, desk: MainWindow, reference: str) -> CheckInDialog:  # 
     settle(qtbot, desk)
     qtbot.waitUntil(lambda: desk.reservations.findChild(CheckInDialog) is not None)
     dialog = desk.reservations.findChild(CheckInDialog)
-    qtbot.waitUntil(lambda: dialog.ui.chargesTable.rowCount() > 0)
+    qtbot.waitUntil(lambda: dialog.ui.chargesTable.model().rowCount() > 0)
     return dialog
 
 
