@@ -57,7 +57,7 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .charges import Charges, ExtraChoice
+from .charges import DAY, Charges, ExtraChoice, rental_day_start, rental_length
 from .pricing import booking_plan, booking_quote, price_change
 from .rates import RatePlan, plan_for
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
@@ -1013,11 +1013,20 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
                                     f"{money(other.vclass.day_rate)} a day"))
     nearest = _nearest_period(s, pool, start, end, now)
     if nearest is not None:
-        room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now, which_cars=False)
-        found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, nearest + (end - start),
+        until = _as_long(pool, start, end, nearest)
+        room = room_in(DatabasePool(s, pool), nearest, until, now, which_cars=False)
+        found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, until,
                             room.more, f"the same {pool.vclass.name} for "
-                            f"{branch_period(pool.branch, nearest, nearest + (end - start))}: {room.text()}"))
+                            f"{branch_period(pool.branch, nearest, until)}: {room.text()}"))
     return found
+
+
+def _as_long(pool: Pool, start: datetime, end: datetime, at: datetime) -> datetime:
+    """The end of a period from ``at`` as long as [start, end) on the branch's clock (the same
+    days and time after them: 10:00 to 10:00 stays a day over a clock change)."""
+    zone = pool.rules.zone
+    days, rest = divmod(rental_length(start, end, zone), DAY)
+    return rental_day_start(at, days, zone) + rest
 
 
 def _zip_distance(a: str, b: str) -> int:
@@ -1033,7 +1042,8 @@ def _allowed(start: datetime, end: datetime, now: datetime, rules: BranchRules) 
 
 
 def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> datetime | None:
-    """The start nearest ``start`` of a period as long as [start, end) that the pool takes. Room
+    """The start nearest ``start`` of a period as long as [start, end) (on the branch's clock:
+    :func:`_as_long`) that the pool takes. Room
     changes only where a hold leaves the period: later, at a hold's end (its turnaround in it);
     earlier, where the period's hold ends at a hold's start. So those are the starts tried."""
     length, turnaround = end - start, pool.rules.turnaround
@@ -1044,10 +1054,11 @@ def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now:
     for candidate in sorted(starts, key=lambda t: (abs(t - start), t < start)):  # a tie: the later one
         if tried == _PERIODS_TRIED:
             break
-        if not _allowed(candidate, candidate + length, now, pool.rules):
+        until = _as_long(pool, start, end, candidate)
+        if not _allowed(candidate, until, now, pool.rules):
             continue
         tried += 1
-        if _placeable(s, pool, placement.Hold(" way out", candidate, candidate + length + turnaround), now, quick=True):
+        if _placeable(s, pool, placement.Hold(" way out", candidate, until + turnaround), now, quick=True):
             return candidate
     return None
 

@@ -692,6 +692,25 @@ def test_a_sold_out_pool_offers_the_ways_out(svc, fleet):
         assert svc.is_rental_available(vehicle_class=w.vehicle_class, zip_code=w.zip_code, start=w.start, end=w.end)
 
 
+def test_a_day_over_the_clock_change_is_a_day_and_its_nearest_period_too(svc, fleet):
+    """10:00 to 10:00 over New York's spring change (23 hours) is a day: accepted (the minimum is a
+    day), priced as one, and the nearest period offered when the pool is full is a day on the
+    branch's clock as well, said with each end's zone name."""
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    fleet.cars(1, rate="78.00")
+    start, end = datetime(2030, 3, 9, 10, tzinfo=ny), datetime(2030, 3, 10, 10, tzinfo=ny)
+    r = book(svc, start, end)
+    assert r.price == Decimal("78.00")  # one day, not a day and an hour
+    [way] = svc.ways_out(vehicle_class="SUV", zip_code="10001", start=start, end=end)
+    assert (way.kind, way.start, way.end) == ("period", end, datetime(2030, 3, 11, 10, tzinfo=ny))
+    assert way.text == ("the same SUV for Sun 10 Mar 2030, 10:00 to Mon 11 Mar 2030, 10:00 EDT: "
+                        "room for 1 more of 1 SUV car")
+    with pytest.raises(NotAvailable, match="booked for Sat 9 Mar 2030, 10:00 EST to Sun 10 Mar 2030, 10:00 EDT"):
+        book(svc, start, end, email="b@example.com")
+
+
 def test_the_nearest_period_may_be_earlier(svc, fleet):
     fleet.cars(1)
     book(svc, day(3), day(6), email="a@example.com")
