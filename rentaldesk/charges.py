@@ -5,9 +5,11 @@ check-in; every price in rentaldesk comes from one of them.
 
 How time is charged (the plan is :class:`rentaldesk.rates.RatePlan`):
 
-- **Rental days** are started 24-hour periods from the pick-up (24 h is 1 day, 24 h 1 min is 1 day
-  and an extra hour). Day *i* starts at pick-up + *i* x 24 h; it is priced by the season of the
-  local date it starts on, in the plan's ``time_zone`` (the branch's), else at the plan's rates.
+- **Rental days** are counted on the branch's wall clock (the plan's ``time_zone``): day *i* starts
+  *i* calendar days after the pick-up at the same local time (:func:`rental_day_start`), so 10:00 to
+  10:00 the next day is 1 day even over a clock change (23 or 25 hours); 1 day 1 min is 1 day and an
+  extra hour. Each day is priced by the season of the local date it starts on, else at the plan's
+  rates. :func:`rental_length` is that wall-clock length, :func:`rental_days` its started days.
 - **Under 7 days**: each day at its day rate.
 - **From 7 days** (the week rate starts): the days are cut into weeks from the pick-up; each week
   costs its week rate or its 7 day rates, whichever is less, and the days left after the last full
@@ -31,9 +33,10 @@ kept) to:
 - the return, when it comes back early: the time used at the plan's rates, but never more than the
   booked time price;
 - the booked end, plus a **late** charge when it comes back after the grace: started hours from
-  the booked end at ``hour_rate``, each started 24 hours of lateness capped at that day's day rate.
+  the booked end at ``hour_rate``, each started 24 hours of lateness capped at the day rate of the
+  rental day it starts in.
 
-Per-day items (extras by the day, the young-driver fee, the chauffeur) count the started 24-hour
+Per-day items (extras by the day, the young-driver fee, the chauffeur) count the started rental
 days of the charged period, up to the return when late. The distance allowance counts the booked
 days (the days used, when early), never the late ones: a late return never makes the distance
 cheaper. Distance over the allowance (``included_distance_per_day`` x days; None: unlimited) costs
@@ -52,7 +55,7 @@ import bisect
 import itertools
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 
 from .display import count
@@ -181,9 +184,10 @@ def quote(plan: RatePlan, start: datetime, end: datetime, *, extras: tuple[Extra
     if end <= start:
         raise InvalidPeriod("return must be after pick-up", field="end")
     _check_fees(extras, young_driver_fee_per_day, driver_day_rate, one_way_fee)
-    calendar = _Calendar(plan, start, _started_days(end - start) + 1)
-    lines = _time_lines(calendar, end - start)
-    lines += _per_rental_lines(plan, _started_days(end - start), extras, young_driver_fee_per_day,
+    length = rental_length(start, end, plan.zone)
+    calendar = _Calendar(plan, start, _started_days(length) + 1)
+    lines = _time_lines(calendar, length)
+    lines += _per_rental_lines(plan, _started_days(length), extras, young_driver_fee_per_day,
                                driver_day_rate, one_way_fee)
     return _total(plan, lines)
 
@@ -193,8 +197,8 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     _check_fees(usage.extras, usage.young_driver_fee_per_day, usage.driver_day_rate, usage.one_way_fee)
     # From the booked start: a car handed over early (inside the pick-up window) is not charged
     # for the hours before it, since the price quoted is the price kept.
-    start = usage.booked_start
-    booked = usage.booked_end - start
+    start, zone = usage.booked_start, plan.zone
+    booked = rental_length(start, usage.booked_end, zone)
     grace = timedelta(minutes=plan.late_grace_minutes)
     late = usage.returned_at - usage.booked_end
     # Per-day items count the days up to: the return when late after the grace or early, else the
@@ -203,20 +207,20 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
         charged_until = usage.returned_at
     else:
         charged_until = usage.booked_end
-    calendar = _Calendar(plan, start, _started_days(max(charged_until, usage.booked_end) - start) + 1)
+    calendar = _Calendar(plan, start, _started_days(rental_length(start, max(charged_until, usage.booked_end), zone)) + 1)
     lines = _time_lines(calendar, booked)
     if charged_until < usage.booked_end:
-        used = _time_lines(calendar, charged_until - start)
+        used = _time_lines(calendar, rental_length(start, charged_until, zone))
         if _sum(used) < _sum(lines):
             lines = used
         else:
             charged_until = usage.booked_end
     if late > grace:
         lines += _late_lines(plan, calendar, usage.booked_end, late)
-    days = _started_days(charged_until - start)
+    days = _started_days(rental_length(start, charged_until, zone))
     # The distance included is the booked days' (or the days used, when returned early): a late
     # return is charged by the hour, and never makes the distance cheaper.
-    allowance_days = _started_days(min(charged_until, usage.booked_end) - start)
+    allowance_days = _started_days(rental_length(start, min(charged_until, usage.booked_end), zone))
     allowance = plan.included_distance_per_day
     if allowance is not None and usage.distance > allowance * allowance_days:
         included = allowance * allowance_days
@@ -235,17 +239,71 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     return _total(plan, lines)
 
 
-def rental_days(start: datetime, end: datetime) -> int:
-    """Started 24-hour periods: 24 h is 1 day, 24 h 1 min is 2 (at least 1)."""
-    return _started_days(end - start)
+def rental_day_start(start: datetime, i: int, zone: tzinfo) -> datetime:
+    """When rental day ``i`` (0 from the pick-up ``start``) starts: ``i`` calendar days later at the
+    same time on the branch's wall clock (``zone``), so a day is 23 or 25 hours over a clock change.
+    A local time the clocks skip that day is read with the offset before the change (an hour later
+    on the clock); a repeated one is its first occurrence. Aware UTC."""
+    if i == 0:
+        return start.astimezone(UTC)
+    local = start.astimezone(zone).replace(tzinfo=None, fold=0) + i * DAY
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def rental_length(start: datetime, end: datetime, zone: tzinfo) -> timedelta:
+    """The length of ``start`` to ``end`` as the branch counts it: the whole rental days in it on the
+    wall clock (:func:`rental_day_start`) as 24 hours each, plus the time after the last one on the
+    wall clock (never less than the real time, just under 24 hours at most). 10:00 to 10:00 the next day is 1 day over a clock
+    change; in UTC it is ``end - start``; it never decreases as ``end`` moves later."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # real time (one zone's aware times subtract as wall times)
+    if end <= start:
+        return end - start
+    n = (end - start) // DAY  # a first guess: the wall clock's days are 24 hours but for a few
+    while _starts_by(start, n + 1, zone, end):
+        n += 1
+    while not _starts_by(start, n, zone, end):
+        n -= 1
+    # The time after the last whole day: as the wall clock shows it, but never less than the real
+    # time (an hour the clocks repeat still counts), and just under a day at most (on a 25-hour day
+    # the 25th hour is still before the next day starts). So 10:00 to 09:59 the next morning over
+    # the spring change is 23 h 59 min, the length grows with ``end``, and a minute after a whole
+    # day is always a started day more.
+    day_start = rental_day_start(start, n, zone)
+    try:
+        on_the_clock = _wall(end, zone) - _wall(day_start, zone)
+    except OverflowError:  # a local time past the calendar's end: the real time
+        on_the_clock = end - day_start
+    rest = min(max(end - day_start, on_the_clock), DAY - _TICK)
+    return n * DAY + rest
+
+
+_TICK = timedelta(microseconds=1)
+
+
+def _wall(at: datetime, zone: tzinfo) -> datetime:
+    return at.astimezone(zone).replace(tzinfo=None)
+
+
+def _starts_by(start: datetime, i: int, zone: tzinfo, end: datetime) -> bool:
+    try:
+        return rental_day_start(start, i, zone) <= end
+    except OverflowError:  # a day past the calendar's end starts after any ``end``
+        return False
+
+
+def rental_days(start: datetime, end: datetime, zone: tzinfo) -> int:
+    """Started rental days on the branch's wall clock (``zone``): 10:00 to 10:00 the next day is 1
+    day, to 10:01 it is 2 (at least 1). The one started-days rule of every price and text."""
+    return _started_days(rental_length(start, end, zone))
 
 
 # -- time ------------------------------------------------------------------------------------------
 
 
 class _Calendar:
-    """The plan's rates of each rental day from the pick-up (day i starts at start + i x 24 h), with
-    running sums of the day rates so a run of days is priced in one subtraction."""
+    """The plan's rates of each rental day from the pick-up (day i starts at
+    :func:`rental_day_start`), with running sums of the day rates so a run of days is priced in one
+    subtraction."""
 
     __slots__ = ("plan", "start", "day", "week", "month", "sums")
 
@@ -270,10 +328,10 @@ class _Calendar:
             zone, start = plan.zone, self.start
 
             def local(i: int) -> date:
-                return (start + i * DAY).astimezone(zone).date()
+                return rental_day_start(start, i, zone).astimezone(zone).date()
 
-            # The local date a day starts on never goes back from one day to the next (24 hours
-            # later is at least 23 hours later on any wall clock), so each season is a run of days.
+            # The local date a day starts on goes up by one from one day to the next, so each
+            # season is a run of days.
             for season in plan.seasons:
                 first = bisect.bisect_left(range(days), season.first_day, key=local)
                 last = bisect.bisect_right(range(days), season.last_day, key=local)
@@ -373,12 +431,17 @@ def _late_lines(plan: RatePlan, cal: _Calendar, booked_end: datetime, late: time
     """Started hours late from the booked end at the hour rate, each started 24 hours capped at the
     day rate of the rental day it falls in."""
     hours = math.ceil(late / HOUR)
-    cal.extend((booked_end + late - cal.start) // DAY + 1)
+    zone = plan.zone
+
+    def day_of(at: datetime) -> int:
+        return rental_length(cal.start, at, zone) // DAY
+
+    cal.extend(day_of(booked_end + late) + 1)
     capped: dict[Decimal, int] = {}
     hourly = 0
     for k in range(0, hours, 24):
         in_day = min(24, hours - k)
-        rate = cal.day[(booked_end + k * HOUR - cal.start) // DAY]
+        rate = cal.day[day_of(booked_end + k * HOUR)]
         if in_day * plan.hour_rate > rate:
             capped[rate] = capped.get(rate, 0) + 1
         else:

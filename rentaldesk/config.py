@@ -41,7 +41,7 @@ from typing import Any, TypedDict
 from platformdirs import user_config_dir, user_data_dir
 
 from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number
-from .text import TextKind, problem, typed
+from .text import TextKind, branch_code, problem, typed
 from .errors import InvalidInput
 
 from .db import sqlite_uri_url, sqlite_url
@@ -178,7 +178,6 @@ def check_bootstrap(text: str, origin: str) -> None:
 CONFIG_ENV = "RENTALDESK_CONFIG"
 BRANCH_ENV = "RENTALDESK_BRANCH"
 
-_BRANCH_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 def check_branch_known(code: str, known: Collection[str], given: str = "") -> None:
@@ -277,7 +276,11 @@ def _sender(value: str, where: str) -> str:
 def _file(value: str, where: str) -> str:
     """A file the Kafka client reads (a certificate, a key): it must be there, or every connection
     would fail later with the client's own words."""
-    if not Path(value).expanduser().is_file():
+    try:
+        there = Path(value).expanduser().is_file()
+    except (RuntimeError, OSError, ValueError):  # '~nobody' (no such user's home), a NUL, a name too long
+        there = False
+    if not there:
         raise InvalidInput(f"{where} '{typed(value)}' is not a file (a certificate or key file, e.g. /etc/rentaldesk/ca.pem)")
     return value
 
@@ -285,8 +288,8 @@ def _file(value: str, where: str) -> str:
 def _branch(value: str, where: str) -> str:
     """A branch code, in capitals: 1 to 16 letters, digits, '-' or '_' (as the branches file takes
     them); whether the database knows it is checked once it is open (:func:`check_branch_known`)."""
-    code = value.strip().upper()
-    if len(code) > 16 or not code[:1].isalnum() or not set(code) <= _BRANCH_CHARS:
+    code = branch_code(value)
+    if code is None:
         raise InvalidInput(f"{where} '{typed(value.strip())}' is not a branch code (1 to 16 letters, digits, '-' or '_')",
                            field="branch")
     return code

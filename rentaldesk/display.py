@@ -120,9 +120,13 @@ def zone_name(zone: tzinfo) -> str:
 
 
 def period_text(start: datetime, end: datetime, zone: tzinfo) -> str:
-    """A period as the engine's refusals say it to a clerk:
-    'Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 (America/New_York)'."""
-    return f"{_day_time(start, zone)} to {_day_time(end, zone)} ({zone_name(zone)})"
+    """A period as the engine's refusals say it to a clerk, with the zone as the desk's clock and
+    :func:`long_time` name it: 'Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 EST'; over a clock
+    change each end with its own: 'Sat 9 Mar 2030, 10:00 EST to Mon 11 Mar 2030, 10:00 EDT'."""
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.tzname() == last.tzname():
+        return f"{_day_time(start, zone)} to {_day_time(end, zone)} {last:%Z}"
+    return f"{_day_time(start, zone)} {first:%Z} to {_day_time(end, zone)} {last:%Z}"
 
 
 def _day_time(value: datetime, zone: tzinfo) -> str:
@@ -140,12 +144,19 @@ def mail_time(value: datetime, zone: tzinfo) -> str:
     return f"{_day_time(value, zone)} ({zone_name(zone)})"
 
 
+def day_text(day: date, *, year: bool = True) -> str:
+    """A day as the desk's date fields and grids show it: 'Tue 05 Mar 2030' ('Tue 05 Mar' without
+    the year)."""
+    text = f"{_DAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]}"
+    return f"{text} {day.year}" if year else text
+
+
 def short_time(value: datetime | None, zone: tzinfo) -> str:
     """A time for a grid: 'Tue 05 Mar 10:00' ('' for none)."""
     if value is None:
         return ""
     t = value.astimezone(zone)
-    return f"{_DAYS[t.weekday()]} {t.day:02d} {_MONTHS[t.month - 1]} {t:%H:%M}"
+    return f"{day_text(t.date(), year=False)} {t:%H:%M}"
 
 
 def shorter_time(value: datetime | None, zone: tzinfo) -> str:
@@ -159,7 +170,7 @@ def shorter_time(value: datetime | None, zone: tzinfo) -> str:
 def long_time(value: datetime, zone: tzinfo) -> str:
     """With the year and the zone's abbreviation: 'Tue 05 Mar 2030 10:00 EST'."""
     t = value.astimezone(zone)
-    return f"{short_time(t, zone)[:10]} {t.year} {t:%H:%M %Z}"
+    return f"{day_text(t.date())} {t:%H:%M %Z}"
 
 
 # -- distances ----------------------------------------------------------------------------------
@@ -263,18 +274,28 @@ def parse_money(text: str, *, option: str) -> Decimal:
 _MONEY_TYPED = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,8})(?:\.[0-9]{1,2})?")
 
 
-def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LARGEST_WHOLE_NUMBER) -> int:
-    """The whole number ``text`` (digits, an optional sign, spaces around), from ``least`` to
-    ``most``; else :class:`InvalidInput` naming ``option`` (a flag, a setting, a field)."""
+def whole_number(text: str, *, least: int = 0, most: int = LARGEST_WHOLE_NUMBER) -> int | None:
+    """The one grammar of a typed whole number: ASCII digits, an optional sign, spaces around; None
+    when ``text`` is not one. A number far past the range comes back as ``most + 1`` (``least - 1``)
+    without reading it (Python limits int() of a huge string, and it is slow). The range itself is
+    the caller's to refuse in its own words (:func:`parse_whole_number`, the fleet file's columns)."""
     value = text.strip()
     digits = value[1:] if value[:1] in "+-" else value
     if not (digits.isascii() and digits.isdigit()):
+        return None
+    # leading zeros do not count
+    if len(digits.lstrip("0")) > max(len(str(most)), len(str(least))) + 1:
+        return most + 1 if value[:1] != "-" else least - 1
+    return int(value)
+
+
+def parse_whole_number(text: str, *, option: str, least: int = 0, most: int = LARGEST_WHOLE_NUMBER) -> int:
+    """The whole number ``text`` (:func:`whole_number`), from ``least`` to ``most``; else
+    :class:`InvalidInput` naming ``option`` (a flag, a setting, a field)."""
+    value = text.strip()
+    number = whole_number(value, least=least, most=most)
+    if number is None:
         raise InvalidInput(f"{option} '{typed(text)}' is not a whole number", field=option)
-    # no int() of a huge string (Python limits it, and it is slow); leading zeros do not count
-    if len(digits.lstrip("0")) > len(str(most)) + 1:
-        number = most + 1 if value[:1] != "-" else least - 1
-    else:
-        number = int(value)
     if number < least or (least >= 0 and value[:1] == "-"):  # '-0' is no count or reading either
         below = "cannot be negative" if least == 0 else f"must be {least:,} or more"
         raise InvalidInput(f"{option} {typed(value)} {below}", field=option)

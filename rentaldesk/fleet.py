@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from . import text
 from .db import Database
 from .display import count as counted
+from .display import whole_number
 from .errors import FleetFileError, InvalidInput
 from .models import LARGEST_MONEY, Branch, Car, CarStatus, Driver, DriverStatus, Meta, VehicleClass
 from .rates_file import check_rates, save_rates
@@ -95,12 +96,13 @@ def _pattern(regex: str, rule: str, max_len: int, transform: Callable[[str], str
 
 def _integer(low: int, high: int, *, words: tuple[str, str] = ("below", "above"), sep: str = ",") -> Callable[[str, _Column], int]:
     def parse(raw: str, column: _Column) -> int:
-        if not re.fullmatch(r"-?[0-9]{1,12}", raw):
+        value = whole_number(raw, least=low, most=high)  # the one grammar (the command line's, the desk's)
+        if value is None:
             raise _Bad(f"the {column.label} {text.shown(raw)} is not a whole number; type {column.example}")
-        value = int(raw)
         if not low <= value <= high:
             side, bound = (words[0], low) if value < low else (words[1], high)
-            raise _Bad(f"{column.label} {value:{sep}} is {side} {bound:{sep}}; "
+            said = f"{int(raw):{sep}}" if len(raw) <= 20 else text.shown(raw.strip())
+            raise _Bad(f"{column.label} {said} is {side} {bound:{sep}}; "
                        f"the {column.label} must be between {low:{sep}} and {high:{sep}}")
         return value
 
@@ -154,7 +156,7 @@ _plate = _pattern(r"[A-Z0-9]{1,16}", "a plate is up to 16 letters and digits (sp
 _class_code = _pattern(r"[A-Z][A-Z0-9_]{0,31}", "a class code is a letter, then up to 31 letters, digits or _",
                        32, str.upper)
 _zip = _pattern(r"[A-Za-z0-9][A-Za-z0-9 -]{1,14}", "a zip code is 2 to 15 letters, digits, spaces or dashes", 16)
-_branch_code = _pattern(r"[A-Z0-9][A-Z0-9_-]{0,15}", "a branch code is up to 16 letters, digits, _ or -", 16, str.upper)
+_branch_code = _pattern(text.BRANCH_CODE.pattern, text.BRANCH_CODE_RULE, 16, str.upper)  # the one rule (text.branch_code)
 _licence = _pattern(r"[A-Z0-9][A-Z0-9 -]{2,31}", "a licence number is 3 to 32 letters, digits, spaces or dashes",
                     32, str.upper)
 _AN_AMOUNT = "an amount such as 49.00"

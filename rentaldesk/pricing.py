@@ -17,7 +17,7 @@ through :func:`rentaldesk.charges.quote`:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
@@ -58,7 +58,9 @@ def kept_plan(row: KeptPrice) -> RatePlan:
     booked price per started day, the chauffeur included, as the price-kept rule always had it."""
     if row.rate_plan:
         return RatePlan.from_json(row.rate_plan)
-    per_day = (Decimal(row.price) / rental_days(row.start_at, row.end_at)).quantize(CENT)
+    # Such a row was priced by started 24-hour periods, which is the wall clock of UTC: the plan
+    # made for it is in UTC (class_day_rate_plan's default), so its days are counted as they were.
+    per_day = (Decimal(row.price) / rental_days(row.start_at, row.end_at, UTC)).quantize(CENT)
     return class_day_rate_plan(row.vehicle_class, row.zip_code, per_day)
 
 
@@ -99,7 +101,7 @@ def price_change(row: KeptPrice, new_start: datetime, new_end: datetime) -> Pric
     after = booking_quote(plan, new_start, new_end, driver, kept)
     if after.total == before.total:
         return PriceChange(booked, booked, "the same days")
-    diff = rental_days(new_start, new_end) - rental_days(row.start_at, row.end_at)
+    diff = rental_days(new_start, new_end, plan.zone) - rental_days(row.start_at, row.end_at, plan.zone)
     per_day = plan.day_rate + (driver or Decimal(0))
     days = f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'}" if diff else "the same days"
     if diff and after.total - before.total == per_day * diff:

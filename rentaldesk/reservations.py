@@ -65,8 +65,8 @@ from .models import (
     VehicleClass,
 )
 from .models import Reservation as ReservationRow
-from .charges import Charges, ExtraChoice
-from .pricing import PriceChange, booking_plan, booking_quote, price_change
+from .charges import DAY, Charges, ExtraChoice, rental_day_start, rental_length
+from .pricing import booking_plan, booking_quote, price_change
 from .rates import RatePlan, plan_for
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
 from .values import CarChoice, Changes, Reservation
@@ -115,6 +115,7 @@ def branch_rules(branch: Branch) -> BranchRules:
         turnaround=timedelta(minutes=branch.turnaround_minutes),
         max_rental=timedelta(minutes=branch.max_rental_minutes),
         horizon=timedelta(days=branch.horizon_days),
+        time_zone=branch.time_zone,
     )
 
 
@@ -251,15 +252,6 @@ class ReservationService:
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
             return len(_pool_holds(s, pool, start, end, now))
-
-    def has_overlapping_reservation(
-        self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
-    ) -> bool:
-        require_aware(start, "start")
-        require_aware(end, "end")
-        now = self._now()
-        with self.db.session() as s:
-            return _customer_overlap(s, customer_id, vehicle_class.upper(), zip_code, start, end, now)
 
     def duplicate_of(
         self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
@@ -421,7 +413,7 @@ class ReservationService:
 
         A period change re-checks the rules and the availability, leaving this reservation itself
         out; a refused change leaves the reservation exactly as it was. A period that alters the
-        price is refused with :class:`PriceChanged` (old, new and why: see :meth:`price_of_change`)
+        price is refused with :class:`PriceChanged` (old, new and why, as :func:`rentaldesk.pricing.price_change` says)
         unless ``accept_price`` is the new price the clerk was shown. With head office the changed
         reservation is ``pending`` until head office confirms or rejects the change.
         """
@@ -451,19 +443,6 @@ class ReservationService:
                 )
             )
         return result
-
-    def price_of_change(
-        self, reservation_id: str, *, start: datetime | None = None, end: datetime | None = None
-    ) -> PriceChange:
-        """What the reservation would cost with the new period (None: unchanged): old, new and why,
-        to show the clerk before :meth:`update_reservation` (no rule checked but the price's)."""
-        with self.db.session() as s:
-            row = _find(s, reservation_id)
-            new_start = row.start_at if start is None else start
-            new_end = row.end_at if end is None else end
-            require_aware(new_start, "start")
-            require_aware(new_end, "end")
-            return price_change(row, new_start, new_end)
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
@@ -763,7 +742,7 @@ class Clash:
 def duplicate(email: str, pool: Pool, clash: Clash) -> DuplicateReservation:
     """The same-customer refusal, naming the reservation the customer holds already."""
     return DuplicateReservation(
-        f"{email} already holds {clash.reference}, {article(pool.vclass.code)} {pool.vclass.code} at "
+        f"{email} already holds {clash.reference}, {article(pool.vclass.name)} {pool.vclass.name} at "
         f"{pool.branch.zip_code} for {branch_period(pool.branch, clash.start, clash.end)}, which overlaps this period"
     )
 
@@ -889,14 +868,18 @@ class Room:
     #: Cars the quick question could not settle (a busy book): one of them may take a booking too,
     #: which the engine decides when the booking is made. Empty: ``cars`` is every car that can.
     unsettled: tuple[int, ...] = ()
+    #: The class as the branch calls it ('Minivan'); the code when not given.
+    class_name: str = ""
 
     def text(self) -> str:
-        """'room for 1 more of 6 SUV cars', 'no room: all 3 VAN cars are taken', 'no VAN car in service at 02108'."""
-        cars = count(self.of, f"{self.vehicle_class} car")
+        """'room for 1 more of 6 SUV cars', 'no room: all 3 Minivan cars are taken', 'no Minivan car in
+        service at 02108': the class by its name, as the desk shows it."""
+        name = self.class_name or self.vehicle_class
+        cars = count(self.of, f"{name} car")
         if not self.of:
-            return f"no {self.vehicle_class} car in service at {self.zip_code}"
+            return f"no {name} car in service at {self.zip_code}"
         if not self.more:
-            return f"no room: the only {self.vehicle_class} car is taken" if self.of == 1 else f"no room: all {cars} are taken"
+            return f"no room: the only {name} car is taken" if self.of == 1 else f"no room: all {cars} are taken"
         return f"room for {self.more} more of {cars}"
 
 
@@ -947,7 +930,7 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
         extra.append(new)
         more += 1
     if not (which_cars and more):
-        return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), ())
+        return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), (), class_name=pool.vclass.name)
     fixed_on = {h.car for h in near if not h.movable}
     cars: list[int] = []
     unsettled: list[int] = []
@@ -965,7 +948,8 @@ def room_in(view: PoolView, start: datetime, end: datetime, now: datetime, *, wh
                 cars.append(car)
         else:
             unsettled.append(car)
-    return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), tuple(cars), tuple(unsettled))
+    return Room(pool.vclass.code, pool.branch.zip_code, more, len(pool.car_ids), tuple(cars), tuple(unsettled),
+                class_name=pool.vclass.name)
 
 
 def _period_cluster(
@@ -1008,14 +992,20 @@ class WayOut:
 
 #: How many ways out of each kind are offered, and how many periods are tried for the nearest.
 WAYS_OUT_EACH = 2
+#: How far (in zip code numbers) a location may be from the one asked to be offered as nearby: US
+#: zip codes run by region, and 02108 (Boston) to 02139 (Cambridge) is 31 while 02108 to 10001
+#: (New York) is 7,893. ``ways_out(..., nearby=...)`` takes another.
+NEARBY_ZIP_SPAN = 100
 _PERIODS_TRIED = 40
 _POOLS_TRIED = 12
 
 
-def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> list[WayOut]:
+def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime, *,
+             nearby: int = NEARBY_ZIP_SPAN) -> list[WayOut]:
     """What to offer when ``pool`` is sold out for [start, end) (nothing when it is not): the
     classes at its location with room (nearest day rate first), its class at the other locations
-    (nearest zip code first: US zip codes run roughly by region), and the nearest period of the
+    within ``nearby`` zip code numbers (nearest first: US zip codes run roughly by region; the
+    period said on that location's clock), and the nearest period of the
     same length, earlier or later, that the pool takes. Each is asked of the booking decision
     under that pool's own rules (one decision a pool tried, at most :data:`_POOLS_TRIED` of each
     kind, then :func:`room_in`'s count for those offered); none is booked."""
@@ -1024,7 +1014,8 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
     found: list[WayOut] = []
     classes = [c for c in s.scalars(select(VehicleClass)) if c.code != pool.vclass.code]
     classes.sort(key=lambda c: (abs(c.day_rate - pool.vclass.day_rate), c.day_rate, c.code))
-    branches = [b for b in s.scalars(select(Branch)) if b.zip_code != pool.branch.zip_code]
+    branches = [b for b in s.scalars(select(Branch))
+                if b.zip_code != pool.branch.zip_code and _zip_distance(b.zip_code, pool.branch.zip_code) <= nearby]
     branches.sort(key=lambda b: (_zip_distance(b.zip_code, pool.branch.zip_code), b.zip_code))
     for kind, pools in (("class", ((c.code, pool.branch.zip_code) for c in classes)),
                         ("location", ((pool.vclass.code, b.zip_code) for b in branches))):
@@ -1041,17 +1032,30 @@ def ways_out(s: Session, pool: Pool, start: datetime, end: datetime, now: dateti
             room = room_in(DatabasePool(s, other), start, end, now, which_cars=False)
             if room.more:
                 offered += 1
-                where = other.branch.zip_code + (f", {other.branch.name}" if kind == "location" else "")
+                name = other.vclass.name
+                if kind == "location":  # the period on that location's clock: its zone may differ
+                    where = f"{other.branch.zip_code}, {other.branch.name}, for {branch_period(other.branch, start, end)}"
+                else:
+                    where = other.branch.zip_code
                 found.append(WayOut(kind, code, zip_code, start, end, room.more,
-                                    f"{article(code)} {code} at {where}: {room.text()}, "
+                                    f"{article(name)} {name} at {where}: {room.text()}, "
                                     f"{money(other.vclass.day_rate)} a day"))
     nearest = _nearest_period(s, pool, start, end, now)
     if nearest is not None:
-        room = room_in(DatabasePool(s, pool), nearest, nearest + (end - start), now, which_cars=False)
-        found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, nearest + (end - start),
-                            room.more, f"the same {pool.vclass.code} for "
-                            f"{branch_period(pool.branch, nearest, nearest + (end - start))}: {room.text()}"))
+        until = _as_long(pool, start, end, nearest)
+        room = room_in(DatabasePool(s, pool), nearest, until, now, which_cars=False)
+        found.append(WayOut("period", pool.vclass.code, pool.branch.zip_code, nearest, until,
+                            room.more, f"the same {pool.vclass.name} for "
+                            f"{branch_period(pool.branch, nearest, until)}: {room.text()}"))
     return found
+
+
+def _as_long(pool: Pool, start: datetime, end: datetime, at: datetime) -> datetime:
+    """The end of a period from ``at`` as long as [start, end) on the branch's clock (the same
+    days and time after them: 10:00 to 10:00 stays a day over a clock change)."""
+    zone = pool.rules.zone
+    days, rest = divmod(rental_length(start, end, zone), DAY)
+    return rental_day_start(at, days, zone) + rest
 
 
 def _zip_distance(a: str, b: str) -> int:
@@ -1067,7 +1071,8 @@ def _allowed(start: datetime, end: datetime, now: datetime, rules: BranchRules) 
 
 
 def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now: datetime) -> datetime | None:
-    """The start nearest ``start`` of a period as long as [start, end) that the pool takes. Room
+    """The start nearest ``start`` of a period as long as [start, end) (on the branch's clock:
+    :func:`_as_long`) that the pool takes. Room
     changes only where a hold leaves the period: later, at a hold's end (its turnaround in it);
     earlier, where the period's hold ends at a hold's start. So those are the starts tried."""
     length, turnaround = end - start, pool.rules.turnaround
@@ -1078,10 +1083,11 @@ def _nearest_period(s: Session, pool: Pool, start: datetime, end: datetime, now:
     for candidate in sorted(starts, key=lambda t: (abs(t - start), t < start)):  # a tie: the later one
         if tried == _PERIODS_TRIED:
             break
-        if not _allowed(candidate, candidate + length, now, pool.rules):
+        until = _as_long(pool, start, end, candidate)
+        if not _allowed(candidate, until, now, pool.rules):
             continue
         tried += 1
-        if _placeable(s, pool, placement.Hold(" way out", candidate, candidate + length + turnaround), now, quick=True):
+        if _placeable(s, pool, placement.Hold(" way out", candidate, until + turnaround), now, quick=True):
             return candidate
     return None
 
@@ -1457,15 +1463,41 @@ def pool_order(cars: Iterable[_PlatedT]) -> list[_PlatedT]:
     return sorted(cars, key=lambda c: c.plate_number)
 
 
-def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
-    code = (vehicle_class or "").strip().upper()
-    vclass = s.get(VehicleClass, code) if code else None
+def class_code_of(typed_class: str, names: Mapping[str, str]) -> str:
+    """The code of the vehicle class a clerk typed: its code or its name as the branch calls it
+    ('VAN', 'van', 'Minivan'), in any case and spacing, among ``names`` (code -> name); else
+    :class:`UnknownPool` quoting what was typed, as typed. The one class lookup of the desk, the
+    command line and head office."""
+    wanted = " ".join((typed_class or "").split()).casefold()
+    if wanted:
+        for code, name in names.items():
+            if wanted in (code.casefold(), " ".join(name.split()).casefold()):
+                return code
+    raise unknown_class((typed_class or "").strip(), names)
+
+
+def find_class(s: Session, typed_class: str) -> VehicleClass:
+    """The vehicle class typed (:func:`class_code_of`), its code looked up first."""
+    vclass = s.get(VehicleClass, typed_class.strip()) if (typed_class or "").strip() else None
     if vclass is None:
-        raise unknown_class(code or vehicle_class, s.scalars(select(VehicleClass.code)))
+        names = {code: name for code, name in s.execute(select(VehicleClass.code, VehicleClass.name))}
+        vclass = s.get_one(VehicleClass, class_code_of(typed_class, names))
+    return vclass
+
+
+def find_location(s: Session, zip_code: str) -> Branch:
+    """The location of a zip code (spaces around ignored); else :class:`UnknownPool` naming the known ones."""
     zip_code = (zip_code or "").strip()
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
     if branch is None:
         raise unknown_location(zip_code, s.scalars(select(Branch.zip_code)))
+    return branch
+
+
+def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
+    vclass = find_class(s, vehicle_class)
+    branch = find_location(s, zip_code)
+    code, zip_code = vclass.code, branch.zip_code
     cars = pool_order(
         s.scalars(
             select(Car).where(
@@ -1729,7 +1761,7 @@ def _check_car(pool: Pool, car_id: int) -> Car:
         if car.car_id == car_id:
             return car
     raise NotAvailable(
-        f"car {car_id} is not an available {pool.vclass.code} at {pool.branch.zip_code}", field="car_id"
+        f"car {car_id} is not an available {pool.vclass.name} at {pool.branch.zip_code}", field="car_id"
     )
 
 
@@ -1739,10 +1771,12 @@ def branch_period(branch: Branch, start: datetime, end: datetime) -> str:
 
 
 def _not_available(pool: Pool, start: datetime, end: datetime, car: Car | None) -> NotAvailable:
+    """The refusal of a full pool in clerk words: the class by its name, the period on the
+    branch's clock with its zone's abbreviation (:func:`branch_period`)."""
     when = branch_period(pool.branch, start, end)
     if car is not None:
         return NotAvailable(f"car {car.plate_number} is already booked for {when}", field="car_id")
-    code, zip_code = pool.vclass.code, pool.branch.zip_code
+    code, zip_code = pool.vclass.name, pool.branch.zip_code
     if not pool.cars:
         return NotAvailable(f"no {code} car is in service at {zip_code}")
     if len(pool.cars) == 1:

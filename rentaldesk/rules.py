@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 
-from .charges import quote
+from .charges import quote, rental_length
 from .charges import rental_days as rental_days  # the one started-days rule, under its older name
 from .display import duration_words
 from .errors import InvalidInput, InvalidPeriod
@@ -28,6 +29,12 @@ class BranchRules:
     max_rental: timedelta = timedelta(days=90)
     #: How far ahead a pick-up may be booked.
     horizon: timedelta = timedelta(days=730)
+    #: The branch's IANA zone: a rental's length (its minimum and longest) is on its wall clock.
+    time_zone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
 
 def describe(delta: timedelta) -> str:
@@ -87,22 +94,24 @@ def check_period(
                 f"it is {describe(start - now - rules.horizon)} too far",
                 field="start",
             )
-    if end - start < rules.min_rental:
+    # On the branch's wall clock: 10:00 to 10:00 the next day is a day over a clock change too.
+    length = rental_length(start, end, rules.zone)
+    if length < rules.min_rental:
         raise InvalidPeriod(
             f"a rental lasts at least {describe(rules.min_rental)}; "
-            f"this one is {describe(rules.min_rental - (end - start))} too short",
+            f"this one is {describe(rules.min_rental - length)} too short",
             field="end",
         )
-    if end - start > rules.max_rental:
+    if length > rules.max_rental:
         raise InvalidPeriod(
             f"a rental lasts at most {describe(rules.max_rental)}; "
-            f"this one is {describe(end - start - rules.max_rental)} too long",
+            f"this one is {describe(length - rules.max_rental)} too long",
             field="end",
         )
 
 
 def price(start: datetime, end: datetime, day_rate: Decimal, driver_day_rate: Decimal | None = None) -> Decimal:
-    """The price of a day rate alone (started 24-hour periods, plus the driver's day rate): the
+    """The price of a day rate alone (started days in UTC, plus the driver's day rate): the
     calculator's (:func:`rentaldesk.charges.quote`) with a plan of that rate, kept for callers of
     this older name. Bookings are priced by :mod:`rentaldesk.pricing`."""
     plan = class_day_rate_plan("-", "-", Decimal(day_rate).quantize(CENT))

@@ -50,6 +50,18 @@ POSTCODE = TextKind("postcode", 16, re.compile(r"[0-9A-Za-z -]*"), "letters, dig
 COUNTRY = TextKind("country", 64)
 REASON = TextKind("reason", 200)
 
+#: A branch's code, in capitals: 1 to 16 letters, digits, '-' or '_', a letter or digit first. The one
+#: rule of the branches file, the fleet file and the settings (``branch = ...``, ``--branch``).
+BRANCH_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+BRANCH_CODE_RULE = "a branch code is up to 16 letters, digits, _ or -"
+
+
+def branch_code(value: str) -> str | None:
+    """``value`` as a branch code (trimmed, in capitals), or None when it is not one (:data:`BRANCH_CODE`)."""
+    code = value.strip().upper()
+    return code if code.isascii() and BRANCH_CODE.fullmatch(code) else None
+
+
 _JOINERS = frozenset("\u200c\u200d")
 _NAMED = {
     "\x00": "a NUL character", "\t": "a tab", "\n": "a line break", "\r": "a line break",

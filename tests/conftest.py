@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from rentaldesk.db import Database, open_database
 from rentaldesk.models import Branch, Car, Driver, VehicleClass
+from rentaldesk.errors import PriceChanged
 from rentaldesk.reservations import ReservationService
+from rentaldesk.values import Reservation
 
 #: Real-broker fixtures (kafka_broker, topic_prefix...) for tests/kafka and tests/e2e.
 pytest_plugins = ["tests.kafka_fixtures"]
@@ -23,6 +26,15 @@ T0 = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 def day(n: float, hours: float = 0) -> datetime:
     """T0 plus n days (and hours)."""
     return T0 + timedelta(days=n, hours=hours)
+
+
+def change_accepting_the_price(svc: ReservationService, reservation_id: str, **change: Any) -> Reservation:
+    """A change as the desk makes it when the clerk accepts the price shown: asked first without a
+    price; refused with the new one (:class:`PriceChanged`, old -> new and why), asked again with it."""
+    try:
+        return svc.update_reservation(reservation_id, **change)
+    except PriceChanged as shown:
+        return svc.update_reservation(reservation_id, **change, accept_price=shown.new)
 
 
 @dataclass
@@ -72,7 +84,9 @@ class PoolBuilder:
         ids = []
         with self.db.write() as s:
             if s.get(VehicleClass, vehicle_class) is None:
-                s.add(VehicleClass(code=vehicle_class, name=vehicle_class.title(), day_rate=Decimal(rate)))
+                # named as a branch would: "Economy", "Van", and "SUV" (an acronym stays in capitals)
+                name = vehicle_class if vehicle_class == "SUV" else vehicle_class.title()
+                s.add(VehicleClass(code=vehicle_class, name=name, day_rate=Decimal(rate)))
                 s.flush()
             for _ in range(n):
                 self._plate += 1

@@ -23,7 +23,7 @@ from ..text import typed
 from ..errors import InvalidInput, RentalError
 from ..models import LIVE_STATUSES, Branch, Car, Driver, VehicleClass
 from ..models import Reservation as ReservationRow
-from ..reservations import ReservationService, unknown_class, unknown_location
+from ..reservations import ReservationService, class_code_of, find_location
 from ..values import Reservation
 from ..rules import normalize_plate
 from .output import UTC, format_reservation, format_table, reservation_json, reservation_row, to_json, RESERVATION_COLUMNS
@@ -199,12 +199,7 @@ class Desk:
         """The code of the vehicle class a clerk typed: its code or its name as the desk shows it
         ('VAN', 'van', 'Minivan'), in any case. A class the database does not know (or none) is
         refused quoting what was typed and naming the known ones."""
-        wanted = " ".join(typed_class.split()).casefold()
-        names = self._names()
-        for code, name in names.items():
-            if wanted in (code.casefold(), " ".join(name.split()).casefold()):
-                return code
-        raise unknown_class(typed_class.strip(), names)
+        return class_code_of(typed_class, self._names())
 
     def class_name(self, code: str) -> str:
         """A class as the desk shows it: its name ('Minivan'), else its code."""
@@ -222,8 +217,7 @@ class Desk:
         code = self.class_code(vehicle_class) if vehicle_class is not None else None
         if zip_code is not None:
             with self.db.session() as s:
-                if s.scalar(select(Branch.id).where(Branch.zip_code == zip_code.strip())) is None:
-                    raise unknown_location(zip_code.strip(), s.scalars(select(Branch.zip_code)))
+                find_location(s, zip_code)  # the engine's own lookup and refusal
         return code
 
     def resolve_car(self, text: str) -> int:

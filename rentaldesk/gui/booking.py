@@ -341,7 +341,7 @@ class BookingScreen(QWidget):
             ui.calendar.show_range(py_date(ui.startDate.date()), py_date(ui.endDate.date()))
         request = self.request()
         if request.start and request.end:
-            ui.durationLabel.setText(text.duration(request.start, request.end))
+            ui.durationLabel.setText(text.duration(request.start, request.end, self.zone))
         self._schedule_preview()
 
     # -- the request and its preview ----------------------------------------------------------------
@@ -505,7 +505,7 @@ class BookingScreen(QWidget):
         lines = [f"<b>{vclass.name if vclass else request.vehicle_class}</b> at {self._location_name(request.zip_code)}"]
         if request.start and request.end:
             lines.append(text.period(request.start, request.end, self.zone))
-            lines.append(text.duration(request.start, request.end))
+            lines.append(text.duration(request.start, request.end, self.zone))
         car = next((c for c in preview.free_cars if c.car_id == request.car_id), None)
         lines.append(f"Car {car.plate_number}, {car.model}, {car.color}" if car else "Any car of the class")
         driver = preview.driver

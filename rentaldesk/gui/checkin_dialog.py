@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTime, QTimer, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QWidget
 
 from .. import contracts, documents
 from ..contracts import AgreementView, CheckIn
@@ -28,7 +28,8 @@ from .desk import DeskContext
 from .documents_out import offer_document
 from .forms.ui_checkin_dialog import Ui_CheckInDialog
 from .payment_dialog import PaymentDialog, spin_amount
-from .widgets import FieldMessages, py_date, py_time, qdate, show_text, tab_leaves
+from .tablemodels import RIGHT, Column, RowTableModel
+from .widgets import FieldMessages, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
 
 if TYPE_CHECKING:
     from ..charges import Charges
@@ -44,6 +45,26 @@ class _Preview:
     serial: int
     charges: Charges | None
     error: RentalError | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeRow:
+    """One line of the check-in's charges; ``id``: its place in the calculator's order."""
+
+    id: int
+    label: str
+    amount: Decimal
+
+
+class ChargeLineModel(RowTableModel):
+    """The charges at check-in, in the calculator's order (the bill's), taxes last."""
+
+    COL_CHARGE, COL_AMOUNT = range(2)
+
+    columns = (
+        Column("Charge", lambda m, r: r.label, key=lambda m, r: r.id, width=360, least=180),
+        Column("Amount", lambda m, r: money(r.amount), key=lambda m, r: r.amount, align=RIGHT, width=100),
+    )
 
 
 class CheckInDialog(QDialog):
@@ -91,12 +112,11 @@ class CheckInDialog(QDialog):
         ui.fuelGauge.setValue(agreement.out.fuel_eighths)
         ui.damageDiagram.stage = "in"
         ui.damageDiagram.set_existing(agreement.damage)
-        ui.chargesTable.setColumnCount(2)
-        ui.chargesTable.setHorizontalHeaderLabels(["Charge", "Amount"])
-        ui.chargesTable.verticalHeader().hide()
-        header = ui.chargesTable.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.charges_model = ChargeLineModel(self)
+        setup_grid(ui.chargesTable, self.charges_model, sort_column=ChargeLineModel.COL_CHARGE)  # the desk's grids' manners
+        ui.chargesTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # a bill, not a list to pick from
+        ui.chargesTable.setSortingEnabled(False)  # kept in the bill's order (the calculator's, taxes last)
+        ui.chargesTable.horizontalHeader().setSortIndicatorShown(False)
         self.setWindowTitle(f"Check in {agreement.number}")
         ui.titleLabel.setText(f"Check in {agreement.number}")
         ui.infoLabel.setText(
@@ -173,27 +193,20 @@ class CheckInDialog(QDialog):
     def _show_preview(self, answer: _Preview) -> None:
         if answer.serial != self._serial:
             return
-        table = self.ui.chargesTable
         if answer.error is not None:
             self.messages.show(answer.error)
-            table.setRowCount(0)
+            self.charges_model.set_rows(())
             self.ui.totalLabel.setText("")
             return
         charges = answer.charges
         assert charges is not None
-        table.setRowCount(len(charges.lines))
-        for row, line in enumerate(charges.lines):
-            table.setItem(row, 0, QTableWidgetItem(line.label))
-            amount = QTableWidgetItem(money(line.amount))
-            amount.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(row, 1, amount)
+        self.charges_model.set_rows(ChargeRow(i, line.label, line.amount) for i, line in enumerate(charges.lines))
         self.ui.totalLabel.setText(f"Total {money(charges.total)}")
 
     def charges_shown(self) -> list[tuple[str, str]]:
-        """The charges table as shown: (label, amount) per row."""
-        table = self.ui.chargesTable
-        cells = [(table.item(row, 0), table.item(row, 1)) for row in range(table.rowCount())]
-        return [(label.text(), amount.text()) for label, amount in cells if label is not None and amount is not None]
+        """The charges table as shown: (label, amount) per row, read from the view."""
+        shown = self.ui.chargesTable.model()
+        return [(str(shown.index(row, 0).data()), str(shown.index(row, 1).data())) for row in range(shown.rowCount())]
 
     # -- confirm -----------------------------------------------------------------------------------
 

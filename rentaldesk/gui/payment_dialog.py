@@ -11,11 +11,13 @@ ledger returns it after each step and closes by itself once the agreement is clo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QWidget
 
 from ..agreement_service import AgreementService
 from ..contracts import CLOSED, AgreementView
@@ -23,7 +25,8 @@ from ..display import money, short_time
 from ..errors import RentalError
 from .desk import DeskContext
 from .forms.ui_payment_dialog import Ui_PaymentDialog
-from .widgets import FieldMessages
+from .tablemodels import RIGHT, Column, RowTableModel
+from .widgets import FieldMessages, setup_grid
 
 #: The ways to pay as the clerk picks them, and the ledger's names for them.
 METHODS = (("Card", "card"), ("Cash", "cash"), ("Voucher", "voucher"))
@@ -35,6 +38,34 @@ KINDS = {"payment": "Payment", "refund": "Refund", "deposit-hold": "Deposit take
 def spin_amount(value: float) -> Decimal:
     """A money spin box's value as the Decimal it shows (2 places)."""
     return Decimal(f"{value:.2f}")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One entry of an agreement's ledger as the dialog shows it; ``id``: its place in the ledger."""
+
+    id: int
+    at: datetime
+    what: str
+    reference: str
+    amount: Decimal
+
+
+class LedgerModel(RowTableModel):
+    """The payments, refunds and deposit entries of an agreement, oldest first."""
+
+    COL_WHEN, COL_WHAT, COL_REFERENCE, COL_AMOUNT = range(4)
+
+    columns = (
+        Column("When", lambda m, r: short_time(r.at, m.zone), key=lambda m, r: (r.at, r.id), width=130, least=110),
+        Column("What", lambda m, r: r.what, width=170, least=110),
+        Column("Reference", lambda m, r: r.reference, width=200, least=90),
+        Column("Amount", lambda m, r: money(r.amount), key=lambda m, r: r.amount, align=RIGHT, width=100),
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.zone: tzinfo = timezone.utc
 
 
 class PaymentDialog(QDialog):
@@ -67,13 +98,11 @@ class PaymentDialog(QDialog):
         for label, method in METHODS:
             ui.methodCombo.addItem(label, method)
         ui.methodCombo.currentIndexChanged.connect(self._method_changed)
-        table = ui.paymentsTable
-        table.setColumnCount(4)
-        table.setHorizontalHeaderLabels(["When", "What", "Reference", "Amount"])
-        table.verticalHeader().hide()
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.ledger = LedgerModel(self)
+        setup_grid(ui.paymentsTable, self.ledger, sort_column=LedgerModel.COL_WHEN)  # the desk's grids' manners
+        ui.paymentsTable.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)  # a ledger to read
+        ui.paymentsTable.setSortingEnabled(False)  # oldest first, as the ledger runs
+        ui.paymentsTable.horizontalHeader().setSortIndicatorShown(False)
         ui.payButton.clicked.connect(self.pay)
         ui.captureButton.clicked.connect(self.capture)
         ui.releaseButton.clicked.connect(self.release)
@@ -97,16 +126,11 @@ class PaymentDialog(QDialog):
         ui.balanceLabel.setText(f"Balance {money(view.balance)}")
         ui.amountSpin.setMaximum(max(float(view.balance), 0.0))
         ui.amountSpin.setValue(float(view.balance))
-        zone = self.desk.zone(view.zip_code)
-        ui.paymentsTable.setRowCount(len(view.payments))
-        for row, entry in enumerate(view.payments):
-            what = KINDS.get(entry.kind, entry.kind) + (f" ({entry.method})" if entry.method else "")
-            cells = (short_time(entry.at, zone), what, entry.reference or entry.note, money(entry.amount))
-            for column, words in enumerate(cells):
-                item = QTableWidgetItem(words)
-                if column == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                ui.paymentsTable.setItem(row, column, item)
+        self.ledger.zone = self.desk.zone(view.zip_code)
+        self.ledger.set_rows(
+            LedgerRow(i, entry.at, KINDS.get(entry.kind, entry.kind) + (f" ({entry.method})" if entry.method else ""),
+                      entry.reference or entry.note, entry.amount)
+            for i, entry in enumerate(view.payments))
         held = view.deposit_held
         ui.depositStateLabel.setText(f"{money(held)} held ({view.deposit.method})" if held > 0
                                      else f"Deposit: {view.deposit_state}")

@@ -16,7 +16,7 @@ from ..display import NEEDS_A_CAR, STATUS_WORDS, count, duration_words, status_w
 from ..display import long_time as when_long  # noqa: F401
 from ..display import short_time as when
 from ..display import shorter_time as when_short  # noqa: F401
-from ..rules import rental_days
+from ..charges import rental_days, rental_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +82,15 @@ def period(start: datetime, end: datetime, zone: tzinfo) -> str:
     return f"{when(start, zone)} → {when(end, zone)}"
 
 
-def duration(start: datetime, end: datetime) -> str:
-    """'3 days', '1 day 4 hours (billed 2 days)' (a rental is priced by started days: see rental_days)."""
+def duration(start: datetime, end: datetime, zone: tzinfo) -> str:
+    """'3 days', '1 day 4 hours (billed 2 days)': on the branch's wall clock (``zone``), as the
+    rental is priced (:func:`rentaldesk.charges.rental_length`), so 10:00 to 10:00 over a clock
+    change is '1 day'."""
     if end <= start:
         return ""
-    total = end - start
+    total = rental_length(start, end, zone)
     text = duration_words(total)
-    billed = rental_days(start, end)
+    billed = rental_days(start, end, zone)
     return text if total == billed * timedelta(days=1) else f"{text} (billed {count(billed, 'day')})"
 
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..display import DATE_HELP, DATE_HELP_MORE, parse_typed_date
+from ..display import DATE_HELP, DATE_HELP_MORE, day_text, parse_typed_date
 from ..errors import FleetFileError, RentalError
 from .tablemodels import STATUS_ROLE, RowFilterProxy, RowTableModel
 from .text import status_look
@@ -219,10 +219,6 @@ def tab_leaves(*fields: QWidget) -> None:
             field.installEventFilter(TabLeavesField(field))  # the field, its parent, keeps it
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 class TimeField(QTimeEdit):
     """A QTimeEdit whose size hint is what it shows ("23:59" and its buttons), not QDateTimeEdit's
     allowance for a wider text, so it fits beside a date field in a narrow box."""
@@ -300,8 +296,7 @@ class DateField(QLineEdit):
         return f"{self.label} '{self.text().strip()}' is not a day; type {DATE_HELP}"
 
     def _show(self) -> None:
-        day = py_date(self._date)
-        self.setText(f"{_WEEKDAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]} {day.year}")
+        self.setText(day_text(py_date(self._date)))  # as the grids write a day
 
     def _typed(self, typed: str) -> None:
         day = parse_typed_date(typed, self.reference())

@@ -66,7 +66,7 @@ from ..reservations import (
     decide_booking,
     new_reservation_row,
     pool_order,
-    unknown_class,
+    class_code_of,
     unknown_location,
 )
 from ..sync.envelope import Envelope
@@ -612,10 +612,9 @@ class BookingBatch:
     def _pool(self, vehicle_class: str, zip_code: str) -> _PoolMemory:
         """What :func:`rentaldesk.reservations._load_pool` finds (same refusals), then locked."""
         classes, branches = self._load_fleet()
-        code = (vehicle_class or "").strip().upper()
-        vclass = classes.get(code) if code else None
-        if vclass is None:
-            raise unknown_class(code or vehicle_class, classes)
+        code = (vehicle_class or "").strip()
+        if code not in classes:  # the one class lookup, as a branch's (_load_pool)
+            code = class_code_of(vehicle_class, {c: row.name for c, row in classes.items()})
         zip_code = (zip_code or "").strip()
         if zip_code not in branches:
             raise unknown_location(zip_code, branches)

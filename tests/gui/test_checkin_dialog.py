@@ -45,7 +45,7 @@ def open_check_in(qtbot, desk: MainWindow, reference: str) -> CheckInDialog:  # 
     settle(qtbot, desk)
     qtbot.waitUntil(lambda: desk.reservations.findChild(CheckInDialog) is not None)
     dialog = desk.reservations.findChild(CheckInDialog)
-    qtbot.waitUntil(lambda: dialog.ui.chargesTable.rowCount() > 0)
+    qtbot.waitUntil(lambda: dialog.ui.chargesTable.model().rowCount() > 0)
     return dialog
 
 
@@ -63,6 +63,8 @@ def test_the_check_in_and_payment_dialogs_fit(desk, qtbot, clock, width: int, he
     qtbot.wait(50)
     assert dialog.width() <= width and dialog.height() <= height
     assert layout_problems(dialog) == []
+    qtbot.waitUntil(lambda: dialog.ui.chargesTable.model().rowCount() > 0)
+    _fits_as_the_desk_grids_do(dialog.ui.chargesTable)
     dialog.confirm()
     settle(qtbot, desk)
     done_with(qtbot, dialog)
@@ -72,7 +74,18 @@ def test_the_check_in_and_payment_dialogs_fit(desk, qtbot, clock, width: int, he
     qtbot.wait(50)
     assert payment.width() <= width and payment.height() <= height
     assert layout_problems(payment) == []
+    _fits_as_the_desk_grids_do(payment.ui.paymentsTable)
     payment.reject()
+
+
+def _fits_as_the_desk_grids_do(table) -> None:  # noqa: ANN001
+    """Set up by the shared setup_grid (its column fitting), and no column cut off sideways."""
+    from rentaldesk.gui.widgets import ColumnFit
+
+    assert table.findChild(ColumnFit) is not None
+    assert not table.horizontalScrollBar().isVisible()
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(i) for i in range(header.count())) <= table.viewport().width() + 1
 
 
 def test_odometer_below_out_is_refused_by_its_field_and_nothing_is_saved(desk, db, qtbot, clock) -> None:  # noqa: ANN001

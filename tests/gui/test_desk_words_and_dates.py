@@ -5,7 +5,7 @@ the one set of words (singular and plural)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from hypothesis import given, strategies as st
 from PySide6.QtCore import QDate, Qt
@@ -98,7 +98,7 @@ def test_the_filter_takes_typed_dates_and_says_when_one_is_not_a_day(desk, qtbot
 @given(st.integers(min_value=0, max_value=400 * 24 * 60))
 def test_a_duration_reads_singular_for_one_and_plural_for_more(minutes: int) -> None:
     start = T0
-    words = text.duration(start, start + timedelta(minutes=minutes))
+    words = text.duration(start, start + timedelta(minutes=minutes), UTC)
     assert not re.search(r"(?<![\d,])1 (days|hours|minutes)\b", words), words
     assert not re.search(r"(?<![\d,])(0|[2-9]|\d\d+) (day|hour|minute)\b(?!s)", words), words
     if minutes:

@@ -27,8 +27,10 @@ def test_the_form_says_the_room_left_and_the_ways_out(desk, qtbot, counter, size
     qtbot.waitUntil(lambda: "No room" in ui.freeCarsLabel.text())  # the form hears the booking made meanwhile
     words = ui.freeCarsLabel.text()
     assert words.startswith("No room: all 2 SUV cars are taken for this period.<br>Instead:")
-    assert "<br>• an ECONOMY at 10001: room for 2 more of 2 ECONOMY cars, $40.00 a day" in words
-    assert "<br>• an SUV at 10003, Branch 10003: room for 1 more of 1 SUV car, $80.00 a day" in words
+    assert "<br>• an Economy at 10001: room for 2 more of 2 Economy cars, $40.00 a day" in words  # by its name
+    # another location: the period on its own clock, its zone named as the desk's clock does
+    assert ("<br>• an SUV at 10003, Branch 10003, for Mon 4 Mar 2030, 10:00 to Tue 5 Mar 2030, 10:00 EST: "
+            "room for 1 more of 1 SUV car, $80.00 a day") in words
     assert "<br>• the same SUV for " in words  # the nearest period: when a car is back
     assert ui.errorClass.text()  # the refusal stays by its field, the ways out under it
     label = ui.freeCarsLabel

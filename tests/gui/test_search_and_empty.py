@@ -75,7 +75,7 @@ def test_an_empty_fleet_or_drivers_list_says_why(desk, qtbot):
     fleet.ui.searchEdit.clear()
     fleet.ui.classCombo.setCurrentIndex(fleet.ui.classCombo.findData("SUV"))
     fleet.ui.statusCombo.setCurrentIndex(fleet.ui.statusCombo.findData("maintenance"))
-    assert fleet.empty_note.text() == "No car in Suv, Maintenance (of 4 cars)."
+    assert fleet.empty_note.text() == "No car in SUV, Maintenance (of 4 cars)."
     desk.show_screen(3)
     settle(qtbot, desk)
     drivers = desk.drivers

@@ -18,6 +18,8 @@ from rentaldesk.sync.envelope import decode
 from rentaldesk.sync.outbox import unsent_count
 from rentaldesk.sync.topics import Topics
 
+from tests.conftest import change_accepting_the_price
+
 from .network import Network, count, statuses, wait_for
 
 START = (datetime.now(timezone.utc) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
@@ -84,8 +86,7 @@ def test_a_reservation_is_pending_then_confirmed_everywhere(network, publisher):
 
     # change and cancel travel the same way
     start, end = period(1, 3)
-    changed = bos.service.update_reservation(
-        r.id, start=start, end=end, accept_price=bos.service.price_of_change(r.id, start=start, end=end).new)
+    changed = change_accepting_the_price(bos.service, r.id, start=start, end=end)
     assert changed.status == "pending"
     # each branch applies head office's decision on its own, so wait for both
     wait_for(lambda: statuses(bos.db)[r.id][0] == "confirmed", what="the change confirmed at BOS-DT")

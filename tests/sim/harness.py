@@ -59,6 +59,8 @@ from rentaldesk.sync.inbox import EventConsumer
 from rentaldesk.sync.outbox import OutboxRelay, unsent_count
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, FLEET, Topics
 
+from tests.conftest import change_accepting_the_price
+
 from .broker import Party, SimBroker, SimConsumer, SimCrash, SimProducer
 
 log = logging.getLogger("tests.sim")
@@ -461,9 +463,7 @@ class World:
             phone = f"555-{rng.randint(0, 99):02d}" if rng.random() < 0.2 else None
             what = f"{b.name} change {r.reference} ({r.status}) to {start and f'{start:%d %H:%M}'}..{end:%d %H:%M}"
             self.trace(what)
-            v = self.run_step(b, what, lambda: svc.update_reservation(
-                r.id, start=start, end=end, phone=phone,
-                accept_price=svc.price_of_change(r.id, start=start, end=end).new))
+            v = self.run_step(b, what, lambda: change_accepting_the_price(svc, r.id, start=start, end=end, phone=phone))
             if v is not None:
                 self.trace(f"  {v.reference} {v.status} on {v.plate_number}")
             return

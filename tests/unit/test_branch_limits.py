@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from rentaldesk.errors import FleetFileError, InvalidPeriod
@@ -28,7 +29,9 @@ DAY = timedelta(days=1)
 
 def test_the_defaults_are_90_days_long_and_2_years_ahead(db, fleet, svc):  # noqa: ANN001
     fleet.cars(1)
-    start = svc.clock() + 3 * DAY
+    # on the branch's clock (New York): 90 days from 7 Mar are 90 days and an hour in UTC steps, over
+    # the clock change of 10 Mar; an aware time of the branch's zone plus days keeps its wall time
+    start = (svc.clock() + 3 * DAY).astimezone(ZoneInfo("America/New_York"))
     with pytest.raises(InvalidPeriod, match="at most 90 days;"):
         svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
                                start=start, end=start + 91 * DAY)
@@ -43,7 +46,7 @@ def test_a_branch_s_own_limits_apply_to_booking_and_changing(db, fleet, svc):  #
     fleet.cars(2)
     with db.write() as s:
         s.execute(update(Branch).values(max_rental_minutes=3 * 24 * 60, horizon_days=10))
-    start = svc.clock() + 3 * DAY
+    start = svc.clock() + 1 * DAY  # the 4 days asked end before the clock change of 10 Mar
     r = svc.create_reservation(email="a@example.com", name="A", vehicle_class="SUV", zip_code="10001",
                                start=start, end=start + 3 * DAY)
     with pytest.raises(InvalidPeriod, match="at most 3 days; this one is 1 day too long"):

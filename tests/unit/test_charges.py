@@ -154,8 +154,8 @@ lengths = st.integers(1, 95 * 24 * 60).map(lambda m: timedelta(minutes=m))
 fees = st.none() | amounts
 
 
-def _started_days(length: timedelta) -> int:
-    return charges.rental_days(datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC) + length)
+def _started_days(plan: RatePlan, start: datetime, length: timedelta) -> int:
+    return charges.rental_days(start, start + length, plan.zone)
 
 
 def _check_sums(result: charges.Charges, plan: RatePlan) -> None:
@@ -189,7 +189,7 @@ def test_a_quote_has_no_negative_line_and_its_lines_sum_to_the_total(plan, start
 @given(plans(), starts, lengths, lengths)
 def test_a_longer_rental_is_never_cheaper_unless_a_week_or_month_rate_starts(plan, start, a, b):
     shorter, longer = sorted((a, b))
-    days_short, days_long = _started_days(shorter), _started_days(longer)
+    days_short, days_long = _started_days(plan, start, shorter), _started_days(plan, start, longer)
     a_rate_starts = any(days_short < threshold <= days_long for threshold in (charges.WEEK_DAYS, charges.MONTH_DAYS))
     if not a_rate_starts:
         assert quote(plan, start, start + shorter).subtotal <= quote(plan, start, start + longer).subtotal
@@ -201,7 +201,7 @@ def test_on_time_full_and_within_the_allowance_settles_at_the_quote(plan, start,
                                                                    one_way, fuel, data):
     end = start + length
     allowance = plan.included_distance_per_day
-    most = 5000 if allowance is None else allowance * _started_days(length)
+    most = 5000 if allowance is None else allowance * _started_days(plan, start, length)
     usage = Usage(picked_up_at=start, returned_at=end, booked_start=start, booked_end=end,
                   distance=data.draw(st.integers(0, most)), fuel_out_eighths=fuel,
                   fuel_in_eighths=data.draw(st.integers(fuel, 8)), damage_charge=Decimal(0), extras=chosen,
@@ -250,3 +250,75 @@ def test_a_car_handed_over_early_costs_what_was_quoted(plan, start, length, earl
     on_time = settle(plan, Usage(start, end, start, end, distance, 8, 8, Decimal(0)))
     early = settle(plan, Usage(start - timedelta(minutes=early_minutes), end, start, end, distance, 8, 8, Decimal(0)))
     assert early == on_time
+
+
+# -- rental days on the branch's wall clock ------------------------------------------------------------
+
+# Every zone hypothesis knows (the system's tz database), every date of a few decades, real local
+# times only (a time the clocks skip is refused at the desk and on the command line).
+local_starts = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1),
+                            timezones=st.timezones(), allow_imaginary=False)
+
+
+def _days_later(start: datetime, days: int) -> datetime:
+    """The same local time ``days`` calendar days later, in the start's zone (the first of a
+    repeated one)."""
+    return (start.replace(tzinfo=None, fold=0) + timedelta(days=days)).replace(tzinfo=start.tzinfo)
+
+
+@settings(max_examples=400, deadline=None)
+@given(local_starts, st.integers(1, 95))
+def test_a_rental_of_n_local_days_is_n_days_in_every_zone_on_every_date(start, n):
+    from hypothesis import assume
+
+    end = _days_later(start, n)
+    # the return's local time exists (the clocks do not skip it) and is the time asked
+    assume(end.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) == end.replace(tzinfo=None))
+    assume(start.fold == 0)  # a start in a repeated hour: its next days start at the first one
+    zone = start.tzinfo
+    assert charges.rental_length(start, end, zone) == n * charges.DAY
+    assert charges.rental_days(start, end, zone) == n
+    # priced as n days at the day rate by a plan with one rate (the class rate alone) in that zone
+    key = getattr(zone, "key", None)
+    assume(key is not None)
+    plan = class_day_rate_plan("SUV", "10001", Decimal("78.00"), time_zone=key)
+    assert quote(plan, start, end).total == Decimal("78.00") * n
+    # a minute more is a started day more
+    assert charges.rental_days(start, end + timedelta(minutes=1), zone) == n + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(local_starts, lengths, lengths)
+def test_the_wall_clock_length_grows_with_the_return_and_stays_under_the_next_day(start, a, b):
+    zone = start.tzinfo
+    shorter, longer = sorted((a, b))
+    first = charges.rental_length(start, start + shorter, zone)
+    assert first <= charges.rental_length(start, start + longer, zone)
+    whole = first // charges.DAY
+    if whole:  # inside day ``whole``: never counted as the next whole day before it starts
+        assert charges.rental_day_start(start, whole, zone) <= start + shorter
+        assert start + shorter < charges.rental_day_start(start, whole + 1, zone) or first % charges.DAY == timedelta(0)
+
+
+NY = "America/New_York"
+
+
+@pytest.mark.parametrize("day", [date(2030, 3, 9), date(2030, 3, 10), date(2030, 11, 2), date(2030, 11, 3)])
+def test_ten_to_ten_over_a_clock_change_is_one_day_at_the_class_rate(day):
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(NY)
+    start = datetime.combine(day, datetime.min.time().replace(hour=10), tzinfo=zone)
+    end = start.replace(day=day.day + 1)
+    real = end.astimezone(UTC) - start.astimezone(UTC)
+    assert real == timedelta(days=1) if day in (date(2030, 3, 10), date(2030, 11, 3)) else real != timedelta(days=1)
+    plan = class_day_rate_plan("SUV", "10001", Decimal("78.00"), time_zone=NY)
+    assert quote(plan, start, end).total == Decimal("78.00")  # not 2 days
+    assert charges.rental_days(start, end, zone) == 1
+    assert quote(plan, start, end + timedelta(minutes=1)).total == Decimal("156.00")  # a started day more
+    # the same period in UTC 24-hour periods was the old count: a day and an hour (2 days) in spring
+    weekly = plan_from_mapping({"vehicle_class": "SUV", "zip_code": "10001", "currency": "USD", "day_rate": "45.00",
+                                "hour_rate": "10.00", "time_zone": NY})
+    assert quote(weekly, start, end).line("extra-hours") == ()
+    settled = settle(weekly, Usage(start, end, start, end, 0, 8, 8, Decimal(0)))
+    assert settled.total == quote(weekly, start, end).total == Decimal("45.00")

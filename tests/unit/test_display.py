@@ -33,7 +33,9 @@ def test_money_and_articles():
 
 
 def test_one_form_for_each_reader_whatever_the_locale():
-    assert period_text(T, T.replace(day=7), TZ) == "Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 (America/New_York)"
+    assert period_text(T, T.replace(day=7), TZ) == "Tue 5 Mar 2030, 09:00 to Thu 7 Mar 2030, 09:00 EST"
+    # over the clock change each end says its own zone name, as the desk's clock does (T is 14:00 UTC)
+    assert period_text(T, T.replace(day=11), TZ) == "Tue 5 Mar 2030, 09:00 EST to Mon 11 Mar 2030, 10:00 EDT"
     assert iso_local(T, TZ) == "2030-03-05 09:00-05:00"
     assert mail_time(T, TZ) == "Tue 5 Mar 2030, 09:00 (America/New_York)"
     assert (short_time(T, TZ), short_time(None, TZ)) == ("Tue 05 Mar 09:00", "")

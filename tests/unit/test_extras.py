@@ -45,7 +45,7 @@ def test_the_last_seat_is_not_booked_twice_and_the_refusal_names_item_branch_and
         book(svc, 3, day(2, 12), day(5), ("child-seat", 1))
     assert refused.value.field == "extras"
     assert refused.value.message == ("no child seat free at Branch 10001 Wed 6 Mar 2030, 19:00 to Sat 9 Mar 2030, "
-                                     "07:00 (America/New_York): all 2 are booked")
+                                     "07:00 EST: all 2 are booked")
     with db.session() as s:
         assert s.query(Reservation).count() == 2  # nothing half-saved
     # half-open: a seat given back at day 3 is free from day 3; unlimited cover is never counted

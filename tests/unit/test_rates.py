@@ -156,18 +156,20 @@ def test_a_booking_keeps_its_plan_a_change_is_requoted_with_it(svc, db, fleet):
         save_plan(s, plan_from_mapping(WEEKLY))
     r = svc.create_reservation(email="a@example.com", name="Ann", vehicle_class="SUV", zip_code="10001",
                                start=day(1), end=day(9))  # 8 days from 03-05; 03-10..03-12 in season
-    assert r.price == Decimal("400.00") + Decimal("100.00")  # a week, then a season day
+    # a week, then a season day, and an extra hour: the branch is in New York, where 07:00 EST on
+    # 5 Mar to 08:00 EDT on 13 Mar is 8 days and an hour on its clock (the clock change of 10 Mar)
+    assert r.price == Decimal("400.00") + Decimal("100.00") + Decimal("20.00")
     with db.write() as s:  # the rates change after the booking
         save_plan(s, plan_from_mapping(dict(WEEKLY, day_rate="200.00", week_rate="900.00", seasons=[])))
         kept = RatePlan.from_json(s.get_one(Row, r.id).rate_plan)
     assert kept.week_rate == Decimal("400.00")
     assert svc.get_reservation(r.id).price == r.price
-    change = svc.price_of_change(r.id, end=day(10))
-    assert (change.old, change.new) == (Decimal("500.00"), Decimal("600.00"))
-    assert change.why == "1 day more: 1 week at $400.00 a week, 2 days at $100.00 a day"
-    with pytest.raises(PriceChanged):
+    with pytest.raises(PriceChanged) as shown:
         svc.update_reservation(r.id, end=day(10))
-    assert svc.update_reservation(r.id, end=day(10), accept_price=Decimal("600.00")).price == Decimal("600.00")
+    change = shown.value
+    assert (change.old, change.new) == (Decimal("520.00"), Decimal("620.00"))
+    assert change.why == "1 day more: 1 week at $400.00 a week, 2 days at $100.00 a day, 1 extra hour at $20.00 an hour"
+    assert svc.update_reservation(r.id, end=day(10), accept_price=Decimal("620.00")).price == Decimal("620.00")
 
 
 def test_a_row_of_an_earlier_build_is_repriced_at_its_booked_price_per_day(svc, db, fleet):
@@ -177,8 +179,9 @@ def test_a_row_of_an_earlier_build_is_repriced_at_its_booked_price_per_day(svc, 
     with db.write() as s:  # as 0008 leaves a row made before it, at a price of its time
         s.execute(update(Row).where(Row.id == r.id).values(rate_plan=None, price=Decimal("300.00")))
         s.execute(update(VehicleClass).values(day_rate=Decimal("10.00")))
-    assert svc.price_of_change(r.id, start=day(1, 2), end=day(4, 2)).new == Decimal("300.00")
-    longer = svc.price_of_change(r.id, end=day(5))
-    assert (longer.new, longer.why) == (Decimal("400.00"), "1 day more at $100.00 a day")
+    assert svc.update_reservation(r.id, start=day(1, 2), end=day(4, 2)).price == Decimal("300.00")
+    with pytest.raises(PriceChanged) as longer:
+        svc.update_reservation(r.id, end=day(5, 2))
+    assert (longer.value.new, longer.value.why) == (Decimal("400.00"), "1 day more at $100.00 a day")
     with db.session() as s:
         assert s.scalar(select(Row.driver_day_rate).where(Row.id == r.id)) is None

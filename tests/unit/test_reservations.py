@@ -120,7 +120,7 @@ def test_boundaries_are_inclusive(svc, fleet):
 
 def test_unknown_class_and_zip_are_named(svc, fleet):
     fleet.cars(1, "SUV", "10001")
-    with pytest.raises(UnknownPool, match="unknown vehicle class 'TANK' \\(known: SUV\\)"):
+    with pytest.raises(UnknownPool, match="unknown vehicle class 'tank' \\(known: SUV\\)"):  # as typed
         book(svc, day(1), day(2), vehicle_class="tank")
     with pytest.raises(UnknownPool, match="unknown zip code '99999' \\(known: 10001\\)") as exc:
         book(svc, day(1), day(2), zip_code="99999")
@@ -132,6 +132,12 @@ def test_class_and_zip_are_matched_loosely(svc, fleet):
     fleet.cars(1, "SUV", "10001")
     r = book(svc, day(1), day(2), vehicle_class=" suv ", zip_code=" 10001 ")
     assert (r.vehicle_class, r.zip_code) == ("SUV", "10001")
+    fleet.cars(1, "VAN", "10001")
+    with svc.db.write() as s:
+        s.get_one(VehicleClass, "VAN").name = "Family  Minivan"
+    # its name as the branch calls it, in any case and spacing: the one class lookup (class_code_of)
+    r = book(svc, day(1), day(2), email="m@example.com", vehicle_class="family minivan")
+    assert r.vehicle_class == "VAN"
 
 
 def test_no_car_in_service(svc, fleet):
@@ -157,7 +163,7 @@ def test_full_pool_is_not_available(svc, fleet, db):
     with pytest.raises(NotAvailable) as refused:
         book(svc, day(2), day(4), email="b@example.com")
     assert refused.value.message == ("the only SUV car at 10001 is booked for "
-                                     "Wed 6 Mar 2030, 07:00 to Fri 8 Mar 2030, 07:00 (America/New_York)")
+                                     "Wed 6 Mar 2030, 07:00 to Fri 8 Mar 2030, 07:00 EST")
     assert rows(db) == before
     assert count(db, Customer) == 1  # the refused customer was not half-saved
 
@@ -249,13 +255,13 @@ def test_same_customer_cannot_hold_two_overlapping_of_same_pool(svc, fleet, db):
         book(svc, day(2), day(4), email="ANN@example.com ")
     assert refused.value.message == (
         f"ann@example.com already holds {first.reference}, an SUV at 10001 for Tue 5 Mar 2030, 07:00 to "
-        "Thu 7 Mar 2030, 07:00 (America/New_York), which overlaps this period")
+        "Thu 7 Mar 2030, 07:00 EST, which overlaps this period")
     other = book(svc, day(5), day(6))
     with pytest.raises(DuplicateReservation, match=f"already holds {first.reference}, an SUV"):  # a change too
         svc.update_reservation(other.id, start=day(2, 12), end=day(3, 12))
     cid = svc.customer_id_for("ann@example.com")
-    assert svc.has_overlapping_reservation(customer_id=cid, vehicle_class="SUV", zip_code="10001",
-                                           start=day(2), end=day(4))
+    held = svc.duplicate_of(customer_id=cid, vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
+    assert held is not None and f"already holds {first.reference}" in held.message
     assert not svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4),
                                        customer_id=cid)
     assert svc.is_rental_available(vehicle_class="SUV", zip_code="10001", start=day(2), end=day(4))
@@ -335,19 +341,23 @@ def test_the_price_kept_a_change_is_priced_at_the_booked_rate_and_confirmed(svc,
         s.commit()
     same_days = svc.update_reservation(r.id, start=day(1, 2), end=day(4, 2))  # same days: no question
     assert same_days.price == r.price
-    quote = svc.price_of_change(r.id, end=day(6, 2))
-    assert (quote.old, quote.new, quote.why) == (Decimal("294.00"), Decimal("490.00"), "2 days more at $98.00 a day")
     before = rows(db)
-    for offered in (None, Decimal("294.00"), Decimal("489.99")):
+    # (the longer period ends before the clock change of 10 Mar: this test is not about it)
+    with pytest.raises(PriceChanged) as shown:  # what the clerk is shown first
+        svc.update_reservation(r.id, end=day(5, 2))
+    quote = shown.value
+    assert (quote.old, quote.new, quote.why) == (Decimal("294.00"), Decimal("392.00"), "1 day more at $98.00 a day")
+    for offered in (None, Decimal("294.00"), Decimal("391.99")):
         with pytest.raises(PriceChanged) as refused:
-            svc.update_reservation(r.id, end=day(6, 2), accept_price=offered)
-        assert refused.value.new == Decimal("490.00")
+            svc.update_reservation(r.id, end=day(5, 2), accept_price=offered)
+        assert refused.value.new == Decimal("392.00")
     assert rows(db) == before
-    longer = svc.update_reservation(r.id, end=day(6, 2), accept_price=quote.new)
-    assert longer.price == Decimal("490.00")
-    shorter = svc.price_of_change(r.id, end=day(2, 2))
-    assert (shorter.new, shorter.why) == (Decimal("98.00"), "4 days less at $98.00 a day")
-    assert shorter.text() == "$490.00 → $98.00 (4 days less at $98.00 a day)"
+    longer = svc.update_reservation(r.id, end=day(5, 2), accept_price=quote.new)
+    assert longer.price == Decimal("392.00")
+    with pytest.raises(PriceChanged) as shown:
+        svc.update_reservation(r.id, end=day(2, 2))
+    assert (shown.value.new, shown.value.why) == (Decimal("98.00"), "3 days less at $98.00 a day")
+    assert "$392.00 → $98.00 (3 days less at $98.00 a day)" in shown.value.message
 
 
 # -- cancel ----------------------------------------------------------------------------------------------
@@ -654,20 +664,51 @@ def test_a_sold_out_pool_offers_the_ways_out(svc, fleet):
     fleet.cars(1, "SUV", "10001", rate="80.00")
     fleet.cars(1, "VAN", "10001", rate="95.00")
     fleet.cars(1, "LUXURY", "10001", rate="150.00")
-    fleet.cars(1, "SUV", "90210")
+    fleet.cars(1, "SUV", "90210")  # 80,209 zip numbers away: not nearby (NEARBY_ZIP_SPAN), never offered
     fleet.cars(1, "SUV", "10003")
+    fleet.branch("10050", tz="America/Chicago")  # nearby, on another clock: its period is said on it
+    fleet.cars(1, "SUV", "10050")
     pool = {"vehicle_class": "SUV", "zip_code": "10001"}
     assert svc.ways_out(**pool, start=day(2), end=day(4)) == []  # not sold out: nothing to offer
     book(svc, day(1), day(3), email="a@example.com")
     book(svc, day(1), day(3), email="l@example.com", vehicle_class="LUXURY")
     out = svc.ways_out(**pool, start=day(2), end=day(4))
     assert [(w.kind, w.vehicle_class, w.zip_code) for w in out] == [
-        ("class", "VAN", "10001"), ("location", "SUV", "10003"), ("location", "SUV", "90210"), ("period", "SUV", "10001")]
-    assert out[0].text == "a VAN at 10001: room for 1 more of 1 VAN car, $95.00 a day"
-    assert out[1].text == "an SUV at 10003, Branch 10003: room for 1 more of 1 SUV car, $80.00 a day"
+        ("class", "VAN", "10001"), ("location", "SUV", "10003"), ("location", "SUV", "10050"), ("period", "SUV", "10001")]
+    # the class by its name ("Van"), the period on the offered branch's clock, its zone as the desk's clock says it
+    assert out[0].text == "a Van at 10001: room for 1 more of 1 Van car, $95.00 a day"
+    assert out[1].text == ("an SUV at 10003, Branch 10003, for Wed 6 Mar 2030, 07:00 to Fri 8 Mar 2030, 07:00 EST: "
+                           "room for 1 more of 1 SUV car, $80.00 a day")
+    assert out[2].text.startswith("an SUV at 10050, Branch 10050, for Wed 6 Mar 2030, 06:00 to Fri 8 Mar 2030, 06:00 CST")
     assert (out[3].start, out[3].end) == (day(3), day(5))  # the car is back at day 3
+    assert out[3].text.startswith("the same SUV for Thu 7 Mar 2030, 07:00 to Sat 9 Mar 2030, 07:00 EST")
+    # a wider cap offers the far one too (the one setting: ways_out's ``nearby``)
+    from rentaldesk.reservations import _load_pool, ways_out
+    with svc.db.session() as s:
+        wide = ways_out(s, _load_pool(s, "SUV", "10001"), day(2), day(4), svc.clock(), nearby=10**6)
+    assert ("location", "90210") not in [(w.kind, w.zip_code) for w in out]
+    assert [w.zip_code for w in wide if w.kind == "location"] == ["10003", "10050"]  # still the nearest 2 first
     for w in out:  # every way out is one the engine then accepts
         assert svc.is_rental_available(vehicle_class=w.vehicle_class, zip_code=w.zip_code, start=w.start, end=w.end)
+
+
+def test_a_day_over_the_clock_change_is_a_day_and_its_nearest_period_too(svc, fleet):
+    """10:00 to 10:00 over New York's spring change (23 hours) is a day: accepted (the minimum is a
+    day), priced as one, and the nearest period offered when the pool is full is a day on the
+    branch's clock as well, said with each end's zone name."""
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    fleet.cars(1, rate="78.00")
+    start, end = datetime(2030, 3, 9, 10, tzinfo=ny), datetime(2030, 3, 10, 10, tzinfo=ny)
+    r = book(svc, start, end)
+    assert r.price == Decimal("78.00")  # one day, not a day and an hour
+    [way] = svc.ways_out(vehicle_class="SUV", zip_code="10001", start=start, end=end)
+    assert (way.kind, way.start, way.end) == ("period", end, datetime(2030, 3, 11, 10, tzinfo=ny))
+    assert way.text == ("the same SUV for Sun 10 Mar 2030, 10:00 to Mon 11 Mar 2030, 10:00 EDT: "
+                        "room for 1 more of 1 SUV car")
+    with pytest.raises(NotAvailable, match="booked for Sat 9 Mar 2030, 10:00 EST to Sun 10 Mar 2030, 10:00 EDT"):
+        book(svc, start, end, email="b@example.com")
 
 
 def test_the_nearest_period_may_be_earlier(svc, fleet):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -76,7 +76,7 @@ def test_other_time_zones_compare_as_instants():
     [(D, 1), (D + timedelta(minutes=1), 2), (2 * D, 2), (timedelta(days=6, hours=23), 7)],
 )
 def test_started_24_hour_periods(length, days):
-    assert rental_days(NOW, NOW + length) == days
+    assert rental_days(NOW, NOW + length, UTC) == days
 
 
 def test_price_with_and_without_driver():
@@ -146,3 +146,24 @@ def test_one_odometer_range_for_every_path() -> None:
         assert refused.value.field == "odometer"
         with pytest.raises(InvalidInput):
             contract_inputs.reading(bad, "odometer")
+
+
+def test_the_rental_length_rules_count_on_the_branch_clock():
+    """10:00 to 10:00 over New York's spring change is 23 hours, and a day: the minimum (1 day) is
+    met; a longest rental of 2 days is 2 days on the clock over the autumn change (49 hours)."""
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    rules = BranchRules(time_zone="America/New_York", max_rental=2 * D)
+    now = datetime(2030, 3, 1, tzinfo=UTC)
+    start = datetime(2030, 3, 9, 10, tzinfo=ny)
+    check_period(start, datetime(2030, 3, 10, 10, tzinfo=ny), now, rules)
+    with pytest.raises(InvalidPeriod, match="this one is 1 minute too short"):
+        check_period(start, datetime(2030, 3, 10, 9, 59, tzinfo=ny), now, rules)
+    autumn = datetime(2030, 11, 2, 10, tzinfo=ny)
+    check_period(autumn, datetime(2030, 11, 4, 10, tzinfo=ny), datetime(2030, 11, 1, tzinfo=UTC), rules)
+    with pytest.raises(InvalidPeriod, match="at most 2 days; this one is 1 minute too long"):
+        check_period(autumn, datetime(2030, 11, 4, 10, 1, tzinfo=ny), datetime(2030, 11, 1, tzinfo=UTC), rules)
+    # in UTC (the default) the day is 24 hours, as before
+    with pytest.raises(InvalidPeriod, match="1 hour too short"):
+        check_period(start, datetime(2030, 3, 10, 10, tzinfo=ny), now, BranchRules())

@@ -18,8 +18,8 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
     QDoubleSpinBox, QFrame, QGridLayout, QHBoxLayout,
     QHeaderView, QLabel, QPushButton, QScrollArea,
-    QSizePolicy, QSpacerItem, QSpinBox, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget)
+    QSizePolicy, QSpacerItem, QSpinBox, QTableView,
+    QVBoxLayout, QWidget)
 
 from rentaldesk.gui.damage_diagram import DamageDiagram
 from rentaldesk.gui.fuel_gauge import FuelGauge
@@ -157,7 +157,7 @@ class Ui_CheckInDialog(object):
 
         self.formGrid.addWidget(self.chargesLabel, 10, 0, 1, 2)
 
-        self.chargesTable = QTableWidget(self.scrollContents)
+        self.chargesTable = QTableView(self.scrollContents)
         self.chargesTable.setObjectName(u"chargesTable")
         self.chargesTable.setMinimumSize(QSize(0, 150))
         self.chargesTable.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -18,8 +18,7 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog,
     QDoubleSpinBox, QGridLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QPushButton, QSizePolicy,
-    QSpacerItem, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget)
+    QSpacerItem, QTableView, QVBoxLayout, QWidget)
 
 class Ui_PaymentDialog(object):
     def setupUi(self, PaymentDialog):
@@ -45,7 +44,7 @@ class Ui_PaymentDialog(object):
 
         self.rootLayout.addWidget(self.balanceLabel)
 
-        self.paymentsTable = QTableWidget(PaymentDialog)
+        self.paymentsTable = QTableView(PaymentDialog)
         self.paymentsTable.setObjectName(u"paymentsTable")
         self.paymentsTable.setMinimumSize(QSize(0, 110))
         self.paymentsTable.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -138,7 +138,7 @@ def settings_for(srv: Server, **kwargs: Any) -> SmtpSettings:
 
 @pytest.fixture
 def hq(fleet):
-    fleet.cars(2, "SUV", "10001")  # Branch 10001, America/New_York; class SUV named "Suv"
+    fleet.cars(2, "SUV", "10001")  # Branch 10001, America/New_York; class SUV named "SUV"
     return fleet
 
 
@@ -228,7 +228,7 @@ def test_each_kind_is_mailed_once_with_branch_times(kind, db, hq, clock, queue, 
         assert "RABC1234" in part
         assert NY_START in part and NY_END in part
         assert "Branch 10001 (10001)" in part
-        assert "Suv" in part
+        assert "SUV" in part
         assert "$240.00" in part
         assert "please do not reply" in part
     text = mail.part("plain")

@@ -32,7 +32,7 @@ from rentaldesk.sync.state import apply_fleet_record, fleet_snapshot
 from rentaldesk.sync.topics import BOOKING_EVENTS, BOOKING_REQUESTS, Topics
 from tests.fakes import Record
 
-from tests.conftest import Clock, PoolBuilder, day
+from tests.conftest import Clock, PoolBuilder, change_accepting_the_price, day
 
 
 class Feed:
@@ -217,7 +217,7 @@ def test_a_pending_reservation_changed_then_rejected_is_dropped_and_its_change_a
     taken = new_booking(ord_, "olga@example.com")  # ORD takes the only car; BOS has not heard yet
     net.decide(net.send("ORD"))
     mine = new_booking(bos, "ann@example.com")
-    bos.update_reservation(mine.id, end=day(5), accept_price=bos.price_of_change(mine.id, end=day(5)).new)  # changed while its request is on its way
+    change_accepting_the_price(bos, mine.id, end=day(5))  # changed while its request is on its way
     answers = net.decide(net.send("BOS"))
     assert [json.loads(a)["type"] for a in answers] == ["reservation.rejected", "reservation.request-refused"]
     net.deliver("BOS", [a for a in net.answers])  # ORD's confirmation, then both answers
@@ -234,7 +234,7 @@ def test_the_rejection_of_a_create_drops_its_hold_before_the_change_is_answered(
     new_booking(ord_, "olga@example.com")
     net.decide(net.send("ORD"))
     mine = new_booking(bos, "ann@example.com")
-    bos.update_reservation(mine.id, end=day(5), accept_price=bos.price_of_change(mine.id, end=day(5)).new)
+    change_accepting_the_price(bos, mine.id, end=day(5))
     rejected, refused = net.decide(net.send("BOS"))
     net.deliver("BOS", [rejected])  # the answer to the change is still on its way
     assert net.row("BOS", mine.id).status == "rejected"  # head office never holds it: no car held here
@@ -260,7 +260,7 @@ def test_a_cancel_of_a_reservation_head_office_rejected_is_answered(net):
 def test_a_change_rejected_after_its_create_was_confirmed_restores_head_office_state(net):
     bos, ord_ = net.branch("BOS"), net.branch("ORD")
     mine = new_booking(bos, "ann@example.com", 2, 4)
-    bos.update_reservation(mine.id, end=day(7), accept_price=bos.price_of_change(mine.id, end=day(7)).new)  # longer: it will meet ORD's booking at head office
+    change_accepting_the_price(bos, mine.id, end=day(7))  # longer: it will meet ORD's booking at head office
     new_booking(ord_, "olga@example.com", 5, 7)
     net.decide(net.send("ORD"))
     confirmed, rejected = net.decide(net.send("BOS"))
@@ -277,8 +277,8 @@ def test_a_change_rejected_after_its_create_was_confirmed_restores_head_office_s
 def test_answers_of_older_requests_do_not_undo_a_newer_one(net):
     bos = net.branch("BOS")
     mine = new_booking(bos, "ann@example.com", 2, 4)
-    bos.update_reservation(mine.id, end=day(5), accept_price=bos.price_of_change(mine.id, end=day(5)).new)
-    bos.update_reservation(mine.id, end=day(6), accept_price=bos.price_of_change(mine.id, end=day(6)).new)
+    change_accepting_the_price(bos, mine.id, end=day(5))
+    change_accepting_the_price(bos, mine.id, end=day(6))
     bos.cancel_reservation(mine.id)
     answers = net.decide(net.send("BOS"))
     assert [json.loads(a)["type"] for a in answers] == [
@@ -294,7 +294,7 @@ def test_a_replayed_answer_changes_nothing(net):
     bos = net.branch("BOS")
     mine = new_booking(bos, "ann@example.com", 2, 4)
     net.decide(net.send("BOS"))
-    bos.update_reservation(mine.id, end=day(5), accept_price=bos.price_of_change(mine.id, end=day(5)).new)
+    change_accepting_the_price(bos, mine.id, end=day(5))
     first = net.answers[0]
     net.deliver("BOS", [first])
     r = net.row("BOS", mine.id)
@@ -419,8 +419,7 @@ def test_any_interleaving_ends_with_every_branch_equal_to_head_office(tmp_path, 
                     rid = rng.choice(mine[code])
                     start = rng.randrange(1, 9)
                     new_end = day(start + rng.randrange(1, 4))
-                    svc.update_reservation(rid, start=day(start), end=new_end,
-                                           accept_price=svc.price_of_change(rid, start=day(start), end=new_end).new)
+                    change_accepting_the_price(svc, rid, start=day(start), end=new_end)
                 elif roll < 0.49 and mine[code]:
                     svc.cancel_reservation(rng.choice(mine[code]))
                 elif roll < 0.58:
