@@ -114,7 +114,7 @@ def test_the_agreement_at_check_out_and_the_receipt_at_check_in_each_once(net, q
     assert msg["Subject"] == f"Reservation {out.reservation_reference}: your rental agreement {out.number}"
     assert msg["X-Rentaldesk-Reservation"] == out.reservation_reference
     assert f"Your rental agreement {out.number} is attached" in got.part("plain")
-    assert "Hello Ann Lee," in got.part("plain") and "Suv" in got.part("plain")  # the class as named
+    assert "Hello Ann Lee," in got.part("plain") and "SUV" in got.part("plain")  # the class as named
     assert f"<strong>{out.number}</strong>" in got.part("html")
     assert "$" not in got.part("plain") + got.part("html")  # every placeholder filled
     name, pdf = attachment(msg)
