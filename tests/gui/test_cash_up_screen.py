@@ -10,11 +10,12 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from rentaldesk.agreement_service import AgreementService
 from rentaldesk.db import open_database
@@ -24,6 +25,7 @@ from rentaldesk.gui.main_window import SHORTCUTS
 from rentaldesk.reservations import ReservationService
 from tests.contract_helpers import check_in_value, check_out_value, may_rent
 from tests.gui.conftest import ZIP
+from tests.gui.layout import layout_problems
 
 D = Decimal
 #: The desk waits at most this long for a change made elsewhere (it looks every 500 ms).
@@ -152,3 +154,17 @@ def test_a_day_that_is_no_day_is_said_and_the_shortcut_is_listed(desk, qtbot):
     assert ui.dayEdit.text() == "31/2"  # kept for the clerk to fix; the day shown stays
     assert "<b>Ctrl+8</b></td><td>Cash-up" in SHORTCUTS
     assert desk.cash_up.ui.titleLabel.text() == "Cash-up"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1920, 1080)])
+def test_the_cash_up_fits_the_window(desk, db, clock, qtbot, width: int, height: int) -> None:  # noqa: ANN001
+    a = returned(desk.desk.service, db, clock)
+    ledger = AgreementService(desk.desk.service)
+    ledger.take_payment(a.id, "card", D("100.00"), "AUTH-1", provider_reference="ch_9")
+    ledger.refund(a.id, "card", D("20.00"), "AUTH-1", "a long reason: the car was not cleaned inside and smelled of smoke")
+    desk.resize(width, height)
+    screen = open_cash_up(desk, qtbot)
+    qtbot.wait(50)
+    QApplication.processEvents()
+    assert layout_problems(desk) == []
+    assert screen.ledger.rowCount() == 2
