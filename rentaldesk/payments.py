@@ -114,9 +114,9 @@ def refund(s: Session, agreement_id: str, method: str, amount: Decimal, referenc
                            field="method" if how == "cash" or not any(m == how for m, _ in sources) else "reference")
     left = sources[key]
     if back > left:
-        paid_by = "the cash taken" if how == "cash" else f"{_PAID_BY[how]} {ref}"
-        raise InvalidInput(f"the refund ({_say(back, found)}) is above what {paid_by} paid and was not given back "
-                           f"yet ({_say(left, found)})", field="amount")
+        what = "the cash taken" if how == "cash" else f"what {_PAID_BY[how]} {ref} paid"
+        raise InvalidInput(f"the refund ({_say(back, found)}) is above {what} and not given back yet "
+                           f"({_say(left, found)})", field="amount")
     _append(s, found, "refund", how, back, ref, why, now, provider)
     return _settled(s, found, now)
 

@@ -124,7 +124,7 @@ def test_refunds_and_the_closing_rule(returned, db):
     with pytest.raises(InvalidInput, match="the reason is needed") as refused:
         run(db, payments.refund, returned.id, "card", D("10.00"), "", " ", day(4))
     assert refused.value.field == "reason"
-    with pytest.raises(InvalidInput, match="is above what the card payment AUTH-2 paid and was not given back yet"):
+    with pytest.raises(InvalidInput, match="is above what the card payment AUTH-2 paid and not given back yet"):
         run(db, payments.refund, returned.id, "card", returned.balance + 1, "AUTH-2", "goodwill", day(4))
     reopened = run(db, payments.refund, returned.id, "card", D("10.00"), "auth-2", "goodwill: late car", day(4))
     assert reopened.status == "returned" and reopened.balance == D("10.00")
@@ -221,14 +221,14 @@ def test_a_refund_goes_back_the_way_it_was_paid_and_never_more(till, db):
     ledger.take_payment(a.id, "card", D("50.00"), "AUTH-2")
     ledger.take_payment(a.id, "cash", D("20.00"), "")
     _refused(db, lambda: ledger.refund(a.id, "card", D("60.00"), "AUTH-2", "goodwill"), "amount",
-             "the refund (60.00 USD) is above what the card payment AUTH-2 paid and was not given back yet (50.00 USD)")
+             "the refund (60.00 USD) is above what the card payment AUTH-2 paid and not given back yet (50.00 USD)")
     words = _refused(db, lambda: ledger.refund(a.id, "card", D("10.00"), "AUTH-9", "goodwill"), "reference",
                      "no card payment 'AUTH-9' on agreement")
     assert "card AUTH-1 100.00 USD" in words and "cash 20.00 USD" in words  # what it could give back
     _refused(db, lambda: ledger.refund(a.id, "card", D("10.00"), "", "goodwill"), "reference",
              "the reference of the card payment to give back to is needed")
     _refused(db, lambda: ledger.refund(a.id, "cash", D("30.00"), "", "goodwill"), "amount",
-             "above what the cash taken paid", "(20.00 USD)")
+             "the refund (30.00 USD) is above the cash taken and not given back yet (20.00 USD)")
     _refused(db, lambda: ledger.refund(a.id, "voucher", D("5.00"), "V-1", "goodwill"), "method",
              "nothing was paid by voucher")
     back = ledger.refund(a.id, "card", D("100.00"), "auth-1", "car swapped for a smaller one")
