@@ -186,7 +186,10 @@ def render(out: Path, size: tuple[int, int]) -> None:
     shoot(window, out / "6b-customer-refused.png")
     # 7. The rental agreement: a due reservation checked out (a mark, the deposit, a signature),
     #    checked in late with fuel missing (the charges previewed), then the payment dialog.
-    _rental(window, out, moments)
+    paid = _rental(window, out, moments)
+    # 8. The cash-up of that day at the branch that took the money: two payments, a deposit given
+    #    back; then the next day, still to come.
+    _cash_up(window, out, paid)
 
     window.close()
     window.desk.close()
@@ -204,7 +207,7 @@ def _fill_a_record(db, customer_id: str) -> None:  # noqa: ANN001
                            "postcode": "02108", "country": "United States"}, today)
     with db.write() as s:
         update_customer(s, customer_id, edit, today=today)
-def _rental(window: MainWindow, out: Path, moments: list) -> None:  # noqa: C901
+def _rental(window: MainWindow, out: Path, moments: list) -> object:  # noqa: C901
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtWidgets import QMessageBox
 
@@ -266,6 +269,32 @@ def _rental(window: MainWindow, out: Path, moments: list) -> None:  # noqa: C901
     payment = checkin.payment_dialog
     shoot(window, out / "7c-payment.png", payment)
     payment.reject()
+    return payment.agreement
+
+
+def _cash_up(window: MainWindow, out: Path, agreement) -> None:  # noqa: ANN001
+    """Settle the agreement through the ledger's one path (a card part, the rest in cash, the
+    deposit given back), then show the branch's day."""
+    from decimal import Decimal
+
+    from rentaldesk.agreement_service import AgreementService
+
+    ledger = AgreementService(window.desk.service)
+    part = (agreement.balance / 2).quantize(Decimal("0.01"))
+    ledger.take_payment(agreement.id, "card", part, "SLIP 20417")
+    if ledger.take_payment(agreement.id, "cash", agreement.balance - part, "").deposit_held > 0:
+        ledger.release_deposit(agreement.id)
+    screen = window.cash_up
+    window.show_screen(window.screens.index(screen))
+    screen.ui.branchCombo.setCurrentIndex(screen.ui.branchCombo.findData(agreement.returned.zip_code))
+    screen._branch_changed()
+    settle(window)
+    shoot(window, out / "8-cash-up.png")
+    screen.ui.nextDayButton.click()
+    settle(window)
+    shoot(window, out / "8b-cash-up-day-to-come.png")
+    screen.show_today()
+    settle(window)
 
 
 def _done(question) -> None:  # noqa: ANN001

@@ -41,15 +41,17 @@ class AgreementService:
         self.service.announce(Changes(reservations=frozenset({view.reservation_id})))
         return view
 
-    def take_payment(self, agreement_id: str, method: str, amount: Decimal, reference: str) -> AgreementView:
+    def take_payment(self, agreement_id: str, method: str, amount: Decimal, reference: str, *,
+                     provider_reference: str = "") -> AgreementView:
         """A payment (:func:`rentaldesk.payments.take_payment`)."""
-        return self._step(agreement_id, lambda s, now: payments.take_payment(s, agreement_id, method, amount,
-                                                                             reference, now))
+        return self._step(agreement_id, lambda s, now: payments.take_payment(
+            s, agreement_id, method, amount, reference, now, provider_reference=provider_reference))
 
-    def refund(self, agreement_id: str, method: str, amount: Decimal, reference: str, reason: str) -> AgreementView:
-        """A refund (:func:`rentaldesk.payments.refund`)."""
-        return self._step(agreement_id, lambda s, now: payments.refund(s, agreement_id, method, amount, reference,
-                                                                       reason, now))
+    def refund(self, agreement_id: str, method: str, amount: Decimal, reference: str, reason: str, *,
+               provider_reference: str = "") -> AgreementView:
+        """A refund, back the way it was paid (:func:`rentaldesk.payments.refund`)."""
+        return self._step(agreement_id, lambda s, now: payments.refund(
+            s, agreement_id, method, amount, reference, reason, now, provider_reference=provider_reference))
 
     def capture_deposit(self, agreement_id: str, amount: Decimal | None) -> AgreementView:
         """The deposit taken against the balance (:func:`rentaldesk.payments.capture_deposit`)."""

@@ -1,7 +1,8 @@
 """What other processes committed to the rows the desk's screens show, without reading the tables.
 
 Migration 0010's SQLite triggers write one row to ``change_log`` for every insert, update and delete
-of a reservation, customer, car, driver, branch or vehicle class, by any writer (the desk, the
+of a reservation, customer, car, driver, branch or vehicle class (and 0019's, a reservation's for
+every new row of its agreement's payments ledger), by any writer (the desk, the
 command line, the sync loop, head office, another workstation on the same file), with a sequence
 that grows with every commit. :class:`ChangeWatcher` remembers the last sequence it read and reads
 only the rows after it; ``PRAGMA data_version`` on its own connection tells it for free that nobody
@@ -37,11 +38,12 @@ WATCHED: dict[str, Table] = {
 REFERENCE: dict[str, Table] = {"branches": table(Branch), "vehicle_classes": table(VehicleClass)}
 
 #: The triggers of migration 0010: four per watched table (insert, update, a changed key, delete),
-#: and the one that bounds the log.
+#: and the one that bounds the log; and migration 0019's: a new payments ledger row logs its
+#: agreement's reservation (a payment taken elsewhere refreshes the cash-up and the histories).
 CHANGE_LOG_TRIGGERS = frozenset(
     f"trg_{name}_changes_{event}" for name in (*WATCHED, *REFERENCE)
     for event in ("insert", "update", "rekey", "delete")
-) | {"trg_change_log_trim"}
+) | {"trg_change_log_trim", "trg_payments_changes_insert"}
 
 #: Without the log, how often the watcher compares whole snapshots of the tables (seconds).
 SNAPSHOT_EVERY_S = 10.0

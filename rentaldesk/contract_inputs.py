@@ -63,16 +63,19 @@ def fuel(value: object) -> int:
     return value
 
 
-def amount(value: object, field: str, words: str) -> Decimal:
-    """Money typed in: a Decimal of 0 or more with at most 2 places (``words`` names it)."""
-    if not isinstance(value, Decimal) or not value.is_finite():
+def amount(value: object, field: str, words: str, currency: str = "") -> Decimal:
+    """Money typed in: a Decimal of 0 or more with at most 2 places (``words`` names it; the
+    refusal of a third place names the ``currency`` when given). Every currency is kept to the
+    cent (the ledger's and the charges' columns hold 2 places)."""
+    if isinstance(value, bool) or not isinstance(value, Decimal) or not value.is_finite():
         raise InvalidInput(f"{words} must be an amount, not {text.shown(value)}", field=field)
     if value < 0:
         raise InvalidInput(f"{words} cannot be negative ({value})", field=field)
     if value > LARGEST_MONEY:  # before quantize, which fails past the context's precision
         raise InvalidInput(f"{words} is too large: at most {LARGEST_MONEY:,}", field=field)
     if value != value.quantize(CENT):
-        raise InvalidInput(f"{words} has more than 2 decimal places ({value})", field=field)
+        kept = f": {currency} is kept to 2" if currency else ""
+        raise InvalidInput(f"{words} has more than 2 decimal places ({value}){kept}", field=field)
     return value.quantize(CENT)
 
 

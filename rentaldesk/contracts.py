@@ -122,8 +122,9 @@ class LedgerEntry:
 
     ``kind``: "payment", "refund", "deposit-hold", "deposit-capture", "deposit-release" or
     "write-off"; ``method``: "card", "cash" or "voucher" ("" for a write-off); ``amount`` > 0 in
-    ``currency``; ``reference``: the card or voucher reference, or a provider's; ``note``: a
-    refund's or write-off's reason.
+    ``currency``; ``reference``: the card or voucher reference the clerk typed; ``note``: a
+    refund's or write-off's reason; ``provider_reference``: a card processor's own reference of
+    the transaction (blank until one is connected: room for it on every row).
     """
 
     id: int
@@ -136,6 +137,7 @@ class LedgerEntry:
     reference: str
     note: str
     at: datetime
+    provider_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -376,7 +378,8 @@ def ledger(s: Session, found: Agreement) -> tuple[LedgerEntry, ...]:
 def ledger_entry(r: LedgerRow, number: str) -> LedgerEntry:
     """A ledger row's plain value (``number``: its agreement's)."""
     return LedgerEntry(id=r.id, agreement_id=r.agreement_id, agreement_number=number, kind=r.kind, method=r.method,
-                       amount=r.amount, currency=r.currency, reference=r.reference, note=r.note, at=r.at)
+                       amount=r.amount, currency=r.currency, reference=r.reference, note=r.note, at=r.at,
+                       provider_reference=r.provider_reference)
 
 
 def close_if_settled(s: Session, found: Agreement, now: datetime) -> None:

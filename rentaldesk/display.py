@@ -36,6 +36,12 @@ def money(amount: Decimal | str | None) -> str:
     return "" if amount is None else f"{CURRENCY}{Decimal(amount):,.2f}"
 
 
+def ledger_reference(reference: str, provider_reference: str) -> str:
+    """A ledger row's references as shown: the clerk's ('AUTH-1'), and a card processor's after
+    it when there is one ('AUTH-1 · ch_3PqZ'; the processor's alone when the clerk typed none)."""
+    return " · ".join(part for part in (reference, provider_reference) if part)
+
+
 def count(n: int, word: str, plural: str | None = None) -> str:
     """'1 reservation', '3 reservations', '0 cars' ("2 pick-ups and returns" needs ``plural``)."""
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"

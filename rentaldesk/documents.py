@@ -33,7 +33,7 @@ from fpdf.errors import FPDFUnicodeEncodingException
 
 from rentaldesk.contracts import AgreementView, LedgerEntry
 from rentaldesk.damage import ZONE_BOXES, DamageMark, Zone
-from rentaldesk.display import distance, long_time
+from rentaldesk.display import distance, ledger_reference, long_time
 from rentaldesk.payments import CashUp
 from rentaldesk.text import printable
 
@@ -120,9 +120,12 @@ def receipt_pdf(view: AgreementView) -> bytes:
             ("Distance", distance(back.odometer - view.out.odometer, view.distance_unit)),
         ])
         _section(pdf, "Charges")
-        rows = [[ln.label, money(ln.amount, charges.currency)] for ln in charges.lines if not ln.code.startswith("tax:")]
+        # a line of nothing (no extra hours, fuel full, a tax of 0.00) says nothing: left out, the
+        # subtotal, taxes and total are the charges' own, unchanged
+        shown = [ln for ln in charges.lines if ln.amount != 0]
+        rows = [[ln.label, money(ln.amount, charges.currency)] for ln in shown if not ln.code.startswith("tax:")]
         rows.append(["Subtotal", money(charges.subtotal, charges.currency)])
-        rows += [[ln.label, money(ln.amount, charges.currency)] for ln in charges.lines if ln.code.startswith("tax:")]
+        rows += [[ln.label, money(ln.amount, charges.currency)] for ln in shown if ln.code.startswith("tax:")]
         rows.append(["Total", money(charges.total, charges.currency)])
         _table(pdf, ["Charge", "Amount"], rows, widths=(0.75, 0.25), right=(1,), bold_rows=(len(rows) - 1,))
         _section(pdf, "Payments")
@@ -309,7 +312,8 @@ def _ledger(pdf: _Doc, entries: Sequence[LedgerEntry], zone: ZoneInfo, *, number
     widths = (0.26, 0.17, 0.17, 0.09, 0.13, 0.18) if numbers else (0.3, 0.19, 0.11, 0.2, 0.2)
     _table(pdf, header, [
         [long_time(e.at, zone), *([e.agreement_number] if numbers else []), _KIND_WORDS.get(e.kind, e.kind),
-         e.method, e.reference or e.note, money(e.amount, e.currency)] for e in entries
+         e.method, ledger_reference(e.reference or e.note, e.provider_reference), money(e.amount, e.currency)]
+        for e in entries
     ], widths=widths, right=(len(header) - 1,))
 
 

@@ -59,42 +59,93 @@ class CashUp:
 
 
 def take_payment(s: Session, agreement_id: str, method: str, amount: Decimal, reference: str,
-                 now: datetime) -> AgreementView:
+                 now: datetime, *, provider_reference: str = "") -> AgreementView:
     """Record a payment on a returned agreement: ``method`` card, cash or voucher (card and voucher
-    need a ``reference``), ``amount`` > 0 and not above the balance. Closes the agreement when the
-    balance reaches zero and no deposit is held."""
+    need a ``reference``), ``amount`` > 0 and not above the balance; ``provider_reference``: a card
+    processor's own reference, kept on the row. Closes the agreement when the balance reaches zero
+    and no deposit is held."""
     found = _returned(s, agreement_id, now, "take a payment")
     how = _method(method)
-    paid = _positive(amount, "the payment")
+    paid = _positive(amount, "the payment", found.currency)
     ref = inputs.reference(reference, "reference", needed=how != "cash",
                            what=f"the {'card' if how == 'card' else 'voucher'}'s reference")
+    provider = inputs.reference(provider_reference, "provider_reference", needed=False,
+                                what="the provider's reference")
     balance = _totals(s, found).balance(found.total)
     if paid > balance:
         raise InvalidInput(f"the payment ({_say(paid, found)}) is above the balance ({_say(balance, found)})",
                            field="amount")
-    _append(s, found, "payment", how, paid, ref, "", now)
+    _append(s, found, "payment", how, paid, ref, "", now, provider)
     return _settled(s, found, now)
 
 
 def refund(s: Session, agreement_id: str, method: str, amount: Decimal, reference: str, reason: str,
-           now: datetime) -> AgreementView:
-    """Give money back: ``amount`` > 0 and not above what was paid and not refunded yet; a reason
-    is needed. The balance grows by it (an agreement closed by payment reopens as returned)."""
+           now: datetime, *, provider_reference: str = "") -> AgreementView:
+    """Give money back the way it was paid: ``amount`` > 0 and not above what that way took and
+    has not given back yet; a reason is needed. The balance grows by it (an agreement closed by
+    payment reopens as returned; a written-off one is refused).
+
+    A card or voucher refund names the card payment's or voucher's ``reference`` (the deposit's
+    pre-authorisation for a captured deposit) and goes back to it, at most what it paid; a cash
+    refund gives back at most the cash taken. A card payment is never refunded in cash (nor a
+    voucher's): money paid by card goes back to that card, so a stolen or disputed card cannot be
+    turned into cash at the counter (and the card's chargeback would take the money a second time);
+    the card schemes ask the same of a merchant."""
     found = contracts.find(s, agreement_id)
     require_aware(now, "now")
     if found.status not in (RETURNED, CLOSED) or found.write_off_reason:
         raise RentalError(f"agreement {found.number} is {_state(found)}; nothing can be refunded", field="agreement")
     how = _method(method)
-    back = _positive(amount, "the refund")
-    ref = inputs.reference(reference, "reference", needed=False, what="the refund's reference")
+    back = _positive(amount, "the refund", found.currency)
     why = inputs.reason(reason, "reason")
-    totals = _totals(s, found)
-    refundable = totals.paid - totals.refunded
-    if back > refundable:
-        raise InvalidInput(f"the refund ({_say(back, found)}) is above what was paid and not refunded yet "
-                           f"({_say(refundable, found)})", field="amount")
-    _append(s, found, "refund", how, back, ref, why, now)
+    provider = inputs.reference(provider_reference, "provider_reference", needed=False,
+                                what="the provider's reference")
+    sources = refundable(contracts.ledger(s, found))
+    if how == "cash":
+        ref = inputs.reference(reference, "reference", needed=False, what="the refund's reference")
+        key = ("cash", "")
+    else:
+        ref = inputs.reference(reference, "reference", needed=True,
+                               what=f"the reference of {_PAID_BY[how]} to give back to")
+        key = (how, next((r for (m, r) in sources if m == how and r.casefold() == ref.casefold()), ref))
+        ref = key[1]
+    if key not in sources:
+        raise InvalidInput(_no_such_source(found, how, ref, sources),
+                           field="method" if how == "cash" or not any(m == how for m, _ in sources) else "reference")
+    left = sources[key]
+    if back > left:
+        what = "the cash taken" if how == "cash" else f"what {_PAID_BY[how]} {ref} paid"
+        raise InvalidInput(f"the refund ({_say(back, found)}) is above {what} and not given back yet "
+                           f"({_say(left, found)})", field="amount")
+    _append(s, found, "refund", how, back, ref, why, now, provider)
     return _settled(s, found, now)
+
+
+def refundable(entries: tuple[LedgerEntry, ...] | list[LedgerEntry]) -> dict[tuple[str, str], Decimal]:
+    """What each way money came in can still give back, by (method, reference): payments and
+    deposit captures less refunds (cash as one way, reference ""); the ways with nothing left are
+    left out."""
+    left: dict[tuple[str, str], Decimal] = {}
+    for e in entries:
+        if e.kind not in ("payment", "deposit-capture", "refund") or e.method not in METHODS:
+            continue
+        key = (e.method, "" if e.method == "cash" else e.reference)
+        left[key] = left.get(key, Decimal("0.00")) + (-e.amount if e.kind == "refund" else e.amount)
+    return {key: amount for key, amount in left.items() if amount > 0}
+
+
+_PAID_BY = {"card": "the card payment", "voucher": "the voucher", "cash": "the cash"}
+
+
+def _no_such_source(found: Agreement, how: str, ref: str, sources: dict[tuple[str, str], Decimal]) -> str:
+    ways = "; ".join(f"{m} {r} {_say(a, found)}".replace("  ", " ") for (m, r), a in sorted(sources.items()))
+    could = f" (it can give back: {ways})" if ways else " (nothing paid is left to give back)"
+    if how == "cash" and any(m != "cash" for m, _ in sources):
+        return (f"agreement {found.number} took no cash to give back: money paid by card or voucher goes back "
+                f"to that card or voucher, never in cash{could}")
+    if how == "cash" or not any(m == how for m, _ in sources):
+        return f"nothing was paid by {how} on agreement {found.number} to give back{could}"
+    return f"no {_PAID_BY[how].removeprefix('the ')} {text.shown(ref)} on agreement {found.number} to give back to{could}"
 
 
 def capture_deposit(s: Session, agreement_id: str, amount: Decimal | None, now: datetime) -> AgreementView:
@@ -105,7 +156,7 @@ def capture_deposit(s: Session, agreement_id: str, amount: Decimal | None, now: 
     held, balance = totals.deposit_held, totals.balance(found.total)
     if held <= 0:
         raise RentalError(f"agreement {found.number} holds no deposit", field="deposit")
-    taken = min(held, balance) if amount is None else _positive(amount, "the amount captured")
+    taken = min(held, balance) if amount is None else _positive(amount, "the amount captured", found.currency)
     if taken <= 0:
         raise InvalidInput(f"agreement {found.number} has nothing to pay: release the deposit instead", field="amount")
     if taken > held:
@@ -204,8 +255,8 @@ def _method(method: object) -> str:
     return method
 
 
-def _positive(amount: object, words: str) -> Decimal:
-    value = inputs.amount(amount, "amount", words)
+def _positive(amount: object, words: str, currency: str) -> Decimal:
+    value = inputs.amount(amount, "amount", words, currency)
     if value <= 0:
         raise InvalidInput(f"{words} must be more than 0", field="amount")
     return value
@@ -216,11 +267,11 @@ def _totals(s: Session, found: Agreement) -> contracts.LedgerTotals:
 
 
 def _append(s: Session, found: Agreement, kind: str, method: str, amount: Decimal, reference: str, note: str,
-            now: datetime) -> None:
+            now: datetime, provider_reference: str = "") -> None:
     # the counter that takes it: the return branch once the car is back (a one-way return pays there)
     till = found.in_zip_code or found.zip_code
     s.add(LedgerRow(agreement_id=found.id, zip_code=till, kind=kind, method=method, amount=amount,
-                    currency=found.currency, reference=reference, provider_reference="", note=note, at=now))
+                    currency=found.currency, reference=reference, provider_reference=provider_reference, note=note, at=now))
     s.flush()
 
 

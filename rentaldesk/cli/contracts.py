@@ -145,12 +145,16 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
     sub.add_argument("--method", required=True, metavar="card|cash|voucher")
     sub.add_argument("--amount", required=True, type=_amount("--amount"), metavar="AMOUNT")
     sub.add_argument("--reference", default="", metavar="REF", help="the card's or voucher's reference")
-    sub = command(actions, "refund", cmd_refund, "give money back, with a reason")
+    sub.add_argument("--provider-reference", default="", metavar="REF", help="a card processor's own reference")
+    sub = command(actions, "refund", cmd_refund, "give money back the way it was paid, with a reason")
     sub.add_argument("agreement", metavar="AGREEMENT")
-    sub.add_argument("--method", required=True, metavar="card|cash|voucher")
+    sub.add_argument("--method", required=True, metavar="card|cash|voucher",
+                     help="the way it was paid: a card payment goes back to its card, never in cash")
     sub.add_argument("--amount", required=True, type=_amount("--amount"), metavar="AMOUNT")
     sub.add_argument("--reason", required=True, metavar="TEXT")
-    sub.add_argument("--reference", default="", metavar="REF")
+    sub.add_argument("--reference", default="", metavar="REF",
+                     help="card or voucher: the reference of the payment given back to (needed)")
+    sub.add_argument("--provider-reference", default="", metavar="REF", help="a card processor's own reference")
     sub = command(actions, "deposit", cmd_deposit, "capture the held deposit against the balance, or release it")
     sub.add_argument("agreement", metavar="AGREEMENT")
     how = sub.add_mutually_exclusive_group(required=True)
@@ -224,11 +228,13 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:
-    _show(desk, _ledger(desk).take_payment(args.agreement, args.method, args.amount, args.reference))
+    _show(desk, _ledger(desk).take_payment(args.agreement, args.method, args.amount, args.reference,
+                                           provider_reference=args.provider_reference))
 
 
 def cmd_refund(desk: Desk, args: argparse.Namespace) -> None:
-    _show(desk, _ledger(desk).refund(args.agreement, args.method, args.amount, args.reference, args.reason))
+    _show(desk, _ledger(desk).refund(args.agreement, args.method, args.amount, args.reference, args.reason,
+                                     provider_reference=args.provider_reference))
 
 
 def cmd_deposit(desk: Desk, args: argparse.Namespace) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 log = logging.getLogger("rentaldesk.gui")
 
@@ -108,7 +108,9 @@ def ask_printer(parent: QWidget, data: bytes, finished: Callable[[], None]) -> Q
 
     dialog.accepted.connect(accepted)
     dialog.finished.connect(lambda _result: _close(dialog, finished))
-    dialog.open()  # type: ignore[call-arg]  # QDialog.open(); the stubs know only QPrintDialog.open(receiver, member)
+    # QDialog.open(): PySide6's QPrintDialog.open takes only (receiver, member), and dialog.open()
+    # raised TypeError, so Print… did nothing at all
+    QDialog.open(dialog)
     return dialog
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMes
 
 from .. import __version__
 from .booking import BookingScreen
+from .cash_up_screen import CashUpScreen, add_cash_up_screen
 from .customers_screen import CustomersScreen, add_customers_screen
 from .desk import DeskContext
 from .drivers_screen import DriversScreen
@@ -17,7 +18,8 @@ from .forms.ui_main_window import Ui_MainWindow
 from .reservations_screen import ReservationsScreen
 
 #: The window's screens, in the order of the navigation.
-Screen = BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
+Screen = (BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
+          | CashUpScreen)
 
 #: Below this window width the navigation shows its icons only (their tooltips name the screen and
 #: its key), so a 1024-pixel counter screen keeps its width for the screen itself.
@@ -27,6 +29,7 @@ BOARD = 4
 
 SHORTCUTS = """<table cellspacing="6">
 <tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board, Customers</td></tr>
+<tr><td><b>Ctrl+8</b></td><td>Cash-up: a branch's day of payments by method (Ctrl+S saves its PDF, Ctrl+P prints it, Alt+←/→ another day)</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
 <tr><td><b>Esc</b></td><td>Clear the booking form; close a dialog</td></tr>
 <tr><td><b>Ctrl+Shift+C</b></td><td>Copy the reference of the reservation just made</td></tr>
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
         self._shown = False
         self._restore_state()
         self.customers = add_customers_screen(self)
+        self.cash_up = add_cash_up_screen(self)
         self.show_screen(0)
 
     def show_screen(self, number: int) -> None:

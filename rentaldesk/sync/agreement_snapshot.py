@@ -115,9 +115,11 @@ def _charges_back(c: AgreementCharges) -> Charges:
 
 def _ledger_row(e: LedgerEntry) -> AgreementLedgerRow:
     return AgreementLedgerRow(id=e.id, kind=e.kind, method=e.method, amount=e.amount, currency=e.currency,
-                              reference=e.reference, note=e.note, at=e.at)
+                              reference=e.reference, note=e.note, at=e.at,
+                              provider_reference=e.provider_reference)
 
 
 def _ledger_back(r: AgreementLedgerRow, a: AgreementSnapshot) -> LedgerEntry:
     return LedgerEntry(id=r.id, agreement_id=a.id, agreement_number=a.number, kind=r.kind, method=r.method,
-                       amount=r.amount, currency=r.currency, reference=r.reference, note=r.note, at=r.at)
+                       amount=r.amount, currency=r.currency, reference=r.reference, note=r.note, at=r.at,
+                       provider_reference=r.provider_reference)

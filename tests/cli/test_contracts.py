@@ -160,3 +160,21 @@ def test_a_check_in_before_the_check_out_is_refused(counter):
 
 def test_cash_up_refuses_a_bad_day(request):
     assert_refused(request.getfixturevalue("branch").run("agreements", "cash-up", "--zip", ZIP, "--day", "yesterday"), "--day 'yesterday'")
+
+
+@pytest.mark.parametrize(("command", "amount"), [("pay", "1e9"), ("pay", "NaN"), ("refund", "١٢"), ("pay", "12.345"),
+                                                 ("refund", "-5"), ("pay", "0x10")])
+def test_an_amount_that_is_no_amount_is_one_line_naming_it(request, command, amount):
+    # parse_money, the command line's one reader of money: ASCII digits, 2 places, no exponent
+    shop = request.getfixturevalue("branch")
+    more = ["--reason", "goodwill"] if command == "refund" else []
+    result = shop.run("agreements", command, "NO-SUCH-1", "--method", "cash", "--amount", amount, *more)
+    assert_refused(result, "--amount", "is not an amount of money")
+
+
+def test_an_amount_refused_in_json_is_json(request):
+    result = request.getfixturevalue("branch").run("--json", "agreements", "pay", "NO-SUCH-1", "--method", "cash",
+                                                   "--amount", "1e9")
+    assert result.code == 2 and result.out == ""
+    said = json.loads(result.err)
+    assert said["field"] == "--amount" and "is not an amount of money" in said["error"]

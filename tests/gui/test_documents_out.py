@@ -54,3 +54,21 @@ def test_done_leaves_the_document(qtbot) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: finished == [None])
     assert parent.findChild(QFileDialog) is None
     assert isinstance(box, QMessageBox)
+
+
+def test_print_opens_the_system_s_print_dialog(qtbot) -> None:  # noqa: ANN001
+    # QPrintDialog.open() of PySide6 takes (receiver, member) only: called bare it raised TypeError
+    # and Print… did nothing
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    from rentaldesk.gui.documents_out import ask_printer
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    finished: list[None] = []
+    dialog = ask_printer(parent, PDF, lambda: finished.append(None))
+    assert isinstance(dialog, QPrintDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.reject()
+    qtbot.waitUntil(lambda: finished == [None])

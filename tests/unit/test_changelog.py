@@ -68,7 +68,7 @@ def test_the_migration_installs_every_trigger_and_the_models_match(db: Database)
     with db.engine.connect() as conn:
         names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
     assert {n for n in names if "_changes_" in n or n == "trg_change_log_trim"} == CHANGE_LOG_TRIGGERS
-    assert len(CHANGE_LOG_TRIGGERS) == 6 * 4 + 1
+    assert len(CHANGE_LOG_TRIGGERS) == 6 * 4 + 1 + 1  # and the ledger's (0019)
     assert has_change_log(db)
 
 
@@ -81,6 +81,25 @@ def test_a_reservation_made_elsewhere_names_it_and_its_customer(db, other, count
     made = book(other, clock)
     only(watcher.look(), reservations=frozenset({made.id}), customers=frozenset({made.customer_id}))
     assert watcher.look() is None  # nothing since
+
+
+def test_a_payment_taken_elsewhere_names_its_reservation(db, other, counter, watcher, clock):
+    # migration 0019: the ledger is none of 0010's tables, its rows log their agreement's reservation
+    from tests.contract_helpers import check_in_value, check_out_value, may_rent
+
+    from rentaldesk.agreement_service import AgreementService
+
+    there = ReservationService(other, clock=clock)
+    made = book(other, clock)
+    may_rent(other, made.customer_id)
+    clock.now = made.start
+    a = there.check_out(check_out_value(made.id))
+    clock.now = made.end
+    a = there.check_in(check_in_value(a.id, made.end))
+    watcher.look()
+    AgreementService(there).take_payment(a.id, "cash", Decimal("10.00"), "")
+    only(watcher.look(), reservations=frozenset({made.id}))
+    assert watcher.look() is None
 
 
 def test_cars_customers_and_drivers_changed_elsewhere_are_named(db, other, counter, watcher, clock):

@@ -106,7 +106,8 @@ def variants(draw, base: contracts.AgreementView) -> contracts.AgreementView:
     ledger = tuple(LedgerEntry(id=i + 1, agreement_id=base.id, agreement_number=base.number,
                                kind=draw(st.sampled_from(["payment", "refund", "deposit-hold", "write-off", "tip"])),
                                method=draw(st.sampled_from(["card", "cash", "voucher", ""])), amount=draw(_money),
-                               currency=base.currency, reference=draw(_words), note=draw(_words), at=at)
+                               currency=base.currency, reference=draw(_words), note=draw(_words), at=at,
+                               provider_reference=draw(_words))
                    for i in range(draw(st.integers(0, 4))))
     marks = tuple(DamageMark(zone=draw(st.sampled_from(list(Zone))), x=draw(st.floats(0, 1)), y=draw(st.floats(0, 1)),
                              note=draw(_words), photo=draw(st.none() | st.binary(max_size=64)),
