@@ -1,7 +1,7 @@
 """the change log hears the payments ledger: a ledger row names its agreement's reservation
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-03
 
 A payment, refund or deposit step writes only ``payments`` (the ledger) (and the agreement), none of the
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = '0019'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
