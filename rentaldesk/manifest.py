@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from . import no_show
 from .charges import late_from
-from .display import day_bounds
+from .display import day_bounds, money, shorter_time, status_word
 from .models import Agreement, Branch, Car, Customer, ReservationStatus
 from .models import Reservation as ReservationRow
 from .pricing import kept_plan
@@ -187,3 +187,41 @@ def _plan(found: Any, plans: dict[str, RatePlan]) -> RatePlan:
     if plan is None:
         plan = plans[text] = RatePlan.from_json(text)
     return plan
+
+
+# -- words: the one way the lists read, on the screen, on paper and on the command line -----------------
+
+#: The lists, in the order they are shown, with their titles.
+LISTS = (("due_out", "Due out"), ("due_in", "Due in"), ("overdue", "Overdue"), ("no_shows", "No-shows"))
+
+
+def when(value: datetime | None, m: Manifest) -> str:
+    """A time as the manifest shows it: '10:30' on its day, '04 Mar 10:30' on another ('' for none)."""
+    if value is None:
+        return ""
+    local = value.astimezone(m.zone)
+    return f"{local:%H:%M}" if local.date() == m.day else shorter_time(value, m.zone)
+
+
+def state(row: ManifestRow, m: Manifest) -> str:
+    """Where a row stands, in a clerk's words: 'waiting', 'out 09:12', 'back 16:05', 'late since
+    10:29', 'may be marked a no-show', 'no-show, fee $50.00'."""
+    if row.status == _NO_SHOW:
+        return f"no-show, fee {money(row.no_show_fee)}" if row.no_show_fee else "no-show"
+    if row.can_mark_no_show:
+        return "may be marked a no-show"
+    if row.status == _ACTIVE:
+        if row.late_from is not None and m.now > row.late_from:
+            return f"late since {when(row.late_from, m)}"
+        return f"out {when(row.picked_up_at, m)}".strip()
+    if row.status == _COMPLETED:
+        return f"back {when(row.returned_at, m)}".strip()
+    if row.status == _CONFIRMED:
+        return "waiting"
+    return status_word(row.status)
+
+
+def summary(m: Manifest) -> str:
+    """'Due out 3, due in 2, overdue 1, no-shows 1' (the counts of the lists)."""
+    return ", ".join(f"{(title if i == 0 else title.lower())} {len(getattr(m, name))}"
+                     for i, (name, title) in enumerate(LISTS))

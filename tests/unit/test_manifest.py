@@ -4,19 +4,23 @@ charges, and a bounded number of queries."""
 
 from __future__ import annotations
 
+import io
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import event, update
 
-from rentaldesk import rates
+from rentaldesk import documents, rates
 from rentaldesk.charges import Usage, settle
 from rentaldesk.errors import UnknownPool
 from rentaldesk.manifest import branch_today, day_manifest
 from rentaldesk.models import Branch, Reservation
 
 from ..conftest import day
+from ..contract_helpers import check_in_value, check_out_value, may_rent
 
 TUESDAY = date(2030, 3, 5)  # day(1) is Tue 5 Mar 07:00 in New York
 
@@ -35,7 +39,9 @@ def refs(rows):
     return [r.reference for r in rows]
 
 
-def test_a_day_at_the_counter(svc, fleet, clock, db):
+def a_day(svc, fleet, clock, db):
+    """Tuesday at 11:00 in New York: a out on its agreement, b 2 hours past its pick-up time, c out
+    since Monday and due back at 08:00, d due back Monday and not back; the clock is there."""
     fleet.cars(6, "SUV")
     with db.write() as s:  # rentals of a few hours here
         s.execute(update(Branch).values(min_rental_minutes=60))
@@ -47,12 +53,17 @@ def test_a_day_at_the_counter(svc, fleet, clock, db):
     f = book(svc, day(1, 4), day(3), "fay@example.com")                # Tuesday's, cancelled
     svc.cancel_reservation(f.id)
     clock.now = day(0, 3)
-    svc.pick_up(c.id)
+    may_rent(db, c.customer_id)
+    c_out = svc.check_out(check_out_value(c.id))
     svc.pick_up(d.id)
     clock.now = day(1, 1)
     svc.pick_up(a.id)
-
     clock.now = day(1, 4)  # Tue 11:00 local: b is 2 hours past its pick-up time
+    return a, b, c, d, c_out.id
+
+
+def test_a_day_at_the_counter(svc, fleet, clock, db):
+    a, b, c, d, c_agreement = a_day(svc, fleet, clock, db)
     m = manifest(db, clock)
     assert (m.branch_name, m.time_zone, m.day, m.no_show_grace) == ("Branch 10001", "America/New_York", TUESDAY,
                                                                     timedelta(hours=2))
@@ -66,8 +77,9 @@ def test_a_day_at_the_counter(svc, fleet, clock, db):
         (b.reference, True, day(1, 4))]
     assert not any(r.can_mark_no_show for r in (*m.due_in, *m.overdue)) and m.due_out[1].can_mark_no_show
 
+    assert [(r.reference, r.agreement_number) for r in m.due_in] == [(c.reference, "B10001-000001")]
     svc.mark_no_show(b.id)
-    svc.return_car(c.id)
+    svc.check_in(check_in_value(c_agreement, clock.now))
     m = manifest(db, clock)
     assert refs(m.due_out) == [a.reference]  # the no-show is listed as one, not as due out
     assert [(r.reference, r.status, r.can_mark_no_show, r.no_show_fee) for r in m.no_shows] == [
@@ -146,3 +158,33 @@ def test_an_unknown_branch_is_named_with_the_known_ones(fleet, db, clock):
     with db.session() as s, pytest.raises(UnknownPool, match="10001") as refused:
         day_manifest(s, "99999", TUESDAY, clock())
     assert refused.value.field == "zip_code" and "99999" in refused.value.message
+
+
+def test_the_manifest_pdf_lists_every_row_with_its_phone(svc, fleet, clock, db, tmp_path):
+    a, b, c, d, _ = a_day(svc, fleet, clock, db)
+    with db.write() as s:
+        s.execute(update(Branch).values(no_show_fee=Decimal("50.00")))
+    svc.mark_no_show(b.id)
+    m = manifest(db, clock)
+    path = documents.save(documents.manifest_pdf(m), tmp_path, documents.manifest_file_name(m))
+    assert path.name == "manifest-10001-2030-03-05.pdf"
+    lines = [" ".join(line.split()) for line in subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout.splitlines()]
+    assert "Manifest Tue 05 Mar 2030" in lines
+    assert "Due out 1, due in 1, overdue 2, no-shows 1." in lines
+    for row in (f"08:00 {a.reference} Ann 555-0101 SUV {a.plate_number} out 08:00",
+                f"10:00 {c.reference} Cy 555-0103 {c.plate_number} B10001-000001 late since 10:29",
+                f"04 Mar 17:00 {d.reference} Di 555-0104 {d.plate_number} 04 Mar 17:29",
+                f"09:00 {b.reference} Bob 555-0102 SUV no-show, fee $50.00"):
+        assert row in lines, (row, lines)
+    assert [ln for ln in lines if ln.startswith(("Due out (", "Due in (", "Overdue (", "No-shows ("))] == [
+        "Due out (1)", "Due in (1)", "Overdue (2)", "No-shows (1)"]
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(tmp_path / "page")], check=True)
+    assert (tmp_path / "page-1.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_empty_day_says_none_in_each_list(fleet, db, clock):
+    fleet.branch("10001")
+    m = manifest(db, clock)
+    text = " ".join(PdfReader(io.BytesIO(documents.manifest_pdf(m))).pages[0].extract_text().split())
+    assert "Due out 0, due in 0, overdue 0, no-shows 0." in text and text.count("None.") == 4
