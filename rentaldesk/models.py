@@ -281,6 +281,10 @@ class Reservation(Base):
         Index("ix_reservations_customer", "customer_id", "start_at"),
         Index("ix_reservations_driver", "driver_id", "start_at"),
         Index("ix_reservations_status_end", "status", "end_at"),
+        # The day's manifest (rentaldesk.manifest): a branch's pick-ups of a day by status, its cars
+        # on rent, and its returns of a day.
+        Index("ix_reservations_branch_status_start", "zip_code", "status", "start_at"),
+        Index("ix_reservations_branch_returned", "zip_code", "returned_at"),
     )
 
 
