@@ -89,6 +89,8 @@ class Manifest:
     day: date
     now: datetime
     no_show_grace: timedelta
+    #: The branch's no-show fee (what marking one charges unless the clerk gives another).
+    no_show_fee: Decimal
     due_out: tuple[ManifestRow, ...]
     due_in: tuple[ManifestRow, ...]
     overdue: tuple[ManifestRow, ...]
@@ -167,7 +169,7 @@ def day_manifest(s: Session, zip_code: str, day: date, now: datetime) -> Manifes
             no_shows.append(row)
     return Manifest(
         zip_code=branch.zip_code, branch_code=branch.code, branch_name=branch.name, time_zone=branch.time_zone,
-        day=day, now=now, no_show_grace=rules.grace, due_out=tuple(due_out),
+        day=day, now=now, no_show_grace=rules.grace, no_show_fee=rules.fee, due_out=tuple(due_out),
         due_in=tuple(sorted(due_in, key=lambda x: (x.end, x.reference))),
         overdue=tuple(sorted(overdue, key=lambda x: (x.end, x.reference))), no_shows=tuple(no_shows))
 

@@ -99,7 +99,7 @@ def manifest_json(m: Manifest) -> dict[str, Any]:
                 "can_mark_no_show": r.can_mark_no_show, "no_show_fee": r.no_show_fee}
 
     return {"zip_code": m.zip_code, "branch": m.branch_name, "time_zone": m.time_zone, "day": m.day.isoformat(),
-            "as_of": m.now, "no_show_grace_minutes": int(m.no_show_grace.total_seconds() // 60),
+            "as_of": m.now, "no_show_grace_minutes": int(m.no_show_grace.total_seconds() // 60), "no_show_fee": m.no_show_fee,
             **{name: [row(r) for r in getattr(m, name)] for name, _ in day_lists.LISTS}}
 
 

@@ -51,6 +51,7 @@ _COLOURS: dict[str, tuple[str, str]] = {
     "cancelled": _GREY,
     "expired": _GREY,
     "rejected": _RED,
+    "no-show": _RED,
     "inactive": _GREY,
     "free": _GREEN,
     "busy": _AMBER,
