@@ -123,3 +123,51 @@ def test_a_no_show_at_a_branch_with_head_office_frees_the_car_there_too(tmp_path
         assert net.row("BOS", second.id).status == "confirmed"
     finally:
         net.close()
+
+
+def test_0016_widens_the_status_check_in_place_keeping_the_rows_and_the_triggers(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from alembic import command
+
+    from rentaldesk.db import make_engine
+    from rentaldesk.migrations import alembic_config, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    upgrade(engine, "0015")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B1', 'B1', '10001', 'UTC', 0, 60, 0)"))
+        conn.execute(text("INSERT INTO vehicle_classes (code, name, day_rate) VALUES ('SUV', 'SUV', 80)"))
+        conn.execute(text("INSERT INTO cars (plate_number, model, year, color, transmission, cost_per_day, status, "
+                          "vehicle_class, zip_code, odometer) VALUES ('P1', 'M', 2025, 'W', 'auto', 80, "
+                          "'available', 'SUV', '10001', 0)"))
+        conn.execute(text("INSERT INTO customers (id, email, name, phone, licence_number, created_at) "
+                          "VALUES ('c1', 'a@example.com', 'A', '', '', '2030-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO reservations (id, reference, customer_id, vehicle_class, zip_code, car_id, "
+                          "pinned, start_at, end_at, status, price, version, created_at, updated_at, status_reason) "
+                          "VALUES ('r1', 'R1', 'c1', 'SUV', '10001', 1, 0, '2030-01-02 00:00:00', "
+                          "'2030-01-03 00:00:00', 'confirmed', 80, 1, '2030-01-01 00:00:00', "
+                          "'2030-01-01 00:00:00', '')"))
+        triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) == triggers
+        versions = conn.execute(text("SELECT version FROM pool_versions WHERE zip_code = '10001'")).scalar_one()
+        conn.execute(text("UPDATE reservations SET status = 'no-show', no_show_fee = 25 WHERE id = 'r1'"))
+        # the pool's trigger still fires on the widened table
+        assert conn.execute(text("SELECT version FROM pool_versions WHERE zip_code = '10001'")).scalar_one() > versions
+        assert conn.execute(text("SELECT no_show_grace_minutes, no_show_fee FROM branches")).one() == (120, 0)
+        assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    with pytest.raises(IntegrityError, match="ck_reservations_status"), engine.begin() as conn:
+        conn.execute(text("UPDATE reservations SET status = 'lost' WHERE id = 'r1'"))
+    cfg = alembic_config()
+    with engine.begin() as conn:  # and back: a no-show becomes expired, the old check again
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0015")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT status FROM reservations")).scalar_one() == "expired"
+    with pytest.raises(IntegrityError, match="ck_reservations_status"), engine.begin() as conn:
+        conn.execute(text("UPDATE reservations SET status = 'no-show' WHERE id = 'r1'"))
+    engine.dispose()
