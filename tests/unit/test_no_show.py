@@ -171,3 +171,27 @@ def test_0016_widens_the_status_check_in_place_keeping_the_rows_and_the_triggers
     with pytest.raises(IntegrityError, match="ck_reservations_status"), engine.begin() as conn:
         conn.execute(text("UPDATE reservations SET status = 'no-show' WHERE id = 'r1'"))
     engine.dispose()
+
+
+def test_the_branches_file_sets_the_no_show_grace_and_fee(db, tmp_path):
+    from rentaldesk.errors import FleetFileError
+    from rentaldesk.fleet import import_branches
+
+    path = tmp_path / "branches.csv"
+    path.write_text("code,name,zip_code,time_zone,no_show_grace_minutes,no_show_fee\n"
+                    "PAR,Paris,75001,Europe/Paris,45,30.00\n"
+                    "BOS,Boston,02108,America/New_York,,\n"
+                    "NYC,New York,10001,America/New_York,60,0\n", encoding="utf-8")
+    assert import_branches(db, path).count == 3
+    with db.session() as s:
+        terms = {b.code: (b.no_show_grace_minutes, b.no_show_fee) for b in s.scalars(select(Branch))}
+    assert terms == {"PAR": (45, Decimal("30.00")), "BOS": (120, Decimal("0.00")), "NYC": (60, Decimal("0.00"))}
+    for column, value, words in (("no_show_grace_minutes", "1441", "no-show grace 1,441 is above 1,440"),
+                                 ("no_show_fee", "-5", "no-show fee -5 must be more than 0"),
+                                 ("no_show_fee", "lots", "no-show fee 'lots' is not an amount")):
+        path.write_text(f"code,name,zip_code,time_zone,{column}\nLYO,Lyon,69001,Europe/Paris,{value}\n",
+                        encoding="utf-8")
+        with pytest.raises(FleetFileError) as refused:
+            import_branches(db, path)
+        assert [(line, field) for line, field, _ in refused.value.problems] == [(2, column)]
+        assert words in refused.value.problems[0][2], refused.value.problems
