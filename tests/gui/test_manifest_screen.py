@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from rentaldesk.db import open_database
+from rentaldesk.gui.main_window import SHORTCUTS
 from rentaldesk.reservations import ReservationService
 from tests.conftest import day
 from tests.gui.conftest import ZIP, settle
@@ -55,6 +56,8 @@ def test_today_lists_the_day_and_marks_a_no_show_after_asking(desk, qtbot, clock
     screen = desk.manifest
     settle(qtbot, desk)
     assert desk.ui.screens.currentWidget() is screen and screen.isVisible()
+    assert desk.nav_buttons[-1].toolTip() == "Today: the day's manifest (Ctrl+7)"
+    assert "Today (the day's manifest)" in SHORTCUTS
     assert screen.title.text() == "Today at Branch 10001"
     assert tab_titles(screen) == ["Due out (2)", "Due in (0)", "Overdue (0)", "No-shows (1)"]
     assert rows(screen, "due_out") == [bob.reference, ann.reference] and rows(screen, "no_shows") == [bob.reference]
