@@ -184,6 +184,17 @@ def render(out: Path, size: tuple[int, int]) -> None:
     customers.save()
     settle(window)
     shoot(window, out / "6b-customer-refused.png")
+    # 8. Today: the day's manifest of the counter's branch (issue 11), the first row due out selected,
+    #    then the no-shows' list.
+    window.show_screen(6)
+    settle(window)
+    window.manifest.views["due_out"].selectRow(0)
+    settle(window)
+    shoot(window, out / "8-today.png")
+    window.manifest.tabs.setCurrentIndex(3)
+    window.manifest.views["no_shows"].selectRow(0)
+    settle(window)
+    shoot(window, out / "8b-today-no-shows.png")
     # 7. The rental agreement: a due reservation checked out (a mark, the deposit, a signature),
     #    checked in late with fuel missing (the charges previewed), then the payment dialog.
     paid = _rental(window, out, moments)

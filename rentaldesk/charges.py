@@ -199,11 +199,11 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     # for the hours before it, since the price quoted is the price kept.
     start, zone = usage.booked_start, plan.zone
     booked = rental_length(start, usage.booked_end, zone)
-    grace = timedelta(minutes=plan.late_grace_minutes)
     late = usage.returned_at - usage.booked_end
+    charged_late = usage.returned_at > late_from(plan, usage.booked_end)
     # Per-day items count the days up to: the return when late after the grace or early, else the
     # booked end (a return within the grace is on time).
-    if late > grace or late < timedelta(0):
+    if charged_late or late < timedelta(0):
         charged_until = usage.returned_at
     else:
         charged_until = usage.booked_end
@@ -215,7 +215,7 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
             lines = used
         else:
             charged_until = usage.booked_end
-    if late > grace:
+    if charged_late:
         lines += _late_lines(plan, calendar, usage.booked_end, late)
     days = _started_days(rental_length(start, charged_until, zone))
     # The distance included is the booked days' (or the days used, when returned early): a late
@@ -237,6 +237,13 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     lines += _per_rental_lines(plan, days, usage.extras, usage.young_driver_fee_per_day,
                                usage.driver_day_rate, usage.one_way_fee)
     return _total(plan, lines)
+
+
+def late_from(plan: RatePlan, booked_end: datetime) -> datetime:
+    """The time after which a car not back is late: its booked end plus the plan's late-return grace.
+    The one rule of "late": :func:`settle` charges a return after it, and the day's manifest
+    (:mod:`rentaldesk.manifest`) lists a car still out after it as overdue."""
+    return booked_end + timedelta(minutes=plan.late_grace_minutes)
 
 
 def rental_day_start(start: datetime, i: int, zone: tzinfo) -> datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 
 import re
@@ -88,6 +88,7 @@ STATUS_WORDS: dict[str, str] = {
     "cancelled": "cancelled",
     "expired": "expired",
     "rejected": "rejected",
+    "no-show": "no-show",
     "inactive": "inactive",
     "free": "free",
     "busy": "on a job",
@@ -119,6 +120,17 @@ def _status_key(text: str) -> str:
 
 
 # -- times at a branch -----------------------------------------------------------------------------
+
+
+def start_of_day(day: date, zone: tzinfo) -> datetime:
+    """Local midnight of ``day`` at a branch, as an aware time."""
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[midnight, next midnight) of a local day (23 or 25 hours on a clock change): a branch's day
+    for the desk, the cash-up and the day's manifest."""
+    return start_of_day(day, zone), start_of_day(day + timedelta(days=1), zone)
 
 
 def zone_name(zone: tzinfo) -> str:

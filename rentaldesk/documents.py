@@ -1,4 +1,4 @@
-"""The agreement, the receipt and the cash-up as PDF (fpdf2).
+"""The agreement, the receipt, the cash-up and the day's manifest as PDF (fpdf2).
 
 Core-side, with no Qt: head office renders the very same documents from the same values as the
 counter (a branch's desk, ``rentaldesk agreements pdf`` and head office all call these). Text is set
@@ -33,7 +33,9 @@ from fpdf.errors import FPDFUnicodeEncodingException
 
 from rentaldesk.contracts import AgreementView, LedgerEntry
 from rentaldesk.damage import ZONE_BOXES, DamageMark, Zone
-from rentaldesk.display import distance, ledger_reference, long_time
+from rentaldesk import manifest as day_lists
+from rentaldesk.display import distance, ledger_reference, long_time, start_of_day
+from rentaldesk.manifest import Manifest, ManifestRow
 from rentaldesk.payments import CashUp
 from rentaldesk.text import printable
 
@@ -156,6 +158,56 @@ def cash_up_pdf(c: CashUp) -> bytes:
         _section(pdf, "The day's ledger")
         _ledger(pdf, c.entries, zone, numbers=True)
     return _render(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone), draw)
+
+
+def manifest_pdf(m: Manifest) -> bytes:
+    """A branch's day (:func:`rentaldesk.manifest.day_manifest`), for the counter's clipboard: the
+    four lists with their counts, each row with the customer's phone, as of the manifest's time."""
+    zone = m.zone
+    columns = {  # per list: (header, cell of a row), the widths
+        "due_out": ((("Pick-up", lambda r: day_lists.when(r.start, m)), ("Reference", lambda r: r.reference),
+                     ("Customer", lambda r: r.customer), ("Phone", lambda r: r.customer_phone),
+                     ("Class", lambda r: r.vehicle_class), ("Car", lambda r: r.plate_number),
+                     ("State", lambda r: day_lists.state(r, m))), _COMMON + (0.1, 0.1, 0.23)),
+        "due_in": ((("Due back", lambda r: day_lists.when(r.end, m)), ("Reference", lambda r: r.reference),
+                    ("Customer", lambda r: r.customer), ("Phone", lambda r: r.customer_phone),
+                    ("Car", lambda r: r.plate_number), ("Agreement", lambda r: r.agreement_number),
+                    ("State", lambda r: day_lists.state(r, m))), _COMMON + (0.09, 0.16, 0.18)),
+        "overdue": ((("Due back", lambda r: day_lists.when(r.end, m)), ("Reference", lambda r: r.reference),
+                     ("Customer", lambda r: r.customer), ("Phone", lambda r: r.customer_phone),
+                     ("Car", lambda r: r.plate_number), ("Agreement", lambda r: r.agreement_number),
+                     ("Late since", lambda r: day_lists.when(r.late_from, m))),
+                    _COMMON + (0.09, 0.16, 0.18)),
+        "no_shows": ((("Pick-up", lambda r: day_lists.when(r.start, m)), ("Reference", lambda r: r.reference),
+                      ("Customer", lambda r: r.customer), ("Phone", lambda r: r.customer_phone),
+                      ("Class", lambda r: r.vehicle_class), ("State", lambda r: day_lists.state(r, m))),
+                     _COMMON + (0.1, 0.33)),
+    }
+
+    def draw(pdf: _Doc) -> None:
+        # the day as the branch's documents write a date: 'Tue 05 Mar 2030'
+        _heading(pdf, f"Manifest {long_time(day_start, zone)[:15]}", f"{m.branch_name} ({m.zip_code}), times {m.time_zone}; as of {long_time(m.now, zone)}")
+        _text(pdf, day_lists.summary(m) + ".")
+        for name, title in day_lists.LISTS:
+            rows: tuple[ManifestRow, ...] = getattr(m, name)
+            _section(pdf, f"{title} ({len(rows)})")
+            if not rows:
+                _text(pdf, "None.")
+                continue
+            cells, widths = columns[name]
+            _table(pdf, [h for h, _ in cells], [[cell(r) for _, cell in cells] for r in rows], widths=widths)
+    day_start = start_of_day(m.day, zone)
+    return _render(f"Manifest {m.zip_code} {m.day.isoformat()}", m.now, draw)
+
+
+#: The widths of the columns every list of the manifest begins with (time, reference, customer, phone),
+#: so they line up from list to list.
+_COMMON = (0.13, 0.13, 0.18, 0.13)
+
+
+def manifest_file_name(m: Manifest) -> str:
+    """'manifest-02108-2026-12-02.pdf'."""
+    return f"manifest-{m.zip_code}-{m.day.isoformat()}.pdf"
 
 
 def terms(view: AgreementView) -> str:
@@ -294,7 +346,8 @@ def _table(pdf: _Doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, w
             pdf.add_page()
         pdf.set_font(pdf.face, "B" if bold else "", 9.5)
         for i, (cell, width) in enumerate(zip(cells, cols)):
-            pdf.cell(width, _LINE + 0.5, printable(cell), border="B", align="R" if i in right else "L", fill=fill)
+            pdf.cell(width, _LINE + 0.5, _fitted(pdf, printable(cell), width - 2 * pdf.c_margin), border="B",
+                     align="R" if i in right else "L", fill=fill)
         pdf.ln(_LINE + 0.5)
 
     pdf.set_fill_color(235)
@@ -302,6 +355,15 @@ def _table(pdf: _Doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, w
     for i, cells in enumerate(rows):
         row(cells, bold=i in bold_rows, fill=False)
     pdf.set_font(pdf.face, size=10)
+
+
+def _fitted(pdf: _Doc, text: str, width: float) -> str:
+    """``text`` cut to fit ``width`` with '...' (a long name must not run into the next column)."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "...") > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
 
 
 def _ledger(pdf: _Doc, entries: Sequence[LedgerEntry], zone: ZoneInfo, *, numbers: bool = False) -> None:

@@ -131,6 +131,13 @@ def _money(raw: str, column: _Column) -> Decimal:
     return value
 
 
+def _money_or_zero(raw: str, column: _Column) -> Decimal:
+    """An amount as :func:`_money` reads it, or 0 (a fee a branch does not charge)."""
+    if re.fullmatch(r"0+(\.0{0,2})?", raw):
+        return Decimal("0.00")
+    return _money(raw, column)
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[str, _Column], str]:
     def parse(raw: str, column: _Column) -> str:
         value = raw.lower()
@@ -198,6 +205,9 @@ BRANCH_SPEC = (
             required=False),
     _Column("horizon_days", "booking horizon", "days such as 730", _integer(1, 3650), required=False),
     _Column("distance_unit", "distance unit", "km or mi", _choice(("km", "mi")), required=False),
+    # issue 11, manifest: a pick-up this late may be marked a no-show, and what that costs (rentaldesk.no_show)
+    _Column("no_show_grace_minutes", "no-show grace", "minutes such as 120", _integer(0, 60 * 24), required=False),
+    _Column("no_show_fee", "no-show fee", "an amount such as 50.00, or 0", _money_or_zero, required=False),
 )
 CLASS_SPEC = (
     _Column("code", "class", "a class code such as SUV", _class_code),

@@ -94,6 +94,9 @@ class ReservationStatus(str, enum.Enum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     REJECTED = "rejected"
+    #: Not picked up by the branch's no-show grace after its start, and marked so at the counter
+    #: (rentaldesk.no_show): it holds no car.
+    NO_SHOW = "no-show"
 
 
 #: Statuses in which a reservation holds a car.
@@ -127,6 +130,11 @@ class Branch(Base):
     horizon_days: Mapped[int] = mapped_column(Integer, default=730, server_default="730")
     #: How odometers and distances are read and shown here: "km" or "mi".
     distance_unit: Mapped[str] = mapped_column(String(2), default="mi", server_default="mi")
+    #: How long after its pick-up time a reservation not picked up may be marked a no-show
+    #: (minutes; default 2 hours), and the fee a no-show is charged by default (see
+    #: :mod:`rentaldesk.no_show`).
+    no_show_grace_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
+    no_show_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), server_default="0")
 
     __table_args__ = (
         CheckConstraint("lead_time_minutes >= 0", name="lead_time"),
@@ -258,6 +266,9 @@ class Reservation(Base):
     #: The extras and cover chosen at booking, as quoted (JSON list of charges.ExtraChoice, see
     #: rentaldesk.extras.extras_to_json); at check-out the ones confirmed there are added.
     extras_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # -- issue 11: manifest --
+    #: The fee charged for a no-show (set when it is marked; None on any other reservation).
+    no_show_fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -270,6 +281,10 @@ class Reservation(Base):
         Index("ix_reservations_customer", "customer_id", "start_at"),
         Index("ix_reservations_driver", "driver_id", "start_at"),
         Index("ix_reservations_status_end", "status", "end_at"),
+        # The day's manifest (rentaldesk.manifest): a branch's pick-ups of a day by status, its cars
+        # on rent, and its returns of a day.
+        Index("ix_reservations_branch_status_start", "zip_code", "status", "start_at"),
+        Index("ix_reservations_branch_returned", "zip_code", "returned_at"),
     )
 
 

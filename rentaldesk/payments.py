@@ -10,7 +10,7 @@ held, or when it is written off.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from rentaldesk import contract_inputs as inputs
 from rentaldesk import contracts, text
 from rentaldesk.contracts import CLOSED, RETURNED, AgreementView, LedgerEntry
+from rentaldesk.display import day_bounds
 from rentaldesk.errors import InvalidInput, RentalError, UnknownPool
 from rentaldesk.models import Agreement, Branch, LedgerRow
 from rentaldesk.rules import require_aware
@@ -205,8 +206,7 @@ def cash_up(s: Session, zip_code: str, day: date) -> CashUp:
         known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code)))
         raise UnknownPool(f"no branch at zip code {text.shown(zip_code)}; the branches are at {known}", field="zip_code")
     zone = ZoneInfo(branch.time_zone)
-    start = datetime.combine(day, time(0), zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone)
+    start, end = day_bounds(day, zone)
     rows = s.execute(select(LedgerRow, Agreement.number).join(Agreement, Agreement.id == LedgerRow.agreement_id)
                      .where(LedgerRow.zip_code == branch.zip_code, LedgerRow.at >= start, LedgerRow.at < end)
                      .order_by(LedgerRow.at, LedgerRow.id))

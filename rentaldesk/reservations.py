@@ -27,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import agreement_record, contracts, placement
+from . import agreement_record, contracts, no_show, placement
 from . import extras as catalogue
 from .customers import (
     CustomerEdit,
@@ -538,6 +538,22 @@ class ReservationService:
         self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
         return result
 
+    def mark_no_show(self, reservation_id: str, *, fee: Decimal | None = None) -> Reservation:
+        """Mark a confirmed reservation not picked up a no-show (the rule of :mod:`rentaldesk.no_show`):
+        its car is free at once; ``fee`` (None: the branch's) is recorded on it. The one way, for the
+        desk and the command line; with head office, the fact is sent in the same transaction."""
+        now = self._now()
+        with self.db.write() as s:
+            _expire(s, now)
+            row = _find(s, reservation_id)
+            charged = no_show.mark(s, row, now, fee=fee)
+            if self.link:
+                self.link.no_show(s, row, now)
+            result = _value(s, row)
+        log.info("reservation %s marked a no-show (fee %s)", result.reference, charged)
+        self.announce(Changes(reservations=frozenset({result.id}), cars=frozenset({result.car_id})))
+        return result
+
     def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
         """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
         way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
@@ -585,6 +601,8 @@ class BranchLink(Protocol):
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None: ...
+    # issue 11: manifest -- a reservation marked a no-show (rentaldesk.no_show)
+    def no_show(self, s: Session, row: ReservationRow, now: datetime) -> None: ...
     # the fleet's side (a :class:`rentaldesk.fleet.FleetLink`): a car added or edited here
     def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None: ...
     # issue 11: network -- an agreement's new state (rentaldesk.agreement_service.record)
@@ -685,6 +703,7 @@ class NewReservationRow(TypedDict):
     rate_plan: str | None
     driver_day_rate: Decimal | None
     extras_json: str
+    no_show_fee: Decimal | None
 
 
 def new_reservation_row(
@@ -724,6 +743,7 @@ def new_reservation_row(
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
+        "no_show_fee": None,
     }
 
 

@@ -32,10 +32,10 @@ from ..display import distance, iso_local, parse_money, parse_time, parse_whole_
 from ..errors import InvalidInput, RentalError
 from ..models import Agreement, Reservation
 from ..rules import LARGEST_ODOMETER
-from ..text import printable, shown, typed
+from ..text import printable, typed
 from .desk import Desk
 from .extras import chosen
-from .output import format_table
+from .output import day_option, format_table
 
 # -- flags ---------------------------------------------------------------------------------------------
 
@@ -280,13 +280,7 @@ def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
 def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:
     desk.check_filters(None, args.zip)
     zone = desk.zone(args.zip)
-    if args.day:
-        try:
-            day = date.fromisoformat(args.day.strip())
-        except ValueError:
-            raise InvalidInput(f"--day {shown(args.day)} is not a date: use YYYY-MM-DD", field="--day") from None
-    else:
-        day = desk.service.clock().astimezone(zone).date()
+    day = day_option(args.day) if args.day else desk.service.clock().astimezone(zone).date()
     with desk.db.session() as s:
         c = payments.cash_up(s, args.zip, day)
     path = documents.save(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c))

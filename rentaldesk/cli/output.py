@@ -6,7 +6,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -14,8 +14,9 @@ from typing import Any, TextIO
 from sqlalchemy import inspect
 
 from ..display import iso_local, money, status_word, zone_name
+from ..errors import InvalidInput
 from ..models import Car
-from ..text import printable
+from ..text import printable, shown
 from ..values import Reservation
 
 
@@ -128,3 +129,11 @@ def reservation_row(r: Reservation, zone: tzinfo, class_name: str | None = None)
         r.customer_name or r.customer_email,
         money(r.price),
     )
+
+
+def day_option(text: str, option: str = "--day") -> date:
+    """A day typed on the command line (``--day 2026-12-02``), or :class:`InvalidInput` naming the option."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{option} {shown(text)} is not a date: use YYYY-MM-DD", field=option) from None

@@ -17,6 +17,7 @@ from .customers import add_commands as add_customer_commands
 from .desk import Desk
 from .output import PROG
 from . import contracts as agreements
+from . import manifest as day_manifest
 from .commands import (
     cmd_assign,
     cmd_availability,
@@ -309,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "without it, naming the old and new price and why")
     sub = command(actions, "cancel", cmd_cancel, "cancel a reservation (its car is free at once)")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
+    day_manifest.add_no_show(actions, command)
     sub = command(actions, "assign", cmd_assign,
                   "give a reservation another car at its booked price: of its pool, a higher class, or "
                   "another location (the way out for one that needs a car)")
@@ -322,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(actions, "expire", cmd_expire, "mark reservations not picked up before their end as expired")
 
     agreements.register(commands, command)
+    day_manifest.register(commands, command)  # issue 11: the day's manifest
     add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
                           amount=lambda text: _amount(text, "--young-driver-fee"))
 

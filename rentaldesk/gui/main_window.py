@@ -1,4 +1,4 @@
-"""The desk's main window: the navigation, the five screens, the counter's branch and the clock."""
+"""The desk's main window: the navigation, the screens, the counter's branch and the clock."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from .drivers_screen import DriversScreen
 from .fleet_board import FleetBoardScreen
 from .fleet_grid import FleetGridScreen
 from .forms.ui_main_window import Ui_MainWindow
+from .manifest_screen import ManifestScreen, add_manifest_screen
 from .reservations_screen import ReservationsScreen
 
 #: The window's screens, in the order of the navigation.
 Screen = (BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
-          | CashUpScreen)
+          | ManifestScreen | CashUpScreen)
 
 #: Below this window width the navigation shows its icons only (their tooltips name the screen and
 #: its key), so a 1024-pixel counter screen keeps its width for the screen itself.
@@ -28,7 +29,8 @@ NAV_WIDTH, COMPACT_NAV_WIDTH = 212, 64
 BOARD = 4
 
 SHORTCUTS = """<table cellspacing="6">
-<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board, Customers</td></tr>
+<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>New reservation, Reservations, Fleet, Drivers, Fleet board, Customers,
+Today (the day's manifest)</td></tr>
 <tr><td><b>Ctrl+8</b></td><td>Cash-up: a branch's day of payments by method (Ctrl+S saves its PDF, Ctrl+P prints it, Alt+←/→ another day)</td></tr>
 <tr><td><b>Enter</b></td><td>Book (new reservation); open the selected reservation or car</td></tr>
 <tr><td><b>Esc</b></td><td>Clear the booking form; close a dialog</td></tr>
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self._shown = False
         self._restore_state()
         self.customers = add_customers_screen(self)
+        self.manifest = add_manifest_screen(self)
         self.cash_up = add_cash_up_screen(self)
         self.show_screen(0)
 

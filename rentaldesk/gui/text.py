@@ -12,6 +12,7 @@ from typing import Any
 
 # The desk's words for money and times are the ones of rentaldesk.display, under the desk's names.
 from ..display import CURRENCY, article, money, parse_time  # noqa: F401
+from ..display import day_bounds, start_of_day  # noqa: F401
 from ..display import NEEDS_A_CAR, STATUS_WORDS, count, duration_words, status_word
 from ..display import long_time as when_long  # noqa: F401
 from ..display import short_time as when
@@ -50,6 +51,7 @@ _COLOURS: dict[str, tuple[str, str]] = {
     "cancelled": _GREY,
     "expired": _GREY,
     "rejected": _RED,
+    "no-show": _RED,
     "inactive": _GREY,
     "free": _GREEN,
     "busy": _AMBER,
@@ -98,13 +100,3 @@ def local_time(day: date, clock_time: time, zone: tzinfo, *, field: str) -> date
     """The UTC time of a local date and time at a branch; a time the clocks skip is refused with
     :class:`InvalidInput` naming ``field`` (the same rule as the command line)."""
     return parse_time(f"{day.isoformat()}T{clock_time:%H:%M}", zone, option=field)
-
-
-def start_of_day(day: date, zone: tzinfo) -> datetime:
-    """Local midnight of ``day`` at a branch, as an aware time."""
-    return datetime.combine(day, time(0), tzinfo=zone)
-
-
-def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
-    """[midnight, next midnight) of a local day (23 or 25 hours on a clock change)."""
-    return start_of_day(day, zone), start_of_day(day + timedelta(days=1), zone)

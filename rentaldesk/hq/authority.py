@@ -18,11 +18,13 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .. import no_show
 from ..db import Database
 from ..errors import RentalError
 from ..models import Reservation as ReservationRow
@@ -46,6 +48,7 @@ from ..sync.events import (
     CounterFact,
     Decision,
     Event,
+    NoShow,
     PickedUp,
     Rejected,
     RequestRefused,
@@ -99,6 +102,7 @@ class BookingAuthority:
             CarAssignRequested: self._car_assign_requested,
             PickedUp: self._picked_up,
             Returned: self._returned,
+            NoShow: self._no_show,  # issue 11: manifest
             CarChangeRequested: self._car_change_requested,
             AgreementRecorded: self._agreement_recorded,  # issue 11: network
         }
@@ -257,6 +261,16 @@ class BookingAuthority:
     def _returned(self, s: Session, request: Envelope[Returned], now: datetime, where: Delivery) -> Changes:
         fact = request.payload
         return self._record(s, request, where, lambda row: return_car(s, row, fact.at, odometer=fact.odometer))
+
+    def _no_show(self, s: Session, request: Envelope[NoShow], now: datetime, where: Delivery) -> Changes:
+        # the branch judged the grace (its rule, its clock): head office records the fact and frees the car
+        fact = request.payload
+
+        def mark(row: ReservationRow) -> None:
+            no_show.mark(s, row, fact.at, fee=fact.fee if fact.fee is not None else Decimal("0.00"),
+                         enforce_grace=False)
+
+        return self._record(s, request, where, mark)
 
     def _agreement_recorded(self, s: Session, request: Envelope[AgreementRecorded], now: datetime,
                             where: Delivery) -> Changes:

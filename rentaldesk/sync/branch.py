@@ -44,6 +44,7 @@ from .events import (
     FleetCar,
     FleetClass,
     FleetDriver,
+    NoShow,
     PickedUp,
     RequestRefused,
     ReservationRequested,
@@ -110,6 +111,10 @@ class BranchOutbox:
 
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
         self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer), now)
+
+    def no_show(self, s: Session, row: ReservationRow, now: datetime) -> None:
+        """A no-show marked here (issue 11, manifest): head office frees the car too."""
+        self._send(s, row, NoShow(reservation_id=row.id, at=now, fee=row.no_show_fee), now)
 
     def agreement_recorded(self, s: Session, row: ReservationRow, stage: str, version: int,
                            view: AgreementView, now: datetime) -> None:

@@ -358,6 +358,14 @@ class Returned(CounterFact):
     TYPE = "reservation.returned"
 
 
+class NoShow(CounterFact):
+    """A reservation marked a no-show at the counter (issue 11, manifest; rentaldesk.no_show): it
+    holds no car from ``at``; ``fee`` is the fee the branch recorded (``odometer`` stays empty)."""
+
+    TYPE = "reservation.no-show"
+    fee: Decimal | None = None
+
+
 class CarChangeRequested(Event):
     """A car added or edited at a branch."""
 
@@ -633,6 +641,7 @@ def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:
 EVENT_TYPES = _registry(
     ReservationRequested, ChangeRequested, ChangeRequestedV2, ChangeRequestedV1, CancelRequested, CarAssignRequested,
     PickedUp, Returned, CarChangeRequested,
+    NoShow,  # issue 11: manifest
     Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated, RequestRefused, CarChangeRejected,
     FleetBranch, FleetClass, FleetDriver, FleetCar,
     NotificationSent, NotificationFailed,

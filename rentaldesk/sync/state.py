@@ -127,7 +127,8 @@ _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c
                       _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
 #: (issue 11, extras: head office's state does not carry the extras yet; the branch keeps its own.)
-_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "extras_json"})
+#: (issue 11, manifest: nor a no-show's fee, which the branch recorded when it marked it.)
+_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "extras_json", "no_show_fee"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))

@@ -155,7 +155,7 @@ def test_the_human_output_shows_the_desk_s_words_and_json_keeps_the_codes(run: C
 
 @pytest.mark.parametrize(("typed", "words"), [
     ("lost", "argument --status: 'lost' is not a status; use one of pending, confirmed, on rent, returned, cancelled, "
-             "expired, rejected; see rentaldesk reservations list --help"),
+             "expired, rejected, no-show; see rentaldesk reservations list --help"),
     ("needs a car", "a reservation that needs a car: --needs-car"),
     ("", "'' is not a status"),
 ])

@@ -227,4 +227,4 @@ def test_ctrl_s_saves_the_record(desk, qtbot, db):
     assert stored(db, "ann@example.com").country == "Canada"
     from rentaldesk.gui.main_window import SHORTCUTS
 
-    assert "Ctrl+1 … Ctrl+6" in SHORTCUTS and "Ctrl+S" in SHORTCUTS
+    assert "Ctrl+1 … Ctrl+7" in SHORTCUTS and "Ctrl+S" in SHORTCUTS

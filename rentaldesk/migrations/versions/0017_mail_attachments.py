@@ -1,7 +1,7 @@
 """the customer's mail with the agreement and the receipt (issue 11 item 9)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-03
 
 ``notifications`` gains ``attachment`` (the PDF rendered when the mail was queued; dropped once
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

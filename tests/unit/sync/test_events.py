@@ -23,7 +23,7 @@ from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
 T = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
 #: The types made after that build (none of them is in its file).
-NEWER_THAN_TYPED = {"agreement.recorded"}  # issue 11: network
+NEWER_THAN_TYPED = {"agreement.recorded", "reservation.no-show"}  # issue 11: network, manifest
 
 
 def _id(n: int) -> str:
@@ -52,6 +52,7 @@ SAMPLES: list[ev.Event] = [
     ev.CarAssignRequested(reservation_id=_id(1), car_plate="7ABC11", requested_at=T),
     ev.PickedUp(reservation_id=_id(1), at=T, odometer=12010),
     ev.Returned(reservation_id=_id(1), at=T),
+    ev.NoShow(reservation_id=_id(1), at=T, fee=Decimal("50.00")),  # issue 11: manifest
     ev.CarChangeRequested(car=ev.CarState(**CAR, driver_licence="D1"), requested_at=T),
     ev.Confirmed(reservation=STATE, request_event_id=_id(2)),
     ev.Rejected(reservation=ev.replace(STATE, status="rejected", reason="no SUV is free"), request_event_id=_id(2)),
