@@ -371,7 +371,7 @@ def _ledger(pdf: _Doc, entries: Sequence[LedgerEntry], zone: ZoneInfo, *, number
         _text(pdf, "None.")
         return
     header = ["Time", *(["Agreement"] if numbers else []), "What", "Method", "Reference", "Amount"]
-    widths = (0.26, 0.17, 0.17, 0.09, 0.13, 0.18) if numbers else (0.3, 0.19, 0.11, 0.2, 0.2)
+    widths = (0.26, 0.15, 0.16, 0.08, 0.21, 0.14) if numbers else (0.3, 0.19, 0.11, 0.2, 0.2)
     _table(pdf, header, [
         [long_time(e.at, zone), *([e.agreement_number] if numbers else []), _KIND_WORDS.get(e.kind, e.kind),
          e.method, ledger_reference(e.reference or e.note, e.provider_reference), money(e.amount, e.currency)]

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QSizePolicy, QToolButton, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QSizePolicy, QWidget
 
 from .. import documents, payments
 from ..contracts import LedgerEntry
-from ..display import count, ledger_reference, short_time
+from ..display import count, day_text, ledger_reference, short_time
 from ..errors import RentalError
 from ..payments import CashUp, CashUpLine
 from ..values import Changes
@@ -32,9 +32,6 @@ from .forms.ui_cash_up import Ui_CashUpScreen
 from .payment_dialog import KINDS
 from .tablemodels import RIGHT, Column, RowTableModel
 from .widgets import ViewState, py_date, qdate, setup_grid
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 #: The methods as the clerk reads them.
 METHOD_WORDS = {"card": "Card", "cash": "Cash", "voucher": "Voucher", "": "", "total": "Total"}
@@ -265,7 +262,7 @@ class CashUpScreen(QWidget):
         ui.cashHeldValue.setText(_amount(c.cash_deposits_held))
         ui.cashReleasedValue.setText(_amount(c.cash_deposits_released))
         ui.drawerValue.setText(_amount(cash.payments - cash.refunds + c.cash_deposits_held - c.cash_deposits_released))
-        ui.subtitleLabel.setText(f"{c.branch_name}, {_day_words(c.day)} ({c.time_zone}): "
+        ui.subtitleLabel.setText(f"{c.branch_name}, {day_text(c.day)} ({c.time_zone}): "
                                  f"{count(len(c.entries), 'ledger row')}")
         ui.ledgerLabel.setText(f"The day's ledger: {count(len(c.entries), 'row')}")
         self.empty_note.update()
@@ -281,7 +278,7 @@ class CashUpScreen(QWidget):
         c = self.shown
         if c is None:
             return "No branch yet: add one to cash up." if not self.desk.branches else ""
-        where, day = c.branch_name, _day_words(c.day)
+        where, day = c.branch_name, day_text(c.day)
         if c.day > self._today():
             return f"{day} is still to come at {where}: nothing can have been taken yet."
         return (f"Nothing was paid, given back or held as a deposit at {where} on {day}: "
@@ -321,42 +318,3 @@ def _total(c: CashUp) -> CashUpLine:
                       deposits_captured=sum((ln.deposits_captured for ln in c.lines), Decimal("0.00")),
                       net=c.total, count=sum(ln.count for ln in c.lines))
 
-
-def _day_words(day: date) -> str:
-    return day.strftime("%a %d %b %Y")
-
-
-def add_cash_up_screen(window: MainWindow) -> CashUpScreen:
-    """Put the cash-up in the window: the last screen of the navigation, Ctrl+8."""
-    screen = CashUpScreen(window.desk)
-    ui = window.ui
-    button = QToolButton(ui.nav)
-    button.setObjectName("navCashUp")
-    button.setText("Cash-up")
-    button.setToolTip(f"Cash-up ({SHORTCUT})")
-    button.setIcon(QIcon(":/icons/nav-cash-up.svg"))
-    button.setCheckable(True)
-    button.setAutoExclusive(True)
-    button.setToolButtonStyle(ui.navDrivers.toolButtonStyle())
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    layout = ui.nav.layout()
-    assert isinstance(layout, QBoxLayout)
-    layout.insertWidget(layout.indexOf(window.nav_buttons[-1]) + 1, button)
-    action = QAction("C&ash-up", window)
-    action.setShortcut(QKeySequence(SHORTCUT))
-    number = len(window.screens)
-    ui.screens.addWidget(screen)
-    window.screens.append(screen)
-    window.nav_buttons.append(button)
-    button.clicked.connect(lambda _checked=False: window.show_screen(number))
-    action.triggered.connect(lambda _checked=False: window.show_screen(number))
-    window.addAction(action)
-    shown = ui.menuView.actions()
-    screens = [i for i, a in enumerate(shown) if a.shortcut().toString()[:5] == "Ctrl+" and a.shortcut().toString()[5:].isdigit()]
-    if screens and screens[-1] + 1 < len(shown):
-        ui.menuView.insertAction(shown[screens[-1] + 1], action)  # after the other screens'
-    else:
-        ui.menuView.addAction(action)
-    screen.restore_state()
-    screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-    return screen

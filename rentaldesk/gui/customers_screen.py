@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QShortcut
-from PySide6.QtWidgets import QBoxLayout, QLineEdit, QSizePolicy, QToolButton, QWidget
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from .. import customers as service
 from ..customers import CustomerView, HistoryRow
@@ -21,9 +21,6 @@ from .empty import EmptyNote
 from .forms.ui_customers import Ui_CustomersScreen
 from .tablemodels import RIGHT, Column, RowTableModel
 from .widgets import FieldMessages, ViewState, setup_grid
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 #: How many customers a search shows (the first, by name); more: type more of the name.
 SHOWN = 500
@@ -281,35 +278,3 @@ class CustomersScreen(QWidget):
 def _camel(field: str) -> str:
     first, *rest = field.split("_")
     return first + "".join(word.title() for word in rest)
-
-
-def add_customers_screen(window: MainWindow) -> CustomersScreen:
-    """Put the Customers screen in the window: the last screen of the navigation, Ctrl+6."""
-    screen = CustomersScreen(window.desk)
-    ui = window.ui
-    button = QToolButton(ui.nav)
-    button.setObjectName("navCustomers")
-    button.setText("Customers")
-    button.setToolTip("Customers (Ctrl+6)")
-    button.setIcon(QIcon(":/icons/nav-drivers.svg"))
-    button.setCheckable(True)
-    button.setAutoExclusive(True)
-    button.setToolButtonStyle(ui.navDrivers.toolButtonStyle())
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    layout = ui.nav.layout()
-    assert isinstance(layout, QBoxLayout)
-    layout.insertWidget(layout.indexOf(ui.navBoard) + 1, button)
-    action = QAction("&Customers", window)
-    action.setShortcut(QKeySequence("Ctrl+6"))
-    number = len(window.screens)
-    ui.screens.addWidget(screen)
-    window.screens.append(screen)
-    window.nav_buttons.append(button)
-    button.clicked.connect(lambda _checked=False: window.show_screen(number))
-    action.triggered.connect(lambda _checked=False: window.show_screen(number))
-    window.addAction(action)
-    shown = ui.menuView.actions()
-    ui.menuView.insertAction(shown[shown.index(ui.actionBoard) + 1], action)  # after the board
-    screen.restore_state()
-    screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-    return screen

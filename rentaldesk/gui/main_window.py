@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from typing import TypeVar
+
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (QApplication, QBoxLayout, QComboBox, QLabel, QMainWindow, QMessageBox, QSizePolicy,
+                               QToolButton, QWidget)
 
 from .. import __version__
 from .booking import BookingScreen
-from .cash_up_screen import CashUpScreen, add_cash_up_screen
-from .customers_screen import CustomersScreen, add_customers_screen
+from .cash_up_screen import CashUpScreen
+from .customers_screen import CustomersScreen
 from .desk import DeskContext
 from .drivers_screen import DriversScreen
 from .fleet_board import FleetBoardScreen
 from .fleet_grid import FleetGridScreen
 from .forms.ui_main_window import Ui_MainWindow
-from .manifest_screen import ManifestScreen, add_manifest_screen
+from .manifest_screen import ManifestScreen
 from .reservations_screen import ReservationsScreen
+
+_S = TypeVar("_S", bound=QWidget)
 
 #: The window's screens, in the order of the navigation.
 Screen = (BookingScreen | ReservationsScreen | FleetGridScreen | DriversScreen | FleetBoardScreen | CustomersScreen
@@ -114,10 +120,51 @@ class MainWindow(QMainWindow):
         self._clock.start(30_000)
         self._shown = False
         self._restore_state()
-        self.customers = add_customers_screen(self)
-        self.manifest = add_manifest_screen(self)
-        self.cash_up = add_cash_up_screen(self)
+        self.customers = self.add_screen(CustomersScreen(desk), "navCustomers", "Customers", "Ctrl+6",
+                                         icon="nav-drivers", menu="&Customers")
+        self.manifest = self.add_screen(ManifestScreen(desk), "navManifest", "Today", "Ctrl+7", icon="nav-today",
+                                        tooltip="Today: the day's manifest")
+        self.cash_up = self.add_screen(CashUpScreen(desk), "navCashUp", "Cash-up", "Ctrl+8", icon="nav-cash-up",
+                                       menu="C&ash-up")
         self.show_screen(0)
+
+    def add_screen(self, screen: _S, name: str, label: str, shortcut: str, *, icon: str, tooltip: str = "",
+                   menu: str = "") -> _S:
+        """Put a screen built in code after the navigation's others: its button (``name``, ``label``,
+        ``:/icons/{icon}.svg``), its key and its entry in the View menu after the other screens'."""
+        ui = self.ui
+        button = QToolButton(ui.nav)
+        button.setObjectName(name)
+        button.setText(label)
+        button.setToolTip(f"{tooltip or label} ({shortcut})")
+        button.setIcon(QIcon(f":/icons/{icon}.svg"))
+        button.setCheckable(True)
+        button.setAutoExclusive(True)
+        button.setToolButtonStyle(ui.navDrivers.toolButtonStyle())
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = ui.nav.layout()
+        assert isinstance(layout, QBoxLayout)
+        layout.insertWidget(layout.indexOf(self.nav_buttons[-1]) + 1, button)
+        action = QAction(menu or f"&{label}", self)
+        action.setShortcut(QKeySequence(shortcut))
+        number = len(self.screens)
+        ui.screens.addWidget(screen)
+        self.screens.append(screen)  # type: ignore[arg-type]
+        self.nav_buttons.append(button)
+        button.clicked.connect(lambda _checked=False: self.show_screen(number))
+        action.triggered.connect(lambda _checked=False: self.show_screen(number))
+        self.addAction(action)
+        shown = ui.menuView.actions()
+        keys = [i for i, a in enumerate(shown) if re.fullmatch(r"Ctrl\+\d", a.shortcut().toString())]
+        if keys and keys[-1] + 1 < len(shown):
+            ui.menuView.insertAction(shown[keys[-1] + 1], action)  # after the other screens'
+        else:
+            ui.menuView.addAction(action)
+        restore = getattr(screen, "restore_state", None)
+        if restore is not None:
+            restore()
+        screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        return screen
 
     def show_screen(self, number: int) -> None:
         """Switch to screen ``number`` (0: new reservation … 4: fleet board); another screen than

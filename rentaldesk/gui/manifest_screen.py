@@ -7,20 +7,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,9 +32,6 @@ from .documents_out import ask_file, ask_printer
 from .empty import EmptyNote
 from .tablemodels import Column, RowTableModel
 from .widgets import ViewState, ask, py_date, qdate, setup_grid
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 #: How often the lists are read again while the screen is shown: what is overdue, and who may be
 #: marked a no-show, changes with the clock alone.
@@ -276,35 +269,3 @@ class ManifestScreen(QWidget):
 def _read(desk: DeskContext, zip_code: str, day: date, now: Any) -> Manifest:
     with desk.db.session() as s:
         return day_lists.day_manifest(s, zip_code, day, now)
-
-
-def add_manifest_screen(window: MainWindow) -> ManifestScreen:
-    """Put the Today screen in the window: after Customers in the navigation, Ctrl+7."""
-    screen = ManifestScreen(window.desk)
-    ui = window.ui
-    button = QToolButton(ui.nav)
-    button.setObjectName("navManifest")
-    button.setText("Today")
-    button.setToolTip("Today: the day's manifest (Ctrl+7)")
-    button.setIcon(QIcon(":/icons/nav-today.svg"))
-    button.setCheckable(True)
-    button.setAutoExclusive(True)
-    button.setToolButtonStyle(ui.navDrivers.toolButtonStyle())
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    layout = ui.nav.layout()
-    assert isinstance(layout, QBoxLayout)
-    after = window.nav_buttons[-1]
-    layout.insertWidget(layout.indexOf(after) + 1, button)
-    action = QAction("&Today", window)
-    action.setShortcut(QKeySequence("Ctrl+7"))
-    number = len(window.screens)
-    ui.screens.addWidget(screen)
-    window.screens.append(screen)
-    window.nav_buttons.append(button)
-    button.clicked.connect(lambda _checked=False: window.show_screen(number))
-    action.triggered.connect(lambda _checked=False: window.show_screen(number))
-    window.addAction(action)
-    ui.menuView.addAction(action)
-    screen.restore_state()
-    screen.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-    return screen

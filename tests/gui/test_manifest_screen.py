@@ -56,7 +56,7 @@ def test_today_lists_the_day_and_marks_a_no_show_after_asking(desk, qtbot, clock
     screen = desk.manifest
     settle(qtbot, desk)
     assert desk.ui.screens.currentWidget() is screen and screen.isVisible()
-    assert desk.nav_buttons[-1].toolTip() == "Today: the day's manifest (Ctrl+7)"
+    assert desk.nav_buttons[desk.screens.index(screen)].toolTip() == "Today: the day's manifest (Ctrl+7)"
     assert "Today (the day's manifest)" in SHORTCUTS
     assert screen.title.text() == "Today at Branch 10001"
     assert tab_titles(screen) == ["Due out (2)", "Due in (0)", "Overdue (0)", "No-shows (1)"]
