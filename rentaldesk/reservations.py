@@ -315,8 +315,10 @@ class ReservationService:
         end: datetime,
         car_id: int | None = None,
         driver_id: int | None = None,
+        extras: tuple[ExtraChoice, ...] = (),
     ) -> Charges:
-        """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words)."""
+        """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
+        each extra a line of its own."""
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -324,7 +326,27 @@ class ReservationService:
             car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
-            return booking_quote(plan, start, end, driver.day_rate if driver else None)
+            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras)
+
+    def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
+        """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
+        with self.db.session() as s:
+            return catalogue.catalogue(s, zip_code)
+
+    def stock_refusal(self, *, zip_code: str, extras: tuple[ExtraChoice, ...], start: datetime, end: datetime,
+                      exclude: str | None = None) -> NotAvailable | None:
+        """The stock refusal booking (or checking out, ``exclude``: that reservation) these extras
+        would give now (:func:`rentaldesk.extras.check_stock`, the one rule), or None; a preview's
+        question, so no pool lock: the booking decides again."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            try:
+                catalogue.check_stock(s, zip_code, extras, start, end, now, exclude=exclude)
+            except NotAvailable as exc:
+                return exc
+        return None
 
     # -- decisions -------------------------------------------------------------------------------
 
