@@ -96,6 +96,7 @@ def render(out: Path, size: tuple[int, int]) -> None:
     settle(window)
     booking.emailEdit.completer().popup().hide()
     booking.driverCombo.setCurrentIndex(1)
+    booking.extrasPicker.set_quantity("child-seat", 1)  # issue 11: extras, in the price
     settle(window)
     booking.freeCarsView.selectRow(1)
     settle(window)
@@ -244,6 +245,8 @@ def _rental(window: MainWindow, out: Path, moments: list) -> object:  # noqa: C9
     ui = dialog.ui
     ui.licenceCheck.setChecked(True)
     ui.fuelGauge.setValue(8)
+    if "gps" in ui.extrasPicker.spins:
+        ui.extrasPicker.set_quantity("gps", 1)  # added at check-out, at today's price
     QTest.keyClicks(ui.depositReferenceEdit, "PRE-AUTH 55120")
     view = ui.damageDiagram.view
     QTest.mouseClick(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, view.to_widget(0.1, 0.3).toPoint())

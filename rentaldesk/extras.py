@@ -17,7 +17,7 @@ never changes a booked price.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -28,7 +28,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from .charges import EXTRA_PER, ExtraChoice
-from .display import period_text
+from .display import count, period_text
 from .errors import InvalidInput, NotAvailable
 from .models import LIVE_STATUSES, Branch, ExtraItem, ReservationStatus
 from .models import Reservation as ReservationRow
@@ -160,19 +160,36 @@ def most_in_use(holds: Iterable[tuple[datetime, datetime, int]], start: datetime
     return peak
 
 
+def stock_at(s: Session, zip_code: str, codes: Iterable[str]) -> dict[str, int | None]:
+    """The stock of each of ``codes`` in the branch's catalogue (None: unlimited or not offered):
+    what a branch's request tells head office (see :func:`check_stock`)."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    found: dict[str, int | None] = {code: n for code, n in s.execute(select(ExtraItem.code, ExtraItem.stock).where(
+        ExtraItem.zip_code == zip_code, ExtraItem.code.in_(wanted)))}
+    return {code: found.get(code) for code in wanted}
+
+
 def check_stock(s: Session, zip_code: str, extras: Sequence[ExtraChoice], start: datetime, end: datetime,
-                now: datetime, *, exclude: str | None = None) -> None:
+                now: datetime, *, exclude: str | None = None, stock: Mapping[str, int | None] | None = None) -> None:
     """Refuse (:class:`NotAvailable`, field ``extras``) when an item with stock at the branch would
     be held more times than it has over ``[start, end)``, counting every live reservation of the
     branch but ``exclude`` (the one being changed or checked out). Items without stock, and extras
-    not in the catalogue, are not counted. The caller holds the branch's pool lock."""
+    not in the catalogue, are not counted. The caller holds the branch's pool lock.
+
+    ``stock``: each item's stock as a branch's request carries it (head office deciding the
+    request: the branch's catalogue travels with it, as its rate plan does; None: unlimited);
+    without it, the catalogue of this database."""
     wanted = {e.code: e.quantity for e in extras}
     if not wanted:
         return
-    stocked = {r.code: r for r in s.scalars(select(ExtraItem).where(
-        ExtraItem.zip_code == zip_code, ExtraItem.code.in_(wanted), ExtraItem.stock.is_not(None)))}
+    if stock is None:
+        stock = stock_at(s, zip_code, wanted)
+    stocked = {code: n for code, n in stock.items() if code in wanted and n is not None}
     if not stocked:
         return
+    labels = {e.code: e.label for e in extras}
     active = ReservationStatus.ACTIVE.value
     query = select(ReservationRow.status, ReservationRow.start_at, ReservationRow.end_at,
                    ReservationRow.extras_json).where(
@@ -188,18 +205,26 @@ def check_stock(s: Session, zip_code: str, extras: Sequence[ExtraChoice], start:
         for extra in extras_from_json(kept):
             if extra.code in held:
                 held[extra.code].append((lo, hi, extra.quantity))
-    for code, item in stocked.items():
-        assert item.stock is not None
-        free = item.stock - most_in_use(held[code], start, end)
+    for code, has in stocked.items():
+        free = has - most_in_use(held[code], start, end)
         if wanted[code] > free:
             branch = s.scalars(select(Branch).where(Branch.zip_code == zip_code)).one()
-            when = period_text(start, end, ZoneInfo(branch.time_zone))
-            name = item.label[:1].lower() + item.label[1:]
-            if free <= 0:
-                message = f"no {name} free at {branch.name} {when}: all {item.stock} are booked"
-            else:
-                message = f"only {free} of {item.stock} {name} free at {branch.name} {when}: {wanted[code]} asked"
-            raise NotAvailable(message, field="extras")
+            raise NotAvailable(stock_words(labels[code], has, max(free, 0), wanted[code], branch.name,
+                                           period_text(start, end, ZoneInfo(branch.time_zone))), field="extras")
+
+
+def stock_words(label: str, stock: int, free: int, asked: int, branch: str, when: str) -> str:
+    """The refusal for an item out of stock, in a clerk's words: 'only 1 of 2 child seats is free at
+    Boston Downtown Tue 8 Dec 2026, 10:00 to ... EST; 2 asked', 'no child seat is
+    free ...: the only one is booked', '...: all 4 are booked'."""
+    # "Child seat" -> "child seat", "GPS navigation" stays (an acronym keeps its capitals)
+    name = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    if free > 0:
+        plural = name if name.endswith("s") else f"{name}s"  # "snow chains" is its own plural
+        return (f"only {free} of {count(stock, name, plural)} {'is' if free == 1 else 'are'} free at {branch} "
+                f"{when}; {asked} asked")
+    booked = "the only one is booked" if stock == 1 else (f"all {stock:,} are booked" if stock else "none in stock")
+    return f"no {name} is free at {branch} {when}: {booked}"
 
 
 def extras_to_json(extras: Sequence[ExtraChoice]) -> str:

@@ -90,21 +90,26 @@ class PriceChange:
         )
 
 
-def price_change(row: KeptPrice, new_start: datetime, new_end: datetime) -> PriceChange:
+def price_change(row: KeptPrice, new_start: datetime, new_end: datetime,
+                 extras: tuple[ExtraChoice, ...] | None = None) -> PriceChange:
     """The price kept: the new period re-quoted with the reservation's kept plan and chauffeur's
     rate (whatever the rates are now, whichever car is handed over); a period that costs the same
-    as the booked one keeps the booked price."""
+    as the booked one keeps the booked price. ``extras``: the reservation's extras after the change
+    (None: those it keeps, at their booked prices)."""
     plan, driver = kept_plan(row), row.driver_day_rate
     booked = Decimal(row.price)
     kept = extras_from_json(row.extras_json)  # the extras as quoted, at their booked prices
     before = booking_quote(plan, row.start_at, row.end_at, driver, kept)
-    after = booking_quote(plan, new_start, new_end, driver, kept)
+    after = booking_quote(plan, new_start, new_end, driver, kept if extras is None else extras)
     if after.total == before.total:
         return PriceChange(booked, booked, "the same days")
     diff = rental_days(new_start, new_end, plan.zone) - rental_days(row.start_at, row.end_at, plan.zone)
     per_day = plan.day_rate + (driver or Decimal(0))
     days = f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'}" if diff else "the same days"
-    if diff and after.total - before.total == per_day * diff:
+    if extras is not None and extras != kept:
+        labels = ", ".join(f"{e.quantity} \u00d7 {e.label}" if e.quantity > 1 else e.label for e in extras)
+        why = f"{days}, with {labels or 'no extras'}"
+    elif diff and after.total - before.total == per_day * diff:
         why = f"{days} at {money(per_day)} a day"
     else:
         time = [line.label for line in after.lines if line.code in ("time", "extra-hours")]

@@ -315,8 +315,10 @@ class ReservationService:
         end: datetime,
         car_id: int | None = None,
         driver_id: int | None = None,
+        extras: tuple[ExtraChoice, ...] = (),
     ) -> Charges:
-        """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words)."""
+        """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
+        each extra a line of its own."""
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -324,7 +326,27 @@ class ReservationService:
             car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
-            return booking_quote(plan, start, end, driver.day_rate if driver else None)
+            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras)
+
+    def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
+        """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
+        with self.db.session() as s:
+            return catalogue.catalogue(s, zip_code)
+
+    def stock_refusal(self, *, zip_code: str, extras: tuple[ExtraChoice, ...], start: datetime, end: datetime,
+                      exclude: str | None = None) -> NotAvailable | None:
+        """The stock refusal booking (or checking out, ``exclude``: that reservation) these extras
+        would give now (:func:`rentaldesk.extras.check_stock`, the one rule), or None; a preview's
+        question, so no pool lock: the booking decides again."""
+        require_aware(start, "start")
+        require_aware(end, "end")
+        now = self._now()
+        with self.db.session() as s:
+            try:
+                catalogue.check_stock(s, zip_code, extras, start, end, now, exclude=exclude)
+            except NotAvailable as exc:
+                return exc
+        return None
 
     def sold_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> NotAvailable:
         """The refusal :meth:`create_reservation` gives a class booking the pool has no room for
@@ -370,9 +392,6 @@ class ReservationService:
         :class:`InvalidInput`; nothing is saved then.
         """
         now = self._now()
-        if self.link and extras:  # issue 11: extras: head office cannot keep them yet (see docs/charges.md)
-            raise InvalidInput("extras cannot be booked yet at a branch linked to head office; add them at "
-                               "check-out", field="extras")
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
             _expire(s, now)
@@ -408,8 +427,11 @@ class ReservationService:
         name: str | None = None,
         phone: str | None = None,
         accept_price: Decimal | None = None,
+        extras: tuple[ExtraChoice, ...] | None = None,
     ) -> Reservation:
-        """Change the period and/or the customer's name and phone.
+        """Change the period, the extras (``extras``: all the reservation keeps after the change,
+        those kept at their booked price, new ones from :func:`rentaldesk.extras.choose`) and/or the
+        customer's name and phone.
 
         A period change re-checks the rules and the availability, leaving this reservation itself
         out; a refused change leaves the reservation exactly as it was. A period that alters the
@@ -426,13 +448,13 @@ class ReservationService:
                 check_renter(s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end,
                              stage=Stage.BOOKING)
             outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
-                             accept_price=accept_price)
-            if self.link and (outcome.period_changed or outcome.customer_changed):
-                if outcome.period_changed and row.status != ReservationStatus.ACTIVE.value:
+                             accept_price=accept_price, extras=extras)
+            if self.link and (outcome.booking_changed or outcome.customer_changed):
+                if outcome.booking_changed and row.status != ReservationStatus.ACTIVE.value:
                     row.status = ReservationStatus.PENDING.value
                 self.link.change_requested(s, row, now)
             result = _value(s, row)
-        if outcome.period_changed or outcome.customer_changed:
+        if outcome.booking_changed or outcome.customer_changed:
             self.announce(
                 Changes(
                     reservations=frozenset({result.id, *outcome.moved}),
@@ -637,6 +659,7 @@ def book(
     plan: RatePlan | None = None,
     renter: Renter | None = None,
     extras: tuple[ExtraChoice, ...] = (),
+    stock: Mapping[str, int | None] | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -644,7 +667,8 @@ def book(
     lead-time rule is measured from; the period must still lie ahead of ``now``. ``plan``: the
     rate plan the request was quoted with (head office); else the plan in effect here. The renter
     rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
-    stored customer.
+    stored customer. ``stock``: the items' stock as a branch's request gives it (head office:
+    :func:`rentaldesk.extras.check_stock`); else the catalogue here.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
@@ -659,7 +683,7 @@ def book(
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
         plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code), extras=extras,
     )
-    catalogue.check_stock(s, pool.branch.zip_code, extras, start, end, now)  # issue 11: extras
+    catalogue.check_stock(s, pool.branch.zip_code, extras, start, end, now, stock=stock)  # issue 11: extras
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
     moved = _apply_moves(s, booking.moved, reservation_id, now)
     row = ReservationRow(**new_reservation_row(
@@ -1197,6 +1221,12 @@ class ChangeOutcome:
     period_changed: bool
     customer_changed: bool
     moved: dict[str, int]
+    extras_changed: bool = False
+
+    @property
+    def booking_changed(self) -> bool:
+        """The period or the extras: what head office decides again."""
+        return self.period_changed or self.extras_changed
 
 
 def change(
@@ -1211,11 +1241,15 @@ def change(
     phone: str | None = None,
     requested_at: datetime | None = None,
     accept_price: Decimal | None = None,
+    extras: tuple[ExtraChoice, ...] | None = None,
+    stock: Mapping[str, int | None] | None = None,
 ) -> ChangeOutcome:
-    """Change a live reservation's period and/or its customer's name and phone, or raise.
+    """Change a live reservation's period, its extras and/or its customer's name and phone, or raise.
 
-    The price kept (:func:`price_change`): a new period that alters the price is refused with
-    :class:`PriceChanged` (old, new, why) unless ``accept_price`` is that new price."""
+    The price kept (:func:`price_change`): a new period or new extras that alter the price are
+    refused with :class:`PriceChanged` (old, new, why) unless ``accept_price`` is that new price.
+    ``extras``: the reservation's extras after the change (None: unchanged), their stock counted
+    over the new period as at booking (``stock``: as :func:`book`'s)."""
     if row.status not in LIVE_STATUSES:
         raise RentalError(
             f"reservation {row.reference} is {row.status} and can no longer be changed", field="reservation"
@@ -1227,10 +1261,17 @@ def change(
     require_aware(new_start, "start")
     require_aware(new_end, "end")
     period_changed = new_start != row.start_at or new_end != row.end_at
+    kept = catalogue.extras_from_json(row.extras_json)
+    extras_changed = extras is not None and tuple(extras) != kept
+    if extras_changed and row.status == ReservationStatus.ACTIVE.value:
+        raise RentalError(f"reservation {row.reference} is on rent: its extras are those of its agreement",
+                          field="extras")
+    new_extras = tuple(extras) if extras is not None and extras_changed else kept
     moved: dict[str, int] = {}
-    if period_changed:
+    if period_changed or extras_changed:
         pool = _load_pool(s, row.vehicle_class, row.zip_code)
         lock(s, pool.branch.zip_code)
+    if period_changed:
         started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
         if started and new_start != row.start_at:
             raise RentalError(f"reservation {row.reference} has started; only its return can change", field="start")
@@ -1249,16 +1290,21 @@ def change(
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
-        catalogue.check_stock(s, pool.branch.zip_code, catalogue.extras_from_json(row.extras_json),  # issue 11: extras
-                              new_start, new_end, now, exclude=row.id)
-        repriced = price_change(row, new_start, new_end)
+    else:
+        decision = None
+    if period_changed or extras_changed:
+        catalogue.check_stock(s, pool.branch.zip_code, new_extras,  # issue 11: extras
+                              new_start, new_end, now, exclude=row.id, stock=stock)
+        repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)
-        moved = _apply_moves(s, decision, row.id, now)
-        row.car_id = decision[row.id]
+        if decision is not None:
+            moved = _apply_moves(s, decision, row.id, now)
+            row.car_id = decision[row.id]
         row.start_at = new_start
         row.end_at = new_end
         row.price = repriced.new
+        row.extras_json = catalogue.extras_to_json(new_extras)
         row.version += 1
         row.updated_at = now
     customer = s.get_one(Customer, row.customer_id)
@@ -1270,7 +1316,7 @@ def change(
         customer.phone = phone.strip()
         customer_changed = True
     s.flush()
-    return ChangeOutcome(period_changed, customer_changed, moved)
+    return ChangeOutcome(period_changed, customer_changed, moved, extras_changed)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:

@@ -26,10 +26,11 @@ from ..errors import RentalError
 from ..queries import CarRow, CustomerInfo, DriverRow
 from ..reservations import ReservationService, Room, WayOut
 from ..values import Changes, Reservation
-from ..charges import Charges
+from ..charges import Charges, ExtraChoice
+from ..extras import CatalogueItem
 from . import text
 from .desk import DeskContext
-from .booking_layout import NARROWEST, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way, lay_out_now
+from .booking_layout import NARROWEST, ROOMY_FROM, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way, lay_out_now
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
@@ -52,6 +53,7 @@ class BookingRequest:
     driver_id: int | None = None
     car_id: int | None = None
     period_errors: tuple[tuple[str, str], ...] = ()  # (field, message) of times that do not exist
+    extras: tuple[ExtraChoice, ...] = ()  # picked from the branch's catalogue (rentaldesk.gui.extras_picker)
 
 
 class _PoolPeriod(TypedDict):
@@ -115,8 +117,13 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
     if request.car_id is not None and request.car_id not in free_ids:
         errors["car_id"] = "This car is no longer free for this period."
     car = next((c for c in free_cars if c.car_id == request.car_id), None)
+    if request.extras:  # the engine's stock rule, naming the item and how many are free then
+        refusal = service.stock_refusal(zip_code=request.zip_code, extras=request.extras, start=request.start,
+                                        end=request.end)
+        if refusal is not None:
+            errors["extras"] = refusal.message
     charges = service.quote_charges(**pool, car_id=car.car_id if car else None,
-                                    driver_id=driver.id if driver else None)
+                                    driver_id=driver.id if driver else None, extras=request.extras)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
         request, errors, free_cars, drivers, charges.total, day_rate, driver.day_rate if driver else None, customer,
@@ -131,7 +138,7 @@ def _sentence(words: str) -> str:
 class BookingScreen(QWidget):
     """The new-reservation form and its controller."""
 
-    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id")
+    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id", "extras")
 
     def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,9 +148,10 @@ class BookingScreen(QWidget):
         ui = self.ui
         self.messages = FieldMessages(
             labels=dict(zip(self.FIELDS, (ui.errorZip, ui.errorClass, ui.errorStart, ui.errorEnd, ui.errorEmail,
-                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar))),
+                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras))),
             inputs=dict(zip(self.FIELDS, (ui.locationCombo, ui.classCombo, ui.startDate, ui.endDate, ui.emailEdit,
-                                          ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView))),
+                                          ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView,
+                                          ui.extrasPicker))),
             general=ui.formError,
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
@@ -191,6 +199,9 @@ class BookingScreen(QWidget):
             self.messages.clear_on_change(name, *inputs)
         completer.activated.connect(lambda _text: self._lookup_timer.start(0))
         ui.driverCombo.currentIndexChanged.connect(self._schedule_preview)
+        ui.extrasGroup.hide()  # until the branch's catalogue is in
+        ui.extrasPicker.changed.connect(self._extras_changed)
+        self._offered_for: str | None = None  # the branch whose catalogue the picker shows
         ui.freeCarsView.selectionModel().selectionChanged.connect(self._car_chosen)
         ui.anyCarButton.clicked.connect(ui.freeCarsView.clearSelection)
         ui.reserveButton.clicked.connect(self.reserve)
@@ -206,7 +217,15 @@ class BookingScreen(QWidget):
         desk.changed.connect(self._data_changed)
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
-        arrange(self.ui, narrow=event.size().width() < THREE_COLUMNS_FROM)
+        narrow = event.size().width() < THREE_COLUMNS_FROM
+        if narrow != getattr(self.ui, "narrow", None):
+            arrange(self.ui, narrow=narrow)
+            self._chain_extras()
+        # the extras under the trip: one row (the rest scroll; Tab brings each into view) unless
+        # the trip column has the room, so the calendar keeps its own
+        compact = narrow or event.size().height() < ROOMY_FROM
+        if compact != (self.ui.extrasPicker.visible_rows == 1):
+            self.ui.extrasPicker.set_compact(compact)
         super().resizeEvent(event)
 
     def event(self, event: QEvent) -> bool:
@@ -267,6 +286,36 @@ class BookingScreen(QWidget):
     def _location_changed(self, *_args: object) -> None:
         zone = self.zone
         self.ui.zoneLabel.setText(f"Times are local to the branch: {getattr(zone, 'key', str(zone))}")
+        zip_code = self.zip_code
+        if zip_code and zip_code != self._offered_for:
+            self._offered_for = zip_code
+            service = self.desk.service
+            self.desk.run(lambda: service.extras_offered(zip_code), lambda items: self._show_offered(zip_code, items))
+        self._schedule_preview()
+
+    def _show_offered(self, zip_code: str, items: tuple[CatalogueItem, ...]) -> None:
+        """The branch's catalogue in the picker, Tab through it in reading order."""
+        if zip_code != self.zip_code:
+            return  # the clerk moved on to another branch
+        ui = self.ui
+        ui.extrasPicker.set_items(items)
+        ui.extrasGroup.setVisible(bool(items))  # a branch offering nothing shows no group for it
+        ui.given_way_for = None  # type: ignore[attr-defined]  # the column changed: what gives way, again
+        self._give_way_timer.start()
+        self._chain_extras()
+        self._schedule_preview()
+
+    def _chain_extras(self) -> None:
+        """Tab through the quantities in reading order: under the trip (two columns: return time ->
+        quantities -> email), or above the free cars (three: driver -> quantities -> free cars)."""
+        ui = self.ui
+        if getattr(ui, "narrow", False):
+            ui.extrasPicker.chain_tabs(ui.endTime, ui.emailEdit)
+        else:
+            ui.extrasPicker.chain_tabs(ui.driverCombo, ui.freeCarsView)
+
+    def _extras_changed(self) -> None:
+        self.messages.set("extras", "")
         self._schedule_preview()
 
     @property
@@ -372,6 +421,7 @@ class BookingScreen(QWidget):
             driver_id=ui.driverCombo.currentData(),
             car_id=self.chosen_car_id(),
             period_errors=tuple(problems),
+            extras=ui.extrasPicker.picks(),
         )
 
     def chosen_car_id(self) -> int | None:
@@ -512,6 +562,9 @@ class BookingScreen(QWidget):
         free = driver is not None and any(d.id == driver.id for d in preview.drivers)
         lines.append("No driver" if driver is None
                      else f"Driver {text.driver_label(driver.name, driver.phone)}" + ("" if free else " (not free)"))
+        if request.extras:
+            lines.append("With " + ", ".join(html.escape(f"{e.quantity} × {e.label}" if e.quantity > 1 else e.label)
+                                             for e in request.extras))
         return "<br>".join(lines)
 
     def _show_customer(self, customer: CustomerInfo | None) -> None:
@@ -596,6 +649,7 @@ class BookingScreen(QWidget):
                 email=request.email, name=request.name, phone=request.phone or None,
                 vehicle_class=request.vehicle_class, zip_code=request.zip_code,
                 start=start, end=end, car_id=request.car_id, driver_id=request.driver_id,
+                extras=request.extras,
             ),
             self._booked,
             self._refused,
@@ -638,6 +692,7 @@ class BookingScreen(QWidget):
         self._autofilled = None
         show_text(ui.customerHint, "")
         ui.driverCombo.setCurrentIndex(0)
+        ui.extrasPicker.clear()
         ui.freeCarsView.clearSelection()
         self.messages.clear()
         self._schedule_preview()

@@ -1,7 +1,8 @@
 """How the New reservation form lays itself out at each counter screen size (1024x700 up).
 
-From THREE_COLUMNS_FROM wide: trip | customer, summary, Reserve, banner | free cars. Below it: trip,
-summary | customer, free cars, Reserve, banner; the calendar and the free cars are what give way.
+From THREE_COLUMNS_FROM wide: trip | customer, summary, Reserve, banner | extras, free cars. Below it:
+trip, extras, summary | customer, free cars, Reserve, banner; the calendar and the free cars are what
+give way.
 When a field's message needs room the trip column has not got, the read-backs give way to it
 (:func:`give_way`), so a message never pushes a control out of view.
 """
@@ -21,6 +22,8 @@ from .widgets import PickGrid
 THREE_COLUMNS_FROM = 1146
 #: The widths of the trip column, and of the customer column when there are three.
 TRIP_WIDTH, CUSTOMER_WIDTH = 350, 320
+#: From this height the extras picker shows four rows under the trip; below it one (the calendar keeps its room).
+ROOMY_FROM = 900
 #: The narrowest the form goes (two columns); it asks no more, so it never holds a window wider.
 NARROWEST = 640
 _ANY_WIDTH = 16777215
@@ -44,25 +47,27 @@ def arrange(ui: Ui_BookingForm, *, narrow: bool) -> None:
     columns = (ui.leftColumn, ui.middleLayout, ui.rightColumn)
     middle = [ui.customerGroup, ui.priceGroup, ui.formError, ui.actionsBar, ui.resultBanner]
     for column in columns:
-        for widget in (ui.tripGroup, ui.carsGroup, *middle):
+        for widget in (ui.tripGroup, ui.extrasGroup, ui.carsGroup, *middle):
             column.removeWidget(widget)  # deletes its layout item (a widget holds on to its first one)
         while column.count():  # the stretches
             column.takeAt(0)
     placed: tuple[list[QWidget], list[QWidget], list[QWidget]]
     if narrow:
-        placed = ([ui.tripGroup, ui.priceGroup],
+        placed = ([ui.tripGroup, ui.extrasGroup, ui.priceGroup],
                   [ui.customerGroup, ui.carsGroup, ui.formError, ui.actionsBar, ui.resultBanner], [])
     else:
-        placed = ([ui.tripGroup], middle, [ui.carsGroup])
+        placed = ([ui.tripGroup], middle, [ui.extrasGroup, ui.carsGroup])
     for column, widgets in zip(columns, placed):
         for widget in widgets:
             column.addWidget(widget, 1 if widget in (ui.tripGroup, ui.carsGroup) else 0)  # the calendar, the grid grow
     if not narrow:
         ui.middleLayout.addStretch(1)
+
     for widget in middle:  # bounded, so a long banner never squeezes the free cars
-        width = TRIP_WIDTH if narrow and widget is ui.priceGroup else CUSTOMER_WIDTH
-        widget.setMinimumWidth(0 if narrow and widget is not ui.priceGroup else width)
-        widget.setMaximumWidth(_ANY_WIDTH if narrow and widget is not ui.priceGroup else width)
+        in_trip_column = narrow and widget is ui.priceGroup
+        width = TRIP_WIDTH if in_trip_column else CUSTOMER_WIDTH
+        widget.setMinimumWidth(0 if narrow and not in_trip_column else width)
+        widget.setMaximumWidth(_ANY_WIDTH if narrow and not in_trip_column else width)
     margin, spacing = (16, 8) if narrow else (24, 12)
     ui.rootLayout.setContentsMargins(margin, spacing + 4, margin, spacing)
     ui.rootLayout.setSpacing(spacing)
@@ -88,7 +93,7 @@ def lay_out_now(form: QWidget, ui: Ui_BookingForm) -> None:
     grew (the summary's driver and phone, the calculator's lines) lays itself out first and asks
     the form for its new height only then, a turn later; until that turn the form still holds the
     group at the height of its old words, and the summary's lines are cut."""
-    for group in (ui.tripGroup, ui.customerGroup, ui.priceGroup):
+    for group in (ui.tripGroup, ui.extrasGroup, ui.customerGroup, ui.priceGroup):
         layout = group.layout()
         if layout is not None:
             layout.activate()

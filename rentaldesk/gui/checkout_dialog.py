@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from .. import contracts, documents
 from ..contracts import AgreementView, CheckOut, Deposit
 from ..damage import DamageMark
 from ..display import money
 from ..errors import RentalError
+from ..extras import extras_from_json
 from ..models import Car
 from ..models import Reservation as ReservationRow
 from ..values import CarChoice, Reservation
@@ -34,6 +35,7 @@ from .widgets import FieldMessages, show_text
 
 if TYPE_CHECKING:
     from ..charges import ExtraChoice
+    from ..extras import CatalogueItem
 
 #: The deposit's methods as the clerk picks them, and the service's names for them.
 DEPOSIT_METHODS = (("Card pre-authorisation", "card"), ("Cash", "cash"))
@@ -48,6 +50,7 @@ class CheckOutForm:
     damage: dict[int, tuple[DamageMark, ...]]  #: each car's recorded damage
     deposit: Decimal  #: the deposit asked for the reservation's class here
     extras: tuple[ExtraChoice, ...]  #: the extras and cover booked with the reservation
+    offered: tuple[CatalogueItem, ...] = ()  #: the branch's catalogue, for the extras added here
 
 
 def load_form(desk: DeskContext, reservation: Reservation) -> CheckOutForm:
@@ -61,9 +64,11 @@ def load_form(desk: DeskContext, reservation: Reservation) -> CheckOutForm:
     with desk.db.session() as s:
         odometers = {c.car_id: s.get_one(Car, c.car_id).odometer for c in cars}
         damage = {c.car_id: contracts.existing_damage(s, c.car_id) for c in cars}
-        deposit = contracts.kept_plan(s.get_one(ReservationRow, reservation.id)).deposit
-    # a reservation keeps no extras yet (no part of issue 11 stores them at booking): none to confirm
-    return CheckOutForm(cars, odometers, damage, deposit, extras=())
+        row = s.get_one(ReservationRow, reservation.id)
+        deposit = contracts.kept_plan(row).deposit
+        booked = extras_from_json(row.extras_json)
+    return CheckOutForm(cars, odometers, damage, deposit, extras=booked,
+                        offered=desk.service.extras_offered(reservation.zip_code))
 
 
 class CheckOutDialog(QDialog):
@@ -83,7 +88,7 @@ class CheckOutDialog(QDialog):
         "date_of_birth": ("errorLicence", "licenceCheck"), "do_not_rent": ("errorLicence", "licenceCheck"),
         "odometer": ("errorOdometer", "odometerSpin"),
         "fuel": ("errorFuel", "fuelGauge"), "fuel_eighths": ("errorFuel", "fuelGauge"),
-        "extras": ("errorExtras", "extrasList"),
+        "extras": ("errorExtras", "extrasPicker"),
         "deposit": ("errorDeposit", "depositReferenceEdit"),
         "deposit_method": ("errorDeposit", "depositMethodCombo"),
         "damage": ("errorDamage", "damageDiagram"),
@@ -116,6 +121,8 @@ class CheckOutDialog(QDialog):
         ui.depositMethodCombo.currentIndexChanged.connect(self._method_changed)
         ui.carCombo.currentIndexChanged.connect(self._car_changed)
         ui.clearSignatureButton.clicked.connect(ui.signaturePad.clear)
+        ui.extrasPicker.changed.connect(self._extras_changed)
+        self._stock_asked = 0  # the newest stock question (an older answer is dropped)
         ui.cancelButton.clicked.connect(self.reject)
         ui.confirmButton.clicked.connect(self.confirm)
         ui.damageDiagram.stage = "out"
@@ -150,14 +157,11 @@ class CheckOutDialog(QDialog):
             ui.carCombo.addItem(self._car_words(car), car.car_id)
         ui.carCombo.blockSignals(False)
         ui.depositAmountLabel.setText(money(form.deposit))
-        ui.extrasList.clear()
-        for extra in form.extras:
-            item = QListWidgetItem(_extra_words(extra))
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            ui.extrasList.addItem(item)
-        if not form.extras:
-            ui.extrasList.addItem(QListWidgetItem("No extras booked with the reservation"))
+        # the booked extras stay as booked; the picker adds to them at today's price
+        ui.extrasPicker.set_items(form.offered, booked=form.extras)
+        ui.extrasPicker.chain_tabs(ui.fuelGauge, ui.depositMethodCombo)  # in reading order
+        ui.extrasPicker.setToolTip("Booked: " + ", ".join(_extra_words(e) for e in form.extras)
+                                   if form.extras else "No extras booked with the reservation")
         self._car_changed()
         self._set_enabled(True)
         ui.carCombo.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -192,14 +196,35 @@ class CheckOutDialog(QDialog):
         self.ui.depositReferenceEdit.setPlaceholderText(
             "Card pre-authorisation reference" if card else "No reference for cash")
 
+    def _extras_changed(self) -> None:
+        """Ask the engine's stock rule (on the worker) whether the extras picked are free until the
+        booked return; its refusal shows under the picker at once, naming the item."""
+        self.messages.set("extras", "")
+        if self.form is None:
+            return
+        r, added = self.reservation, self.ui.extrasPicker.picks()
+        self._stock_asked += 1
+        asked, extras = self._stock_asked, (*self.form.extras, *added)
+        service = self.desk.service
+
+        def job() -> str:
+            refusal = service.stock_refusal(zip_code=r.zip_code, extras=extras, start=r.start, end=r.end,
+                                            exclude=r.id)
+            return refusal.message if refusal is not None else ""
+
+        self.desk.run(job, lambda message: self._stock_answered(asked, message))
+
+    def _stock_answered(self, asked: int, message: str) -> None:
+        if asked == self._stock_asked:
+            self.messages.set("extras", message)
+
     def value(self) -> CheckOut:
         """What the clerk entered, as the service's input."""
         if self.form is None:
             raise RuntimeError("the form is not loaded yet")
         ui = self.ui
         car = self._chosen_car()
-        extras = tuple(extra for row, extra in enumerate(self.form.extras)
-                       if ui.extrasList.item(row).checkState() == Qt.CheckState.Checked)
+        extras = ui.extrasPicker.picks()  # added here; the booked ones are kept by the service
         method = str(ui.depositMethodCombo.currentData())
         return CheckOut(
             reservation_id=self.reservation.id,

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from .. import no_show
 from ..db import Database
 from ..errors import RentalError
+from ..extras import extras_to_json
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
 from ..rates import RatePlan
@@ -59,7 +60,15 @@ from ..sync.events import (
     replace,
 )
 from ..sync.inbox import Delivery, NotReady
-from ..sync.state import car_id_for, car_id_of, driver_id_for, renter_of, reservation_state
+from ..sync.state import (
+    car_id_for,
+    car_id_of,
+    driver_id_for,
+    extra_choices,
+    extras_stock,
+    renter_of,
+    reservation_state,
+)
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from . import contracts
 from .batch import BookingBatch, PoolCache
@@ -182,6 +191,8 @@ class BookingAuthority:
                     source=state.source or request.source,
                     requested_at=request.payload.requested_at, renter=renter_of(state.customer),
                     plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
+                    # the extras as quoted, counted with the stock the branch's catalogue gives
+                    extras=extra_choices(state.extras or ()), stock=extras_stock(state.extras or ()),
                 )
                 row.hq_version = row.version
         except RentalError as exc:
@@ -200,12 +211,17 @@ class BookingAuthority:
         # The price the branch's clerk accepted is the one kept: the same rule (price_change)
         # prices the change here, and a different answer is refused, never charged. A branch of an
         # earlier build sends no price: it is priced by the rule alone.
-        accepted = p.price if p.price is not None else price_change(row, p.start, p.end).new
+        # The extras the branch sent (None from an earlier build: those held here). On rent, the
+        # extras are the agreement's, which the pick-up brought: a change of return keeps them.
+        sent = p.extras if row.status != ReservationStatus.ACTIVE.value else None
         try:
             with s.begin_nested():
+                extras = None if sent is None else extra_choices(sent)
+                accepted = p.price if p.price is not None else price_change(row, p.start, p.end, extras).new
                 outcome = change(
                     s, self._lock, now, row, start=p.start, end=p.end,
                     name=p.name or None, phone=p.phone, requested_at=p.requested_at, accept_price=accepted,
+                    extras=extras, stock=None if sent is None else extras_stock(sent),
                 )
         except RentalError as exc:
             s.refresh(row)
@@ -255,8 +271,13 @@ class BookingAuthority:
 
     def _picked_up(self, s: Session, request: Envelope[PickedUp], now: datetime, where: Delivery) -> Changes:
         fact = request.payload
-        return self._record(s, request, where, lambda row: pick_up(
-            s, row, fact.at, odometer=fact.odometer, enforce_window=False))
+
+        def apply(row: ReservationRow) -> None:
+            pick_up(s, row, fact.at, odometer=fact.odometer, enforce_window=False)
+            if fact.extras is not None:  # what the car left with (check-out's): a fact, counted from now on
+                row.extras_json = extras_to_json(extra_choices(fact.extras))
+
+        return self._record(s, request, where, apply)
 
     def _returned(self, s: Session, request: Envelope[Returned], now: datetime, where: Delivery) -> Changes:
         fact = request.payload

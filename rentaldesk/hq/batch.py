@@ -16,7 +16,8 @@ memory and the write queues changed, by appends that cannot fail. A refused requ
 :class:`RentalError`) therefore queues only its ``reservation.rejected`` outbox row and its inbox
 row — exactly what the one-by-one path leaves once its savepoint is rolled back.
 
-Only ``reservation.requested`` takes the fast path. Any other request (change, cancel, pick-up,
+Only ``reservation.requested`` without extras takes the fast path (the stock of an extra is
+counted over every pool of its branch, which the database holds, not a pool's memory). Any other request (change, cancel, pick-up,
 return) first writes what is queued, forgets the in-memory pools, and is handled by the one-by-one
 path in its own savepoint, as before; the next request reloads from the database.
 
@@ -82,7 +83,7 @@ from ..sync.events import (
     money,
     replace,
 )
-from ..sync.state import customer_state, renter_of
+from ..sync.state import customer_state, extras_state, renter_of
 from ..sync.topics import BOOKING_EVENTS, pool_key
 from ..values import Changes
 
@@ -180,7 +181,8 @@ _R = ReservationRow
 #: A pool's live reservations (what _PoolMemory keeps), over a range
 _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
                _R.car_id, _R.pinned, _R.status, _R.driver_id, _R.price, _R.version, _R.source,
-               _R.status_reason, _R.rate_plan, _R.driver_day_rate).where(_R.status.in_(LIVE_STATUSES))
+               _R.status_reason, _R.rate_plan, _R.driver_day_rate, _R.extras_json).where(
+    _R.status.in_(LIVE_STATUSES))
 
 
 def _window(b: Mapping[str, Any], more: bool) -> ColumnElement[bool]:
@@ -235,6 +237,7 @@ class _Live:
     pending: NewReservationRow | None = None  # the queued insert of a reservation made in this batch
     rate_plan: str | None = None  # the plan and chauffeur's rate it was quoted with
     driver_day_rate: Decimal | None = None
+    extras_json: str = "[]"  # (issue 11) the extras it keeps: its events carry them
 
 
 @dataclass(slots=True)
@@ -289,7 +292,7 @@ class _PoolMemory:
         if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
             self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
                            r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or "",
-                           rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate))
+                           rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate, extras_json=r.extras_json))
 
     def add(self, r: _Live) -> None:
         """Remember a live reservation (its start and end never change while it is in memory: a
@@ -675,7 +678,8 @@ class BookingBatch:
         inbox: _InboxInsert = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
                                "offset": where.offset, "applied_at": applied_at}
         request = envelope.payload
-        if not isinstance(request, ReservationRequested):
+        if not isinstance(request, ReservationRequested) or request.reservation.extras:
+            # (issue 11, extras: their stock is counted over the branch's every pool, in the database)
             return self._one_by_one(envelope, where, inbox)
         self.authority.decisions += 1
         now = self.authority.clock()
@@ -763,7 +767,8 @@ class BookingBatch:
                              d.fill_phone or d.customer.phone)
         new = _Live(row["id"], row["reference"], customer.id, row["start_at"], row["end_at"], row["car_id"],
                     row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row,
-                    rate_plan=row["rate_plan"], driver_day_rate=row["driver_day_rate"])
+                    rate_plan=row["rate_plan"], driver_day_rate=row["driver_day_rate"],
+                    extras_json=row["extras_json"])
         moved_after: list[tuple[_Live, int]] = []
         for rid, car_id in d.moved.items():
             r = mem.live[rid]
@@ -839,6 +844,7 @@ class BookingBatch:
             pinned=bool(r.pinned), driver_licence=licence, start=r.start, end=r.end, price=money(r.price),
             version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",
             rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate,
+            extras=extras_state(self.s, mem.pool.branch.zip_code, r.extras_json),
         )
 
     def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> _OutboxInsert:

@@ -51,7 +51,13 @@ from .events import (
     Returned,
 )
 from .inbox import Delivery, EventConsumer
-from .state import apply_fleet_record, apply_request_refused, apply_reservation_state, reservation_state
+from .state import (
+    apply_fleet_record,
+    apply_request_refused,
+    apply_reservation_state,
+    extras_state,
+    reservation_state,
+)
 from .topics import (
     BOOKING_EVENTS,
     BOOKING_REQUESTS,
@@ -95,7 +101,7 @@ class BranchOutbox:
         state = reservation_state(s, row)
         self._send(s, row, ChangeRequested(reservation_id=row.id, start=state.start, end=state.end,
                                            name=state.customer.name, phone=state.customer.phone,
-                                           requested_at=now, price=state.price), now)
+                                           requested_at=now, price=state.price, extras=state.extras), now)
 
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         plate = reservation_state(s, row).car_plate
@@ -107,7 +113,9 @@ class BranchOutbox:
         self._send(s, row, CancelRequested(reservation_id=row.id, requested_at=now), now)
 
     def picked_up(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
-        self._send(s, row, PickedUp(reservation_id=row.id, at=now, odometer=odometer), now)
+        # the extras it leaves with (booked, and added at check-out): head office's stock counts them
+        self._send(s, row, PickedUp(reservation_id=row.id, at=now, odometer=odometer,
+                                    extras=extras_state(s, row.zip_code, row.extras_json)), now)
 
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
         self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer), now)

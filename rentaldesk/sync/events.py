@@ -217,6 +217,26 @@ class Customer(Record, omit_defaults=True):
     renter: RenterFacts | None = None
 
 
+class AgreementExtra(Record):
+    """An extra or cover on the agreement (:class:`rentaldesk.charges.ExtraChoice`)."""
+
+    code: Text
+    label: OptionalMessage
+    per: Text
+    price: Decimal
+    quantity: int
+    cap: Decimal | None = None
+
+
+class ReservationExtra(AgreementExtra):
+    """An extra or cover a reservation keeps (:class:`rentaldesk.charges.ExtraChoice`, exactly:
+    :func:`rentaldesk.sync.state.extra_choices`), with the item's ``stock`` at the branch when a
+    branch's request carries it (None: unlimited, or not said)."""
+
+    taxable: bool = True
+    stock: int | None = None
+
+
 class ReservationState(Record):
     """A reservation's whole state as head office decided it (or as a branch requests it)."""
 
@@ -241,7 +261,10 @@ class ReservationState(Record):
     #: what it has).
     rate_plan: PlanText | None = None
     driver_day_rate: Decimal | None = None
-
+    #: The extras the price includes, as quoted (issue 11, extras; a branch's request gives each
+    #: item's stock at the branch, as its catalogue says: head office counts with it). None from an
+    #: earlier build (a branch then keeps the extras it has); empty: none.
+    extras: tuple[ReservationExtra, ...] | None = None
 
 
 class CarState(Record):
@@ -284,7 +307,8 @@ class ChangeRequested(Event):
     """A new period (and the customer's name and phone) for a reservation.
 
     Version 3: with ``price``, the price the branch's clerk accepted for the new period (None in
-    an upgraded earlier version: head office then prices it by the rule alone). Version 2: the
+    an upgraded earlier version: head office then prices it by the rule alone), and later its
+    ``extras`` (a field added at the end, so the version stays). Version 2: the
     name and the phone only. Version 1 sent the whole customer, email included, which a change
     never changes (a reservation's customer is who booked it)."""
 
@@ -297,6 +321,10 @@ class ChangeRequested(Event):
     phone: Phone
     requested_at: Time
     price: Decimal | None = None
+    #: (issue 11, extras) the reservation's extras with the change, each item's stock at the
+    #: branch: head office re-counts them over the new period. None from an earlier build: the
+    #: extras head office holds.
+    extras: tuple[ReservationExtra, ...] | None = None
 
 
 class ChangeRequestedV2(Event):
@@ -351,7 +379,11 @@ class CounterFact(Event):
 
 
 class PickedUp(CounterFact):
+    """The car handed over; ``extras`` (issue 11) are those it left with, booked and added at
+    check-out, which head office keeps so its stock counts them (None from an earlier build)."""
+
     TYPE = "reservation.picked-up"
+    extras: tuple[ReservationExtra, ...] | None = None
 
 
 class Returned(CounterFact):
@@ -514,17 +546,6 @@ class AgreementDamage(Record):
     stage: Text
     photo: bytes | None = None
     recorded_at: Time | None = None
-
-
-class AgreementExtra(Record):
-    """An extra or cover on the agreement (:class:`rentaldesk.charges.ExtraChoice`)."""
-
-    code: Text
-    label: OptionalMessage
-    per: Text
-    price: Decimal
-    quantity: int
-    cap: Decimal | None = None
 
 
 class AgreementChargeLine(Record):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
@@ -15,7 +16,9 @@ import msgspec
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..charges import ExtraChoice
 from ..customers import normalize_email
+from ..extras import extras_from_json, extras_to_json, stock_at
 from ..fleet import put_car
 from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass, table
 from ..models import Reservation as ReservationRow
@@ -34,6 +37,7 @@ from .events import (
     FleetDriver,
     RenterFacts,
     RequestRefused,
+    ReservationExtra,
     ReservationState,
     money,
 )
@@ -75,6 +79,30 @@ def renter_of(customer: CustomerState) -> Renter:
                   licence_expiry=facts.licence_expiry)
 
 
+def extras_state(s: Session, zip_code: str, extras_json: str) -> tuple[ReservationExtra, ...]:
+    """A reservation's kept extras (``extras_json``) as the events carry them, each with its stock
+    in this database's catalogue of the branch (a branch's request: head office counts with it)."""
+    if extras_json == "[]":
+        return ()
+    kept = extras_from_json(extras_json)
+    stock = stock_at(s, zip_code, (e.code for e in kept))
+    return tuple(ReservationExtra(code=e.code, label=as_sent(e.label, MESSAGE), per=e.per, price=e.price,
+                                  quantity=e.quantity, cap=e.cap, taxable=e.taxable, stock=stock.get(e.code))
+                 for e in kept)
+
+
+def extra_choices(extras: Sequence[ReservationExtra]) -> tuple[ExtraChoice, ...]:
+    """The extras an event carries, as the engine keeps them; a bad one (a quantity of 0, a blank
+    label) is refused by :class:`~rentaldesk.charges.ExtraChoice`'s own check (InvalidInput)."""
+    return tuple(ExtraChoice(code=e.code, label=e.label, per=e.per, price=e.price, cap=e.cap, quantity=e.quantity,
+                             taxable=e.taxable) for e in extras)
+
+
+def extras_stock(extras: Sequence[ReservationExtra]) -> dict[str, int | None]:
+    """The stock of each item as the event's branch gave it (:func:`rentaldesk.extras.check_stock`)."""
+    return {e.code: e.stock for e in extras}
+
+
 def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
     customer = s.get_one(Customer, row.customer_id)
     plate = s.scalar(select(Car.plate_number).where(Car.car_id == row.car_id))
@@ -88,6 +116,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
         version=row.version, source=as_sent(row.source or "", CODE), reason=as_sent(row.status_reason or "", MESSAGE),
         rate_plan=row.rate_plan, driver_day_rate=row.driver_day_rate,
+        extras=extras_state(s, row.zip_code, row.extras_json),
     )
 
 
@@ -126,9 +155,9 @@ _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
 _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status, _T.c.vehicle_class,
                       _T.c.zip_code).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
-#: (issue 11, extras: head office's state does not carry the extras yet; the branch keeps its own.)
-#: (issue 11, manifest: nor a no-show's fee, which the branch recorded when it marked it.)
-_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "extras_json", "no_show_fee"})
+#: (issue 11, manifest: head office's state does not carry a no-show's fee, which the branch recorded
+#: when it marked it; the branch keeps its own.)
+_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "no_show_fee"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
@@ -213,6 +242,7 @@ def apply_reservation_state(
             start=state.start, end=state.end, status=state.status, price=state.price, source=state.source,
             now=now, version=version, hq_version=values["hq_version"], hq_car_id=values.get("hq_car_id"),
             status_reason=state.reason, rate_plan=state.rate_plan, driver_day_rate=state.driver_day_rate,
+            extras_json=extras_to_json(extra_choices(state.extras or ())),
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
@@ -221,7 +251,8 @@ def apply_reservation_state(
             # the car, when the state holds none here (a refused create's car is the branch's)
             kept = _KEPT_ON_APPLY | ({"car_id"} if car_id is None else set()) | (
                 set() if "hq_car_id" in values else {"hq_car_id"}) | (
-                _PRICE_TERMS if state.rate_plan is None else set())
+                _PRICE_TERMS if state.rate_plan is None else set()) | (
+                {"extras_json"} if state.extras is None else set())  # (an earlier build's state: kept)
             s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
     else:
         assert row is not None  # (no request waits on a row that is not there)

@@ -55,7 +55,7 @@ def test_reserve_with_extras_keeps_them_and_refuses_the_fifth_seat(rentaldesk):
     # 2 days: 3 seats at $12 and a GPS at $10 a day, taxed 8.625 % and the airport fee
     assert Decimal(json.loads(out)["price"]) > Decimal(json.loads(bare)["price"]) + Decimal("92.00")
     status, _, err = reserve(2, "child-seat:2")
-    assert status != 0 and "only 1 of 4 child seat free at San Francisco Airport" in err
+    assert status != 0 and "only 1 of 4 child seats is free at San Francisco Airport" in err
     assert len(err.strip().splitlines()) == 1
     status, _, err = reserve(3, "sunroof")
     assert status != 0 and "'sunroof' is not an extra offered at San Francisco Airport" in err

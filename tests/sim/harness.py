@@ -38,9 +38,11 @@ from typing import Any
 from kafka.errors import KafkaError
 from sqlalchemy import event, func, select
 
+from rentaldesk.charges import ExtraChoice
 from rentaldesk.config import SmtpSettings
 from rentaldesk.db import Database, make_engine, open_database
 from rentaldesk.errors import RentalError
+from rentaldesk.extras import CatalogueItem, choose, save_catalogue
 from rentaldesk.hq.authority import BookingAuthority
 from rentaldesk.hq.fleet_service import FleetPublisher
 from rentaldesk.hq.notifications import (
@@ -76,6 +78,8 @@ LOCATIONS = {
 #: The counters: (branch code, the zip its clerks mostly book at)
 BRANCHES = (("BOS-DT", "10001"), ("BOS-AP", "10001"), ("ORD-AP", "60601"))
 CUSTOMERS = tuple(f"c{i}@example.com" for i in range(8))
+#: The one extra with stock every location offers (issue 11, extras): few, so clerks run out.
+SEAT = CatalogueItem("seat", "Child seat", "extra", "rental", Decimal("10.00"), stock=2)
 
 
 @dataclass
@@ -321,6 +325,10 @@ def _bootstrapped(config: Config) -> Start:
     world = World(-1, config, start=empty)
     with seeded_identifiers(random.Random("bootstrap")):
         world.bootstrap()
+    for b in world.branches:  # the branches' catalogue (head office has none: its requests carry the stock)
+        with b.db.write() as s:
+            for zip_code in LOCATIONS:
+                save_catalogue(s, zip_code, [SEAT])
     where = Path(tempfile.mkdtemp(prefix="rentaldesk-sim-start-", dir=_TMP))
     files = {}
     for node in world.nodes:
@@ -427,6 +435,13 @@ class World:
         own = [r for r in rows if r.source == b.name]
         return own if own and self.rng.random() < 0.7 else rows
 
+    def _seats(self, b: BranchNode, zip_code: str, n: int) -> tuple[ExtraChoice, ...]:
+        """``n`` child seats from the branch's catalogue (none: no extras)."""
+        if not n:
+            return ()
+        with b.db.session() as s:
+            return choose(s, zip_code, [("seat", n)])
+
     def clerk(self, b: BranchNode) -> None:
         rng, now, svc = self.rng, self.clock(), b.service
         roll = rng.random()
@@ -440,12 +455,13 @@ class World:
                 with b.db.session() as s:
                     cars = list(s.scalars(select(Car.car_id).where(Car.zip_code == zip_code).order_by(Car.plate_number)))
                 car_id = rng.choice(cars) if cars else None
+            seats = rng.choice((1, 2)) if rng.random() < 0.35 else 0
             what = f"{b.name} create {email} {zip_code} {start:%d %H:%M}+{(end - start).total_seconds() / 3600:.0f}h" + (
-                f" car {car_id}" if car_id else "")
+                f" car {car_id}" if car_id else "") + (f" seats {seats}" if seats else "")
             self.trace(what)
             r = self.run_step(b, what, lambda: svc.create_reservation(
                 email=email, name=email.split("@")[0].upper(), vehicle_class=CLASS, zip_code=zip_code,
-                start=start, end=end, car_id=car_id))
+                start=start, end=end, car_id=car_id, extras=self._seats(b, zip_code, seats)))
             if r is not None:
                 self.trace(f"  {r.reference} {r.status} on {r.plate_number}")
             return
@@ -461,9 +477,13 @@ class World:
                 start = r.start_at + timedelta(minutes=30 * rng.randint(-8, 16))
                 end = start + timedelta(hours=rng.choice((24, 30, 48)))
             phone = f"555-{rng.randint(0, 99):02d}" if rng.random() < 0.2 else None
-            what = f"{b.name} change {r.reference} ({r.status}) to {start and f'{start:%d %H:%M}'}..{end:%d %H:%M}"
+            seats = rng.choice((0, 1, 2)) if r.status != "active" and rng.random() < 0.25 else None
+            what = f"{b.name} change {r.reference} ({r.status}) to {start and f'{start:%d %H:%M}'}..{end:%d %H:%M}" + (
+                "" if seats is None else f" seats {seats}")
             self.trace(what)
-            v = self.run_step(b, what, lambda: change_accepting_the_price(svc, r.id, start=start, end=end, phone=phone))
+            extras = None if seats is None else self._seats(b, r.zip_code, seats)
+            v = self.run_step(b, what, lambda: change_accepting_the_price(svc, r.id, start=start, end=end, phone=phone,
+                                                                          extras=extras))
             if v is not None:
                 self.trace(f"  {v.reference} {v.status} on {v.plate_number}")
             return

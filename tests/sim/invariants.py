@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from rentaldesk.db import Database
+from rentaldesk.extras import extras_from_json, most_in_use
 from rentaldesk.hq.notifications import INTERRUPTED, KINDS, SENT
 from rentaldesk.models import Car, InboxEvent, Notification, OutboxEvent
 from rentaldesk.models import Reservation as ReservationRow
@@ -50,7 +51,7 @@ def _failure(kind: str, detail: str, defect: str = "") -> Failure:
 
 _R = ReservationRow.__table__
 _ROWS = select(_R.c.id, _R.c.reference, _R.c.status, _R.c.car_id, _R.c.start_at, _R.c.end_at, _R.c.zip_code,
-               _R.c.source, _R.c.awaiting_event_id, _R.c.version, _R.c.hq_version)
+               _R.c.source, _R.c.awaiting_event_id, _R.c.version, _R.c.hq_version, _R.c.extras_json)
 
 
 def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict[str, dict]:
@@ -60,7 +61,8 @@ def _reservations(db: Database, statuses: tuple[str, ...] | None = None) -> dict
         return {
             r.id: {"id": r.id, "ref": r.reference, "status": r.status, "plate": plates.get(r.car_id),
                    "start": r.start_at, "end": r.end_at, "zip": r.zip_code, "source": r.source,
-                   "awaiting": r.awaiting_event_id, "local_moves": r.version > r.hq_version}
+                   "awaiting": r.awaiting_event_id, "local_moves": r.version > r.hq_version,
+                   "seats": sum(e.quantity for e in extras_from_json(r.extras_json) if e.code == "seat")}
             for r in s.execute(q)
         }
 
@@ -86,6 +88,25 @@ def double_bookings(db: Database, *, live: tuple[str, ...] = ("pending", "confir
     return found
 
 
+def seats_over_stock(db: Database, *, live: tuple[str, ...] = ("pending", "confirmed", "active")) -> list[str]:
+    """(issue 11, extras) Each location where the live reservations hold more child seats at one
+    instant of their booked periods than it stocks."""
+    from .harness import SEAT
+
+    by_zip: dict[str, list[dict]] = defaultdict(list)
+    for r in _reservations(db, live).values():
+        if r["seats"]:
+            by_zip[r["zip"]].append(r)
+    found = []
+    for zip_code, rows in sorted(by_zip.items()):
+        peak = most_in_use([(r["start"], r["end"], r["seats"]) for r in rows], min(r["start"] for r in rows),
+                           max(r["end"] for r in rows))
+        if SEAT.stock is not None and peak > SEAT.stock:
+            found.append(f"{zip_code}: {peak} seats out at once of {SEAT.stock}: " + ", ".join(
+                f"{r['ref']} ({r['status']}) {_period(r)} x{r['seats']}" for r in sorted(rows, key=lambda r: r["start"])))
+    return found
+
+
 def _period(r: dict) -> str:
     return f"{r['start']:%d %H:%M}-{r['end']:%d %H:%M}"
 
@@ -102,6 +123,8 @@ def _same(branch: dict, hq: dict, now: datetime) -> list[str]:
         diffs.append(f"car {branch['plate']} here, {hq['plate']} at hq")
     if (branch["start"], branch["end"]) != (hq["start"], hq["end"]):
         diffs.append(f"period {_period(branch)} here, {_period(hq)} at hq")
+    if branch["seats"] != hq["seats"]:
+        diffs.append(f"seats {branch['seats']} here, {hq['seats']} at hq")
     return diffs
 
 
@@ -236,6 +259,13 @@ def _check(world: World) -> list[Failure]:
             defect = ("defect-4" if pair & stuck else "defect-5" if pair & moved
                       else "stale-answer" if pair & stale else "")
             failures.append(_failure("double-booked-branch", f"{b.name}: {text}", defect))
+
+    # -- never more child seats out than a location stocks, at head office nor at any branch
+    for text in seats_over_stock(world.hq.db):
+        failures.append(_failure("seats-over-stock-hq", text))
+    for b in world.branches:
+        for text in seats_over_stock(b.db):
+            failures.append(_failure("seats-over-stock-branch", f"{b.name}: {text}"))
 
     # -- every request decided once (applied once at head office, answered once)
     with world.hq.db.session() as s:

@@ -44,13 +44,13 @@ def test_the_last_seat_is_not_booked_twice_and_the_refusal_names_item_branch_and
     with pytest.raises(NotAvailable) as refused:
         book(svc, 3, day(2, 12), day(5), ("child-seat", 1))
     assert refused.value.field == "extras"
-    assert refused.value.message == ("no child seat free at Branch 10001 Wed 6 Mar 2030, 19:00 to Sat 9 Mar 2030, "
+    assert refused.value.message == ("no child seat is free at Branch 10001 Wed 6 Mar 2030, 19:00 to Sat 9 Mar 2030, "
                                      "07:00 EST: all 2 are booked")
     with db.session() as s:
         assert s.query(Reservation).count() == 2  # nothing half-saved
     # half-open: a seat given back at day 3 is free from day 3; unlimited cover is never counted
     book(svc, 4, day(3), day(5), ("child-seat", 1), ("cdw", 1))
-    with pytest.raises(NotAvailable, match="only 1 of 2 child seat free .*: 2 asked"):
+    with pytest.raises(NotAvailable, match="only 1 of 2 child seats is free at .*; 2 asked"):
         book(svc, 5, day(4), day(6), ("child-seat", 2))
 
 
@@ -65,7 +65,7 @@ def test_a_cancelled_reservation_gives_its_seat_back(svc, branch):
 def test_a_change_of_period_is_counted_and_a_refused_one_changes_nothing(svc, db, branch):
     book(svc, 1, day(1), day(3), ("child-seat", 2))
     moving = book(svc, 2, day(5), day(7), ("child-seat", 1))
-    with pytest.raises(NotAvailable, match="no child seat free"):
+    with pytest.raises(NotAvailable, match="no child seat is free"):
         svc.update_reservation(moving.id, start=day(2), end=day(4), accept_price=Decimal("0"))
     with db.session() as s:
         row = s.get_one(Reservation, moving.id)
@@ -94,7 +94,7 @@ def test_check_out_adds_extras_counts_their_stock_and_keeps_them(svc, db, clock,
     clock.now = day(1, -1)
     with db.session() as s:
         seat = choose(s, "10001", [("child-seat", 1)])
-    with pytest.raises(NotAvailable, match="no child seat free"):
+    with pytest.raises(NotAvailable, match="no child seat is free"):
         svc.check_out(check_out_value(r.id, extras=seat))
     with db.session() as s:
         assert s.get_one(Reservation, r.id).status == "confirmed"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout,
     QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
     QVBoxLayout, QWidget)
 
+from rentaldesk.gui.extras_picker import ExtrasPicker
 from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar, TimeField)
 from . import resources_rc
 
@@ -276,6 +277,25 @@ class Ui_BookingForm(object):
 
         self.middleLayout.addWidget(self.customerGroup)
 
+        self.extrasGroup = QGroupBox(BookingForm)
+        self.extrasGroup.setObjectName(u"extrasGroup")
+        self.extrasLayout = QVBoxLayout(self.extrasGroup)
+        self.extrasLayout.setSpacing(2)
+        self.extrasLayout.setObjectName(u"extrasLayout")
+        self.extrasPicker = ExtrasPicker(self.extrasGroup)
+        self.extrasPicker.setObjectName(u"extrasPicker")
+
+        self.extrasLayout.addWidget(self.extrasPicker)
+
+        self.errorExtras = QLabel(self.extrasGroup)
+        self.errorExtras.setObjectName(u"errorExtras")
+        self.errorExtras.setWordWrap(True)
+
+        self.extrasLayout.addWidget(self.errorExtras)
+
+
+        self.middleLayout.addWidget(self.extrasGroup)
+
         self.priceGroup = QGroupBox(BookingForm)
         self.priceGroup.setObjectName(u"priceGroup")
         self.priceLayout = QVBoxLayout(self.priceGroup)
@@ -494,6 +514,8 @@ class Ui_BookingForm(object):
         self.errorPhone.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.driverLabel.setText(QCoreApplication.translate("BookingForm", u"&Driver", None))
         self.errorDriver.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
+        self.extrasGroup.setTitle(QCoreApplication.translate("BookingForm", u"E&xtras and cover", None))
+        self.errorExtras.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.priceGroup.setTitle(QCoreApplication.translate("BookingForm", u"Summary", None))
         self.priceLabel.setText(QCoreApplication.translate("BookingForm", u"\u2014", None))
         self.priceLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"price", None))

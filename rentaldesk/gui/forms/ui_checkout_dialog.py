@@ -17,11 +17,11 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QPalette, QPixmap, QRadialGradient, QTransform)
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog,
     QFrame, QGridLayout, QHBoxLayout, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-    QScrollArea, QSizePolicy, QSpacerItem, QSpinBox,
-    QVBoxLayout, QWidget)
+    QLineEdit, QPushButton, QScrollArea, QSizePolicy,
+    QSpacerItem, QSpinBox, QVBoxLayout, QWidget)
 
 from rentaldesk.gui.damage_diagram import DamageDiagram
+from rentaldesk.gui.extras_picker import ExtrasPicker
 from rentaldesk.gui.fuel_gauge import FuelGauge
 from rentaldesk.gui.signature_pad import SignaturePad
 
@@ -141,12 +141,10 @@ class Ui_CheckOutDialog(object):
 
         self.formGrid.addWidget(self.extrasLabel, 10, 0, 1, 1)
 
-        self.extrasList = QListWidget(self.scrollContents)
-        self.extrasList.setObjectName(u"extrasList")
-        self.extrasList.setMinimumSize(QSize(0, 72))
-        self.extrasList.setMaximumSize(QSize(16777215, 110))
+        self.extrasPicker = ExtrasPicker(self.scrollContents)
+        self.extrasPicker.setObjectName(u"extrasPicker")
 
-        self.formGrid.addWidget(self.extrasList, 10, 1, 1, 1)
+        self.formGrid.addWidget(self.extrasPicker, 10, 1, 1, 1)
 
         self.errorExtras = QLabel(self.scrollContents)
         self.errorExtras.setObjectName(u"errorExtras")
@@ -285,15 +283,14 @@ class Ui_CheckOutDialog(object):
         self.upgradeReasonLabel.setBuddy(self.upgradeReasonEdit)
         self.odometerLabel.setBuddy(self.odometerSpin)
         self.fuelLabel.setBuddy(self.fuelGauge)
-        self.extrasLabel.setBuddy(self.extrasList)
+        self.extrasLabel.setBuddy(self.extrasPicker)
         self.depositLabel.setBuddy(self.depositMethodCombo)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.carCombo, self.upgradeReasonEdit)
         QWidget.setTabOrder(self.upgradeReasonEdit, self.licenceCheck)
         QWidget.setTabOrder(self.licenceCheck, self.odometerSpin)
         QWidget.setTabOrder(self.odometerSpin, self.fuelGauge)
-        QWidget.setTabOrder(self.fuelGauge, self.extrasList)
-        QWidget.setTabOrder(self.extrasList, self.depositMethodCombo)
+        QWidget.setTabOrder(self.fuelGauge, self.depositMethodCombo)
         QWidget.setTabOrder(self.depositMethodCombo, self.depositReferenceEdit)
         QWidget.setTabOrder(self.depositReferenceEdit, self.damageDiagram)
         QWidget.setTabOrder(self.damageDiagram, self.signaturePad)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rentaldesk.sync import events as ev
 from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
@@ -36,21 +38,27 @@ STATE = ev.ReservationState(
     pinned=False, start=T + timedelta(days=1), end=T + timedelta(days=3), price=Decimal("158.00"), version=2,
     source="BOS-DT", reason="", car_plate="6XCY25",
 )
+#: (issue 11, extras) a seat with the branch's stock, a GPS without (unlimited)
+EXTRAS = (ev.ReservationExtra(code="child-seat", label="Child seat", per="rental", price=Decimal("12.00"), quantity=2,
+                              stock=4),
+          ev.ReservationExtra(code="gps", label="GPS navigation", per="day", price=Decimal("10.00"), quantity=1,
+                              cap=Decimal("50.00"), taxable=False))
 CAR = dict(plate_number="6XCY25", model="Toyota RAV4", year=2024, color="white", transmission="automatic",
            cost_per_day=Decimal("79.00"), status="available", vehicle_class="SUV", zip_code="02108", odometer=12000)
 
 #: One event of every class: a class added without one fails test_every_type_has_a_sample.
 SAMPLES: list[ev.Event] = [
-    ev.ReservationRequested(reservation=ev.replace(STATE, status="pending", version=1), requested_at=T),
+    ev.ReservationRequested(reservation=ev.replace(STATE, status="pending", version=1, extras=EXTRAS),
+                            requested_at=T),
     ev.ChangeRequested(reservation_id=_id(1), start=T, end=T + timedelta(days=2), name="Ann", phone="",
-                       requested_at=T, price=Decimal("158.00")),
+                       requested_at=T, price=Decimal("158.00"), extras=EXTRAS),
     ev.ChangeRequestedV2(reservation_id=_id(1), start=T, end=T + timedelta(days=2), name="Ann", phone="",
                          requested_at=T),
     ev.ChangeRequestedV1(reservation_id=_id(1), start=T, end=T + timedelta(days=2), customer=CUSTOMER,
                          requested_at=T),
     ev.CancelRequested(reservation_id=_id(1), requested_at=T),
     ev.CarAssignRequested(reservation_id=_id(1), car_plate="7ABC11", requested_at=T),
-    ev.PickedUp(reservation_id=_id(1), at=T, odometer=12010),
+    ev.PickedUp(reservation_id=_id(1), at=T, odometer=12010, extras=EXTRAS[:1]),
     ev.Returned(reservation_id=_id(1), at=T),
     ev.NoShow(reservation_id=_id(1), at=T, fee=Decimal("50.00")),  # issue 11: manifest
     ev.CarChangeRequested(car=ev.CarState(**CAR, driver_licence="D1"), requested_at=T),
@@ -327,6 +335,27 @@ def test_a_record_made_in_python_holds_to_the_text_rule_too():
     assert ev.Customer(email="ann@example.com", name="山田\u3000太郎", phone="+1 (617) 555-0142").name == "山田\u3000太郎"
 
 
+def test_extras_travel_exactly_and_an_older_builds_state_has_none_said() -> None:
+    """(issue 11, extras) ``extras`` is the last field with a default: a state or a pick-up of an
+    earlier build (no such key) is read as extras not said (None, which a branch reads as 'keep
+    yours'), an empty list as none; each extra's amounts and text are held to the record's checks."""
+    back = decode(_raw(_requested(extras=[msgspec.to_builtins(e) for e in EXTRAS]))).payload.reservation
+    assert back.extras == EXTRAS and back.extras[1].stock is None and back.extras[1].taxable is False
+    older = _requested()
+    del older["reservation"]["extras"]
+    assert decode(_raw(older)).payload.reservation.extras is None
+    assert decode(_raw(_requested(extras=[]))).payload.reservation.extras == ()
+    picked = {"reservation_id": _id(1), "at": "2029-12-31T10:00:00+00:00", "odometer": None}
+    assert decode(_raw(picked, type="reservation.picked-up")).payload.extras is None
+    for bad, reason in [({"price": "-1.00"}, "payload.reservation.extras[0].price: expected an amount from 0"),
+                        ({"code": " "}, "payload.reservation.extras[0].code: expected a non-empty string"),
+                        ({"stock": "four"}, "payload.reservation.extras[0].stock: expected `int | null`")]:
+        wire = {**msgspec.to_builtins(EXTRAS[0]), **bad}
+        with pytest.raises(InvalidEvent) as caught:
+            decode(_raw(_requested(extras=[wire])))
+        assert caught.value.reason.startswith(reason), caught.value.reason
+
+
 def test_a_rate_plan_from_the_network_is_held_to_the_plan_rule() -> None:
     """The plan a request carries prices the booking at head office: a bad one is refused when the
     event is read (so it goes to the dead letters, naming the field), not when it is priced."""
@@ -341,3 +370,30 @@ def test_a_rate_plan_from_the_network_is_held_to_the_plan_rule() -> None:
         with pytest.raises(InvalidEvent) as caught:
             decode(_raw(_requested(rate_plan=bad)))
         assert caught.value.reason.startswith(reason), caught.value.reason
+
+
+# -- issue 11, extras: generated extras round-trip exactly, on the wire and into the engine's form --
+
+_amounts = st.decimals(min_value=0, max_value=9999, places=2, allow_nan=False, allow_infinity=False)
+_extras = st.lists(st.builds(
+    ev.ReservationExtra,
+    code=st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True), label=st.sampled_from(["Child seat", "GPS", "CDW"]),
+    per=st.sampled_from(["day", "rental"]), price=_amounts, quantity=st.integers(1, 99),
+    cap=st.none() | _amounts, taxable=st.booleans(), stock=st.none() | st.integers(0, 10_000),
+), max_size=4, unique_by=lambda e: e.code)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_extras)
+def test_generated_extras_round_trip_exactly(extras):
+    from rentaldesk.extras import extras_from_json, extras_to_json
+    from rentaldesk.sync.state import extra_choices, extras_stock
+
+    event = ev.ReservationRequested(reservation=ev.replace(STATE, status="pending", extras=tuple(extras)),
+                                    requested_at=T)
+    back = decode(Envelope(payload=event, source="BOS-DT", occurred_at=T).encode()).payload
+    assert back == event
+    kept = extras_from_json(extras_to_json(extra_choices(back.reservation.extras)))
+    assert [(e.code, e.label, e.per, e.price, e.cap, e.quantity, e.taxable) for e in kept] == [
+        (e.code, e.label, e.per, e.price, e.cap, e.quantity, e.taxable) for e in extras]
+    assert extras_stock(back.reservation.extras) == {e.code: e.stock for e in extras}
