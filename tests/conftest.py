@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -21,6 +23,21 @@ pytest_plugins = ["tests.kafka_fixtures"]
 
 #: A Monday noon, UTC: tests speak of days relative to it.
 T0 = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
+
+
+def unavailable(why: str) -> None:
+    """A test's outside part (a browser, poppler) is missing: skipped on a developer's machine, a
+    failure on CI (``CI`` set), where the test command installs it, so a skip cannot hide it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{why} (on CI the test command installs it)")
+    pytest.skip(why)
+
+
+def require_tools(*names: str) -> None:
+    """:func:`unavailable` unless every program named is on PATH."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if missing:
+        unavailable(f"{', '.join(missing)} not installed (make test installs it)")
 
 
 def day(n: float, hours: float = 0) -> datetime:

@@ -4,7 +4,6 @@ pdftotext, and drawn by pdftoppm: their numbers and totals are those of the agre
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 from rentaldesk import contracts, documents, payments, rates
 from rentaldesk.damage import DamageMark, Zone
 
-from ..conftest import day
+from ..conftest import day, require_tools
 from ..contract_helpers import check_in_value, check_out_value, may_rent, plan, use_plan
 
 D = Decimal
@@ -109,9 +108,8 @@ def test_latin_1_text_is_set_in_helvetica_and_other_letters_in_the_shipped_font(
     assert "Renter Zoë Åkesson <zoe@example.com>" in text_of(latin)
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
-                    reason="poppler-utils is not installed (the Makefile's test target installs it)")
 def test_poppler_reads_and_draws_the_documents(rental, tmp_path):
+    require_tools("pdftotext", "pdftoppm")
     receipt = documents.save(documents.receipt_pdf(rental), tmp_path, documents.receipt_file_name(rental))
     agreement = documents.save(documents.agreement_pdf(rental), tmp_path, documents.agreement_file_name(rental))
     assert receipt.name == "receipt-B10001-000001.pdf" and not list(tmp_path.glob(".*.part"))

@@ -19,7 +19,7 @@ from rentaldesk.errors import UnknownPool
 from rentaldesk.manifest import branch_today, day_manifest
 from rentaldesk.models import Branch, Reservation
 
-from ..conftest import day
+from ..conftest import day, require_tools
 from ..contract_helpers import check_in_value, check_out_value, may_rent
 
 TUESDAY = date(2030, 3, 5)  # day(1) is Tue 5 Mar 07:00 in New York
@@ -161,6 +161,7 @@ def test_an_unknown_branch_is_named_with_the_known_ones(fleet, db, clock):
 
 
 def test_the_manifest_pdf_lists_every_row_with_its_phone(svc, fleet, clock, db, tmp_path):
+    require_tools("pdftotext", "pdftoppm")
     a, b, c, d, _ = a_day(svc, fleet, clock, db)
     with db.write() as s:
         s.execute(update(Branch).values(no_show_fee=Decimal("50.00")))

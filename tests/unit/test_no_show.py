@@ -151,7 +151,7 @@ def test_0016_widens_the_status_check_in_place_keeping_the_rows_and_the_triggers
                           "'2030-01-03 00:00:00', 'confirmed', 80, 1, '2030-01-01 00:00:00', "
                           "'2030-01-01 00:00:00', '')"))
         triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
-    upgrade(engine)
+    upgrade(engine, "0016")
     with engine.begin() as conn:
         assert set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) == triggers
         versions = conn.execute(text("SELECT version FROM pool_versions WHERE zip_code = '10001'")).scalar_one()

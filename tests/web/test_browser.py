@@ -12,6 +12,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from rentaldesk.db import open_database
+from tests.conftest import unavailable
 from rentaldesk.fleet import load_sample_data
 from rentaldesk.reservations import ReservationService
 from rentaldesk.web.app import create_app
@@ -46,7 +47,7 @@ def wait_for(driver, css: str, timeout: float = 15):
 def test_a_customer_books_finds_and_cancels(tmp_path):
     missing = browser_missing()
     if missing:
-        pytest.skip(missing)
+        unavailable(missing)
     url = f"sqlite:///{tmp_path / 'branch.sqlite'}"
     db = open_database(url)
     load_sample_data(db)
