@@ -66,6 +66,17 @@ class Clock:
 
 
 @pytest.fixture
+def server():
+    """A real SMTP server (aiosmtpd) on a free loopback port, recording what it receives."""
+    from tests.unit.hq.test_notifications import Server, free_port
+
+    srv = Server(free_port())
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
 def db(tmp_path) -> Database:
     database = open_database(f"sqlite:///{tmp_path / 'branch.sqlite'}")
     yield database

@@ -22,16 +22,7 @@ from rentaldesk.sync.topics import BOOKING_REQUESTS, Topics
 
 from ..conftest import Clock
 from ..contract_helpers import check_in_value, check_out_value, may_rent, plan, use_plan
-from ..unit.hq.test_notifications import Server, free_port
 from .network import Network, wait_for
-
-
-@pytest.fixture
-def server():
-    srv = Server(free_port())
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from rentaldesk.sync.topics import BOOKING_REQUESTS, NOTIFICATIONS
 from ...conftest import day
 from ...contract_helpers import check_in_value, check_out_value, may_rent, plan, use_plan
 from ..sync.test_reservation_lifecycle import Net
-from .test_notifications import Server, events, free_port, settings_for
+from .test_notifications import Server, events, settings_for
 
 D = Decimal
 
@@ -39,14 +39,6 @@ def net(tmp_path):
     n = Net(tmp_path, cars=1)
     yield n
     n.close()
-
-
-@pytest.fixture
-def server():
-    srv = Server(free_port())
-    srv.start()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture

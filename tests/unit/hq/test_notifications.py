@@ -113,14 +113,6 @@ class Server:
 
 
 @pytest.fixture
-def server():
-    srv = Server(free_port())
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
 def down():
     """A port nothing listens on (until the test starts the server)."""
     srv = Server(free_port())
