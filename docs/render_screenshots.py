@@ -303,10 +303,10 @@ def _cash_up(window: MainWindow, out: Path, agreement) -> None:  # noqa: ANN001
     screen.ui.branchCombo.setCurrentIndex(screen.ui.branchCombo.findData(agreement.returned.zip_code))
     screen._branch_changed()
     settle(window)
-    shoot(window, out / "8-cash-up.png")
+    shoot(window, out / "9-cash-up.png")
     screen.ui.nextDayButton.click()
     settle(window)
-    shoot(window, out / "8b-cash-up-day-to-come.png")
+    shoot(window, out / "9b-cash-up-day-to-come.png")
     screen.show_today()
     settle(window)
 
