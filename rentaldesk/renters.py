@@ -89,7 +89,13 @@ class RenterRules:
     licence_at_booking: bool = False
 
 
-class DoNotRent(RentalError):
+class RenterRefused(RentalError):
+    """The renter rule refuses the rental by what is on the customer's record (:func:`decide_renter`):
+    the message names the customer and the facts on file, for the staff; a public channel (the web)
+    says it without them (:mod:`rentaldesk.web.app`)."""
+
+
+class DoNotRent(RenterRefused):
     """The customer is flagged do-not-rent. ``reason`` is for the staff only: it is not in the message."""
 
     default_field = "do_not_rent"
@@ -128,26 +134,26 @@ def decide_renter(
     return_day = end.astimezone(zone).date()
     if renter.date_of_birth is None:
         if checking_out:
-            raise RentalError(f"no date of birth on file for {renter.who}; it is needed to check out",
+            raise RenterRefused(f"no date of birth on file for {renter.who}; it is needed to check out",
                               field="date_of_birth")
     else:
         age = age_on(renter.date_of_birth, pick_up_day)
         if age < rules.min_age:
-            raise RentalError(
+            raise RenterRefused(
                 f"{renter.who} is {age} on the pick-up day ({_day(pick_up_day)}); {what} needs a renter "
                 f"of at least {rules.min_age}", field="date_of_birth")
     needed = checking_out or rules.licence_at_booking
     when = "to check out" if checking_out else "to book here"
     if not renter.licence_number.strip() and needed:
-        raise RentalError(f"no driving licence number on file for {renter.who}; it is needed {when}",
+        raise RenterRefused(f"no driving licence number on file for {renter.who}; it is needed {when}",
                           field="licence_number")
     if renter.licence_expiry is None:
         if needed:
-            raise RentalError(f"no licence expiry date on file for {renter.who}; it is needed {when}",
+            raise RenterRefused(f"no licence expiry date on file for {renter.who}; it is needed {when}",
                               field="licence_expiry")
     elif renter.licence_expiry < return_day:
         said = "expired" if renter.licence_expiry < pick_up_day else "expires"
-        raise RentalError(
+        raise RenterRefused(
             f"the driving licence of {renter.who} {said} on {_day(renter.licence_expiry)}, before the "
             f"return on {_day(return_day)}", field="licence_expiry")
 

@@ -30,7 +30,7 @@ from ..charges import Charges, ExtraChoice
 from ..extras import CatalogueItem
 from . import text
 from .desk import DeskContext
-from .booking_layout import NARROWEST, ROOMY_FROM, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way, lay_out_now
+from .booking_layout import NARROWEST, ROOMY_FROM, TALL_FROM, THREE_COLUMNS_FROM, arrange, fit_car_columns, give_way, lay_out_now
 from .forms.ui_booking_form import Ui_BookingForm
 from .tablemodels import FreeCarModel
 from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_grid, show_text, tab_leaves
@@ -223,9 +223,11 @@ class BookingScreen(QWidget):
             self._chain_extras()
         # the extras under the trip: one row (the rest scroll; Tab brings each into view) unless
         # the trip column has the room, so the calendar keeps its own
-        compact = narrow or event.size().height() < ROOMY_FROM
-        if compact != (self.ui.extrasPicker.visible_rows == 1):
-            self.ui.extrasPicker.set_compact(compact)
+        # (four rows from ROOMY_FROM high, eight from TALL_FROM: the free cars' grid has room to give)
+        height = event.size().height()
+        rows = 1 if narrow or height < ROOMY_FROM else 8 if height >= TALL_FROM else 4
+        if rows != self.ui.extrasPicker.visible_rows:
+            self.ui.extrasPicker.set_rows(rows)
         super().resizeEvent(event)
 
     def event(self, event: QEvent) -> bool:

@@ -24,6 +24,8 @@ THREE_COLUMNS_FROM = 1146
 TRIP_WIDTH, CUSTOMER_WIDTH = 350, 320
 #: From this height the extras picker shows four rows under the trip; below it one (the calendar keeps its room).
 ROOMY_FROM = 900
+#: From this height it shows eight rows (a full-HD counter screen: the free cars keep plenty).
+TALL_FROM = 1000
 #: The narrowest the form goes (two columns); it asks no more, so it never holds a window wider.
 NARROWEST = 640
 _ANY_WIDTH = 16777215

@@ -122,11 +122,11 @@ class ExtrasPicker(QWidget):
         self.setMinimumHeight(self.minimumSizeHint().height() if self.items else 0)  # never squeezed below a row
         self.updateGeometry()
 
-    def set_compact(self, compact: bool) -> None:
-        """One row in view and no scroll bar (a narrow screen: Tab and the wheel scroll the rows,
-        and the row after shows its top edge), or four rows with the bar."""
-        self.visible_rows = 1 if compact else 4
-        self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if compact
+    def set_rows(self, rows: int) -> None:
+        """``rows`` in view: one with no scroll bar (a narrow screen: Tab and the wheel scroll the
+        rows, and the row after shows its top edge), or more with the bar as needed."""
+        self.visible_rows = rows
+        self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if rows == 1
                                              else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setMinimumHeight(self.minimumSizeHint().height() if self.items else 0)
         self.updateGeometry()

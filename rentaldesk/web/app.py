@@ -35,7 +35,8 @@ from starlette.staticfiles import StaticFiles
 from ..charges import money_in
 from ..display import count, status_word, zone_name
 from ..documents import terms_text
-from ..errors import PriceChanged, RentalError
+from ..errors import DuplicateReservation, PriceChanged, RentalError
+from ..renters import RenterRefused
 from ..text import printable
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
 from .storefront import Booking, Search, Storefront
@@ -51,6 +52,27 @@ FIELD_OF = {
     "licence_number": "licence_number", "licence_expiry": "licence_expiry", "terms": "terms",
     "reference": "reference", "price": "start", "accept_price": "start",
 }
+#: What the web says for a refusal whose counter words tell what is on file for an email (another
+#: booking's reference, the name, age or licence on the record, the do-not-rent list): anyone can type
+#: an email into the booking form, so the web says it without them (by the field the rule names).
+ON_FILE = {
+    "email": "This email already has a booking for an overlapping period. Find it under Manage a booking "
+             "with its reference, or choose other dates.",
+    "do_not_rent": "We cannot take this booking online. Please call the branch.",
+    "date_of_birth": "The renter does not meet this class's minimum age on the pick-up day (see the terms).",
+    "licence_number": "A driving licence number is needed to book here.",
+    "licence_expiry": "The driving licence must be valid until the return.",
+}
+
+
+def public_message(exc: RentalError) -> str:
+    """A refusal as the web says it: the counter's words, but for a refusal by the customer's record
+    (:data:`ON_FILE`)."""
+    if isinstance(exc, (DuplicateReservation, RenterRefused)):
+        return ON_FILE.get(exc.field or "", ON_FILE["do_not_rent"])
+    return exc.message
+
+
 #: The one answer of a look-up that found nothing, whether the reference or the email is wrong.
 NOT_FOUND = "We found no booking with that reference and email. Check both and try again."
 
@@ -169,7 +191,7 @@ class _Site:
 
     @staticmethod
     def errors_of(exc: RentalError) -> dict[str, str]:
-        return {FIELD_OF.get(exc.field or "", "form"): printable(exc.message)}
+        return {FIELD_OF.get(exc.field or "", "form"): printable(public_message(exc))}
 
     def _locations(self) -> dict[str, Any]:
         return {"locations": self.store.locations(), "classes": self.store.class_names()}

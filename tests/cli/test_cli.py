@@ -353,7 +353,7 @@ def test_availability_yes_then_no(branch: Desk) -> None:
 
     yes = branch.run("availability", *period)
     assert yes.code == 0, yes.err
-    assert "available     yes: room for 2 more of 2 ECONOMY cars" in yes.out
+    assert "available     yes: room for 2 more of 2 Economy cars" in yes.out
     assert "on            any of them" in yes.out
     assert f"{2 * ECONOMY_RATE}.00" in yes.out
 
