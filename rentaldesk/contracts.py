@@ -234,7 +234,8 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
     renters.check_renter(s, row.customer_id, car.vehicle_class, car.zip_code, row.start_at, row.end_at)
 
     _lock_branch(s, row.zip_code)
-    catalogue.check_stock(s, row.zip_code, extras, row.start_at, row.end_at, now, exclude=row.id)
+    # from now: the extras leave with the car, up to the pick-up window before the booked time
+    catalogue.check_stock(s, row.zip_code, extras, min(now, row.start_at), row.end_at, now, exclude=row.id)
     row.extras_json = extras_to_json(extras)
     booked_class = row.vehicle_class
     if car.car_id != row.car_id:

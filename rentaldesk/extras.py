@@ -192,16 +192,18 @@ def check_stock(s: Session, zip_code: str, extras: Sequence[ExtraChoice], start:
     labels = {e.code: e.label for e in extras}
     active = ReservationStatus.ACTIVE.value
     query = select(ReservationRow.status, ReservationRow.start_at, ReservationRow.end_at,
-                   ReservationRow.extras_json).where(
+                   ReservationRow.extras_json, ReservationRow.picked_up_at).where(
         ReservationRow.zip_code == zip_code, ReservationRow.status.in_(LIVE_STATUSES),
-        ReservationRow.start_at < end, ReservationRow.extras_json != "[]",
+        or_(ReservationRow.start_at < end, ReservationRow.picked_up_at < end), ReservationRow.extras_json != "[]",
         or_(ReservationRow.status == active, ReservationRow.end_at > max(start, now)))
     if exclude is not None:
         query = query.where(ReservationRow.id != exclude)
     held: dict[str, list[tuple[datetime, datetime, int]]] = {code: [] for code in stocked}
-    for status, lo, hi, kept in s.execute(query):
-        # on rent: held until it comes back, however late
-        hi = max(hi, now) if status == active else hi
+    for status, lo, hi, kept, out_at in s.execute(query):
+        # on rent: held from when it left (a car may leave before its pick-up time) until it comes
+        # back, however late
+        if status == active:
+            lo, hi = min(lo, out_at or lo), max(hi, now)
         for extra in extras_from_json(kept):
             if extra.code in held:
                 held[extra.code].append((lo, hi, extra.quantity))

@@ -5,6 +5,7 @@ due out, due in, overdue and no-shows with their counts, a day picker, the PDF s
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Hashable
 from datetime import date
 from typing import Any
@@ -247,7 +248,7 @@ class ManifestScreen(QWidget):
         fee = f"The branch's no-show fee, {text.money(m.no_show_fee)}, is recorded." if m.no_show_fee else \
             "No fee is charged."
         ask(self, "Mark no-show",
-            f"Mark reservation <b>{row.reference}</b> of {row.customer} a no-show?<br>"
+            f"Mark reservation <b>{html.escape(row.reference)}</b> of {html.escape(row.customer)} a no-show?<br>"
             f"The pick-up was due at {day_lists.when(row.start, m)}; the car is free for others at once. {fee}",
             "Mark no-show",
             lambda: self.desk.run(lambda: self.desk.service.mark_no_show(row.reservation_id),

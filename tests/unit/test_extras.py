@@ -200,3 +200,32 @@ def test_an_untaxed_item_is_left_out_of_the_taxes_and_stays_so_when_kept():
     # an extra kept before 0011 (no "taxable" key) is taxed, as it was
     assert extras.extras_from_json('[{"code": "gps", "label": "GPS", "per": "rental", "price": "5.00", '
                                    '"cap": null, "quantity": 1}]')[0].taxable is True
+
+
+def test_seats_leave_with_an_early_check_out_and_are_counted_from_then(svc, db, clock, branch):
+    # stock 2: A (day 1 to 2) is on rent with both seats; B (day 2 to 3) comes 3 hours early
+    a = book(svc, 1, day(1), day(2), ("child-seat", 2))
+    b = book(svc, 2, day(2), day(3), ("child-seat", 2))
+    may_rent(db, a.customer_id)
+    may_rent(db, b.customer_id)
+    clock.now = day(1)
+    svc.check_out(check_out_value(a.id, extras=()))
+    clock.now = day(2, -3)  # inside B's pick-up window: the seats would leave now, A still has them
+    with pytest.raises(NotAvailable, match="child seat") as refused:
+        svc.check_out(check_out_value(b.id, extras=()))
+    assert refused.value.field == "extras"
+    with db.session() as s:
+        assert s.get_one(Reservation, b.id).status == "confirmed"  # nothing half-saved
+
+
+def test_a_car_out_early_holds_its_seats_from_when_it_left(svc, db, clock, branch):
+    # stock 2: A (day 2 to 3) leaves 3 hours early with both seats; C, asked later for the 3 hours
+    # before A's booked pick-up, finds none
+    a = book(svc, 1, day(2), day(3), ("child-seat", 2))
+    may_rent(db, a.customer_id)
+    clock.now = day(2, -3)
+    svc.check_out(check_out_value(a.id, extras=()))
+    with db.session() as s:
+        seat = choose(s, "10001", [("child-seat", 1)])
+        with pytest.raises(NotAvailable, match="child seat"):  # the hours before A's booked pick-up
+            check_stock(s, "10001", seat, day(2, -2.5), day(2, -0.5), clock.now)
