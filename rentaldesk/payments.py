@@ -132,7 +132,17 @@ def refundable(entries: tuple[LedgerEntry, ...] | list[LedgerEntry]) -> dict[tup
             continue
         key = (e.method, "" if e.method == "cash" else e.reference)
         left[key] = left.get(key, Decimal("0.00")) + (-e.amount if e.kind == "refund" else e.amount)
-    return {key: amount for key, amount in left.items() if amount > 0}
+    # A refund that matches no way money came in (written before this rule, e.g. cash for a card, or
+    # a card refund without its reference) still gave that money back: it is taken from the ways
+    # left, its own method's first, so the agreement never gives back more than it took.
+    owed = {key[0]: -amount for key, amount in left.items() if amount < 0}
+    ways = {key: amount for key, amount in left.items() if amount > 0}
+    for method, amount in owed.items():
+        for key in sorted(ways, key=lambda k: (k[0] != method, k)):
+            taken = min(amount, ways[key])
+            ways[key] -= taken
+            amount -= taken
+    return {key: amount for key, amount in ways.items() if amount > 0}
 
 
 _PAID_BY = {"card": "the card payment", "voucher": "the voucher", "cash": "the cash"}

@@ -355,3 +355,19 @@ def test_the_provider_reference_is_kept_on_the_row_shown_and_sent(till, db):
     with db.session() as s:
         c = payments.cash_up(s, "10001", day(4).astimezone(ZoneInfo("America/New_York")).date())
     assert "AUTH-1 · ch_3PqZ" in text_of(documents.cash_up_pdf(c))
+
+
+def test_a_refund_written_before_the_rule_still_counts_against_what_was_paid(returned, db):
+    # a build before the refund rule took any method and no reference: "cash 100" for a card payment
+    run(db, payments.take_payment, returned.id, "card", D("100.00"), "AUTH-1", day(4))
+    run(db, payments.take_payment, returned.id, "card", D("40.00"), "AUTH-2", day(4))
+    with db.write() as s:
+        found = contracts.find(s, returned.id)
+        s.add(LedgerRow(agreement_id=found.id, zip_code=found.zip_code, kind="refund", method="cash",
+                        amount=D("100.00"), currency=found.currency, reference="", provider_reference="",
+                        note="before the rule", at=day(4)))
+    with db.session() as s:
+        left = payments.refundable(contracts.ledger(s, contracts.find(s, returned.id)))
+    assert sum(left.values()) == D("40.00")  # 140 paid, 100 given back: 40 is all that can go back
+    with pytest.raises(RentalError):
+        run(db, payments.refund, returned.id, "card", D("100.00"), "AUTH-1", "again", day(4))
