@@ -35,7 +35,7 @@ from ..rules import LARGEST_ODOMETER
 from ..text import printable, typed
 from .desk import Desk
 from .extras import chosen
-from .output import day_option, format_table
+from .output import day_option, format_table, save_pdf
 
 # -- flags ---------------------------------------------------------------------------------------------
 
@@ -200,7 +200,8 @@ def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
         signature_png=signature,
     )
     view = desk.service.check_out(value)
-    path = documents.save(documents.agreement_pdf(view), pdf_folder(desk, args), documents.agreement_file_name(view))
+    path = save_pdf(documents.agreement_pdf(view), pdf_folder(desk, args), documents.agreement_file_name(view),
+                    "--pdf-dir", saved=f"the check-out of agreement {view.number}")
     _show(desk, view, pdf=path)
 
 
@@ -223,7 +224,8 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
                                                  *_charge_lines(charged)]))
         return
     view = desk.service.check_in(value)
-    path = documents.save(documents.receipt_pdf(view), pdf_folder(desk, args), documents.receipt_file_name(view))
+    path = save_pdf(documents.receipt_pdf(view), pdf_folder(desk, args), documents.receipt_file_name(view),
+                    "--pdf-dir", saved=f"the check-in of agreement {view.number}")
     _show(desk, view, pdf=path)
 
 
@@ -273,7 +275,7 @@ def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
         raise RentalError(f"agreement {view.number} is on rent: its receipt is made at check-in", field="agreement")
     data = documents.receipt_pdf(view) if args.receipt else documents.agreement_pdf(view)
     name = documents.receipt_file_name(view) if args.receipt else documents.agreement_file_name(view)
-    path = documents.save(data, pdf_folder(desk, args), name)
+    path = save_pdf(data, pdf_folder(desk, args), name, "--pdf-dir")
     desk.emit({"number": view.number, "pdf": path}, str(path))
 
 
@@ -283,7 +285,7 @@ def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:
     day = day_option(args.day) if args.day else desk.service.clock().astimezone(zone).date()
     with desk.db.session() as s:
         c = payments.cash_up(s, args.zip, day)
-    path = documents.save(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c))
+    path = save_pdf(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c), "--pdf-dir")
     rows = [(ln.method, _money(ln.payments, c.currency), _money(ln.refunds, c.currency),
              _money(ln.deposits_captured, c.currency), _money(ln.net, c.currency), ln.count) for ln in c.lines]
     rows.append(("total", "", "", "", _money(c.total, c.currency), sum(ln.count for ln in c.lines)))

@@ -22,7 +22,7 @@ from ..manifest import Manifest, ManifestRow
 from ..models import Branch
 from ..text import printable
 from .desk import Desk
-from .output import day_option, format_table
+from .output import day_option, format_table, save_pdf
 
 
 def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -60,7 +60,7 @@ def cmd_manifest(desk: Desk, args: argparse.Namespace) -> None:
         m = day_lists.day_manifest(s, zip_code, day, now)
     path = None
     if args.pdf is not None:
-        path = documents.save(documents.manifest_pdf(m), args.pdf, documents.manifest_file_name(m))
+        path = save_pdf(documents.manifest_pdf(m), args.pdf, documents.manifest_file_name(m), "--pdf")
     data = manifest_json(m)
     if path is not None:
         data["pdf"] = str(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import inspect
 
+from .. import documents
 from ..display import iso_local, money, status_word, zone_name
 from ..errors import InvalidInput
 from ..models import Car
@@ -131,9 +133,32 @@ def reservation_row(r: Reservation, zone: tzinfo, class_name: str | None = None)
     )
 
 
+#: The days a report (the manifest, the cash-up) may be asked for.
+REPORT_DAYS = (date(2000, 1, 1), date(2199, 12, 31))
+
+
 def day_option(text: str, option: str = "--day") -> date:
     """A day typed on the command line (``--day 2026-12-02``), or :class:`InvalidInput` naming the option."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{option} {shown(text)} is not a date: use YYYY-MM-DD", field=option) from None
+    first, last = REPORT_DAYS
+    if not first <= day <= last:
+        raise InvalidInput(f"{option} {day.isoformat()} is outside {first.year}-{last.year}", field=option)
+    return day
+
+
+def save_pdf(data: bytes, folder: Path, name: str, option: str, *, saved: str = "") -> Path:
+    """:func:`rentaldesk.documents.save`, with a folder that cannot take it (a file, no permission, a
+    full disk) one refusal naming ``option``, not a traceback. ``saved``: what was recorded before
+    (the check-out), said in the refusal with how to write the PDF again."""
+    try:
+        return documents.save(data, folder, name)
+    except OSError as exc:
+        why = ("the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+               else "it is a file, not a folder" if folder.exists() and not folder.is_dir()
+               else (exc.strerror or str(exc)).lower())
+        again = f" ({saved} is saved: `rentaldesk agreements pdf` writes the PDF again)" if saved else ""
+        raise InvalidInput(f"{option}: cannot write {name} in {shown(str(folder))}: {why}{again}",
+                           field=option.removeprefix("--")) from None

@@ -88,3 +88,17 @@ def test_the_manifest_refuses_a_bad_day_or_branch(shop):
     out = shop.run("--json", "manifest", "--day", "2030-03-05")
     assert out.code == 0, out.err
     assert out.json()["day"] == "2030-03-05" and out.json()["due_out"] == [] and "pdf" not in out.json()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("manifest", "--zip", ZIP, "--day", "9999-12-31"), "--day 9999-12-31 is outside 2000-2199"),
+    (("agreements", "cash-up", "--zip", ZIP, "--day", "0001-01-01"), "--day 0001-01-01 is outside 2000-2199"),
+    (("manifest", "--zip", ZIP, "--pdf", "{file}"), "--pdf: cannot write manifest-"),
+    (("agreements", "cash-up", "--zip", ZIP, "--pdf-dir", "{file}"), "it is a file, not a folder"),
+])
+def test_a_report_s_bad_day_or_folder_is_one_line(shop: Desk, tmp_path: Path, args, words) -> None:
+    file = tmp_path / "a-file"
+    file.write_text("not a folder")
+    done = shop.run(*(a.replace("{file}", str(file)) for a in args))
+    assert_refused(done, words)
+    assert file.read_text() == "not a folder"
