@@ -183,7 +183,7 @@ def test_the_last_car_requested_from_two_branches_at_once(network, tmp_path):
     wait_for(decided, what="one confirmation and one rejection, the same at head office and both branches")
     loser = next(rid for rid in ids if statuses(bos.db)[rid][0] == "rejected")
     refused = bos.service.get_reservation(loser)
-    assert "CONVERTIBLE" in refused.status_reason and "booked" in refused.status_reason
+    assert "Convertible" in refused.status_reason and "booked" in refused.status_reason
     # the rejected one no longer holds the car: a new request for another period still fits
     with bos.db.session() as s:
         live = s.scalars(select(Row.id).where(Row.status.in_(("pending", "confirmed")))).all()
