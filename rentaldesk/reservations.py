@@ -1576,8 +1576,12 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
     return Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
 
 
-def unknown_class(code: str, known: Iterable[str]) -> UnknownPool:
-    return UnknownPool(f"unknown vehicle class '{typed(code)}' (known: {', '.join(sorted(known)) or 'none'})",
+def unknown_class(code: str, known: Mapping[str, str]) -> UnknownPool:
+    """The refusal of a class typed that is none of ``known`` (code -> name): the classes by the
+    names the branch calls them, with the code where it differs ('Minivan (VAN)')."""
+    names = sorted((name if name.casefold() == code_.casefold() else f"{name} ({code_})")
+                   for code_, name in known.items())
+    return UnknownPool(f"unknown vehicle class '{typed(code)}' (known: {', '.join(names) or 'none'})",
                        field="vehicle_class")
 
 

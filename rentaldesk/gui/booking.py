@@ -287,7 +287,7 @@ class BookingScreen(QWidget):
 
     def _location_changed(self, *_args: object) -> None:
         zone = self.zone
-        self.ui.zoneLabel.setText(f"Times are local to the branch: {getattr(zone, 'key', str(zone))}")
+        self.ui.zoneLabel.setText(text.zone_hint(zone, self.desk.now()))
         zip_code = self.zip_code
         if zip_code and zip_code != self._offered_for:
             self._offered_for = zip_code

@@ -422,7 +422,7 @@ class ReservationDialog(QDialog):
         ui.startTime.setTime(QTime(local_start.hour, local_start.minute))
         ui.endDate.setDate(qdate(local_end.date()))
         ui.endTime.setTime(QTime(local_end.hour, local_end.minute))
-        ui.zoneHint.setText(f"Times are local to the branch: {getattr(zone, 'key', zone)}")
+        ui.zoneHint.setText(text.zone_hint(zone, self.desk.now()))
         ui.emailEdit.setText(r.customer_email)
         ui.nameEdit.setText(r.customer_name)
         ui.phoneEdit.setText(r.customer_phone)

@@ -13,7 +13,7 @@ from typing import Any
 # The desk's words for money and times are the ones of rentaldesk.display, under the desk's names.
 from ..display import CURRENCY, article, money, parse_time  # noqa: F401
 from ..display import day_bounds, start_of_day  # noqa: F401
-from ..display import NEEDS_A_CAR, STATUS_WORDS, count, duration_words, status_word
+from ..display import NEEDS_A_CAR, STATUS_WORDS, count, duration_words, status_word, zone_name
 from ..display import long_time as when_long  # noqa: F401
 from ..display import short_time as when
 from ..display import shorter_time as when_short  # noqa: F401
@@ -78,6 +78,12 @@ def status_label(status: str) -> str:
 def driver_label(name: str, phone: str) -> str:
     """A driver as a clerk knows them, never by id: 'Ana Ruiz (617-555-0142)', 'Ana Ruiz' with no phone."""
     return f"{name} ({phone})" if phone.strip() else name
+
+
+def zone_hint(zone: tzinfo, now: datetime) -> str:
+    """Above a form's times: 'Times are local to the branch: EST (America/New_York)', the
+    abbreviation the desk's clock shows now, then the zone's name."""
+    return f"Times are local to the branch: {now.astimezone(zone):%Z} ({zone_name(zone)})"
 
 
 def period(start: datetime, end: datetime, zone: tzinfo) -> str:

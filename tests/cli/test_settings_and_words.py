@@ -98,7 +98,7 @@ def test_an_unknown_branch_names_where_it_came_from_as_typed(run: Command, tmp_p
 )
 def test_a_class_typo_is_quoted_as_typed(run: Command, args: list[str]) -> None:  # noqa: F811
     args = [("suvv" if before == "--class" else arg) for before, arg in zip(["", *args], args)]
-    assert_refused(run(*args), "unknown vehicle class 'suvv' (known: COMPACT, ECONOMY, LUXURY, SUV, VAN)")
+    assert_refused(run(*args), "unknown vehicle class 'suvv' (known: Compact, Economy, Luxury, Minivan (VAN), SUV)")
     assert run.reservations() == 0
 
 

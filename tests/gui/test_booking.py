@@ -256,7 +256,7 @@ def test_location_shows_its_time_zone(open_desk, fleet, qtbot):
     ui = form(desk)
     ui.locationCombo.setCurrentIndex(ui.locationCombo.findData("94128"))
     settle(qtbot, desk)
-    assert ui.zoneLabel.text().endswith("America/Los_Angeles")
+    assert ui.zoneLabel.text().endswith("(America/Los_Angeles)")  # and its abbreviation now
     # 04:00 in San Francisco + 2 h 30 min -> 07:00 local
     assert ui.startTime.time().toString("HH:mm") in ("10:00", "07:00")
     assert desk.booking.cars.rowCount() == 1

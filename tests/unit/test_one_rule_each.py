@@ -88,7 +88,7 @@ def test_the_one_class_lookup_takes_a_code_or_a_name_and_quotes_a_typo_as_typed(
     names = {"VAN": "Minivan", "SUV": "SUV", "ECONOMY": "Economy"}
     for typed in ("VAN", "van", " Minivan ", "MINIVAN"):
         assert class_code_of(typed, names) == "VAN"
-    with pytest.raises(UnknownPool, match=r"unknown vehicle class 'truck' \(known: ECONOMY, SUV, VAN\)") as refused:
+    with pytest.raises(UnknownPool, match=r"unknown vehicle class 'truck' \(known: Economy, Minivan \(VAN\), SUV\)") as refused:
         class_code_of("truck", names)
     assert refused.value.field == "vehicle_class"
     with pytest.raises(UnknownPool):
