@@ -281,9 +281,9 @@ class Reservation(Base):
         Index("ix_reservations_customer", "customer_id", "start_at"),
         Index("ix_reservations_driver", "driver_id", "start_at"),
         Index("ix_reservations_status_end", "status", "end_at"),
-        # The day's manifest (rentaldesk.manifest): a branch's pick-ups of a day by status, its cars
-        # on rent, and its returns of a day.
-        Index("ix_reservations_branch_status_start", "zip_code", "status", "start_at"),
+        # The day's manifest (rentaldesk.manifest): a branch's pick-ups of a day, its returns of a
+        # day. The time first, so it never looks better to SQLite than the pool's own (0016).
+        Index("ix_reservations_start_branch", "start_at", "zip_code", "status"),
         Index("ix_reservations_branch_returned", "zip_code", "returned_at"),
     )
 
