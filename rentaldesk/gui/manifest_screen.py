@@ -12,10 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -32,7 +32,7 @@ from .desk import DeskContext
 from .documents_out import ask_file, ask_printer
 from .empty import EmptyNote
 from .tablemodels import Column, RowTableModel
-from .widgets import ViewState, ask, py_date, qdate, setup_grid
+from .widgets import DateField, ViewState, ask, py_date, qdate, setup_grid
 
 #: How often the lists are read again while the screen is shown: what is overdue, and who may be
 #: marked a no-show, changes with the clock alone.
@@ -92,11 +92,11 @@ class ManifestScreen(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title.setFont(font)
-        self.day_edit = QDateEdit(self)
+        self.day_edit = DateField(self)  # a typed day (8, 8/12, 8 Dec), as every date field of the desk
         self.day_edit.setObjectName("manifestDay")
-        self.day_edit.setCalendarPopup(True)
-        self.day_edit.setDisplayFormat("ddd dd MMM yyyy")
-        self.day_edit.setToolTip("The day of the manifest, at the counter's branch")
+        self.day_edit.label = "Day"
+        self.day_edit.reference = self._today
+        self.day_edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         day_label = QLabel("&Day", self)
         day_label.setBuddy(self.day_edit)
         self.today_button = QPushButton("&Today", self)
@@ -110,6 +110,7 @@ class ManifestScreen(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
+        self.day_edit.refused.connect(lambda: self.message.setText(self.day_edit.problem() or ""))
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
@@ -165,6 +166,12 @@ class ManifestScreen(QWidget):
         if self._stale:
             self.reload()
         self.views[self.current_list()].setFocus()
+
+    def _today(self) -> date:
+        """The counter's branch's today (a typed day number counts from it)."""
+        branch = self.desk.counter_branch
+        now = self.desk.now()
+        return now.astimezone(branch.zone).date() if branch is not None else now.date()
 
     def show_today(self) -> None:
         """The counter's branch's today in the day picker (and the lists read)."""

@@ -96,3 +96,23 @@ def test_today_lists_the_day_and_marks_a_no_show_after_asking(desk, qtbot, clock
     qtbot.waitUntil(target.exists)
     words = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
     assert "Manifest Mon 04 Mar 2030" in words and cy.reference in words and "no-show" in words
+
+
+def test_the_day_is_typed_as_in_every_date_field(desk, qtbot, clock, db):
+    book(desk.desk.service, "ann@example.com", day(2), day(4))  # picked up on Wed 6 Mar, New York
+    qtbot.keyClick(desk, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    screen = desk.manifest
+    settle(qtbot, desk)
+    field = screen.day_edit
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "6")  # a day number alone: of the branch's month
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    settle(qtbot, desk)
+    assert field.text() == "Wed 06 Mar 2030"
+    qtbot.waitUntil(lambda: screen.manifest is not None and str(screen.manifest.day) == "2030-03-06")
+    assert len(rows(screen, "due_out")) == 1
+    field.selectAll()
+    qtbot.keyClicks(field, "the 6th")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "the 6th" in screen.message.text() and str(screen.manifest.day) == "2030-03-06"  # kept, and said why
