@@ -65,7 +65,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from rentaldesk.db import Database, open_database
-from rentaldesk.errors import RentalError
+from rentaldesk.errors import PriceChanged, RentalError
 from rentaldesk.fleet import load_sample_data
 from rentaldesk.models import Car
 from rentaldesk.models import Reservation as Row
@@ -296,6 +296,8 @@ class Clerk:
     progress: Callable[[], None]
     made: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: The last refusal of the command line (its --json error), or None.
+    refusal: dict[str, object] | None = None
 
     def __post_init__(self) -> None:
         self.service = ReservationService(self.db, link=BranchOutbox(self.code))
@@ -372,15 +374,22 @@ class Clerk:
         rid = self.rng.choice(targets)
         if op == "update":
             start, end = self.period()
+            # as the desk does: asked without a price; refused with the new one (old -> new), the
+            # clerk accepts it and asks again
             if cli:
-                new_price = self.call(lambda: str(self.service.price_of_change(rid, start=start, end=end).new))
-                result = None if new_price is None else self.cli(  # the clerk accepts the new price
-                    ["reservations", "update", rid, "--start", start.isoformat(), "--end", end.isoformat(),
-                     "--accept-price", new_price])
+                asked = ["reservations", "update", rid, "--start", start.isoformat(), "--end", end.isoformat()]
+                result = self.cli(asked)
+                new_price = (self.refusal or {}).get("new") if result is None else None
+                if new_price is not None:
+                    result = self.cli([*asked, "--accept-price", str(new_price)])
             else:
-                result = self.call(lambda: self.service.update_reservation(
-                    rid, start=start, end=end,
-                    accept_price=self.service.price_of_change(rid, start=start, end=end).new).id)
+                def change() -> str:
+                    try:
+                        return self.service.update_reservation(rid, start=start, end=end).id
+                    except PriceChanged as shown:
+                        return self.service.update_reservation(rid, start=start, end=end, accept_price=shown.new).id
+
+                result = self.call(change)
         elif op == "cancel":
             result = self.cli(["reservations", "cancel", rid]) if cli else \
                 self.call(lambda: self.service.cancel_reservation(rid).id)
@@ -402,6 +411,10 @@ class Clerk:
         cmd = [sys.executable, "-m", "rentaldesk", "--db", str(self.db_path), "--branch", self.code,
                "--kafka", self.bootstrap, "--json", *args]
         done = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        self.refusal = None
+        if done.returncode == 2:
+            with contextlib.suppress(ValueError):
+                self.refusal = json.loads(done.stderr.strip().splitlines()[-1])
         if done.returncode == 0:
             return json.loads(done.stdout)["id"]
         if done.returncode != 1 and done.returncode != 2 or "Traceback" in done.stderr:
@@ -512,8 +525,9 @@ def run(plan: Plan, *, broker: Broker | None = None, root: Path | None = None, p
         for t in threads:
             t.join()
         result.burst_seconds = time.monotonic() - burst_start
-        for c in clerks:
-            result.notes.extend(c.errors)
+        for c in clerks:  # a command that crashed (not a refusal) is a defect, not a note
+            for error in c.errors:
+                result.violate("commands-never-crash", error)
         echo(f"chaos: burst done in {result.burst_seconds:.0f} s; waiting until quiet "
              f"(at most {plan.quiet_timeout:.0f} s)...")
         quiet_start = time.monotonic()

@@ -29,7 +29,7 @@ from typing import TextIO
 from .. import __version__
 from ..config import Settings, load_settings
 from ..display import check_text, count
-from ..errors import FleetFileError, RentalError
+from ..errors import FleetFileError, PriceChanged, RentalError
 from ..logs import setup_logging
 from ..text import printable, typed
 from .desk import Desk, database_counts, make_service, open_desk_database
@@ -113,6 +113,8 @@ def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -
     if as_json:
         data: dict[str, object] = {"error": typed(str(exc), limit=MESSAGE_LIMIT), "field": exc.field,
                                    "exit_status": EXIT_REFUSED}
+        if isinstance(exc, PriceChanged):  # what a script needs to accept it: --accept-price NEW
+            data.update(old=str(exc.old), new=str(exc.new), why=exc.why)
         if problems:
             data["problems"] = [{"line": line, "field": column, "message": message}
                                 for line, column, message in problems]

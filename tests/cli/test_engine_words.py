@@ -70,6 +70,10 @@ def test_a_change_that_alters_the_price_shows_old_and_new_and_waits_for_the_cler
     assert err.strip().splitlines() == [
         "rentaldesk: error: the price would change: $237.00 → $316.00 (1 day more at $79.00 a day); nothing is "
         "changed until the new price is accepted (add --accept-price 316.00)"]
+    status, out, err = rentaldesk("--json", "reservations", "update", r["reference"], "--end", at(6))
+    refused = json.loads(err.strip().splitlines()[-1])  # a script reads what to accept
+    assert status == 2 and (refused["old"], refused["new"], refused["field"]) == ("237.00", "316.00", "price")
+    assert refused["why"] == "1 day more at $79.00 a day"
     status, out, err = rentaldesk("--json", "reservations", "show", r["reference"])
     assert json.loads(out)["end"] == r["end"] and json.loads(out)["price"] == "237.00"  # nothing saved
     status, out, err = rentaldesk("reservations", "update", r["reference"], "--end", at(6), "--accept-price", "$300")
