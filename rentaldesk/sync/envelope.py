@@ -9,19 +9,31 @@ The payload is one of the classes of :mod:`.events`, chosen by type and version.
 validates the envelope and the payload in one step; anything else raises :class:`InvalidEvent`
 with a reason naming the field, and the consumer sends the original bytes to the dead-letter
 topic. An event of an older ``schema_version`` is read and upgraded to the current class.
+
+A mixed fleet (docs/upgrading.md): a payload field this build does not know is a field a newer
+build added (every field this project adds is optional, at the end); the payload is read without it
+and the fields left out are recorded (:attr:`Envelope.ignored`, and a warning in the log), not
+dead-lettered. Everything else stays strict: a field of the wrong type, a missing one, an unknown
+field of the envelope itself. An event type (or a ``schema_version``) this build does not know
+goes to the dead letters with a reason that says to upgrade this side: the deploy order (head
+office first) keeps that from happening.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Generic, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin, get_type_hints
 
 import msgspec
 
 from .events import CURRENT, EVENT_TYPES, Event, Record, Time, Uuid
+
+log = logging.getLogger("rentaldesk.sync.envelope")
 
 class InvalidEvent(ValueError):
     """Bytes that are not a valid event; ``reason`` says what is wrong."""
@@ -42,6 +54,9 @@ class Envelope(Generic[E]):
     source: str
     event_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     occurred_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    #: The payload's fields this build does not know (a newer build's), left out when it was read,
+    #: by path (``payload.reservation.loyalty``); empty for an event of this build or an older one.
+    ignored: tuple[str, ...] = ()
 
     @property
     def type(self) -> str:
@@ -83,6 +98,7 @@ class _WireOut(Record):
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
 _WIRE = msgspec.json.Decoder(_Wire)
 _PAYLOADS = {key: msgspec.json.Decoder(cls) for key, cls in EVENT_TYPES.items()}
+_PAYLOADS_BY_CLASS = {cls: _PAYLOADS[key] for key, cls in EVENT_TYPES.items()}
 _FIELD = re.compile(r"(\w+): ")
 
 
@@ -117,12 +133,83 @@ def decode(raw: bytes | None) -> Envelope[Event]:
             known = ", ".join(str(v) for (t, v) in EVENT_TYPES if t == wire.type)
             raise InvalidEvent(f"unsupported schema_version {wire.schema_version} of {wire.type} "
                                f"(this build reads {known})")
-        raise InvalidEvent(f"unknown event type {wire.type!r}")
+        raise InvalidEvent(f"unknown event type {wire.type!r} (a newer build's? this side must be "
+                           "upgraded first: docs/upgrading.md)")
+    ignored: tuple[str, ...] = ()
     try:
         payload = payload_decoder.decode(wire.payload)
     except msgspec.ValidationError as exc:
-        raise InvalidEvent(_reason(exc, "payload")) from None
+        if not str(exc).startswith(_UNKNOWN_FIELD):
+            raise InvalidEvent(_reason(exc, "payload")) from None
+        payload, ignored = _without_unknown(EVENT_TYPES[(wire.type, wire.schema_version)], wire.payload)
+        log.warning("event %s (%s from %s) has fields this build does not know, a newer build's; read without "
+                    "them: %s", wire.event_id, wire.type, wire.source, ", ".join(ignored))
     except msgspec.DecodeError as exc:  # a payload that is not an object
         raise InvalidEvent(f"payload: {exc}") from None
     return Envelope(payload=payload.upgrade(), source=wire.source, event_id=wire.event_id,
-                    occurred_at=wire.occurred_at)
+                    occurred_at=wire.occurred_at, ignored=ignored)
+
+
+_UNKNOWN_FIELD = "Object contains unknown field"
+
+
+def _without_unknown(cls: type[Event], raw: msgspec.Raw) -> tuple[Event, tuple[str, ...]]:
+    """The payload read by ``cls`` once the fields ``cls`` (and its parts) do not know are taken
+    out, and their paths; any other fault is :class:`InvalidEvent`, as the strict read says it."""
+    ignored: list[str] = []
+    kept = _prune(cls, msgspec.json.decode(raw), "payload", ignored)
+    try:
+        payload = _PAYLOADS_BY_CLASS[cls].decode(_ENCODER.encode(kept))
+    except msgspec.ValidationError as exc:
+        raise InvalidEvent(_reason(exc, "payload")) from None
+    return payload, tuple(ignored)
+
+
+def _prune(hint: object, value: object, path: str, ignored: list[str]) -> object:
+    """``value`` (decoded JSON) without the object keys the records of ``hint`` do not have."""
+    record = _record_of(hint)
+    if record is not None and isinstance(value, dict):
+        hints = _hints(record)
+        out: dict[str, object] = {}
+        for key, item in value.items():
+            if key in hints:
+                out[key] = _prune(hints[key], item, f"{path}.{key}", ignored)
+            else:
+                ignored.append(f"{path}.{key}")
+        return out
+    item_hint = _items_of(hint)
+    if item_hint is not None and isinstance(value, list):
+        return [_prune(item_hint, item, f"{path}[{i}]", ignored) for i, item in enumerate(value)]
+    return value
+
+
+def _parts(hint: object) -> tuple[object, ...]:
+    """``hint`` and, through Annotated and Optional, the types it is made of."""
+    if get_origin(hint) is Annotated:
+        return _parts(get_args(hint)[0])
+    args = get_args(hint)
+    if type(None) in args:
+        return tuple(p for a in args if a is not type(None) for p in _parts(a))
+    return (hint,)
+
+
+def _record_of(hint: object) -> type[Record] | None:
+    for part in _parts(hint):
+        if isinstance(part, type) and issubclass(part, Record):
+            return part
+    return None
+
+
+def _items_of(hint: object) -> object | None:
+    """The item type of a ``tuple[X, ...]`` field, else None."""
+    for part in _parts(hint):
+        if get_origin(part) is tuple:
+            item: object = get_args(part)[0]
+            return item
+    return None
+
+
+@cache
+def _hints(record: type[Record]) -> dict[str, Any]:
+    fields = set(record.__struct_fields__)
+    return {k: v for k, v in get_type_hints(record, include_extras=True).items() if k in fields}

@@ -237,8 +237,12 @@ class ReservationExtra(AgreementExtra):
     stock: int | None = None
 
 
-class ReservationState(Record):
-    """A reservation's whole state as head office decided it (or as a branch requests it)."""
+class ReservationState(Record, omit_defaults=True):
+    """A reservation's whole state as head office decided it (or as a branch requests it).
+
+    Its optional fields are left out when they are None (``omit_defaults``), so a state without
+    extras is the bytes the previous release wrote and reads (its decoder refuses an unknown
+    field: docs/upgrading.md)."""
 
     id: Uuid
     reference: Text
@@ -303,7 +307,7 @@ class ReservationRequested(Event):
     requested_at: Time
 
 
-class ChangeRequested(Event):
+class ChangeRequested(Event, omit_defaults=True):
     """A new period (and the customer's name and phone) for a reservation.
 
     Version 3: with ``price``, the price the branch's clerk accepted for the new period (None in
@@ -314,6 +318,7 @@ class ChangeRequested(Event):
 
     TYPE = "reservation.change-requested"
     VERSION = 3
+    # (omit_defaults: no price and no extras are left out, the bytes of the previous release)
     reservation_id: Uuid
     start: Time
     end: Time
@@ -378,9 +383,10 @@ class CounterFact(Event):
     odometer: int | None = None
 
 
-class PickedUp(CounterFact):
+class PickedUp(CounterFact, omit_defaults=True):
     """The car handed over; ``extras`` (issue 11) are those it left with, booked and added at
-    check-out, which head office keeps so its stock counts them (None from an earlier build)."""
+    check-out, which head office keeps so its stock counts them (None from an earlier build, and
+    left out when None, so the previous release reads a pick-up without extras)."""
 
     TYPE = "reservation.picked-up"
     extras: tuple[ReservationExtra, ...] | None = None
