@@ -237,6 +237,7 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
     # from now: the extras leave with the car, up to the pick-up window before the booked time
     catalogue.check_stock(s, row.zip_code, extras, min(now, row.start_at), row.end_at, now, exclude=row.id)
     row.extras_json = extras_to_json(extras)
+    row.extras_known = True  # the counter's own: known from now (migration 0021)
     booked_class = row.vehicle_class
     if car.car_id != row.car_id:
         reservations.assign_car(s, _lock_branch, now, row, car.car_id)

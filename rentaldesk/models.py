@@ -26,6 +26,7 @@ from sqlalchemy import (
     LargeBinary,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -266,6 +267,11 @@ class Reservation(Base):
     #: The extras and cover chosen at booking, as quoted (JSON list of charges.ExtraChoice, see
     #: rentaldesk.extras.extras_to_json); at check-out the ones confirmed there are added.
     extras_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: Whether ``extras_json`` says what the reservation's extras are (migration 0021). False on a
+    #: row written before extras travelled, and at head office on one a branch of an earlier build
+    #: booked (its request said nothing of extras): head office then sends no extras for it, which
+    #: a branch reads as "keep yours" (an empty list would wipe the branch's).
+    extras_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
     # -- issue 11: manifest --
     #: The fee charged for a no-show (set when it is marked; None on any other reservation).
     no_show_fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)

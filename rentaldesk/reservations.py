@@ -660,6 +660,7 @@ def book(
     renter: Renter | None = None,
     extras: tuple[ExtraChoice, ...] = (),
     stock: Mapping[str, int | None] | None = None,
+    extras_known: bool = True,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -668,7 +669,9 @@ def book(
     rate plan the request was quoted with (head office); else the plan in effect here. The renter
     rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
     stored customer. ``stock``: the items' stock as a branch's request gives it (head office:
-    :func:`rentaldesk.extras.check_stock`); else the catalogue here.
+    :func:`rentaldesk.extras.check_stock`); else the catalogue here. ``extras_known``: False at
+    head office for a request of an earlier build, which said nothing of extras (its extras are
+    then not sent back: :func:`rentaldesk.sync.state.reservation_state`).
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
@@ -692,7 +695,7 @@ def book(
         pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
-        extras_json=catalogue.extras_to_json(extras),
+        extras_json=catalogue.extras_to_json(extras), extras_known=extras_known,
     ))
     s.add(row)
     s.flush()
@@ -727,6 +730,7 @@ class NewReservationRow(TypedDict):
     rate_plan: str | None
     driver_day_rate: Decimal | None
     extras_json: str
+    extras_known: bool
     no_show_fee: Decimal | None
 
 
@@ -753,6 +757,7 @@ def new_reservation_row(
     rate_plan: str | None = None,
     driver_day_rate: Decimal | None = None,
     extras_json: str = "[]",
+    extras_known: bool = True,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -767,7 +772,7 @@ def new_reservation_row(
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
-        "no_show_fee": None,
+        "extras_known": extras_known, "no_show_fee": None,
     }
 
 
@@ -1267,6 +1272,8 @@ def change(
         raise RentalError(f"reservation {row.reference} is on rent: its extras are those of its agreement",
                           field="extras")
     new_extras = tuple(extras) if extras is not None and extras_changed else kept
+    if extras is not None:  # said now (a row of before the upgrade knew none: migration 0021)
+        row.extras_known = True
     moved: dict[str, int] = {}
     if period_changed or extras_changed:
         pool = _load_pool(s, row.vehicle_class, row.zip_code)

@@ -193,6 +193,7 @@ class BookingAuthority:
                     plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
                     # the extras as quoted, counted with the stock the branch's catalogue gives
                     extras=extra_choices(state.extras or ()), stock=extras_stock(state.extras or ()),
+                    extras_known=state.extras is not None,  # an earlier build's request says nothing of them
                 )
                 row.hq_version = row.version
         except RentalError as exc:
@@ -276,6 +277,7 @@ class BookingAuthority:
             pick_up(s, row, fact.at, odometer=fact.odometer, enforce_window=False)
             if fact.extras is not None:  # what the car left with (check-out's): a fact, counted from now on
                 row.extras_json = extras_to_json(extra_choices(fact.extras))
+                row.extras_known = True
 
         return self._record(s, request, where, apply)
 

@@ -181,7 +181,7 @@ _R = ReservationRow
 #: A pool's live reservations (what _PoolMemory keeps), over a range
 _LIVE = select(_R.vehicle_class, _R.zip_code, _R.id, _R.reference, _R.customer_id, _R.start_at, _R.end_at,
                _R.car_id, _R.pinned, _R.status, _R.driver_id, _R.price, _R.version, _R.source,
-               _R.status_reason, _R.rate_plan, _R.driver_day_rate, _R.extras_json).where(
+               _R.status_reason, _R.rate_plan, _R.driver_day_rate, _R.extras_json, _R.extras_known).where(
     _R.status.in_(LIVE_STATUSES))
 
 
@@ -238,6 +238,7 @@ class _Live:
     rate_plan: str | None = None  # the plan and chauffeur's rate it was quoted with
     driver_day_rate: Decimal | None = None
     extras_json: str = "[]"  # (issue 11) the extras it keeps: its events carry them
+    extras_known: bool = True  # (migration 0021) False: its events carry none (the branch keeps its own)
 
 
 @dataclass(slots=True)
@@ -292,7 +293,8 @@ class _PoolMemory:
         if r.id not in self.live:  # what memory has is newer (moves, made in this batch)
             self.add(_Live(r.id, r.reference, r.customer_id, r.start_at, r.end_at, r.car_id, bool(r.pinned),
                            r.status, r.driver_id, r.price, r.version, r.source or "", r.status_reason or "",
-                           rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate, extras_json=r.extras_json))
+                           rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate, extras_json=r.extras_json,
+                           extras_known=bool(r.extras_known)))
 
     def add(self, r: _Live) -> None:
         """Remember a live reservation (its start and end never change while it is in memory: a
@@ -748,6 +750,7 @@ class BookingBatch:
             driver_id=driver.id if driver else None, start=start, end=end,
             status=ReservationStatus.CONFIRMED.value, price=booking.price, source=state.source or request.source,
             now=now, hq_version=1, rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
+            extras_known=state.extras is not None,  # an earlier build's request says nothing of extras
         )
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 
@@ -768,7 +771,7 @@ class BookingBatch:
         new = _Live(row["id"], row["reference"], customer.id, row["start_at"], row["end_at"], row["car_id"],
                     row["pinned"], row["status"], row["driver_id"], row["price"], 1, row["source"], "", row,
                     rate_plan=row["rate_plan"], driver_day_rate=row["driver_day_rate"],
-                    extras_json=row["extras_json"])
+                    extras_json=row["extras_json"], extras_known=row["extras_known"])
         moved_after: list[tuple[_Live, int]] = []
         for rid, car_id in d.moved.items():
             r = mem.live[rid]
@@ -844,7 +847,7 @@ class BookingBatch:
             pinned=bool(r.pinned), driver_licence=licence, start=r.start, end=r.end, price=money(r.price),
             version=r.version if version is None else version, source=r.source or "", reason=r.reason or "",
             rate_plan=r.rate_plan, driver_day_rate=r.driver_day_rate,
-            extras=extras_state(self.s, mem.pool.branch.zip_code, r.extras_json),
+            extras=extras_state(self.s, mem.pool.branch.zip_code, r.extras_json) if r.extras_known else None,
         )
 
     def _outgoing(self, kind: type[Decision], state: ReservationState, request: Envelope[Event]) -> _OutboxInsert:

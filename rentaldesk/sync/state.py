@@ -116,7 +116,9 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         driver_licence=licence, start=row.start_at, end=row.end_at, price=money(row.price),
         version=row.version, source=as_sent(row.source or "", CODE), reason=as_sent(row.status_reason or "", MESSAGE),
         rate_plan=row.rate_plan, driver_day_rate=row.driver_day_rate,
-        extras=extras_state(s, row.zip_code, row.extras_json),
+        # not known (a row of before the upgrade, or an earlier build's request): none said, which
+        # the branch reads as "keep yours" (an empty list would wipe them)
+        extras=extras_state(s, row.zip_code, row.extras_json) if row.extras_known else None,
     )
 
 
@@ -242,7 +244,7 @@ def apply_reservation_state(
             start=state.start, end=state.end, status=state.status, price=state.price, source=state.source,
             now=now, version=version, hq_version=values["hq_version"], hq_car_id=values.get("hq_car_id"),
             status_reason=state.reason, rate_plan=state.rate_plan, driver_day_rate=state.driver_day_rate,
-            extras_json=extras_to_json(extra_choices(state.extras or ())),
+            extras_json=extras_to_json(extra_choices(state.extras or ())), extras_known=state.extras is not None,
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
@@ -252,7 +254,7 @@ def apply_reservation_state(
             kept = _KEPT_ON_APPLY | ({"car_id"} if car_id is None else set()) | (
                 set() if "hq_car_id" in values else {"hq_car_id"}) | (
                 _PRICE_TERMS if state.rate_plan is None else set()) | (
-                {"extras_json"} if state.extras is None else set())  # (an earlier build's state: kept)
+                {"extras_json", "extras_known"} if state.extras is None else set())  # (an earlier build's state: kept)
             s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
     else:
         assert row is not None  # (no request waits on a row that is not there)

@@ -287,3 +287,41 @@ def test_0006_gives_branches_the_default_limits_and_unit_and_keeps_the_pool_trig
         triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
     assert POOL_VERSION_TRIGGERS <= triggers
     engine.dispose()
+
+
+def test_0021_marks_the_rows_of_before_it_as_not_knowing_their_extras(tmp_path):
+    """A reservation of before 0021 has ``[]`` for extras without knowing (extras had not travelled):
+    0; one written after says it (1, the model's default)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    upgrade(engine, "0019")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B1', 'B1', '10001', 'UTC', 0, 60, 0)"))
+        conn.execute(text("INSERT INTO vehicle_classes (code, name, day_rate) VALUES ('SUV', 'SUV', 80)"))
+        conn.execute(text("INSERT INTO cars (plate_number, model, year, color, transmission, cost_per_day, status, "
+                          "vehicle_class, zip_code, odometer) VALUES ('P1', 'M', 2025, 'W', 'auto', 80, "
+                          "'available', 'SUV', '10001', 0)"))
+        conn.execute(text("INSERT INTO customers (id, email, name, phone, licence_number, created_at) "
+                          "VALUES ('c1', 'a@example.com', 'A', '', '', '2030-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO reservations (id, reference, customer_id, vehicle_class, zip_code, car_id, "
+                          "pinned, start_at, end_at, status, price, version, created_at, updated_at, status_reason) "
+                          "VALUES ('r1', 'R1', 'c1', 'SUV', '10001', 1, 0, '2030-01-02 00:00:00', "
+                          "'2030-01-03 00:00:00', 'confirmed', 80, 1, '2030-01-01 00:00:00', "
+                          "'2030-01-01 00:00:00', '')"))
+        triggers = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) == triggers
+        assert conn.execute(text("SELECT extras_json, extras_known FROM reservations")).one() == ("[]", 0)
+    engine.dispose()
+    db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    with db.write() as s:
+        old = s.get_one(Reservation, "r1")
+        assert old.extras_known is False
+        new = Reservation(id="r2", reference="R2", customer_id="c1", vehicle_class="SUV", zip_code="10001", car_id=1,
+                          start_at=old.start_at, end_at=old.end_at, status="cancelled", price=Decimal(80),
+                          created_at=old.created_at, updated_at=old.updated_at)
+        s.add(new)
+        s.flush()
+        assert new.extras_known is True
+    db.close()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rentaldesk import extras
 from rentaldesk.errors import PriceChanged, RentalError
 from rentaldesk.extras import CatalogueItem, choose, extras_from_json
+from rentaldesk.models import Car
 from rentaldesk.models import Reservation as Row
 from rentaldesk.sync.envelope import decode
 from rentaldesk.sync.state import apply_reservation_state, reservation_state
@@ -155,3 +156,51 @@ def test_a_state_of_an_earlier_build_leaves_the_branch_its_extras(net):
     assert kept(net, "BOS", r.id) == [("seat", 1)]
     with db.session() as s:
         assert s.scalar(select(Row.status_reason).where(Row.id == r.id)) == "renamed"
+
+
+def _forget_extras_at_head_office(net: Net, rid: str) -> None:
+    """Head office's row as the upgrade leaves one written before extras travelled: ``[]`` there,
+    not known (migration 0021), while the branch keeps the extras booked at its counter."""
+    with net.hq.db.write() as s:
+        row = s.get_one(Row, rid)
+        row.extras_json, row.extras_known = "[]", False
+
+
+def test_head_office_re_sending_a_row_of_before_the_upgrade_leaves_the_branch_its_extras(net):
+    bos = linked(net, "BOS")
+    r = book(bos, "ann@example.com", ("seat", 1))
+    quiet_and_equal(net)
+    _forget_extras_at_head_office(net, r.id)
+    with net.hq.db.session() as s:
+        assert reservation_state(s, s.get_one(Row, r.id)).extras is None  # none said, not "none"
+    held = net.row("BOS", r.id).car_id
+    with net.branches["BOS"].db.session() as s:
+        free = next(c for c in s.scalars(select(Car.car_id)) if c != held)
+    bos.assign_car(r.id, free)  # head office answers with its whole state (reservation.changed)
+    net.settle()
+    assert net.row("BOS", r.id).car_id == free
+    assert kept(net, "BOS", r.id) == [("seat", 1)]  # was wiped to [] before the marker
+    # and the next request that says them makes them known at head office again
+    bos.cancel_reservation(r.id)
+    net.settle()
+    with net.hq.db.session() as s:
+        assert s.get_one(Row, r.id).extras_known is False  # a cancel says nothing of extras
+    assert kept(net, "BOS", r.id) == [("seat", 1)]
+
+
+def test_a_request_of_an_earlier_build_books_a_row_whose_extras_head_office_does_not_know(net):
+    bos = linked(net, "BOS")
+    r = book(bos, "ann@example.com")
+    raw = net.send("BOS")
+    # the request as an earlier build wrote it: no extras field
+    data = [json.loads(v) for v in raw]
+    for d in data:
+        d["payload"]["reservation"].pop("extras", None)
+    answers = net.decide([json.dumps(d).encode() for d in data])
+    # head office's answer (the batch's state or the one-by-one path's) says nothing of extras either
+    assert [decode(a).payload.reservation.extras for a in answers] == [None]
+    net.deliver("BOS", answers)
+    with net.hq.db.session() as s:
+        assert s.get_one(Row, r.id).extras_known is False
+        assert reservation_state(s, s.get_one(Row, r.id)).extras is None
+    assert net.row("BOS", r.id).status == "confirmed"
