@@ -250,11 +250,23 @@ def rental_day_start(start: datetime, i: int, zone: tzinfo) -> datetime:
     """When rental day ``i`` (0 from the pick-up ``start``) starts: ``i`` calendar days later at the
     same time on the branch's wall clock (``zone``), so a day is 23 or 25 hours over a clock change.
     A local time the clocks skip that day is read with the offset before the change (an hour later
-    on the clock); a repeated one is its first occurrence. Aware UTC."""
+    on the clock); a repeated one is its first occurrence. A calendar day the clocks skip whole
+    (Pacific/Apia's 30 December 2011) is no rental day: the days after it start one calendar day
+    later, so every day starts after the one before it and lasts about 24 hours (read as the days
+    before, it started at the same instant as the next). Aware UTC."""
     if i == 0:
         return start.astimezone(UTC)
-    local = start.astimezone(zone).replace(tzinfo=None, fold=0) + i * DAY
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    local = start.astimezone(zone).replace(tzinfo=None, fold=0)
+    offset = start.astimezone(zone).utcoffset() or timedelta(0)
+    days = i
+    for _ in range(4):  # one pass more for each whole-day jump in between (never more than one in the tz data)
+        at = (local + days * DAY).replace(tzinfo=zone).astimezone(UTC)
+        # how far the clocks moved forward between the pick-up and then, in whole days
+        skipped = ((at.astimezone(zone).utcoffset() or timedelta(0)) - offset) // DAY
+        if days == i + max(skipped, 0):
+            return at
+        days = i + max(skipped, 0)
+    return at
 
 
 def rental_length(start: datetime, end: datetime, zone: tzinfo) -> timedelta:

@@ -260,6 +260,12 @@ local_starts = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2
                             timezones=st.timezones(), allow_imaginary=False)
 
 
+def _zone(key: str):  # noqa: ANN202
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(key)
+
+
 def _days_later(start: datetime, days: int) -> datetime:
     """The same local time ``days`` calendar days later, in the start's zone (the first of a
     repeated one)."""
@@ -276,6 +282,8 @@ def test_a_rental_of_n_local_days_is_n_days_in_every_zone_on_every_date(start, n
     assume(end.astimezone(UTC).astimezone(start.tzinfo).replace(tzinfo=None) == end.replace(tzinfo=None))
     assume(start.fold == 0)  # a start in a repeated hour: its next days start at the first one
     zone = start.tzinfo
+    # no calendar day skipped whole between (Pacific/Apia 2011: that day is no rental day, below)
+    assume(end.utcoffset() - start.utcoffset() < charges.DAY)
     assert charges.rental_length(start, end, zone) == n * charges.DAY
     assert charges.rental_days(start, end, zone) == n
     # priced as n days at the day rate by a plan with one rate (the class rate alone) in that zone
@@ -298,6 +306,63 @@ def test_the_wall_clock_length_grows_with_the_return_and_stays_under_the_next_da
     if whole:  # inside day ``whole``: never counted as the next whole day before it starts
         assert charges.rental_day_start(start, whole, zone) <= start + shorter
         assert start + shorter < charges.rental_day_start(start, whole + 1, zone) or first % charges.DAY == timedelta(0)
+
+
+# Zones whose clocks jumped a whole day, or by odd amounts, or at midnight; and the years around it.
+ODD_ZONES = ("Pacific/Apia", "Pacific/Fakaofo", "Pacific/Kwajalein", "Australia/Lord_Howe", "America/Havana",
+             "America/Santiago", "America/Sao_Paulo", "Africa/Casablanca", "Asia/Tehran", "Europe/London",
+             "America/New_York", "America/St_Johns", "Antarctica/Troll", "Asia/Gaza")
+
+
+def _instants(years: tuple[int, int]) -> st.SearchStrategy[datetime]:
+    return _between(datetime(years[0], 1, 1), datetime(years[1], 1, 1))
+
+
+def _between(lo: datetime, hi: datetime) -> st.SearchStrategy[datetime]:
+    return st.datetimes(min_value=lo, max_value=hi).map(lambda t: t.replace(tzinfo=UTC))
+
+
+#: The weeks before a whole day was skipped: Samoa and Tokelau (30 Dec 2011), Kwajalein (21 Aug 1993).
+_SKIPPED_DAYS = st.one_of(
+    st.tuples(st.sampled_from(ODD_ZONES[:2]).map(_zone), _between(datetime(2011, 12, 1), datetime(2012, 1, 2))),
+    st.tuples(st.just("Pacific/Kwajalein").map(_zone), _between(datetime(1993, 7, 20), datetime(1993, 8, 22))),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.tuples(st.sampled_from(ODD_ZONES).map(_zone), _instants((1990, 2040))),
+                 _SKIPPED_DAYS,
+                 st.tuples(st.timezones(), _instants((1970, 2060)))),
+       st.integers(1, 40))
+def test_every_rental_day_starts_after_the_one_before_and_is_counted_once(zone_and_start, n):
+    """Over any zone's gaps, folds and skipped days: day ``i`` starts strictly after day ``i - 1``
+    (Pacific/Apia read two days at one instant), lasts at most 48 hours (a day the clocks repeat
+    whole), and at its start exactly ``i`` days are counted, a moment after it ``i + 1``."""
+    zone, start = zone_and_start
+    starts = [charges.rental_day_start(start, i, zone) for i in range(n + 1)]
+    for i in range(1, n + 1):
+        assert starts[i - 1] < starts[i] <= starts[i - 1] + 2 * charges.DAY, (i, starts[i - 1], starts[i])
+        assert charges.rental_days(start, starts[i], zone) == i
+        assert charges.rental_days(start, starts[i] + timedelta(microseconds=1), zone) == i + 1
+
+
+def test_a_rental_across_apia_s_skipped_day_counts_the_days_the_clock_showed():
+    from zoneinfo import ZoneInfo
+
+    apia = ZoneInfo("Pacific/Apia")  # 29 December 2011 23:59:59 (-10) was followed by 31 December 00:00 (+14)
+    start = datetime(2011, 12, 29, 10, tzinfo=apia)
+    back = datetime(2011, 12, 31, 10, tzinfo=apia)
+    assert back.astimezone(UTC) - start.astimezone(UTC) == D  # a day of real time, 2 on the calendar
+    assert charges.rental_days(start, back, apia) == 1  # was 2: days 1 and 2 started at one instant
+    assert charges.rental_day_start(start, 1, apia) == back.astimezone(UTC)
+    assert charges.rental_days(start, back + timedelta(minutes=1), apia) == 2
+    assert charges.rental_day_start(start, 2, apia) == datetime(2012, 1, 1, 10, tzinfo=apia)
+    plan = class_day_rate_plan("SUV", "10001", Decimal("78.00"), time_zone="Pacific/Apia")
+    assert quote(plan, start, back).total == Decimal("78.00")
+    # a spring gap of an hour still reads a skipped time with the offset before it (an hour later)
+    ny = ZoneInfo("America/New_York")
+    at_half_two = datetime(2030, 3, 9, 2, 30, tzinfo=ny)
+    assert charges.rental_day_start(at_half_two, 1, ny) == datetime(2030, 3, 10, 3, 30, tzinfo=ny)
 
 
 NY = "America/New_York"
