@@ -17,6 +17,7 @@ never changes a booked price.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,8 @@ from .errors import InvalidInput, NotAvailable
 from .models import LIVE_STATUSES, Branch, ExtraItem, ReservationStatus
 from .models import Reservation as ReservationRow
 from .rates import parse_amount
+
+log = logging.getLogger("rentaldesk.extras")
 
 #: What an item is: the desk and the agreement group them so.
 KINDS = ("extra", "cover", "additional-driver")
@@ -160,14 +163,20 @@ def most_in_use(holds: Iterable[tuple[datetime, datetime, int]], start: datetime
     return peak
 
 
+def _listed_stock(s: Session, zip_code: str, codes: Iterable[str]) -> dict[str, int | None]:
+    """The stock of each of ``codes`` the branch's catalogue lists (None: unlimited); an item it
+    does not list is not a key."""
+    return {code: n for code, n in s.execute(select(ExtraItem.code, ExtraItem.stock).where(
+        ExtraItem.zip_code == zip_code, ExtraItem.code.in_(set(codes))))}
+
+
 def stock_at(s: Session, zip_code: str, codes: Iterable[str]) -> dict[str, int | None]:
     """The stock of each of ``codes`` in the branch's catalogue (None: unlimited or not offered):
     what a branch's request tells head office (see :func:`check_stock`)."""
     wanted = set(codes)
     if not wanted:
         return {}
-    found: dict[str, int | None] = {code: n for code, n in s.execute(select(ExtraItem.code, ExtraItem.stock).where(
-        ExtraItem.zip_code == zip_code, ExtraItem.code.in_(wanted)))}
+    found = _listed_stock(s, zip_code, wanted)
     return {code: found.get(code) for code in wanted}
 
 
@@ -178,14 +187,19 @@ def check_stock(s: Session, zip_code: str, extras: Sequence[ExtraChoice], start:
     branch but ``exclude`` (the one being changed or checked out). Items without stock, and extras
     not in the catalogue, are not counted. The caller holds the branch's pool lock.
 
-    ``stock``: each item's stock as a branch's request carries it (head office deciding the
-    request: the branch's catalogue travels with it, as its rate plan does; None: unlimited);
-    without it, the catalogue of this database."""
+    The stock is this database's own record, its catalogue (head office's: the rates file imported
+    there too), never a figure a request claims: ``stock``, each item's stock as a branch's request
+    reports it, counts only for an item this catalogue does not list at all (head office not given
+    the branch's catalogue yet), and a warning says so."""
     wanted = {e.code: e.quantity for e in extras}
     if not wanted:
         return
-    if stock is None:
-        stock = stock_at(s, zip_code, wanted)
+    listed = _listed_stock(s, zip_code, wanted)
+    missing = sorted(code for code in wanted if code not in listed and (stock or {}).get(code) is not None)
+    if missing and stock is not None:
+        log.warning("branch %s: %s not in this database's catalogue; counted with the stock its request reports "
+                    "(import the rates file here)", zip_code, ", ".join(missing))
+    stock = {code: listed[code] if code in listed else (stock or {}).get(code) for code in wanted}
     stocked = {code: n for code, n in stock.items() if code in wanted and n is not None}
     if not stocked:
         return

@@ -668,8 +668,8 @@ def book(
     lead-time rule is measured from; the period must still lie ahead of ``now``. ``plan``: the
     rate plan the request was quoted with (head office); else the plan in effect here. The renter
     rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
-    stored customer. ``stock``: the items' stock as a branch's request gives it (head office:
-    :func:`rentaldesk.extras.check_stock`); else the catalogue here. ``extras_known``: False at
+    stored customer. ``stock``: the items' stock as a branch's request reports it, counted only
+    for an item this database's catalogue does not list (:func:`rentaldesk.extras.check_stock`). ``extras_known``: False at
     head office for a request of an earlier build, which said nothing of extras (its extras are
     then not sent back: :func:`rentaldesk.sync.state.reservation_state`).
     """

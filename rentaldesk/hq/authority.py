@@ -191,7 +191,8 @@ class BookingAuthority:
                     source=state.source or request.source,
                     requested_at=request.payload.requested_at, renter=renter_of(state.customer),
                     plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
-                    # the extras as quoted, counted with the stock the branch's catalogue gives
+                    # the extras as quoted, counted with head office's own stock (the branch's
+                    # figure only for an item head office's catalogue does not list: check_stock)
                     extras=extra_choices(state.extras or ()), stock=extras_stock(state.extras or ()),
                     extras_known=state.extras is not None,  # an earlier build's request says nothing of them
                 )
@@ -219,10 +220,13 @@ class BookingAuthority:
             with s.begin_nested():
                 extras = None if sent is None else extra_choices(sent)
                 accepted = p.price if p.price is not None else price_change(row, p.start, p.end, extras).new
+                # the stock is head office's own (check_stock): the branch's report counts only for
+                # an item head office's catalogue does not list, and an extension on rent (its
+                # agreement's extras, over the new return) is counted so too
                 outcome = change(
                     s, self._lock, now, row, start=p.start, end=p.end,
                     name=p.name or None, phone=p.phone, requested_at=p.requested_at, accept_price=accepted,
-                    extras=extras, stock=None if sent is None else extras_stock(sent),
+                    extras=extras, stock=None if p.extras is None else extras_stock(p.extras),
                 )
         except RentalError as exc:
             s.refresh(row)

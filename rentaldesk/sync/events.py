@@ -231,7 +231,9 @@ class AgreementExtra(Record):
 class ReservationExtra(AgreementExtra):
     """An extra or cover a reservation keeps (:class:`rentaldesk.charges.ExtraChoice`, exactly:
     :func:`rentaldesk.sync.state.extra_choices`), with the item's ``stock`` at the branch when a
-    branch's request carries it (None: unlimited, or not said)."""
+    branch's request carries it (None: unlimited, or not said). Head office counts with its own
+    catalogue's stock: this figure only for an item that catalogue does not list
+    (:func:`rentaldesk.extras.check_stock`)."""
 
     taxable: bool = True
     stock: int | None = None
