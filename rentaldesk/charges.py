@@ -10,6 +10,9 @@ How time is charged (the plan is :class:`rentaldesk.rates.RatePlan`):
   10:00 the next day is 1 day even over a clock change (23 or 25 hours); 1 day 1 min is 1 day and an
   extra hour. Each day is priced by the season of the local date it starts on, else at the plan's
   rates. :func:`rental_length` is that wall-clock length, :func:`rental_days` its started days.
+  A calendar day the clocks skip whole is no rental day (:func:`rental_day_start`). A plan kept
+  from a reservation booked before this rule (``RatePlan.rental_day_clock == "utc"``, migration
+  0021: :func:`rentaldesk.pricing.as_quoted`) counts 24-hour days from the pick-up, as it was quoted.
 - **Under 7 days**: each day at its day rate.
 - **From 7 days** (the week rate starts): the days are cut into weeks from the pick-up; each week
   costs its week rate or its 7 day rates, whichever is less, and the days left after the last full
@@ -184,7 +187,7 @@ def quote(plan: RatePlan, start: datetime, end: datetime, *, extras: tuple[Extra
     if end <= start:
         raise InvalidPeriod("return must be after pick-up", field="end")
     _check_fees(extras, young_driver_fee_per_day, driver_day_rate, one_way_fee)
-    length = rental_length(start, end, plan.zone)
+    length = rental_length(start, end, plan.day_zone)
     calendar = _Calendar(plan, start, _started_days(length) + 1)
     lines = _time_lines(calendar, length)
     lines += _per_rental_lines(plan, _started_days(length), extras, young_driver_fee_per_day,
@@ -197,7 +200,7 @@ def settle(plan: RatePlan, usage: Usage) -> Charges:
     _check_fees(usage.extras, usage.young_driver_fee_per_day, usage.driver_day_rate, usage.one_way_fee)
     # From the booked start: a car handed over early (inside the pick-up window) is not charged
     # for the hours before it, since the price quoted is the price kept.
-    start, zone = usage.booked_start, plan.zone
+    start, zone = usage.booked_start, plan.day_zone  # (24-hour days for a plan kept from before the wall clock)
     booked = rental_length(start, usage.booked_end, zone)
     late = usage.returned_at - usage.booked_end
     charged_late = usage.returned_at > late_from(plan, usage.booked_end)
@@ -344,10 +347,10 @@ class _Calendar:
         self.week = [plan.week_rate] * days
         self.month = [plan.month_rate] * days
         if plan.seasons:
-            zone, start = plan.zone, self.start
+            zone, days_on, start = plan.zone, plan.day_zone, self.start
 
             def local(i: int) -> date:
-                return rental_day_start(start, i, zone).astimezone(zone).date()
+                return rental_day_start(start, i, days_on).astimezone(zone).date()
 
             # The local date a day starts on goes up by one from one day to the next, so each
             # season is a run of days.
@@ -450,7 +453,7 @@ def _late_lines(plan: RatePlan, cal: _Calendar, booked_end: datetime, late: time
     """Started hours late from the booked end at the hour rate, each started 24 hours capped at the
     day rate of the rental day it falls in."""
     hours = math.ceil(late / HOUR)
-    zone = plan.zone
+    zone = plan.day_zone
 
     def day_of(at: datetime) -> int:
         return rental_length(cal.start, at, zone) // DAY

@@ -505,7 +505,7 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
     damage_charge = inputs.amount(value.damage_charge, "damage_charge", "the damage charge")
     if damage_charge > 0 and not marks and not _has_in_marks(s, found):
         raise InvalidInput("a damage charge needs the damage it is for marked at check-in", field="damage_charge")
-    plan = RatePlan.from_json(found.plan_json)
+    plan = pricing.as_quoted(RatePlan.from_json(found.plan_json), row)  # (an agreement of before 0021 too)
     usage = Usage(
         picked_up_at=found.out_at, returned_at=returned_at, booked_start=row.start_at, booked_end=row.end_at,
         distance=inputs.distance(odometer, found.out_odometer, (returned_at - found.out_at).total_seconds()),

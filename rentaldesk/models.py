@@ -272,6 +272,10 @@ class Reservation(Base):
     #: booked (its request said nothing of extras): head office then sends no extras for it, which
     #: a branch reads as "keep yours" (an empty list would wipe the branch's).
     extras_known: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
+    #: Whether the kept plan counts rental days on the branch's wall clock (migration 0021): False
+    #: on a row booked before, quoted in 24-hour days from the pick-up, and counted so to the end
+    #: (:func:`rentaldesk.pricing.as_quoted`).
+    wall_clock_days: Mapped[bool] = mapped_column(Boolean, default=True, server_default=false())
     # -- issue 11: manifest --
     #: The fee charged for a no-show (set when it is marked; None on any other reservation).
     no_show_fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)

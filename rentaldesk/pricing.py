@@ -16,7 +16,7 @@ through :func:`rentaldesk.charges.quote`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -51,13 +51,25 @@ class KeptPrice(Protocol):
     rate_plan: str | None
     driver_day_rate: Decimal | None
     extras_json: str
+    wall_clock_days: bool
+
+
+def as_quoted(plan: RatePlan, row: KeptPrice) -> RatePlan:
+    """``plan`` counting rental days as the reservation was quoted: a row booked before the
+    wall-clock rule (migration 0021 marks it) in 24-hour days from the pick-up, so over a clock
+    change it settles the days it was quoted, not one more or fewer. Every kept plan goes through
+    it: :func:`kept_plan`, and the agreement's plan at check-in."""
+    if row.wall_clock_days or plan.rental_day_clock == "utc":
+        return plan
+    return replace(plan, rental_day_clock="utc")
 
 
 def kept_plan(row: KeptPrice) -> RatePlan:
-    """The plan the reservation was quoted with; for a row of an earlier build (no plan kept), its
-    booked price per started day, the chauffeur included, as the price-kept rule always had it."""
+    """The plan the reservation was quoted with (:func:`as_quoted`); for a row of an earlier build
+    (no plan kept), its booked price per started day, the chauffeur included, as the price-kept
+    rule always had it."""
     if row.rate_plan:
-        return RatePlan.from_json(row.rate_plan)
+        return as_quoted(RatePlan.from_json(row.rate_plan), row)
     # Such a row was priced by started 24-hour periods, which is the wall clock of UTC: the plan
     # made for it is in UTC (class_day_rate_plan's default), so its days are counted as they were.
     per_day = (Decimal(row.price) / rental_days(row.start_at, row.end_at, UTC)).quantize(CENT)
@@ -103,7 +115,7 @@ def price_change(row: KeptPrice, new_start: datetime, new_end: datetime,
     after = booking_quote(plan, new_start, new_end, driver, kept if extras is None else extras)
     if after.total == before.total:
         return PriceChange(booked, booked, "the same days")
-    diff = rental_days(new_start, new_end, plan.zone) - rental_days(row.start_at, row.end_at, plan.zone)
+    diff = rental_days(new_start, new_end, plan.day_zone) - rental_days(row.start_at, row.end_at, plan.day_zone)
     per_day = plan.day_rate + (driver or Decimal(0))
     days = f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'}" if diff else "the same days"
     if extras is not None and extras != kept:

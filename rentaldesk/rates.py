@@ -31,6 +31,8 @@ ROUNDINGS = ("half-up", "half-even", "up")
 #: The fuel policies the calculator knows: the car goes out full and comes back full, or each
 #: missing eighth is charged at ``fuel_eighth_price``.
 FUEL_POLICIES = ("full-to-full",)
+#: How a plan's rental days are counted (:attr:`RatePlan.rental_day_clock`).
+RENTAL_DAY_CLOCKS = ("wall", "utc")
 DISTANCE_UNITS = ("km", "mi")
 #: The line codes a tax may name in ``applies_to`` besides "all" ("extra" stands for every extra).
 TAXABLE_CODES = ("time", "extra-hours", "late", "distance", "fuel", "young-driver", "driver", "one-way", "extra")
@@ -190,7 +192,12 @@ class RatePlan:
     :mod:`rentaldesk.charges` for how blocks and leftover days combine). ``hour_rate``: the extra
     hours after the last full day, never more than the day they start. ``included_distance_per_day``
     None: unlimited distance. ``time_zone``: the branch's zone, where rental days and seasons start
-    (an addition to the shared interface, default "UTC").
+    (an addition to the shared interface, default "UTC"). ``rental_day_clock``: how its rental days
+    are counted, ``"wall"`` on the branch's wall clock (every plan of this build), ``"utc"`` in
+    24-hour days from the pick-up, as a reservation booked before the wall-clock rule was quoted
+    (:func:`rentaldesk.pricing.kept_plan` marks such a kept plan: migration 0021); seasons start on
+    the local date either way. Left out of the JSON when ``"wall"``, so a plan's JSON is what the
+    previous release wrote and reads.
     """
 
     vehicle_class: str
@@ -210,6 +217,7 @@ class RatePlan:
     deposit: Decimal = Decimal("0.00")
     taxes: tuple[Tax, ...] = ()
     time_zone: str = "UTC"
+    rental_day_clock: str = "wall"
 
     def __post_init__(self) -> None:
         _text(self.vehicle_class, "vehicle_class")
@@ -229,6 +237,7 @@ class RatePlan:
             ZoneInfo(_text(self.time_zone, "time_zone"))
         except (ZoneInfoNotFoundError, ValueError):
             raise InvalidInput(f"time_zone {self.time_zone!r} is not a known time zone", field="time_zone") from None
+        _text(self.rental_day_clock, "rental_day_clock", RENTAL_DAY_CLOCKS)
         seasons = tuple(self.seasons)
         object.__setattr__(self, "seasons", seasons)
         for i, season in enumerate(seasons):
@@ -255,8 +264,14 @@ class RatePlan:
 
     @property
     def zone(self) -> ZoneInfo:
-        """The branch's time zone, where rental days and seasons start."""
+        """The branch's time zone, where seasons (and, on the wall clock, rental days) start."""
         return ZoneInfo(self.time_zone)
+
+    @property
+    def day_zone(self) -> ZoneInfo:
+        """The clock rental days are counted on (:func:`rentaldesk.charges.rental_length`): the
+        branch's zone, or UTC (24-hour days) for a plan kept from before the wall-clock rule."""
+        return self.zone if self.rental_day_clock == "wall" else ZoneInfo("UTC")
 
     def season_on(self, day: date) -> Season | None:
         """The season covering that local date, if any."""
@@ -267,7 +282,10 @@ class RatePlan:
 
     def to_json(self) -> str:
         """The plan as JSON (amounts as text, dates ISO): :meth:`from_json` gives it back equal."""
-        return json.dumps(_plain(self), sort_keys=True, separators=(",", ":"))
+        data = _plain(self)
+        if self.rental_day_clock == "wall":
+            del data["rental_day_clock"]  # (the default: the bytes of a plan before the field)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> RatePlan:

@@ -731,6 +731,7 @@ class NewReservationRow(TypedDict):
     driver_day_rate: Decimal | None
     extras_json: str
     extras_known: bool
+    wall_clock_days: bool
     no_show_fee: Decimal | None
 
 
@@ -772,7 +773,7 @@ def new_reservation_row(
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
-        "extras_known": extras_known, "no_show_fee": None,
+        "extras_known": extras_known, "wall_clock_days": True, "no_show_fee": None,
     }
 
 

@@ -4,6 +4,7 @@ number, readings, damage and charges; every bad input refused naming its field, 
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -378,3 +379,56 @@ def test_the_distance_rule_takes_exactly_up_to_the_limit_a_day(out_reading, driv
         with pytest.raises(InvalidInput) as refused:
             inputs.distance(out_reading + driven, out_reading, seconds)
         assert refused.value.field == "odometer"
+
+
+# -- a reservation booked before the wall-clock rule (migration 0021) ------------------------------------
+
+
+def test_a_reservation_booked_before_the_wall_clock_rule_settles_the_days_it_was_quoted(svc, fleet, clock, db):
+    """Quoted in 24-hour days, as every booking before rental days went on the wall clock: 10:00 to
+    10:00 over the autumn change is 25 hours, 2 days then (1 on the wall clock). The upgrade marks
+    such a row (wall_clock_days 0) and it is counted so to the end: a change of nothing keeps its
+    price, and the check-in settles the 2 days it was quoted (it settled 1 before the marker)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from rentaldesk import pricing
+
+    ny = ZoneInfo("America/New_York")
+    start, end = datetime(2030, 11, 2, 10, tzinfo=ny), datetime(2030, 11, 3, 10, tzinfo=ny)
+    daily = plan(hour_rate=Decimal("80.00"))  # every started day a day: the count is the price
+    fleet.cars(1, "SUV")
+    use_plan(db, daily)
+    clock.now = start - timedelta(days=2)
+    r = svc.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code="10001",
+                               start=start, end=end)
+    in_utc = replace(daily, rental_day_clock="utc")
+    assert charges.quote(in_utc, start, end).line("time")[0].quantity == 2
+    assert charges.quote(daily, start, end).line("time")[0].quantity == 1
+    with db.write() as s:  # the row as the upgrade leaves one booked before: quoted in 24-hour days
+        row = s.get_one(Row, r.id)
+        assert row.wall_clock_days is True  # (a booking of this build)
+        row.wall_clock_days = False
+        row.price = charges.quote(in_utc, start, end).total
+        assert pricing.kept_plan(row).rental_day_clock == "utc"
+        assert pricing.price_change(row, start, end).new == row.price  # the same days
+    may_rent(db, r.customer_id)
+    clock.now = start - timedelta(hours=1)
+    agreement = out(db, check_out_value(r.id, extras=()), clock.now)
+    view = back(db, check_in_value(agreement.id, end, odometer=1100), end)
+    assert view.charges is not None
+    assert view.charges.line("time")[0].quantity == 2
+    assert view.charges == charges.settle(in_utc, charges.Usage(
+        picked_up_at=clock.now, returned_at=end, booked_start=start, booked_end=end, distance=100,
+        fuel_out_eighths=8, fuel_in_eighths=8, damage_charge=Decimal("0.00")))
+
+
+def test_the_day_clock_marker_is_left_out_of_a_wall_clock_plan_s_json():
+    """A plan of this build writes the JSON it wrote before the marker (an older build reads it);
+    a plan kept from before the wall-clock rule says so and round-trips; a bad value is refused."""
+    assert "rental_day_clock" not in plan().to_json()
+    assert rates.RatePlan.from_json(plan().to_json()) == plan()
+    utc = replace(plan(), rental_day_clock="utc")
+    assert rates.RatePlan.from_json(utc.to_json()) == utc and '"rental_day_clock":"utc"' in utc.to_json()
+    with pytest.raises(InvalidInput, match="rental_day_clock"):
+        replace(plan(), rental_day_clock="lunar")

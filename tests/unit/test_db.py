@@ -289,9 +289,9 @@ def test_0006_gives_branches_the_default_limits_and_unit_and_keeps_the_pool_trig
     engine.dispose()
 
 
-def test_0021_marks_the_rows_of_before_it_as_not_knowing_their_extras(tmp_path):
-    """A reservation of before 0021 has ``[]`` for extras without knowing (extras had not travelled):
-    0; one written after says it (1, the model's default)."""
+def test_0021_marks_the_rows_of_before_it_as_not_knowing_their_extras_nor_wall_clock_days(tmp_path):
+    """A reservation of before 0021 has ``[]`` for extras without knowing (extras had not travelled),
+    and was quoted in 24-hour days: 0 and 0; one written after says both (1, the model's defaults)."""
     engine = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
     upgrade(engine, "0019")
     with engine.begin() as conn:
@@ -312,16 +312,17 @@ def test_0021_marks_the_rows_of_before_it_as_not_knowing_their_extras(tmp_path):
     upgrade(engine)
     with engine.begin() as conn:
         assert set(conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()) == triggers
-        assert conn.execute(text("SELECT extras_json, extras_known FROM reservations")).one() == ("[]", 0)
+        assert conn.execute(text("SELECT extras_json, extras_known, wall_clock_days FROM reservations")).one() == (
+            "[]", 0, 0)
     engine.dispose()
     db = open_database(f"sqlite:///{tmp_path / 'b.sqlite'}")
     with db.write() as s:
         old = s.get_one(Reservation, "r1")
-        assert old.extras_known is False
+        assert old.extras_known is False and old.wall_clock_days is False
         new = Reservation(id="r2", reference="R2", customer_id="c1", vehicle_class="SUV", zip_code="10001", car_id=1,
                           start_at=old.start_at, end_at=old.end_at, status="cancelled", price=Decimal(80),
                           created_at=old.created_at, updated_at=old.updated_at)
         s.add(new)
         s.flush()
-        assert new.extras_known is True
+        assert new.extras_known is True and new.wall_clock_days is True
     db.close()
