@@ -59,7 +59,9 @@ from .models import Branch, VehicleClass
 from .rates import RatePlan, Tax, parse_amount, plan_from_mapping, save_drop_fee, save_plan, save_taxes
 
 #: The fields of a [[plan]] a file may give (the branch gives its time zone, distance unit and taxes).
-PLAN_FIELDS = frozenset(f.name for f in fields(RatePlan)) - {"time_zone", "distance_unit", "taxes"}
+# (rental_day_clock is not a rates file's: every plan set now counts on the wall clock; only a
+# reservation's kept plan of before migration 0021 counts 24-hour days)
+PLAN_FIELDS = frozenset(f.name for f in fields(RatePlan)) - {"time_zone", "distance_unit", "taxes", "rental_day_clock"}
 _REQUIRED = {"vehicle_class": "-", "zip_code": "-", "day_rate": "0.00"}
 _KINDS = ("plan", "tax", "drop_fee", "extras")
 
