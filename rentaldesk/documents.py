@@ -154,7 +154,8 @@ def cash_up_pdf(c: CashUp) -> bytes:
                widths=(0.12, 0.19, 0.17, 0.23, 0.19, 0.1), right=(1, 2, 3, 4, 5), bold_rows=(len(rows) - 1,))
         pdf.ln(2)
         _pairs(pdf, [("Cash deposits taken", money(c.cash_deposits_held, c.currency)),
-                     ("Cash deposits given back", money(c.cash_deposits_released, c.currency))], label_width=56)
+                     ("Cash deposits given back", money(c.cash_deposits_released, c.currency)),
+                     ("Cash in the drawer", money(c.cash_in_drawer, c.currency))], label_width=56)
         _section(pdf, "The day's ledger")
         _ledger(pdf, c.entries, zone, numbers=True)
     return _render(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone), draw)
