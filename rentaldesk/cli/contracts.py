@@ -12,6 +12,7 @@ import argparse
 import base64
 import dataclasses
 import json
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import select
 
-from .. import contracts, damage, documents, payments
+from .. import contracts, damage, documents
 from ..agreement_service import AgreementService
 from ..charges import ExtraChoice
 from ..config import APP_NAME
@@ -35,7 +36,9 @@ from ..rules import LARGEST_ODOMETER
 from ..text import printable, typed
 from .desk import Desk
 from .extras import chosen
-from .output import day_option, format_table, save_pdf
+from . import payments as cash_up
+from .output import format_table, notice, save_pdf
+from .payments import add_cash_up_flags
 
 # -- flags ---------------------------------------------------------------------------------------------
 
@@ -173,9 +176,9 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
     sub.add_argument("agreement", metavar="AGREEMENT")
     sub.add_argument("--receipt", action="store_true", help="the receipt instead of the agreement")
     _pdf_dir(sub)
-    sub = command(actions, "cash-up", cmd_cash_up, "a branch's payments of a day by method (and its PDF)")
-    sub.add_argument("--zip", required=True, metavar="ZIP")
-    sub.add_argument("--day", metavar="DATE", help="the day, YYYY-MM-DD (default: today at the branch)")
+    sub = command(actions, "cash-up", cmd_cash_up, "deprecated: `rentaldesk payments cash-up` (a branch's day of "
+                  "payments by method, and its PDF)")
+    add_cash_up_flags(sub, zip_required=True)
     _pdf_dir(sub)
 
 
@@ -280,25 +283,12 @@ def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:
-    desk.check_filters(None, args.zip)
-    zone = desk.zone(args.zip)
-    day = day_option(args.day) if args.day else desk.service.clock().astimezone(zone).date()
-    with desk.db.session() as s:
-        c = payments.cash_up(s, args.zip, day)
-    path = save_pdf(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c), "--pdf-dir")
-    rows = [(ln.method, _money(ln.payments, c.currency), _money(ln.refunds, c.currency),
-             _money(ln.deposits_captured, c.currency), _money(ln.net, c.currency), ln.count) for ln in c.lines]
-    rows.append(("total", "", "", "", _money(c.total, c.currency), sum(ln.count for ln in c.lines)))
-    text = "\n".join([f"Cash-up {c.day.isoformat()} at {printable(c.branch_name)} ({c.zip_code})",
-                      format_table(("METHOD", "PAYMENTS", "REFUNDS", "DEPOSITS CAPTURED", "NET", "ROWS"), rows),
-                      f"cash deposits taken {_money(c.cash_deposits_held, c.currency)}, given back "
-                      f"{_money(c.cash_deposits_released, c.currency)}", f"pdf {path}"])
-    data = _jsonable(c)
-    data["pdf"] = path
-    desk.emit(data, text)
-
-
-# -- reservations pickup / return: the same handlers -------------------------------------------------------
+    """The earlier spelling of ``rentaldesk payments cash-up``: the same handler, its PDF always
+    written into the documents folder (``--pdf-dir``), and a note saying the new spelling."""
+    cash_up.cmd_cash_up(desk, argparse.Namespace(**{**vars(args), "pdf": None, "pdf_folder": pdf_folder(desk, args)}))
+    # after the result: a refusal stays the one line it is
+    notice("`agreements cash-up` is deprecated: use `rentaldesk payments cash-up [--pdf FILE]`", sys.stderr,
+           as_json=desk.as_json)
 
 
 def cmd_reservation_return(desk: Desk, args: argparse.Namespace) -> None:

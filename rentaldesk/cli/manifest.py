@@ -53,7 +53,7 @@ def cmd_no_show(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_manifest(desk: Desk, args: argparse.Namespace) -> None:
-    zip_code = _zip(desk, args.zip)
+    zip_code = branch_zip(desk, args.zip)
     now = desk.service.clock()
     with desk.db.session() as s:
         day = day_option(args.day) if args.day else day_lists.branch_today(s, zip_code, now)
@@ -67,7 +67,7 @@ def cmd_manifest(desk: Desk, args: argparse.Namespace) -> None:
     desk.emit(data, manifest_text(m) + (f"\npdf {path}" if path is not None else ""))
 
 
-def _zip(desk: Desk, given: str | None) -> str:
+def branch_zip(desk: Desk, given: str | None) -> str:
     """The branch a command is about: ``--zip`` (checked), else this workstation's branch
     (``--branch``), else the only branch of the database; else refused naming the branches."""
     if given is not None:
