@@ -132,8 +132,11 @@ def test_check_out_adds_a_gps_to_the_booked_seat_and_refuses_more_than_are_free(
     picker: ExtrasPicker = dialog.ui.extrasPicker
     assert "child-seat" not in picker.spins  # booked already: shown, not picked again
     gps = picker.spins["gps"]
-    dialog.ui.fuelGauge.setFocus()  # Tab: fuel -> the quantities -> the deposit
-    for expected in (gps, picker.spins["cdw"], dialog.ui.depositMethodCombo):
+    # Tab: fuel -> the quantities -> the next field (the class has no deposit here: none is asked,
+    # so the damage diagram's zone)
+    dialog.ui.fuelGauge.setFocus()
+    assert dialog.ui.depositMethodCombo.isHidden()
+    for expected in (gps, picker.spins["cdw"], dialog.ui.damageDiagram.zoneCombo):
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is expected, QApplication.focusWidget().objectName()
     gps.setFocus()
