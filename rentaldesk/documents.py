@@ -122,9 +122,7 @@ def receipt_pdf(view: AgreementView) -> bytes:
             ("Distance", distance(back.odometer - view.out.odometer, view.distance_unit)),
         ])
         _section(pdf, "Charges")
-        # a line of nothing (no extra hours, fuel full, a tax of 0.00) says nothing: left out, the
-        # subtotal, taxes and total are the charges' own, unchanged
-        shown = [ln for ln in charges.lines if ln.amount != 0]
+        shown = charges.billed()  # (the check-in dialog's lines: a line of nothing left out)
         rows = [[ln.label, money(ln.amount, charges.currency)] for ln in shown if not ln.code.startswith("tax:")]
         rows.append(["Subtotal", money(charges.subtotal, charges.currency)])
         rows += [[ln.label, money(ln.amount, charges.currency)] for ln in shown if ln.code.startswith("tax:")]

@@ -357,7 +357,7 @@ def _money(amount: Decimal, currency: str) -> str:
 
 
 def _charge_lines(charged: Any) -> list[str]:
-    lines = [f"  {printable(ln.label)}: {_money(ln.amount, charged.currency)}" for ln in charged.lines]
+    lines = [f"  {printable(ln.label)}: {_money(ln.amount, charged.currency)}" for ln in charged.billed()]
     return [*lines, f"  total {_money(charged.total, charged.currency)}"]
 
 
