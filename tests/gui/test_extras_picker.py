@@ -181,3 +181,30 @@ def test_the_form_with_its_picker_fits_the_counter_screen(stocked, qtbot, width:
     qtbot.wait(50)
     problems = layout_problems(stocked.booking)
     assert problems == [], "\n".join(problems)
+
+
+def _rows_cut(picker: ExtrasPicker) -> list[str]:
+    """The rows shown only in part (a name or quantity neither wholly in view nor out of it)."""
+    cut = []
+    for index in range(picker.grid.count()):
+        widget = picker.grid.itemAt(index).widget()
+        seen = widget.visibleRegion().boundingRect().height()
+        if 0 < seen < widget.height():
+            cut.append(f"{widget.objectName() or widget.text()[:20]}: {seen} of {widget.height()} px")
+    return cut
+
+
+@pytest.mark.parametrize(("width", "height", "shown"), [(1024, 700, 1), (1920, 1080, 3)])
+def test_the_booking_form_shows_whole_rows_only_and_says_how_many_more(stocked, qtbot, width, height, shown):
+    stocked.resize(width, height)
+    ui = booking_form(qtbot, stocked)
+    qtbot.wait(50)
+    picker: ExtrasPicker = ui.extrasPicker
+    assert _rows_cut(picker) == []
+    more = 3 - shown
+    assert ui.extrasGroup.title() == "E&xtras and cover" + (f" ({more} more: scroll or Tab)" if more else "")
+    for spin in picker.spins.values():  # Tab (focus) to each quantity: scrolled a whole row at a time
+        spin.setFocus()
+        qtbot.wait(10)
+        assert spin.visibleRegion().boundingRect().height() == spin.height()
+        assert _rows_cut(picker) == []
