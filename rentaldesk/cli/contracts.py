@@ -2,7 +2,8 @@
 
 The same services as the desk (:class:`~rentaldesk.reservations.ReservationService` ``check_out`` /
 ``check_in``, :mod:`rentaldesk.payments`), and the same documents (:mod:`rentaldesk.documents`),
-written into the documents folder (``--pdf-dir``; default ``documents/`` beside the SQLite file).
+written to ``--pdf FILE`` (default: into ``documents/`` beside the SQLite file; ``--pdf-dir DIR`` is
+the earlier spelling, still taken with a note).
 ``rentaldesk reservations pickup|return`` take the same flags and run the same handlers.
 """
 
@@ -37,7 +38,7 @@ from ..text import printable, typed
 from .desk import Desk
 from .extras import chosen
 from . import payments as cash_up
-from .output import format_table, notice, save_pdf
+from .output import format_table, notice, save_pdf, save_pdf_as
 from .payments import add_cash_up_flags
 
 # -- flags ---------------------------------------------------------------------------------------------
@@ -132,8 +133,29 @@ def add_check_in_flags(sub: argparse.ArgumentParser, *, key: str = "agreement") 
 
 
 def _pdf_dir(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--pdf-dir", type=Path, metavar="DIR",
-                     help="where the PDFs are written (default: documents/ beside the database file)")
+    """``--pdf FILE``, the one spelling of every PDF-saving command, and ``--pdf-dir DIR``, the
+    earlier one (still taken, with a note on stderr)."""
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument("--pdf", type=Path, metavar="FILE",
+                       help="write the PDF to FILE (*.pdf; else a folder it goes into; default: documents/ beside "
+                            "the database file)")
+    where.add_argument("--pdf-dir", type=Path, metavar="DIR", help="deprecated: --pdf FILE (the PDF is written into DIR)")
+
+
+def write_pdf(desk: Desk, args: argparse.Namespace, data: bytes, name: str, *, saved: str = "") -> Path:
+    """Write a command's PDF where ``--pdf FILE`` (or the earlier ``--pdf-dir DIR``) says, else into
+    the documents folder (:func:`pdf_folder`); a place that cannot take it is a refusal naming the
+    flag, with ``saved`` (what was recorded before) said."""
+    if getattr(args, "pdf", None) is not None:
+        return save_pdf_as(data, args.pdf, name, "--pdf", saved=saved)
+    option = "--pdf-dir" if getattr(args, "pdf_dir", None) is not None else "--pdf"
+    return save_pdf(data, pdf_folder(desk, args), name, option, saved=saved)
+
+
+def note_pdf_dir(desk: Desk, args: argparse.Namespace) -> None:
+    """After the result: ``--pdf-dir`` is the earlier spelling (a refusal stays its one line)."""
+    if getattr(args, "pdf_dir", None) is not None:
+        notice("--pdf-dir is deprecated: use --pdf FILE", sys.stderr, as_json=desk.as_json)
 
 
 def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -179,7 +201,8 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
     sub = command(actions, "cash-up", cmd_cash_up, "deprecated: `rentaldesk payments cash-up` (a branch's day of "
                   "payments by method, and its PDF)")
     add_cash_up_flags(sub, zip_required=True)
-    _pdf_dir(sub)
+    sub.add_argument("--pdf-dir", type=Path, metavar="DIR",
+                     help="where the PDF is written (default: documents/ beside the database file)")
 
 
 # -- the handlers ----------------------------------------------------------------------------------------
@@ -203,9 +226,10 @@ def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
         signature_png=signature,
     )
     view = desk.service.check_out(value)
-    path = save_pdf(documents.agreement_pdf(view), pdf_folder(desk, args), documents.agreement_file_name(view),
-                    "--pdf-dir", saved=f"the check-out of agreement {view.number}")
+    path = write_pdf(desk, args, documents.agreement_pdf(view), documents.agreement_file_name(view),
+                     saved=f"the check-out of agreement {view.number}")
     _show(desk, view, pdf=path)
+    note_pdf_dir(desk, args)
 
 
 def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
@@ -227,9 +251,10 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
                                                  *_charge_lines(charged)]))
         return
     view = desk.service.check_in(value)
-    path = save_pdf(documents.receipt_pdf(view), pdf_folder(desk, args), documents.receipt_file_name(view),
-                    "--pdf-dir", saved=f"the check-in of agreement {view.number}")
+    path = write_pdf(desk, args, documents.receipt_pdf(view), documents.receipt_file_name(view),
+                     saved=f"the check-in of agreement {view.number}")
     _show(desk, view, pdf=path)
+    note_pdf_dir(desk, args)
 
 
 def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:
@@ -278,8 +303,9 @@ def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
         raise RentalError(f"agreement {view.number} is on rent: its receipt is made at check-in", field="agreement")
     data = documents.receipt_pdf(view) if args.receipt else documents.agreement_pdf(view)
     name = documents.receipt_file_name(view) if args.receipt else documents.agreement_file_name(view)
-    path = save_pdf(data, pdf_folder(desk, args), name, "--pdf-dir")
+    path = write_pdf(desk, args, data, name)
     desk.emit({"number": view.number, "pdf": path}, str(path))
+    note_pdf_dir(desk, args)
 
 
 def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:

@@ -151,8 +151,9 @@ def day_option(text: str, option: str = "--day") -> date:
 
 def save_pdf_as(data: bytes, target: Path, name: str, option: str, *, saved: str = "") -> Path:
     """A PDF-saving command's ``--pdf FILE`` (the one spelling, :func:`save_pdf`'s refusals): the
-    file ``target``; a folder that exists (the spelling an earlier build took) gets ``name`` in it."""
-    if target.is_dir():
+    file ``target`` when it ends in ``.pdf``; else a folder (made when missing: the spelling an
+    earlier ``manifest --pdf FOLDER`` took), which gets ``name`` in it."""
+    if target.is_dir() or target.suffix.lower() != ".pdf":
         return save_pdf(data, target, name, option, saved=saved)
     return save_pdf(data, target.parent, target.name, option, saved=saved)
 

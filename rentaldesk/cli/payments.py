@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
     sub = command(actions, "cash-up", cmd_cash_up,
                   "a branch's day by method, the cash in the drawer and every ledger row (and its PDF)")
     add_cash_up_flags(sub)
-    sub.add_argument("--pdf", type=Path, metavar="FILE", help="also write the cash-up as a PDF to FILE")
+    sub.add_argument("--pdf", type=Path, metavar="FILE", help="also write the cash-up as a PDF to FILE (*.pdf; else a folder it goes into)")
 
 
 def add_cash_up_flags(sub: argparse.ArgumentParser, *, zip_required: bool = False) -> None:

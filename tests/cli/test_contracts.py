@@ -43,19 +43,24 @@ def test_a_rental_from_the_command_line_out_in_paid_printed_and_cashed_up(counte
     shop, reference, pad = counter
     pdfs = tmp_path / "pdfs"
     damage = json.dumps([{"zone": "bonnet", "x": 0.5, "y": 0.15, "note": "stone chip"}])
-    out = shop.run("--json", *check_out_args(reference, pad, "--damage", damage, "--pdf-dir", str(pdfs)))
+    assert_refused(shop.run(*check_out_args(reference, pad, "--pdf", str(pdfs / "a.pdf"), "--pdf-dir", str(pdfs))),
+                   "not allowed with argument")  # one place or the other, and nothing saved
+    out = shop.run("--json", *check_out_args(reference, pad, "--damage", damage, "--pdf", str(pdfs / "signed.pdf")))
     assert out.code == 0, out.err
+    assert out.err == ""  # the one spelling: no note
     agreement = out.json()
     number = agreement["number"]
     assert number == "ORD-AP-000001" or number.endswith("-000001")
     assert agreement["status"] == "on rent" and agreement["deposit_state"] == "held"
-    assert agreement["damage"][0]["zone"] == "bonnet" and Path(agreement["pdf"]) == pdfs / f"agreement-{number}.pdf"
+    assert agreement["damage"][0]["zone"] == "bonnet" and Path(agreement["pdf"]) == pdfs / "signed.pdf"
     assert number in " ".join(p.extract_text() for p in PdfReader(agreement["pdf"]).pages)
 
     back = shop.run("--json", "agreements", "check-in", number, "--odometer", "240", "--fuel", "6", "--pdf-dir",
                     str(pdfs))
     assert back.code == 0, back.err
+    assert "--pdf-dir is deprecated: use --pdf FILE" in back.err  # the earlier spelling: still taken
     returned = back.json()
+    assert Path(returned["pdf"]) == pdfs / f"receipt-{number}.pdf"
     total = Decimal(returned["charges"]["total"])
     assert returned["status"] == "returned" and Decimal(returned["balance"]) == total > 0
     assert {ln["code"] for ln in returned["charges"]["lines"]} >= {"time", "fuel"}
@@ -77,8 +82,9 @@ def test_a_rental_from_the_command_line_out_in_paid_printed_and_cashed_up(counte
     assert shown.code == 0 and shown.out.splitlines()[0] == f"Agreement {number}: closed"
     listed = shop.run("agreements", "list", "--status", "closed")
     assert number in listed.out
-    receipt = shop.run("--json", "agreements", "pdf", number, "--receipt", "--pdf-dir", str(tmp_path / "again"))
+    receipt = shop.run("--json", "agreements", "pdf", number, "--receipt", "--pdf", str(tmp_path / "again" / "r.PDF"))
     assert receipt.code == 0, receipt.err
+    assert receipt.json()["pdf"] == str(tmp_path / "again" / "r.PDF") and receipt.err == ""
     again = " ".join(" ".join(p.extract_text() for p in PdfReader(receipt.json()["pdf"]).pages).split())
     assert f"Total {total:,.2f} USD" in again and "Balance 0.00 USD" in again  # the charges as fixed, then paid
 
