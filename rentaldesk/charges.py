@@ -138,6 +138,14 @@ class Charges:
         """The lines with that code (several "time" lines when weeks and days combine)."""
         return tuple(line for line in self.lines if line.code == code)
 
+    def billed(self) -> tuple[ChargeLine, ...]:
+        """The lines a bill shows, in order: the one rule of the check-in dialog, the receipt and
+        the command line. A line of nothing (fuel missing at a price of 0.00, an extra or a tax of
+        0.00) says nothing and is left out, as fuel back full, no extra hours or distance within
+        the allowance make no line at all; ``subtotal``, ``tax`` and ``total`` stay the charges'
+        own, so the lines shown still add up to them."""
+        return tuple(line for line in self.lines if line.amount != 0)
+
 
 @dataclass(frozen=True, slots=True)
 class Usage:

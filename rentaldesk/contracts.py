@@ -511,8 +511,7 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
         distance=inputs.distance(odometer, found.out_odometer, (returned_at - found.out_at).total_seconds()),
         fuel_out_eighths=found.out_fuel_eighths, fuel_in_eighths=fuel,
         damage_charge=damage_charge, extras=extras_from_json(found.extras_json),
-        young_driver_fee_per_day=renters.young_driver_fee(s, found.customer_id, found.booked_class, found.zip_code,
-                                                          row.start_at),
+        young_driver_fee_per_day=kept_young_driver_fee(s, row),
         driver_day_rate=row.driver_day_rate if row.driver_id is not None else None,  # as quoted
         one_way_fee=rates.drop_fee(s, found.zip_code, zip_code),
     )
@@ -604,6 +603,17 @@ def _deposit_state(t: LedgerTotals) -> str:
     if t.captured == t.deposit_taken:
         return "captured"
     return "released" if t.captured == 0 else "partly captured, the rest released"
+
+
+def kept_young_driver_fee(s: Session, row: ReservationRow) -> Decimal | None:
+    """The young-driver fee per day the renter pays (None: none applies), by the young-driver age
+    and fee the reservation was booked with, so a later change of the renter rule never changes
+    it; a row that kept none (an earlier build's, or one head office's state brought here) pays by
+    the rule in effect, as before."""
+    kept = None
+    if row.young_driver_age is not None and row.young_driver_fee_per_day is not None:
+        kept = (row.young_driver_age, Decimal(row.young_driver_fee_per_day))
+    return renters.young_driver_fee(s, row.customer_id, row.vehicle_class, row.zip_code, row.start_at, kept=kept)
 
 
 def kept_plan(row: ReservationRow) -> RatePlan:

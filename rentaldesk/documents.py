@@ -122,9 +122,7 @@ def receipt_pdf(view: AgreementView) -> bytes:
             ("Distance", distance(back.odometer - view.out.odometer, view.distance_unit)),
         ])
         _section(pdf, "Charges")
-        # a line of nothing (no extra hours, fuel full, a tax of 0.00) says nothing: left out, the
-        # subtotal, taxes and total are the charges' own, unchanged
-        shown = [ln for ln in charges.lines if ln.amount != 0]
+        shown = charges.billed()  # (the check-in dialog's lines: a line of nothing left out)
         rows = [[ln.label, money(ln.amount, charges.currency)] for ln in shown if not ln.code.startswith("tax:")]
         rows.append(["Subtotal", money(charges.subtotal, charges.currency)])
         rows += [[ln.label, money(ln.amount, charges.currency)] for ln in shown if ln.code.startswith("tax:")]
@@ -154,7 +152,8 @@ def cash_up_pdf(c: CashUp) -> bytes:
                widths=(0.12, 0.19, 0.17, 0.23, 0.19, 0.1), right=(1, 2, 3, 4, 5), bold_rows=(len(rows) - 1,))
         pdf.ln(2)
         _pairs(pdf, [("Cash deposits taken", money(c.cash_deposits_held, c.currency)),
-                     ("Cash deposits given back", money(c.cash_deposits_released, c.currency))], label_width=56)
+                     ("Cash deposits given back", money(c.cash_deposits_released, c.currency)),
+                     ("Cash in the drawer", money(c.cash_in_drawer, c.currency))], label_width=56)
         _section(pdf, "The day's ledger")
         _ledger(pdf, c.entries, zone, numbers=True)
     return _render(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone), draw)

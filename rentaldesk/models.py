@@ -279,6 +279,13 @@ class Reservation(Base):
     # -- issue 11: manifest --
     #: The fee charged for a no-show (set when it is marked; None on any other reservation).
     no_show_fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    # -- issue 11: the renter --
+    #: The renter rule's young-driver age and fee per day at booking (rentaldesk.renters.check_at_booking),
+    #: applied at check-in to the renter's date of birth: a later change of the rule never changes
+    #: them. None on a row of an earlier build or one head office's state brought here (the rule
+    #: in effect at check-in applies).
+    young_driver_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    young_driver_fee_per_day: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 

@@ -45,7 +45,8 @@ class CashUpLine:
 @dataclass(frozen=True)
 class CashUp:
     """A branch's day by method (the day in the branch's time zone), with the ledger rows behind
-    it; ``cash_deposits_held``: cash deposits taken that day, ``cash_deposits_released``: given back."""
+    it; ``cash_deposits_held``: cash deposits taken that day, ``cash_deposits_released``: given back;
+    ``cash_in_drawer``: what the day leaves in the till (see :func:`cash_up`)."""
 
     zip_code: str
     branch_name: str
@@ -56,6 +57,7 @@ class CashUp:
     total: Decimal
     cash_deposits_held: Decimal
     cash_deposits_released: Decimal
+    cash_in_drawer: Decimal
     entries: tuple[LedgerEntry, ...]
 
 
@@ -210,7 +212,9 @@ def write_off(s: Session, agreement_id: str, reason: str, now: datetime) -> Agre
 
 def cash_up(s: Session, zip_code: str, day: date) -> CashUp:
     """The branch's ledger for ``day`` (midnight to midnight in its time zone), by method: every
-    row its counter recorded (check-in branch for what is paid at the return)."""
+    row its counter recorded (check-in branch for what is paid at the return), and the cash the day
+    leaves in the drawer: cash payments less cash refunds, plus cash deposits taken less those given
+    back. The one cash-up for the desk's screen, its PDF and the command line."""
     branch = s.scalar(select(Branch).where(Branch.zip_code == (zip_code.strip() if isinstance(zip_code, str) else "")))
     if branch is None:
         known = ", ".join(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code)))
@@ -235,11 +239,16 @@ def cash_up(s: Session, zip_code: str, day: date) -> CashUp:
                                 net=paid + captured - back,
                                 count=sum(1 for e in mine if e.kind in ("payment", "refund", "deposit-capture"))))
     cash = [e for e in entries if e.method == "cash"]
+    held, released = _sum(cash, "deposit-hold"), _sum(cash, "deposit-release")
+    cash_line = next(ln for ln in lines if ln.method == "cash")
+    # The till holds the cash taken less the cash given back, and the cash deposits still in it:
+    # a captured cash deposit was already in the drawer since its hold (its capture moves no
+    # notes), so it counts once, by the hold, not again by the capture.
+    drawer = cash_line.payments - cash_line.refunds + held - released
     return CashUp(zip_code=branch.zip_code, branch_name=branch.name, time_zone=branch.time_zone, day=day,
                   currency=currencies[0] if currencies else "", lines=tuple(lines),
                   total=sum((ln.net for ln in lines), Decimal("0.00")),
-                  cash_deposits_held=_sum(cash, "deposit-hold"), cash_deposits_released=_sum(cash, "deposit-release"),
-                  entries=entries)
+                  cash_deposits_held=held, cash_deposits_released=released, cash_in_drawer=drawer, entries=entries)
 
 
 # -- helpers -------------------------------------------------------------------------------------------

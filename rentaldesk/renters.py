@@ -28,7 +28,7 @@ than its young-driver age (default 25) on the pick-up day; None when it does not
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -233,27 +233,39 @@ def check_renter(
                   stage=stage, what=what)
 
 
-def young_driver_fee(s: Session, customer_id: str, vehicle_class: str, zip_code: str, start: datetime) -> Decimal | None:
+def young_driver_fee(s: Session, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, *,
+                     kept: tuple[int, Decimal] | None = None) -> Decimal | None:
     """The young-driver fee per day the customer pays for the class at the branch from ``start``,
-    or None when none applies (old enough, no fee set, or no date of birth on file)."""
+    or None when none applies (old enough, no fee set, or no date of birth on file). ``kept``: the
+    young-driver age and fee the reservation was booked with (:func:`check_at_booking`), which
+    stand for the rule's today; None (a reservation that kept none) reads the rule in effect."""
     require_aware(start, "start")
     zone, _ = _branch(s, vehicle_class, zip_code)
-    return fee_for(_renter(s, customer_id), rules_for(s, vehicle_class, zip_code), zone, start)
+    rules = rules_for(s, vehicle_class, zip_code)
+    if kept is not None:
+        rules = replace(rules, young_driver_age=kept[0], young_driver_fee_per_day=kept[1])
+    return fee_for(_renter(s, customer_id), rules, zone, start)
 
 
 def check_at_booking(
     s: Session, vehicle_class: str, zip_code: str, time_zone: str, start: datetime, end: datetime, *,
     customer_id: str | None, renter: Renter | None = None, name: str = "", email: str = "",
-) -> None:
+) -> RenterRules:
     """The rule at booking (:data:`Stage.BOOKING`), for :func:`rentaldesk.reservations.book`, on a
     pool it has read (its class code, zip code and branch time zone): ``renter`` when the request
     carries it (head office reads it from the request's customer part), else the stored customer
-    ``customer_id``, else (a customer new here) one with nothing on file but ``name`` and ``email``."""
+    ``customer_id``, else (a customer new here) one with nothing on file but ``name`` and ``email``.
+
+    Returns the rule it applied, whose young-driver age and fee the reservation keeps (the renter's
+    date of birth may only be taken at check-out): a later change of the rule never changes what
+    the reservation is charged (:func:`young_driver_fee` with ``kept``)."""
     if renter is None:
         customer = s.get(Customer, customer_id) if customer_id is not None else None
         renter = Renter.of(customer) if customer is not None else Renter(name=name, email=email)
-    decide_renter(renter, rules_for(s, vehicle_class, zip_code), ZoneInfo(time_zone), start, end,
-                  stage=Stage.BOOKING, what=pool_words(vehicle_class, zip_code))
+    rules = rules_for(s, vehicle_class, zip_code)
+    decide_renter(renter, rules, ZoneInfo(time_zone), start, end, stage=Stage.BOOKING,
+                  what=pool_words(vehicle_class, zip_code))
+    return rules
 
 
 #: The sample branches' renter rules (:func:`rentaldesk.fleet.load_sample_data`): 21 to rent, a

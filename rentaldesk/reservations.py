@@ -679,8 +679,8 @@ def book(
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
     reservation_id = reservation_id or str(uuid.uuid4())
-    check_at_booking(s, pool.vclass.code, pool.branch.zip_code, pool.branch.time_zone, start, end, customer_id=known,
-                     renter=renter, name=name, email=email)
+    renter_rules = check_at_booking(s, pool.vclass.code, pool.branch.zip_code, pool.branch.time_zone, start, end,
+                                 customer_id=known, renter=renter, name=name, email=email)
     booking = decide_booking(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
@@ -696,6 +696,8 @@ def book(
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
         extras_json=catalogue.extras_to_json(extras), extras_known=extras_known,
+        young_driver_age=renter_rules.young_driver_age,
+        young_driver_fee_per_day=renter_rules.young_driver_fee_per_day,
     ))
     s.add(row)
     s.flush()
@@ -733,6 +735,8 @@ class NewReservationRow(TypedDict):
     extras_known: bool
     wall_clock_days: bool
     no_show_fee: Decimal | None
+    young_driver_age: int | None
+    young_driver_fee_per_day: Decimal | None
 
 
 def new_reservation_row(
@@ -759,6 +763,8 @@ def new_reservation_row(
     driver_day_rate: Decimal | None = None,
     extras_json: str = "[]",
     extras_known: bool = True,
+    young_driver_age: int | None = None,
+    young_driver_fee_per_day: Decimal | None = None,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -774,6 +780,7 @@ def new_reservation_row(
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
         "extras_known": extras_known, "wall_clock_days": True, "no_show_fee": None,
+        "young_driver_age": young_driver_age, "young_driver_fee_per_day": young_driver_fee_per_day,
     }
 
 

@@ -2,7 +2,8 @@
 
 The same services as the desk (:class:`~rentaldesk.reservations.ReservationService` ``check_out`` /
 ``check_in``, :mod:`rentaldesk.payments`), and the same documents (:mod:`rentaldesk.documents`),
-written into the documents folder (``--pdf-dir``; default ``documents/`` beside the SQLite file).
+written to ``--pdf FILE`` (default: into ``documents/`` beside the SQLite file; ``--pdf-dir DIR`` is
+the earlier spelling, still taken with a note).
 ``rentaldesk reservations pickup|return`` take the same flags and run the same handlers.
 """
 
@@ -12,6 +13,7 @@ import argparse
 import base64
 import dataclasses
 import json
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -21,7 +23,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy import select
 
-from .. import contracts, damage, documents, payments
+from .. import contracts, damage, documents
 from ..agreement_service import AgreementService
 from ..charges import ExtraChoice
 from ..config import APP_NAME
@@ -35,7 +37,9 @@ from ..rules import LARGEST_ODOMETER
 from ..text import printable, typed
 from .desk import Desk
 from .extras import chosen
-from .output import day_option, format_table, save_pdf
+from . import payments as cash_up
+from .output import format_table, notice, save_pdf, save_pdf_as
+from .payments import add_cash_up_flags
 
 # -- flags ---------------------------------------------------------------------------------------------
 
@@ -129,8 +133,29 @@ def add_check_in_flags(sub: argparse.ArgumentParser, *, key: str = "agreement") 
 
 
 def _pdf_dir(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--pdf-dir", type=Path, metavar="DIR",
-                     help="where the PDFs are written (default: documents/ beside the database file)")
+    """``--pdf FILE``, the one spelling of every PDF-saving command, and ``--pdf-dir DIR``, the
+    earlier one (still taken, with a note on stderr)."""
+    where = sub.add_mutually_exclusive_group()
+    where.add_argument("--pdf", type=Path, metavar="FILE",
+                       help="write the PDF to FILE (*.pdf; else a folder it goes into; default: documents/ beside "
+                            "the database file)")
+    where.add_argument("--pdf-dir", type=Path, metavar="DIR", help="deprecated: --pdf FILE (the PDF is written into DIR)")
+
+
+def write_pdf(desk: Desk, args: argparse.Namespace, data: bytes, name: str, *, saved: str = "") -> Path:
+    """Write a command's PDF where ``--pdf FILE`` (or the earlier ``--pdf-dir DIR``) says, else into
+    the documents folder (:func:`pdf_folder`); a place that cannot take it is a refusal naming the
+    flag, with ``saved`` (what was recorded before) said."""
+    if getattr(args, "pdf", None) is not None:
+        return save_pdf_as(data, args.pdf, name, "--pdf", saved=saved)
+    option = "--pdf-dir" if getattr(args, "pdf_dir", None) is not None else "--pdf"
+    return save_pdf(data, pdf_folder(desk, args), name, option, saved=saved)
+
+
+def note_pdf_dir(desk: Desk, args: argparse.Namespace) -> None:
+    """After the result: ``--pdf-dir`` is the earlier spelling (a refusal stays its one line)."""
+    if getattr(args, "pdf_dir", None) is not None:
+        notice("--pdf-dir is deprecated: use --pdf FILE", sys.stderr, as_json=desk.as_json)
 
 
 def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -173,10 +198,11 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
     sub.add_argument("agreement", metavar="AGREEMENT")
     sub.add_argument("--receipt", action="store_true", help="the receipt instead of the agreement")
     _pdf_dir(sub)
-    sub = command(actions, "cash-up", cmd_cash_up, "a branch's payments of a day by method (and its PDF)")
-    sub.add_argument("--zip", required=True, metavar="ZIP")
-    sub.add_argument("--day", metavar="DATE", help="the day, YYYY-MM-DD (default: today at the branch)")
-    _pdf_dir(sub)
+    sub = command(actions, "cash-up", cmd_cash_up, "deprecated: `rentaldesk payments cash-up` (a branch's day of "
+                  "payments by method, and its PDF)")
+    add_cash_up_flags(sub, zip_required=True)
+    sub.add_argument("--pdf-dir", type=Path, metavar="DIR",
+                     help="where the PDF is written (default: documents/ beside the database file)")
 
 
 # -- the handlers ----------------------------------------------------------------------------------------
@@ -200,9 +226,10 @@ def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
         signature_png=signature,
     )
     view = desk.service.check_out(value)
-    path = save_pdf(documents.agreement_pdf(view), pdf_folder(desk, args), documents.agreement_file_name(view),
-                    "--pdf-dir", saved=f"the check-out of agreement {view.number}")
+    path = write_pdf(desk, args, documents.agreement_pdf(view), documents.agreement_file_name(view),
+                     saved=f"the check-out of agreement {view.number}")
     _show(desk, view, pdf=path)
+    note_pdf_dir(desk, args)
 
 
 def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
@@ -224,9 +251,10 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
                                                  *_charge_lines(charged)]))
         return
     view = desk.service.check_in(value)
-    path = save_pdf(documents.receipt_pdf(view), pdf_folder(desk, args), documents.receipt_file_name(view),
-                    "--pdf-dir", saved=f"the check-in of agreement {view.number}")
+    path = write_pdf(desk, args, documents.receipt_pdf(view), documents.receipt_file_name(view),
+                     saved=f"the check-in of agreement {view.number}")
     _show(desk, view, pdf=path)
+    note_pdf_dir(desk, args)
 
 
 def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:
@@ -275,30 +303,18 @@ def cmd_pdf(desk: Desk, args: argparse.Namespace) -> None:
         raise RentalError(f"agreement {view.number} is on rent: its receipt is made at check-in", field="agreement")
     data = documents.receipt_pdf(view) if args.receipt else documents.agreement_pdf(view)
     name = documents.receipt_file_name(view) if args.receipt else documents.agreement_file_name(view)
-    path = save_pdf(data, pdf_folder(desk, args), name, "--pdf-dir")
+    path = write_pdf(desk, args, data, name)
     desk.emit({"number": view.number, "pdf": path}, str(path))
+    note_pdf_dir(desk, args)
 
 
 def cmd_cash_up(desk: Desk, args: argparse.Namespace) -> None:
-    desk.check_filters(None, args.zip)
-    zone = desk.zone(args.zip)
-    day = day_option(args.day) if args.day else desk.service.clock().astimezone(zone).date()
-    with desk.db.session() as s:
-        c = payments.cash_up(s, args.zip, day)
-    path = save_pdf(documents.cash_up_pdf(c), pdf_folder(desk, args), documents.cash_up_file_name(c), "--pdf-dir")
-    rows = [(ln.method, _money(ln.payments, c.currency), _money(ln.refunds, c.currency),
-             _money(ln.deposits_captured, c.currency), _money(ln.net, c.currency), ln.count) for ln in c.lines]
-    rows.append(("total", "", "", "", _money(c.total, c.currency), sum(ln.count for ln in c.lines)))
-    text = "\n".join([f"Cash-up {c.day.isoformat()} at {printable(c.branch_name)} ({c.zip_code})",
-                      format_table(("METHOD", "PAYMENTS", "REFUNDS", "DEPOSITS CAPTURED", "NET", "ROWS"), rows),
-                      f"cash deposits taken {_money(c.cash_deposits_held, c.currency)}, given back "
-                      f"{_money(c.cash_deposits_released, c.currency)}", f"pdf {path}"])
-    data = _jsonable(c)
-    data["pdf"] = path
-    desk.emit(data, text)
-
-
-# -- reservations pickup / return: the same handlers -------------------------------------------------------
+    """The earlier spelling of ``rentaldesk payments cash-up``: the same handler, its PDF always
+    written into the documents folder (``--pdf-dir``), and a note saying the new spelling."""
+    cash_up.cmd_cash_up(desk, argparse.Namespace(**{**vars(args), "pdf": None, "pdf_folder": pdf_folder(desk, args)}))
+    # after the result: a refusal stays the one line it is
+    notice("`agreements cash-up` is deprecated: use `rentaldesk payments cash-up [--pdf FILE]`", sys.stderr,
+           as_json=desk.as_json)
 
 
 def cmd_reservation_return(desk: Desk, args: argparse.Namespace) -> None:
@@ -367,7 +383,7 @@ def _money(amount: Decimal, currency: str) -> str:
 
 
 def _charge_lines(charged: Any) -> list[str]:
-    lines = [f"  {printable(ln.label)}: {_money(ln.amount, charged.currency)}" for ln in charged.lines]
+    lines = [f"  {printable(ln.label)}: {_money(ln.amount, charged.currency)}" for ln in charged.billed()]
     return [*lines, f"  total {_money(charged.total, charged.currency)}"]
 
 

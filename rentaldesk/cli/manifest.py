@@ -22,7 +22,7 @@ from ..manifest import Manifest, ManifestRow
 from ..models import Branch
 from ..text import printable
 from .desk import Desk
-from .output import day_option, format_table, save_pdf
+from .output import day_option, format_table, save_pdf_as
 
 
 def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -31,7 +31,8 @@ def register(commands: argparse._SubParsersAction[Any], command: Callable[..., a
                   "the day's manifest of a branch: due out, due in, overdue (with phones) and no-shows")
     sub.add_argument("--zip", metavar="ZIP", help="the branch (default: this branch's, --branch, or the only one)")
     sub.add_argument("--day", metavar="DATE", help="the day, YYYY-MM-DD (default: today at the branch)")
-    sub.add_argument("--pdf", type=Path, metavar="FOLDER", help="also write the manifest as a PDF into FOLDER")
+    sub.add_argument("--pdf", type=Path, metavar="FILE",
+                     help="also write the manifest as a PDF to FILE (*.pdf; else a folder it is written into, as before)")
 
 
 def add_no_show(actions: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
@@ -53,21 +54,21 @@ def cmd_no_show(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_manifest(desk: Desk, args: argparse.Namespace) -> None:
-    zip_code = _zip(desk, args.zip)
+    zip_code = branch_zip(desk, args.zip)
     now = desk.service.clock()
     with desk.db.session() as s:
         day = day_option(args.day) if args.day else day_lists.branch_today(s, zip_code, now)
         m = day_lists.day_manifest(s, zip_code, day, now)
     path = None
     if args.pdf is not None:
-        path = save_pdf(documents.manifest_pdf(m), args.pdf, documents.manifest_file_name(m), "--pdf")
+        path = save_pdf_as(documents.manifest_pdf(m), args.pdf, documents.manifest_file_name(m), "--pdf")
     data = manifest_json(m)
     if path is not None:
         data["pdf"] = str(path)
     desk.emit(data, manifest_text(m) + (f"\npdf {path}" if path is not None else ""))
 
 
-def _zip(desk: Desk, given: str | None) -> str:
+def branch_zip(desk: Desk, given: str | None) -> str:
     """The branch a command is about: ``--zip`` (checked), else this workstation's branch
     (``--branch``), else the only branch of the database; else refused naming the branches."""
     if given is not None:

@@ -149,6 +149,15 @@ def day_option(text: str, option: str = "--day") -> date:
     return day
 
 
+def save_pdf_as(data: bytes, target: Path, name: str, option: str, *, saved: str = "") -> Path:
+    """A PDF-saving command's ``--pdf FILE`` (the one spelling, :func:`save_pdf`'s refusals): the
+    file ``target`` when it ends in ``.pdf``; else a folder (made when missing: the spelling an
+    earlier ``manifest --pdf FOLDER`` took), which gets ``name`` in it."""
+    if target.is_dir() or target.suffix.lower() != ".pdf":
+        return save_pdf(data, target, name, option, saved=saved)
+    return save_pdf(data, target.parent, target.name, option, saved=saved)
+
+
 def save_pdf(data: bytes, folder: Path, name: str, option: str, *, saved: str = "") -> Path:
     """:func:`rentaldesk.documents.save`, with a folder that cannot take it (a file, no permission, a
     full disk) one refusal naming ``option``, not a traceback. ``saved``: what was recorded before

@@ -18,6 +18,7 @@ from .desk import Desk
 from .output import PROG
 from . import contracts as agreements
 from . import manifest as day_manifest
+from . import payments as cash_up
 from .commands import (
     cmd_assign,
     cmd_availability,
@@ -325,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     agreements.register(commands, command)
     day_manifest.register(commands, command)  # issue 11: the day's manifest
+    cash_up.register(commands, command)  # issue 11: the cash-up
     add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
                           amount=lambda text: _amount(text, "--young-driver-fee"))
 

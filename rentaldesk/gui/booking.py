@@ -37,6 +37,8 @@ from .widgets import FieldMessages, ViewState, py_date, py_time, qdate, setup_gr
 
 #: How long the form waits after the last keystroke before it asks the database (milliseconds).
 TYPING_PAUSE_MS = 150
+#: The extras group's title (ui/booking_form.ui's; the count of rows out of view is added to it).
+EXTRAS_TITLE = "E&xtras and cover"
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +230,14 @@ class BookingScreen(QWidget):
         rows = 1 if narrow or height < ROOMY_FROM else 8 if height >= TALL_FROM else 4
         if rows != self.ui.extrasPicker.visible_rows:
             self.ui.extrasPicker.set_rows(rows)
+            self._title_extras()
         super().resizeEvent(event)
+
+    def _title_extras(self) -> None:
+        """The extras' title says how many more rows scroll below the ones shown (whole rows only
+        are shown, so nothing else hints at them)."""
+        hidden = self.ui.extrasPicker.hidden_rows()
+        self.ui.extrasGroup.setTitle(EXTRAS_TITLE + (f" ({hidden} more: scroll or Tab)" if hidden else ""))
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -302,6 +311,7 @@ class BookingScreen(QWidget):
         ui = self.ui
         ui.extrasPicker.set_items(items)
         ui.extrasGroup.setVisible(bool(items))  # a branch offering nothing shows no group for it
+        self._title_extras()
         ui.given_way_for = None  # type: ignore[attr-defined]  # the column changed: what gives way, again
         self._give_way_timer.start()
         self._chain_extras()

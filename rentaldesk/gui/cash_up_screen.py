@@ -257,11 +257,10 @@ class CashUpScreen(QWidget):
                 label.clear()
             self.empty_note.update()
             return
-        cash = next(ln for ln in c.lines if ln.method == "cash")
         ui.netValue.setText(_amount(c.total))
         ui.cashHeldValue.setText(_amount(c.cash_deposits_held))
         ui.cashReleasedValue.setText(_amount(c.cash_deposits_released))
-        ui.drawerValue.setText(_amount(cash.payments - cash.refunds + c.cash_deposits_held - c.cash_deposits_released))
+        ui.drawerValue.setText(_amount(c.cash_in_drawer))
         ui.subtitleLabel.setText(f"{c.branch_name}, {day_text(c.day)} ({c.time_zone}): "
                                  f"{count(len(c.entries), 'ledger row')}")
         ui.ledgerLabel.setText(f"The day's ledger: {count(len(c.entries), 'row')}")

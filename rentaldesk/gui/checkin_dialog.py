@@ -200,7 +200,7 @@ class CheckInDialog(QDialog):
             return
         charges = answer.charges
         assert charges is not None
-        self.charges_model.set_rows(ChargeRow(i, line.label, line.amount) for i, line in enumerate(charges.lines))
+        self.charges_model.set_rows(ChargeRow(i, line.label, line.amount) for i, line in enumerate(charges.billed()))
         self.ui.totalLabel.setText(f"Total {money(charges.total)}")
 
     def charges_shown(self) -> list[tuple[str, str]]:

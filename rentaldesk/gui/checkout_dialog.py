@@ -156,10 +156,15 @@ class CheckOutDialog(QDialog):
         for car in form.cars:
             ui.carCombo.addItem(self._car_words(car), car.car_id)
         ui.carCombo.blockSignals(False)
-        ui.depositAmountLabel.setText(money(form.deposit))
+        # a class with no deposit here asks for none: no method, no pre-authorisation to type
+        asked = form.deposit > 0
+        ui.depositAmountLabel.setText(money(form.deposit) if asked else "None: no deposit for this class here")
+        ui.depositMethodCombo.setVisible(asked)
+        ui.depositReferenceEdit.setVisible(asked)
         # the booked extras stay as booked; the picker adds to them at today's price
         ui.extrasPicker.set_items(form.offered, booked=form.extras)
-        ui.extrasPicker.chain_tabs(ui.fuelGauge, ui.depositMethodCombo)  # in reading order
+        # in reading order, on to the deposit, or (none asked) the damage diagram
+        ui.extrasPicker.chain_tabs(ui.fuelGauge, ui.depositMethodCombo if asked else ui.damageDiagram.zoneCombo)
         ui.extrasPicker.setToolTip("Booked: " + ", ".join(_extra_words(e) for e in form.extras)
                                    if form.extras else "No extras booked with the reservation")
         self._car_changed()
@@ -191,7 +196,7 @@ class CheckOutDialog(QDialog):
         ui.damageDiagram.set_existing(self.form.damage.get(car.car_id, ()))
 
     def _method_changed(self, *_args: object) -> None:
-        card = self.ui.depositMethodCombo.currentData() == "card"
+        card = self.ui.depositMethodCombo.currentData() == "card" and (self.form is None or self.form.deposit > 0)
         self.ui.depositReferenceEdit.setEnabled(card)
         self.ui.depositReferenceEdit.setPlaceholderText(
             "Card pre-authorisation reference" if card else "No reference for cash")
@@ -226,6 +231,7 @@ class CheckOutDialog(QDialog):
         car = self._chosen_car()
         extras = ui.extrasPicker.picks()  # added here; the booked ones are kept by the service
         method = str(ui.depositMethodCombo.currentData())
+        card = method == "card" and self.form.deposit > 0  # (no deposit: no reference, whatever was typed)
         return CheckOut(
             reservation_id=self.reservation.id,
             car_id=None if car is None or car.car_id == self.reservation.car_id else car.car_id,
@@ -235,7 +241,7 @@ class CheckOutDialog(QDialog):
             fuel_eighths=ui.fuelGauge.value(),
             damage=ui.damageDiagram.marks(),
             extras=extras,
-            deposit=Deposit(self.form.deposit, method, ui.depositReferenceEdit.text() if method == "card" else ""),
+            deposit=Deposit(self.form.deposit, method, ui.depositReferenceEdit.text() if card else ""),
             signature_png=b"" if ui.signaturePad.is_empty() else ui.signaturePad.png(),
         )
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout, QWidget
 
 from ..charges import ExtraChoice
@@ -86,6 +88,8 @@ class ExtrasPicker(QWidget):
             widget = taken.widget() if taken is not None else None
             if widget is not None:
                 widget.deleteLater()
+        for row in range(self.grid.rowCount()):  # (a grid keeps its rows: the old ones take no room)
+            self.grid.setRowMinimumHeight(row, 0)
         self.items, self.spins = tuple(items), {}
         self._booked = {e.code: e.quantity for e in booked}
         for row, item in enumerate(self.items):
@@ -98,6 +102,9 @@ class ExtrasPicker(QWidget):
             name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             name.setMinimumWidth(0)
             self.grid.addWidget(name, row, 0)
+            # every row as tall as _row_pitch says, so the picker's height is whole rows: none
+            # shows a sliver of the next one (the rows scroll by whole rows too)
+            self.grid.setRowMinimumHeight(row, self._row_pitch() - self.grid.verticalSpacing())
             if item.code in self._booked:
                 self.grid.addWidget(QLabel(f"booked: {self._booked[item.code]}"), row, 1)
                 continue
@@ -123,8 +130,9 @@ class ExtrasPicker(QWidget):
         self.updateGeometry()
 
     def set_rows(self, rows: int) -> None:
-        """``rows`` in view: one with no scroll bar (a narrow screen: Tab and the wheel scroll the
-        rows, and the row after shows its top edge), or more with the bar as needed."""
+        """``rows`` whole rows in view: one with no scroll bar (a narrow screen: Tab and the wheel
+        scroll the rows, a row at a time; the host says how many more there are, see
+        :meth:`hidden_rows`), or more with the bar as needed."""
         self.visible_rows = rows
         self.area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if rows == 1
                                              else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -180,15 +188,20 @@ class ExtrasPicker(QWidget):
 
     # -- size and keys ------------------------------------------------------------------------------
 
-    def _row_height(self) -> int:
-        """A row: the name and the price's line under it."""
+    def _row_pitch(self) -> int:
+        """A row and the spacing under it: the name and the price's line under it (each row is
+        given this height, so it is exact)."""
         return max(2 * self.fontMetrics().lineSpacing() + 4, 28) + self.grid.verticalSpacing()
+
+    def _rows_height(self, rows: int) -> int:
+        """The height of ``rows`` whole rows (no spacing under the last)."""
+        return rows * self._row_pitch() - self.grid.verticalSpacing()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
         rows = min(len(self.items), self.visible_rows)
         if rows:
-            hint.setHeight(max(rows * self._row_height() + 4, self.minimumSizeHint().height()))
+            hint.setHeight(max(self._rows_height(rows), self.minimumSizeHint().height()))
         return hint
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
@@ -201,10 +214,28 @@ class ExtrasPicker(QWidget):
                 holder = scroll_bar.parentWidget()  # the area's container of the bar, with its margins
                 bar = max(scroll_bar.minimumSizeHint().height(),
                           holder.minimumSizeHint().height() if holder is not None else 0)
-            hint.setHeight(max(self._row_height() + 4, bar + 4))
+            hint.setHeight(max(self._rows_height(1), bar))
         return hint
+
+    def hidden_rows(self) -> int:
+        """How many rows are out of view (scrolled away, or below the rows shown)."""
+        return max(0, len(self.items) - self.visible_rows)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # the wheel and the arrows step a whole row
+        self.area.verticalScrollBar().setSingleStep(self._row_pitch())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QWidget):
-            self.area.ensureWidgetVisible(watched, 0, 4)  # a quantity Tab reaches is in view
+            # a quantity Tab reaches is in view, its row's top at a row's edge (whole rows shown)
+            # (row, column, row span, column span); PySide6's stubs type it as a bare object
+            row = cast(tuple[int, int, int, int], self.grid.getItemPosition(self.grid.indexOf(watched)))[0]
+            bar = self.area.verticalScrollBar()
+            top, pitch = row * self._row_pitch(), self._row_pitch()
+            shown = max(1, (self.area.viewport().height() + self.grid.verticalSpacing()) // pitch)
+            if top < bar.value():
+                bar.setValue(top)
+            elif top + pitch > bar.value() + shown * pitch:
+                bar.setValue(top - (shown - 1) * pitch)
         return super().eventFilter(watched, event)

@@ -90,11 +90,13 @@ def _damage_back(m: AgreementDamage) -> DamageMark:
 
 
 def _extra(e: ExtraChoice) -> AgreementExtra:
-    return AgreementExtra(code=e.code, label=e.label, per=e.per, price=e.price, quantity=e.quantity, cap=e.cap)
+    return AgreementExtra(code=e.code, label=e.label, per=e.per, price=e.price, quantity=e.quantity, cap=e.cap,
+                          taxable=e.taxable)
 
 
 def _extra_back(e: AgreementExtra) -> ExtraChoice:
-    return ExtraChoice(code=e.code, label=e.label, per=e.per, price=e.price, cap=e.cap, quantity=e.quantity)
+    return ExtraChoice(code=e.code, label=e.label, per=e.per, price=e.price, cap=e.cap, quantity=e.quantity,
+                       taxable=e.taxable)
 
 
 def _charges(c: Charges) -> AgreementCharges:

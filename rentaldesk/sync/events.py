@@ -217,8 +217,15 @@ class Customer(Record, omit_defaults=True):
     renter: RenterFacts | None = None
 
 
-class AgreementExtra(Record):
-    """An extra or cover on the agreement (:class:`rentaldesk.charges.ExtraChoice`)."""
+class AgreementExtra(Record, omit_defaults=True):
+    """An extra or cover on the agreement (:class:`rentaldesk.charges.ExtraChoice`), ``taxable``
+    False when the branch's taxes leave it out (a damage waiver).
+
+    ``taxable`` came after the first agreements went out, so it is written only when False
+    (``omit_defaults``): an extra an earlier build wrote (no such key) is read as taxable, as it
+    was, and what this build writes for a taxable extra is the bytes an earlier build wrote and
+    reads. An earlier build refuses a ``taxable: false`` it does not know (records forbid unknown
+    fields: dead-letter): head office is upgraded before the branches (docs/agreement.md)."""
 
     code: Text
     label: OptionalMessage
@@ -226,6 +233,7 @@ class AgreementExtra(Record):
     price: Decimal
     quantity: int
     cap: Decimal | None = None
+    taxable: bool = True
 
 
 class ReservationExtra(AgreementExtra):
@@ -233,9 +241,9 @@ class ReservationExtra(AgreementExtra):
     :func:`rentaldesk.sync.state.extra_choices`), with the item's ``stock`` at the branch when a
     branch's request carries it (None: unlimited, or not said). Head office counts with its own
     catalogue's stock: this figure only for an item that catalogue does not list
-    (:func:`rentaldesk.extras.check_stock`)."""
+    (:func:`rentaldesk.extras.check_stock`). (``taxable`` is its base's; a default is left out of
+    the bytes, and read back as the default, as any earlier build wrote it.)"""
 
-    taxable: bool = True
     stock: int | None = None
 
 

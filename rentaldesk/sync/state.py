@@ -159,7 +159,9 @@ _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c
 _NEW_RESERVATION = insert(_T)
 #: (issue 11, manifest: head office's state does not carry a no-show's fee, which the branch recorded
 #: when it marked it; the branch keeps its own.)
-_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "no_show_fee"})
+#: (The young-driver terms kept at booking are the branch's: head office's state does not carry them.)
+_KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "no_show_fee",
+                            "young_driver_age", "young_driver_fee_per_day"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))

@@ -43,19 +43,24 @@ def test_a_rental_from_the_command_line_out_in_paid_printed_and_cashed_up(counte
     shop, reference, pad = counter
     pdfs = tmp_path / "pdfs"
     damage = json.dumps([{"zone": "bonnet", "x": 0.5, "y": 0.15, "note": "stone chip"}])
-    out = shop.run("--json", *check_out_args(reference, pad, "--damage", damage, "--pdf-dir", str(pdfs)))
+    assert_refused(shop.run(*check_out_args(reference, pad, "--pdf", str(pdfs / "a.pdf"), "--pdf-dir", str(pdfs))),
+                   "not allowed with argument")  # one place or the other, and nothing saved
+    out = shop.run("--json", *check_out_args(reference, pad, "--damage", damage, "--pdf", str(pdfs / "signed.pdf")))
     assert out.code == 0, out.err
+    assert out.err == ""  # the one spelling: no note
     agreement = out.json()
     number = agreement["number"]
     assert number == "ORD-AP-000001" or number.endswith("-000001")
     assert agreement["status"] == "on rent" and agreement["deposit_state"] == "held"
-    assert agreement["damage"][0]["zone"] == "bonnet" and Path(agreement["pdf"]) == pdfs / f"agreement-{number}.pdf"
+    assert agreement["damage"][0]["zone"] == "bonnet" and Path(agreement["pdf"]) == pdfs / "signed.pdf"
     assert number in " ".join(p.extract_text() for p in PdfReader(agreement["pdf"]).pages)
 
     back = shop.run("--json", "agreements", "check-in", number, "--odometer", "240", "--fuel", "6", "--pdf-dir",
                     str(pdfs))
     assert back.code == 0, back.err
+    assert "--pdf-dir is deprecated: use --pdf FILE" in back.err  # the earlier spelling: still taken
     returned = back.json()
+    assert Path(returned["pdf"]) == pdfs / f"receipt-{number}.pdf"
     total = Decimal(returned["charges"]["total"])
     assert returned["status"] == "returned" and Decimal(returned["balance"]) == total > 0
     assert {ln["code"] for ln in returned["charges"]["lines"]} >= {"time", "fuel"}
@@ -77,24 +82,36 @@ def test_a_rental_from_the_command_line_out_in_paid_printed_and_cashed_up(counte
     assert shown.code == 0 and shown.out.splitlines()[0] == f"Agreement {number}: closed"
     listed = shop.run("agreements", "list", "--status", "closed")
     assert number in listed.out
-    receipt = shop.run("--json", "agreements", "pdf", number, "--receipt", "--pdf-dir", str(tmp_path / "again"))
+    receipt = shop.run("--json", "agreements", "pdf", number, "--receipt", "--pdf", str(tmp_path / "again" / "r.PDF"))
     assert receipt.code == 0, receipt.err
+    assert receipt.json()["pdf"] == str(tmp_path / "again" / "r.PDF") and receipt.err == ""
     again = " ".join(" ".join(p.extract_text() for p in PdfReader(receipt.json()["pdf"]).pages).split())
     assert f"Total {total:,.2f} USD" in again and "Balance 0.00 USD" in again  # the charges as fixed, then paid
 
     today = datetime.now().astimezone().date()
     cashed = None
     for day in (today - timedelta(days=1), today, today + timedelta(days=1)):  # the branch's day may differ
-        result = shop.run("--json", "agreements", "cash-up", "--zip", ZIP, "--day", day.isoformat(),
-                          "--pdf-dir", str(pdfs))
+        result = shop.run("--json", "payments", "cash-up", "--zip", ZIP, "--day", day.isoformat(),
+                          "--pdf", str(pdfs / f"till-{day.isoformat()}.pdf"))
         assert result.code == 0, result.err
         if Decimal(result.json()["total"]) > 0:
-            cashed = result.json()
+            cashed, cashed_day = result.json(), day
     assert cashed is not None
     by_method = {ln["method"]: ln for ln in cashed["lines"]}
     assert Decimal(by_method["card"]["net"]) == half and Decimal(by_method["cash"]["net"]) == total - half
     assert Decimal(cashed["cash_deposits_held"]) == Decimal(cashed["cash_deposits_released"]) == Decimal("150.00")
-    assert Path(cashed["pdf"]).is_file()
+    assert Decimal(cashed["cash_in_drawer"]) == total - half  # the cash paid; the cash deposit came and went
+    assert cashed["pdf"] == str(pdfs / f"till-{cashed_day.isoformat()}.pdf")
+    assert f"Cash in the drawer {total - half:,.2f} USD" in " ".join(p.extract_text() for p in PdfReader(cashed["pdf"]).pages)
+    shown = shop.run("payments", "cash-up", "--day", cashed_day.isoformat())  # the only branch; no PDF asked
+    assert shown.code == 0, shown.err
+    assert f"cash in the drawer {total - half:,.2f} USD" in shown.out and "pdf" not in shown.out
+    old = shop.run("--json", "agreements", "cash-up", "--zip", ZIP, "--day", cashed_day.isoformat(),
+                   "--pdf-dir", str(tmp_path / "old"))  # the earlier spelling still works, and says the new one
+    assert old.code == 0, old.err
+    assert "deprecated: use `rentaldesk payments cash-up" in old.err
+    assert old.json()["pdf"] == str(tmp_path / "old" / f"cash-up-{ZIP}-{cashed_day.isoformat()}.pdf")
+    assert Path(old.json()["pdf"]).is_file()
 
 
 def test_reservations_pickup_and_return_are_the_check_out_and_check_in(counter, tmp_path):
@@ -158,8 +175,16 @@ def test_a_check_in_before_the_check_out_is_refused(counter):
     assert shop.run("--json", "agreements", "show", reference).json()["status"] == "on rent"
 
 
-def test_cash_up_refuses_a_bad_day(request):
-    assert_refused(request.getfixturevalue("branch").run("agreements", "cash-up", "--zip", ZIP, "--day", "yesterday"), "--day 'yesterday'")
+@pytest.mark.parametrize("spelling", [("payments", "cash-up"), ("agreements", "cash-up")], ids=["new", "deprecated"])
+def test_cash_up_refuses_a_bad_day(request, spelling):
+    assert_refused(request.getfixturevalue("branch").run(*spelling, "--zip", ZIP, "--day", "yesterday"), "--day 'yesterday'")
+
+
+def test_cash_up_refuses_a_pdf_file_it_cannot_write(request, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    result = request.getfixturevalue("branch").run("payments", "cash-up", "--zip", ZIP,
+                                                   "--pdf", str(tmp_path / "a-file" / "cash-up.pdf"))
+    assert_refused(result, "--pdf: cannot write cash-up.pdf in", "it is a file, not a folder")
 
 
 @pytest.mark.parametrize(("command", "amount"), [("pay", "1e9"), ("pay", "NaN"), ("refund", "١٢"), ("pay", "12.345"),

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from rentaldesk import contracts
+from rentaldesk import contracts, documents
 from rentaldesk.gui.checkin_dialog import CheckInDialog
 from rentaldesk.gui.main_window import MainWindow
 from rentaldesk.gui.payment_dialog import PaymentDialog
@@ -153,7 +153,7 @@ def test_the_whole_rental_through_the_widgets(desk, db, qtbot, clock) -> None:  
     shown = checkin.charges_shown()
     with db.session() as s:
         expected = contracts.preview_check_in(s, checkin.value(), desk.desk.now())
-    assert [label for label, _amount in shown] == [line.label for line in expected.lines]
+    assert [label for label, _amount in shown] == [line.label for line in expected.billed()]
     codes = {line.code for line in expected.lines}
     assert "late" in codes or "extra-hours" in codes
     assert ui.totalLabel.text().endswith(f"{expected.total:,.2f}")
@@ -193,3 +193,31 @@ def test_the_whole_rental_through_the_widgets(desk, db, qtbot, clock) -> None:  
     assert closed.status == "closed" and closed.balance == 0
     assert [e.kind for e in closed.payments if e.kind == "payment"] == ["payment", "payment"]
     assert status_of(db, made.id) == "completed"
+
+
+@pytest.mark.parametrize("fuel_price", [Decimal("0.00"), Decimal("6.50")], ids=["fuel-not-charged", "fuel-charged"])
+def test_the_dialog_and_the_receipt_show_the_same_lines(desk, db, qtbot, clock, fuel_price) -> None:  # noqa: ANN001
+    from tests.contract_helpers import plan, use_plan
+    from tests.gui.conftest import ZIP
+    from tests.unit.test_documents import text_of
+
+    use_plan(db, plan(zip_code=ZIP, fuel_eighth_price=fuel_price, deposit=Decimal("0.00")))
+    made, _view = checked_out(qtbot, desk, clock)
+    clock.advance(seconds=(made.end - made.start).total_seconds())
+    dialog = open_check_in(qtbot, desk, made.reference)
+    dialog.ui.fuelGauge.setFocus()
+    QTest.keyClick(dialog.ui.fuelGauge, Qt.Key.Key_5)  # 3 eighths missing
+    preview_settled(qtbot, desk, dialog)
+    with db.session() as s:
+        charges = contracts.preview_check_in(s, dialog.value(), desk.desk.now())
+    (fuel,) = charges.line("fuel")
+    assert fuel.amount == 3 * fuel_price
+    shown = [label for label, _amount in dialog.charges_shown()]
+    dialog.confirm()
+    settle(qtbot, desk)
+    qtbot.waitUntil(lambda: dialog.result_view is not None)
+    receipt = " ".join(text_of(documents.receipt_pdf(dialog.result_view)).split())
+    done_with(qtbot, dialog)
+    # one rule: a line of nothing is on neither; a line charged is on both
+    assert (fuel.label in shown) == (fuel.label in receipt) == (fuel_price > 0)
+    assert shown == [line.label for line in charges.billed()] and all(line.label in receipt for line in charges.billed())

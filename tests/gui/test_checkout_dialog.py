@@ -5,6 +5,7 @@ check-out service; it fits the smallest counter screen."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -29,8 +30,15 @@ def licensed(db, customer_id: str, *, born: date = date(1985, 5, 5)) -> None:  #
         customer.date_of_birth = born
 
 
-def book(desk: MainWindow, clock, email: str = "ann@example.com", ahead: timedelta = timedelta(hours=3)):  # noqa: ANN001, ANN201
-    """An SUV booked for 2 days from ``ahead``, for a renter whose licence is on file."""
+def book(desk: MainWindow, clock, email: str = "ann@example.com", ahead: timedelta = timedelta(hours=3),  # noqa: ANN001, ANN201
+         *, deposit: bool = False):
+    """An SUV booked for 2 days from ``ahead``, for a renter whose licence is on file; ``deposit``:
+    under the test plan, whose 300.00 deposit is taken by card or in cash (else the class's day
+    rate alone, no deposit)."""
+    if deposit:
+        from tests.contract_helpers import plan, use_plan
+
+        use_plan(desk.desk.db, plan(zip_code=ZIP))
     made = desk.desk.service.create_reservation(email=email, name=email.split("@")[0].title(), vehicle_class="SUV",
                                                 zip_code=ZIP, start=clock() + ahead, end=clock() + ahead + timedelta(days=2))
     licensed(desk.desk.db, made.customer_id)
@@ -108,7 +116,7 @@ def test_the_dialog_fits_the_counter_screen(desk, qtbot, clock, width: int, heig
 
 
 def test_tab_walks_the_form_and_escape_cancels(desk, db, qtbot, clock) -> None:  # noqa: ANN001
-    made = book(desk, clock)
+    made = book(desk, clock, deposit=True)
     dialog = open_check_out(qtbot, desk, made.reference)
     dialog.activateWindow()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.ui.carCombo)
@@ -176,8 +184,9 @@ def test_another_free_car_of_the_class_needs_no_reason_and_is_handed_over(desk, 
 def test_check_out_saves_the_agreement_and_offers_its_pdf(desk, db, qtbot, clock, tmp_path) -> None:  # noqa: ANN001
     from rentaldesk import contracts
 
-    made = book(desk, clock)
+    made = book(desk, clock, deposit=True)
     dialog = open_check_out(qtbot, desk, made.reference)
+    assert dialog.ui.depositAmountLabel.text() == "$300.00" and dialog.ui.depositReferenceEdit.isVisibleTo(dialog)
     fill_in(qtbot, dialog, odometer=12_345)
     QTest.mouseClick(dialog.ui.confirmButton, Qt.MouseButton.LeftButton)
     settle(qtbot, desk)
@@ -185,6 +194,7 @@ def test_check_out_saves_the_agreement_and_offers_its_pdf(desk, db, qtbot, clock
     qtbot.waitUntil(lambda: dialog.agreement is not None)
     view = dialog.agreement
     assert view.status == "on rent" and view.out.odometer == 12_345 and view.out.fuel_eighths == 8
+    assert view.deposit.amount == Decimal("300.00") and view.deposit_held == Decimal("300.00")
     assert [(m.zone.value, m.note) for m in view.damage if m.stage == "out"][-1] == ("bonnet", "stone chip")
     assert view.deposit.reference == "PRE-AUTH 4471" and view.signature_png.startswith(b"\x89PNG")
     with db.session() as s:
@@ -203,3 +213,24 @@ def test_check_out_saves_the_agreement_and_offers_its_pdf(desk, db, qtbot, clock
     chooser.accept()
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_a_class_with_no_deposit_asks_for_no_pre_authorisation(desk, db, qtbot, clock) -> None:  # noqa: ANN001
+    from tests.contract_helpers import plan, use_plan
+
+    use_plan(db, plan(zip_code=ZIP, deposit=Decimal("0.00")))
+    made = book(desk, clock)
+    dialog = open_check_out(qtbot, desk, made.reference)
+    ui = dialog.ui
+    assert ui.depositAmountLabel.text() == "None: no deposit for this class here"
+    assert ui.depositMethodCombo.isHidden() and ui.depositReferenceEdit.isHidden()
+    QTest.mouseClick(ui.licenceCheck, Qt.MouseButton.LeftButton)
+    sign(dialog)
+    QTest.mouseClick(ui.confirmButton, Qt.MouseButton.LeftButton)
+    settle(qtbot, desk)
+    assert refusals(dialog) == []  # no "the card pre-authorisation's reference is needed"
+    qtbot.waitUntil(lambda: dialog.agreement is not None)
+    view = dialog.agreement
+    assert view.deposit.amount == 0 and view.deposit.reference == "" and view.deposit_held == 0
+    assert [e.kind for e in view.payments] == []  # no deposit row of nothing in the ledger
+    assert status_of(db, made.id) == "active"

@@ -132,8 +132,11 @@ def test_check_out_adds_a_gps_to_the_booked_seat_and_refuses_more_than_are_free(
     picker: ExtrasPicker = dialog.ui.extrasPicker
     assert "child-seat" not in picker.spins  # booked already: shown, not picked again
     gps = picker.spins["gps"]
-    dialog.ui.fuelGauge.setFocus()  # Tab: fuel -> the quantities -> the deposit
-    for expected in (gps, picker.spins["cdw"], dialog.ui.depositMethodCombo):
+    # Tab: fuel -> the quantities -> the next field (the class has no deposit here: none is asked,
+    # so the damage diagram's zone)
+    dialog.ui.fuelGauge.setFocus()
+    assert dialog.ui.depositMethodCombo.isHidden()
+    for expected in (gps, picker.spins["cdw"], dialog.ui.damageDiagram.zoneCombo):
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is expected, QApplication.focusWidget().objectName()
     gps.setFocus()
@@ -178,3 +181,30 @@ def test_the_form_with_its_picker_fits_the_counter_screen(stocked, qtbot, width:
     qtbot.wait(50)
     problems = layout_problems(stocked.booking)
     assert problems == [], "\n".join(problems)
+
+
+def _rows_cut(picker: ExtrasPicker) -> list[str]:
+    """The rows shown only in part (a name or quantity neither wholly in view nor out of it)."""
+    cut = []
+    for index in range(picker.grid.count()):
+        widget = picker.grid.itemAt(index).widget()
+        seen = widget.visibleRegion().boundingRect().height()
+        if 0 < seen < widget.height():
+            cut.append(f"{widget.objectName() or widget.text()[:20]}: {seen} of {widget.height()} px")
+    return cut
+
+
+@pytest.mark.parametrize(("width", "height", "shown"), [(1024, 700, 1), (1920, 1080, 3)])
+def test_the_booking_form_shows_whole_rows_only_and_says_how_many_more(stocked, qtbot, width, height, shown):
+    stocked.resize(width, height)
+    ui = booking_form(qtbot, stocked)
+    qtbot.wait(50)
+    picker: ExtrasPicker = ui.extrasPicker
+    assert _rows_cut(picker) == []
+    more = 3 - shown
+    assert ui.extrasGroup.title() == "E&xtras and cover" + (f" ({more} more: scroll or Tab)" if more else "")
+    for spin in picker.spins.values():  # Tab (focus) to each quantity: scrolled a whole row at a time
+        spin.setFocus()
+        qtbot.wait(10)
+        assert spin.visibleRegion().boundingRect().height() == spin.height()
+        assert _rows_cut(picker) == []

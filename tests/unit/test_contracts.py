@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from rentaldesk import charges, contracts, rates
+from rentaldesk import charges, contracts, rates, renters
 from rentaldesk import contract_inputs as inputs
 from rentaldesk.contracts import Deposit
 from rentaldesk.damage import DamageMark, Zone
@@ -253,6 +253,42 @@ def test_the_receipt_keeps_the_charges_fixed_at_check_in(booked, db, clock):
     with db.write() as s:
         s.get_one(VehicleClass, "SUV").day_rate = Decimal("999.00")
     assert view_of(db, agreement.number).charges == fixed
+
+
+def _young_line(db, booked, clock):
+    """Check the booked SUV out to a renter aged 22 on the pick-up day and back on time; the
+    young-driver line's (count, price a day), or None."""
+    may_rent(db, booked.customer_id, born=date(day(1).year - 22, 1, 1))
+    agreement = out(db, check_out_value(booked.id), clock.now)
+    lines = back(db, check_in_value(agreement.id, day(4)), day(4)).charges.line("young-driver")
+    return (lines[0].quantity, lines[0].unit_price) if lines else None
+
+
+@pytest.mark.parametrize(("at_booking", "later", "charged"), [
+    (Decimal("15.00"), Decimal("40.00"), (3, Decimal("15.00"))),  # a raise after booking: the booked fee
+    (Decimal("15.00"), Decimal("0.00"), (3, Decimal("15.00"))),   # the fee dropped after booking: still charged
+    (Decimal("0.00"), Decimal("40.00"), None),                    # a fee brought in after booking: none
+], ids=["raised", "dropped", "introduced"])
+def test_the_young_driver_fee_is_the_one_the_reservation_was_booked_with(svc, fleet, clock, db, at_booking, later,
+                                                                         charged):
+    fleet.cars(1, "SUV")
+    use_plan(db, plan())
+    with db.write() as s:
+        renters.set_rule(s, "10001", None, young_driver_age=25, young_driver_fee_per_day=at_booking)
+    r = svc.create_reservation(email="kid@example.com", name="Kit Young", vehicle_class="SUV", zip_code="10001",
+                               start=day(1), end=day(4))
+    with db.write() as s:  # the rule changes between booking and check-in
+        renters.set_rule(s, "10001", None, young_driver_age=30, young_driver_fee_per_day=later)
+    clock.now = day(1, -1)
+    assert _young_line(db, r, clock) == charged
+
+
+def test_a_reservation_that_kept_no_young_driver_terms_pays_by_the_rule_in_effect(booked, db, clock):
+    with db.write() as s:  # a row of an earlier build (or one head office's state brought here)
+        row = s.get_one(Row, booked.id)
+        row.young_driver_age = row.young_driver_fee_per_day = None
+        renters.set_rule(s, "10001", None, young_driver_age=25, young_driver_fee_per_day=Decimal("12.00"))
+    assert _young_line(db, booked, clock) == (3, Decimal("12.00"))
 
 
 def _bad_check_ins():

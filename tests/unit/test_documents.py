@@ -94,6 +94,7 @@ def test_the_cash_up_pdf_adds_up(rental, db):
     assert c.total == rental.charges.total
     assert f"Total {c.total:,.2f} USD" in out
     assert "card 200.00 USD" in out and rental.number in out
+    assert f"Cash in the drawer {c.cash_in_drawer:,.2f} USD" in out
 
 
 def test_a_document_is_the_same_bytes_each_time(rental):

@@ -170,6 +170,33 @@ def test_the_cash_up_counts_the_branch_day_by_method_in_its_time_zone(returned, 
 
 
 
+def test_the_cash_in_the_drawer_counts_a_cash_deposit_once_by_its_hold(svc, fleet, clock, db):
+    fleet.cars(1, "SUV")
+    use_plan(db, plan())
+    r = svc.create_reservation(email="cy@example.com", name="Cy Cash", vehicle_class="SUV", zip_code="10001",
+                               start=day(1), end=day(4))
+    may_rent(db, r.customer_id)
+    ny = ZoneInfo("America/New_York")
+    with db.write() as s:
+        a = contracts.check_out(s, check_out_value(r.id, deposit=contracts.Deposit(D("300.00"), "cash", "")),
+                                day(1, -1))
+    with db.write() as s:
+        back = contracts.check_in(s, check_in_value(a.id, day(4)), day(4))
+    run(db, payments.take_payment, a.id, "cash", back.balance - D("100.00"), "", day(4))
+    run(db, payments.take_payment, a.id, "card", D("40.00"), "AUTH-1", day(4))
+    run(db, payments.refund, a.id, "cash", D("40.00"), "", "paid twice", day(4))
+    run(db, payments.capture_deposit, a.id, D("100.00"), day(4))  # the rest of the balance, from the notes held
+    run(db, payments.release_deposit, a.id, day(4))  # 200.00 back to the renter
+    with db.session() as s:
+        out_day = payments.cash_up(s, "10001", day(1, -1).astimezone(ny).date())
+        in_day = payments.cash_up(s, "10001", day(4).astimezone(ny).date())
+    assert (out_day.cash_deposits_held, out_day.cash_in_drawer) == (D("300.00"), D("300.00"))
+    # the cash taken, less the cash given back, less the deposit given back; the capture moved no notes
+    assert (in_day.cash_deposits_released, in_day.cash_in_drawer) == (D("200.00"),
+                                                                      back.balance - D("100.00") - D("40.00") - D("200.00"))
+    assert view_of(db, a.id).status == "closed"
+
+
 # -- the ledger's edges, through the one service path (AgreementService) -------------------------------
 
 

@@ -8,6 +8,7 @@ import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -131,3 +132,35 @@ def test_generated_agreements_round_trip_exactly(booked, linked):
         assert through_the_wire(view) == view
 
     check()
+
+
+class _ExtraBefore(msgspec.Struct, forbid_unknown_fields=True):
+    """AgreementExtra as the build before ``taxable`` decoded it (a Record: unknown fields refused)."""
+
+    code: str
+    label: str
+    per: str
+    price: Decimal
+    quantity: int
+    cap: Decimal | None = None
+
+
+def test_an_extra_keeps_taxable_across_the_wire_and_an_earlier_build_still_reads_a_taxable_one(booked, linked):
+    from rentaldesk.charges import ExtraChoice
+    from rentaldesk.sync.events import AgreementExtra
+
+    waiver = ExtraChoice(code="cdw", label="Collision damage waiver", per="day", price=D("24.00"), cap=None,
+                         taxable=False)
+    seat = ExtraChoice(code="child-seat", label="Child seat", per="day", price=D("8.00"), cap=D("40.00"))
+    view = dataclasses.replace(linked.check_out(check_out_value(booked.id)), extras=(seat, waiver))
+    back = through_the_wire(view)
+    assert back == view and [e.taxable for e in back.extras] == [True, False]
+    wire = [msgspec.json.encode(e) for e in snapshot_of(view).extras]
+    assert b"taxable" not in wire[0] and b'"taxable":false' in wire[1]  # a default is left out
+    # an earlier build reads the taxable one exactly (the same bytes it wrote) and refuses the other
+    assert msgspec.json.decode(wire[0], type=_ExtraBefore).price == D("8.00")
+    with pytest.raises(msgspec.ValidationError, match="unknown field `taxable`"):
+        msgspec.json.decode(wire[1], type=_ExtraBefore)
+    # and what an earlier build wrote (no such key) is read as taxable, as it was
+    earlier = msgspec.json.encode(_ExtraBefore(code="gps", label="GPS", per="rental", price=D("15.00"), quantity=1))
+    assert msgspec.json.decode(earlier, type=AgreementExtra).taxable is True
