@@ -52,6 +52,8 @@ from .errors import (
     UnknownPool,
 )
 from .models import (
+    CHANNEL_COUNTER,
+    CHANNELS,
     LIVE_STATUSES,
     Agreement,
     Branch,
@@ -376,6 +378,7 @@ class ReservationService:
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
         record: CustomerEdit | None = None,
+        channel: str = CHANNEL_COUNTER,
     ) -> Reservation:
         """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
         the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
@@ -383,7 +386,8 @@ class ReservationService:
         ``record``: what the customer told of themselves (the web's date of birth and licence),
         written by :func:`rentaldesk.customers.update_customer` in the booking's transaction where the
         record has nothing yet (what is on file stays), so the renter rule reads it; a refused
-        booking keeps none of it.
+        booking keeps none of it. ``channel``: where it was booked (:data:`rentaldesk.models.CHANNELS`:
+        the web site says ``"web"``).
 
         Confirmed at once on a standalone branch; with head office (``link``) it is ``pending`` and
         holds its car here until head office decides. With ``car_id`` the reservation is pinned to
@@ -391,6 +395,8 @@ class ReservationService:
         :class:`DuplicateReservation`, :class:`DriverUnavailable`, :class:`UnknownPool` or
         :class:`InvalidInput`; nothing is saved then.
         """
+        if channel not in CHANNELS:
+            raise InvalidInput(f"unknown booking channel {channel!r} (one of {', '.join(CHANNELS)})", field="channel")
         now = self._now()
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
@@ -404,6 +410,7 @@ class ReservationService:
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
                 source=self.link.source if self.link else "", extras=extras,
             )
+            row.channel = channel
             if self.link:
                 self.link.requested(s, row, now)
             result = _value(s, row)

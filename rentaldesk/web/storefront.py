@@ -25,7 +25,7 @@ from ..charges import Charges, money_in
 from ..customers import KEEP, CustomerEdit, normalize_email, typed_date
 from ..display import parse_money, parse_time, period_text
 from ..errors import InvalidInput, InvalidPeriod, ReservationNotFound
-from ..models import Branch, Car, CarStatus, VehicleClass
+from ..models import CHANNEL_WEB, Branch, Car, CarStatus, VehicleClass
 from ..rates import plan_for
 from ..renters import RenterRules
 from ..reservations import ReservationService, unknown_class, unknown_location
@@ -204,7 +204,7 @@ class Storefront:
         r = self.service.create_reservation(
             email=form.get("email", ""), name=form.get("name", ""), phone=form.get("phone") or None,
             vehicle_class=search.vehicle_class, zip_code=search.location.zip_code, start=search.start,
-            end=search.end, record=record,
+            end=search.end, record=record, channel=CHANNEL_WEB,
         )
         return self.booking(r)
 
