@@ -41,6 +41,7 @@ from ..renters import RenterRefused
 from ..text import printable
 from . import manage_link
 from .dashboard import DashboardSettings, routes as dashboard_routes
+from .extras_form import extra_choices
 from .mail import Mailer
 from .tokens import ManageLinks
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
@@ -55,7 +56,7 @@ FIELD_OF = {
     "start": "start", "end": "end", "zip_code": "zip_code", "vehicle_class": "vehicle_class",
     "email": "email", "do_not_rent": "email", "name": "name", "phone": "phone", "date_of_birth": "date_of_birth",
     "licence_number": "licence_number", "licence_expiry": "licence_expiry", "terms": "terms",
-    "reference": "reference", "price": "start", "accept_price": "start",
+    "reference": "reference", "price": "start", "accept_price": "start", "extras": "extras",
 }
 #: What the web says for a refusal whose counter words tell what is on file for an email (another
 #: booking's reference, the name, age or licence on the record, the do-not-rent list): anyone can type
@@ -258,6 +259,7 @@ class _Site:
             except RentalError as exc:  # no longer free, or the period no longer allowed: the refusal says why
                 offers, context["errors"] = [], self.errors_of(exc)
             context["offer"] = offers[0] if offers else None
+            context.update(extra_choices(self.store, found, fields, context))
         return context
 
     async def booking_form(self, request: Request) -> Response:
