@@ -148,6 +148,17 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             wait_for(driver, "#name").send_keys("Ann Lee")
             driver.find_element("id", "email").send_keys("ann.lee@example.com")
             set_value(driver, "date_of_birth", "1990-05-17")
+            # an extra: the price updates in place (htmx), the form kept as typed
+            price = driver.find_element("css selector", "#summary .amount").text
+            driver.execute_script("window.stillHere = true")
+            driver.find_element("css selector", "#extra_cdw option[value='1']").click()
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(driver, 15).until(  # read in the page: the summary is swapped whole
+                lambda d: d.execute_script("return document.querySelector('#summary .amount').textContent") != price)
+            assert "with your extras" in driver.find_element("id", "summary").text
+            assert driver.execute_script("return window.stillHere === true")
+            assert driver.find_element("id", "name").get_attribute("value") == "Ann Lee"
             driver.find_element("id", "terms").click()
             driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
             reference = wait_for(driver, "#reference").text
@@ -172,6 +183,14 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
             assert wait_for(driver, ".notice.good").text == f"Booking {reference} is cancelled."
             assert ReservationService(counter_db).get_reservation(reference).status == "cancelled"
+            from sqlalchemy import select
+
+            from rentaldesk.extras import extras_from_json
+            from rentaldesk.models import Reservation as ReservationRow
+
+            with counter_db.session() as s:
+                kept = s.scalar(select(ReservationRow.extras_json).where(ReservationRow.reference == reference))
+            assert kept is not None and [e.code for e in extras_from_json(kept)] == ["cdw"]
 
             driver.get(link)
             assert SPENT in wait_for(driver, "p.notice.bad").text

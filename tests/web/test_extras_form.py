@@ -47,6 +47,8 @@ def test_the_form_lists_the_branchs_extras_with_their_prices(site, catalogue):
     seat = re.search(r'<select id="extra_child-seat".*?</select>', page.text, re.S)
     assert seat and re.findall(r'value="(\d)"', seat.group(0)) == ["0", "1"]  # the stock: one seat
     assert 'hx-post="/book/form" hx-trigger="change" hx-target="#summary"' in page.text
+    # without script, a button shows the price with them; inside <noscript>, so never the default button
+    assert '<noscript><div class="actions"><button type="submit" class="link" formaction="/book/form">' in page.text
 
 
 def test_no_catalogue_no_extras(site, service):
