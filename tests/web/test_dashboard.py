@@ -166,3 +166,24 @@ def test_https_only_marks_the_cookie_secure_and_sends_hsts(service):
         page = client.get("/")
     assert "secure" in page.headers["set-cookie"].lower()
     assert page.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_the_dashboards_pages_label_every_field_and_tie_errors(admin):
+    pages = {"sign-in": admin.client.get("/dashboard").text, "refused": sign_in(admin, "wrong").text}
+    sign_in(admin)
+    pages["dashboard"] = admin.client.get("/dashboard").text
+    for name, page in pages.items():
+        assert '<html lang="en">' in page and page.count("<h1>") == 1, name
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", page):
+            if 'type="hidden"' in tag:
+                continue
+            field = re.search(r'\bid="([^"]+)"', tag)
+            assert field and f'<label for="{field.group(1)}"' in page, f"{name}: {tag}"
+            for described in re.findall(r'aria-describedby="([^"]+)"', tag):
+                assert set(described.split()) <= ids, f"{name}: {tag}"
+        assert not re.search(r'tabindex="[1-9]', page), name
+    # the charts: each a labelled list; the SVG bars are decoration beside the words
+    assert all('aria-hidden="true"' in svg for svg in re.findall(r"<svg\b[^>]*>", pages["dashboard"]))
+    assert re.findall(r'<h2 id="([^"]+)"', pages["dashboard"]) == ["today-title", "pending-title", "rejected-title",
+                                                                   "use-title"]
