@@ -408,9 +408,8 @@ class ReservationService:
                 s, self.db.lock_pool, now,
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
-                source=self.link.source if self.link else "", extras=extras,
+                source=self.link.source if self.link else "", extras=extras, channel=channel,
             )
-            row.channel = channel
             if self.link:
                 self.link.requested(s, row, now)
             result = _value(s, row)
@@ -667,6 +666,7 @@ def book(
     renter: Renter | None = None,
     extras: tuple[ExtraChoice, ...] = (),
     stock: Mapping[str, int | None] | None = None,
+    channel: str = CHANNEL_COUNTER,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -699,7 +699,7 @@ def book(
         pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
-        extras_json=catalogue.extras_to_json(extras),
+        extras_json=catalogue.extras_to_json(extras), channel=channel,
     ))
     s.add(row)
     s.flush()
@@ -735,6 +735,7 @@ class NewReservationRow(TypedDict):
     driver_day_rate: Decimal | None
     extras_json: str
     no_show_fee: Decimal | None
+    channel: str
 
 
 def new_reservation_row(
@@ -760,6 +761,7 @@ def new_reservation_row(
     rate_plan: str | None = None,
     driver_day_rate: Decimal | None = None,
     extras_json: str = "[]",
+    channel: str = CHANNEL_COUNTER,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -774,7 +776,7 @@ def new_reservation_row(
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
-        "no_show_fee": None,
+        "no_show_fee": None, "channel": channel,
     }
 
 
