@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from ..documents import booking_confirmation_file_name, booking_confirmation_pdf
 from ..display import status_word
-from ..errors import ReservationNotFound
+from ..errors import InvalidInput, ReservationNotFound
 from .security import client_of
 from .storefront import Booking
 from .tokens import TAMPERED, LinkRefused, ManageLinks
@@ -51,7 +51,8 @@ class _LinkPages:
         reservation_id = self.links.reservation_id(token)
         try:
             booking = self.site.store.get(reservation_id)
-        except ReservationNotFound:  # signed by this site, but the booking is gone (another database?)
+        except (ReservationNotFound, InvalidInput):  # signed here, but no such booking (another database?)
+            # or at a branch this site does not offer (--branch)
             raise LinkRefused(TAMPERED) from None
         self.links.check(booking.reservation, self.site.store.service.clock())
         return booking
