@@ -36,3 +36,27 @@ def test_an_unknown_channel_is_refused_and_nothing_saved(svc, fleet):
     assert caught.value.field == "channel" and "'fax'" in caught.value.message
     with svc.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Row)) == 0
+
+
+def test_a_branch_applying_head_offices_state_keeps_its_channel(db, fleet):
+    """Head office's state does not carry the channel: a web booking stays 'web' at the branch when
+    head office's confirmation (or a later version) is applied; a reservation new to the branch
+    from head office is 'counter'."""
+    import uuid
+
+    from sqlalchemy import update
+
+    from tests.unit.sync.test_state import apply, row, state
+
+    from rentaldesk.models import Car
+
+    a, _b = fleet.cars(2)
+    with db.session() as s:
+        plate = s.scalar(select(Car.plate_number).where(Car.car_id == a))
+    rid = str(uuid.uuid4())
+    apply(db, state(rid, plate))
+    assert row(db, rid).channel == "counter"
+    with db.write() as s:
+        s.execute(update(Row).where(Row.id == rid).values(channel="web"))
+    apply(db, state(rid, plate, version=2, phone="555"))
+    assert (row(db, rid).version, row(db, rid).channel) == (2, "web")
