@@ -15,19 +15,25 @@ import argparse
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from sqlalchemy import update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root: tools/
 
 from rentaldesk.db import open_database  # noqa: E402
 from rentaldesk.fleet import load_sample_data  # noqa: E402
 from rentaldesk.reservations import ReservationService  # noqa: E402
+from rentaldesk.models import Reservation  # noqa: E402
+from rentaldesk.passwords import hash_password  # noqa: E402
 from rentaldesk.web.app import create_app  # noqa: E402
+from rentaldesk.web.dashboard import DashboardSettings  # noqa: E402
 from rentaldesk.web.storefront import Storefront  # noqa: E402
 from tools.web_browser import browser_missing, chromium, serving  # noqa: E402
 
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
+ADMIN_PASSWORD = "screenshots"
 WIDTHS = (375, 1280)
 OUT = Path(__file__).resolve().parent / "screenshots" / "web"
 
@@ -144,6 +150,26 @@ def render(base: str, driver, width: int, out: Path, customer: str) -> list[Path
     def terms() -> None:
         driver.get(base + "/terms")
 
+    def link_refused() -> None:
+        driver.get(base + "/manage/link/not-a-real-token")
+
+    def sign_in() -> None:
+        driver.delete_all_cookies()
+        driver.get(base + "/dashboard")
+        wait(driver, "#password")
+
+    def sign_in_refused() -> None:
+        sign_in()
+        driver.find_element("id", "password").send_keys("wrong")
+        click(driver, "form[action='/dashboard/sign-in'] button[type=submit]")
+        wait(driver, "#password-error")
+
+    def dashboard() -> None:
+        sign_in()
+        driver.find_element("id", "password").send_keys(ADMIN_PASSWORD)
+        click(driver, "form[action='/dashboard/sign-in'] button[type=submit]")
+        wait(driver, "#dashboard-panel")
+
     page("1-home", home)
     page("2-results", results)
     page("3-search-refused", search_refused)
@@ -157,7 +183,28 @@ def render(base: str, driver, width: int, out: Path, customer: str) -> list[Path
     page("10-price-change", price_change)
     page("11-cancelled", cancelled)
     page("12-terms", terms)
+    page("13-link-refused", link_refused)
+    page("14-dashboard-sign-in", sign_in)
+    page("15-dashboard-sign-in-refused", sign_in_refused)
+    page("16-dashboard", dashboard)
     return made
+
+
+def counter_bookings(service: ReservationService) -> None:
+    """A few bookings taken at the counter, one waiting for head office and one it rejected, so the
+    dashboard has something to show."""
+    for n, (email, vclass, status, reason) in enumerate([
+        ("bo.chen@example.com", "Economy", "confirmed", ""),
+        ("cy.park@example.com", "Compact", "pending", ""),
+        ("di.ross@example.com", "SUV", "rejected", "No SUV free in the pool at head office for those days"),
+        ("ed.wu@example.com", "Economy", "confirmed", ""),
+    ]):
+        r = service.create_reservation(email=email, name=email.split("@")[0].replace(".", " ").title(),
+                                       vehicle_class=vclass, zip_code="02108",
+                                       start=NOW + timedelta(days=2 + n), end=NOW + timedelta(days=4 + n))
+        if status != "confirmed":  # head office's decision, as a branch stores it
+            with service.db.write() as s:
+                s.execute(update(Reservation).where(Reservation.id == r.id).values(status=status, status_reason=reason))
 
 
 def main() -> int:
@@ -173,7 +220,10 @@ def main() -> int:
         db = open_database(f"sqlite:///{Path(folder) / 'web.sqlite'}")
         try:
             load_sample_data(db)
-            app = create_app(Storefront(ReservationService(db, clock=lambda: NOW)), secret_key="screenshots")
+            service = ReservationService(db, clock=lambda: NOW)
+            counter_bookings(service)
+            app = create_app(Storefront(service), secret_key="screenshots",
+                             dashboard=DashboardSettings(hash_password(ADMIN_PASSWORD)))
             with serving(app) as base:
                 for width in WIDTHS:
                     with chromium(width, 800) as driver:

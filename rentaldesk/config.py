@@ -25,6 +25,11 @@ The config file::
     password = "..."
     sender = "Rentaldesk <reservations@example.com>"
     starttls = true
+
+    [web]
+    admin_password = "scrypt$16384$8$1$..."   # rentaldesk web --hash-password
+    public_url = "https://book.example.com"    # the confirmation mail's manage link
+    https_only = true                          # served over TLS: Secure cookie, HSTS
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from platformdirs import user_config_dir, user_data_dir
 from .display import LARGEST_WHOLE_NUMBER, check_text, parse_whole_number
 from .text import TextKind, branch_code, problem, typed
 from .errors import InvalidInput
+from .passwords import is_hash
 
 from .db import sqlite_uri_url, sqlite_url
 
@@ -108,6 +114,19 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The web site's settings (``[web]``): ``admin_password`` the scrypt hash of the head-office
+    dashboard's password (``rentaldesk web --hash-password``; unset: no dashboard), ``public_url``
+    the site's address as customers reach it (the confirmation mail's manage link is made from it;
+    unset: no confirmation mail), ``https_only`` whether the site is served over TLS (a Secure
+    session cookie, HSTS)."""
+
+    admin_password: str | None = None
+    public_url: str = ""
+    https_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """The resolved settings of one process.
 
@@ -124,6 +143,7 @@ class Settings:
     branch_given: str = ""
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     config_file: Path | None = None
 
     @property
@@ -206,6 +226,9 @@ ENV_FIELDS = {
     "RENTALDESK_SMTP_PASSWORD": ("smtp", "password"),
     "RENTALDESK_SMTP_SENDER": ("smtp", "sender"),
     "RENTALDESK_SMTP_STARTTLS": ("smtp", "starttls"),
+    "RENTALDESK_WEB_ADMIN_PASSWORD": ("web", "admin_password"),
+    "RENTALDESK_WEB_PUBLIC_URL": ("web", "public_url"),
+    "RENTALDESK_WEB_HTTPS_ONLY": ("web", "https_only"),
 }
 
 
@@ -295,6 +318,27 @@ def _branch(value: str, where: str) -> str:
     return code
 
 
+def _password_hash(value: str, where: str) -> str:
+    """A password hash of :func:`rentaldesk.passwords.hash_password` (never the password itself)."""
+    if not is_hash(value):
+        raise InvalidInput(f"{where} is not a password hash: make one with `rentaldesk web --hash-password` "
+                           "(it reads the password from its input) and put what it prints here", field="admin_password")
+    return value.strip()
+
+
+def _public_url(value: str, where: str) -> str:
+    """The site's address: http(s)://host[:port][/path], no query."""
+    url = value.strip().rstrip("/")
+    if not url:
+        return ""
+    if not _PUBLIC_URL.fullmatch(url):
+        raise InvalidInput(f"{where} '{typed(value)}' is not the site's address, e.g. https://book.example.com")
+    return url
+
+
+_PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     """What one setting takes: its ``kind`` ("text", "whole", "number", "bool"), its range (whole
@@ -339,6 +383,10 @@ RULES: dict[tuple[str, str], _Rule] = {
     ("smtp", "sender"): _Rule("text", longest=320, check=_sender,
                               wants="a sender such as Rentaldesk <reservations@example.com>"),
     ("smtp", "starttls"): _Rule("bool", wants="true or false"),
+    ("web", "admin_password"): _Rule("text", optional=True, longest=200, check=_password_hash,
+                                     wants="a password hash"),
+    ("web", "public_url"): _Rule("text", empty=True, longest=2000, check=_public_url, wants="an http(s) address"),
+    ("web", "https_only"): _Rule("bool", wants="true or false"),
     ("smtp", "timeout"): _Rule("number", least=0.1, most=600.0, wants="a number from 0.1 to 600 (seconds)"),
 }
 
@@ -445,6 +493,7 @@ class _SharedSettings(TypedDict):
     branch_given: str
     kafka: KafkaSettings
     smtp: SmtpSettings
+    web: WebSettings
     config_file: Path | None
 
 
@@ -474,11 +523,11 @@ def load_settings(
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data = _read_config(config_path, required=explicit is not None)
     origin = str(config_path)
-    unknown = sorted(set(data) - {"db", "branch", "kafka", "smtp"})
+    unknown = sorted(set(data) - {"db", "branch", "kafka", "smtp", "web"})
     if unknown:
         raise InvalidInput(f"{origin}: unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
 
-    sections: dict[str, dict[str, Any]] = {"kafka": {}, "smtp": {}}
+    sections: dict[str, dict[str, Any]] = {"kafka": {}, "smtp": {}, "web": {}}
     for name in sections:
         table = data.get(name, {})
         if not isinstance(table, dict):
@@ -507,6 +556,7 @@ def load_settings(
         "branch_given": f"{branch_where} {_given(branch_typed)}" if code else "",
         "kafka": KafkaSettings(**sections["kafka"]),
         "smtp": SmtpSettings(**sections["smtp"]),
+        "web": WebSettings(**sections["web"]),
         "config_file": config_path if data else None,
     }
     if top["db"]:

@@ -1,4 +1,5 @@
-"""The agreement, the receipt, the cash-up and the day's manifest as PDF (fpdf2).
+"""The agreement, the receipt, the cash-up, the day's manifest and the web's booking confirmation as
+PDF (fpdf2).
 
 Core-side, with no Qt: head office renders the very same documents from the same values as the
 counter (a branch's desk, ``rentaldesk agreements pdf`` and head office all call these). Text is set
@@ -19,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from importlib.resources import as_file, files
 from io import BytesIO
@@ -34,7 +35,7 @@ from fpdf.errors import FPDFUnicodeEncodingException
 from rentaldesk.contracts import AgreementView, LedgerEntry
 from rentaldesk.damage import ZONE_BOXES, DamageMark, Zone
 from rentaldesk import manifest as day_lists
-from rentaldesk.display import distance, ledger_reference, long_time, start_of_day
+from rentaldesk.display import distance, ledger_reference, long_time, start_of_day, zone_name
 from rentaldesk.manifest import Manifest, ManifestRow
 from rentaldesk.payments import CashUp
 from rentaldesk.text import printable
@@ -157,6 +158,29 @@ def cash_up_pdf(c: CashUp) -> bytes:
         _section(pdf, "The day's ledger")
         _ledger(pdf, c.entries, zone, numbers=True)
     return _render(f"Cash-up {c.zip_code} {day}", datetime(c.day.year, c.day.month, c.day.day, tzinfo=zone), draw)
+
+
+def booking_confirmation_pdf(*, reference: str, status: str, customer_name: str, location: str,
+                             vehicle_class: str, start: datetime, end: datetime, zone: tzinfo, price: str,
+                             booked_at: datetime) -> bytes:
+    """A customer's confirmation of a booking (the web's download): what was booked, where and when
+    in the branch's zone, and the price, as the booking stands. A pure function of its values: the
+    document's date is the booking's own (``booked_at``)."""
+
+    def draw(pdf: _Doc) -> None:
+        _heading(pdf, f"Booking {reference}", f"{location}, times {zone_name(zone)}")
+        _pairs(pdf, [("Reference", reference), ("Status", status), ("Name", customer_name),
+                     ("Pick-up at", location), ("Vehicle class", vehicle_class),
+                     ("Pick-up", long_time(start, zone)), ("Return", long_time(end, zone)),
+                     ("Total price", price)])
+        pdf.ln(3)
+        _text(pdf, "Please bring your driving licence when you collect the car, and quote the reference "
+                   "above to the branch.", size=9)
+    return _render(f"Booking {reference}", booked_at, draw)
+
+
+def booking_confirmation_file_name(reference: str) -> str:
+    return f"booking-{reference}.pdf"
 
 
 def manifest_pdf(m: Manifest) -> bytes:

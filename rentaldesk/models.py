@@ -100,6 +100,11 @@ class ReservationStatus(str, enum.Enum):
     NO_SHOW = "no-show"
 
 
+#: The channels a reservation is booked through: at a counter (the desk, the command line, a file
+#: import, head office) or by the customer on the web site.
+CHANNEL_COUNTER, CHANNEL_WEB = "counter", "web"
+CHANNELS: tuple[str, ...] = (CHANNEL_COUNTER, CHANNEL_WEB)
+
 #: Statuses in which a reservation holds a car.
 LIVE_STATUSES: tuple[str, ...] = (
     ReservationStatus.PENDING.value,
@@ -249,6 +254,8 @@ class Reservation(Base):
     status_reason: Mapped[str] = mapped_column(String(200), default="")
     #: The branch (or "hq") where the reservation was taken.
     source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: The channel it was booked through: one of :data:`CHANNELS` (the dashboard counts by it).
+    channel: Mapped[str] = mapped_column(String(16), default="counter", server_default="counter")
     #: The newest head-office version applied here (0: head office has not decided yet).
     hq_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: At a branch: the request sent to head office and not answered yet (its event id).

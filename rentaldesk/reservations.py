@@ -52,6 +52,8 @@ from .errors import (
     UnknownPool,
 )
 from .models import (
+    CHANNEL_COUNTER,
+    CHANNELS,
     LIVE_STATUSES,
     Agreement,
     Branch,
@@ -376,6 +378,7 @@ class ReservationService:
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
         record: CustomerEdit | None = None,
+        channel: str = CHANNEL_COUNTER,
     ) -> Reservation:
         """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
         the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
@@ -383,7 +386,8 @@ class ReservationService:
         ``record``: what the customer told of themselves (the web's date of birth and licence),
         written by :func:`rentaldesk.customers.update_customer` in the booking's transaction where the
         record has nothing yet (what is on file stays), so the renter rule reads it; a refused
-        booking keeps none of it.
+        booking keeps none of it. ``channel``: where it was booked (:data:`rentaldesk.models.CHANNELS`:
+        the web site says ``"web"``).
 
         Confirmed at once on a standalone branch; with head office (``link``) it is ``pending`` and
         holds its car here until head office decides. With ``car_id`` the reservation is pinned to
@@ -391,6 +395,8 @@ class ReservationService:
         :class:`DuplicateReservation`, :class:`DriverUnavailable`, :class:`UnknownPool` or
         :class:`InvalidInput`; nothing is saved then.
         """
+        if channel not in CHANNELS:
+            raise InvalidInput(f"unknown booking channel {channel!r} (one of {', '.join(CHANNELS)})", field="channel")
         now = self._now()
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
@@ -402,7 +408,7 @@ class ReservationService:
                 s, self.db.lock_pool, now,
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
-                source=self.link.source if self.link else "", extras=extras,
+                source=self.link.source if self.link else "", extras=extras, channel=channel,
             )
             if self.link:
                 self.link.requested(s, row, now)
@@ -661,6 +667,7 @@ def book(
     extras: tuple[ExtraChoice, ...] = (),
     stock: Mapping[str, int | None] | None = None,
     extras_known: bool = True,
+    channel: str = CHANNEL_COUNTER,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -697,7 +704,7 @@ def book(
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
         extras_json=catalogue.extras_to_json(extras), extras_known=extras_known,
         young_driver_age=renter_rules.young_driver_age,
-        young_driver_fee_per_day=renter_rules.young_driver_fee_per_day,
+        young_driver_fee_per_day=renter_rules.young_driver_fee_per_day, channel=channel,
     ))
     s.add(row)
     s.flush()
@@ -737,6 +744,7 @@ class NewReservationRow(TypedDict):
     no_show_fee: Decimal | None
     young_driver_age: int | None
     young_driver_fee_per_day: Decimal | None
+    channel: str
 
 
 def new_reservation_row(
@@ -765,6 +773,7 @@ def new_reservation_row(
     extras_known: bool = True,
     young_driver_age: int | None = None,
     young_driver_fee_per_day: Decimal | None = None,
+    channel: str = CHANNEL_COUNTER,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -781,6 +790,7 @@ def new_reservation_row(
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
         "extras_known": extras_known, "wall_clock_days": True, "no_show_fee": None,
         "young_driver_age": young_driver_age, "young_driver_fee_per_day": young_driver_fee_per_day,
+        "channel": channel,
     }
 
 

@@ -34,9 +34,20 @@ def add_command(sub: argparse.ArgumentParser) -> None:
                      help=f"the address to listen on (default: {DEFAULT_HOST}, this machine only)")
     sub.add_argument("--port", type=port, default=DEFAULT_PORT, metavar="PORT",
                      help=f"the port to listen on (default: {DEFAULT_PORT})")
+    sub.add_argument("--hash-password", action="store_true",
+                     help="read a password on stdin and print its hash for the setting web.admin_password "
+                          "(the dashboard's sign-in), then exit")
 
 
 def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
+    if args.hash_password:
+        from ..passwords import hash_password
+
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password.strip():
+            raise InvalidInput("--hash-password: no password on stdin (type it, then Enter)", field="password")
+        print(hash_password(password))
+        return
     settings = desk.settings
     if settings is not None and settings.kafka.enabled:
         raise InvalidInput("the web site runs standalone for now (it books on this database): start it "
@@ -49,7 +60,23 @@ def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
     except ImportError as exc:
         raise InvalidInput(f"the web site needs its extra: pip install 'rentaldesk[web]' ({exc.name} is missing)",
                            field="web") from None
+    from ..config import WebSettings
+    from ..web.dashboard import DashboardSettings
+
     branch = (settings.branch or None) if settings is not None else None
-    app = create_app(Storefront(desk.service, branch=branch), secret_key=os.environ.get(SECRET_VARIABLE) or None)
+    web = settings.web if settings is not None else WebSettings()
+    store = Storefront(desk.service, branch=branch)
+    locations = store.locations()
+    # "Today" on the dashboard: the branch's day when the site serves one, else UTC.
+    zone = locations[0].zone if len(locations) == 1 else DashboardSettings(None).zone
+    secret = os.environ.get(SECRET_VARIABLE) or None
+    if web.public_url and secret is None:
+        log.warning("web: %s is not set, so the manage links in the mails stop working when the site restarts",
+                    SECRET_VARIABLE)
+    if web.admin_password is None:
+        log.warning("web: web.admin_password is not set: the dashboard is off")
+    app = create_app(store, secret_key=secret, https_only=web.https_only,
+                     smtp=settings.smtp if settings is not None and web.public_url else None,
+                     public_url=web.public_url, dashboard=DashboardSettings(web.admin_password, zone=zone))
     print(f"the web site is at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)

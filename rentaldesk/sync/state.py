@@ -160,8 +160,9 @@ _NEW_RESERVATION = insert(_T)
 #: (issue 11, manifest: head office's state does not carry a no-show's fee, which the branch recorded
 #: when it marked it; the branch keeps its own.)
 #: (The young-driver terms kept at booking are the branch's: head office's state does not carry them.)
+#: (issue 12: nor the channel it was booked through, the branch's own fact: kept.)
 _KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "no_show_fee",
-                            "young_driver_age", "young_driver_fee_per_day"})
+                            "young_driver_age", "young_driver_fee_per_day", "channel"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))

@@ -33,11 +33,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..charges import money_in
+from ..config import SmtpSettings
 from ..display import count, status_word, zone_name
 from ..documents import terms_text
 from ..errors import DuplicateReservation, PriceChanged, RentalError
 from ..renters import RenterRefused
 from ..text import printable
+from . import manage_link
+from .dashboard import DashboardSettings, routes as dashboard_routes
+from .extras_form import extra_choices
+from .mail import Mailer
+from .tokens import ManageLinks
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
 from .storefront import Booking, Search, Storefront
 
@@ -50,7 +56,7 @@ FIELD_OF = {
     "start": "start", "end": "end", "zip_code": "zip_code", "vehicle_class": "vehicle_class",
     "email": "email", "do_not_rent": "email", "name": "name", "phone": "phone", "date_of_birth": "date_of_birth",
     "licence_number": "licence_number", "licence_expiry": "licence_expiry", "terms": "terms",
-    "reference": "reference", "price": "start", "accept_price": "start",
+    "reference": "reference", "price": "start", "accept_price": "start", "extras": "extras",
 }
 #: What the web says for a refusal whose counter words tell what is on file for an email (another
 #: booking's reference, the name, age or licence on the record, the do-not-rent list): anyone can type
@@ -96,11 +102,20 @@ def _templates() -> Environment:
 
 
 def create_app(storefront: Storefront, *, secret_key: str | None = None, limits: Limits = Limits(),
-               https_only: bool = False) -> Starlette:
-    """The site on ``storefront``. ``secret_key`` signs the session cookie (a random one per
-    process when None: sessions then end with the process); ``https_only`` marks the cookie
-    Secure (behind TLS)."""
-    site = _Site(storefront, limits)
+               https_only: bool = False, smtp: SmtpSettings | None = None, public_url: str = "",
+               dashboard: DashboardSettings | None = None) -> Starlette:
+    """The site on ``storefront``. ``secret_key`` signs the session cookie and the manage links (a
+    random one per process when None: sessions and links then end with the process); ``https_only``
+    (served over TLS) marks the cookie Secure and sends HSTS on every answer. With ``smtp`` a booking's confirmation mail is sent, its
+    manage link made from ``public_url`` (the site's address as customers reach it). Head
+    office's dashboard is at ``/dashboard``, behind the sign-in of ``dashboard`` (without it, or
+    without its password, the page says how to set it up)."""
+    key = secret_key or secrets.token_urlsafe(32)
+    links = ManageLinks(key)
+    mailer = None
+    if smtp is not None:
+        mailer = Mailer(storefront.service.db, smtp, links, public_url, storefront.service.clock)
+    site = _Site(storefront, limits, mailer)
     static = StaticFiles(packages=[("rentaldesk.resources", "web/static")])
     routes = [
         Route("/", site.home, methods=["GET"]),
@@ -114,20 +129,26 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
         Route("/manage/cancel", site.cancel, methods=["POST"]),
         Route("/manage/done", site.leave, methods=["POST"]),
         Route("/terms", site.terms, methods=["GET"]),
+        *manage_link.routes(site, links),
+        *dashboard_routes(site, dashboard or DashboardSettings(password_hash=None)),
         Mount("/static", app=static, name="static"),
     ]
     middleware = [
-        Middleware(SecureHeaders),
-        Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(32),
+        Middleware(SecureHeaders, https_only=https_only),
+        Middleware(SessionMiddleware, secret_key=key,
                    session_cookie="rentaldesk_session", max_age=2 * 60 * 60, same_site="strict",
                    https_only=https_only),
     ]
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if mailer is not None:
+            mailer.start()
         try:
             yield
         finally:
             site.close()
+            if mailer is not None:
+                mailer.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={404: site.not_found, 405: site.not_found, Exception: site.failed})
@@ -138,8 +159,9 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
 class _Site:
     """The pages: each reads its form, asks the storefront, and renders."""
 
-    def __init__(self, storefront: Storefront, limits: Limits) -> None:
+    def __init__(self, storefront: Storefront, limits: Limits, mailer: Mailer | None = None) -> None:
         self.store = storefront
+        self.mailer = mailer
         self.env = _templates()
         self.booking_limit = RateLimit(limits.bookings, limits.window)
         self.lookup_limit = RateLimit(limits.lookups, limits.window)
@@ -237,6 +259,7 @@ class _Site:
             except RentalError as exc:  # no longer free, or the period no longer allowed: the refusal says why
                 offers, context["errors"] = [], self.errors_of(exc)
             context["offer"] = offers[0] if offers else None
+            context.update(extra_choices(self.store, found, fields, context))
         return context
 
     async def booking_form(self, request: Request) -> Response:
@@ -272,6 +295,13 @@ class _Site:
             context["errors"] = self.errors_of(exc)
             return self.page(request, "booking.html", 422, **context)
         log.info("web booking %s (%s)", booking.reservation.reference, booking.reservation.id)
+        if self.mailer is not None:
+            mailer = self.mailer
+            try:
+                await self.write(lambda: mailer.queue(booking))
+            except Exception:  # the booking stands (the page shows its reference): said in the log
+                log.exception("web booking %s: its confirmation mail could not be queued",
+                              booking.reservation.reference)
         request.session["booked"] = booking.reservation.id
         request.session["manage"] = booking.reservation.id
         return RedirectResponse("/confirmation", status_code=303)

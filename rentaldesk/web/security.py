@@ -35,16 +35,18 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 class SecureHeaders:
     """ASGI middleware: :data:`SECURE_HEADERS` on every answer, HSTS when the request came over
-    TLS, and no caching of the pages (they hold a customer's booking)."""
+    TLS (or always with ``https_only``: the site is served over TLS, by a proxy that may not say
+    so), and no caching of the pages (they hold a customer's booking)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https_only: bool = False) -> None:
         self.app = app
+        self.https_only = https_only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        tls = scope.get("scheme") == "https"
+        tls = self.https_only or scope.get("scheme") == "https"
         static = scope.get("path", "").startswith("/static/")
 
         async def with_headers(message: Message) -> None:

@@ -15,17 +15,19 @@ the storefront a service whose link writes the requests to head office (the seam
 from __future__ import annotations
 
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from ..charges import Charges, money_in
+from ..charges import Charges, ExtraChoice, money_in
+from ..extras import CatalogueItem, choose
 from ..customers import KEEP, CustomerEdit, normalize_email, typed_date
 from ..display import parse_money, parse_time, period_text
 from ..errors import InvalidInput, InvalidPeriod, ReservationNotFound
-from ..models import Branch, Car, CarStatus, VehicleClass
+from ..models import CHANNEL_WEB, Branch, Car, CarStatus, VehicleClass
 from ..rates import plan_for
 from ..renters import RenterRules
 from ..reservations import ReservationService, unknown_class, unknown_location
@@ -177,6 +179,38 @@ class Storefront:
             found.append(Offer(code, name, money_in(charges.total, charges.currency), _lines(charges), examples))
         return found
 
+    # -- extras ---------------------------------------------------------------------------------
+
+    def extras_offered(self, zip_code: str) -> tuple[CatalogueItem, ...]:
+        """The branch's extras and cover, as the desk's picker lists them."""
+        return self.service.extras_offered(zip_code)
+
+    def chosen_extras(self, zip_code: str, form: Mapping[str, str]) -> tuple[ExtraChoice, ...]:
+        """The extras the booking form asks for (``extra_<code>``: how many, 0 or empty for none),
+        priced from the branch's catalogue now (:func:`rentaldesk.extras.choose`, the command line's
+        rule); a quantity that is not one of the form's is refused (field ``extras``)."""
+        picks: list[tuple[str, int]] = []
+        for item in self.extras_offered(zip_code):
+            raw = form.get(f"{EXTRA_FIELD}{item.code}", "").strip()
+            if raw in ("", "0"):
+                continue
+            most = most_of(item)
+            if not raw.isdigit() or not 1 <= int(raw) <= most:
+                raise InvalidInput(f"{item.label}: choose {'it or not' if most == 1 else f'0 to {most}'}",
+                                   field="extras")
+            picks.append((item.code, int(raw)))
+        if not picks:
+            return ()
+        with self.service.db.session() as s:
+            return choose(s, zip_code, picks)
+
+    def quote(self, search: Search, extras: tuple[ExtraChoice, ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The price of the search's class with ``extras`` and its lines (the engine's quote)."""
+        assert search.vehicle_class is not None
+        charges = self.service.quote_charges(vehicle_class=search.vehicle_class, zip_code=search.location.zip_code,
+                                             start=search.start, end=search.end, extras=extras)
+        return money_in(charges.total, charges.currency), _lines(charges)
+
     def renter_rules(self, vehicle_class: str, zip_code: str) -> RenterRules:
         return self.service.renter_rules(vehicle_class=vehicle_class, zip_code=zip_code)
 
@@ -199,12 +233,13 @@ class Storefront:
             licence_expiry = typed_date(form.get("licence_expiry", ""), today, field="licence_expiry")
         if form.get("terms") != "yes":
             raise InvalidInput("please read and accept the rental terms", field="terms")
+        extras = self.chosen_extras(search.location.zip_code, form)
         record = CustomerEdit(date_of_birth=born, licence_number=licence_number,  # type: ignore[arg-type]
                               licence_expiry=licence_expiry)  # type: ignore[arg-type]
         r = self.service.create_reservation(
             email=form.get("email", ""), name=form.get("name", ""), phone=form.get("phone") or None,
             vehicle_class=search.vehicle_class, zip_code=search.location.zip_code, start=search.start,
-            end=search.end, record=record,
+            end=search.end, record=record, channel=CHANNEL_WEB, extras=extras,
         )
         return self.booking(r)
 
@@ -252,6 +287,20 @@ class Storefront:
             reservation_id, start=None if start == current.reservation.start else start,
             end=None if end == current.reservation.end else end, accept_price=price)
         return self.booking(r)
+
+
+#: The booking form's field of an extra: ``extra_<code>``, how many.
+EXTRA_FIELD = "extra_"
+#: The most units of one extra the web books (more: call the branch); cover and an additional
+#: driver come once.
+MOST_PER_EXTRA = 3
+
+
+def most_of(item: CatalogueItem) -> int:
+    """How many of ``item`` the booking form offers."""
+    if item.kind != "extra":
+        return 1
+    return max(1, min(MOST_PER_EXTRA, item.stock if item.stock is not None else MOST_PER_EXTRA))
 
 
 def _lines(charges: Charges) -> tuple[tuple[str, str], ...]:

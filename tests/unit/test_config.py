@@ -211,9 +211,10 @@ def test_every_setting_has_its_rule_and_every_variable_a_setting() -> None:
     rule could not be set at all, so it could not slip through unchecked either."""
     from dataclasses import fields
 
-    from rentaldesk.config import KafkaSettings, SmtpSettings
+    from rentaldesk.config import KafkaSettings, SmtpSettings, WebSettings
 
-    assert {(section, f.name) for section, cls in (("kafka", KafkaSettings), ("smtp", SmtpSettings))
+    assert {(section, f.name) for section, cls in (("kafka", KafkaSettings), ("smtp", SmtpSettings),
+                                                    ("web", WebSettings))
             for f in fields(cls)} | {("", "db"), ("", "branch")} == set(RULES)
     assert set(ENV_FIELDS.values()) <= set(RULES)
 
@@ -221,7 +222,8 @@ def test_every_setting_has_its_rule_and_every_variable_a_setting() -> None:
 _SETTING_KEYS = [("kafka", "bootstrap"), ("kafka", "topic_prefix"), ("kafka", "security_protocol"),
                  ("kafka", "sasl_mechanism"), ("kafka", "sasl_username"), ("smtp", "host"), ("smtp", "port"),
                  ("smtp", "username"), ("smtp", "password"), ("smtp", "sender"), ("smtp", "starttls"),
-                 ("smtp", "timeout"), ("", "branch"), ("", "db")]
+                 ("smtp", "timeout"), ("web", "admin_password"), ("web", "public_url"), ("web", "https_only"),
+                 ("", "branch"), ("", "db")]
 _TOML_VALUES = st.one_of(st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
                          st.lists(st.integers(), max_size=2), st.sampled_from(["25", "587", "true", "", " ", "a@b"]))
 

@@ -114,3 +114,89 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
     finally:
         counter_db.close()
         db.close()
+
+
+def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, server):
+    """Book in the browser; the confirmation mail (a real SMTP server) carries the manage link; a
+    fresh browser session opens it, changes the dates (accepting the new price), cancels; the link
+    is then refused. The counter reads each step from the same file."""
+    import re
+
+    from rentaldesk.web.tokens import SPENT
+    from tests.unit.hq.test_notifications import settings_for
+
+    missing = browser_missing()
+    if missing:
+        unavailable(missing)
+    url = f"sqlite:///{tmp_path / 'branch.sqlite'}"
+    db = open_database(url)
+    load_sample_data(db)
+    counter_db = open_database(url)
+    pick_up = datetime.combine(datetime.now(BOSTON).date() + timedelta(days=5), time(10), tzinfo=BOSTON)
+    back = pick_up + timedelta(days=3)
+    try:
+        with serving(create_app(Storefront(ReservationService(db)), smtp=settings_for(server),
+                                public_url="http://placeholder")) as base, chromium(390, 844) as driver:
+            driver.get(base + "/")
+            driver.find_element("css selector", "#zip_code option[value='02108']").click()
+            for field, value in (("start_date", f"{pick_up:%Y-%m-%d}"), ("start_time", "10:00"),
+                                 ("end_date", f"{back:%Y-%m-%d}"), ("end_time", "10:00")):
+                set_value(driver, field, value)
+            driver.find_element("css selector", "form.search button[type=submit]").click()
+            wait_for(driver, ".offers .offer")
+            driver.find_element("css selector", "button[aria-label^='Book the SUV']").click()
+            wait_for(driver, "#name").send_keys("Ann Lee")
+            driver.find_element("id", "email").send_keys("ann.lee@example.com")
+            set_value(driver, "date_of_birth", "1990-05-17")
+            # an extra: the price updates in place (htmx), the form kept as typed
+            price = driver.find_element("css selector", "#summary .amount").text
+            driver.execute_script("window.stillHere = true")
+            driver.find_element("css selector", "#extra_cdw option[value='1']").click()
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(driver, 15).until(  # read in the page: the summary is swapped whole
+                lambda d: d.execute_script("return document.querySelector('#summary .amount').textContent") != price)
+            assert "with your extras" in driver.find_element("id", "summary").text
+            assert driver.execute_script("return window.stillHere === true")
+            assert driver.find_element("id", "name").get_attribute("value") == "Ann Lee"
+            driver.find_element("id", "terms").click()
+            driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
+            reference = wait_for(driver, "#reference").text
+
+            assert server.recorder.arrived.wait(20), "no confirmation mail"
+            text = server.received[0].message.get_body(preferencelist=("plain",)).get_content()
+            found = re.search(r"http://placeholder(/manage/link/\S+)", text)
+            assert found and reference in server.received[0].message["Subject"]
+            link = base + found.group(1)
+
+            driver.delete_all_cookies()  # the customer opens the mail on another day: nothing remembered
+            driver.get(link)
+            wait_for(driver, "form[action='/manage/cancel']")
+            assert driver.current_url == base + "/manage"  # the token left the address bar
+            assert f"Booking {reference}" in driver.find_element("tag name", "h1").text
+            set_value(driver, "end_date", f"{back + timedelta(days=1):%Y-%m-%d}")
+            driver.find_element("css selector", "form[action='/manage/change'] button[type=submit]").click()
+            wait_for(driver, "input[name=accept_price]")
+            driver.find_element("css selector", "form[action='/manage/change'] button[type=submit]").click()
+            assert "Your booking is changed" in wait_for(driver, ".notice.good").text
+            assert ReservationService(counter_db).get_reservation(reference).end == back + timedelta(days=1)
+            driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
+            assert wait_for(driver, ".notice.good").text == f"Booking {reference} is cancelled."
+            assert ReservationService(counter_db).get_reservation(reference).status == "cancelled"
+            from sqlalchemy import select
+
+            from rentaldesk.extras import extras_from_json
+            from rentaldesk.models import Reservation as ReservationRow
+
+            with counter_db.session() as s:
+                kept = s.scalar(select(ReservationRow.extras_json).where(ReservationRow.reference == reference))
+            assert kept is not None and [e.code for e in extras_from_json(kept)] == ["cdw"]
+
+            driver.get(link)
+            assert SPENT in wait_for(driver, "p.notice.bad").text
+            assert fits_the_width(driver)
+            problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+            assert [p for p in problems if "410" not in p] == []  # the refused link's own status is logged
+    finally:
+        counter_db.close()
+        db.close()

@@ -101,3 +101,28 @@ def test_the_web_site_never_loads_qt():
             "loaded = [m for m in sys.modules if m.startswith('PySide6')]\n"
             "assert not loaded, loaded\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_hash_password_prints_a_hash_the_setting_takes(sample_file, quiet_env, capsys, monkeypatch):
+    import io
+
+    from rentaldesk.config import load_settings
+    from rentaldesk.passwords import verify_password
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("s3cret pass\n"))
+    assert main(["--db", str(sample_file), "web", "--hash-password"]) == 0
+    hashed = capsys.readouterr().out.strip()
+    assert verify_password("s3cret pass", hashed) and "s3cret" not in hashed
+    settings = load_settings(db=str(sample_file), environ={"RENTALDESK_WEB_ADMIN_PASSWORD": hashed})
+    assert settings.web.admin_password == hashed
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    assert main(["--db", str(sample_file), "web", "--hash-password"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no password on stdin" in err
+
+
+def test_a_plain_admin_password_setting_is_refused_at_start(sample_file, quiet_env, capsys, monkeypatch):
+    monkeypatch.setenv("RENTALDESK_WEB_ADMIN_PASSWORD", "hunter2")
+    assert main(["--db", str(sample_file), "web"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a password hash" in err and "hunter2" not in err
