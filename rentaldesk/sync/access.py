@@ -21,6 +21,9 @@ class BrokerAccessError(KafkaError):
     """The broker is there but refuses this process: its certificate is not trusted, the login
     is refused, or the user's ACLs do not allow what it asked. The message says which."""
 
+    def __str__(self) -> str:  # the message alone (KafkaError puts its class name in front)
+        return str(self.args[0]) if self.args else type(self).__name__
+
 
 def _first_broker(settings: KafkaSettings) -> tuple[str, int] | None:
     for entry in settings.bootstrap.split(","):
