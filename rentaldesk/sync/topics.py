@@ -14,6 +14,7 @@ from kafka.admin import NewTopic
 from kafka.errors import AuthorizationError, KafkaError, TopicAlreadyExistsError
 
 from ..config import KafkaSettings
+from .access import BrokerAccessError, explain_failure
 
 log = logging.getLogger("rentaldesk.sync")
 
@@ -83,8 +84,6 @@ def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000, bootstra
     broker that answers but refuses (an untrusted certificate, a refused login) raises
     :class:`~rentaldesk.sync.access.BrokerAccessError` saying which. A topic this user may not
     create (a branch, on a secured network: head office creates them) is left to head office."""
-    from .access import BrokerAccessError, explain_failure
-
     topics = Topics(settings.topic_prefix)
     try:
         admin = KafkaAdminClient(client_id="rentaldesk-admin", **{**LAN_CLIENT, "request_timeout_ms": timeout_ms,
@@ -304,7 +303,12 @@ def connect_when_reachable(connect: Callable[[], T], stop: threading.Event, name
         except Exception as exc:  # noqa: BLE001 - whatever it was, the next try tells again
             if cleanup is not None:
                 cleanup()
-            if not told:
+            if not told and isinstance(exc, BrokerAccessError):
+                # it answers but will not let us in: a setting to fix, said as such (once)
+                log.error("%s: the broker %s refuses this process: %s; retrying every %.0f s", name, bootstrap,
+                          exc, retry)
+                told = True
+            elif not told:
                 log.warning("%s: cannot reach the broker %s (%s); retrying every %.0f s", name, bootstrap,
                             str(exc) or type(exc).__name__, retry)
                 told = True

@@ -140,3 +140,33 @@ def test_a_booking_round_trip_over_sasl_ssl_with_the_readmes_settings(secure_kaf
         network.close()
     for settings in kafka.values():
         assert settings.sasl_password and settings.sasl_password not in caplog.text
+
+
+def test_a_branch_with_a_wrong_password_says_so_in_one_line_and_keeps_taking_bookings(
+        secured, topic_prefix, tmp_path, caplog, broker_outage):
+    from rentaldesk.reservations import ReservationService
+    from rentaldesk.fleet import load_sample_data
+    from rentaldesk.sync.branch import BranchOutbox, BranchSync
+
+    db = open_database(f"sqlite:///{tmp_path / 'bos.sqlite'}")
+    load_sample_data(db)
+    service = ReservationService(db, link=BranchOutbox("BOS-DT"))
+    sync = BranchSync(db, service, secured.kafka(BOS, topic_prefix, password="not-the-password"), "BOS-DT")
+    caplog.set_level(logging.INFO, logger="rentaldesk")
+    sync.start()
+    try:
+        wait_for(lambda: any("refuses this process" in r.getMessage() for r in caplog.records),
+                 what="the branch to say the broker refused it")
+        start = (datetime.now(timezone.utc) + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+        r = service.create_reservation(email="ann@example.com", name="Ann", vehicle_class="SUV", zip_code="02108",
+                                       start=start, end=start + timedelta(days=2))
+        assert r.status == "pending" and outbox.unsent_count(db) == 1  # kept, for when the setting is fixed
+    finally:
+        sync.stop()
+        db.close()
+    ours = [r for r in caplog.records if r.name.startswith("rentaldesk") and r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in ours] == [
+        f"branch BOS-DT: the broker {secured.bootstrap} refuses this process: the broker {secured.bootstrap} "
+        f"refused the SCRAM-SHA-512 login of user '{BOS}': wrong password or unknown user "
+        "(sasl_username, sasl_password); retrying every 1 s"]
+    assert ours[0].exc_info is None
