@@ -17,7 +17,7 @@ from kafka.errors import AuthorizationError, KafkaError
 from ..config import KafkaSettings
 
 
-class BrokerAccessError(KafkaError):
+class BrokerAccessError(KafkaError):  # type: ignore[misc]  # kafka-python is untyped; a KafkaError so every `except KafkaError` still catches it
     """The broker is there but refuses this process: its certificate is not trusted, the login
     is refused, or the user's ACLs do not allow what it asked. The message says which."""
 
