@@ -6,7 +6,8 @@ branch log in as their own users with the ACLs of ``rentaldesk kafka acls --prin
 (booking authority; its relay and fleet service in its publisher child process) and the branch run
 in this process; each sample is a reservation committed at the branch -> head office's decision
 committed back in the branch's database (the branch's service announces it). The two kinds of
-round alternate (plaintext, secure, plaintext, secure...), each on fresh topics and databases.
+round alternate (plaintext then secure, secure then plaintext, ...), each on fresh topics and
+databases.
 
     .venv/bin/python bench/bench_sync_tls.py [--samples 100] [--rounds 2]
 """
@@ -128,7 +129,8 @@ def main() -> None:
     results: dict[bool, list[float]] = {False: [], True: []}
     with tempfile.TemporaryDirectory(prefix="rentaldesk-bench-tls-") as tmp, DevBroker(secure=True) as broker:
         for n in range(args.rounds):
-            for secure in (False, True):
+            # which kind goes first alternates too: a round's place in the run must not count
+            for secure in ((False, True) if n % 2 == 0 else (True, False)):
                 lat = round_trip(broker, Path(tmp), args.samples, secure=secure)
                 results[secure] += lat
                 print(f"round {n + 1} {'SASL_SSL ' if secure else 'PLAINTEXT'}: p50 {statistics.median(lat):.1f} ms",
