@@ -34,6 +34,7 @@ The config file::
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -75,7 +76,8 @@ class KafkaSettings:
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
-    sasl_password: str | None = None
+    #: never in a repr (nor a log line or ``--json`` that prints one): :func:`settings_view` shows "***"
+    sasl_password: str | None = field(default=None, repr=False)
     ssl_cafile: str | None = None
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
@@ -107,7 +109,7 @@ class SmtpSettings:
     host: str = "localhost"
     port: int = 25
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     sender: str = "rentaldesk <reservations@localhost>"
     starttls: bool = False
     timeout: float = 10.0
@@ -150,6 +152,67 @@ class Settings:
     def uses_default_db(self) -> bool:
         """True when the database is the default file in the user's data directory."""
         return self.default_db_path is not None
+
+    def __repr__(self) -> str:
+        # the database URL may hold a password (postgresql://user:secret@host/db)
+        return (f"Settings(db_url={hide_url_password(self.db_url)!r}, db_source={self.db_source!r}, "
+                f"branch={self.branch!r}, kafka={self.kafka!r}, smtp={self.smtp!r}, "
+                f"config_file={self.config_file!r})")
+
+
+#: What :func:`settings_view` shows for a password that is set.
+HIDDEN = "***"
+
+
+def hide_url_password(url: str) -> str:
+    """An SQLAlchemy URL with its password (if any) shown as ``***``."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL we can parse: say nothing of it rather than leak it
+        return url if "@" not in url else HIDDEN
+
+
+def settings_view(settings: Settings) -> dict[str, Any]:
+    """The settings as plain values for showing (``rentaldesk settings``, ``--json``): every
+    password shown as ``***`` when set (None when not), the database URL without its password."""
+    def section(values: Any, secret: str) -> dict[str, Any]:
+        out = {name: getattr(values, name) for name in values.__dataclass_fields__}
+        if out[secret] is not None:
+            out[secret] = HIDDEN
+        return out
+
+    return {
+        "db": hide_url_password(settings.db_url), "db_source": settings.db_source, "branch": settings.branch,
+        "config_file": str(settings.config_file) if settings.config_file else None,
+        "kafka": section(settings.kafka, "sasl_password"), "smtp": section(settings.smtp, "password"),
+    }
+
+
+def _holds_password(data: Mapping[str, Any]) -> bool:
+    kafka, smtp = data.get("kafka"), data.get("smtp")
+    db = data.get("db")
+    return bool((isinstance(kafka, dict) and kafka.get("sasl_password"))
+                or (isinstance(smtp, dict) and smtp.get("password"))
+                or (isinstance(db, str) and hide_url_password(db) != db))
+
+
+def warn_if_readable(path: Path, data: Mapping[str, Any]) -> str | None:
+    """The warning for a settings file that holds a password and that others may read (group or
+    other permission bits set), logged on ``rentaldesk.config``; None when it is fine."""
+    if not _holds_password(data):
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & 0o077:
+        return None
+    message = (f"{path} holds a password and others can read it (mode {mode & 0o777:o}); "
+               f"make it yours alone: chmod 600 {path}")
+    logging.getLogger("rentaldesk.config").warning("%s", message)
+    return message
 
 
 def default_db_path() -> Path:
@@ -522,6 +585,7 @@ def load_settings(
     explicit = config or environ.get(CONFIG_ENV, "").strip() or None
     config_path = Path(explicit).expanduser() if explicit else default_config_path()
     data = _read_config(config_path, required=explicit is not None)
+    warn_if_readable(config_path, data)
     origin = str(config_path)
     unknown = sorted(set(data) - {"db", "branch", "kafka", "smtp", "web"})
     if unknown:

@@ -19,9 +19,11 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from rentaldesk.config import KafkaSettings
 from tools.devbroker import DevBroker
 
 # kafka-python 3.0 reads its protocol schemas with importlib.resources.read_text, deprecated on
@@ -139,7 +141,8 @@ def broker_outage(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     collects the garbage.
     """
     # pytest restores the warning filters after each test (setup to teardown): no need to undo this.
-    warnings.filterwarnings("ignore", message="unclosed <socket.socket", category=ResourceWarning)
+    # (a TLS connection's socket too: kafka-python leaves an ssl.SSLSocket the same way)
+    warnings.filterwarnings("ignore", message="unclosed <(socket.socket|ssl.SSLSocket)", category=ResourceWarning)
     yield
     for when in ("setup", "call"):
         caplog.get_records(when).clear()
@@ -156,3 +159,68 @@ def topic_prefix() -> str:
 def group_id() -> str:
     """A consumer group id unique to this test."""
     return f"g{uuid.uuid4().hex[:8]}"
+
+
+class SecureTestBroker:
+    """What ``secure_kafka`` yields: a broker with a SASL_SSL listener (TLS, SCRAM-SHA-512, ACLs),
+    its CA file, and the means to make users and grant a network's ACLs (as its admin)."""
+
+    def __init__(self, broker: DevBroker) -> None:
+        self.broker = broker
+        self.bootstrap = broker.secure_bootstrap
+        self.ca_file = str(broker.ca_file)
+        self._passwords: dict[str, str] = {}
+
+    def admin(self) -> Any:
+        from kafka import KafkaAdminClient
+
+        return KafkaAdminClient(client_id="rentaldesk-test-admin", **self.broker.secure_client_config())
+
+    def user(self, name: str) -> str:
+        """Create (once per session) the SCRAM-SHA-512 user ``name``; its password."""
+        if name not in self._passwords:
+            from kafka.admin import UserScramCredentialUpsertion
+
+            password = f"pw-{uuid.uuid4().hex}"
+            admin = self.admin()
+            try:
+                result = admin.alter_user_scram_credentials(
+                    [UserScramCredentialUpsertion(name, "SCRAM-SHA-512", password)])
+            finally:
+                admin.close()
+            assert result == {name: None}, result
+            self._passwords[name] = password
+        return self._passwords[name]
+
+    def kafka(self, user: str, prefix: str, *, password: str | None = None, ca_file: str | None = None) -> KafkaSettings:
+        """The settings of ``user`` (its password unless another is given) on topics ``prefix``."""
+        return KafkaSettings(bootstrap=self.bootstrap, topic_prefix=prefix, security_protocol="SASL_SSL",
+                             sasl_mechanism="SCRAM-SHA-512", sasl_username=user,
+                             sasl_password=password if password is not None else self.user(user),
+                             ssl_cafile=ca_file or self.ca_file)
+
+    def grant(self, prefix: str, head_office: str, branches: dict[str, str]) -> None:
+        """The ACLs of a network on ``prefix`` (``rentaldesk.sync.acls``, as printed for production)."""
+        from rentaldesk.sync.acls import acl_rules, apply_acls
+
+        for user in (head_office, *branches.values()):
+            self.user(user)
+        admin = self.admin()
+        try:
+            apply_acls(admin, acl_rules(prefix, head_office, branches))
+        finally:
+            admin.close()
+
+
+@pytest.fixture(scope="session")
+def secure_kafka() -> Iterator[SecureTestBroker]:
+    """A second broker of the session, started by the first test that asks for it (a few seconds),
+    serving SASL_SSL with StandardAuthorizer: the plaintext tests keep their own broker as it was."""
+    if os.environ.get(EXTERNAL_ENV, "").strip():
+        pytest.skip(f"the secure broker is started here ({EXTERNAL_ENV} names a plaintext one)")
+    broker = DevBroker(secure=True)
+    broker.start()
+    try:
+        yield SecureTestBroker(broker)
+    finally:
+        broker.stop()

@@ -97,6 +97,12 @@ CDS_ENV = "RENTALDESK_KAFKA_CDS"
 HOST = "127.0.0.1"
 NODE_ID = 1
 
+#: A secure broker (``DevBroker(secure=True)``): its SASL mechanism, its super user (who creates the
+#: topics, the ACLs and the other users' SCRAM credentials), and its authorizer (KRaft's).
+SCRAM_MECHANISM = "SCRAM-SHA-512"
+ADMIN_USER = "admin"
+AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+
 #: JVM options: a small heap, and a JVM that starts fast rather than one that runs fast for days
 #: (C1 only, class-data sharing when available, no AWT, no perf-data file in /tmp).
 JVM_OPTS = (
@@ -343,6 +349,15 @@ class DevBroker:
     ``extra_config``
         More ``server.properties`` entries, overriding the defaults (e.g. ``{"log.cleaner.backoff.ms":
         "500"}`` for a compaction test).
+    ``secure``
+        Also serve a ``SASL_SSL`` listener (:attr:`secure_bootstrap`): TLS with a broker certificate
+        for ``localhost``/``127.0.0.1`` signed by a CA made at the first start (:attr:`ca_file`, in
+        ``tls/`` of the data directory), SASL/SCRAM-SHA-512 logins, and KRaft's StandardAuthorizer:
+        on that listener a user may do only what an ACL allows, but :data:`ADMIN_USER` (password
+        :attr:`admin_password`, its SCRAM credential written by the storage format), who may do
+        everything and creates the other users. The ``PLAINTEXT`` listener stays, for the
+        controller link and the plaintext tests: its anonymous clients are super users too (a
+        development broker on 127.0.0.1; a production cluster has no such listener).
     ``class_data_sharing``
         Use an AppCDS archive of the broker's classes (default: true, unless ``RENTALDESK_KAFKA_CDS=0``).
         The first broker run of a JVM + jars pair records one when it exits cleanly (about 50 MB in
@@ -367,6 +382,8 @@ class DevBroker:
         console: bool = False,
         extra_config: dict[str, str] | None = None,
         class_data_sharing: bool | None = None,
+        secure: bool = False,
+        secure_port: int | None = None,
     ) -> None:
         self.version = version
         self.jars_dir = Path(jars_dir) if jars_dir is not None else None
@@ -381,6 +398,10 @@ class DevBroker:
         self.keep = keep if keep is not None else data_dir is not None
         self.port = port
         self.controller_port = controller_port
+        self.secure = secure
+        self.secure_port = secure_port
+        #: The SCRAM password of :data:`ADMIN_USER` on a secure broker (made at the first start).
+        self.admin_password: str | None = None
         self.cluster_id: str | None = None
         self.data_dir: Path | None = self._given_data_dir
         self._proc: subprocess.Popen[bytes] | None = None
@@ -399,6 +420,27 @@ class DevBroker:
         if self.port is None:
             raise DevBrokerError("the broker has no port yet: call start() first")
         return f"{HOST}:{self.port}"
+
+    @property
+    def secure_bootstrap(self) -> str:
+        """``"localhost:<port>"`` of the SASL_SSL listener of a ``secure`` broker (a name its
+        certificate holds). Valid once started."""
+        if not self.secure or self.secure_port is None:
+            raise DevBrokerError("the broker has no secure listener: DevBroker(secure=True), then start()")
+        return f"localhost:{self.secure_port}"
+
+    @property
+    def ca_file(self) -> Path:
+        """The CA certificate a client of the secure listener trusts (``ssl_cafile``)."""
+        return self._require_dir() / "tls" / "ca.pem"
+
+    def secure_client_config(self, user: str = ADMIN_USER, password: str | None = None) -> dict[str, object]:
+        """kafka-python keyword arguments for the secure listener as ``user`` (default the admin)."""
+        if password is None and user == ADMIN_USER:
+            password = self.admin_password
+        return {"bootstrap_servers": self.secure_bootstrap, "security_protocol": "SASL_SSL",
+                "sasl_mechanism": SCRAM_MECHANISM, "sasl_plain_username": user,
+                "sasl_plain_password": password, "ssl_cafile": str(self.ca_file)}
 
     @property
     def running(self) -> bool:
@@ -450,6 +492,8 @@ class DevBroker:
             self.data_dir = Path(tempfile.mkdtemp(prefix="rentaldesk-kafka-"))
         self._load_state()
         picked: set[int] = set()  # ports chosen here (not given, not reused): replaceable if taken
+        if self.secure:
+            self._ensure_tls()
         for attempt in range(3):
             if self.port is None:
                 self.port = free_port()
@@ -459,6 +503,11 @@ class DevBroker:
                 while self.controller_port == self.port:
                     self.controller_port = free_port()
                 picked.add(self.controller_port)
+            if self.secure and self.secure_port is None:
+                self.secure_port = free_port()
+                while self.secure_port in (self.port, self.controller_port):
+                    self.secure_port = free_port()
+                picked.add(self.secure_port)
             self._write_config()
             if not (self.data_dir / "kraft" / "meta.properties").is_file():
                 self._format(java, libs)
@@ -469,10 +518,12 @@ class DevBroker:
             except DevBrokerError:
                 # A port free when picked but taken by someone else before the JVM bound it.
                 port = self._bind_failure()
-                if attempt < 2 and port in picked and port in (self.port, self.controller_port):
+                if attempt < 2 and port in picked and port in (self.port, self.controller_port, self.secure_port):
                     log.warning("port %s was taken meanwhile: trying another one", port)
                     if port == self.port:
                         self.port = None
+                    elif port == self.secure_port:
+                        self.secure_port = None
                     else:
                         self.controller_port = None
                     continue
@@ -557,12 +608,30 @@ class DevBroker:
             self.port = state.get("port")
         if self.controller_port is None:
             self.controller_port = state.get("controller_port")
+        if self.secure and self.secure_port is None:
+            self.secure_port = state.get("secure_port")
+        self.admin_password = self.admin_password or state.get("admin_password")
         self.cluster_id = self.cluster_id or state.get("cluster_id")
 
     def _save_state(self) -> None:
         state = {"version": self.version, "port": self.port, "controller_port": self.controller_port,
                  "cluster_id": self.cluster_id}
+        if self.secure:
+            state.update(secure_port=self.secure_port, admin_password=self.admin_password)
         self._state_file().write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        if self.secure:
+            self._state_file().chmod(0o600)  # it holds the admin's password
+
+    def _ensure_tls(self) -> None:
+        """The CA, the broker's certificate and the admin's password, made once per data directory."""
+        from tools.devcerts import make_broker_certificate, make_ca  # cryptography: only a secure broker needs it
+
+        tls = self._require_dir() / "tls"
+        if not (tls / "broker.pem").is_file() or not self.ca_file.is_file():
+            ca = make_ca(tls)
+            make_broker_certificate(ca, tls)
+        if self.admin_password is None:
+            self.admin_password = base64.urlsafe_b64encode(os.urandom(18)).decode("ascii")
 
     def _config(self) -> dict[str, str]:
         data = self._require_dir()
@@ -608,6 +677,24 @@ class DevBroker:
             "log.index.size.max.bytes": str(1024 * 1024),
             "log.retention.check.interval.ms": "60000",
         }
+        if self.secure:
+            secure = f"SASL_SSL://localhost:{self.secure_port}"
+            config.update({
+                "listeners": f"{config['listeners']},{secure}",
+                "advertised.listeners": f"{config['advertised.listeners']},{secure}",
+                "listener.security.protocol.map": f"{config['listener.security.protocol.map']},SASL_SSL:SASL_SSL",
+                "sasl.enabled.mechanisms": SCRAM_MECHANISM,
+                # The server side of SCRAM needs a login module; the credentials are in the metadata.
+                f"listener.name.sasl_ssl.{SCRAM_MECHANISM.lower()}.sasl.jaas.config":
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "ssl.keystore.type": "PEM",
+                "ssl.keystore.location": str(data / "tls" / "broker.pem"),
+                "authorizer.class.name": AUTHORIZER,
+                # ANONYMOUS: the PLAINTEXT and CONTROLLER listeners' clients (the broker itself on
+                # the controller link, the plaintext tests), on 127.0.0.1 only.
+                "super.users": f"User:ANONYMOUS;User:{ADMIN_USER}",
+                "allow.everyone.if.no.acl.found": "false",
+            })
         config.update(self.extra_config)
         return config
 
@@ -617,6 +704,8 @@ class DevBroker:
         lines = ["# Written by tools.devbroker at each start; edits are overwritten."]
         lines += [f"{key}={value}" for key, value in self._config().items()]
         (data / "server.properties").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if self.secure:
+            (data / "server.properties").chmod(0o600)
         server_log = quoteattr(str(data / "logs" / "server.log"))
         pattern = quoteattr(str(data / "logs" / "server.log") + ".%i")
         (data / "log4j2.xml").write_text(
@@ -676,8 +765,11 @@ class DevBroker:
             self.cluster_id = _kafka_uuid()
         started = time.monotonic()
         # kafka-storage.sh runs kafka.tools.StorageTool (still the Scala class in core in 4.1).
+        scram: list[str] = []
+        if self.secure:  # the admin's credential, in the metadata from the start (KRaft: no ZooKeeper to add it to)
+            scram = ["--add-scram", f"{SCRAM_MECHANISM}=[name={ADMIN_USER},password={self.admin_password}]"]
         cmd = self._java_cmd(java, libs, "kafka.tools.StorageTool", "format",
-                             "-t", self.cluster_id, "-c", str(data / "server.properties"))
+                             "-t", self.cluster_id, "-c", str(data / "server.properties"), *scram)
         result = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, errors="replace", timeout=120)
         if result.returncode != 0:
@@ -804,6 +896,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep the data here and reuse it next time (default: a temporary directory)")
     parser.add_argument("--kafka-version", default=KAFKA_VERSION, help=f"default {KAFKA_VERSION}")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the broker (60)")
+    parser.add_argument("--secure", action="store_true",
+                        help="also serve SASL_SSL (TLS, SCRAM-SHA-512, ACLs) on another port; prints the CA file "
+                             "and the admin's password")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -812,7 +907,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.monotonic()
         jars = ensure_kafka_jars(args.kafka_version)
         broker = DevBroker(args.data_dir, port=args.port, version=args.kafka_version, jars_dir=jars,
-                           startup_timeout=args.timeout, console=True)
+                           startup_timeout=args.timeout, console=True, secure=args.secure)
         broker.start()
     except DevBrokerError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -823,6 +918,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         print(f"Kafka {args.kafka_version} broker ready in {time.monotonic() - t0:.1f} s", flush=True)
         print(f"  bootstrap: {broker.bootstrap}")
+        if broker.secure:
+            print(f"  secure:    {broker.secure_bootstrap} (SASL_SSL, {SCRAM_MECHANISM}, ACLs)")
+            print(f"  CA:        {broker.ca_file}")
+            print(f"  admin:     {ADMIN_USER} / {broker.admin_password} (super user: creates users and ACLs)")
         print(f"  data:      {broker.data_dir}{'' if broker.keep else ' (removed on exit)'}")
         print(f"  log:       {broker.log_file}")
         print("Ctrl-C to stop.", flush=True)

@@ -98,6 +98,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names on the settings' database."""
     settings = settings_from(args)
+    if getattr(args, "settings_handler", None) is not None:
+        args.settings_handler(settings, args)
+        return EXIT_OK
     db = open_desk_database(settings, notice=sys.stderr, create=args.creates, as_json=args.json)
     try:
         args.handler(Desk(db, as_json=args.json, settings=settings), args)

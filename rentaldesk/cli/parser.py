@@ -37,6 +37,8 @@ from .commands import (
 )
 from .extras import cmd_extras_list
 from .web import add_command as add_web_flags, cmd_web
+from .kafka import register as add_kafka_commands
+from ..config import Settings
 from .rates import cmd_rates_import, cmd_rates_show
 
 
@@ -335,6 +337,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     command(commands, "sync", cmd_sync, "run this branch's sync with head office (needs --kafka and --branch)",
             creates=True)
+    def settings_command(group: argparse._SubParsersAction[CommandParser], name: str,
+                         handler: Callable[[Settings, argparse.Namespace], None], help_text: str) -> argparse.ArgumentParser:
+        """A command that reads the settings only (it opens no database)."""
+        sub = group.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(settings_handler=handler, creates=False)
+        return sub
+
+    add_kafka_commands(commands, settings_command)
     sub = command(commands, "hq", cmd_hq, "run head office: booking authority, fleet and notification services",
                   creates=True)
     sub.add_argument("--no-mail", action="store_true", help="do not run the notification service")

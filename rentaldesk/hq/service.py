@@ -35,6 +35,7 @@ from ..sync.topics import (
     BrokerWatch,
     Topics,
     ensure_topics,
+    head_office_group,
     make_consumer,
     make_producer,
 )
@@ -79,7 +80,7 @@ class HeadOffice:
             self.relay = OutboxRelay(db, self.producer, self.topics)  # the decider's watch tells
             self.fleet = FleetPublisher(db, self.producer, self.topics)
             self.outbox_wake, self.fleet_wake = self.relay.wake, self.fleet.wake
-        group = f"{kafka.topic_prefix}-hq"
+        group = head_office_group(kafka.topic_prefix)
         self.notifier = None
         self.sender = None
         queue = None

@@ -65,6 +65,7 @@ from .topics import (
     FLEET,
     BrokerWatch,
     Topics,
+    branch_group,
     connect_when_reachable,
     ensure_topics,
     make_consumer,
@@ -199,7 +200,7 @@ class BranchSync:
         self.relay = outbox.OutboxRelay(self.db, self.producer, self.topics)
         self.relay.wake = self.outbox.wake
         consumer = make_consumer(
-            self.settings, f"{self.settings.topic_prefix}-branch-{self.branch}",
+            self.settings, branch_group(self.settings.topic_prefix, self.branch),
             f"rentaldesk-branch-{self.branch}",
             self.topics.name(FLEET), self.topics.name(BOOKING_EVENTS), assign=True,
         )

@@ -21,7 +21,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 from kafka.producer.future import FutureRecordMetadata
-from kafka.errors import KafkaError, KafkaTimeoutError
+from kafka.errors import AuthorizationError, KafkaError, KafkaTimeoutError
 from sqlalchemy import Row, and_, bindparam, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -222,8 +222,12 @@ class OutboxRelay:
                     self._log_failure("outbox: publishing failed (%s); will retry", failure)
                 return total
 
-    def _log_failure(self, message: str, *args: object) -> None:
-        log.log(failure_level(self.producer), message, *args)
+    def _log_failure(self, message: str, exc: KafkaError, *args: object) -> None:
+        # A refusal by the broker's ACLs is worth saying as such (the broker will not change its mind)
+        why: object = (f"the broker refused it: {type(exc).__name__} {exc}; this user's ACLs do not allow it"
+                       if isinstance(exc, AuthorizationError) else exc)
+        log.log(logging.ERROR if isinstance(exc, AuthorizationError) else failure_level(self.producer),
+                message, why, *args)
 
     def run(self, stop: threading.Event, *, idle: float = 0.5, retry: float = 1.0) -> None:
         """Publish whenever woken (a local commit) or every ``idle`` seconds, until ``stop``."""

@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import AuthorizationError, KafkaError, TopicAlreadyExistsError
 
 from ..config import KafkaSettings
+from .access import BrokerAccessError, explain_failure
 
 log = logging.getLogger("rentaldesk.sync")
 
@@ -34,6 +35,33 @@ LAYOUT: dict[str, tuple[int, dict[str, str]]] = {
 }
 
 
+#: The two kinds of principal of a secured network (issue 13): head office, and a branch (each
+#: branch its own user). kind -> (who writes it, who reads it): the one source of the ACLs
+#: (:mod:`rentaldesk.sync.acls`). A branch writes its requests, and the facts of its contracts, on
+#: booking-requests (``BranchOutbox``) and what it cannot read on dead-letter (its inbox); only
+#: head office writes decisions (booking-events) and the fleet. A topic added to LAYOUT must say
+#: here who may use it (a test checks both tables hold the same kinds).
+HEAD_OFFICE = "hq"
+BRANCH = "branch"
+ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    BOOKING_REQUESTS: (frozenset({BRANCH}), frozenset({HEAD_OFFICE})),
+    BOOKING_EVENTS: (frozenset({HEAD_OFFICE}), frozenset({BRANCH, HEAD_OFFICE})),
+    FLEET: (frozenset({HEAD_OFFICE}), frozenset({BRANCH})),
+    NOTIFICATIONS: (frozenset({HEAD_OFFICE}), frozenset()),
+    DEAD_LETTER: (frozenset({BRANCH, HEAD_OFFICE}), frozenset()),
+}
+
+
+def branch_group(prefix: str, branch: str) -> str:
+    """The consumer group of a branch (its offsets of booking-events and fleet)."""
+    return f"{prefix}-branch-{branch}"
+
+
+def head_office_group(prefix: str) -> str:
+    """The consumer group of head office's authority; its other groups start with it too."""
+    return f"{prefix}-hq"
+
+
 @dataclass(frozen=True, slots=True)
 class Topics:
     prefix: str = "rentaldesk"
@@ -52,11 +80,20 @@ def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000, bootstra
     """Create the missing topics of ``settings.topic_prefix``; the names created.
 
     Raises :class:`kafka.errors.KafkaError` (a timeout) when no broker answers within
-    ``bootstrap_timeout_ms``: the caller retries, so a stop request is heard between tries."""
+    ``bootstrap_timeout_ms``: the caller retries, so a stop request is heard between tries; a
+    broker that answers but refuses (an untrusted certificate, a refused login) raises
+    :class:`~rentaldesk.sync.access.BrokerAccessError` saying which. A topic this user may not
+    create (a branch, on a secured network: head office creates them) is left to head office."""
     topics = Topics(settings.topic_prefix)
-    admin = KafkaAdminClient(client_id="rentaldesk-admin", **{**LAN_CLIENT, "request_timeout_ms": timeout_ms,
-                                                              "bootstrap_timeout_ms": bootstrap_timeout_ms},
-                             **settings.client_config())
+    try:
+        admin = KafkaAdminClient(client_id="rentaldesk-admin", **{**LAN_CLIENT, "request_timeout_ms": timeout_ms,
+                                                                  "bootstrap_timeout_ms": bootstrap_timeout_ms},
+                                 **settings.client_config())
+    except KafkaError as exc:
+        why = explain_failure(settings, exc)
+        if why != (str(exc) or type(exc).__name__):
+            raise BrokerAccessError(why) from None
+        raise
     try:
         existing = set(admin.list_topics())
         wanted = [
@@ -65,17 +102,24 @@ def ensure_topics(settings: KafkaSettings, *, timeout_ms: int = 30_000, bootstra
             if topics.name(kind) not in existing
         ]
         created = []
+        refused = []
         for topic in wanted:
             try:
                 admin.create_topics([topic], timeout_ms=timeout_ms)
                 created.append(topic.name)
             except TopicAlreadyExistsError:
                 pass  # another process was quicker
+            except AuthorizationError:
+                # a branch's user may not create topics (nor see those it does not use): head office does
+                refused.append(topic.name)
         if created:
             log.info("created topics %s", ", ".join(created))
+        if refused:
+            log.info("not allowed to create topics %s (user '%s'): head office creates them", ", ".join(refused),
+                     settings.sasl_username or "")
         # Creation returns before every broker serves the new topics' metadata: wait for it, so a
         # consumer subscribing right after gets its partitions at once.
-        names = {topics.name(kind) for kind in LAYOUT}
+        names = set(created)
         deadline = time.monotonic() + timeout_ms / 1000
         while not names <= set(admin.list_topics()) and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -259,7 +303,12 @@ def connect_when_reachable(connect: Callable[[], T], stop: threading.Event, name
         except Exception as exc:  # noqa: BLE001 - whatever it was, the next try tells again
             if cleanup is not None:
                 cleanup()
-            if not told:
+            if not told and isinstance(exc, BrokerAccessError):
+                # it answers but will not let us in: a setting to fix, said as such (once)
+                log.error("%s: the broker %s refuses this process: %s; retrying every %.0f s", name, bootstrap,
+                          exc, retry)
+                told = True
+            elif not told:
                 log.warning("%s: cannot reach the broker %s (%s); retrying every %.0f s", name, bootstrap,
                             str(exc) or type(exc).__name__, retry)
                 told = True

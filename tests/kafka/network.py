@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,13 +43,18 @@ class Network:
     hq_db: Database | None = None
     hq: HeadOffice | None = None
     branches: dict[str, Branch] = field(default_factory=dict)
+    #: on a secured broker: the Kafka settings of head office ("") and of each branch (its code)
+    credentials: Callable[[str], KafkaSettings] | None = None
 
     @property
     def kafka(self) -> KafkaSettings:
         return KafkaSettings(bootstrap=self.bootstrap, topic_prefix=self.prefix)
 
+    def kafka_of(self, branch: str = "") -> KafkaSettings:
+        return self.kafka if self.credentials is None else self.credentials(branch)
+
     def settings(self, branch: str = "") -> Settings:
-        return Settings(db_url="unused", branch=branch, kafka=self.kafka, smtp=self.smtp)
+        return Settings(db_url="unused", branch=branch, kafka=self.kafka_of(branch), smtp=self.smtp)
 
     def start_hq(self, *, notifications: bool = False, sample: bool = True, publisher: str = "auto") -> HeadOffice:
         if self.hq_db is None:
@@ -62,7 +68,7 @@ class Network:
     def add_branch(self, code: str, *, wait_fleet: bool = True) -> Branch:
         db = open_database(f"sqlite:///{self.root / f'{code}.sqlite'}")
         service = ReservationService(db, link=BranchOutbox(code))
-        sync = BranchSync(db, service, self.kafka, code)
+        sync = BranchSync(db, service, self.kafka_of(code), code)
         sync.start()
         branch = Branch(code, db, service, sync)
         self.branches[code] = branch
