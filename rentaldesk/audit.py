@@ -335,3 +335,8 @@ def csv_row(view: AuditView) -> list[str]:
 def audit_table() -> Table:
     """The trail's table (for head office's store and the tests)."""
     return _T
+
+
+def insert_statement() -> Any:
+    """The one INSERT of the trail (head office's store of the branches' entries uses it too)."""
+    return _INSERT

@@ -916,7 +916,7 @@ class BookingBatch:
         if self.new_customers:
             insert_many(s, _CUSTOMER_T, _plain(self.new_customers))
             audit.record(s, audit.CUSTOMER, ((c["id"], c["email"], {k: (None, c[k]) for k in ("email", "name", "phone")
-                                                                    if c[k]}) for c in self.new_customers),  # type: ignore[literal-required]
+                                                                    if c[k]}) for c in self.new_customers),
                          action=audit.CREATED)
             self.new_customers = []
         if self.dirty_customers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
@@ -254,8 +254,9 @@ def apply_reservation_state(
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
+            made: Mapping[str, object] = columns
             audit.record(s, audit.RESERVATION, [(state.id, state.reference, {
-                k: (None, columns[k]) for k in _AUDITED_ON_APPLY if columns.get(k) is not None})],
+                k: (None, made[k]) for k in _AUDITED_ON_APPLY if made.get(k) is not None})],
                 action=audit.CREATED)
         else:
             # what head office's state does not say stays: when it was made, picked up, returned;
@@ -265,9 +266,10 @@ def apply_reservation_state(
                 _PRICE_TERMS if state.rate_plan is None else set()) | (
                 {"extras_json"} if state.extras is None else set())  # (an earlier build's state: kept)
             s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
+            now_is: Mapping[str, object] = columns
             audit.record(s, audit.RESERVATION, [(state.id, row.reference, {
-                k: (getattr(row, k), columns[k]) for k in _AUDITED_ON_APPLY
-                if k not in kept and hasattr(row, k) and getattr(row, k) != columns[k]})])
+                k: (getattr(row, k), now_is[k]) for k in _AUDITED_ON_APPLY
+                if k not in kept and hasattr(row, k) and getattr(row, k) != now_is[k]})])
     else:
         assert row is not None  # (no request waits on a row that is not there)
         s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **values})
