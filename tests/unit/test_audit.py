@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 import rentaldesk
@@ -31,9 +31,9 @@ def trail(db, kind=None, record_id=None) -> list[audit.AuditView]:
     return [v for v in found if (kind is None or v.record_kind == kind) and (record_id is None or v.record_id == record_id)]
 
 
-def book(svc, start=day(1), end=day(3), **kw):
+def book(svc, start=None, end=None, **kw):
     return svc.create_reservation(email="bea@example.com", name="Bea Lu", vehicle_class="SUV", zip_code="10001",
-                                  start=start, end=end, **kw)
+                                  start=start or day(1), end=end or day(3), **kw)
 
 
 def test_a_booking_and_its_changes_record_who_where_and_the_changed_fields_only(svc, fleet, db):
@@ -173,7 +173,7 @@ def _bulk_sites() -> set[str]:
             if isinstance(node, ast.Assign) and any(_is_bulk(n) for n in ast.walk(node.value)):
                 statements |= {t.id for t in node.targets if isinstance(t, ast.Name)}
 
-        def visit(node: ast.AST, where: str) -> None:
+        def visit(node: ast.AST, where: str, module: str = module, statements: set[str] = statements) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, (ast.FunctionDef, ast.ClassDef)):
                     visit(child, f"{where}.{child.name}" if where else child.name)
