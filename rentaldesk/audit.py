@@ -62,7 +62,8 @@ class _Audited:
 
 
 def _audited(model: type[Base], kind: str, key: str, label: str) -> tuple[type[Base], _Audited]:
-    columns = tuple(c.key for c in model.__mapper__.column_attrs if c.key not in _SKIPPED)
+    # the key first: a new row's entry leaves it out (it is the entry's record_id)
+    columns = (key, *(c.key for c in model.__mapper__.column_attrs if c.key not in _SKIPPED and c.key != key))
     return model, _Audited(kind, lambda o: str(getattr(o, key)), lambda o: str(getattr(o, label) or ""), columns)
 
 
@@ -170,8 +171,8 @@ def _enabled(s: Session) -> bool:
 
 def _changes(state: InstanceState[Any], audited: _Audited, action: str) -> dict[str, tuple[object, object]]:
     values = state.dict
-    if action == CREATED:
-        return {k: (None, values[k]) for k in audited.columns if values.get(k) is not None}
+    if action == CREATED:  # what the new row holds, but its key and the fields left blank
+        return {k: (None, v) for k in audited.columns[1:] if _said(v := values.get(k))}
     if action == DELETED:
         return {k: (values[k], None) for k in audited.columns if values.get(k) is not None}
     out: dict[str, tuple[object, object]] = {}
@@ -190,6 +191,10 @@ def _changes(state: InstanceState[Any], audited: _Audited, action: str) -> dict[
         if before != after:
             out[key] = (before, after)
     return out
+
+
+def _said(value: object) -> bool:
+    return value is not None and value is not False and value != "" and value != "[]"
 
 
 def _after_flush(s: Session, _context: UOWTransaction) -> None:
