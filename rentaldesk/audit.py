@@ -128,7 +128,7 @@ def entry(kind: str, record_id: object, action: str, changes: Mapping[str, tuple
         "workstation": actor.workstation, "origin": "", "record_kind": kind, "record_id": str(record_id),
         "label": "" if label is None else str(label), "action": action,
         "changes": json.dumps({k: ([plain(v[0]), plain(v[1])] if isinstance(v, tuple) else plain(v))
-                               for k, v in changes.items()}, ensure_ascii=False, separators=(",", ":")),
+                               for k, v in changes.items()}, separators=(",", ":")),  # ASCII: see events.AuditJson
     }
 
 

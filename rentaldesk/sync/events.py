@@ -650,6 +650,11 @@ class AgreementRecorded(Event):
 
 # -- issue 13: audit trail (branch -> head office, the audit topic) -----------------------------------
 
+#: An audit entry's changes: its JSON as stored (ASCII: rentaldesk.audit escapes the rest), held to
+#: the text rule like any free text from the network.
+AuditJson = Annotated[str, _FreeText(text.TextKind("audit changes", 100_000), required=False)]
+
+
 class AuditChange(Record, omit_defaults=True):
     """One entry of a branch's audit trail (a row of its ``audit_log``, see :mod:`rentaldesk.audit`):
     who (``username``, ``role``), where (``branch``, ``workstation``), when and what (``changes``:
@@ -662,10 +667,10 @@ class AuditChange(Record, omit_defaults=True):
     record_kind: Text
     record_id: Text
     action: Text
-    changes: str = "{}"
-    branch: str = ""
-    workstation: str = ""
-    label: str = ""
+    changes: AuditJson = "{}"
+    branch: Source = ""
+    workstation: OptionalMessage = ""
+    label: OptionalMessage = ""
 
 
 class AuditRecorded(Event, omit_defaults=True):
