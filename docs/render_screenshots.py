@@ -124,6 +124,14 @@ def render(out: Path, size: tuple[int, int]) -> None:
     window.reservations.open_selected()
     settle(window)
     shoot(window, out / "2b-reservation-opened.png", window.reservations.dialog)
+    # 2e. Its History (the audit trail, issue 13): who changed it, when, where and what.
+    window.reservations.dialog.ui.historyButton.click()
+    settle(window)
+    history = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "historyDialog" and w.isVisible())
+    history.resize(min(1000, size[0] - 60), min(460, size[1] - 120))
+    settle(window)
+    shoot(window, out / "2e-reservation-history.png", history)
+    history.close()
     window.reservations.dialog.reject()
 
     # 2c. A car sent to maintenance while it held a reservation no other car of its pool could

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rentaldesk import charges, damage, pricing, rates, renters, reservations, text
+from rentaldesk import audit, charges, damage, pricing, rates, renters, reservations, text
 from rentaldesk import contract_inputs as inputs
 from rentaldesk import extras as catalogue
 from rentaldesk.extras import extras_from_json, extras_to_json
@@ -253,6 +253,10 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
     )
     s.add(found)
     s.flush()
+    if upgrade_reason:  # the booked class overridden: another class handed over at the booked price
+        audit.note(s, audit.RESERVATION, row.id, audit.RULE_OVERRIDE,
+                   {"rule": "booked class", "vehicle_class": (booked_class, car.vehicle_class),
+                    "reason": upgrade_reason}, label=row.reference)
     _add_marks(s, found, marks)
     if deposit.amount > 0:
         s.add(LedgerRow(agreement_id=found.id, zip_code=found.zip_code, kind="deposit-hold", method=deposit.method,

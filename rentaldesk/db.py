@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import audit
 from .errors import RentalError
 from .models import Branch, UTCDateTime
 
@@ -134,8 +135,16 @@ class Database:
         self._write_lock = threading.RLock() if self.is_sqlite else _NoLock()
         self._reader = sessionmaker(engine, expire_on_commit=False)
         self._writer = sessionmaker(
-            engine.execution_options(rentaldesk_write=True), expire_on_commit=False
+            engine.execution_options(rentaldesk_write=True), expire_on_commit=False,
+            info={"rentaldesk_db": self},
         )
+        #: Every write records its audited changes (rentaldesk.audit), in the same transaction;
+        #: False only for the benchmark's baseline (bench/bench_audit.py).
+        self.audit_enabled = True
+        #: A branch of a network forwards each batch of audit entries to head office through its
+        #: outbox (set by :meth:`rentaldesk.sync.branch.BranchOutbox.forward_audit`).
+        self.audit_forward: audit.Forward | None = None
+        audit.install(self._writer)
 
     @cached_property
     def tracks_pool_versions(self) -> bool:

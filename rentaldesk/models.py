@@ -750,3 +750,40 @@ class HqCarDamage(Base):
     note: Mapped[str] = mapped_column(Text)
     stage: Mapped[str] = mapped_column(String(8))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# -- issue 13: audit trail --
+
+class AuditEntry(Base):
+    """One change to an audited record (a reservation, car, customer, driver, ledger row) or one
+    decision that is no row change (a price override accepted, a rule overridden): who, when,
+    where and what (``changes``: JSON ``{"field": [before, after]}``, the changed fields only).
+    Written by :mod:`rentaldesk.audit` in the change's own transaction; append-only (migration
+    0026's triggers refuse an UPDATE or DELETE on SQLite, and the code has no path for either).
+    ``origin``: "" for a change made in this database; at head office, the branch an entry came from."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: The entry's own uuid: head office stores each entry once, whatever is replayed.
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    branch: Mapped[str] = mapped_column(String(16), default="")
+    workstation: Mapped[str] = mapped_column(String(64), default="")
+    origin: Mapped[str] = mapped_column(String(16), default="")
+    #: reservation, car, customer, driver, payment
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[str] = mapped_column(String(64))
+    #: What people call the record: a reservation's reference, a car's plate, a customer's email...
+    label: Mapped[str] = mapped_column(String(254), default="")
+    #: created, changed, deleted, price-override, rule-override
+    action: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+
+    __table_args__ = (
+        Index("ix_audit_log_record", "record_kind", "record_id", "at"),
+        Index("ix_audit_log_user", "username", "at"),
+        Index("ix_audit_log_at", "at"),
+    )

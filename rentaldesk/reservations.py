@@ -27,7 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from . import agreement_record, contracts, no_show, placement
+from . import agreement_record, audit, contracts, no_show, placement
 from . import extras as catalogue
 from .customers import (
     CustomerEdit,
@@ -1323,6 +1323,9 @@ def change(
         repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)
+        if repriced.new != row.price:  # the clerk (or the customer on the web) accepted the new price
+            audit.note(s, audit.RESERVATION, row.id, audit.PRICE_OVERRIDE,
+                       {"price": (row.price, repriced.new), "accepted": accept_price}, label=row.reference)
         if decision is not None:
             moved = _apply_moves(s, decision, row.id, now)
             row.car_id = decision[row.id]
@@ -1739,6 +1742,9 @@ def _apply_moves(s: Session, decision: Decision, new_key: str | None, now: datet
     table = ReservationRow.__table__
     assert isinstance(table, Table)
     s.flush()  # pending changes to those rows first, as an ORM update would
+    # the trail's "before": the bulk UPDATE below is no ORM change its hook could read
+    before = {rid: (ref, car) for rid, ref, car in s.execute(
+        select(table.c.id, table.c.reference, table.c.car_id).where(table.c.id.in_(list(moved))))}
     s.connection().execute(
         update(table)
         .where(table.c.id == bindparam("move_id"))
@@ -1750,6 +1756,8 @@ def _apply_moves(s: Session, decision: Decision, new_key: str | None, now: datet
         if loaded is not None:
             s.expire(loaded, ["car_id", "version", "updated_at"])
         log.info("reservation %s moved to car %s to make room", rid, car_id)
+    audit.record(s, audit.RESERVATION, ((rid, before[rid][0], {"car_id": (before[rid][1], car_id)})
+                                        for rid, car_id in moved.items() if rid in before))
     return moved
 
 
@@ -1885,7 +1893,8 @@ def _expire(s: Session, now: datetime) -> list[str]:
         ReservationRow.status.in_((ReservationStatus.PENDING.value, ReservationStatus.CONFIRMED.value)),
         ReservationRow.end_at <= now,
     )
-    ids = list(s.scalars(select(ReservationRow.id).where(stale)))
+    found = s.execute(select(ReservationRow.id, ReservationRow.reference, ReservationRow.status).where(stale)).all()
+    ids = [rid for rid, _, _ in found]
     if ids:
         s.execute(
             update(ReservationRow)
@@ -1898,6 +1907,9 @@ def _expire(s: Session, now: datetime) -> list[str]:
             )
         )
         log.info("%d reservation(s) expired", len(ids))
+        audit.record(s, audit.RESERVATION, ((rid, ref, {"status": (status, ReservationStatus.EXPIRED.value),
+                                                         "status_reason": (None, "not picked up before its end")})
+                                            for rid, ref, status in found))
     return ids
 
 

@@ -154,7 +154,9 @@ def make_service(db: Database, settings: Settings | None) -> ReservationService:
         if not settings.branch:
             raise InvalidInput("with a broker configured, give this branch's code: --branch or RENTALDESK_BRANCH",
                                field="branch")
-        return ReservationService(db, link=BranchOutbox(settings.branch))
+        link = BranchOutbox(settings.branch)
+        link.forward_audit(db)  # the trail travels to head office beside the requests (issue 13)
+        return ReservationService(db, link=link)
     return ReservationService(db)
 
 

@@ -14,6 +14,7 @@ from ..display import TIME_HELP, parse_money, parse_whole_number, status_code, s
 from ..errors import InvalidInput
 from ..models import ReservationStatus
 from .customers import add_commands as add_customer_commands
+from .audit import cmd_audit_search
 from .desk import Desk
 from .output import PROG
 from . import contracts as agreements
@@ -268,6 +269,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pool(sub)
     period(sub, required=True)
+
+    trail = commands.add_parser("audit", help="search the audit trail",
+                                description="Who changed what, when and where (at head office: every branch's too).")
+    trail_actions = trail.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(trail_actions, "search", cmd_audit_search,
+                  "the audit entries by user, time and record (all when no filter is given), oldest first")
+    sub.add_argument("--user", metavar="USERNAME", help="only this user's changes (any case)")
+    sub.add_argument("--from", dest="since", metavar="TIME", help=f"at or after this time (UTC; {TIME_HELP})")
+    sub.add_argument("--to", dest="until", metavar="TIME", help="before this time (a date alone includes that day)")
+    sub.add_argument("--record", metavar="RECORD",
+                     help="one record: a reference, plate, email, licence or id, or KIND:ID "
+                          "(reservation, car, customer, driver, payment)")
+    sub.add_argument("--csv", metavar="FILE", help="also write the entries to FILE as CSV")
+    sub.add_argument("--limit", type=_whole_number("--limit", least=1), metavar="N", help="at most N entries")
 
     reservations = commands.add_parser(
         "reservations", help="find and change reservations", description="Find and change reservations."

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from .. import audit
 from .. import customers as service
 from ..customers import CustomerView, HistoryRow
 from ..display import count
@@ -18,6 +19,7 @@ from ..values import Changes
 from . import text
 from .desk import DeskContext
 from .empty import EmptyNote
+from .history_panel import HistoryDialog, open_history
 from .forms.ui_customers import Ui_CustomersScreen
 from .tablemodels import RIGHT, Column, RowTableModel
 from .widgets import FieldMessages, ViewState, setup_grid
@@ -116,6 +118,7 @@ class CustomersScreen(QWidget):
         ui.customersView.selectionModel().selectionChanged.connect(self._selection_changed)
         ui.saveButton.clicked.connect(self.save)
         ui.revertButton.clicked.connect(self._revert)
+        ui.historyButton.clicked.connect(self.open_history)
         QShortcut(QKeySequence.StandardKey.Find, self, ui.searchEdit.setFocus)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         desk.reference_changed.connect(self.reload)
@@ -218,7 +221,15 @@ class CustomersScreen(QWidget):
         self.dirty = True
         self._buttons()
 
+    def open_history(self) -> HistoryDialog | None:
+        """The shown customer's change history (the audit trail), in a window of its own."""
+        shown = self.shown
+        if shown is None:
+            return None
+        return open_history(self, self.desk, audit.CUSTOMER, shown.id, shown.name or shown.email)
+
     def _buttons(self) -> None:
+        self.ui.historyButton.setEnabled(self.shown is not None)
         self.ui.saveButton.setEnabled(self.shown is not None and self.dirty)
         self.ui.revertButton.setEnabled(self.shown is not None and self.dirty)
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QLineEdit, QProgressDialog, QWidget
 
-from .. import queries
+from .. import audit, queries
 from ..display import count
 from ..cars import add_car, update_car
 from ..errors import FleetFileError, RentalError
@@ -22,6 +22,7 @@ from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext
 from .empty import EmptyNote
+from .history_panel import open_history
 from .forms.ui_car_dialog import Ui_CarDialog
 from .forms.ui_fleet_grid import Ui_FleetGridScreen
 from .forms.ui_import_report import Ui_ImportReport
@@ -274,6 +275,10 @@ class CarDialog(QDialog):
             ui.odometerEdit.setText("0")
         else:
             self.setWindowTitle(f"Car {car.plate_number}")
+            history = ui.buttons.addButton("&History…", QDialogButtonBox.ButtonRole.ActionRole)
+            history.setObjectName("historyButton")
+            history.setToolTip("Who changed this car, when, where and what")
+            history.clicked.connect(lambda: open_history(self, desk, audit.CAR, str(car.car_id), f"car {car.plate_number}"))
             ui.titleLabel.setText(f"{car.plate_number} · {car.model}")
             for edit, value in ((ui.plateEdit, car.plate_number), (ui.modelEdit, car.model), (ui.yearEdit, str(car.year)),
                                 (ui.colorEdit, car.color), (ui.costEdit, str(car.cost_per_day)),

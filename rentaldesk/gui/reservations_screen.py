@@ -15,7 +15,7 @@ from PySide6.QtCore import QTime, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
-from .. import queries
+from .. import audit, queries
 from ..display import count
 from ..errors import PriceChanged, RentalError
 from ..db import Database
@@ -29,6 +29,7 @@ from .checkin_dialog import open_check_in
 from .checkout_dialog import open_check_out
 from .desk import DeskContext
 from .empty import EmptyNote
+from .history_panel import open_history
 from .forms.ui_reservation_dialog import Ui_ReservationDialog
 from .forms.ui_reservations import Ui_ReservationsScreen
 from .tablemodels import ReservationTableModel
@@ -396,6 +397,8 @@ class ReservationDialog(QDialog):
         ui.pickUpButton.clicked.connect(lambda: open_check_out(self, desk, self.reservation))
         ui.returnButton.clicked.connect(lambda: open_check_in(self, desk, self.reservation.reference, self._refused))
         ui.assignCarButton.clicked.connect(self.choose_car)
+        ui.historyButton.clicked.connect(lambda: open_history(
+            self, desk, audit.RESERVATION, self.reservation.id, f"reservation {self.reservation.reference}"))
         self.show_reservation(reservation)
         self.adjustSize()
 

@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from .. import placement
+from .. import audit, placement
 from ..customers import normalize_email
 from ..db import insert_many
 from ..errors import RentalError
@@ -157,6 +157,9 @@ ACTIVE = ReservationStatus.ACTIVE.value
 #: The pool_versions row that counts writes to branches and vehicle classes.
 FLEET_KEY = ("", "")
 _CHUNK = 500  # bound parameters per IN (...) query
+#: What the trail records of a reservation the batch makes.
+_AUDITED_NEW = ("status", "car_id", "start_at", "end_at", "price", "customer_id", "vehicle_class", "zip_code",
+                "driver_id", "source")
 
 
 # The batch's queries that run for every batch, built once: building a statement cost several
@@ -459,6 +462,8 @@ class BookingBatch:
         self.wanted: dict[tuple[str, str], tuple[datetime, datetime]] = {}
         self.inserts: list[NewReservationRow] = []
         self.moves: dict[str, _Move] = {}
+        #: The moves' audit entries (id, reference, {"car_id": (before, after)}): bulk writes, no ORM.
+        self.moved_from: list[tuple[str, str, dict[str, tuple[object, object]]]] = []
         self.outbox: list[_OutboxInsert] = []
         self.inbox: list[_InboxInsert] = []
         self.renter_rules: dict[tuple[str, str], RenterRules] = {}
@@ -792,6 +797,8 @@ class BookingBatch:
             self.dirty_customers[customer.id] = customer
         self._remember(customer)
         for r, car_id in moved_after:
+            if r.pending is None:  # (a row of this batch is recorded as made, on its final car)
+                self.moved_from.append((r.id, r.reference, {"car_id": (r.car_id, car_id)}))
             r.car_id = car_id
             r.version += 1
             if r.pending is not None:
@@ -908,17 +915,27 @@ class BookingBatch:
 
     def _write(self) -> None:
         s = self.s
+        # The trail's entries of these bulk writes (rentaldesk.audit.BULK_PATHS): the ORM sees none.
         if self.new_customers:
             insert_many(s, _CUSTOMER_T, _plain(self.new_customers))
+            audit.record(s, audit.CUSTOMER, ((c["id"], c["email"], {k: (None, c[k]) for k in ("email", "name", "phone")
+                                                                    if c[k]}) for c in self.new_customers),
+                         action=audit.CREATED)
             self.new_customers = []
         if self.dirty_customers:
             t = _CUSTOMER_T
             s.execute(update(t).where(t.c.id == bindparam("b_id"))
                       .values(name=bindparam("b_name"), phone=bindparam("b_phone")),
                       [{"b_id": c.id, "b_name": c.name, "b_phone": c.phone} for c in self.dirty_customers.values()])
+            # (what the request filled in; the batch keeps no "before", which was blank)
+            audit.record(s, audit.CUSTOMER, ((c.id, c.email, {"name": (None, c.name), "phone": (None, c.phone)})
+                                             for c in self.dirty_customers.values()))
             self.dirty_customers = {}
         if self.inserts:
             insert_many(s, _RESERVATION_T, _plain(self.inserts))
+            audit.record(s, audit.RESERVATION, ((r["id"], r["reference"], {
+                k: (None, r[k]) for k in _AUDITED_NEW if r.get(k) is not None})  # type: ignore[literal-required]
+                for r in self.inserts), action=audit.CREATED)
             for row in self.inserts:  # later moves of these rows are now database updates
                 mem = self.pools.get((row["vehicle_class"], row["zip_code"]))
                 if mem is not None and row["id"] in mem.live:
@@ -931,6 +948,9 @@ class BookingBatch:
                               updated_at=bindparam("b_updated")),
                       list(self.moves.values()))
             self.moves = {}
+        if self.moved_from:
+            audit.record(s, audit.RESERVATION, self.moved_from)
+            self.moved_from = []
         if self.outbox:
             insert_many(s, _OUTBOX_T, _plain(self.outbox))
             self.outbox = []

@@ -29,6 +29,7 @@ from ..db import Database
 from ..sync.inbox import EventConsumer
 from ..sync.outbox import OutboxRelay
 from ..sync.topics import (
+    AUDIT,
     BOOKING_EVENTS,
     BOOKING_REQUESTS,
     CLOSE_TIMEOUT,
@@ -115,6 +116,12 @@ class HeadOffice:
             name="hq authority",
             watch=BrokerWatch(decisions, "hq authority", kafka.bootstrap),  # the publisher process has its own
         )
+        # issue 13: the branches' audit trails, kept once each (its own group: never held up by decisions)
+        from .audit import apply_audit
+
+        audits = make_consumer(kafka, f"{group}-audit", "rentaldesk-hq-audit", self.topics.name(AUDIT))
+        self.auditor = EventConsumer(db, audits, apply_audit, topics=self.topics, dead_letter=self.producer,
+                                     name="hq audit")
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
 
@@ -135,7 +142,7 @@ class HeadOffice:
         return self.relay.sent
 
     def start(self) -> None:
-        loops = [("hq-authority", self.decider.run)]
+        loops = [("hq-authority", self.decider.run), ("hq-audit", self.auditor.run)]
         if self.publisher is not None:
             self.publisher.start()
             loops.append(("hq-publisher-watch", self._watch_publisher))
@@ -175,7 +182,7 @@ class HeadOffice:
             thread.join(max(0.0, deadline - time.monotonic()))
         if self.publisher is not None:  # after the threads that write to the outbox have stopped
             self.publisher.request_exit()  # it finishes its round meanwhile
-        for consumer in (self.decider, self.notifier):
+        for consumer in (self.decider, self.notifier, self.auditor):
             if consumer is not None:
                 consumer.close()
         if self.publisher is not None:

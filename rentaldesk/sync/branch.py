@@ -16,14 +16,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from kafka import KafkaProducer
+from sqlalchemy import event as sqla_event
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..config import KafkaSettings
 from ..contracts import AgreementView
 from ..db import Database
+from ..models import OutboxEvent, table
 from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService
 from ..values import Changes
@@ -32,6 +37,8 @@ from .envelope import Envelope
 from .agreement_snapshot import snapshot_of
 from .events import (
     AgreementRecorded,
+    AuditChange,
+    AuditRecorded,
     CancelRequested,
     CarAssignRequested,
     CarChangeRejected,
@@ -59,6 +66,7 @@ from .state import (
     reservation_state,
 )
 from .topics import (
+    AUDIT,
     BOOKING_EVENTS,
     BOOKING_REQUESTS,
     CLOSE_TIMEOUT,
@@ -134,6 +142,27 @@ class BranchOutbox:
         event = AgreementRecorded(stage=stage, version=version, agreement=snapshot_of(view))
         envelope = Envelope(payload=event, source=self.source, occurred_at=now)
         outbox.add(s, BOOKING_REQUESTS, pool_key(row.vehicle_class, row.zip_code), envelope, wake=self.wake)
+
+    def forward_audit(self, db: Database) -> None:
+        """Send ``db``'s audit trail to head office: each write's entries go to the outbox in that
+        write's transaction (:meth:`audit_recorded`)."""
+        db.audit_forward = self.audit_recorded
+
+    def audit_recorded(self, s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """The entries a write added to the trail (:func:`rentaldesk.audit.write`), as one
+        ``audit.recorded`` on the audit topic, keyed by this branch. A Core INSERT, not
+        :func:`outbox.add`: this runs inside the ORM's flush, which may not add objects."""
+        event = AuditRecorded(entries=tuple(
+            AuditChange(event_id=r["event_id"], at=r["at"], username=r["username"], role=r["role"],
+                        record_kind=r["record_kind"], record_id=r["record_id"], action=r["action"],
+                        changes=r["changes"], branch=r["branch"], workstation=r["workstation"], label=r["label"])
+            for r in rows))
+        envelope = Envelope(payload=event, source=self.source)
+        s.connection().execute(insert(table(OutboxEvent)), {
+            "event_id": envelope.event_id, "topic": AUDIT, "key": self.source, "value": envelope.encode(),
+            "created_at": envelope.occurred_at})
+        wake = self.wake
+        sqla_event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
 
     def car_change_requested(self, s: Session, car: CarState, now: datetime) -> None:
         """A car added or edited here: head office applies it and it comes back on the fleet topic."""

@@ -664,6 +664,39 @@ class AgreementRecorded(Event):
     agreement: AgreementSnapshot
 
 
+# -- issue 13: audit trail (branch -> head office, the audit topic) -----------------------------------
+
+#: An audit entry's changes: its JSON as stored (ASCII: rentaldesk.audit escapes the rest), held to
+#: the text rule like any free text from the network.
+AuditJson = Annotated[str, _FreeText(text.TextKind("audit changes", 100_000), required=False)]
+
+
+class AuditChange(Record, omit_defaults=True):
+    """One entry of a branch's audit trail (a row of its ``audit_log``, see :mod:`rentaldesk.audit`):
+    who (``username``, ``role``), where (``branch``, ``workstation``), when and what (``changes``:
+    the entry's JSON, as stored)."""
+
+    event_id: Uuid
+    at: Time
+    username: Text
+    role: Text
+    record_kind: Text
+    record_id: Text
+    action: Text
+    changes: AuditJson = "{}"
+    branch: Source = ""
+    workstation: OptionalMessage = ""
+    label: OptionalMessage = ""
+
+
+class AuditRecorded(Event, omit_defaults=True):
+    """The entries one write of a branch added to its trail, in that write's transaction; head
+    office keeps each once (by its ``event_id``), with the branch as its origin."""
+
+    TYPE = "audit.recorded"
+    entries: tuple[AuditChange, ...] = ()
+
+
 def _registry(*classes: type[Event]) -> dict[tuple[str, int], type[Event]]:
     out: dict[tuple[str, int], type[Event]] = {}
     for cls in classes:
@@ -683,6 +716,7 @@ EVENT_TYPES = _registry(
     FleetBranch, FleetClass, FleetDriver, FleetCar,
     NotificationSent, NotificationFailed,
     AgreementRecorded,  # issue 11: network
+    AuditRecorded,  # issue 13: audit trail
 )
 
 #: The newest version of each type: what this build writes.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
@@ -16,6 +16,7 @@ import msgspec
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..charges import ExtraChoice
 from ..customers import normalize_email
 from ..extras import extras_from_json, extras_to_json, stock_at
@@ -155,7 +156,8 @@ _CUSTOMER = select(_C.c.id, _C.c.name, _C.c.phone).where(_C.c.email == bindparam
 _NEW_CUSTOMER = insert(_C)
 _CUSTOMER_CHANGE = update(_C).where(_C.c.id == bindparam("b_id"))
 _RESERVATION = select(_T.c.car_id, _T.c.hq_version, _T.c.awaiting_event_id, _T.c.status, _T.c.vehicle_class,
-                      _T.c.zip_code).where(_T.c.id == bindparam("id"))
+                      _T.c.zip_code, _T.c.reference, _T.c.start_at, _T.c.end_at, _T.c.price
+                      ).where(_T.c.id == bindparam("id"))
 _NEW_RESERVATION = insert(_T)
 #: (issue 11, manifest: head office's state does not carry a no-show's fee, which the branch recorded
 #: when it marked it; the branch keeps its own.)
@@ -165,11 +167,14 @@ _KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "
                             "young_driver_age", "young_driver_fee_per_day", "channel"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
+#: What the trail records of a reservation head office's state makes or changes here.
+_AUDITED_ON_APPLY = ("status", "car_id", "start_at", "end_at", "price", "customer_id", "vehicle_class", "zip_code",
+                     "driver_id", "status_reason")
 _RESERVATION_CHANGE = update(_T).where(_T.c.id == bindparam("b_id"))
 _POOL_AWAITING = select(_T.c.id).where(
     _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
     _T.c.awaiting_event_id.is_not(None)).limit(1)
-_POOL_ASTRAY = select(_T.c.id, _T.c.car_id, _T.c.hq_car_id).where(
+_POOL_ASTRAY = select(_T.c.id, _T.c.car_id, _T.c.hq_car_id, _T.c.reference).where(
     _T.c.vehicle_class == bindparam("vc"), _T.c.zip_code == bindparam("zip"),
     _T.c.status.in_(LIVE_STATUSES), _T.c.awaiting_event_id.is_(None), _T.c.hq_car_id.is_not(None),
     or_(_T.c.car_id != _T.c.hq_car_id, _T.c.version != _T.c.hq_version))
@@ -234,12 +239,15 @@ def apply_reservation_state(
             customer_id, name, phone = str(uuid.uuid4()), "", ""
             s.execute(_NEW_CUSTOMER, {"id": customer_id, "email": email, "name": "", "phone": "",
                                       "licence_number": "", "created_at": now})
+            audit.record(s, audit.CUSTOMER, [(customer_id, email, {"email": (None, email)})], action=audit.CREATED)
         else:
             customer_id, name, phone = customer.id, customer.name, customer.phone
         new_name = state.customer.name or name
         new_phone = state.customer.phone or phone
         if (new_name, new_phone) != (name, phone):
             s.execute(_CUSTOMER_CHANGE, {"b_id": customer_id, "name": new_name, "phone": new_phone})
+            audit.record(s, audit.CUSTOMER, [(customer_id, email, {k: v for k, v in (
+                ("name", (name, new_name)), ("phone", (phone, new_phone))) if v[0] != v[1]})])
         # the row as head office has it, by the one composition of a reservation row
         columns = new_reservation_row(
             id=state.id, reference=state.reference, customer_id=customer_id, vehicle_class=state.vehicle_class,
@@ -251,6 +259,10 @@ def apply_reservation_state(
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)
+            made: Mapping[str, object] = columns
+            audit.record(s, audit.RESERVATION, [(state.id, state.reference, {
+                k: (None, made[k]) for k in _AUDITED_ON_APPLY if made.get(k) is not None})],
+                action=audit.CREATED)
         else:
             # what head office's state does not say stays: when it was made, picked up, returned;
             # the car, when the state holds none here (a refused create's car is the branch's)
@@ -259,6 +271,10 @@ def apply_reservation_state(
                 _PRICE_TERMS if state.rate_plan is None else set()) | (
                 {"extras_json", "extras_known"} if state.extras is None else set())  # (an earlier build's state: kept)
             s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **{k: v for k, v in columns.items() if k not in kept}})
+            now_is: Mapping[str, object] = columns
+            audit.record(s, audit.RESERVATION, [(state.id, row.reference, {
+                k: (getattr(row, k), now_is[k]) for k in _AUDITED_ON_APPLY
+                if k not in kept and hasattr(row, k) and getattr(row, k) != now_is[k]})])
     else:
         assert row is not None  # (no request waits on a row that is not there)
         s.execute(_RESERVATION_CHANGE, {"b_id": state.id, **values})
@@ -286,6 +302,9 @@ def apply_request_refused(s: Session, refused: RequestRefused, now: datetime) ->
     elif row.awaiting_event_id is None:
         return Changes()  # already settled here (the rejection of its create came first)
     s.execute(_RESERVATION_CHANGE, {"b_id": refused.reservation_id, **values})
+    if "status" in values:
+        audit.record(s, audit.RESERVATION, [(refused.reservation_id, row.reference, {
+            "status": (row.status, values["status"]), "status_reason": (None, values["status_reason"])})])
     changes = Changes(reservations=frozenset({refused.reservation_id}), cars=frozenset({row.car_id}))
     return merge(changes, reconcile_pool(s, row.vehicle_class, row.zip_code, now))
 
@@ -305,6 +324,7 @@ def reconcile_pool(s: Session, vehicle_class: str, zip_code: str, now: datetime)
     if not astray:
         return Changes()
     s.execute(_BACK_TO_HQ, [{"b_id": r.id, "b_now": now} for r in astray])
+    audit.record(s, audit.RESERVATION, ((r.id, r.reference, {"car_id": (r.car_id, r.hq_car_id)}) for r in astray))
     return Changes(reservations=frozenset(r.id for r in astray),
                    cars=frozenset(c for r in astray for c in (r.car_id, r.hq_car_id)))
 

@@ -23,6 +23,8 @@ BOOKING_EVENTS = "booking-events"
 FLEET = "fleet"
 NOTIFICATIONS = "notifications"
 DEAD_LETTER = "dead-letter"
+#: Branch -> head office: the branches' audit trails (issue 13), keyed by branch.
+AUDIT = "audit"
 
 #: kind -> (partitions, topic configs). Booking topics are keyed by pool ("<class>|<zip>"), so one
 #: pool is decided in one place, in order; 12 partitions let up to 12 head-office processes share.
@@ -32,6 +34,7 @@ LAYOUT: dict[str, tuple[int, dict[str, str]]] = {
     FLEET: (3, {"cleanup.policy": "compact", "min.cleanable.dirty.ratio": "0.1", "segment.ms": "600000"}),
     NOTIFICATIONS: (3, {}),
     DEAD_LETTER: (1, {}),
+    AUDIT: (3, {}),
 }
 
 

@@ -330,6 +330,11 @@ class Ui_CustomersScreen(object):
 
         self.buttonsLayout.addItem(self.buttonsSpacer)
 
+        self.historyButton = QPushButton(self.detailsPane)
+        self.historyButton.setObjectName(u"historyButton")
+
+        self.buttonsLayout.addWidget(self.historyButton)
+
         self.revertButton = QPushButton(self.detailsPane)
         self.revertButton.setObjectName(u"revertButton")
 
@@ -435,6 +440,10 @@ class Ui_CustomersScreen(object):
         self.doNotRentReasonEdit.setPlaceholderText(QCoreApplication.translate("CustomersScreen", u"for the staff; never shown to the customer", None))
         self.doNotRentReasonMessage.setProperty(u"role", QCoreApplication.translate("CustomersScreen", u"error", None))
         self.formMessage.setProperty(u"role", QCoreApplication.translate("CustomersScreen", u"error", None))
+        self.historyButton.setText(QCoreApplication.translate("CustomersScreen", u"Change &history\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.historyButton.setToolTip(QCoreApplication.translate("CustomersScreen", u"Who changed this customer's record, when, where and what", None))
+#endif // QT_CONFIG(tooltip)
         self.revertButton.setText(QCoreApplication.translate("CustomersScreen", u"Re&vert", None))
         self.saveButton.setText(QCoreApplication.translate("CustomersScreen", u"&Save", None))
         self.saveButton.setProperty(u"role", QCoreApplication.translate("CustomersScreen", u"primary", None))

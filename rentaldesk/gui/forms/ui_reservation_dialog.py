@@ -199,6 +199,12 @@ class Ui_ReservationDialog(object):
 
         self.actionsLayout.addWidget(self.assignCarButton)
 
+        self.historyButton = QPushButton(ReservationDialog)
+        self.historyButton.setObjectName(u"historyButton")
+        self.historyButton.setAutoDefault(False)
+
+        self.actionsLayout.addWidget(self.historyButton)
+
         self.actionsSpacer = QSpacerItem(0, 0, QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
         self.actionsLayout.addItem(self.actionsSpacer)
@@ -270,6 +276,10 @@ class Ui_ReservationDialog(object):
         self.assignCarButton.setText(QCoreApplication.translate("ReservationDialog", u"Another &car\u2026", None))
 #if QT_CONFIG(tooltip)
         self.assignCarButton.setToolTip(QCoreApplication.translate("ReservationDialog", u"Give this reservation another car at its booked price: of its class, a higher class, or at another location", None))
+#endif // QT_CONFIG(tooltip)
+        self.historyButton.setText(QCoreApplication.translate("ReservationDialog", u"&History\u2026", None))
+#if QT_CONFIG(tooltip)
+        self.historyButton.setToolTip(QCoreApplication.translate("ReservationDialog", u"Who changed this reservation, when, where and what", None))
 #endif // QT_CONFIG(tooltip)
         self.closeButton.setText(QCoreApplication.translate("ReservationDialog", u"Close", None))
         self.saveButton.setText(QCoreApplication.translate("ReservationDialog", u"Save changes", None))

@@ -25,7 +25,8 @@ from rentaldesk.sync.envelope import Envelope, InvalidEvent, decode
 T = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
 #: The types made after that build (none of them is in its file).
-NEWER_THAN_TYPED = {"agreement.recorded", "reservation.no-show"}  # issue 11: network, manifest
+NEWER_THAN_TYPED = {"agreement.recorded", "reservation.no-show",  # issue 11: network, manifest
+                    "audit.recorded"}  # issue 13: audit trail
 
 
 def _id(n: int) -> str:
@@ -91,6 +92,14 @@ SAMPLES: list[ev.Event] = [
         existing_damage=(), extras=(), deposit_amount=Decimal("200.00"), deposit_method="card",
         deposit_reference="PRE-1", deposit_state="held", deposit_held=Decimal("200.00"), quoted=Decimal("158.00"),
         ledger=(), paid="0.00", balance="0.00", signature_png=b"png", write_off_reason="", created_at=T)),
+    # issue 13: audit trail
+    ev.AuditRecorded(entries=(
+        ev.AuditChange(event_id=_id(6), at=T, username="ann", role="clerk", record_kind="reservation",
+                       record_id=_id(1), action="changed", changes='{"status":["confirmed","cancelled"]}',
+                       branch="02108", workstation="bos-desk-1", label="BOS-7Q2"),
+        ev.AuditChange(event_id=_id(7), at=T, username="system", role="service", record_kind="car", record_id="3",
+                       action="created"),
+    )),
 ]
 
 
