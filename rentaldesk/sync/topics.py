@@ -41,8 +41,8 @@ LAYOUT: dict[str, tuple[int, dict[str, str]]] = {
 #: The two kinds of principal of a secured network (issue 13): head office, and a branch (each
 #: branch its own user). kind -> (who writes it, who reads it): the one source of the ACLs
 #: (:mod:`rentaldesk.sync.acls`). A branch writes its requests, and the facts of its contracts, on
-#: booking-requests (``BranchOutbox``) and what it cannot read on dead-letter (its inbox); only
-#: head office writes decisions (booking-events) and the fleet. A topic added to LAYOUT must say
+#: booking-requests (``BranchOutbox``), its audit trail on audit, and what it cannot read on
+#: dead-letter (its inbox); only head office writes decisions (booking-events) and the fleet. A topic added to LAYOUT must say
 #: here who may use it (a test checks both tables hold the same kinds).
 HEAD_OFFICE = "hq"
 BRANCH = "branch"
@@ -52,6 +52,7 @@ ACCESS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     FLEET: (frozenset({HEAD_OFFICE}), frozenset({BRANCH})),
     NOTIFICATIONS: (frozenset({HEAD_OFFICE}), frozenset()),
     DEAD_LETTER: (frozenset({BRANCH, HEAD_OFFICE}), frozenset()),
+    AUDIT: (frozenset({BRANCH}), frozenset({HEAD_OFFICE})),
 }
 
 
