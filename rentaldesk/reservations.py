@@ -27,6 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from .permissions import Permission, require
 from . import agreement_record, contracts, no_show, placement
 from . import extras as catalogue
 from .customers import (
@@ -160,6 +161,7 @@ class ReservationService:
 
     def customer_id_for(self, email: str, name: str | None = None, phone: str | None = None) -> str:
         """The id of the customer with that email (any case, spaces around), created when new."""
+        require(Permission.EDIT_CUSTOMER, self.db)
         now = self._now()
         with self.db.write() as s:
             known = s.scalar(select(Customer.id).where(Customer.email == normalize_email(email)))
@@ -173,6 +175,7 @@ class ReservationService:
 
     def get_reservation(self, reservation_id: str) -> Reservation:
         """By id or by reference (any case)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return _value(s, _find(s, reservation_id))
 
@@ -191,6 +194,7 @@ class ReservationService:
     ) -> list[Reservation]:
         """Reservations by start time, filtered; ``search`` matches reference, name, email or plate;
         ``needs_car``: only those that need another car (see :data:`NEEDS_A_CAR`)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             q = (
                 select(ReservationRow, *VALUE_COLUMNS)
@@ -233,6 +237,7 @@ class ReservationService:
         overlapping one. A period that breaks a rule raises :class:`InvalidPeriod`, an unknown pool
         :class:`UnknownPool`: the caller learns why, not just "no".
         """
+        require(Permission.VIEW, self.db)
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
@@ -246,6 +251,7 @@ class ReservationService:
 
     def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
         """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -258,6 +264,7 @@ class ReservationService:
     ) -> DuplicateReservation | None:
         """The same-customer refusal :meth:`create_reservation` would give (naming the reservation
         the customer holds), or None."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -268,6 +275,7 @@ class ReservationService:
 
     def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
         """Cars of the pool that could be booked by car for [start, end), making room if needed."""
+        require(Permission.VIEW, self.db)
         return list(self.room(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end).cars)
 
     def room(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime,
@@ -276,6 +284,7 @@ class ReservationService:
         cars one booking could go on (see :func:`room_in`; ``car_id``, a car picked, is settled by
         the full decision). The period's shape is checked, not the lead time
         (:meth:`is_rental_available` says whether a booking is allowed now)."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -286,6 +295,7 @@ class ReservationService:
     def ways_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[WayOut]:
         """When the pool is sold out for [start, end): what the clerk can offer instead (see
         :func:`ways_out`); empty when a booking fits, or nothing else does."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -303,6 +313,7 @@ class ReservationService:
         driver_id: int | None = None,
     ) -> Decimal:
         """The price create_reservation would charge (no rule checked but the period's shape)."""
+        require(Permission.VIEW, self.db)
         return self.quote_charges(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end,
                                   car_id=car_id, driver_id=driver_id).total
 
@@ -319,6 +330,7 @@ class ReservationService:
     ) -> Charges:
         """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
         each extra a line of its own."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -330,6 +342,7 @@ class ReservationService:
 
     def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
         """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return catalogue.catalogue(s, zip_code)
 
@@ -338,6 +351,7 @@ class ReservationService:
         """The stock refusal booking (or checking out, ``exclude``: that reservation) these extras
         would give now (:func:`rentaldesk.extras.check_stock`, the one rule), or None; a preview's
         question, so no pool lock: the booking decides again."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -351,11 +365,13 @@ class ReservationService:
     def sold_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> NotAvailable:
         """The refusal :meth:`create_reservation` gives a class booking the pool has no room for
         (for a page that says so before the customer fills a form)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return _not_available(_load_pool(s, vehicle_class, zip_code), start, end, None)
 
     def renter_rules(self, *, vehicle_class: str, zip_code: str) -> RenterRules:
         """The renter rule of the class at the branch (what a booking form must ask for)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
             return rules_for(s, pool.vclass.code, pool.branch.zip_code)
@@ -391,6 +407,7 @@ class ReservationService:
         :class:`DuplicateReservation`, :class:`DriverUnavailable`, :class:`UnknownPool` or
         :class:`InvalidInput`; nothing is saved then.
         """
+        require(Permission.BOOK, self.db)
         now = self._now()
         status = ReservationStatus.PENDING if self.link else ReservationStatus.CONFIRMED
         with self.db.write() as s:
@@ -439,6 +456,7 @@ class ReservationService:
         unless ``accept_price`` is the new price the clerk was shown. With head office the changed
         reservation is ``pending`` until head office confirms or rejects the change.
         """
+        require(Permission.CHANGE, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -468,6 +486,7 @@ class ReservationService:
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
+        require(Permission.CANCEL, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -482,6 +501,7 @@ class ReservationService:
     def cars_for(self, reservation_id: str, *, limit: int = 25) -> list[CarChoice]:
         """Cars :meth:`assign_car` would take for the reservation now: free ones of its pool first,
         then of a higher class at its location (by day rate), then of its class elsewhere."""
+        require(Permission.VIEW, self.db)
         now = self._now()
         with self.db.session() as s:
             row = _find(s, reservation_id)
@@ -510,6 +530,7 @@ class ReservationService:
     def assign_car(self, reservation_id: str, car_id: int) -> Reservation:
         """Give the reservation another car at its booked price (see :func:`assign_car`): the way
         out for one that needs a car. With head office it is ``pending`` until head office decides."""
+        require(Permission.CHANGE, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -530,6 +551,7 @@ class ReservationService:
         """The engine's pick-up alone, with no agreement: the reservation becomes active and pinned
         to its car, at the price it was booked at. The counter's way is :meth:`check_out` (the desk
         and ``rentaldesk reservations pickup``); this one serves the simulations and older callers."""
+        require(Permission.CHECK_OUT, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -546,6 +568,7 @@ class ReservationService:
         engine's return alone, for a car picked up without an agreement (before agreements, or by
         :meth:`pick_up`); a car out on an agreement comes back by :meth:`check_in` only, so no
         agreement is left on rent behind a completed reservation."""
+        require(Permission.CHECK_IN, self.db)
         now = self._now()
         with self.db.write() as s:
             row = _find(s, reservation_id)
@@ -564,6 +587,7 @@ class ReservationService:
         """Mark a confirmed reservation not picked up a no-show (the rule of :mod:`rentaldesk.no_show`):
         its car is free at once; ``fee`` (None: the branch's) is recorded on it. The one way, for the
         desk and the command line; with head office, the fact is sent in the same transaction."""
+        require(Permission.HOUSEKEEPING, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -579,6 +603,7 @@ class ReservationService:
     def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
         """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
         way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
+        require(Permission.CHECK_OUT, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -592,6 +617,7 @@ class ReservationService:
     def check_in(self, value: contracts.CheckIn) -> contracts.AgreementView:
         """The car back (:func:`rentaldesk.contracts.check_in`): the charges fixed, the reservation
         completed at the actual return time. With head office, its return is sent."""
+        require(Permission.CHECK_IN, self.db)
         now = self._now()
         with self.db.write() as s:
             view = contracts.check_in(s, value, now)
@@ -603,6 +629,7 @@ class ReservationService:
 
     def mark_reservations_expired(self) -> int:
         """Pending or confirmed reservations whose end has passed without pick-up become expired."""
+        require(Permission.HOUSEKEEPING, self.db)
         now = self._now()
         with self.db.write() as s:
             expired = _expire(s, now)

@@ -44,6 +44,7 @@ from .events import (
     FleetCar,
     FleetClass,
     FleetDriver,
+    FleetStaff,
     NoShow,
     PickedUp,
     RequestRefused,
@@ -75,7 +76,7 @@ from .topics import (
 log = logging.getLogger("rentaldesk.sync.branch")
 
 #: What the fleet topic carries.
-FLEET_RECORDS = (FleetBranch, FleetClass, FleetDriver, FleetCar)
+FLEET_RECORDS = (FleetBranch, FleetClass, FleetDriver, FleetCar, FleetStaff)
 
 
 class BranchOutbox:
