@@ -187,7 +187,8 @@ def back_off(failures: int) -> timedelta:
     :data:`FREE_TRIES`, then 1, 2, 4... seconds, at most :data:`LONGEST_WAIT`."""
     if failures < FREE_TRIES:
         return timedelta(0)
-    return min(timedelta(seconds=2 ** (failures - FREE_TRIES)), LONGEST_WAIT)
+    # capped before the power grows past what a timedelta holds (a name tried all night)
+    return timedelta(seconds=min(2 ** min(failures - FREE_TRIES, 16), LONGEST_WAIT.total_seconds()))
 
 
 def sign_in(db: Database, username: str, secret: str, *, branch: str | None, workstation: str = "",
