@@ -293,6 +293,7 @@ def update_customer(s: Session, customer_id: str, edit: CustomerEdit, *, today: 
 
 def customer_view(s: Session, id_or_email: str) -> CustomerView:
     """One customer by id or email; :class:`InvalidInput` (field ``customer``) when none."""
+    require(Permission.VIEW, s)
     key = id_or_email.strip()
     customer = s.get(Customer, key) if key else None
     if customer is None and "@" in key:
@@ -309,6 +310,7 @@ def _like(value: str) -> str:
 def search_customers(s: Session, search: str = "", *, limit: int = 500) -> list[CustomerView]:
     """Customers whose name, email, phone or licence number contains ``search`` (any case; ``%`` and
     ``_`` are plain characters), by name then email; every customer for a blank search."""
+    require(Permission.VIEW, s)
     q = select(Customer).order_by(func.lower(Customer.name), Customer.email).limit(limit)
     needle = search.strip().lower()
     if len(needle) > 254:
@@ -345,6 +347,7 @@ class HistoryRow:
 def history(s: Session, customer_id: str) -> list[HistoryRow]:
     """The customer's history, newest first: their reservations (reference, period, class, status,
     price)."""
+    require(Permission.VIEW, s)
     rows = [
         HistoryRow(kind="reservation", id=r.id, reference=r.reference, at=r.start_at, start=r.start_at,
                    end=r.end_at, vehicle_class=r.vehicle_class, zip_code=r.zip_code, status=r.status,
