@@ -100,7 +100,7 @@ def _touches_database(fn: Callable[..., Any]) -> bool:
 def service_functions() -> dict[str, tuple[type | ModuleType, str]]:
     found: dict[str, tuple[type | ModuleType, str]] = {}
     for cls in (ReservationService, AgreementService):
-        for name, member in inspect.getmembers(cls, inspect.isfunction):
+        for name, _member in inspect.getmembers(cls, inspect.isfunction):
             if not name.startswith("_"):
                 found[f"{cls.__name__}.{name}"] = (cls, name)
     for module in MODULES:
