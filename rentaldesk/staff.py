@@ -216,9 +216,11 @@ def sign_in(db: Database, username: str, secret: str, *, branch: str | None, wor
     zips = split_branches(row.branches)
     if not row.active:
         raise SignInFailed(f"The account '{row.username}' is not active; ask an admin.")
+    if zips and branch is None:
+        raise SignInFailed(f"The account '{row.username}' signs in at its branches only ({', '.join(zips)}): "
+                           "say which branch this is.")
     if zips and branch not in zips:
-        where = f"branch {branch}" if branch else "head office"
-        raise SignInFailed(f"The account '{row.username}' does not work at {where}.")
+        raise SignInFailed(f"The account '{row.username}' does not work at branch {branch}.")
     _succeeded(db, key)
     return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation)
 
