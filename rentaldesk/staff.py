@@ -6,10 +6,13 @@ branches from the branch's own database, also while the broker is down. A standa
 its own accounts with the same functions.
 
 Passwords and PINs are kept as Argon2id hashes (argon2-cffi). The parameters, :data:`HASHER`:
-46 MiB of memory, one pass, one lane: OWASP's first Argon2id recommendation. RFC 9106's
-second choice (64 MiB, three passes, four lanes) took about 365 ms a verify on the 2-core test box
-under load, over the 300 ms a sign-in may take; these take about a third of that
-(bench/bench_signin.py), and the memory is what makes a stolen hash costly to guess on a GPU.
+19 MiB of memory, two passes, one lane: OWASP's second Argon2id recommendation (as strong as its
+first, 46 MiB and one pass, by their reckoning). Why: a sign-in must verify in <= 300 ms on the
+2-core box the counter runs on, which other work shares. In one run there at load 13
+(bench/bench_signin.py) a verify took 0.32 s with these, 0.74 s with 46 MiB and one pass (the
+bigger block thrashes the shared caches), 3.1 s with RFC 9106's second choice (64 MiB, three
+passes, four lanes); at load 7 these took 50 ms. One lane, as the box has two cores and a desk
+has other work. The memory is what makes a stolen hash costly to guess on a GPU.
 Each hash carries its salt and parameters, so changing them later still verifies the old ones.
 
 A failed sign-in says only that the username or password is wrong (never which); after
@@ -35,7 +38,7 @@ from .errors import InvalidInput, SignInFailed
 from .models import Branch, SignInFailure, Staff
 from .permissions import ROLES, Permission, require
 
-HASHER = PasswordHasher(time_cost=1, memory_cost=47_104, parallelism=1)
+HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 #: Failures in a row before the back-off starts, and its longest wait.
 FREE_TRIES = 3

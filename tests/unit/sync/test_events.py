@@ -78,7 +78,7 @@ SAMPLES: list[ev.Event] = [
                    day_rate=Decimal("120.00")),
     ev.FleetCar(**CAR),
     ev.FleetStaff(username="ann", name="Ann Lee", role="clerk", branches=("10001",),
-                  password_hash="$argon2id$v=19$m=47104,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),
+                  password_hash="$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),
     ev.NotificationSent(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="ann@example.com",
                         subject="Reservation BOS-7Q2: confirmed", attempts=1),
     ev.NotificationFailed(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="", subject="",
