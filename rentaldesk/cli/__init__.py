@@ -38,7 +38,7 @@ from ..text import printable, typed
 from .desk import Desk, database_counts, make_service, open_desk_database
 from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, json_log_lines, notice, to_json
 from .parser import build_parser
-from .staff import sign_in_from
+from .staff import branch_zip, sign_in_from
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -70,7 +70,7 @@ def run_app(args: argparse.Namespace) -> int:
             sync = BranchSync(db, service, settings.kafka, settings.branch)
             sync.start()
         try:
-            return run_desk(db, service, quit_after_show=args.quit_after_show)
+            return run_desk(db, service, quit_after_show=args.quit_after_show, branch=branch_zip(db, settings))
         finally:
             if sync is not None:
                 sync.stop()
