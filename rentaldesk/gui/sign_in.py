@@ -17,9 +17,17 @@ from .. import actor as actors
 from .. import staff
 from ..db import Database
 from ..errors import RentalError
+from ..permissions import Permission, allowed
 from .forms.ui_sign_in import Ui_SignInDialog
 
 log = logging.getLogger("rentaldesk.gui")
+
+#: The desk's controls a role may lack, by object name, and the permission each needs.
+ROLE_WIDGETS = {
+    "addButton": Permission.EDIT_FLEET,  # the fleet grid's Add car
+    "importButton": Permission.IMPORT_FLEET,
+    "actionImportFleet": Permission.IMPORT_FLEET,
+}
 
 #: The default idle time before the desk locks.
 LOCK_AFTER_MS = 5 * 60 * 1000
@@ -141,6 +149,7 @@ class DeskLock(QObject):
             menu.insertActions(first, [self.switch, self.lock_now])  # type: ignore[arg-type]
             menu.insertSeparator(first)  # type: ignore[arg-type]
         window.addAction(self.lock_now)
+        self.show_role()
         self.locked = False
         if staff.has_staff(db):
             self.timer.start()
@@ -158,7 +167,23 @@ class DeskLock(QObject):
     def _signed(self, who: actors.Actor) -> None:
         actors.sign_in(who)
         self.label.setText(who_text(who))
+        self.show_role()
         self.timer.start()
+
+    def show_role(self) -> None:
+        """Disable what the signed-in role may not do, saying why in the tooltip (the core refuses it
+        anyway: this only spares a clerk the refusal)."""
+        who = actors.current_actor()
+        free = who == actors.SYSTEM and not staff.has_staff(self.db)
+        for name, permission in ROLE_WIDGETS.items():
+            for widget in self.window.findChildren(QObject, name):
+                if not isinstance(widget, (QWidget, QAction)):
+                    continue
+                may = free or allowed(who, permission)
+                widget.setEnabled(may)
+                if not may:
+                    widget.setToolTip(f"Needs the permission to {permission.value} (a manager's or an admin's); "
+                                      f"{who.username} ({who.role}) is signed in")
 
     def lock(self) -> None:
         """Hide the work and ask for the password or PIN (or another person's sign-in)."""

@@ -69,6 +69,10 @@ def test_the_desk_locks_and_the_pin_unlocks_it_and_someone_else_may_switch_in(
     window = open_desk()
     lock = DeskLock(window, db, "10001", idle_ms=60_000)
     assert lock.label.text() == "Signed in: ann (clerk)"
+    # a clerk's desk: the fleet's import and Add car are off, saying why (the core refuses them anyway)
+    assert not window.fleet.ui.importButton.isEnabled() and not window.fleet.ui.addButton.isEnabled()
+    assert window.fleet.ui.importButton.toolTip().startswith("Needs the permission to import the fleet")
+    assert not window.ui.actionImportFleet.isEnabled()
     assert lock.timer.isActive()  # the idle time runs
     lock.lock()  # as the timer does when it runs out
     assert lock.dialog is not None and lock.dialog.isVisible()
@@ -88,6 +92,7 @@ def test_the_desk_locks_and_the_pin_unlocks_it_and_someone_else_may_switch_in(
     type_in(qtbot, lock.dialog, username="max", password="max-pass-1")
     qtbot.keyClick(lock.dialog.ui.passwordEdit, Qt.Key.Key_Return)
     assert actor.current_actor().role == "manager" and lock.label.text() == "Signed in: max (manager)"
+    assert window.fleet.ui.importButton.isEnabled() and window.ui.actionImportFleet.isEnabled()
 
 
 def test_a_database_without_accounts_says_so_in_the_status_bar(qtbot, db, counter,  # noqa: ANN001
@@ -96,3 +101,4 @@ def test_a_database_without_accounts_says_so_in_the_status_bar(qtbot, db, counte
     lock = DeskLock(window, db, "10001")
     assert lock.label.text() == "No staff accounts: anyone may do anything"
     assert not lock.timer.isActive()  # nothing to lock for
+    assert window.fleet.ui.importButton.isEnabled()
