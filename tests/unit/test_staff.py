@@ -151,3 +151,29 @@ def test_head_office_accounts_reach_a_branch_which_signs_in_on_its_own(people, t
             staff.sign_in(branch, "ann", "ann-pass-1", branch="10001", now=T0)
     finally:
         branch.close()
+
+
+def test_head_office_fleet_lands_at_a_desk_where_a_clerk_is_signed_in(people, fleet, tmp_path):
+    """The desk runs the sync in its threads, as the signed-in clerk; head office's cars still land
+    (the branch applies them as its sync account), while the clerk's own car edit is refused."""
+    from rentaldesk.cars import add_car
+    from rentaldesk.models import Car
+    from rentaldesk.sync.branch import apply_head_office_event
+
+    fleet.cars(1, "SUV", "10001")
+    with people.session() as s:
+        snapshot = fleet_snapshot(s)
+    car_key = next(k for k in snapshot if k.startswith("car:"))
+    branch = open_database(f"sqlite:///{tmp_path / 'desk-branch.sqlite'}")
+    try:
+        with acting_as(Actor("ann", "clerk", "10001")):
+            for key in sorted(snapshot, key=lambda k: ("branch", "class", "driver", "staff", "car").index(
+                    k.split(":")[0])):
+                with branch.write() as b:
+                    apply_head_office_event(b, Envelope(payload=snapshot[key], source="hq"), None)  # type: ignore[arg-type]
+            with branch.session() as b:
+                assert b.scalar(select(Car.plate_number)) == car_key.split(":", 1)[1]
+            with pytest.raises(PermissionDenied, match="edit the fleet; ann \\(clerk\\)"):
+                add_car(branch, {"plate_number": "NEW1"})
+    finally:
+        branch.close()
