@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy.orm import Session
 
+from rentaldesk.permissions import Permission, require
 from rentaldesk import payments
 from rentaldesk.agreement_record import PAYMENT, record
 from rentaldesk.contracts import AgreementView
@@ -44,25 +45,30 @@ class AgreementService:
     def take_payment(self, agreement_id: str, method: str, amount: Decimal, reference: str, *,
                      provider_reference: str = "") -> AgreementView:
         """A payment (:func:`rentaldesk.payments.take_payment`)."""
+        require(Permission.TAKE_PAYMENT, self.service.db)
         return self._step(agreement_id, lambda s, now: payments.take_payment(
             s, agreement_id, method, amount, reference, now, provider_reference=provider_reference))
 
     def refund(self, agreement_id: str, method: str, amount: Decimal, reference: str, reason: str, *,
                provider_reference: str = "") -> AgreementView:
         """A refund, back the way it was paid (:func:`rentaldesk.payments.refund`)."""
+        require(Permission.REFUND, self.service.db)
         return self._step(agreement_id, lambda s, now: payments.refund(
             s, agreement_id, method, amount, reference, reason, now, provider_reference=provider_reference))
 
     def capture_deposit(self, agreement_id: str, amount: Decimal | None) -> AgreementView:
         """The deposit taken against the balance (:func:`rentaldesk.payments.capture_deposit`)."""
+        require(Permission.TAKE_PAYMENT, self.service.db)
         return self._step(agreement_id, lambda s, now: payments.capture_deposit(s, agreement_id, amount, now))
 
     def release_deposit(self, agreement_id: str) -> AgreementView:
         """The deposit released (:func:`rentaldesk.payments.release_deposit`)."""
+        require(Permission.TAKE_PAYMENT, self.service.db)
         return self._step(agreement_id, lambda s, now: payments.release_deposit(s, agreement_id, now))
 
     def write_off(self, agreement_id: str, reason: str) -> AgreementView:
         """The balance written off (:func:`rentaldesk.payments.write_off`)."""
+        require(Permission.WRITE_OFF, self.service.db)
         return self._step(agreement_id, lambda s, now: payments.write_off(s, agreement_id, reason, now))
 
 

@@ -20,6 +20,7 @@ from typing import Any, SupportsInt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from .db import Database
 from .errors import InvalidInput
 from .fleet import CarWrite, FleetLink, car_state, put_car, validate_car
@@ -38,6 +39,7 @@ def add_car(db: Database, values: Mapping[str, object], *, link: FleetLink | Non
     optionally ``driver_id`` (the car's default chauffeur, or None). Raises
     :class:`FleetFileError` listing every bad field, or :class:`InvalidInput` naming the field.
     """
+    require(Permission.EDIT_FLEET, db)
     fields = _checked(values)
     with db.write() as s:
         if s.scalar(select(Car.car_id).where(Car.plate_number == normalize_plate(fields["plate_number"]))) is not None:
@@ -62,6 +64,7 @@ def update_car(
     a change to maintenance, which leaves them needing a car. ``now`` says which reservations still
     hold the car (default: the current time). The odometer never goes back.
     """
+    require(Permission.EDIT_FLEET, db)
     fields = _checked(values)
     with db.write() as s:
         return _put(db, s, fields, now or utc_now(), car_id, link)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from . import text
 from .display import parse_typed_date
 from .errors import InvalidInput
@@ -232,6 +233,14 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def _touches_do_not_rent(edit: CustomerEdit, customer: Customer) -> bool:
+    """Whether ``edit`` changes the do-not-rent flag or its reason (a manager's call)."""
+    flag = edit.do_not_rent is not KEEP and edit.do_not_rent != customer.do_not_rent
+    reason = (edit.do_not_rent_reason is not KEEP
+              and (edit.do_not_rent_reason or "").strip() != (customer.do_not_rent_reason or "").strip())
+    return flag or reason
+
+
 def update_customer(s: Session, customer_id: str, edit: CustomerEdit, *, today: date) -> CustomerView:
     """Change a customer's record: the one write of it. Every field is checked before any is set,
     so a refusal (:class:`InvalidInput`, ``field`` naming the first bad one) changes nothing.
@@ -240,9 +249,12 @@ def update_customer(s: Session, customer_id: str, edit: CustomerEdit, *, today: 
     date of birth not after ``today`` nor more than :data:`OLDEST_AGE_YEARS` years before it; a
     licence expiry set now not before ``today`` (one already on file stays, and the renter rule
     refuses it at booking); do-not-rent needs a reason, and clearing the flag clears the reason."""
+    require(Permission.EDIT_CUSTOMER, s)
     customer = s.get(Customer, customer_id)
     if customer is None:
         raise InvalidInput(f"no customer has the id {text.shown(customer_id)}", field="customer")
+    if _touches_do_not_rent(edit, customer):
+        require(Permission.DO_NOT_RENT, s)
     new: dict[str, object] = {}
     for field, (kind, blank_ok) in TEXT_FIELDS.items():
         value = getattr(edit, field)
@@ -281,6 +293,7 @@ def update_customer(s: Session, customer_id: str, edit: CustomerEdit, *, today: 
 
 def customer_view(s: Session, id_or_email: str) -> CustomerView:
     """One customer by id or email; :class:`InvalidInput` (field ``customer``) when none."""
+    require(Permission.VIEW, s)
     key = id_or_email.strip()
     customer = s.get(Customer, key) if key else None
     if customer is None and "@" in key:
@@ -297,6 +310,7 @@ def _like(value: str) -> str:
 def search_customers(s: Session, search: str = "", *, limit: int = 500) -> list[CustomerView]:
     """Customers whose name, email, phone or licence number contains ``search`` (any case; ``%`` and
     ``_`` are plain characters), by name then email; every customer for a blank search."""
+    require(Permission.VIEW, s)
     q = select(Customer).order_by(func.lower(Customer.name), Customer.email).limit(limit)
     needle = search.strip().lower()
     if len(needle) > 254:
@@ -333,6 +347,7 @@ class HistoryRow:
 def history(s: Session, customer_id: str) -> list[HistoryRow]:
     """The customer's history, newest first: their reservations (reference, period, class, status,
     price)."""
+    require(Permission.VIEW, s)
     rows = [
         HistoryRow(kind="reservation", id=r.id, reference=r.reference, at=r.start_at, start=r.start_at,
                    end=r.end_at, vehicle_class=r.vehicle_class, zip_code=r.zip_code, status=r.status,

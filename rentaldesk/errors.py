@@ -96,3 +96,26 @@ class FleetFileError(RentalError):
         more = len(self.problems) - 1
         tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         super().__init__(f"{where}: {message}{tail}", field=column)
+
+
+class PermissionDenied(RentalError):
+    """The signed-in person's role lacks the permission a request needs (or nobody is signed in on
+    a database that has staff accounts); the message names the permission and who is signed in."""
+
+    default_field = "user"
+
+    def __init__(self, message: str, *, permission: str, username: str) -> None:
+        super().__init__(message)
+        self.permission = permission
+        self.username = username
+
+
+class SignInFailed(RentalError):
+    """A sign-in refused: a wrong username or password (never saying which), an account not active
+    or not of this branch, or too many failures in a row (``wait`` seconds before the next try)."""
+
+    default_field = "password"
+
+    def __init__(self, message: str, *, wait: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait = wait

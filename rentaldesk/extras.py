@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from .charges import EXTRA_PER, ExtraChoice
 from .display import count, period_text
 from .errors import InvalidInput, NotAvailable
@@ -101,6 +102,7 @@ def item_from_mapping(data: dict[str, Any]) -> CatalogueItem:
 def save_catalogue(s: Session, zip_code: str, items: Sequence[CatalogueItem]) -> None:
     """Replace the branch's catalogue with ``items`` (in that order). Reservations keep the extras
     they were quoted with."""
+    require(Permission.MANAGE_RATES, s)
     s.execute(delete(ExtraItem).where(ExtraItem.zip_code == zip_code))
     for position, item in enumerate(items):
         s.add(ExtraItem(zip_code=zip_code, code=item.code, label=item.label, kind=item.kind, per=item.per,

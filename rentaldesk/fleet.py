@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from . import text
 from .db import Database
 from .display import count as counted
@@ -459,6 +460,7 @@ def put_car(
     applied the rules; the moves it made arrive as their own events). ``lock`` serialises the
     pool's decisions (``Database.lock_pool``). Raises :class:`InvalidInput` naming the field.
     """
+    require(Permission.EDIT_FLEET, s)
     fields = {**fields, "plate_number": normalize_plate(fields["plate_number"])}
     plate = fields["plate_number"]
     _check_references(s, fields)
@@ -715,6 +717,7 @@ def import_fleet(db: Database, path: str | Path, *, link: FleetLink | None = Non
     head office as a change request (the number of cars sent); the cars come back on the fleet
     topic once head office applied them.
     """
+    require(Permission.IMPORT_FLEET, db)
     with db.write() as s:
         if link is None:
             return _import(s, "fleet", path, db.lock_pool, allow_new=allow_new)
@@ -736,12 +739,14 @@ def import_drivers(db: Database, path: str | Path, *, allow_new: bool = False) -
     """Import drivers from CSV (name, licence_number, day_rate[, phone, status, zip_code]); a zip
     code the database lacks is a problem on its line unless ``allow_new``; an empty day rate is a
     problem on its line (a driver is never priced at $0 by a blank)."""
+    require(Permission.MANAGE_DRIVERS, db)
     with db.write() as s:
         return _import(s, "drivers", path, db.lock_pool, allow_new=allow_new)
 
 
 def import_branches(db: Database, path: str | Path) -> Imported:
     """Import branches from CSV (code, name, zip_code, time_zone[, the rule columns, distance_unit])."""
+    require(Permission.MANAGE_BRANCHES, db)
     with db.write() as s:
         return _import(s, "branches", path, db.lock_pool)
 
@@ -770,6 +775,7 @@ def load_sample_data(db: Database) -> dict[str, int]:
 
     Marks the database so a second call loads nothing (returns all zeros).
     """
+    require(Permission.MANAGE_SETTINGS, db)
     with db.write() as s:
         if s.get(Meta, SAMPLE_LOADED) is not None:
             return {kind: 0 for kind, _ in SAMPLE_FILES}

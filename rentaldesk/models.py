@@ -787,3 +787,37 @@ class AuditEntry(Base):
         Index("ix_audit_log_user", "username", "at"),
         Index("ix_audit_log_at", "at"),
     )
+
+
+# -- issue 13: staff -----------------------------------------------------------------------------
+
+class Staff(Base):
+    """A staff account (rentaldesk.staff): head office's, replicated to the branches on the fleet
+    topic, or a standalone branch's own. ``branches``: the zip codes they may sign in at, comma
+    separated (empty: every branch, head office's people). Only hashes are kept (Argon2id strings,
+    their salt and parameters inside). Never deleted: ``active`` False ends an account."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    branches: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("role IN ('clerk', 'manager', 'admin')", name="role"),)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins in a row under one typed username (known or not: the back-off must not tell),
+    this database's own; a success clears it."""
+
+    __tablename__ = "sign_in_failures"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from .errors import InvalidInput, UnknownPool
 from .models import LARGEST_MONEY, Branch, BranchTax, DropFee, RatePlanRow, RateSeason, VehicleClass
 
@@ -460,6 +461,7 @@ def drop_fee(s: Session, from_zip: str, to_zip: str) -> Decimal:
 def save_plan(s: Session, plan: RatePlan) -> None:
     """Store the plan of its class at its branch (replacing the one there, seasons and all); the
     branch's taxes are :func:`save_taxes`'. The caller commits."""
+    require(Permission.MANAGE_RATES, s)
     row = s.scalar(select(RatePlanRow).where(RatePlanRow.vehicle_class == plan.vehicle_class,
                                              RatePlanRow.zip_code == plan.zip_code))
     if row is None:
@@ -478,6 +480,7 @@ def save_plan(s: Session, plan: RatePlan) -> None:
 
 def save_taxes(s: Session, zip_code: str, taxes: tuple[Tax, ...]) -> None:
     """Set the branch's taxes and fees (all of them, in this order). The caller commits."""
+    require(Permission.MANAGE_RATES, s)
     for old in s.scalars(select(BranchTax).where(BranchTax.zip_code == zip_code)):
         s.delete(old)
     s.flush()
@@ -489,6 +492,7 @@ def save_taxes(s: Session, zip_code: str, taxes: tuple[Tax, ...]) -> None:
 
 def save_drop_fee(s: Session, from_zip: str, to_zip: str, fee: Decimal) -> None:
     """Set the one-way fee from one location to another. The caller commits."""
+    require(Permission.MANAGE_RATES, s)
     row = s.get(DropFee, (from_zip, to_zip))
     if row is None:
         s.add(DropFee(from_zip=from_zip, to_zip=to_zip, fee=fee))

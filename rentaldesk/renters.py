@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from .permissions import Permission, require
 from . import text
 from .errors import InvalidInput, RentalError, UnknownPool
 from .models import Branch, Customer, RenterRule, VehicleClass
@@ -322,6 +323,7 @@ def set_rule(
     class without its own); what is not given stays as stored (or as the defaults, for a new rule).
     :class:`InvalidInput` (field ``min_age``, ``young_driver_age``, ``young_driver_fee``) for an age
     outside 16-99, a young-driver age below the minimum, or a fee that is not an amount >= 0."""
+    require(Permission.MANAGE_SETTINGS, s)
     _known_branch(s, zip_code)
     code = _known_class(s, vehicle_class) if vehicle_class else None
     where = RenterRule.vehicle_class.is_(None) if code is None else RenterRule.vehicle_class == code

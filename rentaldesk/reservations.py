@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from . import agreement_record, audit, contracts, no_show, placement
+from .permissions import Permission, require
 from . import extras as catalogue
 from .customers import (
     CustomerEdit,
@@ -162,6 +163,7 @@ class ReservationService:
 
     def customer_id_for(self, email: str, name: str | None = None, phone: str | None = None) -> str:
         """The id of the customer with that email (any case, spaces around), created when new."""
+        require(Permission.EDIT_CUSTOMER, self.db)
         now = self._now()
         with self.db.write() as s:
             known = s.scalar(select(Customer.id).where(Customer.email == normalize_email(email)))
@@ -175,6 +177,7 @@ class ReservationService:
 
     def get_reservation(self, reservation_id: str) -> Reservation:
         """By id or by reference (any case)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return _value(s, _find(s, reservation_id))
 
@@ -193,6 +196,7 @@ class ReservationService:
     ) -> list[Reservation]:
         """Reservations by start time, filtered; ``search`` matches reference, name, email or plate;
         ``needs_car``: only those that need another car (see :data:`NEEDS_A_CAR`)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             q = (
                 select(ReservationRow, *VALUE_COLUMNS)
@@ -235,6 +239,7 @@ class ReservationService:
         overlapping one. A period that breaks a rule raises :class:`InvalidPeriod`, an unknown pool
         :class:`UnknownPool`: the caller learns why, not just "no".
         """
+        require(Permission.VIEW, self.db)
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
@@ -248,6 +253,7 @@ class ReservationService:
 
     def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
         """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -260,6 +266,7 @@ class ReservationService:
     ) -> DuplicateReservation | None:
         """The same-customer refusal :meth:`create_reservation` would give (naming the reservation
         the customer holds), or None."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -270,6 +277,7 @@ class ReservationService:
 
     def free_cars(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[int]:
         """Cars of the pool that could be booked by car for [start, end), making room if needed."""
+        require(Permission.VIEW, self.db)
         return list(self.room(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end).cars)
 
     def room(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime,
@@ -278,6 +286,7 @@ class ReservationService:
         cars one booking could go on (see :func:`room_in`; ``car_id``, a car picked, is settled by
         the full decision). The period's shape is checked, not the lead time
         (:meth:`is_rental_available` says whether a booking is allowed now)."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -288,6 +297,7 @@ class ReservationService:
     def ways_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> list[WayOut]:
         """When the pool is sold out for [start, end): what the clerk can offer instead (see
         :func:`ways_out`); empty when a booking fits, or nothing else does."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -305,6 +315,7 @@ class ReservationService:
         driver_id: int | None = None,
     ) -> Decimal:
         """The price create_reservation would charge (no rule checked but the period's shape)."""
+        require(Permission.VIEW, self.db)
         return self.quote_charges(vehicle_class=vehicle_class, zip_code=zip_code, start=start, end=end,
                                   car_id=car_id, driver_id=driver_id).total
 
@@ -321,6 +332,7 @@ class ReservationService:
     ) -> Charges:
         """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
         each extra a line of its own."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -332,6 +344,7 @@ class ReservationService:
 
     def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
         """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return catalogue.catalogue(s, zip_code)
 
@@ -340,6 +353,7 @@ class ReservationService:
         """The stock refusal booking (or checking out, ``exclude``: that reservation) these extras
         would give now (:func:`rentaldesk.extras.check_stock`, the one rule), or None; a preview's
         question, so no pool lock: the booking decides again."""
+        require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
         now = self._now()
@@ -353,11 +367,13 @@ class ReservationService:
     def sold_out(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> NotAvailable:
         """The refusal :meth:`create_reservation` gives a class booking the pool has no room for
         (for a page that says so before the customer fills a form)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             return _not_available(_load_pool(s, vehicle_class, zip_code), start, end, None)
 
     def renter_rules(self, *, vehicle_class: str, zip_code: str) -> RenterRules:
         """The renter rule of the class at the branch (what a booking form must ask for)."""
+        require(Permission.VIEW, self.db)
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
             return rules_for(s, pool.vclass.code, pool.branch.zip_code)
@@ -395,6 +411,7 @@ class ReservationService:
         :class:`DuplicateReservation`, :class:`DriverUnavailable`, :class:`UnknownPool` or
         :class:`InvalidInput`; nothing is saved then.
         """
+        require(Permission.BOOK, self.db)
         if channel not in CHANNELS:
             raise InvalidInput(f"unknown booking channel {channel!r} (one of {', '.join(CHANNELS)})", field="channel")
         now = self._now()
@@ -445,6 +462,7 @@ class ReservationService:
         unless ``accept_price`` is the new price the clerk was shown. With head office the changed
         reservation is ``pending`` until head office confirms or rejects the change.
         """
+        require(Permission.CHANGE, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -474,6 +492,7 @@ class ReservationService:
 
     def cancel_reservation(self, reservation_id: str) -> Reservation:
         """Cancel a pending or confirmed reservation; its car is free again at once."""
+        require(Permission.CANCEL, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -488,6 +507,7 @@ class ReservationService:
     def cars_for(self, reservation_id: str, *, limit: int = 25) -> list[CarChoice]:
         """Cars :meth:`assign_car` would take for the reservation now: free ones of its pool first,
         then of a higher class at its location (by day rate), then of its class elsewhere."""
+        require(Permission.VIEW, self.db)
         now = self._now()
         with self.db.session() as s:
             row = _find(s, reservation_id)
@@ -516,6 +536,7 @@ class ReservationService:
     def assign_car(self, reservation_id: str, car_id: int) -> Reservation:
         """Give the reservation another car at its booked price (see :func:`assign_car`): the way
         out for one that needs a car. With head office it is ``pending`` until head office decides."""
+        require(Permission.CHANGE, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -536,6 +557,7 @@ class ReservationService:
         """The engine's pick-up alone, with no agreement: the reservation becomes active and pinned
         to its car, at the price it was booked at. The counter's way is :meth:`check_out` (the desk
         and ``rentaldesk reservations pickup``); this one serves the simulations and older callers."""
+        require(Permission.CHECK_OUT, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -552,6 +574,7 @@ class ReservationService:
         engine's return alone, for a car picked up without an agreement (before agreements, or by
         :meth:`pick_up`); a car out on an agreement comes back by :meth:`check_in` only, so no
         agreement is left on rent behind a completed reservation."""
+        require(Permission.CHECK_IN, self.db)
         now = self._now()
         with self.db.write() as s:
             row = _find(s, reservation_id)
@@ -570,6 +593,7 @@ class ReservationService:
         """Mark a confirmed reservation not picked up a no-show (the rule of :mod:`rentaldesk.no_show`):
         its car is free at once; ``fee`` (None: the branch's) is recorded on it. The one way, for the
         desk and the command line; with head office, the fact is sent in the same transaction."""
+        require(Permission.HOUSEKEEPING, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -585,6 +609,7 @@ class ReservationService:
     def check_out(self, value: contracts.CheckOut) -> contracts.AgreementView:
         """The car handed over with its agreement (:func:`rentaldesk.contracts.check_out`): the one
         way a car leaves, for the desk and the command line. With head office, its pick-up is sent."""
+        require(Permission.CHECK_OUT, self.db)
         now = self._now()
         with self.db.write() as s:
             _expire(s, now)
@@ -598,6 +623,7 @@ class ReservationService:
     def check_in(self, value: contracts.CheckIn) -> contracts.AgreementView:
         """The car back (:func:`rentaldesk.contracts.check_in`): the charges fixed, the reservation
         completed at the actual return time. With head office, its return is sent."""
+        require(Permission.CHECK_IN, self.db)
         now = self._now()
         with self.db.write() as s:
             view = contracts.check_in(s, value, now)
@@ -609,6 +635,7 @@ class ReservationService:
 
     def mark_reservations_expired(self) -> int:
         """Pending or confirmed reservations whose end has passed without pick-up become expired."""
+        require(Permission.HOUSEKEEPING, self.db)
         now = self._now()
         with self.db.write() as s:
             expired = _expire(s, now)

@@ -27,14 +27,18 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from .. import __version__
+from .. import actor as actors
 from ..config import Settings, load_settings
 from ..display import check_text, count
-from ..errors import FleetFileError, PriceChanged, RentalError
+from ..db import Database
+from ..errors import FleetFileError, InvalidInput, PriceChanged, RentalError
+from ..permissions import service_actor
 from ..logs import setup_logging
 from ..text import printable, typed
 from .desk import Desk, database_counts, make_service, open_desk_database
 from .output import EXIT_FAILED, EXIT_OK, EXIT_PIPE_CLOSED, EXIT_REFUSED, PROG, json_log_lines, notice, to_json
 from .parser import build_parser
+from .staff import branch_zip, sign_in_from
 
 log = logging.getLogger("rentaldesk.cli")
 
@@ -57,6 +61,7 @@ def run_app(args: argparse.Namespace) -> int:
     if wants_app and (args.gui or args.quit_after_show or display_available()):
         from ..gui.app import run_desk  # Qt only here: the commands and the core never load it
 
+        act_as(db, settings, args)
         service = make_service(db, settings)
         sync = None
         if settings.kafka.enabled:  # a branch of the network: the same sync loop, in worker threads
@@ -65,10 +70,11 @@ def run_app(args: argparse.Namespace) -> int:
             sync = BranchSync(db, service, settings.kafka, settings.branch)
             sync.start()
         try:
-            return run_desk(db, service, quit_after_show=args.quit_after_show)
+            return run_desk(db, service, quit_after_show=args.quit_after_show, branch=branch_zip(db, settings))
         finally:
             if sync is not None:
                 sync.stop()
+            actors.sign_in(None)
             db.close()
     try:
         counts = database_counts(db)
@@ -103,10 +109,29 @@ def run_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     db = open_desk_database(settings, notice=sys.stderr, create=args.creates, as_json=args.json)
     try:
+        act_as(db, settings, args)
         args.handler(Desk(db, as_json=args.json, settings=settings), args)
     finally:
+        actors.sign_in(None)
         db.close()
     return EXIT_OK
+
+
+#: The commands that run a service process, and the service account each acts as.
+SERVICE_COMMANDS = {"sync": "sync", "hq": "hq", "web": "web"}
+
+
+def act_as(db: Database, settings: Settings, args: argparse.Namespace) -> None:
+    """Sign this process in: a service command as its service account, else as ``--user`` (when given).
+    Without either, the core refuses everything once the database has staff accounts."""
+    account = SERVICE_COMMANDS.get(args.command or "")
+    if account is None:
+        sign_in_from(db, settings, args)
+        return
+    if getattr(args, "user", None) is not None:
+        raise InvalidInput(f"--user is for people: `{args.command}` acts as its service account '{account}'",
+                           field="user")
+    actors.sign_in(service_actor(account, settings.branch or None))
 
 
 def report_refusal(exc: RentalError, stream: TextIO, *, as_json: bool = False) -> None:

@@ -20,6 +20,8 @@ from .output import PROG
 from . import contracts as agreements
 from . import manifest as day_manifest
 from . import payments as cash_up
+from . import staff as staff_commands
+from .staff import add_user_options
 from .commands import (
     cmd_assign,
     cmd_availability,
@@ -166,6 +168,7 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     parser.add_argument(
         "-v", "--verbose", action="count", default=default(0), help="log what happens (-vv: more)"
     )
+    add_user_options(parser, default)  # issue 13: the command line as a user
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -344,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     agreements.register(commands, command)
     day_manifest.register(commands, command)  # issue 11: the day's manifest
     cash_up.register(commands, command)  # issue 11: the cash-up
+    staff_commands.register(commands, command)  # issue 13: staff accounts
     add_customer_commands(commands, command, whole=lambda flag: _whole_number(flag, least=0),
                           amount=lambda text: _amount(text, "--young-driver-fee"))
 

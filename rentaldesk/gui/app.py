@@ -15,12 +15,15 @@ from PySide6.QtCore import QFile, QSettings, QTimer
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication
 
+from .. import actor as actors
+from .. import staff
 from ..db import Database
 from ..reservations import Clock, ReservationService
 from . import crash
 from .desk import DeskContext
 from .forms import resources_rc  # noqa: F401 - registers ":/icons/..." and ":/style.qss"
 from .main_window import MainWindow
+from .sign_in import LOCK_AFTER_MS, DeskLock, ask_sign_in
 
 log = logging.getLogger("rentaldesk.gui")
 
@@ -131,11 +134,16 @@ def build_window(db: Database, service: ReservationService | None = None, *, clo
     return window
 
 
-def run_desk(db: Database, service: ReservationService | None = None, *, quit_after_show: bool = False) -> int:
+def run_desk(db: Database, service: ReservationService | None = None, *, quit_after_show: bool = False,
+             branch: str | None = None, lock_after_ms: int = LOCK_AFTER_MS) -> int:
     """Run the desk app on ``db`` (and ``service``, see :func:`build_window`) until its window
     closes; the exit status.
 
-    ``quit_after_show`` quits as soon as the window has been shown (a start-up check).
+    Unless someone is signed in already (``rentaldesk --user``), it starts with the sign-in at
+    ``branch`` (a zip code), or on a database without accounts asks for the first admin (cancelled,
+    the desk opens unsigned and says so: nobody to protect yet); a cancelled sign-in quits. The desk
+    locks after ``lock_after_ms`` without use. ``quit_after_show`` quits as soon as the window has
+    been shown (a start-up check: no sign-in).
     """
     if QApplication.instance() is None and (problem := window_system_problem()) is not None:
         # Qt would abort naming only libxcb-cursor0; say what is really missing, and stop cleanly
@@ -145,8 +153,12 @@ def run_desk(db: Database, service: ReservationService | None = None, *, quit_af
     assert isinstance(app, QApplication), "the desk app needs widgets: a QApplication, not a QCoreApplication"
     configure(app)
     crash.install()
+    if not quit_after_show and actors.current_actor() is actors.SYSTEM:
+        if ask_sign_in(db, branch) is None and staff.has_staff(db):
+            return 0
     window = build_window(db, service)
     desk = window.desk
+    DeskLock(window, db, branch, idle_ms=lock_after_ms)
     housekeeping = QTimer(window)
     housekeeping.timeout.connect(lambda: desk.run(desk.service.mark_reservations_expired))
     housekeeping.start(HOUSEKEEPING_MS)

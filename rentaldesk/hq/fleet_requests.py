@@ -16,6 +16,8 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..actor import acting_as
+from ..permissions import service_actor
 from ..errors import RentalError
 from ..fleet import put_car, validate_car
 from ..models import Driver
@@ -27,6 +29,10 @@ from ..sync.events import CarChangeRejected, CarChangeRequested
 from ..sync.topics import BOOKING_EVENTS, pool_key
 
 log = logging.getLogger("rentaldesk.hq.fleet")
+
+
+#: Who applies a branch's car request at head office.
+HQ_ACTOR = service_actor("hq")
 
 
 def apply_car_request(
@@ -48,7 +54,8 @@ def apply_car_request(
                 fields["driver_id"] = s.scalar(select(Driver.id).where(Driver.licence_number == licence))
                 if fields["driver_id"] is None:
                     raise RentalError(f"driver {licence} is not known to head office", field="driver_id")
-            done = put_car(s, fields, now, lock=lock)
+            with acting_as(HQ_ACTOR):  # head office's decision, whoever runs the process
+                done = put_car(s, fields, now, lock=lock)
     except RentalError as exc:
         log.info("head office: change of car %s from %s refused: %s", plate, request.source, exc.message)
         rejection = Envelope(

@@ -25,6 +25,8 @@ from sqlalchemy import event as sqla_event
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from ..actor import acting_as
+from ..permissions import service_actor
 from ..config import KafkaSettings
 from ..contracts import AgreementView
 from ..db import Database
@@ -51,6 +53,7 @@ from .events import (
     FleetCar,
     FleetClass,
     FleetDriver,
+    FleetStaff,
     NoShow,
     PickedUp,
     RequestRefused,
@@ -84,7 +87,7 @@ from .topics import (
 log = logging.getLogger("rentaldesk.sync.branch")
 
 #: What the fleet topic carries.
-FLEET_RECORDS = (FleetBranch, FleetClass, FleetDriver, FleetCar)
+FLEET_RECORDS = (FleetBranch, FleetClass, FleetDriver, FleetCar, FleetStaff)
 
 
 class BranchOutbox:
@@ -172,7 +175,18 @@ class BranchOutbox:
 
 
 def apply_head_office_event(s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
-    """The branch's inbox handler for ``booking-events`` and ``fleet``."""
+    """The branch's inbox handler for ``booking-events`` and ``fleet``: head office's facts, applied
+    as the ``sync`` service account whoever is signed in at the desk (a clerk's desk runs the sync
+    in its threads, and a clerk may not edit the fleet, but head office's fleet must still land)."""
+    with acting_as(SYNC_ACTOR):
+        return _apply_head_office_event(s, envelope)
+
+
+#: Who applies head office's events at a branch.
+SYNC_ACTOR = service_actor("sync")
+
+
+def _apply_head_office_event(s: Session, envelope: Envelope[Event]) -> Changes | None:
     event = envelope.payload
     if isinstance(event, Decision):
         return apply_reservation_state(s, event.reservation, envelope.occurred_at, answers=event.request_event_id)

@@ -517,6 +517,26 @@ class FleetCar(CarState, Event):
     TYPE = "fleet.car"
 
 
+#: A zip code inside a list (the record's text check reads single fields only).
+ZipCode = Annotated[str, Meta(min_length=1, max_length=16)]
+
+
+class FleetStaff(Event, omit_defaults=True):
+    """A staff account as head office keeps it (issue 13), keyed ``staff:<username>``: the Argon2id
+    hashes only, never a password, so a branch verifies a sign-in without head office. Never
+    deleted: an account ended is sent with ``active`` False."""
+
+    TYPE = "fleet.staff"
+    username: Text
+    name: Name
+    role: Text
+    password_hash: Text
+    #: The zip codes they work at; empty: every branch (head office's people).
+    branches: tuple[ZipCode, ...] = ()
+    active: bool = True
+    pin_hash: Text | None = None
+
+
 # -- head office (notifications) -------------------------------------------------------------------
 
 class NotificationSent(Event):
@@ -714,6 +734,7 @@ EVENT_TYPES = _registry(
     NoShow,  # issue 11: manifest
     Confirmed, Rejected, Changed, Cancelled, CarReassigned, Updated, RequestRefused, CarChangeRejected,
     FleetBranch, FleetClass, FleetDriver, FleetCar,
+    FleetStaff,  # issue 13: staff
     NotificationSent, NotificationFailed,
     AgreementRecorded,  # issue 11: network
     AuditRecorded,  # issue 13: audit trail

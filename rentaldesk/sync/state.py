@@ -21,12 +21,13 @@ from ..charges import ExtraChoice
 from ..customers import normalize_email
 from ..extras import extras_from_json, extras_to_json, stock_at
 from ..fleet import put_car
-from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, VehicleClass, table
+from ..models import LIVE_STATUSES, Branch, Car, Customer, Driver, ReservationStatus, Staff, VehicleClass, table
 from ..models import Reservation as ReservationRow
 from ..reservations import new_reservation_row
 from ..values import Changes
 from ..rules import normalize_plate
 from ..renters import Renter
+from ..staff import split_branches
 from ..text import CODE, LICENCE, MESSAGE, NAME, PHONE, as_sent, problem
 from .events import (
     CarState,
@@ -36,6 +37,7 @@ from .events import (
     FleetCar,
     FleetClass,
     FleetDriver,
+    FleetStaff,
     RenterFacts,
     RequestRefused,
     ReservationExtra,
@@ -377,7 +379,15 @@ def fleet_snapshot(s: Session) -> dict[str, Event]:
     # plain rows, not ORM instances: head office snapshots thousands of cars every few seconds
     for car in s.execute(select(table(Car))):
         out[f"car:{car.plate_number}"] = car_record(car, licences, FleetCar)
+    for person in s.scalars(select(Staff)):
+        out[f"staff:{person.username}"] = staff_record(person)
     return out
+
+
+def staff_record(person: Staff) -> FleetStaff:
+    return FleetStaff(username=person.username, name=person.name, role=person.role,
+                      password_hash=person.password_hash, branches=split_branches(person.branches),
+                      active=person.active, pin_hash=person.pin_hash)
 
 
 def apply_fleet_record(s: Session, record: Event, now: datetime) -> Changes:
@@ -419,4 +429,14 @@ def apply_fleet_record(s: Session, record: Event, now: datetime) -> Changes:
         # reservations on the car arrive as their own events)
         done = put_car(s, values, now, fact=True)
         return Changes(cars=frozenset({done.car_id}))
+    if isinstance(record, FleetStaff):
+        # head office's account wins over a local one of the same name: it is the company's
+        person = s.scalar(select(Staff).where(Staff.username == record.username)) or Staff(username=record.username)
+        person.name, person.role, person.active = record.name, record.role, record.active
+        person.branches = ",".join(record.branches)
+        person.password_hash, person.pin_hash = record.password_hash, record.pin_hash
+        person.updated_at = now
+        s.add(person)
+        s.flush()
+        return Changes()
     raise ValueError(f"not a fleet event: {record.TYPE}")

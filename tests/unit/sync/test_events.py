@@ -26,7 +26,8 @@ T = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
 BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
 #: The types made after that build (none of them is in its file).
 NEWER_THAN_TYPED = {"agreement.recorded", "reservation.no-show",  # issue 11: network, manifest
-                    "audit.recorded"}  # issue 13: audit trail
+                    "audit.recorded",  # issue 13: audit trail
+                    "fleet.staff"}  # issue 13: staff
 
 
 def _id(n: int) -> str:
@@ -77,6 +78,8 @@ SAMPLES: list[ev.Event] = [
     ev.FleetDriver(name="Sam Ortiz", licence_number="D1234567", phone="", status="active",
                    day_rate=Decimal("120.00")),
     ev.FleetCar(**CAR),
+    ev.FleetStaff(username="ann", name="Ann Lee", role="clerk", branches=("10001",),
+                  password_hash="$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),
     ev.NotificationSent(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="ann@example.com",
                         subject="Reservation BOS-7Q2: confirmed", attempts=1),
     ev.NotificationFailed(reservation_id=_id(1), booking_event_id=_id(3), kind="confirmed", to="", subject="",
