@@ -1,7 +1,7 @@
 """staff accounts and their failed sign-ins (issue 13 item 1)
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-03
 
 ``staff``: the people who sign in (username unique, role clerk, manager or admin, the branches
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0022'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

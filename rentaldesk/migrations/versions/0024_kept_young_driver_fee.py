@@ -1,7 +1,7 @@
 """the reservation keeps the young-driver fee it was booked with (issue 11, the renter)
 
 Revision ID: 0024
-Revises: 0019
+Revises: 0022
 Create Date: 2026-12-03
 
 ``reservations.young_driver_age`` and ``young_driver_fee_per_day``: the renter rule's young-driver
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '0024'
-down_revision = '0019'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 

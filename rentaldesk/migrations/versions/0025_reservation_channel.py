@@ -1,7 +1,7 @@
 """the channel a reservation came through: the counter or the web (issue 12, the dashboard)
 
 Revision ID: 0025
-Revises: 0019
+Revises: 0024
 Create Date: 2026-12-03
 
 ``reservations`` gains ``channel`` ('counter' or 'web'; every earlier reservation was taken at a
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0025'
-down_revision = '0019'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

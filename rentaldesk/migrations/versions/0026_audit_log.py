@@ -1,7 +1,7 @@
 """the audit trail: who changed what, when and where (issue 13 item 4)
 
 Revision ID: 0026
-Revises: 0019
+Revises: 0025
 Create Date: 2026-12-03
 
 ``audit_log`` holds one row per change to a reservation, car, customer, driver or ledger row and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0026'
-down_revision = '0019'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
