@@ -38,18 +38,25 @@ def add_command(sub: argparse.ArgumentParser) -> None:
 
 def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
     settings = desk.settings
-    if settings is not None and settings.kafka.enabled:
-        raise InvalidInput("the web site runs standalone for now (it books on this database): start it "
-                           "without --kafka or RENTALDESK_KAFKA", field="kafka")
     try:
         import uvicorn
 
         from ..web.app import create_app
+        from ..web.network import WebChannel
         from ..web.storefront import Storefront
     except ImportError as exc:
         raise InvalidInput(f"the web site needs its extra: pip install 'rentaldesk[web]' ({exc.name} is missing)",
                            field="web") from None
     branch = (settings.branch or None) if settings is not None else None
-    app = create_app(Storefront(desk.service, branch=branch), secret_key=os.environ.get(SECRET_VARIABLE) or None)
-    print(f"the web site is at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
+    secret = os.environ.get(SECRET_VARIABLE) or None
+    if settings is not None and settings.kafka.enabled:
+        # A channel of the network: this database is the web's replica, kept by its sync loop
+        # (started and stopped with the app); head office decides every booking.
+        channel = WebChannel(desk.db, settings.kafka)
+        app = create_app(Storefront(channel.service, branch=branch), secret_key=secret, channel=channel)
+        where = f"; a channel of head office on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*)"
+    else:
+        app = create_app(Storefront(desk.service, branch=branch), secret_key=secret)
+        where = ""
+    print(f"the web site is at http://{args.host}:{args.port}/{where} (Ctrl+C stops it)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
