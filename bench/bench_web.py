@@ -4,7 +4,8 @@
 Head office runs in this process (threads, as in bench_sync's one-process run); the web site runs
 as its own process (``serve`` below: ``rentaldesk web --kafka``'s app, its replica database filled
 from the topics, its sync loop in the app's lifespan), so its memory is its own. An HTTP load
-generator (httpx2.AsyncClient, one cookie jar per client, in this process) drives it:
+generator in this process (asyncio, one kept-alive connection and session cookie per client:
+:class:`Visitor`) drives it:
 
 1. Availability search: ``--clients`` concurrent visitors (default 50) each get the home page (a
    CSRF token), then post the search as the page's htmx does, for ``--seconds``; the pool has
@@ -45,6 +46,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -145,6 +147,47 @@ def period_fields(day: int, days: int) -> dict[str, str]:
             "end_time": "10:00"}
 
 
+class Visitor:
+    """One client on one kept-alive HTTP/1.1 connection, with its session cookie: a load generator
+    that costs little next to the server it drives (a full client library spent more CPU per
+    request than the site's static page, on the same two cores)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.cookie = ""
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, form: dict[str, str] | None = None,
+                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        body = urlencode(form).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Content-Length: {len(body)}"]
+        if form is not None:
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+        if self.cookie:
+            lines.append(f"Cookie: {self.cookie}")
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split()[1])
+        fields = [line.split(":", 1) for line in head[1:] if ":" in line]
+        length = 0
+        for name, value in fields:
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "set-cookie":
+                self.cookie = value.strip().split(";", 1)[0]
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def drive(base: str, clients: int, seconds: float, kind: str) -> tuple[list[float], int]:
     """``clients`` visitors, each in a loop for ``seconds``: ``kind`` "search" (post the search as
     htmx does) or "static" (get the stylesheet). Their round trips (s) and the requests answered."""
@@ -152,23 +195,28 @@ async def drive(base: str, clients: int, seconds: float, kind: str) -> tuple[lis
     errors = 0
     deadline = time.monotonic() + seconds
     rng = random.Random(7)
+    host, port = base.removeprefix("http://").split(":")
 
     async def visitor() -> None:
         nonlocal errors
-        async with httpx2.AsyncClient(base_url=base, timeout=30) as client:
-            token = token_of((await client.get("/")).text)
+        me = Visitor(host, int(port))
+        try:
+            token = token_of((await me.request("GET", "/"))[1].decode())
             while time.monotonic() < deadline:
                 began = time.perf_counter()
                 if kind == "search":
-                    answer = await client.post("/results", headers={"hx-request": "true"},
-                                               data={"csrf_token": token, "vehicle_class": "",
-                                                     **period_fields(rng.randrange(3, 40), rng.randrange(1, 6))})
-                    ok = answer.status_code == 200 and "offer" in answer.text
+                    status, body = await me.request(
+                        "POST", "/results", {"csrf_token": token, "vehicle_class": "",
+                                             **period_fields(rng.randrange(3, 40), rng.randrange(1, 6))},
+                        headers={"HX-Request": "true"})
+                    ok = status == 200 and b'class="offer' in body
                 else:
-                    answer = await client.get("/static/site.css")
-                    ok = answer.status_code == 200
+                    status, body = await me.request("GET", "/static/site.css")
+                    ok = status == 200
                 latencies.append(time.perf_counter() - began)
                 errors += not ok
+        finally:
+            me.close()
 
     await asyncio.gather(*(visitor() for _ in range(clients)))
     return latencies, errors
@@ -280,6 +328,8 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         sampler.start()
         asyncio.run(drive(base, 5, 2, "search"))  # warm-up
         httpx2.get(base + TIMINGS)
+        alone, _ = asyncio.run(drive(base, 1, 5, "search"))  # one client: the request's own cost
+        alone_server = httpx2.get(base + TIMINGS).json().get("/results", [])
         static, static_errors = asyncio.run(drive(base, args.clients, args.seconds, "static"))
         static_server = httpx2.get(base + TIMINGS).json().get("/static/site.css", [])
         searched, search_errors = asyncio.run(drive(base, args.clients, args.seconds, "search"))
@@ -287,7 +337,8 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         sampling.set()
         sampler.join()
 
-        print(f"\nweb channel, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
+        print(f"\nload average (1 min) at the end {os.getloadavg()[0]:.1f}")
+        print(f"web channel, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
               f"{os.cpu_count()} cores, one web process (uvicorn, one worker)")
         print(f"{'':34}{'search /results':>18}{'static page':>16}")
         print(f"{'server time p50 (ms)':34}{pct(search_server, .5) * 1000:>18.1f}{pct(static_server, .5) * 1000:>16.1f}")
@@ -295,6 +346,8 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         print(f"{'round trip p50 (ms)':34}{pct(searched, .5) * 1000:>18.1f}{pct(static, .5) * 1000:>16.1f}")
         print(f"{'requests/s':34}{len(searched) / args.seconds:>18.0f}{len(static) / args.seconds:>16.0f}")
         print(f"{'errors':34}{search_errors:>18}{static_errors:>16}")
+        print(f"one client alone, search: server time p50 {pct(alone_server, .5) * 1000:.1f} ms, "
+              f"{len(alone) / 5:.0f} requests/s")
         print(f"decision on the page after head office decided ({len(after)} bookings, {sorted(outcomes)}): "
               f"p50 {pct(after, .5):.1f} ms, p99 {pct(after, .99):.1f} ms, max {max(after):.1f} ms")
         print(f"web process memory: idle {idle / 1024:.0f} MiB, peak under the load {max(peak) / 1024:.0f} MiB")
