@@ -181,6 +181,8 @@ def test_the_web_page_says_why_head_office_rejected_its_request(network, web):
     reason = re.search(r"Not booked: (.+?)\.", shown)
     assert reason and "Luxury" in reason.group(1), shown
     assert reason.group(1) in web.channel.service.get_reservation(web.booked_id()).status_reason
+    confirmation = text_of(web.client.get("/confirmation").text)
+    assert "could not be confirmed" in confirmation and "Manage this booking" not in confirmation
 
 
 def test_bad_messages_go_to_dead_letter_and_the_web_goes_on(network, web):
