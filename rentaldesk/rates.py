@@ -13,6 +13,7 @@ naming the field ("day_rate", "seasons[1].first_day", "taxes[0].rate"...).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .permissions import Permission, require
 from .errors import InvalidInput, UnknownPool
@@ -424,30 +425,46 @@ def _number(value: object, name: str) -> Any:
 def plan_for(s: Session, vehicle_class: str, zip_code: str) -> RatePlan:
     """The plan in effect now for the class at the branch, with the branch's taxes, time zone and
     distance unit; a class with no plan there is its day rate alone (:func:`class_day_rate_plan`)."""
+    return plans_at(s, zip_code, (vehicle_class,))[vehicle_class]
+
+
+def plans_at(s: Session, zip_code: str, classes: Iterable[str]) -> dict[str, RatePlan]:
+    """:func:`plan_for` of each of ``classes`` at the branch, read together (the branch and its
+    taxes once, the plans and their seasons in two queries): a search prices every class."""
     branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code))
-    vclass = s.get(VehicleClass, vehicle_class)
     if branch is None:
         raise UnknownPool(f"unknown zip code {zip_code!r}", field="zip_code")
-    if vclass is None:
-        raise UnknownPool(f"unknown vehicle class {vehicle_class!r}", field="vehicle_class")
+    wanted = list(dict.fromkeys(classes))
+    vclasses: dict[str, VehicleClass] = {}
+    for code in wanted:  # by key: the caller has most often loaded them already (no query then)
+        vclass = s.get(VehicleClass, code)
+        if vclass is None:
+            raise UnknownPool(f"unknown vehicle class {code!r}", field="vehicle_class")
+        vclasses[code] = vclass
     taxes = tuple(Tax(code=t.code, label=t.label, rate=Decimal(t.rate).normalize() if t.rate else Decimal(0),
                       applies_to=t.applies_to, rounding=t.rounding)
                   for t in s.scalars(select(BranchTax).where(BranchTax.zip_code == zip_code)
                                      .order_by(BranchTax.position, BranchTax.code)))
-    row = s.scalar(select(RatePlanRow).where(RatePlanRow.vehicle_class == vehicle_class,
-                                             RatePlanRow.zip_code == zip_code))
-    if row is None:
-        plan = class_day_rate_plan(vehicle_class, zip_code, vclass.day_rate, time_zone=branch.time_zone,
-                                   distance_unit=branch.distance_unit)
-        return _with(plan, taxes=taxes) if taxes else plan
-    return RatePlan(
-        vehicle_class=vehicle_class, zip_code=zip_code, currency=row.currency, day_rate=row.day_rate,
-        week_rate=row.week_rate, month_rate=row.month_rate, hour_rate=row.hour_rate,
-        seasons=tuple(Season(x.first_day, x.last_day, x.day_rate, x.week_rate, x.month_rate) for x in row.seasons),
-        distance_unit=branch.distance_unit, included_distance_per_day=row.included_distance_per_day,
-        extra_distance_price=row.extra_distance_price, fuel_policy=row.fuel_policy,
-        fuel_eighth_price=row.fuel_eighth_price, late_grace_minutes=row.late_grace_minutes, deposit=row.deposit,
-        taxes=taxes, time_zone=branch.time_zone)
+    of_class = RatePlanRow.vehicle_class == wanted[0] if len(wanted) == 1 else RatePlanRow.vehicle_class.in_(wanted)
+    rows = {r.vehicle_class: r for r in s.scalars(
+        select(RatePlanRow).where(of_class, RatePlanRow.zip_code == zip_code).options(selectinload(RatePlanRow.seasons)))}
+    plans: dict[str, RatePlan] = {}
+    for code in wanted:
+        row = rows.get(code)
+        if row is None:
+            plan = class_day_rate_plan(code, zip_code, vclasses[code].day_rate, time_zone=branch.time_zone,
+                                       distance_unit=branch.distance_unit)
+            plans[code] = _with(plan, taxes=taxes) if taxes else plan
+            continue
+        plans[code] = RatePlan(
+            vehicle_class=code, zip_code=zip_code, currency=row.currency, day_rate=row.day_rate,
+            week_rate=row.week_rate, month_rate=row.month_rate, hour_rate=row.hour_rate,
+            seasons=tuple(Season(x.first_day, x.last_day, x.day_rate, x.week_rate, x.month_rate) for x in row.seasons),
+            distance_unit=branch.distance_unit, included_distance_per_day=row.included_distance_per_day,
+            extra_distance_price=row.extra_distance_price, fuel_policy=row.fuel_policy,
+            fuel_eighth_price=row.fuel_eighth_price, late_grace_minutes=row.late_grace_minutes, deposit=row.deposit,
+            taxes=taxes, time_zone=branch.time_zone)
+    return plans
 
 
 def drop_fee(s: Session, from_zip: str, to_zip: str) -> Decimal:

@@ -70,7 +70,7 @@ from .models import (
 from .models import Reservation as ReservationRow
 from .charges import DAY, Charges, ExtraChoice, rental_day_start, rental_length
 from .pricing import booking_plan, booking_quote, price_change
-from .rates import RatePlan, plan_for
+from .rates import RatePlan, plan_for, plans_at
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
 from .values import CarChoice, Changes, Reservation
 
@@ -250,6 +250,51 @@ class ReservationService:
                 return False
             new = placement.Hold("new", start, end + pool.rules.turnaround)
             return _placeable(s, pool, new, now)
+
+    def offers_at(self, *, zip_code: str, start: datetime, end: datetime,
+                  vehicle_class: str | None = None) -> dict[str, Charges]:
+        """The classes at the location (or just ``vehicle_class``) a class reservation for
+        [start, end) would be accepted in now, each with its quote (:meth:`quote_charges`).
+
+        The answer of :meth:`is_rental_available` for every class at once, by the same rule
+        (``_decide_with``) over one read: the location's cars in service and its live holds near
+        the period, one query each for all its pools (a busy pool's wider window is read as
+        :meth:`is_rental_available` reads it), and their rate plans together. Classes with no car
+        in service there are left out. A period that breaks a rule raises :class:`InvalidPeriod`,
+        an unknown location or class :class:`UnknownPool`."""
+        now = self._now()
+        with self.db.session() as s:
+            branch = find_location(s, zip_code)
+            rules = branch_rules(branch)
+            check_period(start, end, now, rules)
+            classes = [find_class(s, vehicle_class)] if vehicle_class else list(s.scalars(select(VehicleClass)))
+            codes = [v.code for v in classes]
+            cars: dict[str, list[Car]] = {}
+            for car in s.scalars(select(Car).where(Car.zip_code == branch.zip_code, Car.vehicle_class.in_(codes),
+                                                   Car.status == CarStatus.AVAILABLE.value)):
+                cars.setdefault(car.vehicle_class, []).append(car)
+            new = placement.Hold("new", start, end + rules.turnaround)
+            lo, hi = new.start - HOLD_CONTEXT, new.end + HOLD_CONTEXT  # _decide_with's first window
+            near = _location_holds(s, branch.zip_code, codes, rules.turnaround, lo, hi, now)
+            free: list[str] = []
+            for vclass in classes:
+                if vclass.code not in cars:
+                    continue
+                pool = Pool(branch=branch, vclass=vclass, rules=rules, cars=pool_order(cars[vclass.code]))
+                wider = DatabasePool(s, pool).holds_reader("new", now)
+                read = near.get(vclass.code, [])
+
+                def holds_between(a: datetime, b: datetime, read: list[placement.Hold] = read,
+                                  wider: Callable[[datetime, datetime], list[placement.Hold]] = wider,
+                                  ) -> list[placement.Hold]:
+                    if lo <= a and b <= hi:
+                        return [h for h in read if h.start < b and a < h.end]
+                    return wider(a, b)
+
+                if _decide_with(pool, new, holds_between, fewest_moves=False) is not None:
+                    free.append(vclass.code)
+            plans = plans_at(s, branch.zip_code, free) if free else {}
+            return {code: booking_quote(booking_plan(plans[code], None), start, end, None, ()) for code in free}
 
     def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
         """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
@@ -1652,12 +1697,29 @@ def _pool_holds(
     now: datetime,
     exclude: str | None = None,
 ) -> list[placement.Hold]:
-    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround.
+    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround."""
+    return _location_holds(s, pool.branch.zip_code, (pool.vclass.code,), pool.rules.turnaround, lo, hi, now,
+                           exclude).get(pool.vclass.code, [])
+
+
+def _location_holds(
+    s: Session,
+    zip_code: str,
+    classes: Sequence[str],
+    turnaround: timedelta,
+    lo: datetime,
+    hi: datetime,
+    now: datetime,
+    exclude: str | None = None,
+) -> dict[str, list[placement.Hold]]:
+    """Live holds overlapping [lo, hi) of the pools of ``classes`` at the location, by class; a
+    hold ends at end + turnaround.
 
     A Core query with the two times read as the stored text, each distinct text made an aware
     datetime once (:func:`_stored_utc`): the slow path reads a busy pool's whole live book (800
     rows), where the ORM's row and type processing cost twice the query."""
-    turnaround = pool.rules.turnaround
+    of_class = (ReservationRow.vehicle_class == classes[0] if len(classes) == 1
+                else ReservationRow.vehicle_class.in_(classes))
     rows = s.connection().execute(
         select(
             ReservationRow.id,
@@ -1666,21 +1728,22 @@ def _pool_holds(
             ReservationRow.car_id,
             ReservationRow.pinned,
             ReservationRow.status,
+            ReservationRow.vehicle_class,
         ).where(
-            ReservationRow.vehicle_class == pool.vclass.code,
-            ReservationRow.zip_code == pool.branch.zip_code,
+            of_class,
+            ReservationRow.zip_code == zip_code,
             ReservationRow.status.in_(LIVE_STATUSES),
             ReservationRow.end_at > lo - turnaround,
             ReservationRow.start_at < hi,
         )
     )
     active = ReservationStatus.ACTIVE.value
-    holds = []
-    for rid, start_text, end_text, car_id, pinned, status in rows:
+    holds: dict[str, list[placement.Hold]] = {}
+    for rid, start_text, end_text, car_id, pinned, status, vehicle_class in rows:
         if rid == exclude:
             continue
         start = _stored_utc(start_text)
-        holds.append(placement.Hold(
+        holds.setdefault(vehicle_class, []).append(placement.Hold(
             key=rid,
             start=start,
             end=_stored_utc(end_text) + turnaround,

@@ -49,13 +49,11 @@ def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
         print(hash_password(password))
         return
     settings = desk.settings
-    if settings is not None and settings.kafka.enabled:
-        raise InvalidInput("the web site runs standalone for now (it books on this database): start it "
-                           "without --kafka or RENTALDESK_KAFKA", field="kafka")
     try:
         import uvicorn
 
         from ..web.app import create_app
+        from ..web.network import WebChannel
         from ..web.storefront import Storefront
     except ImportError as exc:
         raise InvalidInput(f"the web site needs its extra: pip install 'rentaldesk[web]' ({exc.name} is missing)",
@@ -65,18 +63,30 @@ def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
 
     branch = (settings.branch or None) if settings is not None else None
     web = settings.web if settings is not None else WebSettings()
-    store = Storefront(desk.service, branch=branch)
+    secret = os.environ.get(SECRET_VARIABLE) or None
+    channel = None
+    if settings is not None and settings.kafka.enabled:
+        # A channel of the network: this database is the web's replica, kept by its sync loop
+        # (started and stopped with the app); head office decides every booking.
+        channel = WebChannel(desk.db, settings.kafka)
+        store = Storefront(channel.service, branch=branch)
+        where = f"; a channel of head office on {settings.kafka.bootstrap} (topics {settings.kafka.topic_prefix}.*)"
+    else:
+        store = Storefront(desk.service, branch=branch)
+        where = ""
     locations = store.locations()
     # "Today" on the dashboard: the branch's day when the site serves one, else UTC.
     zone = locations[0].zone if len(locations) == 1 else DashboardSettings(None).zone
-    secret = os.environ.get(SECRET_VARIABLE) or None
     if web.public_url and secret is None:
         log.warning("web: %s is not set, so the manage links in the mails stop working when the site restarts",
                     SECRET_VARIABLE)
     if web.admin_password is None:
         log.warning("web: web.admin_password is not set: the dashboard is off")
     app = create_app(store, secret_key=secret, https_only=web.https_only,
-                     smtp=settings.smtp if settings is not None and web.public_url else None,
-                     public_url=web.public_url, dashboard=DashboardSettings(web.admin_password, zone=zone))
-    print(f"the web site is at http://{args.host}:{args.port}/ (Ctrl+C stops it)", file=sys.stderr)
+                     # in a network head office mails the decision (hq/notifications): the site's own
+                     # mail is the standalone site's, or the customer would hear twice
+                     smtp=settings.smtp if settings is not None and web.public_url and channel is None else None,
+                     public_url=web.public_url, dashboard=DashboardSettings(web.admin_password, zone=zone),
+                     channel=channel)
+    print(f"the web site is at http://{args.host}:{args.port}/{where} (Ctrl+C stops it)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)

@@ -20,7 +20,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jinja2 import Environment, PackageLoader
 from starlette.applications import Starlette
@@ -46,6 +46,9 @@ from .mail import Mailer
 from .tokens import ManageLinks
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
 from .storefront import Booking, Search, Storefront
+
+if TYPE_CHECKING:  # the standalone site never loads the Kafka client
+    from .network import WebChannel
 
 log = logging.getLogger("rentaldesk.web")
 
@@ -79,6 +82,10 @@ def public_message(exc: RentalError) -> str:
     return exc.message
 
 
+#: How long a status request waits for head office's decision before answering "still pending"
+#: (the page asks again at once): below the usual proxies' idle timeouts.
+STATUS_WAIT = 20.0
+
 #: The one answer of a look-up that found nothing, whether the reference or the email is wrong.
 NOT_FOUND = "We found no booking with that reference and email. Check both and try again."
 
@@ -103,19 +110,23 @@ def _templates() -> Environment:
 
 def create_app(storefront: Storefront, *, secret_key: str | None = None, limits: Limits = Limits(),
                https_only: bool = False, smtp: SmtpSettings | None = None, public_url: str = "",
-               dashboard: DashboardSettings | None = None) -> Starlette:
+               dashboard: DashboardSettings | None = None, channel: WebChannel | None = None) -> Starlette:
     """The site on ``storefront``. ``secret_key`` signs the session cookie and the manage links (a
     random one per process when None: sessions and links then end with the process); ``https_only``
-    (served over TLS) marks the cookie Secure and sends HSTS on every answer. With ``smtp`` a booking's confirmation mail is sent, its
-    manage link made from ``public_url`` (the site's address as customers reach it). Head
-    office's dashboard is at ``/dashboard``, behind the sign-in of ``dashboard`` (without it, or
-    without its password, the page says how to set it up)."""
+    (served over TLS) marks the cookie Secure and sends HSTS on every answer. With ``smtp`` a
+    booking's confirmation mail is sent, its manage link made from ``public_url`` (the site's
+    address as customers reach it). Head office's dashboard is at ``/dashboard``, behind the sign-in
+    of ``dashboard`` (without it, or without its password, the page says how to set it up).
+    ``channel``: in a network, the web's channel (its sync loop runs from the app's start to its
+    stop; ``storefront`` must be on ``channel.service``)."""
+    if channel is not None and storefront.service is not channel.service:
+        raise ValueError("in a network the storefront must book through the channel's service")
     key = secret_key or secrets.token_urlsafe(32)
     links = ManageLinks(key)
     mailer = None
     if smtp is not None:
         mailer = Mailer(storefront.service.db, smtp, links, public_url, storefront.service.clock)
-    site = _Site(storefront, limits, mailer)
+    site = _Site(storefront, limits, mailer, channel)
     static = StaticFiles(packages=[("rentaldesk.resources", "web/static")])
     routes = [
         Route("/", site.home, methods=["GET"]),
@@ -123,6 +134,7 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
         Route("/book/form", site.booking_form, methods=["POST"]),
         Route("/book", site.book, methods=["POST"]),
         Route("/confirmation", site.confirmation, methods=["GET"]),
+        Route("/booking/status", site.status, methods=["GET"]),
         Route("/manage", site.manage, methods=["GET"]),
         Route("/manage", site.look_up, methods=["POST"]),
         Route("/manage/change", site.change, methods=["POST"]),
@@ -143,9 +155,13 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if mailer is not None:
             mailer.start()
+        if channel is not None:
+            channel.start()
         try:
             yield
         finally:
+            if channel is not None:
+                await run_in_threadpool(channel.stop)
             site.close()
             if mailer is not None:
                 mailer.close()
@@ -159,9 +175,11 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
 class _Site:
     """The pages: each reads its form, asks the storefront, and renders."""
 
-    def __init__(self, storefront: Storefront, limits: Limits, mailer: Mailer | None = None) -> None:
+    def __init__(self, storefront: Storefront, limits: Limits, mailer: Mailer | None = None,
+                 channel: WebChannel | None = None) -> None:
         self.store = storefront
         self.mailer = mailer
+        self.channel = channel
         self.env = _templates()
         self.booking_limit = RateLimit(limits.bookings, limits.window)
         self.lookup_limit = RateLimit(limits.lookups, limits.window)
@@ -311,7 +329,34 @@ class _Site:
         if not isinstance(booked, str):
             return RedirectResponse("/", status_code=303)
         booking = await run_in_threadpool(self.store.get, booked)
-        return self.page(request, "confirmation.html", booking=booking)
+        return self.page(request, "confirmation.html", booking=booking, **self._waiting(booking))
+
+    def _waiting(self, booking: Booking) -> dict[str, Any]:
+        """What the status of a booking awaiting head office's decision says (``_status.html``)."""
+        waiting = self.channel is not None and booking.reservation.status == "pending"
+        return {"waiting": waiting,
+                "unreachable": waiting and self.channel is not None and not self.channel.head_office_reachable()}
+
+    async def status(self, request: Request) -> Response:
+        """The status of the session's booking (``?of=booked`` or the managed one), for htmx: while
+        it awaits head office this answer waits (up to :data:`STATUS_WAIT` seconds) for the sync
+        loop to apply the decision, so the page turns the moment it does."""
+        held = request.session.get("booked" if request.query_params.get("of") == "booked" else "manage")
+        if not isinstance(held, str):
+            return Response(status_code=204)
+        try:
+            booking = await run_in_threadpool(self.store.get, held)
+            if self.channel is not None and booking.reservation.status == "pending":
+                async def pending() -> bool:
+                    nonlocal booking
+                    booking = await run_in_threadpool(self.store.get, held)
+                    return booking.reservation.status == "pending"
+
+                await self.channel.decisions.wait(held, STATUS_WAIT, pending)
+        except RentalError:
+            return Response(status_code=204)
+        of = "booked" if request.query_params.get("of") == "booked" else "manage"
+        return self.page(request, "_status.html", booking=booking, of=of, **self._waiting(booking))
 
     # -- manage ---------------------------------------------------------------------------------
 
@@ -329,7 +374,8 @@ class _Site:
         booking = await self._managed(request)
         if booking is None:
             return self.page(request, "lookup.html")
-        return self.page(request, "manage.html", booking=booking, values=_period_values(booking))
+        return self.page(request, "manage.html", booking=booking, values=_period_values(booking),
+                         **self._waiting(booking))
 
     async def look_up(self, request: Request) -> Response:
         fields = await self.form(request)

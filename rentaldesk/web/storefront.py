@@ -131,12 +131,17 @@ class Storefront:
             raise InvalidInput("choose a pick-up location", field="zip_code")
         raise unknown_location(zip_code.strip(), (x.zip_code for x in offered))
 
-    def _examples(self, vehicle_class: str, zip_code: str) -> tuple[str, ...]:
+    def _examples(self, zip_code: str) -> dict[str, tuple[str, ...]]:
+        """Class -> up to three models of the location's cars in service (one query for all)."""
         with self.service.db.session() as s:
-            models = s.scalars(select(Car.model).distinct().where(
-                Car.vehicle_class == vehicle_class, Car.zip_code == zip_code,
-                Car.status == CarStatus.AVAILABLE.value).order_by(Car.model).limit(3))
-            return tuple(models)
+            rows = s.execute(select(Car.vehicle_class, Car.model).distinct().where(
+                Car.zip_code == zip_code, Car.status == CarStatus.AVAILABLE.value).order_by(Car.vehicle_class, Car.model))
+            found: dict[str, list[str]] = {}
+            for vehicle_class, model in rows:
+                models = found.setdefault(vehicle_class, [])
+                if len(models) < 3:
+                    models.append(model)
+            return {code: tuple(models) for code, models in found.items()}
 
     def currency(self, vehicle_class: str, zip_code: str) -> str:
         with self.service.db.session() as s:
@@ -157,27 +162,20 @@ class Storefront:
         return Search(location, start, end, wanted or None)
 
     def offers(self, search: Search) -> list[Offer]:
-        """The classes free for the search's period, cheapest first, each with the engine's quote.
+        """The classes free for the search's period, cheapest first, each with the engine's quote
+        (one engine read for all the location's classes: :meth:`ReservationService.offers_at`).
         A period the branch refuses raises the engine's :class:`InvalidPeriod`, and a class asked
         for that has no room the engine's :class:`NotAvailable` (their words)."""
-        found: list[Offer] = []
         zip_code = search.location.zip_code
-        for code, name in self.class_names().items():
-            if search.vehicle_class and code != search.vehicle_class:
-                continue
-            examples = self._examples(code, zip_code)
-            if not examples:  # no such car at this branch
-                continue
-            if not self.service.is_rental_available(vehicle_class=code, zip_code=zip_code,
-                                                    start=search.start, end=search.end):
-                if search.vehicle_class:  # the one class asked for: the counter's words for why not
-                    raise self.service.sold_out(vehicle_class=code, zip_code=zip_code, start=search.start,
-                                                end=search.end)
-                continue
-            charges = self.service.quote_charges(vehicle_class=code, zip_code=zip_code, start=search.start,
-                                                 end=search.end)
-            found.append(Offer(code, name, money_in(charges.total, charges.currency), _lines(charges), examples))
-        return found
+        quotes = self.service.offers_at(zip_code=zip_code, start=search.start, end=search.end,
+                                        vehicle_class=search.vehicle_class)
+        examples = self._examples(zip_code)
+        wanted = search.vehicle_class
+        if wanted and wanted in examples and wanted not in quotes:  # the counter's words for why not
+            raise self.service.sold_out(vehicle_class=wanted, zip_code=zip_code, start=search.start, end=search.end)
+        return [Offer(code, name, money_in(quotes[code].total, quotes[code].currency), _lines(quotes[code]),
+                      examples.get(code, ()))
+                for code, name in self.class_names().items() if code in quotes]
 
     # -- extras ---------------------------------------------------------------------------------
 

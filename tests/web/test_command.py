@@ -38,7 +38,6 @@ def quiet_env(tmp_path, monkeypatch):
 @pytest.mark.parametrize("flags, said", [
     (["--port", "70000"], "--port"),
     (["--port", "eighty"], "--port"),
-    (["--kafka", "localhost:9092", "--branch", "BOS-DT"], "the web site runs standalone for now"),
     (["--branch", "NOPE"], "NOPE"),
 ])
 def test_a_bad_flag_is_one_line_and_exit_2(sample_file, quiet_env, capsys, flags, said):
