@@ -269,15 +269,23 @@ def preview_check_in(s: Session, value: CheckIn, now: datetime) -> Charges:
 
 def check_in(s: Session, value: CheckIn, now: datetime) -> AgreementView:
     """Take the car back: the return time (not before check-out, not more than a few minutes
-    ahead of the clock), the location (another branch's is recorded as a one-way return; the car's
-    pool does not move in this part), odometer not below out, fuel 0..8, new damage and its charge;
-    fixes the charges (the receipt's lines, never recalculated) and completes the reservation
-    (``returned_at`` the actual time), in the caller's transaction. Raises :class:`RentalError`
-    naming the field; nothing is written then."""
+    ahead of the clock), the location (another branch's is a one-way return: the car joins that
+    branch's pool, :func:`rentaldesk.reservations.relocate`), odometer not below out, fuel 0..8,
+    new damage and its charge; fixes the charges (the receipt's lines, never recalculated) and
+    completes the reservation (``returned_at`` the actual time), in the caller's transaction.
+    Raises :class:`RentalError` naming the field; nothing is written then."""
+    return check_in_and_relocate(s, value, now)[0]
+
+
+def check_in_and_relocate(s: Session, value: CheckIn,
+                          now: datetime) -> tuple[AgreementView, reservations.Rehousing]:
+    """:func:`check_in`, and what a one-way return did to the old pool's reservations on the car."""
     checked = _checked_in(s, value, now)
     found, row = checked.agreement, checked.reservation
     reservations.return_car(s, row, checked.returned_at, odometer=checked.odometer)
+    row.return_zip_code = None if checked.zip_code == row.zip_code else checked.zip_code
     row.updated_at = now
+    rehoused = reservations.relocate(s, _lock_branch, now, s.get_one(Car, found.car_id), checked.zip_code)
     found.in_at, found.in_zip_code = checked.returned_at, checked.zip_code
     found.in_odometer, found.in_fuel_eighths = checked.odometer, checked.fuel_eighths
     found.damage_charge = checked.damage_charge
@@ -288,7 +296,7 @@ def check_in(s: Session, value: CheckIn, now: datetime) -> AgreementView:
     _add_marks(s, found, checked.marks)
     s.flush()
     close_if_settled(s, found, now)
-    return view(s, found)
+    return view(s, found), rehoused
 
 
 def agreement(s: Session, agreement_id_or_number: str) -> AgreementView:
@@ -513,10 +521,18 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
         young_driver_fee_per_day=renters.young_driver_fee(s, found.customer_id, found.booked_class, found.zip_code,
                                                           row.start_at),
         driver_day_rate=row.driver_day_rate if row.driver_id is not None else None,  # as quoted
-        one_way_fee=rates.drop_fee(s, found.zip_code, zip_code),
+        one_way_fee=_one_way_fee(s, found, row, zip_code),
     )
     return _CheckedIn(found, row, returned_at, zip_code, odometer, fuel, marks, damage_charge,
                       charges.settle(plan, usage))
+
+
+def _one_way_fee(s: Session, found: Agreement, row: ReservationRow, zip_code: str) -> Decimal:
+    # the fee quoted at booking when the car comes back where booked (kept as the plan is); a
+    # return location changed at the counter pays the fee in effect for it now
+    if zip_code == row.return_zip_code and row.drop_fee is not None:
+        return Decimal(row.drop_fee)
+    return rates.drop_fee(s, found.zip_code, zip_code)
 
 
 def _has_in_marks(s: Session, found: Agreement) -> bool:

@@ -22,12 +22,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement, Select, String, Table, and_, bindparam, exists, false, func, or_, select, type_coerce, update,
+)
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
-from . import agreement_record, contracts, no_show, placement
+from . import agreement_record, car_location, contracts, no_show, placement
 from . import extras as catalogue
 from .customers import (
     CustomerEdit,
@@ -66,8 +68,8 @@ from .models import (
 )
 from .models import Reservation as ReservationRow
 from .charges import DAY, Charges, ExtraChoice, rental_day_start, rental_length
-from .pricing import booking_plan, booking_quote, price_change
-from .rates import RatePlan, plan_for
+from .pricing import KEEP, Keep, booking_plan, booking_quote, price_change
+from .rates import RatePlan, drop_fee, plan_for
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
 from .values import CarChoice, Changes, Reservation
 
@@ -94,12 +96,18 @@ def utc_now() -> datetime:
 
 @dataclass
 class Pool:
-    """A pool: the cars in service of a vehicle class at a location, and the branch's rules."""
+    """A pool: the cars in service of a vehicle class at a location, and the branch's rules.
+
+    ``cars`` include the cars arriving by a one-way reservation elsewhere, each held by an
+    ``arrivals`` hold until it arrives; ``departures``: the pool's live one-way reservations, whose
+    holds run to :data:`rentaldesk.car_location.GONE` (see :mod:`rentaldesk.car_location`)."""
 
     branch: Branch
     vclass: VehicleClass
     rules: BranchRules
     cars: list[Car] = field(default_factory=list)
+    arrivals: list[placement.Hold] = field(default_factory=list)
+    departures: list[placement.Hold] = field(default_factory=list)
 
     @cached_property
     def car_ids(self) -> list[int]:
@@ -251,7 +259,7 @@ class ReservationService:
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
-            return len(_pool_holds(s, pool, start, end, now))
+            return sum(not car_location.is_arrival(h.key) for h in _pool_holds(s, pool, start, end, now))
 
     def duplicate_of(
         self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
@@ -316,9 +324,10 @@ class ReservationService:
         car_id: int | None = None,
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
+        return_zip_code: str | None = None,
     ) -> Charges:
         """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
-        each extra a line of its own."""
+        each extra a line of its own, a one-way return's drop fee one too."""
         require_aware(start, "start")
         require_aware(end, "end")
         with self.db.session() as s:
@@ -326,7 +335,9 @@ class ReservationService:
             car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
-            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras)
+            back = return_location(s, pool.branch.zip_code, return_zip_code)
+            fee = drop_fee(s, pool.branch.zip_code, back) if back is not None else None
+            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras, fee)
 
     def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
         """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
@@ -376,9 +387,14 @@ class ReservationService:
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
         record: CustomerEdit | None = None,
+        return_zip_code: str | None = None,
     ) -> Reservation:
         """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
         the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
+
+        ``return_zip_code``: where the car is to be returned (None or the pick-up location: there);
+        another branch's makes a one-way reservation, with that branch's drop fee in its price
+        and its car expected there from its end (:mod:`rentaldesk.car_location`).
 
         ``record``: what the customer told of themselves (the web's date of birth and licence),
         written by :func:`rentaldesk.customers.update_customer` in the booking's transaction where the
@@ -402,7 +418,7 @@ class ReservationService:
                 s, self.db.lock_pool, now,
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
-                source=self.link.source if self.link else "", extras=extras,
+                source=self.link.source if self.link else "", extras=extras, return_zip_code=return_zip_code,
             )
             if self.link:
                 self.link.requested(s, row, now)
@@ -428,8 +444,10 @@ class ReservationService:
         phone: str | None = None,
         accept_price: Decimal | None = None,
         extras: tuple[ExtraChoice, ...] | None = None,
+        return_zip_code: str | None = None,
     ) -> Reservation:
-        """Change the period, the extras (``extras``: all the reservation keeps after the change,
+        """Change the period, the return location (``return_zip_code``: None keeps it; the pick-up
+        location makes it a round trip again), the extras (``extras``: all the reservation keeps after the change,
         those kept at their booked price, new ones from :func:`rentaldesk.extras.choose`) and/or the
         customer's name and phone.
 
@@ -448,7 +466,8 @@ class ReservationService:
                 check_renter(s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end,
                              stage=Stage.BOOKING)
             outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
-                             accept_price=accept_price, extras=extras)
+                             accept_price=accept_price, extras=extras,
+                             return_zip_code=KEEP if return_zip_code is None else return_zip_code)
             if self.link and (outcome.booking_changed or outcome.customer_changed):
                 if outcome.booking_changed and row.status != ReservationStatus.ACTIVE.value:
                     row.status = ReservationStatus.PENDING.value
@@ -594,11 +613,14 @@ class ReservationService:
         completed at the actual return time. With head office, its return is sent."""
         now = self._now()
         with self.db.write() as s:
-            view = contracts.check_in(s, value, now)
+            view, rehoused = contracts.check_in_and_relocate(s, value, now)
             if self.link and view.returned is not None:
                 self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
             view = agreement_record.record(s, self.link, agreement_record.CHECKED_IN, view, now)
-        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+            # a one-way return: the old pool's reservations on the car moved, or now needing a car
+            stuck = set(s.scalars(select(ReservationRow.id).where(ReservationRow.reference.in_(rehoused.stuck))))
+        self.announce(Changes(reservations=frozenset({view.reservation_id, *rehoused.moved, *stuck}),
+                              cars=frozenset({view.car_id, *rehoused.moved.values()})))
         return view
 
     def mark_reservations_expired(self) -> int:
@@ -660,6 +682,8 @@ def book(
     renter: Renter | None = None,
     extras: tuple[ExtraChoice, ...] = (),
     stock: Mapping[str, int | None] | None = None,
+    return_zip_code: str | None = None,
+    kept_drop_fee: Decimal | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -668,10 +692,15 @@ def book(
     rate plan the request was quoted with (head office); else the plan in effect here. The renter
     rule (:func:`rentaldesk.renters.check_at_booking`) reads ``renter`` (a request's), else the
     stored customer. ``stock``: the items' stock as a branch's request gives it (head office:
-    :func:`rentaldesk.extras.check_stock`); else the catalogue here.
+    :func:`rentaldesk.extras.check_stock`); else the catalogue here. ``return_zip_code``: a one-way
+    return's location (:func:`return_location`), its drop fee ``kept_drop_fee`` when a request
+    carries the one quoted, else the fee in effect here.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
+    back = return_location(s, pool.branch.zip_code, return_zip_code)
+    fee = None if back is None else (kept_drop_fee if kept_drop_fee is not None
+                                     else drop_fee(s, pool.branch.zip_code, back))
     lock(s, pool.branch.zip_code)
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
@@ -682,6 +711,7 @@ def book(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
         plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code), extras=extras,
+        return_zip_code=back, drop_fee=fee,
     )
     catalogue.check_stock(s, pool.branch.zip_code, extras, start, end, now, stock=stock)  # issue 11: extras
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
@@ -692,7 +722,7 @@ def book(
         pinned=booking.pinned, driver_id=driver.id if driver else None, start=start, end=end,
         status=ReservationStatus(status).value, price=booking.price, source=source, now=now,
         rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
-        extras_json=catalogue.extras_to_json(extras),
+        extras_json=catalogue.extras_to_json(extras), return_zip_code=back, drop_fee=fee,
     ))
     s.add(row)
     s.flush()
@@ -728,6 +758,8 @@ class NewReservationRow(TypedDict):
     driver_day_rate: Decimal | None
     extras_json: str
     no_show_fee: Decimal | None
+    return_zip_code: str | None
+    drop_fee: Decimal | None
 
 
 def new_reservation_row(
@@ -753,6 +785,8 @@ def new_reservation_row(
     rate_plan: str | None = None,
     driver_day_rate: Decimal | None = None,
     extras_json: str = "[]",
+    return_zip_code: str | None = None,
+    drop_fee: Decimal | None = None,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -767,7 +801,7 @@ def new_reservation_row(
         "status_reason": status_reason, "source": source, "hq_version": hq_version,
         "awaiting_event_id": None, "hq_car_id": hq_car_id,
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
-        "no_show_fee": None,
+        "no_show_fee": None, "return_zip_code": return_zip_code, "drop_fee": drop_fee,
     }
 
 
@@ -857,6 +891,8 @@ def decide_booking(
     plan: RatePlan,
     requested_at: datetime | None = None,
     extras: tuple[ExtraChoice, ...] = (),
+    return_zip_code: str | None = None,
+    drop_fee: Decimal | None = None,
 ) -> Booking:
     """Decide a new reservation on a pool, or raise the refusal (nothing is written).
 
@@ -866,7 +902,9 @@ def decide_booking(
     of the customer (``customer_id``: None for a new customer) in the pool; the driver active and
     free; the asked car (``car_id``) in the pool; a placement of every live reservation of the pool
     with this one (moving not-yet-started class reservations if need be). The price:
-    :mod:`rentaldesk.pricing` (``plan``, at the asked car's own day rate, plus the driver's).
+    :mod:`rentaldesk.pricing` (``plan``, at the asked car's own day rate, plus the driver's, plus
+    ``drop_fee``). A one-way reservation (``return_zip_code`` elsewhere) takes its car out of the
+    pool for good (:mod:`rentaldesk.car_location`): it is placed on a car with nothing after it.
     """
     customer_name(name)
     pool = view.pool
@@ -878,9 +916,8 @@ def decide_booking(
         raise duplicate(email, pool, clash)
     driver_rule(view, driver, start, end, now)
     car = _check_car(pool, car_id) if car_id is not None else None
-    hold = placement.Hold(
-        reservation_id, start, end + pool.rules.turnaround, car=car.car_id if car else None, movable=car is None
-    )
+    hold_end = car_location.departure_end(pool.branch.zip_code, return_zip_code, end) + pool.rules.turnaround
+    hold = placement.Hold(reservation_id, start, hold_end, car=car.car_id if car else None, movable=car is None)
     decision = _decide_with(pool, hold, view.holds_reader(reservation_id, now))
     if decision is None:
         raise _not_available(pool, start, end, car)
@@ -890,7 +927,7 @@ def decide_booking(
         car_id=decision[reservation_id],
         pinned=car is not None,
         moved={k: c for k, c in decision.items() if k != reservation_id},
-        price=booking_quote(quoted, start, end, driver_rate, extras).total,
+        price=booking_quote(quoted, start, end, driver_rate, extras, drop_fee).total,
         plan=quoted,
         driver_day_rate=driver_rate,
     )
@@ -1222,11 +1259,12 @@ class ChangeOutcome:
     customer_changed: bool
     moved: dict[str, int]
     extras_changed: bool = False
+    return_changed: bool = False
 
     @property
     def booking_changed(self) -> bool:
-        """The period or the extras: what head office decides again."""
-        return self.period_changed or self.extras_changed
+        """The period, the return location or the extras: what head office decides again."""
+        return self.period_changed or self.extras_changed or self.return_changed
 
 
 def change(
@@ -1243,6 +1281,8 @@ def change(
     accept_price: Decimal | None = None,
     extras: tuple[ExtraChoice, ...] | None = None,
     stock: Mapping[str, int | None] | None = None,
+    return_zip_code: str | None | Keep = KEEP,
+    kept_drop_fee: Decimal | None = None,
 ) -> ChangeOutcome:
     """Change a live reservation's period, its extras and/or its customer's name and phone, or raise.
 
@@ -1261,6 +1301,15 @@ def change(
     require_aware(new_start, "start")
     require_aware(new_end, "end")
     period_changed = new_start != row.start_at or new_end != row.end_at
+    # a new return location (:func:`return_location`): re-placed as a new period is (a one-way
+    # takes its car for good), and priced with the drop fee in effect (or a request's, quoted)
+    new_return = row.return_zip_code if isinstance(return_zip_code, Keep) else \
+        return_location(s, row.zip_code, return_zip_code)
+    return_changed = new_return != row.return_zip_code
+    new_drop = row.drop_fee
+    if return_changed:
+        new_drop = None if new_return is None else (
+            kept_drop_fee if kept_drop_fee is not None else drop_fee(s, row.zip_code, new_return))
     kept = catalogue.extras_from_json(row.extras_json)
     extras_changed = extras is not None and tuple(extras) != kept
     if extras_changed and row.status == ReservationStatus.ACTIVE.value:
@@ -1268,10 +1317,10 @@ def change(
                           field="extras")
     new_extras = tuple(extras) if extras is not None and extras_changed else kept
     moved: dict[str, int] = {}
-    if period_changed or extras_changed:
+    if period_changed or extras_changed or return_changed:
         pool = _load_pool(s, row.vehicle_class, row.zip_code)
         lock(s, pool.branch.zip_code)
-    if period_changed:
+    if period_changed or return_changed:
         started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
         if started and new_start != row.start_at:
             raise RentalError(f"reservation {row.reference} has started; only its return can change", field="start")
@@ -1283,19 +1332,19 @@ def change(
             raise duplicate(s.get_one(Customer, row.customer_id).email, pool, clash)
         driver = _find_driver(s, row.driver_id)
         driver_rule(DatabasePool(s, pool, exclude=row.id), driver, new_start, new_end, now)
-        fixed = row.pinned or started
-        hold = placement.Hold(
-            row.id, new_start, new_end + pool.rules.turnaround, car=row.car_id if fixed else None, movable=not fixed
-        )
+        # a one-way reservation keeps its car (another branch expects that car), as a pinned one
+        fixed = row.pinned or started or car_location.is_one_way(row.zip_code, row.return_zip_code)
+        hold_end = car_location.departure_end(row.zip_code, new_return, new_end) + pool.rules.turnaround
+        hold = placement.Hold(row.id, new_start, hold_end, car=row.car_id if fixed else None, movable=not fixed)
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
     else:
         decision = None
-    if period_changed or extras_changed:
+    if period_changed or extras_changed or return_changed:
         catalogue.check_stock(s, pool.branch.zip_code, new_extras,  # issue 11: extras
                               new_start, new_end, now, exclude=row.id, stock=stock)
-        repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None)
+        repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None, drop_fee=new_drop)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)
         if decision is not None:
@@ -1305,6 +1354,7 @@ def change(
         row.end_at = new_end
         row.price = repriced.new
         row.extras_json = catalogue.extras_to_json(new_extras)
+        row.return_zip_code, row.drop_fee = new_return, new_drop
         row.version += 1
         row.updated_at = now
     customer = s.get_one(Customer, row.customer_id)
@@ -1316,7 +1366,7 @@ def change(
         customer.phone = phone.strip()
         customer_changed = True
     s.flush()
-    return ChangeOutcome(period_changed, customer_changed, moved, extras_changed)
+    return ChangeOutcome(period_changed, customer_changed, moved, extras_changed, return_changed)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
@@ -1443,10 +1493,14 @@ def _find(s: Session, reservation_id: str) -> ReservationRow:
 #: A reservation needs another car: it is live, and its car is out of service or out of its pool
 #: (sent to maintenance while it held the car, with no other car of the pool free). A condition on
 #: a query joining the reservation's car; the one definition, for values, filters and the board.
+_BRINGING = aliased(ReservationRow, name="bringing")
 NEEDS_A_CAR = and_(
     ReservationRow.status.in_(LIVE_STATUSES),
     or_(Car.status != CarStatus.AVAILABLE.value, Car.vehicle_class != ReservationRow.vehicle_class,
-        Car.zip_code != ReservationRow.zip_code),
+        and_(Car.zip_code != ReservationRow.zip_code,
+             # a car a live one-way reservation brings here is this pool's from its arrival
+             ~exists().where(_BRINGING.car_id == Car.car_id, _BRINGING.status.in_(LIVE_STATUSES),
+                             _BRINGING.return_zip_code == ReservationRow.zip_code))),
 )
 VALUE_COLUMNS = (Customer.email, Customer.name, Customer.phone, Car.plate_number, NEEDS_A_CAR.label("needs_car"))
 
@@ -1511,6 +1565,7 @@ def reservation_value(
         updated_at=row.updated_at,
         status_reason=row.status_reason,
         needs_car=bool(needs_car),
+        return_zip_code=row.return_zip_code,
     )
 
 
@@ -1560,20 +1615,63 @@ def find_location(s: Session, zip_code: str) -> Branch:
     return branch
 
 
+def return_location(s: Session, zip_code: str, return_zip_code: str | None) -> str | None:
+    """Where a reservation picked up at ``zip_code`` is to be returned, as typed: None (or blank,
+    or the pick-up location) is a round trip (None); another branch's zip code a one-way return
+    (that zip code). The one check of a return location, for every channel; an unknown one is an
+    :class:`UnknownPool` naming the field ``return_zip_code``."""
+    if return_zip_code is None:
+        return None
+    cleaned = return_zip_code.strip() if isinstance(return_zip_code, str) else None
+    if cleaned == "" or cleaned == zip_code:
+        return None
+    if cleaned is None or s.scalar(select(Branch.id).where(Branch.zip_code == cleaned)) is None:
+        known = sorted(s.scalars(select(Branch.zip_code)))
+        raise UnknownPool(f"unknown return location '{typed(str(return_zip_code))}' (the branches are at "
+                          f"{', '.join(known) or 'none'})", field="return_zip_code")
+    return cleaned
+
+
 def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
     vclass = find_class(s, vehicle_class)
     branch = find_location(s, zip_code)
     code, zip_code = vclass.code, branch.zip_code
-    cars = pool_order(
-        s.scalars(
-            select(Car).where(
-                Car.vehicle_class == code,
-                Car.zip_code == zip_code,
-                Car.status == CarStatus.AVAILABLE.value,
-            )
+    rules = branch_rules(branch)
+    own = list(s.scalars(
+        select(Car).where(
+            Car.vehicle_class == code,
+            Car.zip_code == zip_code,
+            Car.status == CarStatus.AVAILABLE.value,
         )
-    )
-    return Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
+    ))
+    # where cars go (rentaldesk.car_location): the live one-way reservations coming here and
+    # leaving from here, both a seek of ix_reservations_one_way (empty in a pool without one-ways)
+    coming = s.execute(
+        select(Car, ReservationRow.id, ReservationRow.end_at).join(Car, Car.car_id == ReservationRow.car_id).where(
+            ReservationRow.status.in_(LIVE_STATUSES),
+            ReservationRow.return_zip_code == zip_code,
+            ReservationRow.vehicle_class == code,
+            ReservationRow.zip_code != zip_code,
+            Car.status == CarStatus.AVAILABLE.value,
+            Car.vehicle_class == code,
+        )
+    ).all()
+    arrivals = [car_location.arrival(car_location.Move(rid, car.car_id, car.zip_code, zip_code, end, end),
+                                     rules.turnaround) for car, rid, end in coming]
+    leaving = s.execute(
+        select(ReservationRow.id, ReservationRow.start_at, ReservationRow.car_id).where(
+            ReservationRow.status.in_(LIVE_STATUSES),
+            ReservationRow.return_zip_code.is_not(None),
+            ReservationRow.return_zip_code != zip_code,
+            ReservationRow.vehicle_class == code,
+            ReservationRow.zip_code == zip_code,
+        )
+    ).all()
+    departures = [placement.Hold(key=rid, start=start, end=car_location.GONE, car=car_id, movable=False)
+                  for rid, start, car_id in leaving]
+    known = {c.car_id for c in own}
+    cars = pool_order([*own, *(car for car, _, _ in coming if car.car_id not in known)])
+    return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
 
 
 def unknown_class(code: str, known: Mapping[str, str]) -> UnknownPool:
@@ -1597,7 +1695,9 @@ def _pool_holds(
     now: datetime,
     exclude: str | None = None,
 ) -> list[placement.Hold]:
-    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround.
+    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround. Where cars go
+    (:mod:`rentaldesk.car_location`): a one-way reservation holds its car to the end of time, fixed
+    (the car leaves the pool with it), and a car arriving here is held until it arrives.
 
     A Core query with the two times read as the stored text, each distinct text made an aware
     datetime once (:func:`_stored_utc`): the slow path reads a busy pool's whole live book (800
@@ -1611,6 +1711,7 @@ def _pool_holds(
             ReservationRow.car_id,
             ReservationRow.pinned,
             ReservationRow.status,
+            ReservationRow.return_zip_code,
         ).where(
             ReservationRow.vehicle_class == pool.vclass.code,
             ReservationRow.zip_code == pool.branch.zip_code,
@@ -1620,10 +1721,11 @@ def _pool_holds(
         )
     )
     active = ReservationStatus.ACTIVE.value
+    here = pool.branch.zip_code
     holds = []
-    for rid, start_text, end_text, car_id, pinned, status in rows:
-        if rid == exclude:
-            continue
+    for rid, start_text, end_text, car_id, pinned, status, return_zip in rows:
+        if rid == exclude or car_location.is_one_way(here, return_zip):
+            continue  # a one-way reservation: among the pool's departures
         start = _stored_utc(start_text)
         holds.append(placement.Hold(
             key=rid,
@@ -1632,6 +1734,8 @@ def _pool_holds(
             car=car_id,
             movable=not pinned and status != active and start > now,
         ))
+    holds.extend(h for h in pool.departures if h.key != exclude and h.start < hi)
+    holds.extend(car_location.arrivals_between(pool.arrivals, lo, hi))
     return holds
 
 
@@ -1746,7 +1850,11 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     was: its pool is read from it. The moves are written; nothing else is.
     """
     holding = list(s.execute(
-        select(ReservationRow.id, ReservationRow.reference).where(ReservationRow.car_id == car.car_id, *holding_car(now))
+        select(ReservationRow.id, ReservationRow.reference).where(
+            ReservationRow.car_id == car.car_id, *holding_car(now),
+            # this pool's: a reservation elsewhere waiting for the car to arrive (car_location) is not
+            ReservationRow.vehicle_class == car.vehicle_class, ReservationRow.zip_code == car.zip_code,
+        )
     ))
     if not holding:
         return Rehousing({}, ())
@@ -1774,6 +1882,23 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     moved = {rid: c for rid, c in moved.items() if c != original[rid]}
     _apply_moves(s, moved, None, now)
     return Rehousing(moved, tuple(sorted(ref for rid, ref in holding if rid not in moved)))
+
+
+def relocate(s: Session, lock: Lock, now: datetime, car: Car, zip_code: str) -> Rehousing:
+    """The car is back at ``zip_code``, another location than its own (a one-way return, at
+    check-in): from now on it is in that location's pool (:mod:`rentaldesk.car_location`), and the
+    reservations its old pool had on it are re-placed on the old pool's other cars, as for a car
+    sent to maintenance (:func:`rehouse`), or left on it, needing a car (``stuck``). The caller
+    has completed the one-way reservation and commits."""
+    if car.zip_code == zip_code:
+        return Rehousing({}, ())
+    rehoused = rehouse(s, lock, now, car)
+    if rehoused.stuck:
+        log.warning("car %s returned at %s; reservations %s at %s need a car", car.plate_number, zip_code,
+                    ", ".join(rehoused.stuck), car.zip_code)
+    car.zip_code = zip_code
+    s.flush()
+    return rehoused
 
 
 def holding_car(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
