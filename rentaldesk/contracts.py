@@ -193,6 +193,9 @@ class AgreementView:
     signature_png: bytes
     write_off_reason: str
     created_at: datetime
+    #: Where the reservation is to be returned (its pick-up location unless booked one-way): what
+    #: the check-in starts from.
+    return_zip_code: str = ""
 
 
 # -- the services ------------------------------------------------------------------------------------
@@ -441,6 +444,7 @@ def view(s: Session, found: Agreement) -> AgreementView:
         charges=charges_from_json(found.charges_json) if found.charges_json is not None else None,
         payments=entries, paid=totals.paid - totals.refunded, balance=totals.balance(found.total),
         signature_png=found.signature_png, write_off_reason=found.write_off_reason, created_at=found.created_at,
+        return_zip_code=row.return_zip_code or row.zip_code,
     )
 
 

@@ -99,14 +99,18 @@ class CheckInDialog(QDialog):
         )
         tab_leaves(ui.returnDate, ui.returnTime)
         zone = desk.zone(agreement.zip_code)
-        now = desk.now().astimezone(zone)
+        # the return time is typed in the return location's time (value() reads it so): filled in
+        # the time of the location it is booked back to
+        back = desk.zone(agreement.return_zip_code or agreement.zip_code)
+        now = desk.now().astimezone(back)
         ui.returnDate.label = "Return date"
-        ui.returnDate.reference = lambda: desk.now().astimezone(zone).date()
+        ui.returnDate.reference = lambda: desk.now().astimezone(back).date()
         ui.returnDate.setDate(qdate(now.date()))
         ui.returnTime.setTime(QTime(now.hour, now.minute))
         for branch in desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
-        ui.locationCombo.setCurrentIndex(max(0, ui.locationCombo.findData(agreement.zip_code)))
+        # where it was booked to come back (a one-way's other branch); the clerk changes it if not
+        ui.locationCombo.setCurrentIndex(max(0, ui.locationCombo.findData(agreement.return_zip_code or agreement.zip_code)))
         ui.odometerSpin.setValue(agreement.out.odometer)
         ui.odometerSpin.setSuffix(f" {agreement.distance_unit}")
         ui.fuelGauge.setValue(agreement.out.fuel_eighths)
