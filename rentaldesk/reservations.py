@@ -1644,33 +1644,32 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
             Car.status == CarStatus.AVAILABLE.value,
         )
     ))
-    # where cars go (rentaldesk.car_location): the live one-way reservations coming here and
-    # leaving from here, both a seek of ix_reservations_one_way (empty in a pool without one-ways)
-    coming = s.execute(
-        select(Car, ReservationRow.id, ReservationRow.end_at).join(Car, Car.car_id == ReservationRow.car_id).where(
-            ReservationRow.status.in_(LIVE_STATUSES),
-            ReservationRow.return_zip_code == zip_code,
-            ReservationRow.vehicle_class == code,
-            ReservationRow.zip_code != zip_code,
-            Car.status == CarStatus.AVAILABLE.value,
-            Car.vehicle_class == code,
-        )
-    ).all()
-    arrivals = [car_location.arrival(car_location.Move(rid, car.car_id, car.zip_code, zip_code, end, end),
-                                     rules.turnaround) for car, rid, end in coming]
-    leaving = s.execute(
-        select(ReservationRow.id, ReservationRow.start_at, ReservationRow.car_id).where(
+    # where cars go (rentaldesk.car_location): the live one-way reservations of the class coming
+    # here or leaving from here, in one query over the live one-ways only (ix_reservations_one_way:
+    # status, then return_zip_code not null). The class and pick-up location are compared as
+    # expressions (``|| ''``), so the planner cannot prefer the pool's own index, whose live rows
+    # are many more. In a pool without one-ways it finds nothing and no car is read.
+    one_ways = s.execute(
+        select(ReservationRow.id, ReservationRow.start_at, ReservationRow.end_at, ReservationRow.car_id,
+               ReservationRow.zip_code)
+        .where(
             ReservationRow.status.in_(LIVE_STATUSES),
             ReservationRow.return_zip_code.is_not(None),
-            ReservationRow.return_zip_code != zip_code,
-            ReservationRow.vehicle_class == code,
-            ReservationRow.zip_code == zip_code,
+            ReservationRow.vehicle_class.concat("") == code,
+            or_(ReservationRow.return_zip_code == zip_code, ReservationRow.zip_code.concat("") == zip_code),
+            ReservationRow.return_zip_code != ReservationRow.zip_code,
         )
     ).all()
     departures = [placement.Hold(key=rid, start=start, end=car_location.GONE, car=car_id, movable=False)
-                  for rid, start, car_id in leaving]
+                  for rid, start, _end, car_id, pick_up in one_ways if pick_up == zip_code]
+    coming = [(rid, end, car_id) for rid, _start, end, car_id, pick_up in one_ways if pick_up != zip_code]
+    arriving = {c.car_id: c for c in s.scalars(select(Car).where(
+        Car.car_id.in_([car_id for _, _, car_id in coming]), Car.status == CarStatus.AVAILABLE.value,
+        Car.vehicle_class == code))} if coming else {}
+    arrivals = [car_location.arrival(car_location.Move(rid, car_id, arriving[car_id].zip_code, zip_code, end, end),
+                                     rules.turnaround) for rid, end, car_id in coming if car_id in arriving]
     known = {c.car_id for c in own}
-    cars = pool_order([*own, *(car for car, _, _ in coming if car.car_id not in known)])
+    cars = pool_order([*own, *(car for car_id, car in arriving.items() if car_id not in known)])
     return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
 
 

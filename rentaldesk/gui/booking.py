@@ -188,6 +188,8 @@ class BookingScreen(QWidget):
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
+        # out of the Tab walk (the customer, the driver, then the car: as clerks type a round trip);
+        # a one-way is the exception, reached by its mnemonic (Alt+T) or the mouse
         ui.returnCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.startDate.dateChanged.connect(self._pickup_moved)
         ui.startTime.timeChanged.connect(self._pickup_moved)

@@ -76,22 +76,6 @@ class Ui_BookingForm(object):
 
         self.tripLayout.addWidget(self.locationCombo, 0, 1, 1, 1)
 
-        self.returnLabel = QLabel(self.tripGroup)
-        self.returnLabel.setObjectName(u"returnLabel")
-
-        self.tripLayout.addWidget(self.returnLabel, 2, 0, 1, 1)
-
-        self.returnCombo = QComboBox(self.tripGroup)
-        self.returnCombo.setObjectName(u"returnCombo")
-
-        self.tripLayout.addWidget(self.returnCombo, 2, 1, 1, 1)
-
-        self.errorReturn = QLabel(self.tripGroup)
-        self.errorReturn.setObjectName(u"errorReturn")
-        self.errorReturn.setWordWrap(True)
-
-        self.tripLayout.addWidget(self.errorReturn, 3, 1, 1, 1)
-
         self.errorZip = QLabel(self.tripGroup)
         self.errorZip.setObjectName(u"errorZip")
         self.errorZip.setWordWrap(True)
@@ -101,18 +85,18 @@ class Ui_BookingForm(object):
         self.classLabel = QLabel(self.tripGroup)
         self.classLabel.setObjectName(u"classLabel")
 
-        self.tripLayout.addWidget(self.classLabel, 4, 0, 1, 1)
+        self.tripLayout.addWidget(self.classLabel, 2, 0, 1, 1)
 
         self.classCombo = QComboBox(self.tripGroup)
         self.classCombo.setObjectName(u"classCombo")
 
-        self.tripLayout.addWidget(self.classCombo, 4, 1, 1, 1)
+        self.tripLayout.addWidget(self.classCombo, 2, 1, 1, 1)
 
         self.errorClass = QLabel(self.tripGroup)
         self.errorClass.setObjectName(u"errorClass")
         self.errorClass.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorClass, 5, 1, 1, 1)
+        self.tripLayout.addWidget(self.errorClass, 3, 1, 1, 1)
 
         self.calendar = RangeCalendar(self.tripGroup)
         self.calendar.setObjectName(u"calendar")
@@ -120,17 +104,17 @@ class Ui_BookingForm(object):
         self.calendar.setMaximumSize(QSize(16777215, 460))
         self.calendar.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
-        self.tripLayout.addWidget(self.calendar, 6, 0, 1, 2)
+        self.tripLayout.addWidget(self.calendar, 4, 0, 1, 2)
 
         self.calendarHint = QLabel(self.tripGroup)
         self.calendarHint.setObjectName(u"calendarHint")
 
-        self.tripLayout.addWidget(self.calendarHint, 7, 0, 1, 2)
+        self.tripLayout.addWidget(self.calendarHint, 5, 0, 1, 2)
 
         self.startLabel = QLabel(self.tripGroup)
         self.startLabel.setObjectName(u"startLabel")
 
-        self.tripLayout.addWidget(self.startLabel, 8, 0, 1, 1)
+        self.tripLayout.addWidget(self.startLabel, 6, 0, 1, 1)
 
         self.startLayout = QHBoxLayout()
         self.startLayout.setObjectName(u"startLayout")
@@ -155,18 +139,18 @@ class Ui_BookingForm(object):
         self.startLayout.addWidget(self.startTime)
 
 
-        self.tripLayout.addLayout(self.startLayout, 8, 1, 1, 1)
+        self.tripLayout.addLayout(self.startLayout, 6, 1, 1, 1)
 
         self.errorStart = QLabel(self.tripGroup)
         self.errorStart.setObjectName(u"errorStart")
         self.errorStart.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorStart, 9, 0, 1, 2)
+        self.tripLayout.addWidget(self.errorStart, 7, 0, 1, 2)
 
         self.endLabel = QLabel(self.tripGroup)
         self.endLabel.setObjectName(u"endLabel")
 
-        self.tripLayout.addWidget(self.endLabel, 10, 0, 1, 1)
+        self.tripLayout.addWidget(self.endLabel, 8, 0, 1, 1)
 
         self.endLayout = QHBoxLayout()
         self.endLayout.setObjectName(u"endLayout")
@@ -185,25 +169,25 @@ class Ui_BookingForm(object):
         self.endLayout.addWidget(self.endTime)
 
 
-        self.tripLayout.addLayout(self.endLayout, 10, 1, 1, 1)
+        self.tripLayout.addLayout(self.endLayout, 8, 1, 1, 1)
 
         self.errorEnd = QLabel(self.tripGroup)
         self.errorEnd.setObjectName(u"errorEnd")
         self.errorEnd.setWordWrap(True)
 
-        self.tripLayout.addWidget(self.errorEnd, 11, 0, 1, 2)
+        self.tripLayout.addWidget(self.errorEnd, 9, 0, 1, 2)
 
         self.durationLabel = QLabel(self.tripGroup)
         self.durationLabel.setObjectName(u"durationLabel")
 
-        self.tripLayout.addWidget(self.durationLabel, 12, 1, 1, 1)
+        self.tripLayout.addWidget(self.durationLabel, 10, 1, 1, 1)
 
         self.tripSpacer = QSpacerItem(10, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
 
-        self.tripLayout.addItem(self.tripSpacer, 13, 0, 1, 2)
+        self.tripLayout.addItem(self.tripSpacer, 11, 0, 1, 2)
 
-        self.tripLayout.setRowStretch(6, 1)
-        self.tripLayout.setRowStretch(13, 1)
+        self.tripLayout.setRowStretch(4, 1)
+        self.tripLayout.setRowStretch(11, 1)
 
         self.leftColumn.addWidget(self.tripGroup)
 
@@ -289,6 +273,23 @@ class Ui_BookingForm(object):
         self.errorDriver.setWordWrap(True)
 
         self.customerLayout.addWidget(self.errorDriver, 8, 1, 1, 1)
+
+        self.returnLabel = QLabel(self.customerGroup)
+        self.returnLabel.setObjectName(u"returnLabel")
+
+        self.customerLayout.addWidget(self.returnLabel, 9, 0, 1, 1)
+
+        self.returnCombo = QComboBox(self.customerGroup)
+        self.returnCombo.setObjectName(u"returnCombo")
+        self.returnCombo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+        self.customerLayout.addWidget(self.returnCombo, 9, 1, 1, 1)
+
+        self.errorReturn = QLabel(self.customerGroup)
+        self.errorReturn.setObjectName(u"errorReturn")
+        self.errorReturn.setWordWrap(True)
+
+        self.customerLayout.addWidget(self.errorReturn, 10, 1, 1, 1)
 
 
         self.middleLayout.addWidget(self.customerGroup)
@@ -471,7 +472,6 @@ class Ui_BookingForm(object):
         self.rootLayout.setStretch(1, 1)
 #if QT_CONFIG(shortcut)
         self.locationLabel.setBuddy(self.locationCombo)
-        self.returnLabel.setBuddy(self.returnCombo)
         self.classLabel.setBuddy(self.classCombo)
         self.startLabel.setBuddy(self.startDate)
         self.endLabel.setBuddy(self.endDate)
@@ -479,9 +479,9 @@ class Ui_BookingForm(object):
         self.nameLabel.setBuddy(self.nameEdit)
         self.phoneLabel.setBuddy(self.phoneEdit)
         self.driverLabel.setBuddy(self.driverCombo)
+        self.returnLabel.setBuddy(self.returnCombo)
 #endif // QT_CONFIG(shortcut)
-        QWidget.setTabOrder(self.locationCombo, self.returnCombo)
-        QWidget.setTabOrder(self.returnCombo, self.classCombo)
+        QWidget.setTabOrder(self.locationCombo, self.classCombo)
         QWidget.setTabOrder(self.classCombo, self.startDate)
         QWidget.setTabOrder(self.startDate, self.startTime)
         QWidget.setTabOrder(self.startTime, self.endDate)
@@ -508,11 +508,6 @@ class Ui_BookingForm(object):
         self.zoneLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"subtitle", None))
         self.tripGroup.setTitle(QCoreApplication.translate("BookingForm", u"Trip", None))
         self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"&Location", None))
-        self.returnLabel.setText(QCoreApplication.translate("BookingForm", u"&Return at", None))
-#if QT_CONFIG(tooltip)
-        self.returnLabel.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
-#endif // QT_CONFIG(tooltip)
-        self.errorReturn.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.errorZip.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.classLabel.setText(QCoreApplication.translate("BookingForm", u"Vehicle &class", None))
         self.errorClass.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
@@ -537,6 +532,11 @@ class Ui_BookingForm(object):
         self.errorPhone.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.driverLabel.setText(QCoreApplication.translate("BookingForm", u"&Driver", None))
         self.errorDriver.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
+        self.returnLabel.setText(QCoreApplication.translate("BookingForm", u"Return &to", None))
+#if QT_CONFIG(tooltip)
+        self.returnLabel.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
+#endif // QT_CONFIG(tooltip)
+        self.errorReturn.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.extrasGroup.setTitle(QCoreApplication.translate("BookingForm", u"E&xtras and cover", None))
         self.errorExtras.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.priceGroup.setTitle(QCoreApplication.translate("BookingForm", u"Summary", None))
