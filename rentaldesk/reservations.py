@@ -1644,11 +1644,24 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
             Car.status == CarStatus.AVAILABLE.value,
         )
     ))
-    # where cars go (rentaldesk.car_location): the live one-way reservations of the class coming
-    # here or leaving from here, in one query over the live one-ways only (ix_reservations_one_way:
-    # status, then return_zip_code not null). The class and pick-up location are compared as
-    # expressions (``|| ''``), so the planner cannot prefer the pool's own index, whose live rows
-    # are many more. In a pool without one-ways it finds nothing and no car is read.
+    known = {c.car_id for c in own}
+    arriving, arrivals, departures = one_way_moves(s, code, zip_code, rules.turnaround)
+    cars = pool_order([*own, *(car for car in arriving if car.car_id not in known)])
+    return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
+
+
+def one_way_moves(s: Session, code: str, zip_code: str,
+                  turnaround: timedelta) -> tuple[list[Car], list[placement.Hold], list[placement.Hold]]:
+    """Where cars go, for the pool of class ``code`` at ``zip_code`` (:mod:`rentaldesk.car_location`):
+    the cars arriving by a live one-way reservation elsewhere (in service, of the class), their
+    arrival holds (to their planned end plus this pool's ``turnaround``), and the pool's own live
+    one-way reservations as departures (fixed holds to :data:`~rentaldesk.car_location.GONE`). The
+    branch's pools (:func:`_load_pool`) and head office's batch read them so: one rule.
+
+    One query over the live one-ways only (ix_reservations_one_way: status, then return_zip_code
+    not null). The class and the pick-up location are compared as expressions (``|| ''``), so the
+    planner cannot prefer the pool's own index, whose live rows are many more. In a pool without
+    one-ways it finds nothing and no car is read."""
     one_ways = s.execute(
         select(ReservationRow.id, ReservationRow.start_at, ReservationRow.end_at, ReservationRow.car_id,
                ReservationRow.zip_code)
@@ -1663,14 +1676,14 @@ def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
     departures = [placement.Hold(key=rid, start=start, end=car_location.GONE, car=car_id, movable=False)
                   for rid, start, _end, car_id, pick_up in one_ways if pick_up == zip_code]
     coming = [(rid, end, car_id) for rid, _start, end, car_id, pick_up in one_ways if pick_up != zip_code]
+    if not coming:
+        return [], [], departures
     arriving = {c.car_id: c for c in s.scalars(select(Car).where(
         Car.car_id.in_([car_id for _, _, car_id in coming]), Car.status == CarStatus.AVAILABLE.value,
-        Car.vehicle_class == code))} if coming else {}
+        Car.vehicle_class == code))}
     arrivals = [car_location.arrival(car_location.Move(rid, car_id, arriving[car_id].zip_code, zip_code, end, end),
-                                     rules.turnaround) for rid, end, car_id in coming if car_id in arriving]
-    known = {c.car_id for c in own}
-    cars = pool_order([*own, *(car for car_id, car in arriving.items() if car_id not in known)])
-    return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
+                                     turnaround) for rid, end, car_id in coming if car_id in arriving]
+    return list(arriving.values()), arrivals, departures
 
 
 def unknown_class(code: str, known: Mapping[str, str]) -> UnknownPool:

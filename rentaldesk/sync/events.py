@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from .. import rates, text
 from ..models import LARGEST_MONEY
@@ -265,6 +265,10 @@ class ReservationState(Record):
     #: item's stock at the branch, as its catalogue says: head office counts with it). None from an
     #: earlier build (a branch then keeps the extras it has); empty: none.
     extras: tuple[ReservationExtra, ...] | None = None
+    #: (issue 11, one-way) where the car is to be returned, another branch's zip code; UNSET (never
+    #: written: a round trip's message stays byte for byte as before) for a round trip. Checked by
+    #: the booking rule (rentaldesk.reservations.return_location), not here.
+    return_zip_code: str | UnsetType = UNSET
 
 
 class CarState(Record):
@@ -325,6 +329,8 @@ class ChangeRequested(Event):
     #: branch: head office re-counts them over the new period. None from an earlier build: the
     #: extras head office holds.
     extras: tuple[ReservationExtra, ...] | None = None
+    #: (issue 11, one-way) the return location after the change; UNSET (not written): a round trip.
+    return_zip_code: str | UnsetType = UNSET
 
 
 class ChangeRequestedV2(Event):
@@ -387,7 +393,12 @@ class PickedUp(CounterFact):
 
 
 class Returned(CounterFact):
+    """The car back at the counter; ``zip_code`` (issue 11, one-way): the branch it came back at
+    when another than its pick-up's (UNSET, not written, otherwise): head office moves the car
+    there (rentaldesk.reservations.relocate), as the branch did."""
+
     TYPE = "reservation.returned"
+    zip_code: str | UnsetType = UNSET
 
 
 class NoShow(CounterFact):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
-
+from msgspec import UNSET
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -117,6 +117,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         version=row.version, source=as_sent(row.source or "", CODE), reason=as_sent(row.status_reason or "", MESSAGE),
         rate_plan=row.rate_plan, driver_day_rate=row.driver_day_rate,
         extras=extras_state(s, row.zip_code, row.extras_json),
+        return_zip_code=row.return_zip_code if row.return_zip_code is not None else UNSET,
     )
 
 
