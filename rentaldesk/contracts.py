@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -194,8 +194,10 @@ class AgreementView:
     write_off_reason: str
     created_at: datetime
     #: Where the reservation is to be returned (its pick-up location unless booked one-way): what
-    #: the check-in starts from.
-    return_zip_code: str = ""
+    #: the check-in starts from. The reservation's, read beside the agreement: not part of the
+    #: agreement's record (the event head office keeps, rentaldesk.sync.agreement_snapshot), so
+    #: left out of the comparison of two views.
+    return_zip_code: str = field(default="", compare=False)
 
 
 # -- the services ------------------------------------------------------------------------------------
