@@ -196,6 +196,7 @@ class BookingAuthority:
                     # the extras as quoted, counted with the stock the branch's catalogue gives
                     extras=extra_choices(state.extras or ()), stock=extras_stock(state.extras or ()),
                     return_zip_code=None if state.return_zip_code is UNSET else state.return_zip_code,
+                    kept_drop_fee=None if state.drop_fee is UNSET else state.drop_fee,  # as the branch quoted
                 )
                 row.hq_version = row.version
         except RentalError as exc:

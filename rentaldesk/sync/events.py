@@ -125,7 +125,7 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
     The type tests matter only for a record made in Python (decoding checked the types already)."""
     lines = []
     namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc,
-                                    "_plan_problem": _plan_problem}
+                                    "_plan_problem": _plan_problem, "_UNSET": UNSET}
     for name, hint in hints.items():
         if get_origin(hint) is ClassVar:
             continue
@@ -155,6 +155,8 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         else:
             continue
         lines.append(f"    v = self.{name}")
+        if UnsetType in get_args(hint):  # a field never written when not given (UNSET)
+            test = f"v is not _UNSET and ({test})"
         lines.append(f"    if {'v is not None and (' + test + ')' if _optional(hint) else test}:")
         lines.append(f"        raise ValueError({say})")
     if not lines:
@@ -268,7 +270,10 @@ class ReservationState(Record):
     #: (issue 11, one-way) where the car is to be returned, another branch's zip code; UNSET (never
     #: written: a round trip's message stays byte for byte as before) for a round trip. Checked by
     #: the booking rule (rentaldesk.reservations.return_location), not here.
-    return_zip_code: str | UnsetType = UNSET
+    return_zip_code: Text | UnsetType = UNSET
+    #: (issue 11, one-way) the drop fee the price includes, as quoted (kept as the plan is); UNSET
+    #: with no return location.
+    drop_fee: Decimal | UnsetType = UNSET
 
 
 class CarState(Record):
@@ -330,7 +335,7 @@ class ChangeRequested(Event):
     #: extras head office holds.
     extras: tuple[ReservationExtra, ...] | None = None
     #: (issue 11, one-way) the return location after the change; UNSET (not written): a round trip.
-    return_zip_code: str | UnsetType = UNSET
+    return_zip_code: Text | UnsetType = UNSET
 
 
 class ChangeRequestedV2(Event):
@@ -398,7 +403,7 @@ class Returned(CounterFact):
     there (rentaldesk.reservations.relocate), as the branch did."""
 
     TYPE = "reservation.returned"
-    zip_code: str | UnsetType = UNSET
+    zip_code: Text | UnsetType = UNSET
 
 
 class NoShow(CounterFact):

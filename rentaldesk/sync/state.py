@@ -118,6 +118,7 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         rate_plan=row.rate_plan, driver_day_rate=row.driver_day_rate,
         extras=extras_state(s, row.zip_code, row.extras_json),
         return_zip_code=row.return_zip_code if row.return_zip_code is not None else UNSET,
+        drop_fee=money(row.drop_fee) if row.return_zip_code is not None and row.drop_fee is not None else UNSET,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import select
 
-from rentaldesk import contracts
+from rentaldesk import contracts, rates
 from rentaldesk.errors import NotAvailable
 from rentaldesk.fleet import import_fleet
 from rentaldesk.models import Car, InboxEvent, OutboxEvent
@@ -337,6 +337,8 @@ def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(network):
     # the car to Chicago's pool, its engine counts it there, and the branch's fleet agrees
     network.start_hq()
     bos = network.add_branch("BOS-DT")
+    with bos.db.write() as s:  # the branch's rates, as head office's sample has them
+        rates.save_drop_fee(s, "02108", "60666", Decimal("150.00"))
     soon = datetime.now(timezone.utc) + timedelta(hours=3)
     r = bos.service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV",
                                        zip_code="02108", start=soon, end=soon + timedelta(days=1),
@@ -344,7 +346,7 @@ def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(network):
     wait_for(lambda: statuses(bos.db).get(r.id, ("",))[0] == "confirmed", what="the one-way confirmed")
     with network.hq_db.session() as s:
         at_hq = s.get_one(Row, r.id)
-        assert (at_hq.return_zip_code, at_hq.price) == ("60666", r.price)
+        assert (at_hq.return_zip_code, at_hq.price, at_hq.drop_fee) == ("60666", r.price, Decimal("150.00"))
         plate = s.get_one(Car, at_hq.car_id).plate_number
     may_rent(bos.db, r.customer_id)
     view = bos.service.check_out(check_out_value(r.id, odometer=_odometer(bos.db, plate)))

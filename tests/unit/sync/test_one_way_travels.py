@@ -36,9 +36,9 @@ def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(tmp_path, bat
     net = Net(tmp_path, cars=2, batched=batched)
     PoolBuilder(net.hq.db).branch(B, tz="America/Chicago")
     bos = net.branch("BOS")
-    for db in (net.hq.db, net.branches["BOS"].db):
-        with db.write() as s:
-            rates.save_drop_fee(s, A, B, Decimal("50.00"))
+    for db, fee in ((net.hq.db, "70.00"), (net.branches["BOS"].db, "50.00")):
+        with db.write() as s:  # head office's fee differs: the one the branch quoted is kept
+            rates.save_drop_fee(s, A, B, Decimal(fee))
     round_trip = bos.create_reservation(email="bo@example.com", name="Bo", vehicle_class="SUV", zip_code=A,
                                         start=day(10), end=day(12))
     r = bos.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code=A,
@@ -46,6 +46,7 @@ def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(tmp_path, bat
     net.settle()
     requested = _payloads(net.requests, "reservation.requested")
     assert [("return_zip_code" in p["reservation"]) for p in requested] == [False, True]  # a round trip: as before
+    assert [p["reservation"].get("drop_fee") for p in requested] == [None, "50.00"]
     with net.hq.db.session() as s:
         at_hq = s.get_one(Row, r.id)
         assert (at_hq.status, at_hq.return_zip_code, at_hq.price) == (ReservationStatus.CONFIRMED.value, B, r.price)
