@@ -152,7 +152,7 @@ class BookingScreen(QWidget):
         self.messages = FieldMessages(
             labels=dict(zip(self.FIELDS, (ui.errorZip, ui.errorClass, ui.errorStart, ui.errorEnd, ui.errorEmail,
                                           ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras,
-                                          ui.errorReturn))),
+                                          ui.errorZip))),  # the return location's under the location row
             inputs=dict(zip(self.FIELDS, (ui.locationCombo, ui.classCombo, ui.startDate, ui.endDate, ui.emailEdit,
                                           ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView,
                                           ui.extrasPicker, ui.returnCombo))),
@@ -188,8 +188,8 @@ class BookingScreen(QWidget):
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
-        # out of the Tab walk (the customer, the driver, then the car: as clerks type a round trip);
-        # a one-way is the exception, reached by its mnemonic (Alt+T) or the mouse
+        # beside the location, out of the Tab walk (Location, Class, the period: as clerks type a
+        # round trip); a one-way is the exception, reached by its mnemonic (Alt+T) or the mouse
         ui.returnCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.startDate.dateChanged.connect(self._pickup_moved)
         ui.startTime.timeChanged.connect(self._pickup_moved)
@@ -276,10 +276,15 @@ class BookingScreen(QWidget):
         for combo in (ui.locationCombo, ui.classCombo, ui.returnCombo):
             combo.blockSignals(True)
             combo.clear()
-        ui.returnCombo.addItem("Same location", None)  # a round trip: the engine's None
+        # the return beside the location, short (the branch's code; its name in the list's tip):
+        # the trip column has no row to spare at 1024x700
+        ui.returnCombo.addItem("same", None)  # a round trip: the engine's None
+        ui.returnCombo.setItemData(0, "Returned where it is picked up", Qt.ItemDataRole.ToolTipRole)
         for branch in self.desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
-            ui.returnCombo.addItem(branch.label, branch.zip_code)
+            ui.returnCombo.addItem(branch.code, branch.zip_code)
+            ui.returnCombo.setItemData(ui.returnCombo.count() - 1, f"Returned at {branch.label}: one way",
+                                       Qt.ItemDataRole.ToolTipRole)
         for vclass in self.desk.vehicle_classes.values():
             ui.classCombo.addItem(f"{vclass.name} · {text.money(vclass.day_rate)}/day", vclass.code)
         ui.classCombo.setCurrentIndex(max(0, ui.classCombo.findData(current_class)))

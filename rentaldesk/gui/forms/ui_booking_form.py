@@ -71,10 +71,29 @@ class Ui_BookingForm(object):
 
         self.tripLayout.addWidget(self.locationLabel, 0, 0, 1, 1)
 
+        self.locationLayout = QHBoxLayout()
+        self.locationLayout.setSpacing(4)
+        self.locationLayout.setObjectName(u"locationLayout")
         self.locationCombo = QComboBox(self.tripGroup)
         self.locationCombo.setObjectName(u"locationCombo")
 
-        self.tripLayout.addWidget(self.locationCombo, 0, 1, 1, 1)
+        self.locationLayout.addWidget(self.locationCombo)
+
+        self.returnLabel = QLabel(self.tripGroup)
+        self.returnLabel.setObjectName(u"returnLabel")
+
+        self.locationLayout.addWidget(self.returnLabel)
+
+        self.returnCombo = QComboBox(self.tripGroup)
+        self.returnCombo.setObjectName(u"returnCombo")
+        self.returnCombo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.returnCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+        self.locationLayout.addWidget(self.returnCombo)
+
+        self.locationLayout.setStretch(0, 1)
+
+        self.tripLayout.addLayout(self.locationLayout, 0, 1, 1, 1)
 
         self.errorZip = QLabel(self.tripGroup)
         self.errorZip.setObjectName(u"errorZip")
@@ -274,23 +293,6 @@ class Ui_BookingForm(object):
 
         self.customerLayout.addWidget(self.errorDriver, 8, 1, 1, 1)
 
-        self.returnLabel = QLabel(self.customerGroup)
-        self.returnLabel.setObjectName(u"returnLabel")
-
-        self.customerLayout.addWidget(self.returnLabel, 9, 0, 1, 1)
-
-        self.returnCombo = QComboBox(self.customerGroup)
-        self.returnCombo.setObjectName(u"returnCombo")
-        self.returnCombo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-
-        self.customerLayout.addWidget(self.returnCombo, 9, 1, 1, 1)
-
-        self.errorReturn = QLabel(self.customerGroup)
-        self.errorReturn.setObjectName(u"errorReturn")
-        self.errorReturn.setWordWrap(True)
-
-        self.customerLayout.addWidget(self.errorReturn, 10, 1, 1, 1)
-
 
         self.middleLayout.addWidget(self.customerGroup)
 
@@ -472,6 +474,7 @@ class Ui_BookingForm(object):
         self.rootLayout.setStretch(1, 1)
 #if QT_CONFIG(shortcut)
         self.locationLabel.setBuddy(self.locationCombo)
+        self.returnLabel.setBuddy(self.returnCombo)
         self.classLabel.setBuddy(self.classCombo)
         self.startLabel.setBuddy(self.startDate)
         self.endLabel.setBuddy(self.endDate)
@@ -479,7 +482,6 @@ class Ui_BookingForm(object):
         self.nameLabel.setBuddy(self.nameEdit)
         self.phoneLabel.setBuddy(self.phoneEdit)
         self.driverLabel.setBuddy(self.driverCombo)
-        self.returnLabel.setBuddy(self.returnCombo)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.locationCombo, self.classCombo)
         QWidget.setTabOrder(self.classCombo, self.startDate)
@@ -508,6 +510,13 @@ class Ui_BookingForm(object):
         self.zoneLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"subtitle", None))
         self.tripGroup.setTitle(QCoreApplication.translate("BookingForm", u"Trip", None))
         self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"&Location", None))
+        self.returnLabel.setText(QCoreApplication.translate("BookingForm", u"&to", None))
+#if QT_CONFIG(tooltip)
+        self.returnLabel.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
+#endif // QT_CONFIG(tooltip)
+#if QT_CONFIG(tooltip)
+        self.returnCombo.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
+#endif // QT_CONFIG(tooltip)
         self.errorZip.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.classLabel.setText(QCoreApplication.translate("BookingForm", u"Vehicle &class", None))
         self.errorClass.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
@@ -532,11 +541,6 @@ class Ui_BookingForm(object):
         self.errorPhone.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.driverLabel.setText(QCoreApplication.translate("BookingForm", u"&Driver", None))
         self.errorDriver.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
-        self.returnLabel.setText(QCoreApplication.translate("BookingForm", u"Return &to", None))
-#if QT_CONFIG(tooltip)
-        self.returnLabel.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
-#endif // QT_CONFIG(tooltip)
-        self.errorReturn.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.extrasGroup.setTitle(QCoreApplication.translate("BookingForm", u"E&xtras and cover", None))
         self.errorExtras.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.priceGroup.setTitle(QCoreApplication.translate("BookingForm", u"Summary", None))
