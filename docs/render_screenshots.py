@@ -114,20 +114,6 @@ def render(out: Path, size: tuple[int, int]) -> None:
     shoot(window, out / "1b-new-reservation-refused.png")
     window.booking.clear()
 
-    # 1c. A one-way trip: returned at another branch, its drop fee a line of the price.
-    settle(window)
-    booking.startDate.setDate(booking.startDate.date().addDays(2))
-    booking.endDate.setDate(booking.startDate.date().addDays(3))
-    here = booking.locationCombo.currentData()
-    other = next(i for i in range(1, booking.returnCombo.count()) if booking.returnCombo.itemData(i) != here)
-    booking.returnCombo.setCurrentIndex(other)
-    QTest.keyClicks(booking.emailEdit, regular.customer_email)
-    settle(window)
-    booking.emailEdit.completer().popup().hide()
-    settle(window)
-    shoot(window, out / "1c-new-reservation-one-way.png")
-    window.booking.clear()
-
     # 2. Reservations: today's pick-ups and returns, then one opened.
     window.show_screen(1)
     settle(window)

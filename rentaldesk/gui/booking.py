@@ -54,7 +54,6 @@ class BookingRequest:
     car_id: int | None = None
     period_errors: tuple[tuple[str, str], ...] = ()  # (field, message) of times that do not exist
     extras: tuple[ExtraChoice, ...] = ()  # picked from the branch's catalogue (rentaldesk.gui.extras_picker)
-    return_zip_code: str | None = None  # another branch's: a one-way rental (None: back where picked up)
 
 
 class _PoolPeriod(TypedDict):
@@ -124,8 +123,7 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
         if refusal is not None:
             errors["extras"] = refusal.message
     charges = service.quote_charges(**pool, car_id=car.car_id if car else None,
-                                    driver_id=driver.id if driver else None, extras=request.extras,
-                                    return_zip_code=request.return_zip_code)  # its drop fee a line
+                                    driver_id=driver.id if driver else None, extras=request.extras)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
         request, errors, free_cars, drivers, charges.total, day_rate, driver.day_rate if driver else None, customer,
@@ -140,8 +138,7 @@ def _sentence(words: str) -> str:
 class BookingScreen(QWidget):
     """The new-reservation form and its controller."""
 
-    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id", "extras",
-              "return_zip_code")
+    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id", "extras")
 
     def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,11 +148,10 @@ class BookingScreen(QWidget):
         ui = self.ui
         self.messages = FieldMessages(
             labels=dict(zip(self.FIELDS, (ui.errorZip, ui.errorClass, ui.errorStart, ui.errorEnd, ui.errorEmail,
-                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras,
-                                          ui.errorZip))),  # the return location's under the location row
+                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras))),
             inputs=dict(zip(self.FIELDS, (ui.locationCombo, ui.classCombo, ui.startDate, ui.endDate, ui.emailEdit,
                                           ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView,
-                                          ui.extrasPicker, ui.returnCombo))),
+                                          ui.extrasPicker))),
             general=ui.formError,
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
@@ -188,9 +184,6 @@ class BookingScreen(QWidget):
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
-        # beside the location, out of the Tab walk (Location, Class, the period: as clerks type a
-        # round trip); a one-way is the exception, reached by its mnemonic (Alt+T) or the mouse
-        ui.returnCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.startDate.dateChanged.connect(self._pickup_moved)
         ui.startTime.timeChanged.connect(self._pickup_moved)
         ui.endDate.dateChanged.connect(self._dates_edited)
@@ -199,8 +192,7 @@ class BookingScreen(QWidget):
             edit.refused.connect(self._schedule_preview)
         ui.calendar.range_picked.connect(self._range_picked)
         ui.emailEdit.textEdited.connect(self._email_edited)
-        for name, *inputs in (("zip_code", ui.locationCombo), ("return_zip_code", ui.returnCombo),
-                              ("vehicle_class", ui.classCombo),
+        for name, *inputs in (("zip_code", ui.locationCombo), ("vehicle_class", ui.classCombo),
                               ("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime),
                               ("email", ui.emailEdit), ("name", ui.nameEdit), ("phone", ui.phoneEdit),
                               ("driver_id", ui.driverCombo), ("car_id", ui.freeCarsView)):
@@ -273,22 +265,15 @@ class BookingScreen(QWidget):
     def _fill_choices(self) -> None:
         ui = self.ui
         current_class = ui.classCombo.currentData()
-        for combo in (ui.locationCombo, ui.classCombo, ui.returnCombo):
+        for combo in (ui.locationCombo, ui.classCombo):
             combo.blockSignals(True)
             combo.clear()
-        # the return beside the location, short (the branch's code; its name in the list's tip):
-        # the trip column has no row to spare at 1024x700
-        ui.returnCombo.addItem("same", None)  # a round trip: the engine's None
-        ui.returnCombo.setItemData(0, "Returned where it is picked up", Qt.ItemDataRole.ToolTipRole)
         for branch in self.desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
-            ui.returnCombo.addItem(branch.code, branch.zip_code)
-            ui.returnCombo.setItemData(ui.returnCombo.count() - 1, f"Returned at {branch.label}: one way",
-                                       Qt.ItemDataRole.ToolTipRole)
         for vclass in self.desk.vehicle_classes.values():
             ui.classCombo.addItem(f"{vclass.name} · {text.money(vclass.day_rate)}/day", vclass.code)
         ui.classCombo.setCurrentIndex(max(0, ui.classCombo.findData(current_class)))
-        for combo in (ui.locationCombo, ui.classCombo, ui.returnCombo):
+        for combo in (ui.locationCombo, ui.classCombo):
             combo.blockSignals(False)
         self._select_counter_branch()
         if self.last_preview is None:
@@ -439,14 +424,7 @@ class BookingScreen(QWidget):
             car_id=self.chosen_car_id(),
             period_errors=tuple(problems),
             extras=ui.extrasPicker.picks(),
-            return_zip_code=self.return_zip_code,
         )
-
-    @property
-    def return_zip_code(self) -> str | None:
-        """The return location picked: None for the same location (or the pick-up branch itself)."""
-        picked = self.ui.returnCombo.currentData()
-        return picked if picked and picked != self.zip_code else None
 
     def chosen_car_id(self) -> int | None:
         rows = self.ui.freeCarsView.selectionModel().selectedRows()
@@ -577,8 +555,6 @@ class BookingScreen(QWidget):
         request = preview.request
         vclass = self.desk.vehicle_classes.get(request.vehicle_class)
         lines = [f"<b>{vclass.name if vclass else request.vehicle_class}</b> at {self._location_name(request.zip_code)}"]
-        if request.return_zip_code is not None:
-            lines.append(f"One way: returned at {html.escape(self._location_name(request.return_zip_code))}")
         if request.start and request.end:
             lines.append(text.period(request.start, request.end, self.zone))
             lines.append(text.duration(request.start, request.end, self.zone))
@@ -675,7 +651,7 @@ class BookingScreen(QWidget):
                 email=request.email, name=request.name, phone=request.phone or None,
                 vehicle_class=request.vehicle_class, zip_code=request.zip_code,
                 start=start, end=end, car_id=request.car_id, driver_id=request.driver_id,
-                extras=request.extras, return_zip_code=request.return_zip_code,
+                extras=request.extras,
             ),
             self._booked,
             self._refused,
@@ -701,8 +677,6 @@ class BookingScreen(QWidget):
             f"{reservation.customer_name}: {self.desk.class_name(reservation.vehicle_class)} at "
             f"{self._location_name(reservation.zip_code)}, "
             f"{text.period(reservation.start, reservation.end, zone)}, {text.money(reservation.price)}"
-            + (f", returned at {self._location_name(reservation.return_zip_code)}"
-               if reservation.return_zip_code is not None else "")
             + (f", car {reservation.plate_number}" if reservation.pinned else "")
         )
         ui.resultBanner.show()
@@ -720,7 +694,6 @@ class BookingScreen(QWidget):
         self._autofilled = None
         show_text(ui.customerHint, "")
         ui.driverCombo.setCurrentIndex(0)
-        ui.returnCombo.setCurrentIndex(0)  # the next customer's trip starts as a round trip
         ui.extrasPicker.clear()
         ui.freeCarsView.clearSelection()
         self.messages.clear()

@@ -71,29 +71,10 @@ class Ui_BookingForm(object):
 
         self.tripLayout.addWidget(self.locationLabel, 0, 0, 1, 1)
 
-        self.locationLayout = QHBoxLayout()
-        self.locationLayout.setSpacing(4)
-        self.locationLayout.setObjectName(u"locationLayout")
         self.locationCombo = QComboBox(self.tripGroup)
         self.locationCombo.setObjectName(u"locationCombo")
 
-        self.locationLayout.addWidget(self.locationCombo)
-
-        self.returnLabel = QLabel(self.tripGroup)
-        self.returnLabel.setObjectName(u"returnLabel")
-
-        self.locationLayout.addWidget(self.returnLabel)
-
-        self.returnCombo = QComboBox(self.tripGroup)
-        self.returnCombo.setObjectName(u"returnCombo")
-        self.returnCombo.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.returnCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-
-        self.locationLayout.addWidget(self.returnCombo)
-
-        self.locationLayout.setStretch(0, 1)
-
-        self.tripLayout.addLayout(self.locationLayout, 0, 1, 1, 1)
+        self.tripLayout.addWidget(self.locationCombo, 0, 1, 1, 1)
 
         self.errorZip = QLabel(self.tripGroup)
         self.errorZip.setObjectName(u"errorZip")
@@ -474,7 +455,6 @@ class Ui_BookingForm(object):
         self.rootLayout.setStretch(1, 1)
 #if QT_CONFIG(shortcut)
         self.locationLabel.setBuddy(self.locationCombo)
-        self.returnLabel.setBuddy(self.returnCombo)
         self.classLabel.setBuddy(self.classCombo)
         self.startLabel.setBuddy(self.startDate)
         self.endLabel.setBuddy(self.endDate)
@@ -510,13 +490,6 @@ class Ui_BookingForm(object):
         self.zoneLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"subtitle", None))
         self.tripGroup.setTitle(QCoreApplication.translate("BookingForm", u"Trip", None))
         self.locationLabel.setText(QCoreApplication.translate("BookingForm", u"&Location", None))
-        self.returnLabel.setText(QCoreApplication.translate("BookingForm", u"&to", None))
-#if QT_CONFIG(tooltip)
-        self.returnLabel.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
-#endif // QT_CONFIG(tooltip)
-#if QT_CONFIG(tooltip)
-        self.returnCombo.setToolTip(QCoreApplication.translate("BookingForm", u"Where the car is returned: another branch makes it a one-way rental, with its drop fee", None))
-#endif // QT_CONFIG(tooltip)
         self.errorZip.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.classLabel.setText(QCoreApplication.translate("BookingForm", u"Vehicle &class", None))
         self.errorClass.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
