@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -193,6 +193,11 @@ class AgreementView:
     signature_png: bytes
     write_off_reason: str
     created_at: datetime
+    #: Where the reservation is to be returned (its pick-up location unless booked one-way): what
+    #: the check-in starts from. The reservation's, read beside the agreement: not part of the
+    #: agreement's record (the event head office keeps, rentaldesk.sync.agreement_snapshot), so
+    #: left out of the comparison of two views.
+    return_zip_code: str = field(default="", compare=False)
 
 
 # -- the services ------------------------------------------------------------------------------------
@@ -274,15 +279,23 @@ def preview_check_in(s: Session, value: CheckIn, now: datetime) -> Charges:
 
 def check_in(s: Session, value: CheckIn, now: datetime) -> AgreementView:
     """Take the car back: the return time (not before check-out, not more than a few minutes
-    ahead of the clock), the location (another branch's is recorded as a one-way return; the car's
-    pool does not move in this part), odometer not below out, fuel 0..8, new damage and its charge;
-    fixes the charges (the receipt's lines, never recalculated) and completes the reservation
-    (``returned_at`` the actual time), in the caller's transaction. Raises :class:`RentalError`
-    naming the field; nothing is written then."""
+    ahead of the clock), the location (another branch's is a one-way return: the car joins that
+    branch's pool, :func:`rentaldesk.reservations.relocate`), odometer not below out, fuel 0..8,
+    new damage and its charge; fixes the charges (the receipt's lines, never recalculated) and
+    completes the reservation (``returned_at`` the actual time), in the caller's transaction.
+    Raises :class:`RentalError` naming the field; nothing is written then."""
+    return check_in_and_relocate(s, value, now)[0]
+
+
+def check_in_and_relocate(s: Session, value: CheckIn,
+                          now: datetime) -> tuple[AgreementView, reservations.Rehousing]:
+    """:func:`check_in`, and what a one-way return did to the old pool's reservations on the car."""
     checked = _checked_in(s, value, now)
     found, row = checked.agreement, checked.reservation
     reservations.return_car(s, row, checked.returned_at, odometer=checked.odometer)
+    row.return_zip_code = None if checked.zip_code == row.zip_code else checked.zip_code
     row.updated_at = now
+    rehoused = reservations.relocate(s, _lock_branch, now, s.get_one(Car, found.car_id), checked.zip_code)
     found.in_at, found.in_zip_code = checked.returned_at, checked.zip_code
     found.in_odometer, found.in_fuel_eighths = checked.odometer, checked.fuel_eighths
     found.damage_charge = checked.damage_charge
@@ -293,7 +306,7 @@ def check_in(s: Session, value: CheckIn, now: datetime) -> AgreementView:
     _add_marks(s, found, checked.marks)
     s.flush()
     close_if_settled(s, found, now)
-    return view(s, found)
+    return view(s, found), rehoused
 
 
 def agreement(s: Session, agreement_id_or_number: str) -> AgreementView:
@@ -438,6 +451,7 @@ def view(s: Session, found: Agreement) -> AgreementView:
         charges=charges_from_json(found.charges_json) if found.charges_json is not None else None,
         payments=entries, paid=totals.paid - totals.refunded, balance=totals.balance(found.total),
         signature_png=found.signature_png, write_off_reason=found.write_off_reason, created_at=found.created_at,
+        return_zip_code=row.return_zip_code or row.zip_code,
     )
 
 
@@ -517,10 +531,18 @@ def _checked_in(s: Session, value: CheckIn, now: datetime) -> _CheckedIn:
         damage_charge=damage_charge, extras=extras_from_json(found.extras_json),
         young_driver_fee_per_day=kept_young_driver_fee(s, row),
         driver_day_rate=row.driver_day_rate if row.driver_id is not None else None,  # as quoted
-        one_way_fee=rates.drop_fee(s, found.zip_code, zip_code),
+        one_way_fee=_one_way_fee(s, found, row, zip_code),
     )
     return _CheckedIn(found, row, returned_at, zip_code, odometer, fuel, marks, damage_charge,
                       charges.settle(plan, usage))
+
+
+def _one_way_fee(s: Session, found: Agreement, row: ReservationRow, zip_code: str) -> Decimal:
+    # the fee quoted at booking when the car comes back where booked (kept as the plan is); a
+    # return location changed at the counter pays the fee in effect for it now
+    if zip_code == row.return_zip_code and row.drop_fee is not None:
+        return Decimal(row.drop_fee)
+    return rates.drop_fee(s, found.zip_code, zip_code)
 
 
 def _has_in_marks(s: Session, found: Agreement) -> bool:

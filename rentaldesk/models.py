@@ -293,6 +293,13 @@ class Reservation(Base):
     #: in effect at check-in applies).
     young_driver_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
     young_driver_fee_per_day: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
+    # -- issue 11: one-way returns (0020) --
+    #: Where the car is to be returned (a branch's zip code); None: where it is picked up. The car
+    #: is expected there from the end of the period (rentaldesk.car_location).
+    return_zip_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: The one-way drop fee as quoted (rentaldesk.rates.drop_fee at booking), kept as the plan is;
+    #: None: no one-way fee, or a row of an earlier build.
+    drop_fee: Mapped[Decimal | None] = mapped_column(Money, nullable=True)
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 
@@ -309,6 +316,9 @@ class Reservation(Base):
         # day. The time first, so it never looks better to SQLite than the pool's own (0016).
         Index("ix_reservations_start_branch", "start_at", "zip_code", "status"),
         Index("ix_reservations_branch_returned", "zip_code", "returned_at"),
+        # Where cars go (rentaldesk.car_location): the live one-way reservations, those returning
+        # to a location. The status first: only live rows are read, never the one-way history.
+        Index("ix_reservations_one_way", "status", "return_zip_code", "vehicle_class"),
     )
 
 

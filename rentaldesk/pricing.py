@@ -35,9 +35,11 @@ def booking_plan(plan: RatePlan, car_cost_per_day: Decimal | None) -> RatePlan:
 
 
 def booking_quote(plan: RatePlan, start: datetime, end: datetime, driver_day_rate: Decimal | None,
-                  extras: tuple[ExtraChoice, ...] = ()) -> Charges:
-    """The charges of a booking with ``plan`` (already :func:`booking_plan`'s) and its extras."""
-    return quote(plan, start, end, driver_day_rate=driver_day_rate, extras=extras)
+                  extras: tuple[ExtraChoice, ...] = (), drop_fee: Decimal | None = None) -> Charges:
+    """The charges of a booking with ``plan`` (already :func:`booking_plan`'s), its extras and its
+    one-way drop fee (``drop_fee``: :func:`rentaldesk.rates.drop_fee` at booking, then as kept)."""
+    return quote(plan, start, end, driver_day_rate=driver_day_rate, extras=extras,
+                 one_way_fee=drop_fee or Decimal(0))
 
 
 class KeptPrice(Protocol):
@@ -52,6 +54,7 @@ class KeptPrice(Protocol):
     driver_day_rate: Decimal | None
     extras_json: str
     wall_clock_days: bool
+    drop_fee: Decimal | None
 
 
 def as_quoted(plan: RatePlan, row: KeptPrice) -> RatePlan:
@@ -74,6 +77,14 @@ def kept_plan(row: KeptPrice) -> RatePlan:
     # made for it is in UTC (class_day_rate_plan's default), so its days are counted as they were.
     per_day = (Decimal(row.price) / rental_days(row.start_at, row.end_at, UTC)).quantize(CENT)
     return class_day_rate_plan(row.vehicle_class, row.zip_code, per_day)
+
+
+class Keep:
+    """The type of :data:`KEEP`: what the reservation keeps, unchanged."""
+
+
+#: A value not given: the reservation's own is kept.
+KEEP = Keep()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +114,24 @@ class PriceChange:
 
 
 def price_change(row: KeptPrice, new_start: datetime, new_end: datetime,
-                 extras: tuple[ExtraChoice, ...] | None = None) -> PriceChange:
+                 extras: tuple[ExtraChoice, ...] | None = None, *,
+                 drop_fee: Decimal | None | Keep = KEEP) -> PriceChange:
     """The price kept: the new period re-quoted with the reservation's kept plan and chauffeur's
     rate (whatever the rates are now, whichever car is handed over); a period that costs the same
     as the booked one keeps the booked price. ``extras``: the reservation's extras after the change
-    (None: those it keeps, at their booked prices)."""
+    (None: those it keeps, at their booked prices). ``drop_fee``: the one-way fee after a new
+    return location (None: none; :data:`KEEP`: the one kept)."""
     plan, driver = kept_plan(row), row.driver_day_rate
     booked = Decimal(row.price)
     kept = extras_from_json(row.extras_json)  # the extras as quoted, at their booked prices
-    before = booking_quote(plan, row.start_at, row.end_at, driver, kept)
-    after = booking_quote(plan, new_start, new_end, driver, kept if extras is None else extras)
+    new_drop = row.drop_fee if isinstance(drop_fee, Keep) else drop_fee
+    before = booking_quote(plan, row.start_at, row.end_at, driver, kept, row.drop_fee)
+    after = booking_quote(plan, new_start, new_end, driver, kept if extras is None else extras, new_drop)
     if after.total == before.total:
         return PriceChange(booked, booked, "the same days")
+    if (new_drop or 0) != (row.drop_fee or 0) and (new_start, new_end) == (row.start_at, row.end_at):
+        why = f"a one-way drop fee of {money(new_drop)}" if new_drop else "no one-way drop fee"
+        return PriceChange(booked, after.total, why)
     diff = rental_days(new_start, new_end, plan.day_zone) - rental_days(row.start_at, row.end_at, plan.day_zone)
     per_day = plan.day_rate + (driver or Decimal(0))
     days = f"{count(abs(diff), 'day')} {'more' if diff > 0 else 'less'}" if diff else "the same days"

@@ -22,12 +22,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, String, Table, and_, bindparam, false, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement, Select, String, Table, and_, bindparam, exists, false, func, or_, select, type_coerce, update,
+)
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
-from . import agreement_record, audit, contracts, no_show, placement
+from . import agreement_record, audit, car_location, contracts, no_show, placement
 from .permissions import Permission, require
 from . import extras as catalogue
 from .customers import (
@@ -69,8 +71,8 @@ from .models import (
 )
 from .models import Reservation as ReservationRow
 from .charges import DAY, Charges, ExtraChoice, rental_day_start, rental_length
-from .pricing import booking_plan, booking_quote, price_change
-from .rates import RatePlan, plan_for, plans_at
+from .pricing import KEEP, Keep, booking_plan, booking_quote, price_change
+from .rates import RatePlan, drop_fee, plan_for, plans_at
 from .rules import BranchRules, check_period, describe, normalize_plate, odometer_reading, require_aware
 from .values import CarChoice, Changes, Reservation
 
@@ -97,12 +99,18 @@ def utc_now() -> datetime:
 
 @dataclass
 class Pool:
-    """A pool: the cars in service of a vehicle class at a location, and the branch's rules."""
+    """A pool: the cars in service of a vehicle class at a location, and the branch's rules.
+
+    ``cars`` include the cars arriving by a one-way reservation elsewhere, each held by an
+    ``arrivals`` hold until it arrives; ``departures``: the pool's live one-way reservations, whose
+    holds run to :data:`rentaldesk.car_location.GONE` (see :mod:`rentaldesk.car_location`)."""
 
     branch: Branch
     vclass: VehicleClass
     rules: BranchRules
     cars: list[Car] = field(default_factory=list)
+    arrivals: list[placement.Hold] = field(default_factory=list)
+    departures: list[placement.Hold] = field(default_factory=list)
 
     @cached_property
     def car_ids(self) -> list[int]:
@@ -278,17 +286,17 @@ class ReservationService:
             near = _location_holds(s, branch.zip_code, codes, rules.turnaround, lo, hi, now)
             free: list[str] = []
             for vclass in classes:
-                if vclass.code not in cars:
+                pool = _compose_pool(s, branch, vclass, rules, cars.get(vclass.code, []))
+                if not pool.cars:
                     continue
-                pool = Pool(branch=branch, vclass=vclass, rules=rules, cars=pool_order(cars[vclass.code]))
                 wider = DatabasePool(s, pool).holds_reader("new", now)
                 read = near.get(vclass.code, [])
 
-                def holds_between(a: datetime, b: datetime, read: list[placement.Hold] = read,
+                def holds_between(a: datetime, b: datetime, read: list[placement.Hold] = read, pool: Pool = pool,
                                   wider: Callable[[datetime, datetime], list[placement.Hold]] = wider,
                                   ) -> list[placement.Hold]:
                     if lo <= a and b <= hi:
-                        return [h for h in read if h.start < b and a < h.end]
+                        return _with_moves(pool, [h for h in read if h.start < b and a < h.end], a, b)
                     return wider(a, b)
 
                 if _decide_with(pool, new, holds_between, fewest_moves=False) is not None:
@@ -304,7 +312,7 @@ class ReservationService:
         now = self._now()
         with self.db.session() as s:
             pool = _load_pool(s, vehicle_class, zip_code)
-            return len(_pool_holds(s, pool, start, end, now))
+            return sum(not car_location.is_arrival(h.key) for h in _pool_holds(s, pool, start, end, now))
 
     def duplicate_of(
         self, *, customer_id: str, vehicle_class: str, zip_code: str, start: datetime, end: datetime
@@ -374,9 +382,10 @@ class ReservationService:
         car_id: int | None = None,
         driver_id: int | None = None,
         extras: tuple[ExtraChoice, ...] = (),
+        return_zip_code: str | None = None,
     ) -> Charges:
         """The charge lines of :meth:`quote` (what the price is made of, in the clerk's words),
-        each extra a line of its own."""
+        each extra a line of its own, a one-way return's drop fee one too."""
         require(Permission.VIEW, self.db)
         require_aware(start, "start")
         require_aware(end, "end")
@@ -385,7 +394,9 @@ class ReservationService:
             car = s.get(Car, car_id) if car_id is not None else None
             driver = s.get(Driver, driver_id) if driver_id is not None else None
             plan = booking_plan(plan_for(s, pool.vclass.code, pool.branch.zip_code), car.cost_per_day if car else None)
-            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras)
+            back = return_location(s, pool.branch.zip_code, return_zip_code)
+            fee = drop_fee(s, pool.branch.zip_code, back) if back is not None else None
+            return booking_quote(plan, start, end, driver.day_rate if driver else None, extras, fee)
 
     def extras_offered(self, zip_code: str) -> tuple[catalogue.CatalogueItem, ...]:
         """The branch's catalogue of extras and cover, in its order (the desk's picker)."""
@@ -440,9 +451,14 @@ class ReservationService:
         extras: tuple[ExtraChoice, ...] = (),
         record: CustomerEdit | None = None,
         channel: str = CHANNEL_COUNTER,
+        return_zip_code: str | None = None,
     ) -> Reservation:
         """Book a car of the class at the zip code for [start, end), with ``extras`` (priced from
         the branch's catalogue: :func:`rentaldesk.extras.choose`; their stock checked).
+
+        ``return_zip_code``: where the car is to be returned (None or the pick-up location: there);
+        another branch's makes a one-way reservation, with that branch's drop fee in its price
+        and its car expected there from its end (:mod:`rentaldesk.car_location`).
 
         ``record``: what the customer told of themselves (the web's date of birth and licence),
         written by :func:`rentaldesk.customers.update_customer` in the booking's transaction where the
@@ -471,6 +487,7 @@ class ReservationService:
                 email=email, name=name, phone=phone, vehicle_class=vehicle_class, zip_code=zip_code,
                 start=start, end=end, car_id=car_id, driver_id=driver_id, status=status,
                 source=self.link.source if self.link else "", extras=extras, channel=channel,
+                return_zip_code=return_zip_code,
             )
             if self.link:
                 self.link.requested(s, row, now)
@@ -496,8 +513,10 @@ class ReservationService:
         phone: str | None = None,
         accept_price: Decimal | None = None,
         extras: tuple[ExtraChoice, ...] | None = None,
+        return_zip_code: str | None = None,
     ) -> Reservation:
-        """Change the period, the extras (``extras``: all the reservation keeps after the change,
+        """Change the period, the return location (``return_zip_code``: None keeps it; the pick-up
+        location makes it a round trip again), the extras (``extras``: all the reservation keeps after the change,
         those kept at their booked price, new ones from :func:`rentaldesk.extras.choose`) and/or the
         customer's name and phone.
 
@@ -517,7 +536,8 @@ class ReservationService:
                 check_renter(s, row.customer_id, row.vehicle_class, row.zip_code, new_start, new_end,
                              stage=Stage.BOOKING)
             outcome = change(s, self.db.lock_pool, now, row, start=start, end=end, name=name, phone=phone,
-                             accept_price=accept_price, extras=extras)
+                             accept_price=accept_price, extras=extras,
+                             return_zip_code=KEEP if return_zip_code is None else return_zip_code)
             if self.link and (outcome.booking_changed or outcome.customer_changed):
                 if outcome.booking_changed and row.status != ReservationStatus.ACTIVE.value:
                     row.status = ReservationStatus.PENDING.value
@@ -671,11 +691,14 @@ class ReservationService:
         require(Permission.CHECK_IN, self.db)
         now = self._now()
         with self.db.write() as s:
-            view = contracts.check_in(s, value, now)
+            view, rehoused = contracts.check_in_and_relocate(s, value, now)
             if self.link and view.returned is not None:
                 self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
             view = agreement_record.record(s, self.link, agreement_record.CHECKED_IN, view, now)
-        self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
+            # a one-way return: the old pool's reservations on the car moved, or now needing a car
+            stuck = set(s.scalars(select(ReservationRow.id).where(ReservationRow.reference.in_(rehoused.stuck))))
+        self.announce(Changes(reservations=frozenset({view.reservation_id, *rehoused.moved, *stuck}),
+                              cars=frozenset({view.car_id, *rehoused.moved.values()})))
         return view
 
     def mark_reservations_expired(self) -> int:
@@ -740,6 +763,8 @@ def book(
     stock: Mapping[str, int | None] | None = None,
     extras_known: bool = True,
     channel: str = CHANNEL_COUNTER,
+    return_zip_code: str | None = None,
+    kept_drop_fee: Decimal | None = None,
 ) -> tuple[ReservationRow, dict[str, int]]:
     """Decide and record a new reservation; returns the row and the reservations moved for it.
 
@@ -750,10 +775,15 @@ def book(
     stored customer. ``stock``: the items' stock as a branch's request reports it, counted only
     for an item this database's catalogue does not list (:func:`rentaldesk.extras.check_stock`). ``extras_known``: False at
     head office for a request of an earlier build, which said nothing of extras (its extras are
-    then not sent back: :func:`rentaldesk.sync.state.reservation_state`).
+    then not sent back: :func:`rentaldesk.sync.state.reservation_state`). ``return_zip_code``: a one-way
+    return's location (:func:`return_location`), its drop fee ``kept_drop_fee`` when a request
+    carries the one quoted, else the fee in effect here.
     """
     email = normalize_email(email)
     pool = _load_pool(s, vehicle_class, zip_code)
+    back = return_location(s, pool.branch.zip_code, return_zip_code)
+    fee = None if back is None else (kept_drop_fee if kept_drop_fee is not None
+                                     else drop_fee(s, pool.branch.zip_code, back))
     lock(s, pool.branch.zip_code)
     known = s.scalar(select(Customer.id).where(Customer.email == email))
     driver = _find_driver(s, driver_id)
@@ -764,6 +794,7 @@ def book(
         DatabasePool(s, pool), reservation_id=reservation_id, name=name, email=email, customer_id=known,
         start=start, end=end, car_id=car_id, driver=driver, now=now, requested_at=requested_at,
         plan=plan or plan_for(s, pool.vclass.code, pool.branch.zip_code), extras=extras,
+        return_zip_code=back, drop_fee=fee,
     )
     catalogue.check_stock(s, pool.branch.zip_code, extras, start, end, now, stock=stock)  # issue 11: extras
     customer = get_or_create_customer(s, email, now=now, name=name, phone=phone)
@@ -777,6 +808,7 @@ def book(
         extras_json=catalogue.extras_to_json(extras), extras_known=extras_known,
         young_driver_age=renter_rules.young_driver_age,
         young_driver_fee_per_day=renter_rules.young_driver_fee_per_day, channel=channel,
+        return_zip_code=back, drop_fee=fee,
     ))
     s.add(row)
     s.flush()
@@ -817,6 +849,8 @@ class NewReservationRow(TypedDict):
     young_driver_age: int | None
     young_driver_fee_per_day: Decimal | None
     channel: str
+    return_zip_code: str | None
+    drop_fee: Decimal | None
 
 
 def new_reservation_row(
@@ -846,6 +880,8 @@ def new_reservation_row(
     young_driver_age: int | None = None,
     young_driver_fee_per_day: Decimal | None = None,
     channel: str = CHANNEL_COUNTER,
+    return_zip_code: str | None = None,
+    drop_fee: Decimal | None = None,
 ) -> NewReservationRow:
     """Every column of a new reservation row: the one place its values are composed. :func:`book`
     writes it with the ORM, head office's batch path (:mod:`rentaldesk.hq.batch`) many at once, and a
@@ -862,7 +898,7 @@ def new_reservation_row(
         "rate_plan": rate_plan, "driver_day_rate": driver_day_rate, "extras_json": extras_json,
         "extras_known": extras_known, "wall_clock_days": True, "no_show_fee": None,
         "young_driver_age": young_driver_age, "young_driver_fee_per_day": young_driver_fee_per_day,
-        "channel": channel,
+        "channel": channel, "return_zip_code": return_zip_code, "drop_fee": drop_fee,
     }
 
 
@@ -952,6 +988,8 @@ def decide_booking(
     plan: RatePlan,
     requested_at: datetime | None = None,
     extras: tuple[ExtraChoice, ...] = (),
+    return_zip_code: str | None = None,
+    drop_fee: Decimal | None = None,
 ) -> Booking:
     """Decide a new reservation on a pool, or raise the refusal (nothing is written).
 
@@ -961,7 +999,9 @@ def decide_booking(
     of the customer (``customer_id``: None for a new customer) in the pool; the driver active and
     free; the asked car (``car_id``) in the pool; a placement of every live reservation of the pool
     with this one (moving not-yet-started class reservations if need be). The price:
-    :mod:`rentaldesk.pricing` (``plan``, at the asked car's own day rate, plus the driver's).
+    :mod:`rentaldesk.pricing` (``plan``, at the asked car's own day rate, plus the driver's, plus
+    ``drop_fee``). A one-way reservation (``return_zip_code`` elsewhere) takes its car out of the
+    pool for good (:mod:`rentaldesk.car_location`): it is placed on a car with nothing after it.
     """
     customer_name(name)
     pool = view.pool
@@ -973,9 +1013,8 @@ def decide_booking(
         raise duplicate(email, pool, clash)
     driver_rule(view, driver, start, end, now)
     car = _check_car(pool, car_id) if car_id is not None else None
-    hold = placement.Hold(
-        reservation_id, start, end + pool.rules.turnaround, car=car.car_id if car else None, movable=car is None
-    )
+    hold_end = car_location.departure_end(pool.branch.zip_code, return_zip_code, end) + pool.rules.turnaround
+    hold = placement.Hold(reservation_id, start, hold_end, car=car.car_id if car else None, movable=car is None)
     decision = _decide_with(pool, hold, view.holds_reader(reservation_id, now))
     if decision is None:
         raise _not_available(pool, start, end, car)
@@ -985,7 +1024,7 @@ def decide_booking(
         car_id=decision[reservation_id],
         pinned=car is not None,
         moved={k: c for k, c in decision.items() if k != reservation_id},
-        price=booking_quote(quoted, start, end, driver_rate, extras).total,
+        price=booking_quote(quoted, start, end, driver_rate, extras, drop_fee).total,
         plan=quoted,
         driver_day_rate=driver_rate,
     )
@@ -1317,11 +1356,12 @@ class ChangeOutcome:
     customer_changed: bool
     moved: dict[str, int]
     extras_changed: bool = False
+    return_changed: bool = False
 
     @property
     def booking_changed(self) -> bool:
-        """The period or the extras: what head office decides again."""
-        return self.period_changed or self.extras_changed
+        """The period, the return location or the extras: what head office decides again."""
+        return self.period_changed or self.extras_changed or self.return_changed
 
 
 def change(
@@ -1338,6 +1378,8 @@ def change(
     accept_price: Decimal | None = None,
     extras: tuple[ExtraChoice, ...] | None = None,
     stock: Mapping[str, int | None] | None = None,
+    return_zip_code: str | None | Keep = KEEP,
+    kept_drop_fee: Decimal | None = None,
 ) -> ChangeOutcome:
     """Change a live reservation's period, its extras and/or its customer's name and phone, or raise.
 
@@ -1356,6 +1398,15 @@ def change(
     require_aware(new_start, "start")
     require_aware(new_end, "end")
     period_changed = new_start != row.start_at or new_end != row.end_at
+    # a new return location (:func:`return_location`): re-placed as a new period is (a one-way
+    # takes its car for good), and priced with the drop fee in effect (or a request's, quoted)
+    new_return = row.return_zip_code if isinstance(return_zip_code, Keep) else \
+        return_location(s, row.zip_code, return_zip_code)
+    return_changed = new_return != row.return_zip_code
+    new_drop = row.drop_fee
+    if return_changed:
+        new_drop = None if new_return is None else (
+            kept_drop_fee if kept_drop_fee is not None else drop_fee(s, row.zip_code, new_return))
     kept = catalogue.extras_from_json(row.extras_json)
     extras_changed = extras is not None and tuple(extras) != kept
     if extras_changed and row.status == ReservationStatus.ACTIVE.value:
@@ -1365,10 +1416,10 @@ def change(
     if extras is not None:  # said now (a row of before the upgrade knew none: migration 0021)
         row.extras_known = True
     moved: dict[str, int] = {}
-    if period_changed or extras_changed:
+    if period_changed or extras_changed or return_changed:
         pool = _load_pool(s, row.vehicle_class, row.zip_code)
         lock(s, pool.branch.zip_code)
-    if period_changed:
+    if period_changed or return_changed:
         started = row.status == ReservationStatus.ACTIVE.value or row.start_at <= now
         if started and new_start != row.start_at:
             raise RentalError(f"reservation {row.reference} has started; only its return can change", field="start")
@@ -1380,19 +1431,19 @@ def change(
             raise duplicate(s.get_one(Customer, row.customer_id).email, pool, clash)
         driver = _find_driver(s, row.driver_id)
         driver_rule(DatabasePool(s, pool, exclude=row.id), driver, new_start, new_end, now)
-        fixed = row.pinned or started
-        hold = placement.Hold(
-            row.id, new_start, new_end + pool.rules.turnaround, car=row.car_id if fixed else None, movable=not fixed
-        )
+        # a one-way reservation keeps its car (another branch expects that car), as a pinned one
+        fixed = row.pinned or started or car_location.is_one_way(row.zip_code, row.return_zip_code)
+        hold_end = car_location.departure_end(row.zip_code, new_return, new_end) + pool.rules.turnaround
+        hold = placement.Hold(row.id, new_start, hold_end, car=row.car_id if fixed else None, movable=not fixed)
         decision = _decide(s, pool, hold, now)
         if decision is None:
             raise _not_available(pool, new_start, new_end, s.get(Car, row.car_id) if fixed else None)
     else:
         decision = None
-    if period_changed or extras_changed:
+    if period_changed or extras_changed or return_changed:
         catalogue.check_stock(s, pool.branch.zip_code, new_extras,  # issue 11: extras
                               new_start, new_end, now, exclude=row.id, stock=stock)
-        repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None)
+        repriced = price_change(row, new_start, new_end, new_extras if extras_changed else None, drop_fee=new_drop)
         if repriced.new != row.price and accept_price != repriced.new:
             raise repriced.refusal(accept_price)
         if repriced.new != row.price:  # the clerk (or the customer on the web) accepted the new price
@@ -1405,6 +1456,7 @@ def change(
         row.end_at = new_end
         row.price = repriced.new
         row.extras_json = catalogue.extras_to_json(new_extras)
+        row.return_zip_code, row.drop_fee = new_return, new_drop
         row.version += 1
         row.updated_at = now
     customer = s.get_one(Customer, row.customer_id)
@@ -1416,7 +1468,7 @@ def change(
         customer.phone = phone.strip()
         customer_changed = True
     s.flush()
-    return ChangeOutcome(period_changed, customer_changed, moved, extras_changed)
+    return ChangeOutcome(period_changed, customer_changed, moved, extras_changed, return_changed)
 
 
 def assign_car(s: Session, lock: Lock, now: datetime, row: ReservationRow, car_id: int) -> dict[str, int]:
@@ -1543,10 +1595,14 @@ def _find(s: Session, reservation_id: str) -> ReservationRow:
 #: A reservation needs another car: it is live, and its car is out of service or out of its pool
 #: (sent to maintenance while it held the car, with no other car of the pool free). A condition on
 #: a query joining the reservation's car; the one definition, for values, filters and the board.
+_BRINGING = aliased(ReservationRow, name="bringing")
 NEEDS_A_CAR = and_(
     ReservationRow.status.in_(LIVE_STATUSES),
     or_(Car.status != CarStatus.AVAILABLE.value, Car.vehicle_class != ReservationRow.vehicle_class,
-        Car.zip_code != ReservationRow.zip_code),
+        and_(Car.zip_code != ReservationRow.zip_code,
+             # a car a live one-way reservation brings here is this pool's from its arrival
+             ~exists().where(_BRINGING.car_id == Car.car_id, _BRINGING.status.in_(LIVE_STATUSES),
+                             _BRINGING.return_zip_code == ReservationRow.zip_code))),
 )
 VALUE_COLUMNS = (Customer.email, Customer.name, Customer.phone, Car.plate_number, NEEDS_A_CAR.label("needs_car"))
 
@@ -1611,6 +1667,7 @@ def reservation_value(
         updated_at=row.updated_at,
         status_reason=row.status_reason,
         needs_car=bool(needs_car),
+        return_zip_code=row.return_zip_code,
     )
 
 
@@ -1660,20 +1717,81 @@ def find_location(s: Session, zip_code: str) -> Branch:
     return branch
 
 
+def return_location(s: Session, zip_code: str, return_zip_code: str | None) -> str | None:
+    """Where a reservation picked up at ``zip_code`` is to be returned, as typed: None (or blank,
+    or the pick-up location) is a round trip (None); another branch's zip code a one-way return
+    (that zip code). The one check of a return location, for every channel; an unknown one is an
+    :class:`UnknownPool` naming the field ``return_zip_code``."""
+    if return_zip_code is None:
+        return None
+    cleaned = return_zip_code.strip() if isinstance(return_zip_code, str) else None
+    if cleaned == "" or cleaned == zip_code:
+        return None
+    if cleaned is None or s.scalar(select(Branch.id).where(Branch.zip_code == cleaned)) is None:
+        known = sorted(s.scalars(select(Branch.zip_code)))
+        raise UnknownPool(f"unknown return location '{typed(str(return_zip_code))}' (the branches are at "
+                          f"{', '.join(known) or 'none'})", field="return_zip_code")
+    return cleaned
+
+
 def _load_pool(s: Session, vehicle_class: str, zip_code: str) -> Pool:
     vclass = find_class(s, vehicle_class)
     branch = find_location(s, zip_code)
     code, zip_code = vclass.code, branch.zip_code
-    cars = pool_order(
-        s.scalars(
-            select(Car).where(
-                Car.vehicle_class == code,
-                Car.zip_code == zip_code,
-                Car.status == CarStatus.AVAILABLE.value,
-            )
+    rules = branch_rules(branch)
+    own = list(s.scalars(
+        select(Car).where(
+            Car.vehicle_class == code,
+            Car.zip_code == zip_code,
+            Car.status == CarStatus.AVAILABLE.value,
         )
-    )
-    return Pool(branch=branch, vclass=vclass, rules=branch_rules(branch), cars=cars)
+    ))
+    return _compose_pool(s, branch, vclass, rules, own)
+
+
+def _compose_pool(s: Session, branch: Branch, vclass: VehicleClass, rules: BranchRules, own: list[Car]) -> Pool:
+    """The pool of ``vclass`` at ``branch``: its own cars in service (``own``) and the cars a live
+    one-way brings here, with the one-ways' arrivals and departures (:func:`one_way_moves`)."""
+    known = {c.car_id for c in own}
+    arriving, arrivals, departures = one_way_moves(s, vclass.code, branch.zip_code, rules.turnaround)
+    cars = pool_order([*own, *(car for car in arriving if car.car_id not in known)])
+    return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
+
+
+def one_way_moves(s: Session, code: str, zip_code: str,
+                  turnaround: timedelta) -> tuple[list[Car], list[placement.Hold], list[placement.Hold]]:
+    """Where cars go, for the pool of class ``code`` at ``zip_code`` (:mod:`rentaldesk.car_location`):
+    the cars arriving by a live one-way reservation elsewhere (in service, of the class), their
+    arrival holds (to their planned end plus this pool's ``turnaround``), and the pool's own live
+    one-way reservations as departures (fixed holds to :data:`~rentaldesk.car_location.GONE`). The
+    branch's pools (:func:`_load_pool`) and head office's batch read them so: one rule.
+
+    One query over the live one-ways only (ix_reservations_one_way: status, then return_zip_code
+    not null). The class and the pick-up location are compared as expressions (``|| ''``), so the
+    planner cannot prefer the pool's own index, whose live rows are many more. In a pool without
+    one-ways it finds nothing and no car is read."""
+    one_ways = s.execute(
+        select(ReservationRow.id, ReservationRow.start_at, ReservationRow.end_at, ReservationRow.car_id,
+               ReservationRow.zip_code)
+        .where(
+            ReservationRow.status.in_(LIVE_STATUSES),
+            ReservationRow.return_zip_code.is_not(None),
+            ReservationRow.vehicle_class.concat("") == code,
+            or_(ReservationRow.return_zip_code == zip_code, ReservationRow.zip_code.concat("") == zip_code),
+            ReservationRow.return_zip_code != ReservationRow.zip_code,
+        )
+    ).all()
+    departures = [placement.Hold(key=rid, start=start, end=car_location.GONE, car=car_id, movable=False)
+                  for rid, start, _end, car_id, pick_up in one_ways if pick_up == zip_code]
+    coming = [(rid, end, car_id) for rid, _start, end, car_id, pick_up in one_ways if pick_up != zip_code]
+    if not coming:
+        return [], [], departures
+    arriving = {c.car_id: c for c in s.scalars(select(Car).where(
+        Car.car_id.in_([car_id for _, _, car_id in coming]), Car.status == CarStatus.AVAILABLE.value,
+        Car.vehicle_class == code))}
+    arrivals = [car_location.arrival(car_location.Move(rid, car_id, arriving[car_id].zip_code, zip_code, end, end),
+                                     turnaround) for rid, end, car_id in coming if car_id in arriving]
+    return list(arriving.values()), arrivals, departures
 
 
 def unknown_class(code: str, known: Mapping[str, str]) -> UnknownPool:
@@ -1697,9 +1815,21 @@ def _pool_holds(
     now: datetime,
     exclude: str | None = None,
 ) -> list[placement.Hold]:
-    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround."""
-    return _location_holds(s, pool.branch.zip_code, (pool.vclass.code,), pool.rules.turnaround, lo, hi, now,
-                           exclude).get(pool.vclass.code, [])
+    """Live holds of the pool overlapping [lo, hi); a hold ends at end + turnaround. Where cars go
+    (:mod:`rentaldesk.car_location`): a one-way reservation holds its car to the end of time, fixed
+    (the car leaves the pool with it), and a car arriving here is held until it arrives."""
+    holds = _location_holds(s, pool.branch.zip_code, (pool.vclass.code,), pool.rules.turnaround, lo, hi, now,
+                            exclude).get(pool.vclass.code, [])
+    return _with_moves(pool, holds, lo, hi, exclude)
+
+
+def _with_moves(pool: Pool, holds: list[placement.Hold], lo: datetime, hi: datetime,
+                exclude: str | None = None) -> list[placement.Hold]:
+    """``holds`` (the pool's own, read by :func:`_location_holds`) with the pool's one-way
+    departures and arrivals overlapping [lo, hi) (:func:`one_way_moves`) added."""
+    holds.extend(h for h in pool.departures if h.key != exclude and h.start < hi)
+    holds.extend(car_location.arrivals_between(pool.arrivals, lo, hi))
+    return holds
 
 
 def _location_holds(
@@ -1713,7 +1843,8 @@ def _location_holds(
     exclude: str | None = None,
 ) -> dict[str, list[placement.Hold]]:
     """Live holds overlapping [lo, hi) of the pools of ``classes`` at the location, by class; a
-    hold ends at end + turnaround.
+    hold ends at end + turnaround. A one-way reservation is left out: it is among its pool's
+    departures (:func:`_with_moves`).
 
     A Core query with the two times read as the stored text, each distinct text made an aware
     datetime once (:func:`_stored_utc`): the slow path reads a busy pool's whole live book (800
@@ -1729,6 +1860,7 @@ def _location_holds(
             ReservationRow.pinned,
             ReservationRow.status,
             ReservationRow.vehicle_class,
+            ReservationRow.return_zip_code,
         ).where(
             of_class,
             ReservationRow.zip_code == zip_code,
@@ -1739,9 +1871,9 @@ def _location_holds(
     )
     active = ReservationStatus.ACTIVE.value
     holds: dict[str, list[placement.Hold]] = {}
-    for rid, start_text, end_text, car_id, pinned, status, vehicle_class in rows:
-        if rid == exclude:
-            continue
+    for rid, start_text, end_text, car_id, pinned, status, vehicle_class, return_zip in rows:
+        if rid == exclude or car_location.is_one_way(zip_code, return_zip):
+            continue  # a one-way reservation: among the pool's departures
         start = _stored_utc(start_text)
         holds.setdefault(vehicle_class, []).append(placement.Hold(
             key=rid,
@@ -1869,7 +2001,11 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     was: its pool is read from it. The moves are written; nothing else is.
     """
     holding = list(s.execute(
-        select(ReservationRow.id, ReservationRow.reference).where(ReservationRow.car_id == car.car_id, *holding_car(now))
+        select(ReservationRow.id, ReservationRow.reference).where(
+            ReservationRow.car_id == car.car_id, *holding_car(now),
+            # this pool's: a reservation elsewhere waiting for the car to arrive (car_location) is not
+            ReservationRow.vehicle_class == car.vehicle_class, ReservationRow.zip_code == car.zip_code,
+        )
     ))
     if not holding:
         return Rehousing({}, ())
@@ -1897,6 +2033,23 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     moved = {rid: c for rid, c in moved.items() if c != original[rid]}
     _apply_moves(s, moved, None, now)
     return Rehousing(moved, tuple(sorted(ref for rid, ref in holding if rid not in moved)))
+
+
+def relocate(s: Session, lock: Lock, now: datetime, car: Car, zip_code: str) -> Rehousing:
+    """The car is back at ``zip_code``, another location than its own (a one-way return, at
+    check-in): from now on it is in that location's pool (:mod:`rentaldesk.car_location`), and the
+    reservations its old pool had on it are re-placed on the old pool's other cars, as for a car
+    sent to maintenance (:func:`rehouse`), or left on it, needing a car (``stuck``). The caller
+    has completed the one-way reservation and commits."""
+    if car.zip_code == zip_code:
+        return Rehousing({}, ())
+    rehoused = rehouse(s, lock, now, car)
+    if rehoused.stuck:
+        log.warning("car %s returned at %s; reservations %s at %s need a car", car.plate_number, zip_code,
+                    ", ".join(rehoused.stuck), car.zip_code)
+    car.zip_code = zip_code
+    s.flush()
+    return rehoused
 
 
 def holding_car(now: datetime) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

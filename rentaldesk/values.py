@@ -35,6 +35,9 @@ class Reservation:
     #: Live, but its car is out of service or out of its pool (sent to maintenance while it held
     #: the car, with no other car free): a manager must find it a car.
     needs_car: bool = False
+    #: Where the car is to be returned: None at the pick-up location, else another branch's zip
+    #: code (a one-way reservation, its drop fee in ``price``).
+    return_zip_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

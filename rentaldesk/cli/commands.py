@@ -103,6 +103,7 @@ def cmd_reserve(desk: Desk, args: argparse.Namespace) -> None:
             car_id=car_id,
             driver_id=args.driver,
             extras=chosen(desk, args.zip, args.extra),
+            return_zip_code=args.return_zip,
         )
     except NotAvailable as exc:
         if exc.field == "extras":  # an extra out of stock: another car would not help
@@ -189,8 +190,8 @@ def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
-    if all(v is None for v in (args.start, args.end, args.name, args.phone)):
-        raise InvalidInput("nothing to change: give --start, --end, --name or --phone")
+    if all(v is None for v in (args.start, args.end, args.name, args.phone, args.return_zip)):
+        raise InvalidInput("nothing to change: give --start, --end, --return-zip, --name or --phone")
     current = desk.service.get_reservation(args.reservation)
     zone = desk.zone(current.zip_code)
     start = parse_time(args.start, zone, option="--start") if args.start is not None else None
@@ -198,6 +199,7 @@ def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
     try:
         r = desk.service.update_reservation(
             current.id, start=start, end=end, name=args.name, phone=args.phone, accept_price=args.accept_price,
+            return_zip_code=args.return_zip,
         )
     except PriceChanged as exc:
         raise PriceChanged(f"{exc.message} (add --accept-price {exc.new})",

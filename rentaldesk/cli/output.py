@@ -96,7 +96,8 @@ def format_reservation(r: Reservation, zone: tzinfo, class_name: str | None = No
         f"  class     {printable(class_name or r.vehicle_class)} at {r.zip_code} ({zone_name(zone)})",
         f"  car       {car}",
         f"  pick-up   {iso_local(r.start, zone)}",
-        f"  return    {iso_local(r.end, zone)}",
+        f"  return    {iso_local(r.end, zone)}"
+        + (f" at {r.return_zip_code} (one-way)" if r.return_zip_code is not None else ""),
         f"  price     {money(r.price)}",
     ]
     if r.driver_id is not None:

@@ -260,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--driver", type=_whole_number("--driver", least=1), metavar="DRIVER_ID", help="with this chauffeur")
     sub.add_argument("--extra", action="append", metavar="CODE[:QTY]",
                      help="an extra or cover from the branch's list (`rentaldesk extras list`); repeat for several")
+    sub.add_argument("--return-zip", metavar="ZIP",
+                     help="return the car at this branch (a one-way rental, with its drop fee); default: --zip")
 
     extras = commands.add_parser("extras", help="list the extras and cover of the branches",
                                  description="The extras and cover each branch offers (issue 11).")
@@ -326,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     period(sub, required=False)
     sub.add_argument("--name", help="the customer's name")
     sub.add_argument("--phone", help="the customer's phone number")
+    sub.add_argument("--return-zip", metavar="ZIP",
+                     help="return the car at this branch (one-way, with its drop fee); its own zip: a round trip")
     sub.add_argument("--accept-price", type=_amount, metavar="AMOUNT",
                      help="the new price the customer accepted; a new period that changes the price is refused "
                           "without it, naming the old and new price and why")

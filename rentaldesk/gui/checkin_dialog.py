@@ -99,14 +99,20 @@ class CheckInDialog(QDialog):
         )
         tab_leaves(ui.returnDate, ui.returnTime)
         zone = desk.zone(agreement.zip_code)
-        now = desk.now().astimezone(zone)
+        # the return time is typed in the return location's time (value() reads it so): filled in
+        # the time of the location it is booked back to
+        back = desk.zone(agreement.return_zip_code or agreement.zip_code)
+        now = desk.now().astimezone(back)
         ui.returnDate.label = "Return date"
-        ui.returnDate.reference = lambda: desk.now().astimezone(zone).date()
+        ui.returnDate.reference = lambda: desk.now().astimezone(back).date()
         ui.returnDate.setDate(qdate(now.date()))
         ui.returnTime.setTime(QTime(now.hour, now.minute))
         for branch in desk.branches.values():
             ui.locationCombo.addItem(branch.label, branch.zip_code)
-        ui.locationCombo.setCurrentIndex(max(0, ui.locationCombo.findData(agreement.zip_code)))
+        # where it was booked to come back (a one-way's other branch); the clerk changes it if not
+        ui.locationCombo.setCurrentIndex(max(0, ui.locationCombo.findData(agreement.return_zip_code or agreement.zip_code)))
+        self._shown_zone = back  # the zone the return time's fields are in (value() reads them so)
+        ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.odometerSpin.setValue(agreement.out.odometer)
         ui.odometerSpin.setSuffix(f" {agreement.distance_unit}")
         ui.fuelGauge.setValue(agreement.out.fuel_eighths)
@@ -162,6 +168,25 @@ class CheckInDialog(QDialog):
             damage=ui.damageDiagram.marks(),
             damage_charge=charge,
         )
+
+    def _location_changed(self, *_args: object) -> None:
+        """Another return location: the same instant, shown in that location's time (the fields
+        are read in the return location's zone), so a one-way's return time is not off by the
+        zones' difference."""
+        ui = self.ui
+        zone = self.desk.zone(str(ui.locationCombo.currentData() or self.agreement.zip_code))
+        if zone == self._shown_zone or ui.returnDate.problem() is not None:
+            self._shown_zone = zone
+            return
+        try:
+            at = text.local_time(py_date(ui.returnDate.date()), py_time(ui.returnTime.time()), self._shown_zone,
+                                 field="returned_at").astimezone(zone)
+        except RentalError:  # a wall time that does not exist there: value() says so
+            self._shown_zone = zone
+            return
+        self._shown_zone = zone
+        ui.returnDate.setDate(qdate(at.date()))
+        ui.returnTime.setTime(QTime(at.hour, at.minute))
 
     def _changed(self, *_args: object) -> None:
         self._preview_soon.start()

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
+from msgspec import UNSET
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -28,11 +29,12 @@ from .. import no_show
 from ..db import Database
 from ..errors import RentalError
 from ..extras import extras_to_json
+from ..models import Car
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
 from ..rates import RatePlan
 from ..pricing import price_change
-from ..reservations import assign_car, book, cancel, change, pick_up, return_car
+from ..reservations import assign_car, book, cancel, change, pick_up, relocate, return_car
 from ..values import Changes
 from ..sync import outbox
 from ..sync.envelope import Envelope
@@ -195,6 +197,8 @@ class BookingAuthority:
                     # figure only for an item head office's catalogue does not list: check_stock)
                     extras=extra_choices(state.extras or ()), stock=extras_stock(state.extras or ()),
                     extras_known=state.extras is not None,  # an earlier build's request says nothing of them
+                    return_zip_code=None if state.return_zip_code is UNSET else state.return_zip_code,
+                    kept_drop_fee=None if state.drop_fee is UNSET else state.drop_fee,  # as the branch quoted
                 )
                 row.hq_version = row.version
         except RentalError as exc:
@@ -227,6 +231,8 @@ class BookingAuthority:
                     s, self._lock, now, row, start=p.start, end=p.end,
                     name=p.name or None, phone=p.phone, requested_at=p.requested_at, accept_price=accepted,
                     extras=extras, stock=None if p.extras is None else extras_stock(p.extras),
+                    # not sent: a round trip (a branch of an earlier build never books one-way)
+                    return_zip_code=row.zip_code if p.return_zip_code is UNSET else p.return_zip_code,
                 )
         except RentalError as exc:
             s.refresh(row)
@@ -287,7 +293,14 @@ class BookingAuthority:
 
     def _returned(self, s: Session, request: Envelope[Returned], now: datetime, where: Delivery) -> Changes:
         fact = request.payload
-        return self._record(s, request, where, lambda row: return_car(s, row, fact.at, odometer=fact.odometer))
+
+        def apply(row: ReservationRow) -> None:
+            return_car(s, row, fact.at, odometer=fact.odometer)
+            if fact.zip_code is not UNSET:  # a one-way return: the car is that branch's from now on
+                row.return_zip_code = fact.zip_code
+                relocate(s, self._lock, now, s.get_one(Car, row.car_id), fact.zip_code)
+
+        return self._record(s, request, where, apply)
 
     def _no_show(self, s: Session, request: Envelope[NoShow], now: datetime, where: Delivery) -> Changes:
         # the branch judged the grace (its rule, its clock): head office records the fact and frees the car

@@ -45,10 +45,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 from zoneinfo import ZoneInfo
 
+from msgspec import UNSET
 from sqlalchemy import BindParameter, ColumnElement, and_, bindparam, event, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from .. import audit, placement
+from .. import audit, car_location, placement
 from ..customers import normalize_email
 from ..db import insert_many
 from ..errors import RentalError
@@ -58,6 +59,7 @@ from ..models import Reservation as ReservationRow
 from ..models import PoolVersion, ReservationStatus, VehicleClass, table
 from ..rates import RatePlan, plan_for
 from ..reservations import (
+    one_way_moves,
     HOLD_CONTEXT,
     Clash,
     DriverClash,
@@ -321,12 +323,17 @@ class _PoolMemory:
         """What :func:`rentaldesk.reservations._pool_holds` returns, from memory."""
         self.ensure(lo, hi)
         ta = self.turnaround
-        return [
+        pool = self.pool
+        leaving = {h.key for h in pool.departures}  # one-ways: held to the end of time, as a branch's
+        holds = [
             placement.Hold(key=r.id, start=r.start, end=r.end + ta, car=r.car_id,
                            movable=not r.pinned and r.status != ACTIVE and r.start > now)
             for r in self._near(lo - ta, hi)
-            if r.end + ta > lo and r.id != exclude
+            if r.end + ta > lo and r.id != exclude and r.id not in leaving
         ]
+        holds.extend(h for h in pool.departures if h.key != exclude and h.start < hi)
+        holds.extend(car_location.arrivals_between(pool.arrivals, lo, hi))
+        return holds
 
     # -- the pool as the booking decision reads it (rentaldesk.reservations.PoolView) ---------------
 
@@ -612,8 +619,13 @@ class BookingBatch:
         for (code, zip_code), found in cars.items():
             # plain rows for the ORM objects Pool is typed with (see _BranchRow)
             branch = cast("Branch", branches[zip_code])
-            pool = Pool(branch=branch, vclass=cast("VehicleClass", classes[code]), rules=branch_rules(branch),
-                        cars=cast("list[Car]", pool_order(found)))
+            rules = branch_rules(branch)
+            # where cars go (rentaldesk.car_location), read as a branch's pool reads it
+            arriving, arrivals, departures = one_way_moves(self.s, code, zip_code, rules.turnaround)
+            known = {c.car_id for c in found}
+            found.extend(cast("list[_CarRow]", [c for c in arriving if c.car_id not in known]))
+            pool = Pool(branch=branch, vclass=cast("VehicleClass", classes[code]), rules=rules,
+                        cars=cast("list[Car]", pool_order(found)), arrivals=arrivals, departures=departures)
             self.authority.db.lock_pool(self.s, zip_code)
             self.pools[(code, zip_code)] = _PoolMemory(self, pool)
 
@@ -685,8 +697,10 @@ class BookingBatch:
         inbox: _InboxInsert = {"event_id": envelope.event_id, "topic": where.topic, "partition": where.partition,
                                "offset": where.offset, "applied_at": applied_at}
         request = envelope.payload
-        if not isinstance(request, ReservationRequested) or request.reservation.extras:
-            # (issue 11, extras: their stock is counted over the branch's every pool, in the database)
+        if not isinstance(request, ReservationRequested) or request.reservation.extras \
+                or request.reservation.return_zip_code is not UNSET:
+            # (issue 11, extras: their stock is counted over the branch's every pool, in the database;
+            # a one-way moves a car into another pool: booked by the database path, the drop fee its)
             return self._one_by_one(envelope, where, inbox)
         self.authority.decisions += 1
         now = self.authority.clock()

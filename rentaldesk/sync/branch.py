@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from kafka import KafkaProducer
+from msgspec import UNSET
 from sqlalchemy import event as sqla_event
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -113,7 +114,8 @@ class BranchOutbox:
         state = reservation_state(s, row)
         self._send(s, row, ChangeRequested(reservation_id=row.id, start=state.start, end=state.end,
                                            name=state.customer.name, phone=state.customer.phone,
-                                           requested_at=now, price=state.price, extras=state.extras), now)
+                                           requested_at=now, price=state.price, extras=state.extras,
+                                           return_zip_code=state.return_zip_code), now)
 
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         plate = reservation_state(s, row).car_plate
@@ -130,7 +132,10 @@ class BranchOutbox:
                                     extras=extras_state(s, row.zip_code, row.extras_json)), now)
 
     def returned(self, s: Session, row: ReservationRow, now: datetime, odometer: int | None) -> None:
-        self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer), now)
+        # a one-way return (check-in kept where the car came back on the row): head office moves it too
+        back = row.return_zip_code if row.return_zip_code not in (None, row.zip_code) else None
+        self._send(s, row, Returned(reservation_id=row.id, at=now, odometer=odometer,
+                                    zip_code=back if back is not None else UNSET), now)
 
     def no_show(self, s: Session, row: ReservationRow, now: datetime) -> None:
         """A no-show marked here (issue 11, manifest): head office frees the car too."""

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
 import msgspec
-from msgspec import Meta, Struct
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from .. import rates, text
 from ..models import LARGEST_MONEY
@@ -125,7 +125,7 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
     The type tests matter only for a record made in Python (decoding checked the types already)."""
     lines = []
     namespace: dict[str, object] = {"_UUID": _UUID, "Decimal": Decimal, "_MAX": MAX_AMOUNT, "_UTC": timezone.utc,
-                                    "_plan_problem": _plan_problem}
+                                    "_plan_problem": _plan_problem, "_UNSET": UNSET}
     for name, hint in hints.items():
         if get_origin(hint) is ClassVar:
             continue
@@ -155,6 +155,8 @@ def _check_for(hints: dict[str, object]) -> Callable[[Record], None] | None:
         else:
             continue
         lines.append(f"    v = self.{name}")
+        if UnsetType in get_args(hint):  # a field never written when not given (UNSET)
+            test = f"v is not _UNSET and ({test})"
         lines.append(f"    if {'v is not None and (' + test + ')' if _optional(hint) else test}:")
         lines.append(f"        raise ValueError({say})")
     if not lines:
@@ -279,6 +281,13 @@ class ReservationState(Record, omit_defaults=True):
     #: item's stock at the branch, as its catalogue says: head office counts with it). None from an
     #: earlier build (a branch then keeps the extras it has); empty: none.
     extras: tuple[ReservationExtra, ...] | None = None
+    #: (issue 11, one-way) where the car is to be returned, another branch's zip code; UNSET (never
+    #: written: a round trip's message stays byte for byte as before) for a round trip. Checked by
+    #: the booking rule (rentaldesk.reservations.return_location), not here.
+    return_zip_code: Text | UnsetType = UNSET
+    #: (issue 11, one-way) the drop fee the price includes, as quoted (kept as the plan is); UNSET
+    #: with no return location.
+    drop_fee: Decimal | UnsetType = UNSET
 
 
 class CarState(Record):
@@ -340,6 +349,8 @@ class ChangeRequested(Event, omit_defaults=True):
     #: branch: head office re-counts them over the new period. None from an earlier build: the
     #: extras head office holds.
     extras: tuple[ReservationExtra, ...] | None = None
+    #: (issue 11, one-way) the return location after the change; UNSET (not written): a round trip.
+    return_zip_code: Text | UnsetType = UNSET
 
 
 class ChangeRequestedV2(Event):
@@ -403,7 +414,12 @@ class PickedUp(CounterFact, omit_defaults=True):
 
 
 class Returned(CounterFact):
+    """The car back at the counter; ``zip_code`` (issue 11, one-way): the branch it came back at
+    when another than its pick-up's (UNSET, not written, otherwise): head office moves the car
+    there (rentaldesk.reservations.relocate), as the branch did."""
+
     TYPE = "reservation.returned"
+    zip_code: Text | UnsetType = UNSET
 
 
 class NoShow(CounterFact):

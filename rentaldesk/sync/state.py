@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
-
+from msgspec import UNSET
 from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -122,6 +122,8 @@ def reservation_state(s: Session, row: ReservationRow) -> ReservationState:
         # not known (a row of before the upgrade, or an earlier build's request): none said, which
         # the branch reads as "keep yours" (an empty list would wipe them)
         extras=extras_state(s, row.zip_code, row.extras_json) if row.extras_known else None,
+        return_zip_code=row.return_zip_code if row.return_zip_code is not None else UNSET,
+        drop_fee=money(row.drop_fee) if row.return_zip_code is not None and row.drop_fee is not None else UNSET,
     )
 
 

@@ -10,15 +10,18 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer
 from sqlalchemy import select
 
+from rentaldesk import contracts, rates
 from rentaldesk.errors import NotAvailable
 from rentaldesk.fleet import import_fleet
 from rentaldesk.models import Car, InboxEvent, OutboxEvent
 from rentaldesk.models import Reservation as Row
+from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.envelope import decode
 from rentaldesk.sync.outbox import unsent_count
 from rentaldesk.sync.topics import Topics
 
 from tests.conftest import change_accepting_the_price
+from tests.contract_helpers import check_in_value, check_out_value, may_rent
 
 from .network import Network, count, statuses, wait_for
 
@@ -327,3 +330,46 @@ def test_a_car_added_at_a_branch_travels_as_a_request_and_comes_back_as_fleet_st
     wait_for(lambda: _car_status(network.hq_db, "NEW123") == "available", what="the car at head office")
     wait_for(lambda: _car_status(bos.db, "NEW123") == "available", what="the car back at BOS-DT")
     wait_for(lambda: _car_status(ord_.db, "NEW123") == "available", what="the car at ORD-AP")
+
+
+def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(network):
+    # issue 11 item 6: booked at Boston to come back at Chicago, returned there: head office moves
+    # the car to Chicago's pool, its engine counts it there, and the branch's fleet agrees
+    network.start_hq()
+    bos = network.add_branch("BOS-DT")
+    with bos.db.write() as s:  # the branch's rates, as head office's sample has them
+        rates.save_drop_fee(s, "02108", "60666", Decimal("150.00"))
+    soon = datetime.now(timezone.utc) + timedelta(hours=3)
+    r = bos.service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV",
+                                       zip_code="02108", start=soon, end=soon + timedelta(days=1),
+                                       return_zip_code="60666")
+    wait_for(lambda: statuses(bos.db).get(r.id, ("",))[0] == "confirmed", what="the one-way confirmed")
+    with network.hq_db.session() as s:
+        at_hq = s.get_one(Row, r.id)
+        assert (at_hq.return_zip_code, at_hq.price, at_hq.drop_fee) == ("60666", r.price, Decimal("150.00"))
+        plate = s.get_one(Car, at_hq.car_id).plate_number
+    may_rent(bos.db, r.customer_id)
+    view = bos.service.check_out(check_out_value(r.id, odometer=_odometer(bos.db, plate)))
+    back = bos.service.check_in(check_in_value(view.id, datetime.now(timezone.utc), zip_code="60666",
+                                               odometer=view.out.odometer + 900))
+    assert isinstance(back, contracts.AgreementView) and back.charges is not None
+    assert back.charges.line("one-way")[0].amount == Decimal("150.00")  # the sample's Boston -> Chicago fee
+    wait_for(lambda: _car_zip(network.hq_db, plate) == "60666", what="the car at Chicago at head office")
+    with network.hq_db.session() as s:
+        car_id = s.scalar(select(Car.car_id).where(Car.plate_number == plate))
+    hq = ReservationService(network.hq_db)
+    later = soon + timedelta(days=3)
+    assert car_id in hq.room(vehicle_class="SUV", zip_code="60666", start=later, end=later + timedelta(days=1)).cars
+    assert car_id not in hq.room(vehicle_class="SUV", zip_code="02108", start=later,
+                                 end=later + timedelta(days=1)).cars
+    assert _car_zip(bos.db, plate) == "60666"
+
+
+def _car_zip(db, plate):
+    with db.session() as s:
+        return s.scalar(select(Car.zip_code).where(Car.plate_number == plate))
+
+
+def _odometer(db, plate):
+    with db.session() as s:
+        return s.scalar(select(Car.odometer).where(Car.plate_number == plate))

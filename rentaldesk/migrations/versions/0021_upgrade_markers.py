@@ -1,7 +1,7 @@
 """what a row of before the upgrade does not know: its extras; how its days were quoted (issue 11's review)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-03
 
 ``reservations.extras_known``: whether ``extras_json`` says what the reservation's extras are. A
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
