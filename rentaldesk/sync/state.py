@@ -260,6 +260,9 @@ def apply_reservation_state(
             now=now, version=version, hq_version=values["hq_version"], hq_car_id=values.get("hq_car_id"),
             status_reason=state.reason, rate_plan=state.rate_plan, driver_day_rate=state.driver_day_rate,
             extras_json=extras_to_json(extra_choices(state.extras or ())), extras_known=state.extras is not None,
+            # a one-way's return (made at any branch): this branch's engine expects the car where it goes
+            return_zip_code=None if state.return_zip_code is UNSET else state.return_zip_code,
+            drop_fee=None if state.drop_fee is UNSET else state.drop_fee,
         )
         if row is None:
             s.execute(_NEW_RESERVATION, columns)  # (a new row always holds a car: see above)

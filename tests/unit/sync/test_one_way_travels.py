@@ -51,7 +51,10 @@ def test_a_one_way_return_at_a_branch_moves_the_car_at_head_office(tmp_path, bat
         at_hq = s.get_one(Row, r.id)
         assert (at_hq.status, at_hq.return_zip_code, at_hq.price) == (ReservationStatus.CONFIRMED.value, B, r.price)
         assert at_hq.drop_fee == Decimal("50.00")
-    assert net.row("BOS", r.id).status == ReservationStatus.CONFIRMED.value
+    confirmed = net.row("BOS", r.id)
+    assert confirmed.status == ReservationStatus.CONFIRMED.value
+    # head office's answer, applied whole, keeps the one-way (it carries the return and the fee)
+    assert (confirmed.return_zip_code, confirmed.drop_fee) == (B, Decimal("50.00"))
     assert net.row("BOS", round_trip.id).status == ReservationStatus.CONFIRMED.value
 
     # out at A, back at B: the branch says where, head office moves the car there
