@@ -309,7 +309,11 @@ def entries(s: Session, ids: Sequence[int]) -> dict[int, AuditView]:
 def search(s: Session, *, user: str | None = None, since: datetime | None = None, until: datetime | None = None,
            record: str | None = None, limit: int | None = None) -> list[AuditView]:
     """The entries by ``user`` (a username, any case), from ``since`` (inclusive) until ``until``
-    (exclusive), about ``record`` (a record's id or label, any case, or ``kind:id``), oldest first."""
+    (exclusive), about ``record`` (a record's id or label, any case, or ``kind:id``), oldest first.
+    Needs the permission to read the audit trail (a manager's)."""
+    from .permissions import Permission, require  # (permissions reads the database, which installs this module)
+
+    require(Permission.READ_AUDIT, s)
     query = select(AuditEntry)
     if user:
         query = query.where(func.lower(AuditEntry.username) == user.strip().lower())

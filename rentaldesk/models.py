@@ -105,6 +105,12 @@ class ReservationStatus(str, enum.Enum):
 CHANNEL_COUNTER, CHANNEL_WEB = "counter", "web"
 CHANNELS: tuple[str, ...] = (CHANNEL_COUNTER, CHANNEL_WEB)
 
+
+def channel_of_source(source: str) -> str:
+    """The channel of a request from ``source`` (a branch's code, or the web's): head office's
+    reservation says where it was booked (the web channel's requests come from ``web``)."""
+    return CHANNEL_WEB if source == CHANNEL_WEB else CHANNEL_COUNTER
+
 #: Statuses in which a reservation holds a car.
 LIVE_STATUSES: tuple[str, ...] = (
     ReservationStatus.PENDING.value,

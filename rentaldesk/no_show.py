@@ -118,6 +118,12 @@ def fee_amount(value: object) -> Decimal:
     return parse_amount(value, "fee")
 
 
+def branch_fee(s: Session, row: ReservationRow) -> Decimal:
+    """The no-show fee of ``row``'s branch (what :func:`mark` charges when given none)."""
+    branch = s.scalar(select(Branch).where(Branch.zip_code == row.zip_code))
+    return rules_of(branch).fee if branch is not None else Decimal("0.00")
+
+
 def mark(s: Session, row: ReservationRow, now: datetime, *, fee: Decimal | None = None,
          enforce_grace: bool = True) -> Decimal:
     """Mark ``row`` a no-show at ``now`` with ``fee`` (None: the branch's), or raise; the fee recorded.

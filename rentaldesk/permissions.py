@@ -61,13 +61,15 @@ class Permission(str, enum.Enum):
     MANAGE_BRANCHES = "manage branches"
     MANAGE_RATES = "manage rates"
     MANAGE_SETTINGS = "manage settings"
+    #: Search and export the audit trail (a record's own History needs only VIEW).
+    READ_AUDIT = "read the audit trail"
 
 
 P = Permission
 _CLERK = frozenset({P.VIEW, P.BOOK, P.CHANGE, P.CANCEL, P.CHECK_OUT, P.CHECK_IN, P.TAKE_PAYMENT, P.EDIT_CUSTOMER,
                     P.HOUSEKEEPING})
 _MANAGER = _CLERK | {P.EDIT_FLEET, P.IMPORT_FLEET, P.OVERRIDE_PRICE, P.WRITE_OFF, P.REFUND, P.MANAGE_DRIVERS,
-                     P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE}
+                     P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE, P.READ_AUDIT}
 _ADMIN = frozenset(Permission)
 
 #: Staff roles, in rising order.

@@ -270,6 +270,7 @@ class ReservationService:
         :meth:`is_rental_available` reads it), and their rate plans together. Classes with no car
         in service there are left out. A period that breaks a rule raises :class:`InvalidPeriod`,
         an unknown location or class :class:`UnknownPool`."""
+        require(Permission.VIEW, self.db)
         now = self._now()
         with self.db.session() as s:
             branch = find_location(s, zip_code)
@@ -664,6 +665,8 @@ class ReservationService:
             _expire(s, now)
             row = _find(s, reservation_id)
             charged = no_show.mark(s, row, now, fee=fee)
+            if fee is not None and charged != no_show.branch_fee(s, row):
+                require(Permission.OVERRIDE_PRICE, s)  # another fee than the branch's: a manager's (nothing saved)
             if self.link:
                 self.link.no_show(s, row, now)
             result = _value(s, row)

@@ -149,6 +149,7 @@ def update_staff(db: Database, username: str, *, name: str | None = None, role: 
     pin_hash = _pin(pin)
     with db.write() as s:
         row = _find(s, username)
+        was_admin = row.active and row.role == "admin"
         if name is not None:
             if not name.strip():
                 raise InvalidInput("The staff member's name is missing.", field="name")
@@ -163,6 +164,11 @@ def update_staff(db: Database, username: str, *, name: str | None = None, role: 
             row.password_hash = hashed
         if pin_hash is not None or clear_pin:
             row.pin_hash = pin_hash
+        if was_admin and not (row.active and row.role == "admin") and s.scalar(
+                select(Staff.id).where(Staff.active.is_(True), Staff.role == "admin").limit(1)) is None:
+            # nobody could manage staff again (and the first-start state never comes back)
+            raise InvalidInput(f"'{row.username}' is the last active admin: make another admin first.",
+                               field="active" if active is False else "role")
         row.updated_at = _now(now)
         s.flush()
         return StaffView.of(row)
@@ -213,6 +219,9 @@ def sign_in(db: Database, username: str, secret: str, *, branch: str | None, wor
         row = s.scalar(select(Staff).where(Staff.username == key))
         stored = (row.pin_hash if pin else row.password_hash) if row is not None else None
         good = _verify(stored or _DUMMY_HASH, secret) and stored is not None
+        if not good and pin and row is not None and len(secret) >= MIN_PASSWORD:
+            # a password of digits only, typed where a PIN may go: one try, the password's
+            good = _verify(row.password_hash, secret)
     if not good or row is None:
         _failed(db, key, at)
         raise SignInFailed(WRONG)

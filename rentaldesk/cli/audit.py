@@ -21,7 +21,7 @@ def cmd_audit_search(desk: Desk, args: argparse.Namespace) -> None:
     if since is not None and until is not None and until <= since:
         raise InvalidInput(f"--to ({args.until}) is not after --from ({args.since})", field="to")
     with desk.db.session() as s:
-        found = audit.search(s, user=args.user, since=since, until=until, record=args.record, limit=args.limit)
+        found = audit.search(s, user=args.by_user, since=since, until=until, record=args.record, limit=args.limit)
     if args.csv is not None:
         _write_csv(Path(args.csv), found)
     data = [{"at": v.at.isoformat(), "username": v.username, "role": v.role, "branch": v.branch,

@@ -280,7 +280,8 @@ def build_parser() -> argparse.ArgumentParser:
     trail_actions = trail.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
     sub = command(trail_actions, "search", cmd_audit_search,
                   "the audit entries by user, time and record (all when no filter is given), oldest first")
-    sub.add_argument("--user", metavar="USERNAME", help="only this user's changes (any case)")
+    # (--by: --user is who runs the command, on every command)
+    sub.add_argument("--by", dest="by_user", metavar="USERNAME", help="only this user's changes (any case)")
     sub.add_argument("--from", dest="since", metavar="TIME", help=f"at or after this time (UTC; {TIME_HELP})")
     sub.add_argument("--to", dest="until", metavar="TIME", help="before this time (a date alone includes that day)")
     sub.add_argument("--record", metavar="RECORD",

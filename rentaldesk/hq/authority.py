@@ -29,7 +29,7 @@ from .. import no_show
 from ..db import Database
 from ..errors import RentalError
 from ..extras import extras_to_json
-from ..models import Car
+from ..models import Car, channel_of_source
 from ..models import Reservation as ReservationRow
 from ..models import ReservationStatus
 from ..rates import RatePlan
@@ -191,6 +191,7 @@ class BookingAuthority:
                     car_id=car_id_for_request(s, state), driver_id=driver_id_for_request(s, state),
                     status=ReservationStatus.CONFIRMED, reservation_id=state.id, reference=state.reference,
                     source=state.source or request.source,
+                    channel=channel_of_source(state.source or request.source),
                     requested_at=request.payload.requested_at, renter=renter_of(state.customer),
                     plan=RatePlan.from_json(state.rate_plan) if state.rate_plan is not None else None,
                     # the extras as quoted, counted with head office's own stock (the branch's

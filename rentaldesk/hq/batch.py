@@ -56,7 +56,7 @@ from ..errors import RentalError
 from ..renters import Renter, RenterRules, Stage, decide_renter, pool_words, rules_for
 from ..models import LIVE_STATUSES, Branch, Car, CarStatus, Customer, Driver, InboxEvent, OutboxEvent
 from ..models import Reservation as ReservationRow
-from ..models import PoolVersion, ReservationStatus, VehicleClass, table
+from ..models import PoolVersion, ReservationStatus, VehicleClass, channel_of_source, table
 from ..rates import RatePlan, plan_for
 from ..reservations import (
     one_way_moves,
@@ -770,6 +770,7 @@ class BookingBatch:
             status=ReservationStatus.CONFIRMED.value, price=booking.price, source=state.source or request.source,
             now=now, hq_version=1, rate_plan=booking.plan.to_json(), driver_day_rate=booking.driver_day_rate,
             extras_known=state.extras is not None,  # an earlier build's request says nothing of extras
+            channel=channel_of_source(state.source or request.source),
         )
         return _Decision(rid, mem, customer, new_customer, fill_name, fill_phone, row, booking.moved)
 

@@ -31,7 +31,7 @@ from ..permissions import service_actor
 from ..config import KafkaSettings
 from ..contracts import AgreementView
 from ..db import Database
-from ..models import OutboxEvent, table
+from ..models import CHANNEL_WEB, OutboxEvent, table
 from ..models import Reservation as ReservationRow
 from ..reservations import ReservationService
 from ..values import Changes
@@ -187,6 +187,15 @@ def apply_head_office_event(s: Session, envelope: Envelope[Event], where: Delive
         return _apply_head_office_event(s, envelope)
 
 
+def apply_head_office_event_at_the_web(s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
+    """The web channel's handler: a branch's, but the staff accounts stay at head office and the
+    branches (the site never signs staff in, and its database is the one facing the internet: no
+    password or PIN hash is kept there)."""
+    if isinstance(envelope.payload, FleetStaff):
+        return None
+    return apply_head_office_event(s, envelope, where)
+
+
 #: Who applies head office's events at a branch.
 SYNC_ACTOR = service_actor("sync")
 
@@ -255,7 +264,7 @@ class BranchSync:
         self.consumer = EventConsumer(
             self.db,
             consumer,
-            apply_head_office_event,
+            apply_head_office_event if self.branch != CHANNEL_WEB else apply_head_office_event_at_the_web,
             topics=self.topics,
             dead_letter=self.producer,
             name=f"branch {self.branch}",

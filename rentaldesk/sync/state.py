@@ -166,9 +166,10 @@ _NEW_RESERVATION = insert(_T)
 #: (issue 11, manifest: head office's state does not carry a no-show's fee, which the branch recorded
 #: when it marked it; the branch keeps its own.)
 #: (The young-driver terms kept at booking are the branch's: head office's state does not carry them.)
-#: (issue 12: nor the channel it was booked through, the branch's own fact: kept.)
+#: (issue 12: nor the channel it was booked through, the branch's own fact: kept.) (Nor how its
+#: days were quoted: a row of before the wall-clock rule keeps counting 24-hour days, 0021.)
 _KEPT_ON_APPLY = frozenset({"id", "created_at", "picked_up_at", "returned_at", "no_show_fee",
-                            "young_driver_age", "young_driver_fee_per_day", "channel"})
+                            "young_driver_age", "young_driver_fee_per_day", "channel", "wall_clock_days"})
 #: The plan and rate a reservation was quoted with: kept when a state carries none (an earlier build).
 _PRICE_TERMS = frozenset({"rate_plan", "driver_day_rate"})
 #: What the trail records of a reservation head office's state makes or changes here.

@@ -26,6 +26,7 @@ from datetime import datetime
 
 from ..config import KafkaSettings
 from ..db import Database
+from ..models import CHANNEL_WEB
 from ..reservations import ReservationService
 from ..sync.branch import BranchOutbox, BranchSync
 from ..sync.topics import LOST_AFTER
@@ -36,7 +37,7 @@ RECHECK = 1.0
 
 #: The web's code in the network: the source of its requests (head office records it on each
 #: reservation, so a booking's channel reads "web"), and the name of its consumer group.
-WEB_SOURCE = "web"
+WEB_SOURCE = CHANNEL_WEB
 
 
 class Decisions:

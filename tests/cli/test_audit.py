@@ -42,16 +42,16 @@ def test_search_by_user_time_and_record_as_table_json_and_csv(rentaldesk, tmp_pa
     assert [(e["username"], e["action"]) for e in found] == [("ann", "created"), ("max", "changed")]
     assert found[1]["what"] == "status: confirmed → cancelled" and found[1]["workstation"] == "sfo-2"
 
-    status, out, _ = rentaldesk("audit", "search", "--user", "MAX")
+    status, out, _ = rentaldesk("audit", "search", "--by", "MAX")
     lines = out.splitlines()
     assert lines[0].split()[:4] == ["AT", "(UTC)", "USER", "WHERE"]
     assert len(lines) == 2 and "max" in lines[1] and "status: confirmed → cancelled" in lines[1]
 
     today = datetime.now(timezone.utc).date()
-    status, out, _ = rentaldesk("--json", "audit", "search", "--user", "ann", "--from", str(today),
+    status, out, _ = rentaldesk("--json", "audit", "search", "--by", "ann", "--from", str(today),
                                 "--to", str(today))
     assert {e["username"] for e in json.loads(out)} == {"ann"} and len(json.loads(out)) == 2  # reservation, customer
-    status, out, _ = rentaldesk("--json", "audit", "search", "--user", "ann", "--to", str(today - timedelta(days=1)))
+    status, out, _ = rentaldesk("--json", "audit", "search", "--by", "ann", "--to", str(today - timedelta(days=1)))
     assert json.loads(out) == []
 
     target = tmp_path / "trail.csv"

@@ -79,7 +79,8 @@ def test_a_one_way_rental_through_the_widgets_moves_the_car(two_branch_desk, db,
     preview_settled(qtbot, desk, checkin)
     with db.session() as s:
         expected = contracts.preview_check_in(s, checkin.value(), desk.desk.now())
-    assert [label for label, _amount in checkin.charges_shown()] == [line.label for line in expected.lines]
+    # the dialog shows the bill's lines (Charges.billed, the one rule: a line of nothing left out)
+    assert [label for label, _amount in checkin.charges_shown()] == [line.label for line in expected.billed()]
     codes = [line.code for line in expected.lines]
     assert "fuel" in codes and ("late" in codes or "extra-hours" in codes)
     assert expected.line("one-way")[0].amount == Decimal("50.00")  # the fee from here to there

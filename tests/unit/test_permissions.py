@@ -55,7 +55,7 @@ EXPECTED: dict[str, set[str]] = {
     **{f"ReservationService.{name}": READERS for name in (
         "get_reservation", "list_reservations", "is_rental_available", "reserved_count", "duplicate_of",
         "free_cars", "room", "ways_out", "quote", "quote_charges", "extras_offered", "stock_refusal",
-        "sold_out", "renter_rules", "cars_for")},
+        "sold_out", "renter_rules", "cars_for", "offers_at")},
     "ReservationService.create_reservation": COUNTER,
     "ReservationService.update_reservation": COUNTER,
     "ReservationService.cancel_reservation": COUNTER,
@@ -79,7 +79,7 @@ EXPECTED: dict[str, set[str]] = {
     "rates.save_plan": ADMINS, "rates.save_taxes": ADMINS, "rates.save_drop_fee": ADMINS,
     "extras.save_catalogue": ADMINS, "renters.set_rule": ADMINS,
     # read inside the checked services (quotes, bookings, check-in), never a screen's own entry
-    "rates.plan_for": OPEN, "rates.drop_fee": OPEN, "extras.catalogue": OPEN, "extras.choose": OPEN,
+    "rates.plan_for": OPEN, "rates.plans_at": OPEN, "rates.drop_fee": OPEN, "extras.catalogue": OPEN, "extras.choose": OPEN,
     "extras.stock_at": OPEN, "extras.check_stock": OPEN, "renters.rules_for": OPEN,
     "renters.check_renter": OPEN, "renters.young_driver_fee": OPEN, "renters.check_at_booking": OPEN,
     "renters.add_sample_rules": OPEN, "renters.list_rules": OPEN,
@@ -215,5 +215,7 @@ def test_the_table_gives_each_role_its_issue_list():
                         P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE, P.MANAGE_STAFF, P.MANAGE_BRANCHES, P.MANAGE_RATES,
                         P.MANAGE_SETTINGS}
     assert manager - clerk == {P.EDIT_FLEET, P.IMPORT_FLEET, P.OVERRIDE_PRICE, P.WRITE_OFF, P.REFUND,
-                               P.MANAGE_DRIVERS, P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE}
+                               P.MANAGE_DRIVERS, P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE,
+                               P.READ_AUDIT}  # (searching the audit trail: who did what, a manager's)
+    assert P.READ_AUDIT not in clerk
     assert admin - manager == {P.MANAGE_STAFF, P.MANAGE_BRANCHES, P.MANAGE_RATES, P.MANAGE_SETTINGS}
