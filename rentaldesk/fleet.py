@@ -209,6 +209,8 @@ BRANCH_SPEC = (
     # issue 11, manifest: a pick-up this late may be marked a no-show, and what that costs (rentaldesk.no_show)
     _Column("no_show_grace_minutes", "no-show grace", "minutes such as 120", _integer(0, 60 * 24), required=False),
     _Column("no_show_fee", "no-show fee", "an amount such as 50.00, or 0", _money_or_zero, required=False),
+    # issue 13: the desk locks after this many idle minutes (rentaldesk.gui.sign_in)
+    _Column("lock_after_minutes", "lock after", "minutes such as 5", _integer(1, 240), required=False),
 )
 CLASS_SPEC = (
     _Column("code", "class", "a class code such as SUV", _class_code),
