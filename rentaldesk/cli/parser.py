@@ -222,9 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
                   creates=True)
     sub.add_argument("file", type=_existing_file, metavar="FILE")
     sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
-    command(fleet_actions, "sample", cmd_fleet_sample,
-            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
-            creates=True)
+    sub = command(fleet_actions, "sample", cmd_fleet_sample,
+                  "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
+                  creates=True)
+    sub.add_argument("--with-staff", action="store_true",
+                     help="also make the demo accounts demo-admin, demo-manager and demo-clerk (only on a database "
+                          "without accounts), each with a fresh password shown this once")
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class (its code or name)")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
