@@ -63,6 +63,16 @@ def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
     desk.emit(counts, text)
 
 
+def cmd_branches_set(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import set_branch
+
+    given = {"lock_after_minutes": args.lock_after}
+    done = set_branch(desk.db, args.zip, **{name: value for name, value in given.items() if value is not None})
+    words = {"lock_after_minutes": lambda v: f"the desk locks after {count(v, 'minute')} without use"}
+    desk.emit({"zip_code": args.zip.strip(), **done},
+              f"Branch {args.zip.strip()}: " + "; ".join(words[name](value) for name, value in done.items()) + ".")
+
+
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:
     from ..fleet import import_drivers
 

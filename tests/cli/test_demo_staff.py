@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from rentaldesk import staff
 from rentaldesk.db import open_database
-from rentaldesk.models import Staff
+from rentaldesk.models import Branch, Staff
 from tests.cli.test_command_line_rules import Command, assert_refused, isolated  # noqa: F401
 
 
@@ -28,6 +28,15 @@ def accounts(command: Command) -> list[str]:
     try:
         with database.session() as s:
             return sorted(s.scalars(select(Staff.username)))
+    finally:
+        database.close()
+
+
+def lock_after(command: Command) -> int | None:
+    database = open_database(f"sqlite:///{command.db}")
+    try:
+        with database.session() as s:
+            return s.scalar(select(Branch.lock_after_minutes).where(Branch.zip_code == "02108"))
     finally:
         database.close()
 
@@ -67,3 +76,30 @@ def test_with_json_it_is_refused_before_anything_is_loaded(command: Command) -> 
                                     "field": "with_staff", "exit_status": 2}
     assert command("fleet", "sample").code == 0  # the plain sample: data, no account
     assert accounts(command) == []
+
+
+def test_an_admin_sets_the_branch_s_lock_time_and_a_bad_one_or_a_clerk_is_refused(command: Command,
+                                                                                   tmp_path: Path) -> None:
+    done = command("fleet", "sample", "--with-staff")
+    shown = dict(re.findall(r"^  (demo-\w+) \(\w+\): (\S+)$", done.out, re.M))
+    files = {}
+    for who, password in shown.items():
+        files[who] = tmp_path / f"{who}.pw"
+        files[who].write_text(password + "\n")
+
+    def as_user(who: str, *args: str):  # type: ignore[no-untyped-def]
+        return command("--branch", "BOS-DT", "--user", who, "--password-file", str(files[who]), *args)
+
+    done = as_user("demo-admin", "branches", "set", "--zip", "02108", "--lock-after", "15")
+    assert (done.code, done.out) == (0, "Branch 02108: the desk locks after 15 minutes without use.\n"), done
+    assert lock_after(command) == 15
+    assert_refused(as_user("demo-admin", "branches", "set", "--zip", "02108", "--lock-after", "241"),
+                   "lock after 241 is above 240; the lock after must be between 1 and 240")
+    assert_refused(as_user("demo-admin", "branches", "set", "--zip", "02108", "--lock-after", "soon"),
+                   "is not a whole number; type minutes such as 5")
+    assert_refused(as_user("demo-admin", "branches", "set", "--zip", "99999", "--lock-after", "5"),
+                   "Branch '99999' is not known here.")
+    assert_refused(as_user("demo-admin", "branches", "set", "--zip", "02108"), "nothing to set")
+    assert_refused(as_user("demo-manager", "branches", "set", "--zip", "02108", "--lock-after", "30"),
+                   "permission to manage branches; demo-manager (manager) does not have it")
+    assert lock_after(command) == 15  # none of the refused ones changed it
