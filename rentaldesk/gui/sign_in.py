@@ -30,7 +30,8 @@ LOCK_AFTER_MS = 5 * 60 * 1000
 
 def lock_after_ms(db: Database, branch: str | None) -> int:
     """How long the desk at ``branch`` (a zip code) may sit unused before it locks: the branch's own
-    setting (set in the branches file, ``rentaldesk import branches``), else :data:`LOCK_AFTER_MS`."""
+    setting (``rentaldesk branches set --lock-after``, or the branches file), else :data:`LOCK_AFTER_MS`.
+    Read once when the desk starts: a change applies from the next start."""
     if branch is None:
         return LOCK_AFTER_MS
     with db.session() as s:
