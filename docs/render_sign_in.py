@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Render the sign-in, first-start and lock screens (issue 13) to docs/screenshots/SIZE/9*.png.
+"""Render the sign-in, first-start and lock screens, and a clerk's fleet and customers screens with
+the controls a clerk lacks disabled (issue 13), to docs/screenshots/SIZE/9*.png.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python docs/render_sign_in.py
 
@@ -30,6 +31,7 @@ from rentaldesk.db import open_database, sqlite_url  # noqa: E402
 from rentaldesk.fleet import load_sample_data  # noqa: E402
 from rentaldesk.gui.app import build_window, configure  # noqa: E402
 from rentaldesk.gui.sign_in import DeskLock, SignInDialog  # noqa: E402
+from tools.sample_day import book_sample_day  # noqa: E402
 
 
 def main() -> None:
@@ -42,6 +44,7 @@ def main() -> None:
         out.mkdir(parents=True, exist_ok=True)
         db = open_database(sqlite_url(work / f"desk-{width}.sqlite"))
         load_sample_data(db)
+        book_sample_day(db)  # customers for the clerk's customers screen
         window = build_window(db)
         window.resize(width, height)
         window.show()
@@ -67,6 +70,19 @@ def main() -> None:
         lock = DeskLock(window, db, "02108")
         settle(window)
         shoot(window, out / "9c-signed-in.png")
+        # a clerk's fleet (Add, Edit, Import off though a car is selected) and customers (do-not-rent off)
+        window.show_screen(2)
+        settle(window)
+        window.fleet.ui.carsView.selectRow(0)
+        settle(window)
+        shoot(window, out / "9e-clerk-fleet.png")
+        window.show_screen(5)
+        settle(window)
+        window.customers.ui.customersView.selectRow(0)
+        settle(window)
+        shoot(window, out / "9f-clerk-customers.png")
+        window.show_screen(0)
+        settle(window)
         lock.lock()
         assert lock.dialog is not None
         shoot(window, out / "9d-locked.png", lock.dialog)

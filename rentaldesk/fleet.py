@@ -209,6 +209,8 @@ BRANCH_SPEC = (
     # issue 11, manifest: a pick-up this late may be marked a no-show, and what that costs (rentaldesk.no_show)
     _Column("no_show_grace_minutes", "no-show grace", "minutes such as 120", _integer(0, 60 * 24), required=False),
     _Column("no_show_fee", "no-show fee", "an amount such as 50.00, or 0", _money_or_zero, required=False),
+    # issue 13: the desk locks after this many idle minutes (rentaldesk.gui.sign_in)
+    _Column("lock_after_minutes", "lock after", "minutes such as 5", _integer(1, 240), required=False),
 )
 CLASS_SPEC = (
     _Column("code", "class", "a class code such as SUV", _class_code),
@@ -742,6 +744,33 @@ def import_drivers(db: Database, path: str | Path, *, allow_new: bool = False) -
     require(Permission.MANAGE_DRIVERS, db)
     with db.write() as s:
         return _import(s, "drivers", path, db.lock_pool, allow_new=allow_new)
+
+
+def set_branch(db: Database, zip_code: str, **settings: str) -> dict[str, Any]:
+    """Set settings of the branch at ``zip_code`` (admin), each named and read as its column of the
+    branches file (:data:`BRANCH_SPEC`: the same grammar and bounds, e.g. ``lock_after_minutes``
+    1 to 240); the values set, by name. A bad value or an unknown branch is one
+    :class:`InvalidInput` naming it, and nothing is set."""
+    require(Permission.MANAGE_BRANCHES, db)
+    columns = {c.name: c for c in BRANCH_SPEC if not c.required}
+    values: dict[str, Any] = {}
+    for name, raw in settings.items():
+        column = columns.get(name)
+        if column is None:
+            raise InvalidInput(f"{name} is not a branch setting; one of: {', '.join(columns)}", field=name)
+        try:
+            values[name] = column.parse(raw.strip(), column)
+        except _Bad as exc:
+            raise InvalidInput(str(exc), field=name) from None
+    if not values:
+        raise InvalidInput("nothing to set: give a setting", field="settings")
+    with db.write() as s:
+        branch = s.scalar(select(Branch).where(Branch.zip_code == zip_code.strip()))
+        if branch is None:
+            raise InvalidInput(f"Branch {text.shown(zip_code.strip())} is not known here.", field="zip")
+        for name, value in values.items():
+            setattr(branch, name, value)
+    return values
 
 
 def import_branches(db: Database, path: str | Path) -> Imported:

@@ -147,6 +147,9 @@ class Branch(Base):
     #: :mod:`rentaldesk.no_show`).
     no_show_grace_minutes: Mapped[int] = mapped_column(Integer, default=120, server_default="120")
     no_show_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"), server_default="0")
+    #: How long the desk may sit unused before it locks (minutes, 1 to 240; default 5): see
+    #: :mod:`rentaldesk.gui.sign_in`. Set by an admin in the branches file.
+    lock_after_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     __table_args__ = (
         CheckConstraint("lead_time_minutes >= 0", name="lead_time"),

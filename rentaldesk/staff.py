@@ -23,6 +23,7 @@ tells nothing either) each next try waits a little longer, up to :data:`LONGEST_
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -32,7 +33,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .actor import SYSTEM, Actor
+from .actor import SYSTEM, Actor, acting_as
 from .db import Database
 from .errors import InvalidInput, SignInFailed
 from .models import Branch, SignInFailure, Staff
@@ -179,6 +180,41 @@ def list_staff(db: Database) -> list[StaffView]:
     require(Permission.MANAGE_STAFF, db)
     with db.session() as s:
         return [StaffView.of(r) for r in s.scalars(select(Staff).order_by(Staff.username))]
+
+
+#: The sample data's demo accounts (``rentaldesk fleet sample --with-staff``): username, name, role.
+DEMO_STAFF = (("demo-admin", "Dana Demo", "admin"), ("demo-manager", "Max Demo", "manager"),
+              ("demo-clerk", "Cleo Demo", "clerk"))
+
+
+def refuse_demo_staff(db: Database) -> None:
+    """:class:`InvalidInput` when ``db`` has any account: demo accounts are made only on a database
+    without staff (asked first by a command that would load more before them)."""
+    if has_staff(db):
+        raise InvalidInput("This database has staff accounts already; demo accounts are made only on one without "
+                           "any (add real ones with: rentaldesk staff add).", field="staff")
+
+
+def add_demo_staff(db: Database) -> list[tuple[StaffView, str]]:
+    """The demo accounts of :data:`DEMO_STAFF` (working at every branch), each with its password.
+
+    Only on a database without any account (else :class:`InvalidInput`, nothing made): demo
+    accounts never join a real install's staff. Each password is made fresh here (random, never
+    the same twice) and returned only this once; the database keeps its hash alone, so no install
+    ever has a known default password."""
+    require(Permission.MANAGE_STAFF, db)
+    refuse_demo_staff(db)
+    with db.session() as s:
+        zips = list(s.scalars(select(Branch.zip_code).order_by(Branch.zip_code)))
+    made: list[tuple[StaffView, str]] = []
+    first_admin = Actor(DEMO_STAFF[0][0], "admin")
+    for username, name, role in DEMO_STAFF:
+        password = secrets.token_urlsafe(12)  # 16 characters, 96 random bits
+        # the first account ends the first-start freedom: the others are made by the demo admin
+        with acting_as(first_admin if made else SYSTEM):
+            made.append((add_staff(db, username=username, name=name, role=role, password=password,
+                                   branches=zips), password))
+    return made
 
 
 def has_staff(db: Database) -> bool:

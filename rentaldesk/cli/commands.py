@@ -45,11 +45,32 @@ def cmd_fleet_import(desk: Desk, args: argparse.Namespace) -> None:
 
 def cmd_fleet_sample(desk: Desk, args: argparse.Namespace) -> None:
     from ..fleet import load_sample_data
+    from ..staff import add_demo_staff, refuse_demo_staff
 
+    with_staff = getattr(args, "with_staff", False)
+    if with_staff:  # refused before anything is loaded: nothing half-done
+        if desk.as_json:  # a password never goes into --json output
+            raise InvalidInput("--with-staff shows the demo passwords once, as text: run it without --json.",
+                               field="with_staff")
+        refuse_demo_staff(desk.db)
     counts = load_sample_data(desk.db)
     loaded = ", ".join(f"{kind}: {n}" for kind, n in counts.items())
     text = f"Loaded the sample data ({loaded})." if any(counts.values()) else "The sample data is already loaded."
+    if with_staff:
+        made = add_demo_staff(desk.db)
+        text += "\nDemo accounts (the passwords are shown this once; change one with: rentaldesk staff password NAME):"
+        text += "".join(f"\n  {view.username} ({view.role}): {password}" for view, password in made)
     desk.emit(counts, text)
+
+
+def cmd_branches_set(desk: Desk, args: argparse.Namespace) -> None:
+    from ..fleet import set_branch
+
+    given = {"lock_after_minutes": args.lock_after}
+    done = set_branch(desk.db, args.zip, **{name: value for name, value in given.items() if value is not None})
+    words = {"lock_after_minutes": lambda v: f"the desk locks after {count(v, 'minute')} without use"}
+    desk.emit({"zip_code": args.zip.strip(), **done},
+              f"Branch {args.zip.strip()}: " + "; ".join(words[name](value) for name, value in done.items()) + ".")
 
 
 def cmd_drivers_import(desk: Desk, args: argparse.Namespace) -> None:

@@ -25,6 +25,7 @@ from .staff import add_user_options
 from .commands import (
     cmd_assign,
     cmd_availability,
+    cmd_branches_set,
     cmd_cancel,
     cmd_drivers_import,
     cmd_expire,
@@ -222,12 +223,23 @@ def build_parser() -> argparse.ArgumentParser:
                   creates=True)
     sub.add_argument("file", type=_existing_file, metavar="FILE")
     sub.add_argument("--allow-new", action="store_true", help=ALLOW_NEW_HELP)
-    command(fleet_actions, "sample", cmd_fleet_sample,
-            "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
-            creates=True)
+    sub = command(fleet_actions, "sample", cmd_fleet_sample,
+                  "load the sample branches, classes, drivers and cars (e.g. into a new head-office database)",
+                  creates=True)
+    sub.add_argument("--with-staff", action="store_true",
+                     help="also make the demo accounts demo-admin, demo-manager and demo-clerk (only on a database "
+                          "without accounts), each with a fresh password shown this once")
     sub = command(fleet_actions, "list", cmd_fleet_list, "list the cars")
     sub.add_argument("--class", dest="vehicle_class", metavar="CLASS", help="only this vehicle class (its code or name)")
     sub.add_argument("--zip", metavar="ZIP", help="only this branch")
+
+    branches = commands.add_parser("branches", help="set a branch's settings",
+                                   description="A branch's settings (an admin's; the branches file holds them too).")
+    branch_actions = branches.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    sub = command(branch_actions, "set", cmd_branches_set, "set settings of a branch (the others stay)")
+    sub.add_argument("--zip", required=True, metavar="ZIP", help="the branch's zip code")
+    sub.add_argument("--lock-after", metavar="MINUTES",
+                     help="lock the desk after this many minutes without use (1 to 240; default 5)")
 
     rates = commands.add_parser("rates", help="show and import the rate plans",
                                 description="The rate plans, taxes and one-way fees of the branches.")

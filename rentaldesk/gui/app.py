@@ -23,7 +23,7 @@ from . import crash
 from .desk import DeskContext
 from .forms import resources_rc  # noqa: F401 - registers ":/icons/..." and ":/style.qss"
 from .main_window import MainWindow
-from .sign_in import LOCK_AFTER_MS, DeskLock, ask_sign_in
+from .sign_in import DeskLock, ask_sign_in, lock_after_ms
 
 log = logging.getLogger("rentaldesk.gui")
 
@@ -135,14 +135,15 @@ def build_window(db: Database, service: ReservationService | None = None, *, clo
 
 
 def run_desk(db: Database, service: ReservationService | None = None, *, quit_after_show: bool = False,
-             branch: str | None = None, lock_after_ms: int = LOCK_AFTER_MS) -> int:
+             branch: str | None = None, idle_ms: int | None = None) -> int:
     """Run the desk app on ``db`` (and ``service``, see :func:`build_window`) until its window
     closes; the exit status.
 
     Unless someone is signed in already (``rentaldesk --user``), it starts with the sign-in at
     ``branch`` (a zip code), or on a database without accounts asks for the first admin (cancelled,
     the desk opens unsigned and says so: nobody to protect yet); a cancelled sign-in quits. The desk
-    locks after ``lock_after_ms`` without use. ``quit_after_show`` quits as soon as the window has
+    locks after ``idle_ms`` without use (default: the branch's ``lock_after_minutes``, see
+    :func:`~rentaldesk.gui.sign_in.lock_after_ms`). ``quit_after_show`` quits as soon as the window has
     been shown (a start-up check: no sign-in).
     """
     if QApplication.instance() is None and (problem := window_system_problem()) is not None:
@@ -158,7 +159,7 @@ def run_desk(db: Database, service: ReservationService | None = None, *, quit_af
             return 0
     window = build_window(db, service)
     desk = window.desk
-    DeskLock(window, db, branch, idle_ms=lock_after_ms)
+    DeskLock(window, db, branch, idle_ms=lock_after_ms(db, branch) if idle_ms is None else idle_ms)
     housekeeping = QTimer(window)
     housekeeping.timeout.connect(lambda: desk.run(desk.service.mark_reservations_expired))
     housekeeping.start(HOUSEKEEPING_MS)

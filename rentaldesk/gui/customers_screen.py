@@ -15,10 +15,12 @@ from .. import audit
 from .. import customers as service
 from ..customers import CustomerView, HistoryRow
 from ..display import count
+from ..permissions import Permission
 from ..values import Changes
 from . import text
 from .desk import DeskContext
 from .empty import EmptyNote
+from .roles import may
 from .history_panel import HistoryDialog, open_history
 from .forms.ui_customers import Ui_CustomersScreen
 from .tablemodels import RIGHT, Column, RowTableModel
@@ -215,7 +217,11 @@ class CustomersScreen(QWidget):
         self._buttons()
 
     def _flag_toggled(self, on: bool) -> None:
-        self.ui.doNotRentReasonEdit.setEnabled(on)
+        self.ui.doNotRentReasonEdit.setEnabled(on and may(Permission.DO_NOT_RENT, self.desk.db))
+
+    def role_changed(self) -> None:
+        """Someone else signed in: the do-not-rent reason as their role and the flag allow."""
+        self._flag_toggled(self.ui.doNotRentCheck.isChecked())
 
     def _edited(self, *_args: object) -> None:
         self.dirty = True

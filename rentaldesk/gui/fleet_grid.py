@@ -17,11 +17,13 @@ from ..errors import FleetFileError, RentalError
 from ..fleet import TRANSMISSIONS, CarWrite, Imported, NewInFile, import_fleet
 from ..models import CarStatus
 from ..queries import CAR_STATES, CarRow, DriverRow
+from ..permissions import Permission
 from ..values import Changes
 from ..rules import normalize_plate
 from . import text
 from .desk import DeskContext
 from .empty import EmptyNote
+from .roles import may
 from .history_panel import open_history
 from .forms.ui_car_dialog import Ui_CarDialog
 from .forms.ui_fleet_grid import Ui_FleetGridScreen
@@ -138,7 +140,11 @@ class FleetGridScreen(QWidget):
         return self.proxy.row_of(rows[0]) if rows else None
 
     def _selection_changed(self, *_args: object) -> None:
-        self.ui.editButton.setEnabled(self.selected() is not None)
+        self.ui.editButton.setEnabled(self.selected() is not None and may(Permission.EDIT_FLEET, self.desk.db))
+
+    def role_changed(self) -> None:
+        """Someone else signed in: Edit car as their role and the selection allow."""
+        self._selection_changed()
 
     # -- add and edit -------------------------------------------------------------------------------
 

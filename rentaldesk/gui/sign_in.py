@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import select
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QMainWindow, QMenu, QWidget
@@ -17,20 +18,25 @@ from .. import actor as actors
 from .. import staff
 from ..db import Database
 from ..errors import RentalError
-from ..permissions import Permission, allowed
+from ..models import Branch
 from .forms.ui_sign_in import Ui_SignInDialog
+from .roles import apply_role
 
 log = logging.getLogger("rentaldesk.gui")
 
-#: The desk's controls a role may lack, by object name, and the permission each needs.
-ROLE_WIDGETS = {
-    "addButton": Permission.EDIT_FLEET,  # the fleet grid's Add car
-    "importButton": Permission.IMPORT_FLEET,
-    "actionImportFleet": Permission.IMPORT_FLEET,
-}
-
-#: The default idle time before the desk locks.
+#: The idle time before the desk locks where no branch says otherwise (``Branch.lock_after_minutes``'s default).
 LOCK_AFTER_MS = 5 * 60 * 1000
+
+
+def lock_after_ms(db: Database, branch: str | None) -> int:
+    """How long the desk at ``branch`` (a zip code) may sit unused before it locks: the branch's own
+    setting (``rentaldesk branches set --lock-after``, or the branches file), else :data:`LOCK_AFTER_MS`.
+    Read once when the desk starts: a change applies from the next start."""
+    if branch is None:
+        return LOCK_AFTER_MS
+    with db.session() as s:
+        minutes = s.scalar(select(Branch.lock_after_minutes).where(Branch.zip_code == branch))
+    return LOCK_AFTER_MS if minutes is None else minutes * 60 * 1000
 
 
 class SignInDialog(QDialog):
@@ -172,18 +178,13 @@ class DeskLock(QObject):
 
     def show_role(self) -> None:
         """Disable what the signed-in role may not do, saying why in the tooltip (the core refuses it
-        anyway: this only spares a clerk the refusal)."""
-        who = actors.current_actor()
-        free = who == actors.SYSTEM and not staff.has_staff(self.db)
-        for name, permission in ROLE_WIDGETS.items():
-            for widget in self.window.findChildren(QObject, name):
-                if not isinstance(widget, (QWidget, QAction)):
-                    continue
-                may = free or allowed(who, permission)
-                widget.setEnabled(may)
-                if not may:
-                    widget.setToolTip(f"Needs the permission to {permission.value} (a manager's or an admin's); "
-                                      f"{who.username} ({who.role}) is signed in")
+        anyway: this only spares a clerk the refusal); screens whose own state enables a control
+        (``role_changed``) look again."""
+        apply_role(self.window, self.db)
+        for screen in self.window.findChildren(QWidget):
+            refresh = getattr(screen, "role_changed", None)
+            if callable(refresh):
+                refresh()
 
     def lock(self) -> None:
         """Hide the work and ask for the password or PIN (or another person's sign-in)."""

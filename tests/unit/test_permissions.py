@@ -69,7 +69,7 @@ EXPECTED: dict[str, set[str]] = {
     "AgreementService.refund": MANAGERS, "AgreementService.write_off": MANAGERS,
     # the fleet, drivers, branches
     "fleet.put_car": FLEET_WRITERS, "fleet.import_fleet": MANAGERS, "fleet.import_drivers": MANAGERS,
-    "fleet.import_branches": ADMINS, "fleet.load_sample_data": ADMINS,
+    "fleet.import_branches": ADMINS, "fleet.load_sample_data": ADMINS, "fleet.set_branch": ADMINS,
     "cars.add_car": FLEET_WRITERS, "cars.update_car": FLEET_WRITERS,
     # customers
     "customers.update_customer": COUNTER, "customers.customer_view": READERS,
@@ -87,6 +87,7 @@ EXPECTED: dict[str, set[str]] = {
     # staff
     "staff.add_staff": ADMINS, "staff.update_staff": ADMINS, "staff.list_staff": ADMINS,
     "staff.sign_in": OPEN, "staff.has_staff": OPEN,
+    "staff.add_demo_staff": ADMINS, "staff.refuse_demo_staff": OPEN,  # the latter only asks whether staff exist
 }
 
 MODULES: tuple[ModuleType, ...] = (fleet, cars, customers, rates, extras, renters, staff)
