@@ -114,6 +114,20 @@ def render(out: Path, size: tuple[int, int]) -> None:
     shoot(window, out / "1b-new-reservation-refused.png")
     window.booking.clear()
 
+    # 1c. A one-way trip: the Return row's label picks another branch, its drop fee a line of the price.
+    settle(window)
+    booking.startDate.setDate(booking.startDate.date().addDays(2))
+    booking.endDate.setDate(booking.startDate.date().addDays(3))
+    here = booking.locationCombo.currentData()
+    other = next(a for a in booking.returnButton.menu().actions() if a.data() not in (None, here))
+    other.trigger()  # as the clerk's click in the list
+    QTest.keyClicks(booking.emailEdit, regular.customer_email)
+    settle(window)
+    booking.emailEdit.completer().popup().hide()
+    settle(window)
+    shoot(window, out / "1c-new-reservation-one-way.png")
+    window.booking.clear()
+
     # 2. Reservations: today's pick-ups and returns, then one opened.
     window.show_screen(1)
     settle(window)

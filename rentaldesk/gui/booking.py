@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import TypedDict
 
 from PySide6.QtCore import QDate, QEvent, QItemSelectionModel, QStringListModel, Qt, QTime, QTimer
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QCompleter, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QAbstractItemView, QCompleter, QMenu, QWidget
 
 from .. import queries
 from ..db import Database
@@ -56,6 +56,7 @@ class BookingRequest:
     car_id: int | None = None
     period_errors: tuple[tuple[str, str], ...] = ()  # (field, message) of times that do not exist
     extras: tuple[ExtraChoice, ...] = ()  # picked from the branch's catalogue (rentaldesk.gui.extras_picker)
+    return_zip_code: str | None = None  # another branch's: a one-way rental (None: back where picked up)
 
 
 class _PoolPeriod(TypedDict):
@@ -124,8 +125,13 @@ def preview_booking(service: ReservationService, db: Database, request: BookingR
                                         end=request.end)
         if refusal is not None:
             errors["extras"] = refusal.message
-    charges = service.quote_charges(**pool, car_id=car.car_id if car else None,
-                                    driver_id=driver.id if driver else None, extras=request.extras)
+    try:
+        charges = service.quote_charges(**pool, car_id=car.car_id if car else None,
+                                        driver_id=driver.id if driver else None, extras=request.extras,
+                                        return_zip_code=request.return_zip_code)  # its drop fee a line
+    except RentalError as exc:  # a return location gone since the form listed it: the engine's words
+        errors[exc.field or "return_zip_code"] = exc.message
+        return BookingPreview(request, errors, free_cars, drivers, customer=customer, room=room, ways_out=ways_out)
     day_rate = car.cost_per_day if car else None
     return BookingPreview(
         request, errors, free_cars, drivers, charges.total, day_rate, driver.day_rate if driver else None, customer,
@@ -140,7 +146,8 @@ def _sentence(words: str) -> str:
 class BookingScreen(QWidget):
     """The new-reservation form and its controller."""
 
-    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id", "extras")
+    FIELDS = ("zip_code", "vehicle_class", "start", "end", "email", "name", "phone", "driver_id", "car_id", "extras",
+              "return_zip_code")
 
     def __init__(self, desk: DeskContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,10 +157,11 @@ class BookingScreen(QWidget):
         ui = self.ui
         self.messages = FieldMessages(
             labels=dict(zip(self.FIELDS, (ui.errorZip, ui.errorClass, ui.errorStart, ui.errorEnd, ui.errorEmail,
-                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras))),
+                                          ui.errorName, ui.errorPhone, ui.errorDriver, ui.errorCar, ui.errorExtras,
+                                          ui.errorEnd))),  # the return location's is the Return row's
             inputs=dict(zip(self.FIELDS, (ui.locationCombo, ui.classCombo, ui.startDate, ui.endDate, ui.emailEdit,
                                           ui.nameEdit, ui.phoneEdit, ui.driverCombo, ui.freeCarsView,
-                                          ui.extrasPicker))),
+                                          ui.extrasPicker, ui.returnButton))),
             general=ui.formError,
         )
         self.cars = FreeCarModel(desk.zone, self._location_name, self)
@@ -186,6 +194,21 @@ class BookingScreen(QWidget):
         self._lookup_timer = self._pause_timer(self._look_up_customer)
         ui.locationCombo.currentIndexChanged.connect(self._location_changed)
         ui.classCombo.currentIndexChanged.connect(self._schedule_preview)
+        # Where the car comes back: the Return row's own label is a button ("Return", or "To" and
+        # the other branch's code, its name in the tip) opening the list of the branches. A round
+        # trip is the counter's common case, so it takes no row or width of its own (the trip column
+        # has none to spare at 1024x700) and stays out of the Tab walk; a one-way is reached by the
+        # mouse or Alt+T. Alt+R still goes to the return day, as the label's mnemonic did.
+        self._return_zip: str | None = None
+        self._return_menu = QMenu(ui.returnButton)
+        self._return_choices = QActionGroup(self)
+        self._return_choices.setExclusive(True)
+        self._return_choices.triggered.connect(self._return_picked)
+        ui.returnButton.setMenu(self._return_menu)
+        QShortcut(QKeySequence("Alt+T"), self, ui.returnButton.showMenu,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Alt+R"), self, lambda: ui.endDate.setFocus(Qt.FocusReason.ShortcutFocusReason),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         ui.startDate.dateChanged.connect(self._pickup_moved)
         ui.startTime.timeChanged.connect(self._pickup_moved)
         ui.endDate.dateChanged.connect(self._dates_edited)
@@ -199,6 +222,7 @@ class BookingScreen(QWidget):
                               ("email", ui.emailEdit), ("name", ui.nameEdit), ("phone", ui.phoneEdit),
                               ("driver_id", ui.driverCombo), ("car_id", ui.freeCarsView)):
             self.messages.clear_on_change(name, *inputs)
+        self._return_choices.triggered.connect(lambda _action: self.messages.set("return_zip_code", ""))
         completer.activated.connect(lambda _text: self._lookup_timer.start(0))
         ui.driverCombo.currentIndexChanged.connect(self._schedule_preview)
         ui.extrasGroup.hide()  # until the branch's catalogue is in
@@ -284,9 +308,65 @@ class BookingScreen(QWidget):
         ui.classCombo.setCurrentIndex(max(0, ui.classCombo.findData(current_class)))
         for combo in (ui.locationCombo, ui.classCombo):
             combo.blockSignals(False)
+        self._fill_return_choices()
         self._select_counter_branch()
         if self.last_preview is None:
             self.reset_period()
+
+    def _fill_return_choices(self) -> None:
+        """The return location's list: back here first, then every branch (the pick-up's own
+        means here too: the engine's rule, :func:`rentaldesk.reservations.return_location`)."""
+        self._return_menu.clear()
+        for action in self._return_choices.actions():
+            self._return_choices.removeAction(action)
+        here = self._return_menu.addAction("Back here (round trip)")
+        here.setData(None)
+        self._return_menu.addSeparator()
+        for branch in self.desk.branches.values():
+            action = self._return_menu.addAction(f"{branch.label} ({branch.code})")
+            action.setData(branch.zip_code)
+        for action in self._return_menu.actions():
+            if not action.isSeparator():
+                action.setCheckable(True)
+                self._return_choices.addAction(action)
+        kept = self._return_zip if self._return_zip in self.desk.branches else None
+        self.set_return_location(kept)
+
+    @property
+    def return_zip_code(self) -> str | None:
+        """The return location picked: None for a round trip (the pick-up branch itself too)."""
+        return self._return_zip if self._return_zip and self._return_zip != self.zip_code else None
+
+    def set_return_location(self, zip_code: str | None) -> None:
+        """Return the car at ``zip_code`` (None: where it is picked up), as the clerk's pick does."""
+        self._return_zip = zip_code
+        for action in self._return_choices.actions():
+            action.setChecked(action.data() == zip_code)
+        self._show_return_location()
+        self._schedule_preview()
+
+    def _return_picked(self, action: QAction) -> None:
+        self.set_return_location(action.data() or None)
+
+    def _show_return_location(self) -> None:
+        """The Return row's label: "Return", or "To" and the other branch's code (no wider than the
+        column's other labels: the date fields keep their room), its name in the tip."""
+        ui = self.ui
+        back = self.return_zip_code
+        branch = self.desk.branches.get(back) if back else None
+        code = branch.code if branch else back or ""
+        ui.returnButton.setText(f"To {code}" if back else "Return")
+        # no wider than the column's widest label: the trip column is as wide at every size, and
+        # the location's name and the date fields need all the rest; a longer code is cut, its
+        # branch named in the tip
+        room = ui.classLabel.sizeHint().width()
+        while back and len(code) > 1 and ui.returnButton.sizeHint().width() > room:
+            code = code[:-1]
+            ui.returnButton.setText(f"To {code}…")
+        ui.returnButton.setToolTip(
+            f"One way: returned at {branch.label if branch else back}, with its drop fee. Click to change (Alt+T)"
+            if back else "Returned here. Click to return it at another branch: a one-way rental, with its drop "
+                         "fee (Alt+T)")
 
     def _select_counter_branch(self, *_args: object) -> None:
         branch = self.desk.counter_branch
@@ -297,6 +377,7 @@ class BookingScreen(QWidget):
     def _location_changed(self, *_args: object) -> None:
         zone = self.zone
         self.ui.zoneLabel.setText(text.zone_hint(zone, self.desk.now()))
+        self._show_return_location()  # a return at the new pick-up branch is a round trip
         zip_code = self.zip_code
         if zip_code and zip_code != self._offered_for:
             self._offered_for = zip_code
@@ -434,6 +515,7 @@ class BookingScreen(QWidget):
             car_id=self.chosen_car_id(),
             period_errors=tuple(problems),
             extras=ui.extrasPicker.picks(),
+            return_zip_code=self.return_zip_code,
         )
 
     def chosen_car_id(self) -> int | None:
@@ -565,6 +647,8 @@ class BookingScreen(QWidget):
         request = preview.request
         vclass = self.desk.vehicle_classes.get(request.vehicle_class)
         lines = [f"<b>{vclass.name if vclass else request.vehicle_class}</b> at {self._location_name(request.zip_code)}"]
+        if request.return_zip_code is not None:
+            lines.append(f"One way: returned at {html.escape(self._location_name(request.return_zip_code))}")
         if request.start and request.end:
             lines.append(text.period(request.start, request.end, self.zone))
             lines.append(text.duration(request.start, request.end, self.zone))
@@ -661,7 +745,7 @@ class BookingScreen(QWidget):
                 email=request.email, name=request.name, phone=request.phone or None,
                 vehicle_class=request.vehicle_class, zip_code=request.zip_code,
                 start=start, end=end, car_id=request.car_id, driver_id=request.driver_id,
-                extras=request.extras,
+                extras=request.extras, return_zip_code=request.return_zip_code,
             ),
             self._booked,
             self._refused,
@@ -687,6 +771,8 @@ class BookingScreen(QWidget):
             f"{reservation.customer_name}: {self.desk.class_name(reservation.vehicle_class)} at "
             f"{self._location_name(reservation.zip_code)}, "
             f"{text.period(reservation.start, reservation.end, zone)}, {text.money(reservation.price)}"
+            + (f", returned at {self._location_name(reservation.return_zip_code)}"
+               if reservation.return_zip_code is not None else "")
             + (f", car {reservation.plate_number}" if reservation.pinned else "")
         )
         ui.resultBanner.show()
@@ -704,6 +790,7 @@ class BookingScreen(QWidget):
         self._autofilled = None
         show_text(ui.customerHint, "")
         ui.driverCombo.setCurrentIndex(0)
+        self.set_return_location(None)  # the next customer's trip starts as a round trip
         ui.extrasPicker.clear()
         ui.freeCarsView.clearSelection()
         self.messages.clear()

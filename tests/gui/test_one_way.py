@@ -9,14 +9,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from rentaldesk import contracts, rates
 from rentaldesk.gui.main_window import MainWindow
 from rentaldesk.gui.payment_dialog import PaymentDialog
-from rentaldesk.models import Car
+from rentaldesk.gui import text
+from rentaldesk.models import Car, Reservation as ReservationRow
 from tests.gui.conftest import ZIP, settle
 from tests.gui.test_checkin_dialog import done_with, open_check_in, preview_settled
 from tests.gui.test_checkout_dialog import fill_in, licensed, open_check_out, refusals, status_of
@@ -126,3 +127,84 @@ def test_a_one_way_rental_through_the_widgets_moves_the_car(two_branch_desk, db,
     assert svc.is_rental_available(**period, zip_code=OTHER)
     at_home = svc.room(**period, zip_code=ZIP)
     assert made.car_id not in at_home.cars and at_home.of == 1  # the counter's other SUV only
+
+
+def _pick_return(form, zip_code: str | None) -> None:  # noqa: ANN001
+    """The clerk's pick in the Return label's list of branches (None: back here)."""
+    action = next(a for a in form.returnButton.menu().actions() if not a.isSeparator() and a.data() == zip_code)
+    action.trigger()
+
+
+def test_a_one_way_booked_on_the_form_and_back_to_a_round_trip(two_branch_desk, db, qtbot) -> None:  # noqa: ANN001
+    """The Return row's label picks the return location: the drop fee a line of the price shown,
+    the reservation booked one way; back here, the fee goes; the next customer starts round trip."""
+    desk = two_branch_desk
+    svc = desk.desk.service
+    desk.show_screen(0)
+    form = desk.booking.ui
+    booking = desk.booking
+    form.classCombo.setCurrentIndex(form.classCombo.findData("SUV"))
+    settle(qtbot, desk)
+    assert form.returnButton.text() == "Return" and booking.request().return_zip_code is None
+    round_price = booking.last_preview.price
+    assert "drop fee" not in form.priceDetail.text()
+
+    _pick_return(form, OTHER)
+    settle(qtbot, desk)
+    request = booking.request()
+    assert request.return_zip_code == OTHER
+    code = desk.desk.branches[OTHER].code
+    assert form.returnButton.text() == f"To {code}"  # the branch's code; its name in the tip
+    assert desk.desk.branches[OTHER].label in form.returnButton.toolTip()
+    # no wider than the label column's widest label: the location's name and the dates keep their room
+    assert form.returnButton.width() <= form.classLabel.sizeHint().width()
+    expected = svc.quote_charges(vehicle_class="SUV", zip_code=ZIP, start=request.start, end=request.end,
+                                 return_zip_code=OTHER)
+    assert expected.line("one-way")[0].amount == Decimal("50.00")
+    assert booking.last_preview.price == expected.total == round_price + Decimal("50.00")
+    assert form.priceLabel.text() == text.money(expected.total)
+    assert "One-way drop fee" in form.priceDetail.text()
+    assert "One way: returned at" in form.summaryLabel.text()
+
+    # back here: a round trip again, the fee gone; then one way again, and booked so
+    _pick_return(form, None)
+    settle(qtbot, desk)
+    assert form.returnButton.text() == "Return" and booking.request().return_zip_code is None
+    assert booking.last_preview.price == round_price and "drop fee" not in form.priceDetail.text()
+    _pick_return(form, OTHER)
+    form.emailEdit.setFocus()
+    QTest.keyClicks(form.emailEdit, "olga.oneway@example.com")
+    QTest.keyClick(form.emailEdit, Qt.Key.Key_Tab)
+    QTest.keyClicks(QApplication.focusWidget(), "Olga Oneway")
+    settle(qtbot, desk)
+    QTest.keyClick(form.nameEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(form.resultBanner.isVisible)
+    made = desk.booking.last_reservation
+    assert made is not None and made.return_zip_code == OTHER and made.price == expected.total
+    assert "returned at" in form.resultText.text()
+    with db.session() as s:
+        stored = s.get_one(ReservationRow, made.id)
+        assert (stored.return_zip_code, stored.drop_fee) == (OTHER, Decimal("50.00"))
+    # the next customer's trip starts as a round trip
+    assert form.returnButton.text() == "Return" and booking.request().return_zip_code is None
+
+    # the pick-up branch itself in the list is a round trip too (the engine's rule)
+    _pick_return(form, ZIP)
+    settle(qtbot, desk)
+    assert form.returnButton.text() == "Return" and booking.request().return_zip_code is None
+
+
+def test_alt_t_opens_the_return_locations(two_branch_desk, qtbot) -> None:  # noqa: ANN001
+    desk = two_branch_desk
+    desk.show_screen(0)
+    form = desk.booking.ui
+    menu = form.returnButton.menu()
+    shown: list[bool] = []
+    menu.aboutToShow.connect(lambda: shown.append(True))
+    QTimer.singleShot(200, menu.close)  # the menu runs its own loop until it closes
+    form.classCombo.setFocus()
+    QTest.keyClick(form.classCombo, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: shown == [True])
+    assert [a.text() for a in menu.actions() if not a.isSeparator()][0] == "Back here (round trip)"
+    QTest.keyClick(form.classCombo, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(form.endDate.hasFocus)  # Alt+R: the return day, as the label's mnemonic was

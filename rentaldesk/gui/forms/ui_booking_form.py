@@ -18,7 +18,7 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
 from PySide6.QtWidgets import (QApplication, QComboBox, QFrame, QGridLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPushButton, QSizePolicy, QSpacerItem,
-    QVBoxLayout, QWidget)
+    QToolButton, QVBoxLayout, QWidget)
 
 from rentaldesk.gui.extras_picker import ExtrasPicker
 from rentaldesk.gui.widgets import (DateField, PickGrid, RangeCalendar, TimeField)
@@ -147,10 +147,16 @@ class Ui_BookingForm(object):
 
         self.tripLayout.addWidget(self.errorStart, 7, 0, 1, 2)
 
-        self.endLabel = QLabel(self.tripGroup)
-        self.endLabel.setObjectName(u"endLabel")
+        self.returnButton = QToolButton(self.tripGroup)
+        self.returnButton.setObjectName(u"returnButton")
+        sizePolicy1.setHeightForWidth(self.returnButton.sizePolicy().hasHeightForWidth())
+        self.returnButton.setSizePolicy(sizePolicy1)
+        self.returnButton.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.returnButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.returnButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.returnButton.setAutoRaise(True)
 
-        self.tripLayout.addWidget(self.endLabel, 8, 0, 1, 1)
+        self.tripLayout.addWidget(self.returnButton, 8, 0, 1, 1, Qt.AlignmentFlag.AlignLeft|Qt.AlignmentFlag.AlignVCenter)
 
         self.endLayout = QHBoxLayout()
         self.endLayout.setObjectName(u"endLayout")
@@ -457,7 +463,6 @@ class Ui_BookingForm(object):
         self.locationLabel.setBuddy(self.locationCombo)
         self.classLabel.setBuddy(self.classCombo)
         self.startLabel.setBuddy(self.startDate)
-        self.endLabel.setBuddy(self.endDate)
         self.emailLabel.setBuddy(self.emailEdit)
         self.nameLabel.setBuddy(self.nameEdit)
         self.phoneLabel.setBuddy(self.phoneEdit)
@@ -498,7 +503,10 @@ class Ui_BookingForm(object):
         self.startLabel.setText(QCoreApplication.translate("BookingForm", u"&Pick-up", None))
         self.startTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorStart.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
-        self.endLabel.setText(QCoreApplication.translate("BookingForm", u"&Return", None))
+        self.returnButton.setText(QCoreApplication.translate("BookingForm", u"Return", None))
+#if QT_CONFIG(accessibility)
+        self.returnButton.setAccessibleName(QCoreApplication.translate("BookingForm", u"Return location", None))
+#endif // QT_CONFIG(accessibility)
         self.endTime.setDisplayFormat(QCoreApplication.translate("BookingForm", u"HH:mm", None))
         self.errorEnd.setProperty(u"role", QCoreApplication.translate("BookingForm", u"error", None))
         self.durationLabel.setProperty(u"role", QCoreApplication.translate("BookingForm", u"hint", None))
