@@ -579,7 +579,7 @@ class World:
         # must give it (the no-show holds nothing), and head office must confirm it on that car
         # (it hears of the no-show first: the branch's outbox is in order).
         start, email = now + timedelta(hours=2), rng.choice(CUSTOMERS)  # (the least lead time)
-        if r.end_at - start < timedelta(hours=2):
+        if r.end_at - start < timedelta(days=1):  # (the shortest rental)
             return
         turn = turnaround_of(r.zip_code)
         with b.db.session() as s:

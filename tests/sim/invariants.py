@@ -189,21 +189,24 @@ def _request_of(requests: dict[str, Envelope[Event]], rid: str) -> str:
 
 def no_show_kept(world: World, hq: dict[str, dict], branches: dict[str, dict[str, dict]]) -> list[Failure]:
     """Each reservation marked a no-show in the run is a no-show at head office and at every branch
-    that knows it (not active, completed nor live again): its car was freed and never handed over."""
+    that knows it (not active, completed nor live again): its car was freed and never handed over.
+    One cancelled at another branch before the no-show reached head office stays cancelled
+    everywhere (head office keeps what came first; its fee is then not recorded there)."""
     found = []
     for rid in sorted(world.no_shows):
+        final = "cancelled" if hq.get(rid, {}).get("status") == "cancelled" else "no-show"
         for where, rows in (("hq", hq), *branches.items()):
             r = rows.get(rid)
             if r is None:
                 if where == "hq":
                     found.append(_failure("no-show-lost", f"hq: no-show {rid} unknown"))
                 continue
-            if r["status"] != "no-show":
+            if r["status"] != final:
                 found.append(_failure("no-show-undone", f"{where}: {r['ref']} marked a no-show, now {r['status']}"
                                       + (f" on {r['plate']}" if r["plate"] else "")))
     for wid, rid in sorted(world.walk_ins.items()):
         w, gone = hq.get(wid), hq.get(rid)
-        if w is None or gone is None:
+        if w is None or gone is None or gone["status"] != "no-show":
             continue
         if w["status"] == "rejected" or w["plate"] != gone["plate"]:
             found.append(_failure("no-show-car-not-freed", f"hq: {w['ref']} booked at once on no-show {gone['ref']}'s "
