@@ -573,14 +573,13 @@ class World:
                 self.failures.append(Failure("no-show-holds-car", f"step {self.step_no}: {b.name}: {r.reference} "
                                              f"is {row.status} just after it was marked a no-show"))
                 return
-        if r.car_id is None or rng.random() < 0.5:
+        if r.car_id is None or rng.random() < 0.2:
             return
-        # ...and a new booking takes that very car for the rest of the no-show's period: the branch
+        # ...and a new booking takes that very car from the no-show's period on: the branch
         # must give it (the no-show holds nothing), and head office must confirm it on that car
         # (it hears of the no-show first: the branch's outbox is in order).
-        start, email = now + timedelta(hours=2), rng.choice(CUSTOMERS)  # (the least lead time)
-        if r.end_at - start < timedelta(days=1):  # (the shortest rental)
-            return
+        start, email = now + timedelta(hours=2), f"walkin{len(self.walk_ins)}@example.com"  # (least lead time; a new customer)
+        end = max(r.end_at, start + timedelta(days=1))  # (the shortest rental)
         turn = turnaround_of(r.zip_code)
         with b.db.session() as s:
             # another live booking on the car over that time (one placed beside the no-show while it
@@ -588,14 +587,15 @@ class World:
             taken = s.scalar(select(func.count()).select_from(ReservationRow).where(
                 ReservationRow.car_id == r.car_id, ReservationRow.id != r.id,
                 ReservationRow.status.in_(LIVE_STATUSES),
-                ReservationRow.start_at < r.end_at + turn, ReservationRow.end_at > start - turn))
+                ReservationRow.start_at < end + turn, ReservationRow.end_at > start - turn))
         if taken:
+            self.trace(f"  (car {r.car_id} is booked beside the no-show too: no re-booking on it)")
             return
-        what = f"{b.name} walk-in on no-show {r.reference}'s car {r.car_id} {start:%d %H:%M}..{r.end_at:%d %H:%M}"
+        what = f"{b.name} walk-in on no-show {r.reference}'s car {r.car_id} {start:%d %H:%M}..{end:%d %H:%M}"
         self.trace(what)
         w = self.run_step(b, what, lambda: svc.create_reservation(
             email=email, name=email.split("@")[0].upper(), vehicle_class=CLASS, zip_code=r.zip_code,
-            start=start, end=r.end_at, car_id=r.car_id))
+            start=start, end=end, car_id=r.car_id))
         if w is None:
             self.failures.append(Failure("no-show-car-not-freed", f"step {self.step_no}: {b.name} refused car "
                                          f"{r.car_id} after {r.reference} was marked a no-show"))

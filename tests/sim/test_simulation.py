@@ -137,8 +137,9 @@ def test_a_lost_ack_leaves_the_record_in_the_log_and_the_sender_told_it_failed()
 
 # -- issue 11: no-shows in the generated commands ------------------------------------------------------
 
-#: Seeds whose runs mark no-shows: 17 marks two and its customer comes back for the car (refused);
-#: 31 marks one that another branch had cancelled first (head office keeps the cancel).
+#: Seeds whose runs mark no-shows: 17 marks two, one's customer comes back for the car (refused)
+#: and its car is booked again at once; 31 marks one that another branch had cancelled first
+#: (head office keeps the cancel).
 NO_SHOW_SEEDS = (17, 31)
 
 
@@ -154,8 +155,9 @@ def test_the_clerks_mark_no_shows_and_the_invariants_hold_for_them():
 
 
 def test_a_no_show_picked_up_or_live_again_is_a_failure():
-    """The no-show invariant is not vacuous: a no-show that became active at a branch, or was
-    lost at head office, is reported."""
+    """The no-show invariant is not vacuous: a no-show that became active at a branch, a booking
+    on its freed car that head office put on another car, a no-show lost at head office: each is
+    reported."""
     from sqlalchemy import select, update
 
     from rentaldesk.models import Reservation as ReservationRow
@@ -180,6 +182,11 @@ def test_a_no_show_picked_up_or_live_again_is_a_failure():
         found = invariants.no_show_kept(world, hq, branches)
         assert [f.kind for f in found] == ["no-show-undone"]
         assert f"{branch.name}: " in found[0].detail and "now active" in found[0].detail
+        hq = invariants._reservations(world.hq.db)
+        assert world.walk_ins and invariants.no_show_kept(world, hq, {}) == []
+        walk_in = next(iter(world.walk_ins))
+        hq[walk_in] = {**hq[walk_in], "plate": "ELSEWHERE"}  # confirmed at head office on another car
+        assert [f.kind for f in invariants.no_show_kept(world, hq, {})] == ["no-show-car-not-freed"]
         del hq[rid]
         assert "no-show-lost" in {f.kind for f in invariants.no_show_kept(world, hq, branches)}
         with world.hq.db.session() as s:
