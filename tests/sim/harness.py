@@ -387,8 +387,9 @@ class World:
         self.stats: dict[str, int] = {}
         #: the reservations marked a no-show (issue 11): none of them may ever be picked up
         self.no_shows: set[str] = set()
-        #: walk-in reservation id -> the no-show whose car it was booked on, at once
-        self.walk_ins: dict[str, str] = {}
+        #: walk-in reservation id -> (the no-show whose car it was booked on at once, that car's plate
+        #: as the branch saw it: head office may have held the no-show on another car meanwhile)
+        self.walk_ins: dict[str, tuple[str, str | None]] = {}
 
     # -- tracing -------------------------------------------------------------------------------
 
@@ -601,7 +602,7 @@ class World:
                                          f"{r.car_id} after {r.reference} was marked a no-show"))
             return
         self.trace(f"  {w.reference} {w.status} on {w.plate_number}")
-        self.walk_ins[w.id] = r.id
+        self.walk_ins[w.id] = (r.id, w.plate_number)
 
     # -- faults ----------------------------------------------------------------------------------
 

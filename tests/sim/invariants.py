@@ -204,13 +204,13 @@ def no_show_kept(world: World, hq: dict[str, dict], branches: dict[str, dict[str
             if r["status"] != final:
                 found.append(_failure("no-show-undone", f"{where}: {r['ref']} marked a no-show, now {r['status']}"
                                       + (f" on {r['plate']}" if r["plate"] else "")))
-    for wid, rid in sorted(world.walk_ins.items()):
+    for wid, (rid, plate) in sorted(world.walk_ins.items()):
         w, gone = hq.get(wid), hq.get(rid)
         if w is None or gone is None or gone["status"] != "no-show":
             continue
-        if w["status"] == "rejected" or w["plate"] != gone["plate"]:
+        if w["status"] == "rejected" or w["plate"] != plate:
             found.append(_failure("no-show-car-not-freed", f"hq: {w['ref']} booked at once on no-show {gone['ref']}'s "
-                                  f"car {gone['plate']} is {w['status']} on {w['plate']}"))
+                                  f"car {plate} is {w['status']} on {w['plate']}"))
     return found
 
 
