@@ -133,3 +133,63 @@ def test_a_lost_ack_leaves_the_record_in_the_log_and_the_sender_told_it_failed()
     with pytest.raises(KafkaError):
         producer.send(topic, key=b"k", value=b"w")
     assert SimConsumer(broker, party, "g", [topic], lambda: 10).poll() == {}
+
+
+# -- issue 11: no-shows in the generated commands ------------------------------------------------------
+
+#: Seeds whose runs mark no-shows: 17 marks two, one's customer comes back for the car (refused)
+#: and its car is booked again at once; 31 marks one that another branch had cancelled first
+#: (head office keeps the cancel).
+NO_SHOW_SEEDS = (17, 31)
+
+
+def test_the_clerks_mark_no_shows_and_the_invariants_hold_for_them():
+    traces = {}
+    for seed in NO_SHOW_SEEDS:
+        result = run_seed(seed)
+        assert result.failures == [], f"seed {seed}: {result.failures[0]}"
+        assert result.stats.get("no-shows", 0) >= 1, f"seed {seed} marked no no-show"
+        traces[seed] = result.trace
+    turned_up = [i for i, line in enumerate(traces[17]) if "pick-up of no-show" in line]
+    assert turned_up and "refused:" in traces[17][turned_up[0] + 1]
+
+
+def test_a_no_show_picked_up_or_live_again_is_a_failure():
+    """The no-show invariant is not vacuous: a no-show that became active at a branch, a booking
+    on its freed car that head office put on another car, a no-show lost at head office: each is
+    reported."""
+    from sqlalchemy import select, update
+
+    from rentaldesk.models import Reservation as ReservationRow
+
+    from . import invariants
+    from .harness import BranchNode, World
+
+    world = World(17)
+    try:
+        assert world.run() == []
+        assert world.no_shows
+        rid = sorted(world.no_shows)[0]
+        def knows(b: BranchNode) -> bool:
+            with b.db.session() as s:
+                return s.get(ReservationRow, rid) is not None
+
+        branch = next(b for b in world.branches if knows(b))
+        with branch.db.write() as s:
+            s.execute(update(ReservationRow).where(ReservationRow.id == rid).values(status="active"))
+        hq = invariants._reservations(world.hq.db)
+        branches = {b.name: invariants._reservations(b.db) for b in world.branches}
+        found = invariants.no_show_kept(world, hq, branches)
+        assert [f.kind for f in found] == ["no-show-undone"]
+        assert f"{branch.name}: " in found[0].detail and "now active" in found[0].detail
+        hq = invariants._reservations(world.hq.db)
+        assert world.walk_ins and invariants.no_show_kept(world, hq, {}) == []
+        walk_in = next(iter(world.walk_ins))
+        hq[walk_in] = {**hq[walk_in], "plate": "ELSEWHERE"}  # confirmed at head office on another car
+        assert [f.kind for f in invariants.no_show_kept(world, hq, {})] == ["no-show-car-not-freed"]
+        del hq[rid]
+        assert "no-show-lost" in {f.kind for f in invariants.no_show_kept(world, hq, branches)}
+        with world.hq.db.session() as s:
+            assert s.scalar(select(ReservationRow.status).where(ReservationRow.id == rid)) == "no-show"
+    finally:
+        world.close()
