@@ -190,13 +190,11 @@ def _request_of(requests: dict[str, Envelope[Event]], rid: str) -> str:
 def no_show_kept(world: World, hq: dict[str, dict], branches: dict[str, dict[str, dict]]) -> list[Failure]:
     """Each reservation marked a no-show in the run is a no-show at head office and at every branch
     that knows it (not active, completed nor live again): its car was freed and never handed over.
-    One cancelled, or picked up, at another counter before the no-show reached head office stays
-    so everywhere (head office keeps what came first, and refuses the no-show; its fee is then not
-    recorded there): every node agrees with head office."""
+    One cancelled at another branch before the no-show reached head office stays cancelled
+    everywhere (head office keeps what came first; its fee is then not recorded there)."""
     found = []
     for rid in sorted(world.no_shows):
-        first = hq.get(rid, {}).get("status")
-        final = first if first in ("cancelled", "active", "completed") else "no-show"
+        final = "cancelled" if hq.get(rid, {}).get("status") == "cancelled" else "no-show"
         for where, rows in (("hq", hq), *branches.items()):
             r = rows.get(rid)
             if r is None:
