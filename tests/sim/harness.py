@@ -38,7 +38,6 @@ from typing import Any
 from kafka.errors import KafkaError
 from sqlalchemy import event, func, select
 
-from rentaldesk import no_show
 from rentaldesk.charges import ExtraChoice
 from rentaldesk.config import SmtpSettings
 from rentaldesk.db import Database, make_engine, open_database
@@ -54,7 +53,7 @@ from rentaldesk.hq.notifications import (
     Outcome,
     _Claimed,
 )
-from rentaldesk.models import LIVE_STATUSES, Branch, Car, Notification, VehicleClass
+from rentaldesk.models import Branch, Car, Notification, VehicleClass
 from rentaldesk.models import Reservation as ReservationRow
 from rentaldesk.reservations import ReservationService
 from rentaldesk.sync.branch import BranchOutbox, apply_head_office_event
@@ -385,11 +384,6 @@ class World:
         self.hq.fleet.published = dict(start.published)
         self.nodes: list[Node] = [self.hq, *self.branches]
         self.stats: dict[str, int] = {}
-        #: the reservations marked a no-show (issue 11): none of them may ever be picked up
-        self.no_shows: set[str] = set()
-        #: walk-in reservation id -> (the no-show whose car it was booked on at once, that car's plate
-        #: as the branch saw it: head office may have held the no-show on another car meanwhile)
-        self.walk_ins: dict[str, tuple[str, str | None]] = {}
 
     # -- tracing -------------------------------------------------------------------------------
 
@@ -500,109 +494,18 @@ class World:
                 self.trace(f"{b.name} cancel {r.reference} ({r.status})")
                 self.run_step(b, "cancel", lambda: svc.cancel_reservation(r.id))
             return
-        if roll < 0.87:
-            if self.no_shows and rng.random() < 0.4:
-                self.no_show_turns_up(b)
-                return
+        if roll < 0.92:
             rows = [r for r in self._reservations(b, ("confirmed",)) if r.start_at - timedelta(hours=12) <= self.clock()]
             if rows:
                 r = rng.choice(rows)
                 self.trace(f"{b.name} pick-up {r.reference}")
                 self.run_step(b, "pick-up", lambda: svc.pick_up(r.id))
             return
-        if roll < 0.97:
-            self.no_show(b)
-            return
         rows = self._reservations(b, ("active",))
         if rows:
             r = rng.choice(rows)
             self.trace(f"{b.name} return {r.reference}")
             self.run_step(b, "return", lambda: svc.return_car(r.id))
-
-    def no_show_turns_up(self, b: BranchNode) -> None:
-        """A customer marked a no-show comes for the car after all: the engine must refuse the pick-up
-        (the car went to whoever is next)."""
-        rid = self.rng.choice(sorted(self.no_shows))
-        with b.db.session() as s:
-            known = s.get(ReservationRow, rid)
-        if known is None:
-            return
-        self.trace(f"{b.name} pick-up of no-show {known.reference}")
-        if self.run_step(b, "pick-up of a no-show", lambda: b.service.pick_up(rid)) is not None:
-            self.failures.append(Failure("no-show-picked-up", f"step {self.step_no}: {b.name} handed over "
-                                         f"{known.reference}'s car after it was marked a no-show"))
-
-    def no_show(self, b: BranchNode) -> None:
-        """(issue 11, manifest) A pick-up past the branch's grace marked a no-show, with the branch's
-        fee, another or none (:func:`invariants.no_show_kept` checks it stays one once quiet)."""
-        rng, now, svc = self.rng, self.clock(), b.service
-        with b.db.session() as s:
-            branch = s.scalar(select(Branch).where(Branch.zip_code == b.zip_code))
-            assert branch is not None
-            rules = no_show.rules_of(branch)
-            rows = list(s.scalars(select(ReservationRow).where(ReservationRow.zip_code == b.zip_code,
-                                                               no_show.markable(now, rules))
-                                  .order_by(ReservationRow.start_at, ReservationRow.id)))
-            if not rows:
-                # Nobody late yet (a run spans hours, bookings start hours ahead): the day runs on
-                # to just past the grace of the next pick-up due here, whose customer does not come.
-                due = s.scalar(select(func.min(ReservationRow.start_at)).where(
-                    ReservationRow.zip_code == b.zip_code, ReservationRow.status == "confirmed",
-                    ReservationRow.picked_up_at.is_(None), ReservationRow.start_at > now - rules.grace))
-                if due is None or no_show.no_show_from(due, rules) - now > timedelta(hours=36):
-                    return
-                self.clock.advance(no_show.no_show_from(due, rules) - now + timedelta(minutes=rng.choice((1, 10, 45))))
-                now = self.clock()
-                self.trace(f"clock runs on past the grace of the pick-up at {due:%d %H:%M} -> {now:%d %H:%M}")
-                rows = list(s.scalars(select(ReservationRow).where(ReservationRow.zip_code == b.zip_code,
-                                                                   no_show.markable(now, rules))
-                                      .order_by(ReservationRow.start_at, ReservationRow.id)))
-        if not rows:
-            return
-        r = rng.choice(rows)
-        fee = rng.choice((None, None, Decimal("0"), Decimal("35.00")))
-        self.trace(f"{b.name} no-show {r.reference} (pick-up {r.start_at:%d %H:%M}, fee {fee})")
-        v = self.run_step(b, "no-show", lambda: svc.mark_no_show(r.id, fee=fee))
-        if v is None:
-            return
-        self.count("no-shows")
-        self.no_shows.add(r.id)
-        # freed at once: at this branch the reservation holds no car from the moment it is marked
-        with b.db.session() as s:
-            row = s.get_one(ReservationRow, r.id)
-            if row.status in LIVE_STATUSES:
-                self.failures.append(Failure("no-show-holds-car", f"step {self.step_no}: {b.name}: {r.reference} "
-                                             f"is {row.status} just after it was marked a no-show"))
-                return
-        if r.car_id is None or rng.random() < 0.2:
-            return
-        # ...and a new booking takes that very car from the no-show's period on: the branch
-        # must give it (the no-show holds nothing), and head office must confirm it on that car
-        # (it hears of the no-show first: the branch's outbox is in order).
-        start, email = now + timedelta(hours=2), f"walkin{len(self.walk_ins)}@example.com"  # (least lead time; a new customer)
-        end = max(r.end_at, start + timedelta(days=1))  # (the shortest rental)
-        turn = turnaround_of(r.zip_code)
-        with b.db.session() as s:
-            # another live booking on the car over that time (one placed beside the no-show while it
-            # was pending, say) would refuse it for its own sake: no test of the no-show then
-            taken = s.scalar(select(func.count()).select_from(ReservationRow).where(
-                ReservationRow.car_id == r.car_id, ReservationRow.id != r.id,
-                ReservationRow.status.in_(LIVE_STATUSES),
-                ReservationRow.start_at < end + turn, ReservationRow.end_at > start - turn))
-        if taken:
-            self.trace(f"  (car {r.car_id} is booked beside the no-show too: no re-booking on it)")
-            return
-        what = f"{b.name} walk-in on no-show {r.reference}'s car {r.car_id} {start:%d %H:%M}..{end:%d %H:%M}"
-        self.trace(what)
-        w = self.run_step(b, what, lambda: svc.create_reservation(
-            email=email, name=email.split("@")[0].upper(), vehicle_class=CLASS, zip_code=r.zip_code,
-            start=start, end=end, car_id=r.car_id))
-        if w is None:
-            self.failures.append(Failure("no-show-car-not-freed", f"step {self.step_no}: {b.name} refused car "
-                                         f"{r.car_id} after {r.reference} was marked a no-show"))
-            return
-        self.trace(f"  {w.reference} {w.status} on {w.plate_number}")
-        self.walk_ins[w.id] = (r.id, w.plate_number)
 
     # -- faults ----------------------------------------------------------------------------------
 

@@ -187,33 +187,6 @@ def _request_of(requests: dict[str, Envelope[Event]], rid: str) -> str:
     return ""
 
 
-def no_show_kept(world: World, hq: dict[str, dict], branches: dict[str, dict[str, dict]]) -> list[Failure]:
-    """Each reservation marked a no-show in the run is a no-show at head office and at every branch
-    that knows it (not active, completed nor live again): its car was freed and never handed over.
-    One cancelled at another branch before the no-show reached head office stays cancelled
-    everywhere (head office keeps what came first; its fee is then not recorded there)."""
-    found = []
-    for rid in sorted(world.no_shows):
-        final = "cancelled" if hq.get(rid, {}).get("status") == "cancelled" else "no-show"
-        for where, rows in (("hq", hq), *branches.items()):
-            r = rows.get(rid)
-            if r is None:
-                if where == "hq":
-                    found.append(_failure("no-show-lost", f"hq: no-show {rid} unknown"))
-                continue
-            if r["status"] != final:
-                found.append(_failure("no-show-undone", f"{where}: {r['ref']} marked a no-show, now {r['status']}"
-                                      + (f" on {r['plate']}" if r["plate"] else "")))
-    for wid, (rid, plate) in sorted(world.walk_ins.items()):
-        w, gone = hq.get(wid), hq.get(rid)
-        if w is None or gone is None or gone["status"] != "no-show":
-            continue
-        if w["status"] == "rejected" or w["plate"] != plate:
-            found.append(_failure("no-show-car-not-freed", f"hq: {w['ref']} booked at once on no-show {gone['ref']}'s "
-                                  f"car {plate} is {w['status']} on {w['plate']}"))
-    return found
-
-
 def check(world: World) -> list[Failure]:
     """Every invariant once quiet; a failure for each broken one."""
     try:
@@ -276,11 +249,6 @@ def _check(world: World) -> list[Failure]:
         for rid, h in sorted(hq.items()):
             if rid not in rows:
                 failures.append(_failure("branch-differs", f"{name}: {h['ref']} ({h['status']} at hq) missing here"))
-
-    # -- (issue 11) a no-show stays one everywhere: never picked up later, holding no car at head
-    # office nor at any branch (so the double-booking check below, over live reservations only,
-    # lets its car go to the next booking)
-    failures.extend(no_show_kept(world, hq, branches))
 
     # -- nothing double-booked, at head office nor at any branch
     for text, _a, _b in double_bookings(world.hq.db):
