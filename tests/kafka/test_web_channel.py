@@ -172,6 +172,9 @@ def test_the_web_page_says_why_head_office_rejected_its_request(network, web):
     bos = network.branches["BOS-DT"]
     assert web.channel.sync.consumer is not None
     web.channel.sync.consumer.pause()
+    held = web.channel.sync.consumer
+    # the pause takes effect at the loop's next poll: wait for it (a poll in flight could still apply)
+    wait_for(lambda: bool(held.consumer.paused()), what="the web's consumer paused")
     first = bos.service.create_reservation(email="desk.lux@example.com", name="Desk Customer",
                                            vehicle_class="LUXURY", zip_code="02108", start=START, end=END)
     wait_for(lambda: statuses(bos.db).get(first.id, ("",))[0] == "confirmed", what="the counter's booking")
