@@ -44,6 +44,18 @@ def wait_for(driver, css: str, timeout: float = 15):
     return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located(("css selector", css)))
 
 
+def press(driver, button_css: str, then_css: str, timeout: float = 15):
+    """Click a button that loads a new page, and wait for `then_css` on the new page, not the old one
+    (a notice of the same kind on the page being left would otherwise be read, then go stale)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element("tag name", "html")
+    driver.find_element("css selector", button_css).click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(page))
+    return wait_for(driver, then_css, timeout)
+
+
 def test_a_customer_books_finds_and_cancels(tmp_path):
     missing = browser_missing()
     if missing:
@@ -64,14 +76,13 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             set_value(driver, "end_date", f"{back:%Y-%m-%d}")
             set_value(driver, "end_time", "10:00")
             driver.execute_script("window.stillHere = true")
-            driver.find_element("css selector", "form.search button[type=submit]").click()
+            driver.find_element("css selector", "form.search button[type=submit]").click()  # htmx: swapped in place
             wait_for(driver, ".offers .offer")
             assert driver.execute_script("return window.stillHere === true"), "the results came in without a page load"
             assert "5 classes free at Boston Downtown" in driver.find_element("id", "results").text
             assert fits_the_width(driver)
 
-            driver.find_element("css selector", "button[aria-label^='Book the SUV']").click()
-            wait_for(driver, "#name")
+            press(driver, "button[aria-label^='Book the SUV']", "#name")
             assert fits_the_width(driver)
             # the keyboard: Tab from the name goes to the email, then the phone, then the date of birth
             order = []
@@ -85,8 +96,7 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             driver.find_element("id", "phone").send_keys("+1 617 555 0100")
             set_value(driver, "date_of_birth", "1990-05-17")
             driver.find_element("id", "terms").click()
-            driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
-            reference = wait_for(driver, "#reference").text
+            reference = press(driver, "form[action='/book'] button[type=submit]", "#reference").text
             assert fits_the_width(driver)
             assert driver.current_url == base + "/confirmation"
 
@@ -99,11 +109,9 @@ def test_a_customer_books_finds_and_cancels(tmp_path):
             driver.get(base + "/manage")
             driver.find_element("id", "reference").send_keys(reference.lower())
             driver.find_element("id", "email").send_keys("Ann.Lee@example.com")
-            driver.find_element("css selector", "form[action='/manage'] button[type=submit]").click()
-            wait_for(driver, "form[action='/manage/cancel']")
+            press(driver, "form[action='/manage'] button[type=submit]", "form[action='/manage/cancel']")
             assert f"Booking {reference}" in driver.find_element("tag name", "h1").text
-            driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
-            notice = wait_for(driver, ".notice.good").text
+            notice = press(driver, "form[action='/manage/cancel'] button", ".notice.good").text
             assert fits_the_width(driver)
             assert notice == f"Booking {reference} is cancelled."
             assert driver.current_url == base + "/manage/cancel"
@@ -142,10 +150,9 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             for field, value in (("start_date", f"{pick_up:%Y-%m-%d}"), ("start_time", "10:00"),
                                  ("end_date", f"{back:%Y-%m-%d}"), ("end_time", "10:00")):
                 set_value(driver, field, value)
-            driver.find_element("css selector", "form.search button[type=submit]").click()
+            driver.find_element("css selector", "form.search button[type=submit]").click()  # htmx: swapped in place
             wait_for(driver, ".offers .offer")
-            driver.find_element("css selector", "button[aria-label^='Book the SUV']").click()
-            wait_for(driver, "#name").send_keys("Ann Lee")
+            press(driver, "button[aria-label^='Book the SUV']", "#name").send_keys("Ann Lee")
             driver.find_element("id", "email").send_keys("ann.lee@example.com")
             set_value(driver, "date_of_birth", "1990-05-17")
             # an extra: the price updates in place (htmx), the form kept as typed
@@ -160,8 +167,7 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             assert driver.execute_script("return window.stillHere === true")
             assert driver.find_element("id", "name").get_attribute("value") == "Ann Lee"
             driver.find_element("id", "terms").click()
-            driver.find_element("css selector", "form[action='/book'] button[type=submit]").click()
-            reference = wait_for(driver, "#reference").text
+            reference = press(driver, "form[action='/book'] button[type=submit]", "#reference").text
 
             assert server.recorder.arrived.wait(20), "no confirmation mail"
             text = server.received[0].message.get_body(preferencelist=("plain",)).get_content()
@@ -175,13 +181,12 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             assert driver.current_url == base + "/manage"  # the token left the address bar
             assert f"Booking {reference}" in driver.find_element("tag name", "h1").text
             set_value(driver, "end_date", f"{back + timedelta(days=1):%Y-%m-%d}")
-            driver.find_element("css selector", "form[action='/manage/change'] button[type=submit]").click()
-            wait_for(driver, "input[name=accept_price]")
-            driver.find_element("css selector", "form[action='/manage/change'] button[type=submit]").click()
-            assert "Your booking is changed" in wait_for(driver, ".notice.good").text
+            press(driver, "form[action='/manage/change'] button[type=submit]", "input[name=accept_price]")
+            assert "Your booking is changed" in press(
+                driver, "form[action='/manage/change'] button[type=submit]", ".notice.good").text
             assert ReservationService(counter_db).get_reservation(reference).end == back + timedelta(days=1)
-            driver.find_element("css selector", "form[action='/manage/cancel'] button").click()
-            assert wait_for(driver, ".notice.good").text == f"Booking {reference} is cancelled."
+            assert press(driver, "form[action='/manage/cancel'] button",
+                         ".notice.good").text == f"Booking {reference} is cancelled."
             assert ReservationService(counter_db).get_reservation(reference).status == "cancelled"
             from sqlalchemy import select
 
