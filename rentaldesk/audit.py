@@ -2,11 +2,18 @@
 
 One place records every change: :func:`install` puts an ``after_flush`` listener on a database's
 write sessions, which reads the attribute history of the audited ORM objects the flush wrote (a
-reservation, car, customer, driver, a row of the payments ledger) and writes one ``audit_log`` row
+reservation, car, customer, driver, a row of the payments ledger, a staff account, a rental
+agreement and its damage marks: :data:`AUDITED`) and writes one ``audit_log`` row
 per object with the changed fields only (``{"field": [before, after]}``) and who did it
 (:func:`rentaldesk.actor.current_actor`: username, role, branch, workstation). Every path (the
 desk, the command line, a file import, head office, the web, the sync loop) writes through
 :meth:`rentaldesk.db.Database.write`, so every path is covered without a line in its service.
+
+A secret (a staff account's password or PIN hash, :data:`SECRETS`) is never written: its entry says
+only ``(set)``, ``(changed)`` or ``(cleared)``, so nothing read from the trail (the History panel,
+``rentaldesk audit search``, its CSV, the event forwarded to head office) holds any of it. A record
+that a branch holds as head office's copy (a staff account from the fleet topic) is applied under
+:func:`copy_of_head_office`: its change was recorded where it was made, at head office, once.
 
 What the ORM does not see is recorded explicitly, at the one place it happens:
 
@@ -27,57 +34,112 @@ from __future__ import annotations
 import enum
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, or_, select
+from sqlalchemy import String, Table, and_, cast, func, insert, or_, select
 from sqlalchemy.orm import InstanceState, Session, UOWTransaction, sessionmaker
 from sqlalchemy.orm.base import NO_VALUE
 
 from .actor import current_actor
-from .models import AuditEntry, Base, Car, Customer, Driver, LedgerRow, Reservation, table
+from .models import (
+    Agreement,
+    AuditEntry,
+    Base,
+    Car,
+    Customer,
+    DamageRecord,
+    Driver,
+    LedgerRow,
+    Reservation,
+    Staff,
+    table,
+)
 
 #: The kinds of record, as the trail names them.
 RESERVATION, CAR, CUSTOMER, DRIVER, PAYMENT = "reservation", "car", "customer", "driver", "payment"
-KINDS = (RESERVATION, CAR, CUSTOMER, DRIVER, PAYMENT)
+STAFF, AGREEMENT, DAMAGE = "staff", "agreement", "damage"
+KINDS = (RESERVATION, CAR, CUSTOMER, DRIVER, PAYMENT, STAFF, AGREEMENT, DAMAGE)
 #: The actions: a row made, changed or deleted; a decision that is no row change.
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
 PRICE_OVERRIDE, RULE_OVERRIDE = "price-override", "rule-override"
+#: An agreement's own steps, named for what the counter did (see :func:`_agreement_action`).
+CHECKED_OUT, CHECKED_IN, WRITTEN_OFF = "checked-out", "checked-in", "written-off"
+
+#: The secret columns (a staff account's Argon2 hashes) and the field their entries name instead;
+#: an entry holds only whether the secret was set, changed or cleared (:func:`_redacted`).
+SECRETS = {"password_hash": "password", "pin_hash": "pin"}
+SET, CHANGED_SECRET, CLEARED, NONE = "(set)", "(changed)", "(cleared)", "(none)"
 
 #: Bookkeeping columns that change with every change (a counter, a stamp, the sync's own
 #: markers) or hold a document rather than a fact a person changed: recording them would bury
 #: what the clerk did under what the engine does each time.
-_SKIPPED = frozenset({"version", "updated_at", "awaiting_event_id", "hq_version", "hq_car_id", "rate_plan"})
+#: An agreement's ``plan_json`` and ``charges_json`` are documents too (its ``total`` and the
+#: ledger say the figures).
+_SKIPPED = frozenset({"version", "updated_at", "awaiting_event_id", "hq_version", "hq_car_id", "rate_plan",
+                      "plan_json", "charges_json"})
+
+Label = Callable[[Session, Any], str]
+Action = Callable[[str, Mapping[str, tuple[object, object]]], str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Audited:
     kind: str
     record_id: Callable[[Any], str]
-    label: Callable[[Any], str]
+    label: Label
     columns: tuple[str, ...]
     made: tuple[str, ...]
+    action: Action | None = None
 
 
-def _audited(model: type[Base], kind: str, key: str, label: str) -> tuple[type[Base], _Audited]:
-    columns = tuple(c.key for c in model.__mapper__.column_attrs if c.key not in _SKIPPED)
+def _audited(model: type[Base], kind: str, key: str, label: str | Label, action: Action | None = None, *,
+             internal: tuple[str, ...] = ()) -> tuple[type[Base], _Audited]:
+    # internal: a row id that is no record's name (a staff account's: the username names it)
+    columns = tuple(c.key for c in model.__mapper__.column_attrs if c.key not in _SKIPPED and c.key not in internal)
     # a new row's entry leaves out its key and its label: the entry's record_id and label say them
     made = tuple(c for c in columns if c not in (key, label))
-    return model, _Audited(kind, lambda o: str(getattr(o, key)), lambda o: str(getattr(o, label) or ""), columns, made)
+    if isinstance(label, str):
+        name = label
+        label = lambda _s, o: str(getattr(o, name) or "")  # noqa: E731
+    return model, _Audited(kind, lambda o: str(getattr(o, key)), label, columns, made, action)
+
+
+def _agreement_of_mark(s: Session, mark: DamageRecord) -> str:
+    # the agreement is in the session already (the mark is added with it, at check-out or check-in)
+    found = s.get(Agreement, mark.agreement_id)
+    return found.number if found is not None else str(mark.agreement_id)
+
+
+def _agreement_action(action: str, changes: Mapping[str, tuple[object, object]]) -> str:
+    """An agreement's entry named for the counter's step: made at check-out; on rent -> returned at
+    check-in; a write-off reason given. Other changes (closed when settled) stay "changed"."""
+    if action == CREATED:
+        return CHECKED_OUT
+    if changes.get("status", (None, None))[1] == "returned" and changes["status"][0] == "on rent":
+        return CHECKED_IN
+    if changes.get("write_off_reason", (None, None))[1]:
+        return WRITTEN_OFF
+    return action
 
 
 #: The audited models: the kind the trail names, the record's id and the label people know it by
 #: (a reservation's reference, a car's plate, a customer's email, a driver's licence, a ledger
-#: row's agreement).
+#: row's agreement, a staff member's name (the id: the username, the same at head office and every
+#: branch), an agreement's number, a damage mark's agreement number).
 AUDITED: dict[type[Base], _Audited] = dict((
     _audited(Reservation, RESERVATION, "id", "reference"),
     _audited(Car, CAR, "car_id", "plate_number"),
     _audited(Customer, CUSTOMER, "id", "email"),
     _audited(Driver, DRIVER, "id", "licence_number"),
     _audited(LedgerRow, PAYMENT, "id", "agreement_id"),
+    _audited(Staff, STAFF, "username", "name", internal=("id",)),
+    _audited(Agreement, AGREEMENT, "id", "number", _agreement_action),
+    _audited(DamageRecord, DAMAGE, "id", _agreement_of_mark),
 ))
 
 #: Every bulk Core statement (insert, update) on an audited table, as "module:function": each
@@ -173,9 +235,47 @@ def _enabled(s: Session) -> bool:
     return bool(getattr(db, "audit_enabled", True))
 
 
+_COPIES = "rentaldesk_audit_copies"
+
+
+@contextmanager
+def copy_of_head_office(s: Session, kind: str) -> Iterator[None]:
+    """Within: changes of ``kind`` flushed in ``s`` are head office's copy being applied here (a
+    staff account from the fleet topic), recorded where they were made and not again here (nor
+    forwarded back). Flush inside the block."""
+    copies: set[str] = s.info.setdefault(_COPIES, set())
+    fresh = kind not in copies
+    copies.add(kind)
+    try:
+        yield
+    finally:
+        if fresh:
+            copies.discard(kind)
+
+
 # -- the one hook --------------------------------------------------------------------------------
 
+def _redacted(changes: dict[str, tuple[object, object]]) -> dict[str, tuple[object, object]]:
+    """The entry's changes with each secret's value replaced by what became of it."""
+    if not SECRETS.keys() & changes.keys():
+        return changes
+    out: dict[str, tuple[object, object]] = {}
+    for field, (before, after) in changes.items():
+        name = SECRETS.get(field)
+        if name is None:
+            out[field] = (before, after)
+        elif before is None:
+            out[name] = (None, SET) if after is not None else (None, None)
+        else:
+            out[name] = (SET, CLEARED if after is None else CHANGED_SECRET)
+    return out
+
+
 def _changes(state: InstanceState[Any], audited: _Audited, action: str) -> dict[str, tuple[object, object]]:
+    return _redacted(_row_changes(state, audited, action))
+
+
+def _row_changes(state: InstanceState[Any], audited: _Audited, action: str) -> dict[str, tuple[object, object]]:
     values = state.dict
     if action == CREATED:  # what the new row holds, but its key and the fields left blank
         return {k: (None, v) for k in audited.made if _said(v := values.get(k))}
@@ -210,16 +310,18 @@ def _after_flush(s: Session, _context: UOWTransaction) -> None:
         return
     rows: list[dict[str, Any]] = []
     now = datetime.now(timezone.utc)
+    copies = s.info.get(_COPIES) or ()
     for objects, action in ((s.new, CREATED), (s.dirty, CHANGED), (s.deleted, DELETED)):
         for obj in objects:
             audited = AUDITED.get(type(obj))
-            if audited is None:
+            if audited is None or audited.kind in copies:
                 continue
             state: InstanceState[Any] = obj._sa_instance_state
             changes = _changes(state, audited, action)
             if changes or action != CHANGED:
-                rows.append(entry(audited.kind, audited.record_id(obj), action, changes,
-                                  label=audited.label(obj), at=now))
+                named = audited.action(action, changes) if audited.action is not None else action
+                rows.append(entry(audited.kind, audited.record_id(obj), named, changes,
+                                  label=audited.label(s, obj), at=now))
     write(s, rows)
 
 
@@ -287,15 +389,23 @@ def _view(row: AuditEntry) -> AuditView:
 
 
 def history_ids(s: Session, kind: str, record_id: str) -> list[int]:
-    """The ids of a record's entries, newest first (a reservation's include its ledger rows' and
-    its notes'; a customer's and a car's are their own rows')."""
+    """The ids of a record's entries, newest first. A reservation's include its notes' and its
+    agreement's (the agreement's own, its damage marks' and its ledger rows'); a car's include
+    every agreement's on it and every damage mark's; a customer's are their own rows'."""
     where = and_(_T.c.record_kind == kind, _T.c.record_id == str(record_id))
     if kind == RESERVATION:
-        from .models import Agreement
-
         agreement = s.scalar(select(Agreement.id).where(Agreement.reservation_id == str(record_id)))
         if agreement is not None:
-            where = or_(where, and_(_T.c.record_kind == PAYMENT, _T.c.label == agreement))
+            marks = select(cast(DamageRecord.id, String)).where(DamageRecord.agreement_id == agreement)
+            where = or_(where, and_(_T.c.record_kind == PAYMENT, _T.c.label == agreement),
+                        and_(_T.c.record_kind == AGREEMENT, _T.c.record_id == agreement),
+                        and_(_T.c.record_kind == DAMAGE, _T.c.record_id.in_(marks)))
+    elif kind == CAR and str(record_id).isdigit():
+        car_id = int(record_id)
+        agreements = select(Agreement.id).where(Agreement.car_id == car_id)
+        marks = select(cast(DamageRecord.id, String)).where(DamageRecord.car_id == car_id)
+        where = or_(where, and_(_T.c.record_kind == AGREEMENT, _T.c.record_id.in_(agreements)),
+                    and_(_T.c.record_kind == DAMAGE, _T.c.record_id.in_(marks)))
     return list(s.scalars(select(_T.c.id).where(where).order_by(_T.c.at.desc(), _T.c.id.desc())))
 
 

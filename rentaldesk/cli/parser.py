@@ -298,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--to", dest="until", metavar="TIME", help="before this time (a date alone includes that day)")
     sub.add_argument("--record", metavar="RECORD",
                      help="one record: a reference, plate, email, licence or id, or KIND:ID "
-                          "(reservation, car, customer, driver, payment)")
+                          "(reservation, car, customer, driver, payment, staff, agreement, damage)")
     sub.add_argument("--csv", metavar="FILE", help="also write the entries to FILE as CSV")
     sub.add_argument("--limit", type=_whole_number("--limit", least=1), metavar="N", help="at most N entries")
 

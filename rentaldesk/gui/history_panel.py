@@ -93,8 +93,11 @@ class AuditHistoryModel(QAbstractTableModel):
 
 
 def _what(entry: audit.AuditView) -> str:
-    """What an entry says, in the clerk's words ("status: booked → cancelled")."""
-    prefix = "" if entry.record_kind != audit.PAYMENT else "payment: "
+    """What an entry says, in the clerk's words ("status: booked → cancelled"); an entry of the
+    record's agreement (in a reservation's or a car's history) says which part it is about
+    ("agreement B10001-000001: checked-in: ...", "damage mark, agreement ...: ...")."""
+    prefix = {audit.PAYMENT: "payment: ", audit.AGREEMENT: f"agreement {entry.label}: ",
+              audit.DAMAGE: f"damage mark, agreement {entry.label}: "}.get(entry.record_kind, "")
     return prefix + entry.what
 
 

@@ -436,13 +436,15 @@ def apply_fleet_record(s: Session, record: Event, now: datetime) -> Changes:
         done = put_car(s, values, now, fact=True)
         return Changes(cars=frozenset({done.car_id}))
     if isinstance(record, FleetStaff):
-        # head office's account wins over a local one of the same name: it is the company's
-        person = s.scalar(select(Staff).where(Staff.username == record.username)) or Staff(username=record.username)
-        person.name, person.role, person.active = record.name, record.role, record.active
-        person.branches = ",".join(record.branches)
-        person.password_hash, person.pin_hash = record.password_hash, record.pin_hash
-        person.updated_at = now
-        s.add(person)
-        s.flush()
+        # head office's account wins over a local one of the same name: it is the company's. Its
+        # change was recorded at head office, where it was made: not again here (nor sent back).
+        with audit.copy_of_head_office(s, audit.STAFF):
+            person = s.scalar(select(Staff).where(Staff.username == record.username)) or Staff(username=record.username)
+            person.name, person.role, person.active = record.name, record.role, record.active
+            person.branches = ",".join(record.branches)
+            person.password_hash, person.pin_hash = record.password_hash, record.pin_hash
+            person.updated_at = now
+            s.add(person)
+            s.flush()
         return Changes()
     raise ValueError(f"not a fleet event: {record.TYPE}")
