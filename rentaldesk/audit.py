@@ -70,6 +70,9 @@ PRICE_OVERRIDE, RULE_OVERRIDE = "price-override", "rule-override"
 #: An agreement's own steps, named for what the counter did (see :func:`_agreement_action`).
 CHECKED_OUT, CHECKED_IN, WRITTEN_OFF = "checked-out", "checked-in", "written-off"
 
+#: The actions of an entry that lists what a new row was made with (its "before" is always empty).
+_MADE = frozenset({CREATED, CHECKED_OUT})
+
 #: The secret columns (a staff account's Argon2 hashes) and the field their entries name instead;
 #: an entry holds only whether the secret was set, changed or cleared (:func:`_redacted`).
 SECRETS = {"password_hash": "password", "pin_hash": "pin"}
@@ -99,7 +102,9 @@ class _Audited:
 
 def _audited(model: type[Base], kind: str, key: str, label: str | Label, action: Action | None = None, *,
              internal: tuple[str, ...] = ()) -> tuple[type[Base], _Audited]:
-    # internal: a row id that is no record's name (a staff account's: the username names it)
+    # internal: an id that is no fact a person gave: a staff account's row id (the username names
+    # it); the links an agreement is made with (the history of its reservation holds it) and a
+    # damage mark's (its label, the agreement's number, says which; the car is the agreement's)
     columns = tuple(c.key for c in model.__mapper__.column_attrs if c.key not in _SKIPPED and c.key not in internal)
     # a new row's entry leaves out its key and its label: the entry's record_id and label say them
     made = tuple(c for c in columns if c not in (key, label))
@@ -138,8 +143,8 @@ AUDITED: dict[type[Base], _Audited] = dict((
     _audited(Driver, DRIVER, "id", "licence_number"),
     _audited(LedgerRow, PAYMENT, "id", "agreement_id"),
     _audited(Staff, STAFF, "username", "name", internal=("id",)),
-    _audited(Agreement, AGREEMENT, "id", "number", _agreement_action),
-    _audited(DamageRecord, DAMAGE, "id", _agreement_of_mark),
+    _audited(Agreement, AGREEMENT, "id", "number", _agreement_action, internal=("reservation_id", "customer_id")),
+    _audited(DamageRecord, DAMAGE, "id", _agreement_of_mark, internal=("agreement_id", "car_id")),
 ))
 
 #: Every bulk Core statement (insert, update) on an audited table, as "module:function": each
@@ -373,7 +378,7 @@ def describe(action: str, changes: Mapping[str, Any]) -> str:
     for field, value in changes.items():
         if isinstance(value, list) and len(value) == 2:
             before, after = value
-            parts.append(f"{field}: {_word(after)}" if action == CREATED
+            parts.append(f"{field}: {_word(after)}" if action in _MADE
                          else f"{field}: {_word(before)} → {_word(after)}")
         else:
             parts.append(f"{field}: {_word(value)}")

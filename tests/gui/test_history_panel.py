@@ -137,3 +137,72 @@ def test_render_the_history_panel(desk, qtbot, db, signed_in, width, height, tmp
                else __import__("os").environ["RENTALDESK_SHOTS"]) / f"history-{width}x{height}.png"
     assert dialog.grab().save(str(out))
     dialog.close()
+
+
+def test_an_agreements_steps_show_in_its_reservations_and_its_cars_history(desk, qtbot, db, clock, signed_in,
+                                                                           tmp_path):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from rentaldesk.agreement_service import AgreementService
+    from rentaldesk.damage import DamageMark, Zone
+    from rentaldesk.gui.history_panel import open_history
+    from tests.contract_helpers import check_in_value, check_out_value, may_rent
+
+    service = desk.desk.service
+    start = clock() + timedelta(hours=3)
+    r = service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code=ZIP,
+                                   start=start, end=start + timedelta(days=2))
+    may_rent(db, r.customer_id)
+    clock.now = start
+    a = service.check_out(check_out_value(r.id))
+    clock.now = start + timedelta(days=2)
+    dent = DamageMark(Zone.REAR, 0.5, 0.6, "dent in the bumper")
+    service.check_in(check_in_value(a.id, clock.now, damage=(dent,), damage_charge=Decimal("150.00")))
+    AgreementService(service).release_deposit(a.id)
+
+    for kind, record_id, name in ((audit.RESERVATION, r.id, f"reservation {r.reference}"),
+                                  (audit.CAR, str(a.car_id), f"car {a.plate_number}")):
+        dialog = open_history(desk, desk.desk, kind, record_id, name)
+        model = dialog.panel.model
+        qtbot.waitUntil(lambda model=model: model.rowCount() >= 4)
+        rows = [cells(model, i) for i in range(model.rowCount())]
+        what = [row[3] for row in rows]
+        assert f"agreement {a.number}: checked-out: " in "\n".join(what), what
+        checked_in = next(w for w in what if w.startswith(f"agreement {a.number}: checked-in: "))
+        assert "status: on rent → returned" in checked_in and "in_odometer: — → 1400" in checked_in
+        damage = [w for w in what if w.startswith(f"damage mark, agreement {a.number}: created: ")]
+        assert len(damage) == 2 and any("note: dent in the bumper" in w for w in damage), what
+        assert {row[1] for row in rows if "agreement" in row[3]} == {"ann.clerk (clerk)"}
+        if kind == audit.RESERVATION:  # the ledger's rows are the reservation's agreement's, not the car's
+            assert any(w.startswith("payment: created: ") and "kind: deposit-release" in w for w in what), what
+        else:
+            assert not any(w.startswith("payment: ") for w in what), what
+        dialog.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1920, 1080)])
+def test_render_a_cars_history_with_its_agreement(desk, qtbot, db, clock, signed_in, width, height, tmp_path):
+    from datetime import timedelta
+
+    from rentaldesk.gui.history_panel import open_history
+    from tests.contract_helpers import check_in_value, check_out_value, may_rent
+
+    service = desk.desk.service
+    start = clock() + timedelta(hours=3)
+    r = service.create_reservation(email="ann@example.com", name="Ann Lee", vehicle_class="SUV", zip_code=ZIP,
+                                   start=start, end=start + timedelta(days=2))
+    may_rent(db, r.customer_id)
+    clock.now = start
+    a = service.check_out(check_out_value(r.id))
+    clock.now = start + timedelta(days=2)
+    service.check_in(check_in_value(a.id, clock.now))
+    desk.resize(width, height)
+    dialog = open_history(desk, desk.desk, audit.CAR, str(a.car_id), f"car {a.plate_number}")
+    dialog.resize(width, height)
+    qtbot.waitUntil(lambda: dialog.panel.model.rowCount() >= 3)
+    settle(qtbot, desk)
+    out = Path(tmp_path if "RENTALDESK_SHOTS" not in __import__("os").environ
+               else __import__("os").environ["RENTALDESK_SHOTS"]) / f"car-history-{width}x{height}.png"
+    assert dialog.grab().save(str(out))
+    dialog.close()

@@ -257,3 +257,10 @@ def test_no_audit_rows_in_the_change_log(svc, fleet, db):
         kinds = set(s.scalars(text("SELECT DISTINCT kind FROM change_log")))
     assert "audit_log" not in kinds and kinds <= {"reservations", "customers", "cars", "drivers", "branches",
                                                   "vehicle_classes"}
+
+
+def test_describe_words_of_an_agreements_steps():
+    # a check-out makes the agreement: what it was made with, as a creation says it
+    assert audit.describe("checked-out", {"status": [None, "on rent"], "out_odometer": [None, 1000]}) == \
+        "checked-out: status: on rent; out_odometer: 1000"
+    assert audit.describe("checked-in", {"status": ["on rent", "returned"]}) == "checked-in: status: on rent → returned"
