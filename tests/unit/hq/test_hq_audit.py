@@ -32,3 +32,25 @@ def test_each_entry_is_kept_once_with_its_branch_as_origin(db):
     assert sorted(v.event_id for v in kept) == sorted(e.event_id for e in entries)
     assert {(v.origin, v.branch, v.workstation, v.username) for v in kept} == {("BOS-DT", "02108", "bos-1", "ann")}
     assert kept[0].what == "status: confirmed → cancelled"
+
+
+def test_a_branchs_staff_agreement_and_damage_entries_are_kept_searched_and_exported(db):
+    made = [("staff", "ann", "Ann Lee", "changed", '{"password":["(set)","(changed)"]}'),
+            ("agreement", "a-1", "BOS-DT-000007", "checked-in", '{"status":["on rent","returned"]}'),
+            ("damage", "12", "BOS-DT-000007", "created", '{"zone":[null,"rear"]}')]
+    entries = tuple(AuditChange(event_id=str(uuid.uuid4()), at=T, username="max", role="manager", record_kind=kind,
+                                record_id=rid, action=action, changes=changes, branch="02108", workstation="bos-2",
+                                label=label) for kind, rid, label, action, changes in made)
+    with db.write() as s:
+        apply_audit(s, decode(Envelope(payload=AuditRecorded(entries=entries), source="BOS-DT").encode()), WHERE)
+    with db.session() as s:
+        assert [(v.record_kind, v.origin) for v in audit.search(s, record="staff:ann")] == [("staff", "BOS-DT")]
+        by_number = audit.search(s, record="bos-dt-000007")
+        assert [v.record_kind for v in by_number] == ["agreement", "damage"]
+        assert [v.record_kind for v in audit.search(s, record="damage:12")] == ["damage"]
+        rows = [audit.csv_row(v) for v in audit.search(s, user="max")]
+    kinds = audit.CSV_COLUMNS.index("record_kind")
+    what = audit.CSV_COLUMNS.index("what")
+    assert [(r[kinds], r[what]) for r in rows] == [
+        ("staff", "password: (set) → (changed)"), ("agreement", "checked-in: status: on rent → returned"),
+        ("damage", "created: zone: rear")]
