@@ -76,7 +76,7 @@ _MADE = frozenset({CREATED, CHECKED_OUT})
 #: The secret columns (a staff account's Argon2 hashes) and the field their entries name instead;
 #: an entry holds only whether the secret was set, changed or cleared (:func:`_redacted`).
 SECRETS = {"password_hash": "password", "pin_hash": "pin"}
-SET, CHANGED_SECRET, CLEARED, NONE = "(set)", "(changed)", "(cleared)", "(none)"
+SET, CHANGED_SECRET, CLEARED = "(set)", "(changed)", "(cleared)"
 
 #: Bookkeeping columns that change with every change (a counter, a stamp, the sync's own
 #: markers) or hold a document rather than a fact a person changed: recording them would bury
