@@ -206,3 +206,35 @@ def test_render_a_cars_history_with_its_agreement(desk, qtbot, db, clock, signed
                else __import__("os").environ["RENTALDESK_SHOTS"]) / f"car-history-{width}x{height}.png"
     assert dialog.grab().save(str(out))
     dialog.close()
+
+
+def test_a_staff_accounts_history_shows_no_secret(desk, qtbot, db):
+    from sqlalchemy import select
+
+    from rentaldesk import staff
+    from rentaldesk.actor import acting_as
+    from rentaldesk.gui.history_panel import open_history
+    from rentaldesk.models import Staff
+
+    admin = Actor("root", "admin", ZIP, "desk-9")
+    with acting_as(admin):  # (nobody signed in and no account yet: the first admin may be made)
+        staff.add_staff(db, username="root", name="Root Admin", role="admin", password="root-pass-0")
+        staff.add_staff(db, username="ann", name="Ann Lee", role="clerk", password="ann-first-1", pin="4321")
+        staff.update_staff(db, "ann", password="ann-second-2", pin="8765")
+    with db.session() as s:
+        secrets = {h for row in s.scalars(select(Staff)) for h in (row.password_hash, row.pin_hash) if h}
+    sign_in(admin)
+    try:
+        dialog = open_history(desk, desk.desk, audit.STAFF, "ann", "Ann Lee")
+        model = dialog.panel.model
+        qtbot.waitUntil(lambda: model.rowCount() == 2)
+        shown = "\n".join(str(model.data(model.index(r, c), role)) for r in range(model.rowCount())
+                          for c in range(model.columnCount())
+                          for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
+        assert cells(model, 0)[3] == "password: (set) → (changed); pin: (set) → (changed)"
+        assert cells(model, 0)[1] == "root (admin)"
+        for secret in (*secrets, "ann-first-1", "ann-second-2", "4321", "8765"):
+            assert secret not in shown and secret.rsplit("$", 1)[-1] not in shown, secret
+        dialog.close()
+    finally:
+        sign_in(None)
