@@ -5,7 +5,8 @@ Every page asks the storefront, and the storefront asks the branch's
 use: its rules decide (lead time, minimum length, duplicate, capacity, renter age), its quote is
 the price, and its refusals are the words the customer reads, next to the field they name. The
 storefront only reads what the customer types into the values the service takes, and reads the
-catalogue (locations, class names, example models) for the pages.
+catalogue (locations, class names, example models) for the pages, kept between requests until the
+database changes (:meth:`rentaldesk.db.Database.kept`).
 
 Standalone (no broker) the service books on this database directly; in a network a later part gives
 the storefront a service whose link writes the requests to head office (the seam is
