@@ -20,9 +20,17 @@ generator in this process (asyncio, one kept-alive connection and session cookie
 3. Memory of the web process (resident set, its worker processes included): idle, and the peak
    while the search load runs.
 
+4. With ``--compare-search TREE`` (``git worktree add /tmp/base main``): the storefront's search in
+   this process, this checkout's beside TREE's, on copies of the replica after the load, one call
+   of each in turn, and whether their answers are the same (:func:`compare_search`).
+
+The load average is printed before and after each part: other engineers share the machine, so
+compare the figures of one run (search beside static, before beside after), not runs.
+
 Targets: search p50 <= 20 ms server time, >= 300 requests/s; decision p50 <= 100 ms.
 
     .venv/bin/python bench/bench_web.py [--clients 50] [--seconds 15] [--bookings 30] [--kafka HOST:PORT]
+                                        [--compare-search TREE [--samples 200]]
 """
 
 from __future__ import annotations
@@ -58,6 +66,10 @@ import httpx2  # noqa: E402
 
 BOSTON = ZoneInfo("America/New_York")
 TIMINGS = "/__bench/timings"
+#: In the web process: how many times a search read its location's pools from the database
+#: (``offers_at`` keeps them until the replica changes), answered with the timings.
+POOL_READS = [0]
+POOL_READS_KEY = "pool reads"
 
 
 # -- the web process ---------------------------------------------------------------------------------
@@ -77,8 +89,9 @@ class Timing:
             return
         path = scope["path"]
         if path == TIMINGS:
-            body = json.dumps(self.times).encode()
+            body = json.dumps({**self.times, POOL_READS_KEY: POOL_READS[0]}).encode()
             self.times = defaultdict(list)
+            POOL_READS[0] = 0
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json")]})
             await send({"type": "http.response.body", "body": body})
@@ -102,8 +115,19 @@ def serve(args: argparse.Namespace) -> None:
     from rentaldesk.web.storefront import Storefront
     import uvicorn
 
+    from rentaldesk import actor, reservations
+    from rentaldesk.permissions import service_actor
+
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("kafka").setLevel(logging.CRITICAL)
+    actor.sign_in(service_actor("web"))  # as `rentaldesk web` acts (rentaldesk.cli.act_as)
+    read = reservations._location_pools
+
+    def counted(s: Any, zip_code: str) -> Any:  # how often a search read its location's pools afresh
+        POOL_READS[0] += 1
+        return read(s, zip_code)
+
+    reservations._location_pools = counted
     db = open_database(f"sqlite:///{args.db}")
     channel = WebChannel(db, KafkaSettings(bootstrap=args.kafka, topic_prefix=args.prefix))
     lifted = Limits(bookings=10**9, lookups=10**9)
@@ -326,6 +350,7 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
+        load_before = os.getloadavg()
         asyncio.run(drive(base, 5, 2, "search"))  # warm-up
         httpx2.get(base + TIMINGS)
         alone, _ = asyncio.run(drive(base, 1, 5, "search"))  # one client: the request's own cost
@@ -333,11 +358,13 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         static, static_errors = asyncio.run(drive(base, args.clients, args.seconds, "static"))
         static_server = httpx2.get(base + TIMINGS).json().get("/static/site.css", [])
         searched, search_errors = asyncio.run(drive(base, args.clients, args.seconds, "search"))
-        search_server = httpx2.get(base + TIMINGS).json().get("/results", [])
+        answered = httpx2.get(base + TIMINGS).json()
+        search_server = answered.get("/results", [])
+        pool_reads = answered.get(POOL_READS_KEY, 0)
         sampling.set()
         sampler.join()
 
-        print(f"\nload average (1 min) at the end {os.getloadavg()[0]:.1f}")
+        print(f"\nload average (1, 5, 15 min) before the load {_load(load_before)}, at the end {_load(os.getloadavg())}")
         print(f"web channel, {args.clients} concurrent clients, {args.seconds:.0f} s each, "
               f"{os.cpu_count()} cores, one web process (uvicorn, one worker)")
         print(f"{'':34}{'search /results':>18}{'static page':>16}")
@@ -351,6 +378,8 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         print(f"decision on the page after head office decided ({len(after)} bookings, {sorted(outcomes)}): "
               f"p50 {pct(after, .5):.1f} ms, p99 {pct(after, .99):.1f} ms, max {max(after):.1f} ms")
         print(f"web process memory: idle {idle / 1024:.0f} MiB, peak under the load {max(peak) / 1024:.0f} MiB")
+        print(f"the location's pools read afresh {pool_reads} times for {len(search_server)} searches "
+              "(kept until the replica changes)")
     finally:
         web.send_signal(signal.SIGINT)
         try:
@@ -360,6 +389,74 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         stop.set()
         hq.stop()
         hq_db.close()
+    if args.compare_search:
+        compare_search(Path(args.compare_search), web_db, args.samples)
+
+
+def _load(avg: tuple[float, float, float]) -> str:
+    return ", ".join(f"{x:.1f}" for x in avg)
+
+
+def compare_search(tree: Path, replica: Path, samples: int) -> None:
+    """The storefront's search (``search`` then ``offers``, what ``POST /results`` asks) in this
+    process, this checkout's beside ``tree``'s (imported as ``rentaldesk_compared``, as
+    bench_reservations' ``--compare-engine`` does), each on its own copy of the web's replica after
+    the load, one call of each in turn (which goes first alternates), so both see the same load;
+    their answers compared."""
+    import shutil
+    import statistics
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_reservations import load_placement
+
+    from rentaldesk import actor
+    from rentaldesk.db import open_database
+    from rentaldesk.permissions import service_actor
+    from rentaldesk.reservations import ReservationService
+    from rentaldesk.web.storefront import Storefront
+
+    load_placement(tree)
+    import importlib
+
+    other = importlib.import_module("rentaldesk_compared.web.storefront")
+    other_db = importlib.import_module("rentaldesk_compared.db")
+    other_service = importlib.import_module("rentaldesk_compared.reservations")
+    other_actor = importlib.import_module("rentaldesk_compared.actor")
+    other_permissions = importlib.import_module("rentaldesk_compared.permissions")
+    actor.sign_in(service_actor("web"))
+    other_actor.sign_in(other_permissions.service_actor("web"))
+    copies = {}
+    for name in ("this", "tree"):
+        copies[name] = replica.with_name(f"compare-{name}.sqlite")
+        shutil.copyfile(replica, copies[name])
+    stores = {
+        "this": Storefront(ReservationService(open_database(f"sqlite:///{copies['this']}"))),
+        "tree": other.Storefront(other_service.ReservationService(other_db.open_database(f"sqlite:///{copies['tree']}"))),
+    }
+    rng = random.Random(11)
+    forms = [{**period_fields(rng.randrange(3, 40), rng.randrange(1, 6)), "vehicle_class": ""} for _ in range(samples)]
+    times: dict[str, list[float]] = {"this": [], "tree": []}
+    differ = 0
+
+    def answer(store: Any, form: dict[str, str]) -> list[tuple[str, str]]:
+        return [(o.vehicle_class, o.price) for o in store.offers(store.search(form))]
+
+    load_before = os.getloadavg()
+    for f in forms[:5]:  # warm-up
+        answer(stores["this"], f), answer(stores["tree"], f)
+    for n, f in enumerate(forms):
+        got = {}
+        for name in (("this", "tree") if n % 2 else ("tree", "this")):
+            began = time.perf_counter()
+            got[name] = answer(stores[name], f)
+            times[name].append(time.perf_counter() - began)
+        differ += got["this"] != got["tree"]
+    print(f"\nin-process search (storefront search + offers, all classes at Boston), {samples} calls each, "
+          f"alternating; load average before {_load(load_before)}, after {_load(os.getloadavg())}")
+    for name, label in (("tree", f"before ({tree})"), ("this", "after (this checkout)")):
+        print(f"  {label:44} p50 {statistics.median(times[name]) * 1000:7.2f} ms   "
+              f"min {min(times[name]) * 1000:7.2f} ms")
+    print(f"  the same answers (classes and prices) on {samples - differ}/{samples} searches")
 
 
 def _answers(base: str) -> bool:
@@ -381,6 +478,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--bookings", type=int, default=30)
     parser.add_argument("--kafka", help="use this broker instead of starting one")
+    parser.add_argument("--compare-search", metavar="TREE",
+                        help="then the in-process search of this checkout beside TREE's (git worktree add)")
+    parser.add_argument("--samples", type=int, default=200, help="searches of --compare-search (default 200)")
     args = parser.parse_args()
     if args.command == "serve":
         serve(args)

@@ -16,8 +16,8 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from typing import Any, Literal, TypeVar, cast
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
@@ -37,6 +37,8 @@ from .errors import RentalError
 from .models import Branch, UTCDateTime
 
 log = logging.getLogger("rentaldesk.db")
+
+T = TypeVar("T")
 
 #: How long a writer waits for another process's write transaction on SQLite (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -145,6 +147,12 @@ class Database:
         #: outbox (set by :meth:`rentaldesk.sync.branch.BranchOutbox.forward_audit`).
         self.audit_forward: audit.Forward | None = None
         audit.install(self._writer)
+        # What :meth:`kept` holds, and the generation it was read at (see :meth:`generation`).
+        self._kept: dict[Hashable, Any] = {}
+        self._kept_at: int | None = None
+        self._kept_lock = threading.Lock()
+        self._watch: Any = None  # the connection that only asks SQLite for its data version
+        self._watch_lock = threading.Lock()
 
     @cached_property
     def tracks_pool_versions(self) -> bool:
@@ -214,6 +222,56 @@ class Database:
         finally:
             self._write_lock.release()
 
+    def generation(self) -> int | None:
+        """A number that changes whenever a write is committed to the database, by this process or
+        any other (SQLite's ``PRAGMA data_version``, asked on a connection of its own that never
+        writes, so every commit is another connection's); None where that cannot be told (not an
+        SQLite file), and then :meth:`kept` keeps nothing."""
+        if not self._watchable:
+            return None
+        with self._watch_lock:
+            try:
+                if self._watch is None:
+                    self._watch = self.engine.raw_connection()
+                return int(self._watch.driver_connection.execute("PRAGMA data_version").fetchone()[0])
+            except (DBAPIError, sqlite3.Error):
+                log.warning("the data version of %s cannot be read: nothing is kept", self.name, exc_info=True)
+                self._drop_watch()
+                return None
+
+    @cached_property
+    def _watchable(self) -> bool:
+        return self.is_sqlite and sqlite_path(self.engine.url.render_as_string(hide_password=False)) is not None
+
+    def _drop_watch(self) -> None:
+        watch, self._watch = self._watch, None
+        if watch is not None:
+            with contextlib.suppress(Exception):
+                watch.close()
+
+    def kept(self, key: Hashable, load: Callable[[Session], T]) -> T:
+        """``load``'s answer (read in a session of its own), kept under ``key`` until anything is
+        committed to the database (:meth:`generation`), then read again: for what every request
+        of a page repeats (the web's catalogue, a location's pools). The generation is taken
+        before the read, so an answer read across a commit is never kept past it. The answer is
+        shared by every thread: ``load`` returns what no caller changes."""
+        at = self.generation()
+        if at is None:
+            with self.session() as s:
+                return load(s)
+        with self._kept_lock:
+            if self._kept_at is None or at > self._kept_at:  # something was committed: forget it all
+                self._kept.clear()
+                self._kept_at = at
+            if at == self._kept_at and key in self._kept:
+                return cast(T, self._kept[key])
+        with self.session() as s:
+            value = load(s)
+        with self._kept_lock:
+            if self._kept_at == at:
+                self._kept[key] = value
+        return value
+
     def lock_pool(self, session: Session, zip_code: str) -> None:
         """Serialise decisions on a location's pools where the database has row locks.
 
@@ -223,6 +281,8 @@ class Database:
             session.execute(select(Branch.id).where(Branch.zip_code == zip_code).with_for_update())
 
     def close(self) -> None:
+        with self._watch_lock:
+            self._drop_watch()
         self.engine.dispose()
 
 

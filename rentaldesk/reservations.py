@@ -272,26 +272,23 @@ class ReservationService:
         an unknown location or class :class:`UnknownPool`."""
         require(Permission.VIEW, self.db)
         now = self._now()
+        # the location's pools and plans are the same for every search until the database changes
+        at = self.db.kept(("offers_at", (zip_code or "").strip()), lambda s: _location_pools(s, zip_code))
+        rules = at.rules
+        check_period(start, end, now, rules)
         with self.db.session() as s:
-            branch = find_location(s, zip_code)
-            rules = branch_rules(branch)
-            check_period(start, end, now, rules)
-            classes = [find_class(s, vehicle_class)] if vehicle_class else list(s.scalars(select(VehicleClass)))
-            codes = [v.code for v in classes]
-            cars: dict[str, list[Car]] = {}
-            for car in s.scalars(select(Car).where(Car.zip_code == branch.zip_code, Car.vehicle_class.in_(codes),
-                                                   Car.status == CarStatus.AVAILABLE.value)):
-                cars.setdefault(car.vehicle_class, []).append(car)
+            pools = at.pools
+            if vehicle_class:
+                wanted = find_class(s, vehicle_class).code
+                pools = tuple(pool for pool in at.pools if pool.vclass.code == wanted)
+            codes = [pool.vclass.code for pool in pools]
             new = placement.Hold("new", start, end + rules.turnaround)
             lo, hi = new.start - HOLD_CONTEXT, new.end + HOLD_CONTEXT  # _decide_with's first window
-            near = _location_holds(s, branch.zip_code, codes, rules.turnaround, lo, hi, now)
+            near = _location_holds(s, at.zip_code, codes, rules.turnaround, lo, hi, now) if codes else {}
             free: list[str] = []
-            for vclass in classes:
-                pool = _compose_pool(s, branch, vclass, rules, cars.get(vclass.code, []))
-                if not pool.cars:
-                    continue
+            for pool in pools:
                 wider = DatabasePool(s, pool).holds_reader("new", now)
-                read = near.get(vclass.code, [])
+                read = near.get(pool.vclass.code, [])
 
                 def holds_between(a: datetime, b: datetime, read: list[placement.Hold] = read, pool: Pool = pool,
                                   wider: Callable[[datetime, datetime], list[placement.Hold]] = wider,
@@ -301,9 +298,8 @@ class ReservationService:
                     return wider(a, b)
 
                 if _decide_with(pool, new, holds_between, fewest_moves=False) is not None:
-                    free.append(vclass.code)
-            plans = plans_at(s, branch.zip_code, free) if free else {}
-            return {code: booking_quote(booking_plan(plans[code], None), start, end, None, ()) for code in free}
+                    free.append(pool.vclass.code)
+            return {code: booking_quote(booking_plan(at.plans[code], None), start, end, None, ()) for code in free}
 
     def reserved_count(self, *, vehicle_class: str, zip_code: str, start: datetime, end: datetime) -> int:
         """Live reservations of the pool whose hold overlaps [start, end) (a reporting figure)."""
@@ -1759,6 +1755,33 @@ def _compose_pool(s: Session, branch: Branch, vclass: VehicleClass, rules: Branc
     arriving, arrivals, departures = one_way_moves(s, vclass.code, branch.zip_code, rules.turnaround)
     cars = pool_order([*own, *(car for car in arriving if car.car_id not in known)])
     return Pool(branch=branch, vclass=vclass, rules=rules, cars=cars, arrivals=arrivals, departures=departures)
+
+
+@dataclass(frozen=True, slots=True)
+class LocationPools:
+    """What :meth:`ReservationService.offers_at` reads of a location before its holds: the branch's
+    rules, the pool of every class with a car in service there (:func:`_compose_pool`, one-way
+    moves included) and their rate plans. All of it changes only by a write to the database, so
+    the service keeps it until the next one (:meth:`rentaldesk.db.Database.kept`); the holds near a
+    period are read for each search."""
+
+    zip_code: str
+    rules: BranchRules
+    pools: tuple[Pool, ...]
+    plans: Mapping[str, RatePlan]
+
+
+def _location_pools(s: Session, zip_code: str) -> LocationPools:
+    branch = find_location(s, zip_code)
+    rules = branch_rules(branch)
+    classes = list(s.scalars(select(VehicleClass)))
+    cars: dict[str, list[Car]] = {}
+    for car in s.scalars(select(Car).where(Car.zip_code == branch.zip_code, Car.status == CarStatus.AVAILABLE.value)):
+        cars.setdefault(car.vehicle_class, []).append(car)
+    pools = tuple(pool for pool in (_compose_pool(s, branch, vclass, rules, cars.get(vclass.code, []))
+                                    for vclass in classes) if pool.cars)
+    plans = plans_at(s, branch.zip_code, [pool.vclass.code for pool in pools]) if pools else {}
+    return LocationPools(branch.zip_code, rules, pools, plans)
 
 
 def one_way_moves(s: Session, code: str, zip_code: str,

@@ -100,8 +100,9 @@ class Limits:
 
 
 def _templates() -> Environment:
+    # auto_reload off: a template is compiled once per process, not checked on disk at every page
     env = Environment(loader=PackageLoader("rentaldesk.resources", "web/templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.filters["count"] = count
     env.filters["status_word"] = status_word

@@ -5,7 +5,8 @@ Every page asks the storefront, and the storefront asks the branch's
 use: its rules decide (lead time, minimum length, duplicate, capacity, renter age), its quote is
 the price, and its refusals are the words the customer reads, next to the field they name. The
 storefront only reads what the customer types into the values the service takes, and reads the
-catalogue (locations, class names, example models) for the pages.
+catalogue (locations, class names, example models) for the pages, kept between requests until the
+database changes (:meth:`rentaldesk.db.Database.kept`).
 
 Standalone (no broker) the service books on this database directly; in a network a later part gives
 the storefront a service whose link writes the requests to head office (the seam is
@@ -17,10 +18,12 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from datetime import date, datetime, time, tzinfo
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..charges import Charges, ExtraChoice, money_in
 from ..extras import CatalogueItem, choose
@@ -110,17 +113,17 @@ class Storefront:
     # -- the catalogue ---------------------------------------------------------------------------
 
     def locations(self) -> list[Location]:
-        with self.service.db.session() as s:
-            q = select(Branch).order_by(Branch.name)
-            if self.branch:
-                q = q.where(Branch.code == self.branch)
-            return [Location(b.code, b.name, b.zip_code, ZoneInfo(b.time_zone)) for b in s.scalars(q)]
+        return list(self.service.db.kept(("web.locations", self.branch), self._read_locations))
+
+    def _read_locations(self, s: Session) -> tuple[Location, ...]:
+        q = select(Branch).order_by(Branch.name)
+        if self.branch:
+            q = q.where(Branch.code == self.branch)
+        return tuple(Location(b.code, b.name, b.zip_code, ZoneInfo(b.time_zone)) for b in s.scalars(q))
 
     def class_names(self) -> dict[str, str]:
         """Class code -> the name the branch calls it ('VAN' -> 'Minivan'), cheapest first."""
-        with self.service.db.session() as s:
-            rows = s.execute(select(VehicleClass.code, VehicleClass.name).order_by(VehicleClass.day_rate))
-            return {code: name for code, name in rows}
+        return dict(self.service.db.kept("web.class_names", _read_class_names))
 
     def location(self, zip_code: str) -> Location:
         offered = self.locations()
@@ -131,17 +134,9 @@ class Storefront:
             raise InvalidInput("choose a pick-up location", field="zip_code")
         raise unknown_location(zip_code.strip(), (x.zip_code for x in offered))
 
-    def _examples(self, zip_code: str) -> dict[str, tuple[str, ...]]:
+    def _examples(self, zip_code: str) -> Mapping[str, tuple[str, ...]]:
         """Class -> up to three models of the location's cars in service (one query for all)."""
-        with self.service.db.session() as s:
-            rows = s.execute(select(Car.vehicle_class, Car.model).distinct().where(
-                Car.zip_code == zip_code, Car.status == CarStatus.AVAILABLE.value).order_by(Car.vehicle_class, Car.model))
-            found: dict[str, list[str]] = {}
-            for vehicle_class, model in rows:
-                models = found.setdefault(vehicle_class, [])
-                if len(models) < 3:
-                    models.append(model)
-            return {code: tuple(models) for code, models in found.items()}
+        return self.service.db.kept(("web.examples", zip_code), lambda s: _read_examples(s, zip_code))
 
     def currency(self, vehicle_class: str, zip_code: str) -> str:
         with self.service.db.session() as s:
@@ -285,6 +280,25 @@ class Storefront:
             reservation_id, start=None if start == current.reservation.start else start,
             end=None if end == current.reservation.end else end, accept_price=price)
         return self.booking(r)
+
+
+# The catalogue's reads, kept by :meth:`rentaldesk.db.Database.kept` until the database changes
+# (what they return is shared by every request: the methods above hand out copies).
+
+def _read_class_names(s: Session) -> tuple[tuple[str, str], ...]:
+    return tuple((code, name) for code, name in
+                 s.execute(select(VehicleClass.code, VehicleClass.name).order_by(VehicleClass.day_rate)))
+
+
+def _read_examples(s: Session, zip_code: str) -> Mapping[str, tuple[str, ...]]:
+    rows = s.execute(select(Car.vehicle_class, Car.model).distinct().where(
+        Car.zip_code == zip_code, Car.status == CarStatus.AVAILABLE.value).order_by(Car.vehicle_class, Car.model))
+    found: dict[str, list[str]] = {}
+    for vehicle_class, model in rows:
+        models = found.setdefault(vehicle_class, [])
+        if len(models) < 3:
+            models.append(model)
+    return MappingProxyType({code: tuple(models) for code, models in found.items()})
 
 
 #: The booking form's field of an extra: ``extra_<code>``, how many.

@@ -166,6 +166,38 @@ def test_the_last_car_asked_for_at_once_from_the_web_and_the_counter(network, we
         assert "Luxury" in refused.status_reason  # the counter is told why
 
 
+def test_a_booking_and_a_fleet_change_the_replica_applies_show_in_the_next_search(network, web):
+    """A search keeps the location's pools and the catalogue until the replica changes
+    (``Database.kept``): the counter's booking of the last Luxury, once the web's sync loop applies
+    head office's decision, and a car head office brings back into service, once the fleet topic's
+    record is applied, each changes the next search."""
+    def luxury_offered() -> bool:
+        answer = web.post("/results", {**local_fields(), "vehicle_class": ""}, headers={"HX-Request": "true"})
+        assert answer.status_code == 200 and "free at" in answer.text
+        return "<h3>Luxury</h3>" in answer.text  # an offer's heading (the class list names every class)
+
+    assert luxury_offered() and luxury_offered()  # the second answered from what the first kept
+    bos = network.branches["BOS-DT"]
+    rid = bos.service.create_reservation(email="desk.lux@example.com", name="Desk Customer", vehicle_class="LUXURY",
+                                         zip_code="02108", start=START, end=END).id
+    wait_for(lambda: statuses(web.db).get(rid, ("",))[0] == "confirmed", what="head office's decision at the web")
+    assert not luxury_offered()
+
+    with network.hq_db.write() as s:  # one of the two Luxury cars in maintenance comes back
+        back = s.scalars(select(Car).where(Car.zip_code == "02108", Car.vehicle_class == "LUXURY",
+                                           Car.status == "maintenance")).first()
+        assert back is not None
+        back.status, plate = "available", back.plate_number
+    network.hq.fleet_wake.set()
+
+    def at_web() -> str | None:
+        with web.db.session() as s:
+            return s.scalar(select(Car.status).where(Car.plate_number == plate))
+
+    wait_for(lambda: at_web() == "available", what="the car back in service at the web")
+    assert luxury_offered()
+
+
 def test_the_web_page_says_why_head_office_rejected_its_request(network, web):
     # deterministic: the counter's booking of the last car is decided at head office while the web's
     # replica has not heard of it yet (its consumer held), so the web's engine finds the car free
