@@ -37,13 +37,13 @@ from ..config import SmtpSettings
 from ..display import count, status_word, zone_name
 from ..documents import terms_text
 from ..errors import DuplicateReservation, PriceChanged, RentalError
+from ..manage_links import MailedLinks, ManageLinks
 from ..renters import RenterRefused
 from ..text import printable
 from . import manage_link
 from .dashboard import DashboardSettings, routes as dashboard_routes
 from .extras_form import extra_choices
 from .mail import Mailer
-from .tokens import ManageLinks
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
 from .storefront import Booking, Search, Storefront
 
@@ -125,7 +125,7 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
     links = ManageLinks(key)
     mailer = None
     if smtp is not None:
-        mailer = Mailer(storefront.service.db, smtp, links, public_url, storefront.service.clock)
+        mailer = Mailer(storefront.service.db, smtp, MailedLinks(links, public_url), storefront.service.clock)
     site = _Site(storefront, limits, mailer, channel)
     static = StaticFiles(packages=[("rentaldesk.resources", "web/static")])
     routes = [

@@ -130,7 +130,7 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
     is then refused. The counter reads each step from the same file."""
     import re
 
-    from rentaldesk.web.tokens import SPENT
+    from rentaldesk.manage_links import SPENT
     from tests.unit.hq.test_notifications import settings_for
 
     missing = browser_missing()
