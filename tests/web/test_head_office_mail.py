@@ -102,10 +102,10 @@ def test_head_offices_confirmation_of_a_web_booking_carries_the_link_that_opens_
     # the same link the standalone site's own mail carries: one maker of links and tokens
     assert PUBLIC + found.group(1) == mailed_links(settings.web).url(row.id)
 
-    with TestClient(web.client.app, base_url="http://testserver") as customer:  # another browser, nothing held
-        opened = customer.get(found.group(1), follow_redirects=False)
-        assert opened.status_code == 303 and opened.headers["location"] == "/manage"
-        page = customer.get("/manage")
+    customer = TestClient(web.client.app, base_url="http://testserver")  # another browser, nothing held
+    opened = customer.get(found.group(1), follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == "/manage"
+    page = customer.get("/manage")
     assert page.status_code == 200 and f"Booking {row.reference}" in text_of(page.text)
     assert 'action="/manage/cancel"' in page.text
 
