@@ -33,7 +33,7 @@ def add_command(sub: argparse.ArgumentParser) -> None:
                      help=f"the port to listen on (default: {DEFAULT_PORT})")
     sub.add_argument("--hash-password", action="store_true",
                      help="read a password on stdin and print its hash for the setting web.admin_password "
-                          "(the dashboard's sign-in), then exit")
+                          "(the dashboard's sign-in while the database has no staff account), then exit")
 
 
 def cmd_web(desk: Desk, args: argparse.Namespace) -> None:

@@ -7,7 +7,10 @@ Two parts, so no mail is ever sent inside a database transaction:
   ``booking-events``. For ``reservation.confirmed`` / ``.changed`` / ``.cancelled`` / ``.rejected``
   it composes the mail at once (subject, plain text and HTML, from ``resources/templates``, times in
   the branch's zone) and inserts a queued :class:`~rentaldesk.models.Notification` keyed by the
-  booking event's id, in the consumer's transaction: exactly one notification per event.
+  booking event's id, in the consumer's transaction: exactly one notification per event. The
+  confirmation of a web booking (source ``web``) carries the booking's manage link, as the
+  standalone site's own mail does (:func:`with_manage_link`; the link from the settings' shared
+  ``[web]`` section, :func:`head_office_links`).
   Its :meth:`~NotificationQueue.agreement_recorded` is called by the booking authority for each
   ``agreement.recorded`` it keeps (not stale), in the authority's transaction: at check-out the mail
   with the agreement PDF, at check-in the one with the receipt PDF, both rendered here from the

@@ -116,7 +116,8 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
     (served over TLS) marks the cookie Secure and sends HSTS on every answer. With ``smtp`` a
     booking's confirmation mail is sent, its manage link made from ``public_url`` (the site's
     address as customers reach it). Head office's dashboard is at ``/dashboard``, behind the sign-in
-    of ``dashboard`` (without it, or without its password, the page says how to set it up).
+    of a staff account that may read it, or while the database has no staff account the password of
+    ``dashboard`` (without either, the page says how to set it up).
     ``channel``: in a network, the web's channel (its sync loop runs from the app's start to its
     stop; ``storefront`` must be on ``channel.service``)."""
     if channel is not None and storefront.service is not channel.service:
