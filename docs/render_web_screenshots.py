@@ -26,14 +26,18 @@ from rentaldesk.db import open_database  # noqa: E402
 from rentaldesk.fleet import load_sample_data  # noqa: E402
 from rentaldesk.reservations import ReservationService  # noqa: E402
 from rentaldesk.models import Reservation  # noqa: E402
-from rentaldesk.passwords import hash_password  # noqa: E402
+from rentaldesk import actor as actors  # noqa: E402
+from rentaldesk.permissions import service_actor  # noqa: E402
+from rentaldesk.staff import add_staff  # noqa: E402
 from rentaldesk.web.app import create_app  # noqa: E402
 from rentaldesk.web.dashboard import DashboardSettings  # noqa: E402
 from rentaldesk.web.storefront import Storefront  # noqa: E402
 from tools.web_browser import browser_missing, chromium, serving  # noqa: E402
 
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=timezone.utc)
-ADMIN_PASSWORD = "screenshots"
+#: The dashboard's staff (made after the counter's bookings): a manager signs in, a clerk is refused.
+STAFF = (("dana", "Dana Admin", "admin"), ("max", "Max Manager", "manager"), ("cleo", "Cleo Clerk", "clerk"))
+STAFF_PASSWORD = "screenshots"
 WIDTHS = (375, 1280)
 OUT = Path(__file__).resolve().parent / "screenshots" / "web"
 
@@ -156,18 +160,20 @@ def render(base: str, driver, width: int, out: Path, customer: str) -> list[Path
     def sign_in() -> None:
         driver.delete_all_cookies()
         driver.get(base + "/dashboard")
-        wait(driver, "#password")
+        wait(driver, "#username")
 
-    def sign_in_refused() -> None:
+    def signing_in(username: str) -> None:
         sign_in()
-        driver.find_element("id", "password").send_keys("wrong")
+        driver.find_element("id", "username").send_keys(username)
+        driver.find_element("id", "password").send_keys(STAFF_PASSWORD)
         click(driver, "form[action='/dashboard/sign-in'] button[type=submit]")
-        wait(driver, "#password-error")
+
+    def sign_in_refused() -> None:  # a clerk: the dashboard is for managers and admins
+        signing_in("cleo")
+        wait(driver, "#username-error")
 
     def dashboard() -> None:
-        sign_in()
-        driver.find_element("id", "password").send_keys(ADMIN_PASSWORD)
-        click(driver, "form[action='/dashboard/sign-in'] button[type=submit]")
+        signing_in("max")
         wait(driver, "#dashboard-panel")
 
     page("1-home", home)
@@ -222,8 +228,11 @@ def main() -> int:
             load_sample_data(db)
             service = ReservationService(db, clock=lambda: NOW)
             counter_bookings(service)
-            app = create_app(Storefront(service), secret_key="screenshots",
-                             dashboard=DashboardSettings(hash_password(ADMIN_PASSWORD)))
+            for n, (username, name, role) in enumerate(STAFF):  # the first is made in the first-start state
+                with actors.acting_as(actors.Actor(STAFF[0][0], "admin") if n else actors.SYSTEM):
+                    add_staff(db, username=username, name=name, role=role, password=STAFF_PASSWORD)
+            actors.sign_in(service_actor("web"))  # as `rentaldesk web` does: the site acts as its service account
+            app = create_app(Storefront(service), secret_key="screenshots", dashboard=DashboardSettings(None))
             with serving(app) as base:
                 for width in WIDTHS:
                     with chromium(width, 800) as driver:

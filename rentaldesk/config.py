@@ -29,7 +29,12 @@ The config file::
     [web]
     admin_password = "scrypt$16384$8$1$..."   # rentaldesk web --hash-password
     public_url = "https://book.example.com"    # the confirmation mail's manage link
+    secret = "..."                             # signs the manage links and the site's session cookie
     https_only = true                          # served over TLS: Secure cookie, HSTS
+
+The ``[web]`` section is shared by the web site and head office: in a network head office mails
+the confirmation of a web booking, and its manage link is made from ``public_url`` and signed with
+``secret``, so both processes must read the same two values.
 """
 
 from __future__ import annotations
@@ -120,11 +125,16 @@ class WebSettings:
     """The web site's settings (``[web]``): ``admin_password`` the scrypt hash of the head-office
     dashboard's password (``rentaldesk web --hash-password``; unset: no dashboard), ``public_url``
     the site's address as customers reach it (the confirmation mail's manage link is made from it;
-    unset: no confirmation mail), ``https_only`` whether the site is served over TLS (a Secure
-    session cookie, HSTS)."""
+    unset: no confirmation mail), ``secret`` the key that signs the manage links and the visitors'
+    session cookies (``RENTALDESK_WEB_SECRET``; unset: a random one per start of the site, and no
+    manage link in head office's mails), ``https_only`` whether the site is served over TLS (a Secure
+    session cookie, HSTS). Head office reads ``public_url`` and ``secret`` too
+    (:func:`rentaldesk.manage_links.mailed_links`): its confirmation of a web booking carries the link."""
 
     admin_password: str | None = None
     public_url: str = ""
+    #: never in a repr (nor a log line): :func:`settings_view` does not show the web section's secret
+    secret: str | None = field(default=None, repr=False)
     https_only: bool = False
 
 
@@ -191,10 +201,11 @@ def settings_view(settings: Settings) -> dict[str, Any]:
 
 
 def _holds_password(data: Mapping[str, Any]) -> bool:
-    kafka, smtp = data.get("kafka"), data.get("smtp")
+    kafka, smtp, web = data.get("kafka"), data.get("smtp"), data.get("web")
     db = data.get("db")
     return bool((isinstance(kafka, dict) and kafka.get("sasl_password"))
                 or (isinstance(smtp, dict) and smtp.get("password"))
+                or (isinstance(web, dict) and web.get("secret"))
                 or (isinstance(db, str) and hide_url_password(db) != db))
 
 
@@ -291,6 +302,7 @@ ENV_FIELDS = {
     "RENTALDESK_SMTP_STARTTLS": ("smtp", "starttls"),
     "RENTALDESK_WEB_ADMIN_PASSWORD": ("web", "admin_password"),
     "RENTALDESK_WEB_PUBLIC_URL": ("web", "public_url"),
+    "RENTALDESK_WEB_SECRET": ("web", "secret"),
     "RENTALDESK_WEB_HTTPS_ONLY": ("web", "https_only"),
 }
 
@@ -399,6 +411,20 @@ def _public_url(value: str, where: str) -> str:
     return url
 
 
+#: The fewest characters of the web's signing key.
+WEB_SECRET_SHORTEST = 16
+
+
+def _web_secret(value: str, where: str) -> str:
+    """The key that signs the manage links: long enough not to be guessed (never echoed back)."""
+    key = value.strip()
+    if len(key) < WEB_SECRET_SHORTEST:
+        raise InvalidInput(f"{where} is too short for a signing key: at least {WEB_SECRET_SHORTEST} characters "
+                           "(e.g. what `python3 -c \"import secrets; print(secrets.token_urlsafe(32))\"` prints)",
+                           field="secret")
+    return key
+
+
 _PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 
 
@@ -449,6 +475,7 @@ RULES: dict[tuple[str, str], _Rule] = {
     ("web", "admin_password"): _Rule("text", optional=True, longest=200, check=_password_hash,
                                      wants="a password hash"),
     ("web", "public_url"): _Rule("text", empty=True, longest=2000, check=_public_url, wants="an http(s) address"),
+    ("web", "secret"): _Rule("text", optional=True, longest=1024, check=_web_secret, wants="a secret key"),
     ("web", "https_only"): _Rule("bool", wants="true or false"),
     ("smtp", "timeout"): _Rule("number", least=0.1, most=600.0, wants="a number from 0.1 to 600 (seconds)"),
 }

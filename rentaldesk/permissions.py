@@ -8,8 +8,8 @@ the desk, the command line, a file import, head office and the web site are held
 
 The roles (:data:`GRANTS`): a clerk books, changes, cancels, checks out and in and takes payments; a
 manager also edits and imports the fleet, overrides prices, writes off, refunds, manages the drivers
-and the do-not-rent list and cancels without a fee; an admin also manages the staff, the branches,
-the rates and the settings. A service process acts as its service account (``sync``, ``hq``,
+and the do-not-rent list, cancels without a fee, reads the audit trail and head office's dashboard on
+the web site; an admin also manages the staff, the branches, the rates and the settings. A service process acts as its service account (``sync``, ``hq``,
 ``web``: role ``service``) and gets what that process needs, nothing else.
 
 Nobody signed in (:data:`~rentaldesk.actor.SYSTEM`) may do everything **only while the database has
@@ -63,13 +63,16 @@ class Permission(str, enum.Enum):
     MANAGE_SETTINGS = "manage settings"
     #: Search and export the audit trail (a record's own History needs only VIEW).
     READ_AUDIT = "read the audit trail"
+    #: Head office's dashboard on the web site (rentaldesk/web/dashboard.py): every branch's
+    #: bookings, pending and rejected ones with the customers' references, and the pools' use.
+    READ_DASHBOARD = "read the dashboard"
 
 
 P = Permission
 _CLERK = frozenset({P.VIEW, P.BOOK, P.CHANGE, P.CANCEL, P.CHECK_OUT, P.CHECK_IN, P.TAKE_PAYMENT, P.EDIT_CUSTOMER,
                     P.HOUSEKEEPING})
 _MANAGER = _CLERK | {P.EDIT_FLEET, P.IMPORT_FLEET, P.OVERRIDE_PRICE, P.WRITE_OFF, P.REFUND, P.MANAGE_DRIVERS,
-                     P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE, P.READ_AUDIT}
+                     P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE, P.READ_AUDIT, P.READ_DASHBOARD}
 _ADMIN = frozenset(Permission)
 
 #: Staff roles, in rising order.

@@ -22,6 +22,8 @@ tells nothing either) each next try waits a little longer, up to :data:`LONGEST_
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Iterable
@@ -242,6 +244,14 @@ def sign_in(db: Database, username: str, secret: str, *, branch: str | None, wor
     ``branch`` (a zip code; None at head office). An account with no branches (head office's people)
     signs in anywhere; one with branches only at those. Refused with :class:`SignInFailed`: one message for a wrong name or secret, and a wait
     after repeated failures. Does not make the actor current (see :func:`rentaldesk.actor.sign_in`)."""
+    return sign_in_session(db, username, secret, branch=branch, workstation=workstation, pin=pin, now=now)[0]
+
+
+def sign_in_session(db: Database, username: str, secret: str, *, branch: str | None, workstation: str = "",
+                    pin: bool = False, now: datetime | None = None) -> tuple[Actor, str]:
+    """:func:`sign_in`, and the account's :func:`session_stamp` as the sign-in read it: a session
+    that outlives the request (the web's dashboard) keeps it and asks :func:`session_actor` on
+    each request, so it ends when the password changes or the account is made inactive."""
     at = _now(now)
     key = username.strip().lower()[:64]
     with db.session() as s:
@@ -270,7 +280,29 @@ def sign_in(db: Database, username: str, secret: str, *, branch: str | None, wor
     if zips and branch not in zips:
         raise SignInFailed(f"The account '{row.username}' does not work at branch {branch}.")
     _succeeded(db, key)
-    return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation)
+    return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation), _stamp(row)
+
+
+def _stamp(row: Staff) -> str:
+    # A digest of the password's hash (a fresh salt each change, so a new password, even the same
+    # one again, gives a new stamp); it says nothing of the password, and a cookie may carry it.
+    return hashlib.sha256(f"rentaldesk.staff.session\0{row.username}\0{row.password_hash}".encode()).hexdigest()[:32]
+
+
+def session_actor(db: Database, username: str, stamp: str, *, branch: str | None = None,
+                  workstation: str = "") -> Actor | None:
+    """The :class:`Actor` of a session signed in as ``username`` with ``stamp`` (from
+    :func:`sign_in_session`) while it still stands: the account is there and active and its
+    password is the one the session signed in with; None once it does not (the session is over).
+    The role is the account's as it is now, so a permission check on the result follows a change
+    of role at once."""
+    if not isinstance(username, str) or not isinstance(stamp, str) or not stamp:
+        return None
+    with db.session() as s:
+        row = s.scalar(select(Staff).where(Staff.username == username.strip().lower()[:64]))
+        if row is None or not row.active or not hmac.compare_digest(_stamp(row), stamp):
+            return None
+        return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation)
 
 
 def _verify(stored: str, secret: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 
 from ..display import parse_whole_number
@@ -17,8 +16,6 @@ log = logging.getLogger("rentaldesk.cli")
 #: Where the site listens by default: this machine only (put a TLS proxy in front to publish it).
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
-#: The key that signs the visitors' session cookies; without it a random one per start.
-SECRET_VARIABLE = "RENTALDESK_WEB_SECRET"
 
 
 def port(text: str) -> int:
@@ -36,7 +33,7 @@ def add_command(sub: argparse.ArgumentParser) -> None:
                      help=f"the port to listen on (default: {DEFAULT_PORT})")
     sub.add_argument("--hash-password", action="store_true",
                      help="read a password on stdin and print its hash for the setting web.admin_password "
-                          "(the dashboard's sign-in), then exit")
+                          "(the dashboard's sign-in while the database has no staff account), then exit")
 
 
 def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
@@ -59,11 +56,13 @@ def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
         raise InvalidInput(f"the web site needs its extra: pip install 'rentaldesk[web]' ({exc.name} is missing)",
                            field="web") from None
     from ..config import WebSettings
+    from ..staff import has_staff
     from ..web.dashboard import DashboardSettings
 
     branch = (settings.branch or None) if settings is not None else None
     web = settings.web if settings is not None else WebSettings()
-    secret = os.environ.get(SECRET_VARIABLE) or None
+    # the settings' web.secret (or RENTALDESK_WEB_SECRET): head office signs its mails' manage links with it too
+    secret = web.secret
     channel = None
     if settings is not None and settings.kafka.enabled:
         # A channel of the network: this database is the web's replica, kept by its sync loop
@@ -78,10 +77,10 @@ def cmd_web(desk: Desk, args: argparse.Namespace) -> None:
     # "Today" on the dashboard: the branch's day when the site serves one, else UTC.
     zone = locations[0].zone if len(locations) == 1 else DashboardSettings(None).zone
     if web.public_url and secret is None:
-        log.warning("web: %s is not set, so the manage links in the mails stop working when the site restarts",
-                    SECRET_VARIABLE)
-    if web.admin_password is None:
-        log.warning("web: web.admin_password is not set: the dashboard is off")
+        log.warning("web: web.secret (RENTALDESK_WEB_SECRET) is not set, so the manage links in the mails stop "
+                    "working when the site restarts%s", ", and head office's mails carry none" if channel else "")
+    if web.admin_password is None and not has_staff(desk.db):
+        log.warning("web: no staff account and web.admin_password is not set: the dashboard is off")
     app = create_app(store, secret_key=secret, https_only=web.https_only,
                      # in a network head office mails the decision (hq/notifications): the site's own
                      # mail is the standalone site's, or the customer would hear twice

@@ -7,7 +7,10 @@ Two parts, so no mail is ever sent inside a database transaction:
   ``booking-events``. For ``reservation.confirmed`` / ``.changed`` / ``.cancelled`` / ``.rejected``
   it composes the mail at once (subject, plain text and HTML, from ``resources/templates``, times in
   the branch's zone) and inserts a queued :class:`~rentaldesk.models.Notification` keyed by the
-  booking event's id, in the consumer's transaction: exactly one notification per event.
+  booking event's id, in the consumer's transaction: exactly one notification per event. The
+  confirmation of a web booking (source ``web``) carries the booking's manage link, as the
+  standalone site's own mail does (:func:`with_manage_link`; the link from the settings' shared
+  ``[web]`` section, :func:`head_office_links`).
   Its :meth:`~NotificationQueue.agreement_recorded` is called by the booking authority for each
   ``agreement.recorded`` it keeps (not stale), in the authority's transaction: at check-out the mail
   with the agreement PDF, at check-in the one with the receipt PDF, both rendered here from the
@@ -55,10 +58,11 @@ from sqlalchemy.orm import Session
 
 from .. import documents
 from ..agreement_record import CHECKED_IN, CHECKED_OUT, CLOSED_STAGE
-from ..config import SmtpSettings
+from ..config import SmtpSettings, WebSettings
 from ..db import Database
 from ..display import distance, mail_time, money
-from ..models import Branch, Notification, ReservationStatus, VehicleClass
+from ..manage_links import MailedLinks, mailed_links
+from ..models import CHANNEL_WEB, Branch, Notification, ReservationStatus, VehicleClass, channel_of_source
 from ..values import Changes
 from ..text import EMAIL, MESSAGE, as_sent
 from ..sync import outbox
@@ -149,6 +153,26 @@ def render(kind: str, values: Mapping[str, str]) -> Mail:
         text=template(f"{TEMPLATES[kind]}.txt").substitute(plain),
         html=template(f"{TEMPLATES[kind]}.html").substitute(escaped),
     )
+
+
+#: Put before a mail's "If you have any questions" paragraph (its text part, then its HTML part).
+_TEXT_ANCHOR = "If you have any questions"
+_HTML_ANCHOR = "<p>If you have any questions"
+
+
+def with_manage_link(mail: Mail, url: str) -> Mail:
+    """``mail`` with a paragraph holding the manage link ``url`` (HTML-escaped in the HTML part):
+    the confirmation of a web booking, from head office or from the standalone site."""
+    text_part = (f"Change the dates, cancel or download your confirmation here (the link works until the "
+                 f"return, unless the booking is cancelled):\n{url}\n\n")
+    href = html.escape(url, quote=True)
+    html_part = (f'<p><a href="{href}">Manage your booking</a>: change the dates, cancel or download your '
+                 f"confirmation (the link works until the return, unless the booking is cancelled).</p>\n")
+    text = mail.text.replace(_TEXT_ANCHOR, text_part + _TEXT_ANCHOR, 1) if _TEXT_ANCHOR in mail.text \
+        else f"{mail.text}\n{text_part}"
+    body = mail.html.replace(_HTML_ANCHOR, html_part + _HTML_ANCHOR, 1) if _HTML_ANCHOR in mail.html \
+        else mail.html + html_part
+    return Mail(subject=mail.subject, text=text, html=body)
 
 
 def _zone(name: str, whose: str) -> ZoneInfo:
@@ -265,6 +289,18 @@ def agreement_mail(s: Session, kind: str, agreement: AgreementSnapshot) -> Agree
     return AgreementMail(kind=kind, mail=render(kind, values), attachment=pdf, attachment_name=name)
 
 
+def head_office_links(web: WebSettings) -> MailedLinks | None:
+    """The manage links head office's confirmations of web bookings carry: the settings' ``[web]``
+    section, shared with the web site (:func:`~rentaldesk.manage_links.mailed_links`). Half of it
+    set is said in the log (no link then: it would not open)."""
+    links = mailed_links(web)
+    if links is None and (web.public_url or web.secret):
+        missing = "web.secret (RENTALDESK_WEB_SECRET)" if web.public_url else "web.public_url"
+        log.warning("notifications: %s is not set, so head office's confirmations of web bookings carry no "
+                    "manage link (set it as the web site has it)", missing)
+    return links
+
+
 # -- queueing (inside the consumer's transaction) --------------------------------------------------
 
 
@@ -272,9 +308,13 @@ class NotificationQueue:
     """The inbox handler of head office's notification consumer group on ``booking-events``."""
 
     def __init__(self, db: Database | None = None, *, clock: Callable[[], datetime] | None = None,
-                 wake: threading.Event | None = None, outbox_wake: threading.Event | None = None) -> None:
+                 wake: threading.Event | None = None, outbox_wake: threading.Event | None = None,
+                 manage_links: MailedLinks | None = None) -> None:
         #: Not needed (the consumer hands over its session); taken like :class:`BookingAuthority`'s.
         self.db = db
+        #: The web site's manage links (the settings' ``[web]``, :func:`~rentaldesk.manage_links.mailed_links`):
+        #: a web booking's confirmation carries one, as the standalone site's own mail does. None: no link.
+        self.manage_links = manage_links
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         #: Set after a transaction that queued a mail commits: give it the sender's ``wake``.
         self.wake = wake or threading.Event()
@@ -290,6 +330,8 @@ class NotificationQueue:
             return None
         state = envelope.payload.reservation
         mail = render(kind, mail_values(s, kind, state))
+        if kind == "confirmed" and self.manage_links is not None and channel_of_source(state.source) == CHANNEL_WEB:
+            mail = with_manage_link(mail, self.manage_links.url(state.id))
         self._queue(s, envelope.event_id, state.id, kind, state.customer.email.strip(), mail)
         log.info("notifications: %s mail for %s queued", kind, state.reference)
         return None

@@ -86,12 +86,13 @@ class HeadOffice:
         self.sender = None
         queue = None
         if notifications:
-            from .notifications import NotificationQueue, NotificationSender
+            from .notifications import NotificationQueue, NotificationSender, head_office_links
 
             # The authority, the queue and the mail sender only ever set() a wake; their parameters
             # say threading.Event until the typed-events rework of hq/ has them take a Wake.
             self.sender = NotificationSender(db, settings.smtp, outbox_wake=self.outbox_wake)  # type: ignore[arg-type]
-            queue = NotificationQueue(db, wake=self.sender.wake, outbox_wake=self.outbox_wake)  # type: ignore[arg-type]
+            queue = NotificationQueue(db, wake=self.sender.wake, outbox_wake=self.outbox_wake,  # type: ignore[arg-type]
+                                      manage_links=head_office_links(settings.web))
             self.notifier = EventConsumer(
                 db,
                 make_consumer(kafka, f"{group}-notifications", "rentaldesk-hq-notifications",

@@ -37,13 +37,13 @@ from ..config import SmtpSettings
 from ..display import count, status_word, zone_name
 from ..documents import terms_text
 from ..errors import DuplicateReservation, PriceChanged, RentalError
+from ..manage_links import MailedLinks, ManageLinks
 from ..renters import RenterRefused
 from ..text import printable
 from . import manage_link
 from .dashboard import DashboardSettings, routes as dashboard_routes
 from .extras_form import extra_choices
 from .mail import Mailer
-from .tokens import ManageLinks
 from .security import CSRF_FIELD, RateLimit, SecureHeaders, client_of, csrf_ok, csrf_token
 from .storefront import Booking, Search, Storefront
 
@@ -117,7 +117,8 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
     (served over TLS) marks the cookie Secure and sends HSTS on every answer. With ``smtp`` a
     booking's confirmation mail is sent, its manage link made from ``public_url`` (the site's
     address as customers reach it). Head office's dashboard is at ``/dashboard``, behind the sign-in
-    of ``dashboard`` (without it, or without its password, the page says how to set it up).
+    of a staff account that may read it, or while the database has no staff account the password of
+    ``dashboard`` (without either, the page says how to set it up).
     ``channel``: in a network, the web's channel (its sync loop runs from the app's start to its
     stop; ``storefront`` must be on ``channel.service``)."""
     if channel is not None and storefront.service is not channel.service:
@@ -126,7 +127,7 @@ def create_app(storefront: Storefront, *, secret_key: str | None = None, limits:
     links = ManageLinks(key)
     mailer = None
     if smtp is not None:
-        mailer = Mailer(storefront.service.db, smtp, links, public_url, storefront.service.clock)
+        mailer = Mailer(storefront.service.db, smtp, MailedLinks(links, public_url), storefront.service.clock)
     site = _Site(storefront, limits, mailer, channel)
     static = StaticFiles(packages=[("rentaldesk.resources", "web/static")])
     routes = [

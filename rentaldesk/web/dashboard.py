@@ -1,6 +1,7 @@
-"""Head office's dashboard on the web site: ``/dashboard``, behind a sign-in with the one admin
-password of the settings (``web.admin_password``, a :mod:`rentaldesk.passwords` hash) until staff
-accounts exist.
+"""Head office's dashboard on the web site: ``/dashboard``, behind a sign-in with a staff account
+that may read it (:attr:`~rentaldesk.permissions.Permission.READ_DASHBOARD`: managers and admins),
+or, only while the database has no staff account at all, with the one admin password of the
+settings (``web.admin_password``, a :mod:`rentaldesk.passwords` hash).
 
 It shows, as of now: today's bookings by channel (the counter, the web: ``reservations.channel``),
 the bookings waiting for head office (pending), the rejected ones with their reasons, and the
@@ -11,13 +12,25 @@ itself with htmx (``hx-get`` every :attr:`DashboardSettings.refresh` seconds); a
 answers 401 and asks to sign in again.
 
 The sign-in posts with the CSRF token, is rate limited per client (a wrong password is counted, a
-right one too: no unlimited guessing), and keeps ``admin`` in the signed session cookie, with its
-time: a sign-in lasts :data:`SIGNED_IN_FOR`.
+right one too: no unlimited guessing), and goes through :func:`rentaldesk.staff.sign_in_session`,
+the desk's own sign-in, so its back-off after failures under one username holds here too, and an
+inactive account is refused. A staff account signs in as head office's people do (no branch): one
+tied to branches is refused with the sign-in's own words.
+
+The signed session cookie keeps who signed in, a stamp of their password's hash
+(:func:`rentaldesk.staff.session_actor`; of ``web.admin_password`` for the settings' password), the
+sign-in's time and the last use. Every request checks them against the database as it is now: the
+session ends when the account is made inactive, its password changes, its role loses the
+permission, when the first staff account is made (for the settings' password), after
+:attr:`DashboardSettings.idle` seconds without the user asking for a page (the panel's own
+refresh does not count, or a screen left open would never idle out), and at the latest
+:data:`SIGNED_IN_FOR` after the sign-in. Times are the storefront's clock's.
 """
 
 from __future__ import annotations
 
-import time
+import hashlib
+import hmac
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -34,34 +47,54 @@ from ..db import Database
 from ..display import long_time, period_text, zone_name
 from ..models import CHANNELS, Branch, ReservationStatus, VehicleClass
 from ..models import Reservation as ReservationRow
+from ..errors import SignInFailed
 from ..passwords import verify_password
+from ..permissions import Permission, allowed
 from ..queries import fleet_status
+from ..staff import has_staff, session_actor, sign_in_session
 from ..text import printable
 from .security import RateLimit, client_of
 
 if TYPE_CHECKING:
     from .app import _Site
 
-#: How long a sign-in lasts (then the password again).
+#: How long a sign-in lasts at most (then the password again), and by default without use.
 SIGNED_IN_FOR = 8 * 60 * 60
-_SESSION_KEY = "admin_since"
+IDLE_FOR = 30 * 60
+_SESSION_KEY = "dashboard"
 WRONG_PASSWORD = "That password is not the dashboard's. Try again."
-NOT_SET_UP = ("The dashboard is not set up: set web.admin_password in the settings (or "
+NOT_SET_UP = ("The dashboard is not set up: add a staff account (a manager or an admin: rentaldesk staff add), "
+              "or until there is one set web.admin_password in the settings (or "
               "RENTALDESK_WEB_ADMIN_PASSWORD) to what `rentaldesk web --hash-password` prints, then restart the site.")
+NO_USERNAME = "Type your username."
+NO_PASSWORD = "Type your password."
+NO_DASHBOARD_PASSWORD = "Type the dashboard's password."
+#: A staff member whose role may not read the dashboard (a clerk).
+NOT_ALLOWED = ("The account '{username}' ({role}) may not read the dashboard: it is for managers and admins. "
+               "Ask an admin.")
+#: What the sign-in page says of the settings' password, by whether staff accounts exist.
+STAFF_NOTE = ("Sign in with your staff account (managers and admins). The dashboard password of the settings "
+              "(web.admin_password) no longer signs in: this database has staff accounts.")
+PASSWORD_NOTE = ("This database has no staff accounts yet, so the dashboard password of the settings "
+                 "(web.admin_password) signs in. Once the first staff account is made, only staff accounts "
+                 "do (managers and admins), and this password's sessions end.")
 #: The most rows of a list the page shows (the newest first); the count says how many in all.
 SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
 class DashboardSettings:
-    """The dashboard's sign-in and view: ``password_hash`` (``web.admin_password``), the zone "today"
-    is counted in, the refresh period (seconds), and the sign-in's rate limit (tries per window)."""
+    """The dashboard's sign-in and view: ``password_hash`` (``web.admin_password``, which signs in
+    only while the database has no staff account), the zone "today" is counted in, the refresh
+    period (seconds), the sign-in's rate limit (tries per window), and the idle time (seconds)."""
 
     password_hash: str | None
     zone: tzinfo = field(default_factory=lambda: ZoneInfo("UTC"))
     refresh: int = 30
     sign_ins: int = 5
     window: float = 600.0
+    #: Seconds without a page asked for by the user after which the session ends.
+    idle: float = IDLE_FOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,17 +187,67 @@ def routes(site: _Site, settings: DashboardSettings) -> list[Route]:
     ]
 
 
+def _password_stamp(hashed: str) -> str:
+    """The stamp of a session signed in with the settings' password: a digest of its hash, so a
+    new ``web.admin_password`` ends the sessions of the old one."""
+    return hashlib.sha256(f"rentaldesk.web.dashboard\0{hashed}".encode()).hexdigest()[:32]
+
+
 class _Dashboard:
     def __init__(self, site: _Site, settings: DashboardSettings) -> None:
         self.site = site
         self.settings = settings
         self.limit = RateLimit(settings.sign_ins, settings.window)
 
-    def signed_in(self, request: Request) -> bool:
-        if self.settings.password_hash is None:
-            return False
-        since = request.session.get(_SESSION_KEY)
-        return isinstance(since, (int, float)) and 0 <= time.time() - since < SIGNED_IN_FOR
+    @property
+    def db(self) -> Database:
+        return self.site.store.service.db
+
+    def now(self) -> float:
+        return self.site.store.service.clock().timestamp()
+
+    def mode(self) -> str | None:
+        """How one signs in now: ``"staff"`` (the database has staff accounts), ``"password"`` (none,
+        and the settings have the dashboard's password), or None (neither: not set up)."""
+        if has_staff(self.db):
+            return "staff"
+        return "password" if self.settings.password_hash is not None else None
+
+    def _session_stands(self, held: object) -> str | None:
+        """Who the session ``held`` is signed in as ('' for the settings' password) while it stands."""
+        if not isinstance(held, dict):
+            return None
+        who, stamp, since, seen = (held.get(k) for k in ("user", "stamp", "since", "seen"))
+        if not (isinstance(who, str) and isinstance(stamp, str) and isinstance(since, (int, float))
+                and isinstance(seen, (int, float))):
+            return None
+        now = self.now()
+        if not (0 <= now - since < SIGNED_IN_FOR and 0 <= now - seen < self.settings.idle):
+            return None
+        if who == "":
+            hashed = self.settings.password_hash
+            if hashed is None or has_staff(self.db) or not hmac.compare_digest(stamp, _password_stamp(hashed)):
+                return None
+            return who
+        actor = session_actor(self.db, who, stamp)
+        return who if actor is not None and allowed(actor, Permission.READ_DASHBOARD) else None
+
+    async def signed_in(self, request: Request, *, renew: bool) -> str | None:
+        """Who is signed in on ``request``'s session, checked against the database now (None: nobody,
+        and a session that no longer stands is dropped); ``renew`` counts the request as use."""
+        held = request.session.get(_SESSION_KEY)
+        if held is None:
+            return None
+        who = await run_in_threadpool(self._session_stands, held)
+        if who is None:
+            request.session.pop(_SESSION_KEY, None)
+        elif renew:
+            request.session[_SESSION_KEY] = {**held, "seen": self.now()}
+        return who
+
+    def _start_session(self, request: Request, who: str, stamp: str) -> None:
+        now = self.now()
+        request.session[_SESSION_KEY] = {"user": who, "stamp": stamp, "since": now, "seen": now}
 
     async def _figures(self) -> Figures:
         store = self.site.store
@@ -173,16 +256,24 @@ class _Dashboard:
     def not_set_up(self, request: Request) -> Response:
         return self.site.page(request, "problem.html", 503, title="Dashboard not set up", message=NOT_SET_UP)
 
+    def sign_in_page(self, request: Request, mode: str, status: int = 200, errors: dict[str, str] | None = None,
+                     values: dict[str, str] | None = None) -> Response:
+        return self.site.page(request, "sign_in.html", status, title="Head office sign-in", mode=mode,
+                              note=STAFF_NOTE if mode == "staff" else PASSWORD_NOTE,
+                              errors=errors or {}, values=values or {})
+
     async def dashboard(self, request: Request) -> Response:
-        if self.settings.password_hash is None:
+        mode = await run_in_threadpool(self.mode)
+        if mode is None:
             return self.not_set_up(request)
-        if not self.signed_in(request):
-            return self.site.page(request, "sign_in.html", title="Head office sign-in")
+        who = await self.signed_in(request, renew=True)
+        if who is None:
+            return self.sign_in_page(request, mode)
         return self.site.page(request, "dashboard.html", title="Dashboard", figures=await self._figures(),
-                              refresh=self.settings.refresh)
+                              refresh=self.settings.refresh, who=who)
 
     async def panel(self, request: Request) -> Response:
-        if not self.signed_in(request):
+        if await self.signed_in(request, renew=False) is None:
             return self.site.page(request, "_signed_out.html", 401)
         return self.site.page(request, "_dashboard_panel.html", figures=await self._figures(),
                               refresh=self.settings.refresh)
@@ -191,19 +282,39 @@ class _Dashboard:
         fields = await self.site.form(request)
         if fields is None:
             return self.site.refused(request)
-        hashed = self.settings.password_hash
-        if hashed is None:
+        mode = await run_in_threadpool(self.mode)
+        if mode is None:
             return self.not_set_up(request)
         if not self.limit.allow(client_of(request)):
             return self.site.too_many(request, self.limit)
+        request.session.pop(_SESSION_KEY, None)
         password = fields.get("password", "")
+        if mode == "password":
+            hashed = self.settings.password_hash
+            assert hashed is not None, "mode() says so"
+            if not password:
+                return self.sign_in_page(request, mode, 422, {"password": NO_DASHBOARD_PASSWORD})
+            if not await run_in_threadpool(verify_password, password, hashed):
+                return self.sign_in_page(request, mode, 401, {"password": WRONG_PASSWORD})
+            self._start_session(request, "", _password_stamp(hashed))
+            return RedirectResponse("/dashboard", status_code=303)
+        username = printable(fields.get("username", "")).strip()[:64]
+        values = {"username": username}
+        if not username:
+            return self.sign_in_page(request, mode, 422, {"username": NO_USERNAME}, values)
         if not password:
-            return self.site.page(request, "sign_in.html", 422, title="Head office sign-in",
-                                  errors={"password": "Type the dashboard's password."})
-        if not await run_in_threadpool(verify_password, password, hashed):
-            return self.site.page(request, "sign_in.html", 401, title="Head office sign-in",
-                                  errors={"password": WRONG_PASSWORD})
-        request.session[_SESSION_KEY] = int(time.time())
+            return self.sign_in_page(request, mode, 422, {"password": NO_PASSWORD}, values)
+        db, now = self.db, self.site.store.service.clock()
+        try:  # the sign-in writes (its failures, for the back-off): through the site's one writer
+            actor, stamp = await self.site.write(
+                lambda: sign_in_session(db, username, password, branch=None, workstation="web dashboard", now=now))
+        except SignInFailed as exc:
+            return self.sign_in_page(request, mode, 401, {"password": exc.message}, values)
+        if not allowed(actor, Permission.READ_DASHBOARD):
+            return self.sign_in_page(request, mode, 403,
+                                     {"username": NOT_ALLOWED.format(username=actor.username, role=actor.role)},
+                                     values)
+        self._start_session(request, actor.username, stamp)
         return RedirectResponse("/dashboard", status_code=303)
 
     async def sign_out(self, request: Request) -> Response:

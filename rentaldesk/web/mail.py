@@ -4,7 +4,9 @@ Standalone (no head office), nobody else mails the customer: head office's notif
 (:mod:`rentaldesk.hq.notifications`) mails its decisions, and a standalone branch has none. So the
 site queues the mail itself, as a :class:`~rentaldesk.models.Notification` row, composed with head
 office's own templates and words (:func:`~rentaldesk.hq.notifications.render`, kind
-``confirmed``) plus a paragraph with the manage link; and the site runs head office's
+``confirmed``) plus the paragraph with the manage link that head office's confirmation of a web
+booking carries in a network (:func:`~rentaldesk.hq.notifications.with_manage_link`, the link from
+:class:`~rentaldesk.manage_links.MailedLinks`); and the site runs head office's
 :class:`~rentaldesk.hq.notifications.NotificationSender` on its database (started and stopped with
 the site), so a mail is sent once, retried with a backoff while the server is unreachable, and
 never sent twice.
@@ -12,7 +14,6 @@ never sent twice.
 
 from __future__ import annotations
 
-import html
 import logging
 import threading
 import uuid
@@ -23,33 +24,14 @@ from datetime import datetime
 from ..config import SmtpSettings
 from ..db import Database
 from ..display import mail_time, money
-from ..hq.notifications import QUEUED, Mail, NotificationSender, render
+from ..hq.notifications import QUEUED, Mail, NotificationSender, render, with_manage_link
+from ..manage_links import MailedLinks
 from ..models import Notification
 from .storefront import Booking
-from .tokens import ManageLinks
 
 log = logging.getLogger("rentaldesk.web.mail")
 
 KIND = "confirmed"
-
-#: Put before the mail's "If you have any questions" paragraph (its text part, then its HTML part).
-_TEXT_ANCHOR = "If you have any questions"
-_HTML_ANCHOR = "<p>If you have any questions"
-
-
-def with_link(mail: Mail, url: str) -> Mail:
-    """``mail`` with a paragraph holding the manage link ``url`` (HTML-escaped in the HTML part)."""
-    text_part = (f"Change the dates, cancel or download your confirmation here (the link works until the "
-                 f"return, unless the booking is cancelled):\n{url}\n\n")
-    href = html.escape(url, quote=True)
-    html_part = (f'<p><a href="{href}">Manage your booking</a>: change the dates, cancel or download your '
-                 f"confirmation (the link works until the return, unless the booking is cancelled).</p>\n")
-    text = mail.text.replace(_TEXT_ANCHOR, text_part + _TEXT_ANCHOR, 1) if _TEXT_ANCHOR in mail.text \
-        else f"{mail.text}\n{text_part}"
-    body = mail.html.replace(_HTML_ANCHOR, html_part + _HTML_ANCHOR, 1) if _HTML_ANCHOR in mail.html \
-        else mail.html + html_part
-    return Mail(subject=mail.subject, text=text, html=body)
-
 
 def confirmation_mail(booking: Booking, url: str) -> Mail:
     """The mail of a web booking: head office's ``confirmed`` mail, with the manage link."""
@@ -66,20 +48,17 @@ def confirmation_mail(booking: Booking, url: str) -> Mail:
         "price": money(r.price),
         "reason": "", "outcome": "", "details_heading": "",
     }
-    return with_link(render(KIND, values), url)
+    return with_manage_link(render(KIND, values), url)
 
 
 @dataclass
 class Mailer:
-    """Queues a web booking's confirmation mail and sends it (through ``smtp``) in a thread of its own.
-
-    ``public_url`` is the site's address as customers reach it (the links are made from it, never from
-    a request's Host header, which a visitor chooses)."""
+    """Queues a web booking's confirmation mail and sends it (through ``smtp``) in a thread of its own,
+    with the manage link of ``links``."""
 
     db: Database
     smtp: SmtpSettings
-    links: ManageLinks
-    public_url: str
+    links: MailedLinks
     clock: Callable[[], datetime]
     sender: NotificationSender = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event, init=False)
@@ -93,7 +72,7 @@ class Mailer:
         and the sender woken."""
         r = booking.reservation
         now = self.clock()
-        mail = confirmation_mail(booking, self.links.url(self.public_url, r))
+        mail = confirmation_mail(booking, self.links.url(r.id))
         with self.db.write() as s:
             s.add(Notification(
                 booking_event_id=str(uuid.uuid4()), reservation_id=r.id, kind=KIND,

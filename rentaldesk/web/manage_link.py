@@ -1,7 +1,7 @@
 """The manage link's pages: ``/manage/link/<token>`` (from the confirmation mail) and the download of
 a booking's confirmation, ``/manage/confirmation.pdf``.
 
-The link's token (:mod:`rentaldesk.web.tokens`) is checked against the reservation as it is now
+The link's token (:mod:`rentaldesk.manage_links`) is checked against the reservation as it is now
 (live, rental not over); a good one keeps the reservation's id in the visitor's session cookie, as a
 look-up by reference and email does, and sends the visitor to ``/manage``: the token leaves the
 address bar, and every later step (change, cancel) is the manage page's own, with its CSRF token.
@@ -24,9 +24,9 @@ from starlette.routing import Route
 from ..documents import booking_confirmation_file_name, booking_confirmation_pdf
 from ..display import status_word
 from ..errors import InvalidInput, ReservationNotFound
+from ..manage_links import TAMPERED, LinkRefused, ManageLinks
 from .security import client_of
 from .storefront import Booking
-from .tokens import TAMPERED, LinkRefused, ManageLinks
 
 if TYPE_CHECKING:
     from .app import _Site

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from rentaldesk.config import KafkaSettings, Settings, SmtpSettings
+from rentaldesk.config import KafkaSettings, Settings, SmtpSettings, WebSettings
 from rentaldesk.db import Database, open_database
 from rentaldesk.fleet import load_sample_data
 from rentaldesk.hq.service import HeadOffice
@@ -40,6 +40,8 @@ class Network:
     prefix: str
     root: Path
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    #: head office's [web] section (the web site's public_url and secret: its mails' manage links)
+    web: WebSettings = field(default_factory=WebSettings)
     hq_db: Database | None = None
     hq: HeadOffice | None = None
     branches: dict[str, Branch] = field(default_factory=dict)
@@ -54,7 +56,7 @@ class Network:
         return self.kafka if self.credentials is None else self.credentials(branch)
 
     def settings(self, branch: str = "") -> Settings:
-        return Settings(db_url="unused", branch=branch, kafka=self.kafka_of(branch), smtp=self.smtp)
+        return Settings(db_url="unused", branch=branch, kafka=self.kafka_of(branch), smtp=self.smtp, web=self.web)
 
     def start_hq(self, *, notifications: bool = False, sample: bool = True, publisher: str = "auto") -> HeadOffice:
         if self.hq_db is None:

@@ -268,3 +268,39 @@ def test_while_the_broker_is_down_the_web_searches_and_takes_bookings_as_pending
         restartable_broker.start()
     assert "Confirmed" in web.status()  # the outbox drained and head office decided
     wait_for(lambda: unsent_count(web.db) == 0, what="the web's outbox to drain")
+
+
+def test_head_offices_confirmation_mail_carries_the_manage_link_that_opens_the_booking(network, tmp_path, server):
+    """In a network the site does not mail (head office does): head office, given the web's [web]
+    settings, mails the confirmation of a web booking through a real SMTP server with the manage
+    link, and the link opens the booking's manage page on the web site in a fresh session."""
+    from rentaldesk.config import WebSettings
+    from tests.unit.hq.test_notifications import settings_for
+
+    shared = WebSettings(public_url="http://book.example.test", secret="the web's and head office's secret")
+    network.smtp, network.web = settings_for(server), shared
+    network.start_hq(notifications=True)
+    db = open_database(f"sqlite:///{tmp_path / 'web.sqlite'}")
+    channel = WebChannel(db, network.kafka)
+    app = create_app(Storefront(channel.service), secret_key=shared.secret, channel=channel)
+    try:
+        with TestClient(app, base_url="http://testserver") as client:
+            assert network.hq_db is not None
+            cars = count(network.hq_db, Car)
+            wait_for(lambda: count(db, Car) == cars, what=f"the web's replica of the fleet ({cars} cars)")
+            site = Web(db, channel, client)
+            site.book("SUV", "mail.web@example.com")
+            assert "Confirmed" in site.status()
+            assert server.recorder.arrived.wait(60), "head office sent no mail"
+            mail = server.received[0]
+            assert mail.rcpt_tos == ["mail.web@example.com"] and mail.message["Subject"].endswith(": confirmed")
+            found = re.search(r"http://book\.example\.test(/manage/link/\S+)", mail.part("plain"))
+            assert found, mail.part("plain")
+            reference = mail.message["Subject"].split()[1].rstrip(":")
+            customer = TestClient(app, base_url="http://testserver")  # another browser: nothing held (the same app)
+            opened = customer.get(found.group(1), follow_redirects=False)
+            assert opened.status_code == 303 and opened.headers["location"] == "/manage"
+            page = customer.get("/manage")
+            assert page.status_code == 200 and f"Booking {reference}" in text_of(page.text)
+    finally:
+        db.close()

@@ -86,7 +86,7 @@ EXPECTED: dict[str, set[str]] = {
     "fleet.car_state": OPEN,  # a car read for the request a branch sends, inside put_car's callers
     # staff
     "staff.add_staff": ADMINS, "staff.update_staff": ADMINS, "staff.list_staff": ADMINS,
-    "staff.sign_in": OPEN, "staff.has_staff": OPEN,
+    "staff.sign_in": OPEN, "staff.has_staff": OPEN, "staff.sign_in_session": OPEN, "staff.session_actor": OPEN,
     "staff.add_demo_staff": ADMINS, "staff.refuse_demo_staff": OPEN,  # the latter only asks whether staff exist
 }
 
@@ -217,6 +217,8 @@ def test_the_table_gives_each_role_its_issue_list():
                         P.MANAGE_SETTINGS}
     assert manager - clerk == {P.EDIT_FLEET, P.IMPORT_FLEET, P.OVERRIDE_PRICE, P.WRITE_OFF, P.REFUND,
                                P.MANAGE_DRIVERS, P.DO_NOT_RENT, P.CANCEL_WITHOUT_FEE,
-                               P.READ_AUDIT}  # (searching the audit trail: who did what, a manager's)
-    assert P.READ_AUDIT not in clerk
+                               P.READ_AUDIT,  # (searching the audit trail: who did what, a manager's)
+                               P.READ_DASHBOARD}  # (head office's dashboard on the web site)
+    assert P.READ_AUDIT not in clerk and P.READ_DASHBOARD not in clerk
+    assert not any(P.READ_DASHBOARD in GRANTS[f"service:{a}"] for a in ("sync", "hq", "web"))
     assert admin - manager == {P.MANAGE_STAFF, P.MANAGE_BRANCHES, P.MANAGE_RATES, P.MANAGE_SETTINGS}

@@ -130,7 +130,7 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
     is then refused. The counter reads each step from the same file."""
     import re
 
-    from rentaldesk.web.tokens import SPENT
+    from rentaldesk.manage_links import SPENT
     from tests.unit.hq.test_notifications import settings_for
 
     missing = browser_missing()
@@ -204,4 +204,53 @@ def test_the_mailed_manage_link_changes_and_cancels_then_is_refused(tmp_path, se
             assert [p for p in problems if "410" not in p] == []  # the refused link's own status is logged
     finally:
         counter_db.close()
+        db.close()
+
+
+def test_a_manager_signs_in_to_the_dashboard_a_clerk_is_refused(tmp_path):
+    """The dashboard's staff sign-in in the browser, at a phone's width: a clerk is refused next to
+    the username, a manager reaches the figures, which refresh (htmx) until the account is made
+    inactive: then the panel says the session is over, and the sign-in form is back."""
+    from rentaldesk.actor import Actor, acting_as
+    from rentaldesk.staff import add_staff, update_staff
+    from rentaldesk.web.dashboard import NOT_ALLOWED, DashboardSettings
+
+    missing = browser_missing()
+    if missing:
+        unavailable(missing)
+    db = open_database(f"sqlite:///{tmp_path / 'branch.sqlite'}")
+    load_sample_data(db)
+    add_staff(db, username="dana", name="Dana Admin", role="admin", password="admin password 12")
+    with acting_as(Actor("dana", "admin")):
+        add_staff(db, username="max", name="Max Manager", role="manager", password="manager password 1")
+        add_staff(db, username="cleo", name="Cleo Clerk", role="clerk", password="clerk password 123")
+    try:
+        app = create_app(Storefront(ReservationService(db)), dashboard=DashboardSettings(None, refresh=1))
+        with serving(app) as base, chromium(390, 844) as driver:
+            def sign_in(username: str, password: str, then: str):
+                driver.find_element("id", "username").clear()
+                driver.find_element("id", "username").send_keys(username)
+                driver.find_element("id", "password").send_keys(password)
+                return press(driver, "form[action='/dashboard/sign-in'] button[type=submit]", then)
+
+            driver.get(base + "/dashboard")
+            assert "no longer signs in" in wait_for(driver, "#sign-in-note").text
+            refused = sign_in("cleo", "clerk password 123", "#username-error")
+            assert refused.text == NOT_ALLOWED.format(username="cleo", role="clerk")
+            assert driver.find_element("id", "username").get_attribute("aria-invalid") == "true"
+            panel = sign_in("max", "manager password 1", "#dashboard-panel")
+            assert "Booked today" in panel.text and "Signed in as max." in driver.find_element("tag name", "main").text
+            assert fits_the_width(driver)
+            with acting_as(Actor("dana", "admin")):
+                update_staff(db, "max", active=False)
+            from selenium.webdriver.support.ui import WebDriverWait
+
+            WebDriverWait(driver, 15).until(  # the panel's next refresh is refused
+                lambda d: "You are signed out" in d.find_element("id", "dashboard-panel").text)
+            driver.get(base + "/dashboard")
+            assert wait_for(driver, "#username")
+            problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+            assert [p for p in problems if " 401 " not in p and " 403 " not in p and "(Unauthorized)" not in p
+                    and "(Forbidden)" not in p] == []  # the refusals' own statuses are logged
+    finally:
         db.close()

@@ -1,5 +1,12 @@
 """The manage link of a confirmation mail: a signed token that names one reservation and nothing else.
 
+One place makes and checks it, for every mail that carries it: the standalone web site's own
+confirmation mail (:mod:`rentaldesk.web.mail`) and, in a network, head office's confirmation of a
+web booking (:mod:`rentaldesk.hq.notifications`), both from the settings' shared ``[web]`` section
+(:func:`mailed_links`: the site's ``public_url`` and its signing ``secret``); the web site checks it
+(:mod:`rentaldesk.web.manage_link`). It is core-side (not in ``rentaldesk.web``) because head office
+makes links too and never imports the web site.
+
 ``/manage/link/<token>`` opens that booking's manage page (the token is checked, the reservation's id
 kept in the visitor's signed session cookie, and the visitor sent on to ``/manage``, so the token
 leaves the address bar). The token is ``itsdangerous``'s URL-safe signature (HMAC-SHA1 keyed by the
@@ -25,8 +32,9 @@ from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..models import ReservationStatus
-from ..values import Reservation
+from .config import WebSettings
+from .models import ReservationStatus
+from .values import Reservation
 
 #: Separates the manage link's signatures from every other signature made with the site's key.
 SALT = "rentaldesk.web.manage-link"
@@ -61,13 +69,13 @@ class ManageLinks:
     def _serializer(self) -> URLSafeSerializer:
         return URLSafeSerializer(self.secret_key, salt=SALT)
 
-    def token(self, reservation: Reservation) -> str:
-        """The token of ``reservation``'s manage link."""
-        return str(self._serializer().dumps(reservation.id))
+    def token(self, reservation_id: str) -> str:
+        """The token of the manage link of the reservation ``reservation_id``."""
+        return str(self._serializer().dumps(reservation_id))
 
-    def url(self, base_url: str, reservation: Reservation) -> str:
+    def url(self, base_url: str, reservation_id: str) -> str:
         """The whole link: ``base_url`` (the site's public address) then the path and the token."""
-        return f"{base_url.rstrip('/')}{LINK_PATH}{self.token(reservation)}"
+        return f"{base_url.rstrip('/')}{LINK_PATH}{self.token(reservation_id)}"
 
     def reservation_id(self, token: str) -> str:
         """The id a token names; :class:`LinkRefused` (:data:`TAMPERED`) when it is not the site's."""
@@ -87,3 +95,24 @@ class ManageLinks:
         has ended by ``now``."""
         if reservation.status not in USABLE or now >= reservation.end:
             raise LinkRefused(SPENT)
+
+
+@dataclass(frozen=True, slots=True)
+class MailedLinks:
+    """The manage links a mail carries: signed by ``links`` and made from ``public_url``, the site's
+    address as customers reach it (never a request's Host header, which a visitor chooses)."""
+
+    links: ManageLinks
+    public_url: str
+
+    def url(self, reservation_id: str) -> str:
+        return self.links.url(self.public_url, reservation_id)
+
+
+def mailed_links(web: WebSettings) -> MailedLinks | None:
+    """The manage links of the settings' ``[web]`` section (``public_url`` and ``secret``, the same at
+    the web site and at head office), or None when either is unset: a link signed with a key the
+    site does not have, or pointing nowhere, would not open."""
+    if not web.public_url or not web.secret:
+        return None
+    return MailedLinks(ManageLinks(web.secret), web.public_url)
