@@ -51,14 +51,14 @@ def head_office(db, fleet, svc):
     return ann, bo, cy
 
 
-def ask(db, clock, ann, *, return_zip_code=msgspec.UNSET, price):
+def ask(db, clock, ann, *, return_zip_code=msgspec.UNSET, price, drop_fee=msgspec.UNSET):
     """The branch's change request (the same period, a new return location) through the authority;
     the outbox rows it wrote (decoded)."""
     with db.session() as s:
         seen = s.scalar(select(OutboxEvent.seq).order_by(OutboxEvent.seq.desc())) or 0
     envelope = Envelope(source="BOS", payload=ev.ChangeRequested(
         reservation_id=ann.id, start=ann.start, end=ann.end, name=ann.customer_name, phone=ann.customer_phone,
-        requested_at=clock(), price=price, return_zip_code=return_zip_code))
+        requested_at=clock(), price=price, return_zip_code=return_zip_code, drop_fee=drop_fee))
     with db.write() as s:
         BookingAuthority(db, clock=clock)(s, envelope, WHERE)
     with db.session() as s:
@@ -105,6 +105,29 @@ def test_head_office_re_places_the_booking_and_says_so_before_the_change(db, clo
     assert svc.list_reservations(needs_car=True) == []
 
 
+def test_head_office_keeps_the_drop_fee_the_branch_quoted(db, clock, svc, fleet, head_office):
+    ann, _, _ = head_office
+    fleet.cars(1, "SUV", B)  # room for Bo
+    quoted = new_price(svc, ann, return_zip_code=C)  # with the fee of 80.00 the branch has
+    with db.write() as s:
+        rates.save_drop_fee(s, A, C, Decimal("120.00"))  # head office's fee is another
+    # a branch of a build that sends no fee: head office's own fee prices it, and the branch's price is refused
+    out = ask(db, clock, ann, return_zip_code=C, price=quoted)
+    assert [e.type for e in out] == ["reservation.rejected"] and "$120.00" in out[0].payload.reservation.reason
+    out = ask(db, clock, ann, return_zip_code=C, price=quoted, drop_fee=Decimal("80.00"))
+    assert out[-1].type == "reservation.changed"
+    assert (out[-1].payload.reservation.price, out[-1].payload.reservation.drop_fee) == (quoted, Decimal("80.00"))
+
+
+def test_a_round_trip_change_writes_no_fee_and_a_one_way_one_does():
+    change = ev.ChangeRequested(reservation_id="6f1c1a52-32c4-4f4b-9a8a-0c0e0c0e0c0e", start=day(1), end=day(2),
+                                name="Ann", phone="", requested_at=day(0))
+    assert b"drop_fee" not in msgspec.json.encode(change) and b"return_zip_code" not in msgspec.json.encode(change)
+    one_way = msgspec.structs.replace(change, return_zip_code=C, drop_fee=Decimal("80.00"))
+    decoded = msgspec.json.decode(msgspec.json.encode(one_way), type=ev.ChangeRequested)
+    assert (decoded.return_zip_code, decoded.drop_fee) == (C, Decimal("80.00"))
+
+
 def test_a_branch_change_travels_and_both_sides_re_place_alike(tmp_path):
     """The branch decides first with the same rule (Bo moved there too), head office decides it
     again, and the branch ends as head office: Bo on B's own car, Ann's trip a round trip."""
@@ -128,7 +151,7 @@ def test_a_branch_change_travels_and_both_sides_re_place_alike(tmp_path):
         bos.update_reservation(ann.id, return_zip_code=A, accept_price=price)
         net.settle()
         changes = [decode(r) for r in net.requests if decode(r).type == "reservation.change-requested"]
-        assert [c.payload.return_zip_code for c in changes] == [msgspec.UNSET]  # a round trip: not written
+        assert [(c.payload.return_zip_code, c.payload.drop_fee) for c in changes] == [(msgspec.UNSET, msgspec.UNSET)]
         assert [decode(a).type for a in net.answers][-2:] == ["reservation.car-reassigned", "reservation.changed"]
         assert net.book(net.branches["BOS"].db) == net.book(net.hq.db)
         with net.hq.db.session() as s:
