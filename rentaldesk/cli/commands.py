@@ -249,7 +249,7 @@ def _return_asked(args: argparse.Namespace, current: Reservation) -> str | None:
         return current.zip_code
     if args.return_zip is None:
         return None
-    typed_zip = args.return_zip.strip()
+    typed_zip = str(args.return_zip).strip()
     if not typed_zip:
         raise InvalidInput("--return-zip is empty: give the zip code of the branch the car is to be returned at, "
                            "or --round-trip", field="return_zip_code")
