@@ -148,6 +148,10 @@ def render(out: Path, size: tuple[int, int]) -> None:
     history.close()
     window.reservations.dialog.reject()
 
+    # 2f. A booked reservation's return location changed to another branch (a one-way): the new
+    #     price (the drop fee) is asked old -> new before anything is saved; the clerk says no here.
+    _one_way_change(window, out)
+
     # 2c. A car sent to maintenance while it held a reservation no other car of its pool could
     #     take: the reservation needs a car, and the dialog offers the way out.
     stranded = _strand_one(window, db)
@@ -330,6 +334,33 @@ def _cash_up(window: MainWindow, out: Path, agreement) -> None:  # noqa: ANN001
     settle(window)
     shoot(window, out / "9b-cash-up-day-to-come.png")
     screen.show_today()
+    settle(window)
+
+
+def _one_way_change(window: MainWindow, out: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    service = window.desk.service
+    r = next(r for r in service.list_reservations(status="confirmed", starts_from=SAMPLE_NOW + timedelta(days=1))
+             if r.zip_code == "02108" and r.return_zip_code is None)  # the sample's fee 02108 -> 60666
+    window.reservations.ui.searchEdit.setText(r.reference)
+    settle(window)
+    window.reservations.open_selected()
+    settle(window)
+    opened = window.reservations.dialog
+    opened.ui.returnCombo.setCurrentIndex(opened.ui.returnCombo.findData("60666"))
+    settle(window)
+    shoot(window, out / "2f-reservation-one-way.png", opened)
+    opened.save()
+    settle(window)
+    asked = opened.findChild(QMessageBox, "confirm")
+    if asked is None:
+        raise SystemExit(f"no price asked for {r.reference}'s one-way: {opened.ui.errorReturn.text()}")
+    shoot(window, out / "2g-reservation-one-way-price.png", asked)
+    asked.reject()
+    settle(window)
+    opened.reject()
+    window.reservations.ui.searchEdit.clear()
     settle(window)
 
 

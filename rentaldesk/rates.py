@@ -471,8 +471,14 @@ def drop_fee(s: Session, from_zip: str, to_zip: str) -> Decimal:
     """The one-way fee from one location to another: 0 when the same location or none is set."""
     if from_zip == to_zip:
         return Decimal("0.00")
-    fee = s.scalar(select(DropFee.fee).where(DropFee.from_zip == from_zip, DropFee.to_zip == to_zip))
+    fee = drop_fee_rule(s, from_zip, to_zip)
     return Decimal("0.00") if fee is None else fee
+
+
+def drop_fee_rule(s: Session, from_zip: str, to_zip: str) -> Decimal | None:
+    """The drop fee set from one location to another, None when none is (:func:`drop_fee` then
+    charges none: a channel says so to the clerk)."""
+    return s.scalar(select(DropFee.fee).where(DropFee.from_zip == from_zip, DropFee.to_zip == to_zip))
 
 
 def save_plan(s: Session, plan: RatePlan) -> None:

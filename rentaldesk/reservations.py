@@ -65,6 +65,7 @@ from .models import (
     Customer,
     Driver,
     DriverStatus,
+    PoolVersion,
     ReservationStatus,
     UTCDateTime,
     VehicleClass,
@@ -1451,6 +1452,7 @@ def change(
         if decision is not None:
             moved = _apply_moves(s, decision, row.id, now)
             row.car_id = decision[row.id]
+        old_return, old_end = row.return_zip_code, row.end_at
         row.start_at = new_start
         row.end_at = new_end
         row.price = repriced.new
@@ -1458,6 +1460,10 @@ def change(
         row.return_zip_code, row.drop_fee = new_return, new_drop
         row.version += 1
         row.updated_at = now
+        if car_location.is_one_way(row.zip_code, old_return) and (return_changed or new_end > old_end):
+            assert old_return is not None  # the car it was bringing there: is it still coming in time?
+            moved.update(rehouse_arrivals(s, lock, now, row, old_return,
+                                          field="return_zip_code" if return_changed else "end"))
     customer = s.get_one(Customer, row.customer_id)
     customer_changed = False
     if name is not None and name.strip() != customer.name:
@@ -2059,6 +2065,60 @@ def rehouse(s: Session, lock: Lock, now: datetime, car: Car) -> Rehousing:
     moved = {rid: c for rid, c in moved.items() if c != original[rid]}
     _apply_moves(s, moved, None, now)
     return Rehousing(moved, tuple(sorted(ref for rid, ref in holding if rid not in moved)))
+
+
+def rehouse_arrivals(s: Session, lock: Lock, now: datetime, row: ReservationRow, destination: str, *,
+                     field: str) -> dict[str, int]:
+    """A one-way reservation ``row`` was to bring its car to ``destination`` at its old end, and
+    has just been changed (written, not committed): another return location, or a new end. The
+    reservations ``destination`` put on the arriving car that the car no longer serves (it does not
+    come, or comes later) are placed again in that pool by the booking decision's own placement
+    (:func:`_decide`, with the pool read as it is now: :func:`one_way_moves`); a class reservation
+    not yet started may move to another car, moving others as a booking would. One that finds no
+    room (or is pinned to the car) refuses the change with :class:`NotAvailable` on ``field``,
+    naming it: the caller's transaction (or savepoint) is then rolled back, so nothing is
+    half-saved. Returns the moves made (id -> car id), which are written."""
+    s.flush()  # the pool below is read with the change: where the car goes now, and when
+    relying = list(s.scalars(select(ReservationRow).where(
+        ReservationRow.car_id == row.car_id, ReservationRow.id != row.id, *holding_car(now),
+        ReservationRow.vehicle_class == row.vehicle_class, ReservationRow.zip_code == destination,
+    ).order_by(ReservationRow.start_at, ReservationRow.id)))
+    _touch_pools(s, row.vehicle_class, {destination, row.return_zip_code or destination} - {row.zip_code})
+    if not relying:
+        return {}
+    pool = _load_pool(s, row.vehicle_class, destination)
+    lock(s, pool.branch.zip_code)
+    arriving = [h for h in pool.arrivals if h.car == row.car_id]
+    moved: dict[str, int] = {}
+    for other in relying:
+        s.refresh(other, ["car_id"])  # an earlier placement here may have moved it already
+        if other.car_id != row.car_id:
+            continue
+        start, end = other.start_at, other.end_at + pool.rules.turnaround
+        if row.car_id in pool.car_ids and not any(h.start < end and start < h.end for h in arriving):
+            continue  # the car still comes, before this one starts
+        fixed = other.pinned or other.status == ReservationStatus.ACTIVE.value or other.start_at <= now
+        hold = placement.Hold(other.id, start, end, car=row.car_id if fixed else None, movable=not fixed)
+        decision = None if fixed else _decide(s, pool, hold, now)
+        if decision is None:
+            plate = s.get_one(Car, row.car_id).plate_number
+            raise NotAvailable(
+                f"reservation {other.reference} at {destination} ({branch_period(pool.branch, other.start_at, other.end_at)}) "
+                f"is booked on {plate}, which this change no longer brings there in time, and "
+                + ("it was asked for by that car" if other.pinned else "it has started" if fixed
+                   else f"no other {pool.vclass.name} car there is free for it"), field=field)
+        moved.update(_apply_moves(s, decision, None, now))
+    return moved
+
+
+def _touch_pools(s: Session, vehicle_class: str, zip_codes: Iterable[str]) -> None:
+    """Count a write to these pools (``pool_versions``, which the database's triggers bump for a
+    pool's own reservations and cars): a one-way's change moves a car into or out of another
+    pool than its own, and head office's kept pools (:mod:`rentaldesk.hq.batch`) must read it."""
+    for zip_code in zip_codes:
+        s.execute(update(PoolVersion).where(PoolVersion.vehicle_class == vehicle_class,
+                                            PoolVersion.zip_code == zip_code)
+                  .values(version=PoolVersion.version + 1))
 
 
 def relocate(s: Session, lock: Lock, now: datetime, car: Car, zip_code: str) -> Rehousing:

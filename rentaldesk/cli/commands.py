@@ -14,6 +14,8 @@ from ..display import count, distance, iso_local, money, parse_time, status_word
 from ..errors import InvalidInput, NotAvailable, PriceChanged
 from ..models import Branch, Car
 from ..placement_exact import warm_up
+from ..rates import drop_fee_rule
+from ..values import Reservation
 from .desk import Desk
 from .extras import chosen
 from .output import UTC, notice, car_json, format_reservation, format_table, reservation_json
@@ -211,25 +213,50 @@ def cmd_show(desk: Desk, args: argparse.Namespace) -> None:
 
 
 def cmd_update(desk: Desk, args: argparse.Namespace) -> None:
-    if all(v is None for v in (args.start, args.end, args.name, args.phone, args.return_zip)):
-        raise InvalidInput("nothing to change: give --start, --end, --return-zip, --name or --phone")
+    if not args.round_trip and all(v is None for v in (args.start, args.end, args.name, args.phone, args.return_zip)):
+        raise InvalidInput("nothing to change: give --start, --end, --return-zip, --round-trip, --name or --phone")
     current = desk.service.get_reservation(args.reservation)
     zone = desk.zone(current.zip_code)
     start = parse_time(args.start, zone, option="--start") if args.start is not None else None
     end = parse_time(args.end, zone, option="--end") if args.end is not None else None
+    back = _return_asked(args, current)
     try:
         r = desk.service.update_reservation(
             current.id, start=start, end=end, name=args.name, phone=args.phone, accept_price=args.accept_price,
-            return_zip_code=args.return_zip,
+            return_zip_code=back,
         )
     except PriceChanged as exc:
         raise PriceChanged(f"{exc.message} (add --accept-price {exc.new})",
                            old=exc.old, new=exc.new, why=exc.why) from None
+    if back is not None and r.return_zip_code is not None and r.return_zip_code != current.return_zip_code:
+        with desk.db.session() as s:
+            unset = drop_fee_rule(s, r.zip_code, r.return_zip_code) is None
+        if unset:  # the rule charges none then (rates.drop_fee): the clerk is told, not left to guess
+            notice(f"no drop fee is set from {r.zip_code} to {r.return_zip_code}: {r.reference}'s one-way is "
+                   "charged none (rentaldesk rates import sets one)", sys.stderr, as_json=desk.as_json)
     if r.price != current.price:
         desk.emit(reservation_json(r), format_reservation(r, zone, desk.class_name(r.vehicle_class)) + f"\n  price was {money(current.price)}, "
                   f"now {money(r.price)}")
         return
     desk.show_reservation(r)
+
+
+def _return_asked(args: argparse.Namespace, current: Reservation) -> str | None:
+    """The return location ``update`` asks for: None (unchanged), the pick-up's zip code (back to a
+    round trip: ``--round-trip``), or the zip code typed, which the engine checks
+    (:func:`rentaldesk.reservations.return_location`: an unknown one names the branches)."""
+    if args.round_trip:
+        return current.zip_code
+    if args.return_zip is None:
+        return None
+    typed_zip = str(args.return_zip).strip()
+    if not typed_zip:
+        raise InvalidInput("--return-zip is empty: give the zip code of the branch the car is to be returned at, "
+                           "or --round-trip", field="return_zip_code")
+    if typed_zip == current.zip_code:
+        raise InvalidInput(f"--return-zip {typed_zip} is where {current.reference} is picked up: for a round trip, "
+                           "give --round-trip", field="return_zip_code")
+    return typed_zip
 
 
 def cmd_cancel(desk: Desk, args: argparse.Namespace) -> None:

@@ -336,13 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
     reservation_help = "reservation id or reference"
     sub = command(actions, "show", cmd_show, "show one reservation")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
-    sub = command(actions, "update", cmd_update, "change the period or the customer's name or phone")
+    sub = command(actions, "update", cmd_update,
+                  "change the period, the return location or the customer's name or phone")
     sub.add_argument("reservation", metavar="ID_OR_REFERENCE", help=reservation_help)
     period(sub, required=False)
     sub.add_argument("--name", help="the customer's name")
     sub.add_argument("--phone", help="the customer's phone number")
-    sub.add_argument("--return-zip", metavar="ZIP",
-                     help="return the car at this branch (one-way, with its drop fee); its own zip: a round trip")
+    back = sub.add_mutually_exclusive_group()
+    back.add_argument("--return-zip", metavar="ZIP",
+                      help="return the car at this branch (one-way, with its drop fee)")
+    back.add_argument("--round-trip", action="store_true",
+                      help="return the car where it is picked up (no drop fee): a one-way no more")
     sub.add_argument("--accept-price", type=_amount, metavar="AMOUNT",
                      help="the new price the customer accepted; a new period that changes the price is refused "
                           "without it, naming the old and new price and why")

@@ -364,10 +364,12 @@ class ReservationsScreen(QWidget):
 
 
 class ReservationDialog(QDialog):
-    """One reservation: change its period or the customer's name and phone (the engine re-checks the
-    rules and availability), cancel it, pick it up or return the car."""
+    """One reservation: change its period, its return location (before pick-up: back at the pick-up
+    branch, or a one-way to another) or the customer's name and phone (the engine re-checks the
+    rules and availability, and a new price is shown old -> new before it is saved), cancel it,
+    pick it up or return the car."""
 
-    FIELDS = ("start", "end", "name", "phone")
+    FIELDS = ("start", "end", "name", "phone", "return_zip_code")
 
     def __init__(self, desk: DeskContext, reservation: Reservation, actions: ReservationActions,
                  parent: QWidget | None = None) -> None:
@@ -378,8 +380,8 @@ class ReservationDialog(QDialog):
         self.ui.setupUi(self)
         ui = self.ui
         self.messages = FieldMessages(
-            labels=dict(zip(self.FIELDS, (ui.errorStart, ui.errorEnd, ui.errorName, ui.errorPhone))),
-            inputs=dict(zip(self.FIELDS, (ui.startDate, ui.endDate, ui.nameEdit, ui.phoneEdit))),
+            labels=dict(zip(self.FIELDS, (ui.errorStart, ui.errorEnd, ui.errorName, ui.errorPhone, ui.errorReturn))),
+            inputs=dict(zip(self.FIELDS, (ui.startDate, ui.endDate, ui.nameEdit, ui.phoneEdit, ui.returnCombo))),
             general=ui.formError,
         )
         tab_leaves(ui.startTime, ui.endTime)
@@ -389,6 +391,7 @@ class ReservationDialog(QDialog):
         for name, *inputs in (("start", ui.startDate, ui.startTime), ("end", ui.endDate, ui.endTime),
                               ("name", ui.nameEdit), ("phone", ui.phoneEdit)):
             self.messages.clear_on_change(name, *inputs)
+        ui.returnCombo.currentIndexChanged.connect(lambda _i: self.messages.set("return_zip_code", ""))
         #: The reservation's driver as the desk lists them (looked up off the UI thread).
         self.driver: DriverRow | None = None
         ui.saveButton.clicked.connect(self.save)
@@ -429,6 +432,7 @@ class ReservationDialog(QDialog):
         ui.emailEdit.setText(r.customer_email)
         ui.nameEdit.setText(r.customer_name)
         ui.phoneEdit.setText(r.customer_phone)
+        self._fill_return_choices(r)
         live = r.status in LIVE_STATUSES
         started = r.status == ReservationStatus.ACTIVE.value or r.start <= self.desk.now()
         for start_widget in (ui.startDate, ui.startTime):
@@ -436,6 +440,8 @@ class ReservationDialog(QDialog):
         for widget in (ui.endDate, ui.endTime, ui.nameEdit, ui.phoneEdit, ui.saveButton):
             widget.setEnabled(live)
         ui.cancelReservationButton.setEnabled(r.status in CANCELLABLE)
+        # on rent, where the car comes back is the check-in's to say (its dialog: the return location)
+        ui.returnCombo.setEnabled(r.status in CANCELLABLE)
         ui.pickUpButton.setEnabled(False)  # until the rule has answered
         if r.status in CANCELLABLE:
             self.reservation_actions.can_pick_up(r, functools.partial(self._pick_up_answer, r.id))
@@ -458,6 +464,32 @@ class ReservationDialog(QDialog):
                else ", with a driver" if r.driver_id is not None else "")
             + (f". {r.plate_number} is out of service: give the reservation another car." if r.needs_car else "")
         )
+
+    def _fill_return_choices(self, r: Reservation) -> None:
+        """Where the car may come back: the pick-up branch first (a round trip), then each other
+        branch (a one-way); the booked one chosen. What is chosen is checked by the engine's one
+        rule (:func:`rentaldesk.reservations.return_location`), priced with the drop fee in effect."""
+        combo = self.ui.returnCombo
+        combo.blockSignals(True)
+        combo.clear()
+        here = self.desk.branches.get(r.zip_code)
+        combo.addItem(f"Back at {here.label if here else r.zip_code} (round trip)", None)
+        for branch in self.desk.branches.values():
+            if branch.zip_code != r.zip_code:
+                combo.addItem(f"{branch.label}, one-way", branch.zip_code)
+        if r.return_zip_code is not None and combo.findData(r.return_zip_code) < 0:
+            combo.addItem(f"{r.return_zip_code}, one-way", r.return_zip_code)  # a branch this desk does not list
+        combo.setCurrentIndex(max(0, combo.findData(r.return_zip_code)) if r.return_zip_code is not None else 0)
+        combo.blockSignals(False)
+
+    def return_asked(self) -> str | None:
+        """The return location chosen, as the service takes it: None when unchanged, the pick-up's
+        zip code for a round trip again, another branch's for a one-way."""
+        r = self.reservation
+        chosen = self.ui.returnCombo.currentData()
+        if chosen == r.return_zip_code:
+            return None
+        return r.zip_code if chosen is None else str(chosen)
 
     def _driver_found(self, drivers: list[DriverRow]) -> None:
         self.driver = next(iter(drivers), None)
@@ -490,14 +522,16 @@ class ReservationDialog(QDialog):
         end = period[1] if period[1] != r.end else None
         name = ui.nameEdit.text() if ui.nameEdit.text().strip() != r.customer_name else None
         phone = ui.phoneEdit.text() if ui.phoneEdit.text().strip() != r.customer_phone else None
-        if start is None and end is None and name is None and phone is None:
+        back = self.return_asked()
+        if start is None and end is None and name is None and phone is None and back is None:
             self.accept()
             return
         ui.saveButton.setEnabled(False)
 
         def attempt(accept_price: Decimal | None) -> None:
             self.desk.run(lambda: self.desk.service.update_reservation(
-                r.id, start=start, end=end, name=name, phone=phone, accept_price=accept_price), self._saved, refused)
+                r.id, start=start, end=end, name=name, phone=phone, accept_price=accept_price,
+                return_zip_code=back), self._saved, refused)
 
         def refused(error: RentalError) -> None:
             if not isinstance(error, PriceChanged):

@@ -234,6 +234,7 @@ class BookingAuthority:
                     extras=extras, stock=None if p.extras is None else extras_stock(p.extras),
                     # not sent: a round trip (a branch of an earlier build never books one-way)
                     return_zip_code=row.zip_code if p.return_zip_code is UNSET else p.return_zip_code,
+                    kept_drop_fee=None if p.drop_fee is UNSET else p.drop_fee,  # as the branch quoted
                 )
         except RentalError as exc:
             s.refresh(row)

@@ -115,7 +115,7 @@ class BranchOutbox:
         self._send(s, row, ChangeRequested(reservation_id=row.id, start=state.start, end=state.end,
                                            name=state.customer.name, phone=state.customer.phone,
                                            requested_at=now, price=state.price, extras=state.extras,
-                                           return_zip_code=state.return_zip_code), now)
+                                           return_zip_code=state.return_zip_code, drop_fee=state.drop_fee), now)
 
     def car_assign_requested(self, s: Session, row: ReservationRow, now: datetime) -> None:
         plate = reservation_state(s, row).car_plate

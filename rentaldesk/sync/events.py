@@ -351,6 +351,12 @@ class ChangeRequested(Event, omit_defaults=True):
     extras: tuple[ReservationExtra, ...] | None = None
     #: (issue 11, one-way) the return location after the change; UNSET (not written): a round trip.
     return_zip_code: Text | UnsetType = UNSET
+    #: (issue 11, one-way) the drop fee the changed price includes, as the branch quoted it (head
+    #: office keeps it, as it keeps a booking's: ReservationState.drop_fee); UNSET (not written)
+    #: for a round trip, and from a build that did not send it (head office's fee in effect then).
+    #: A field added at the end and written only for a one-way: the bytes of a round trip's
+    #: change are as before, and a build that does not know it reads the change without it.
+    drop_fee: Decimal | UnsetType = UNSET
 
 
 class ChangeRequestedV2(Event):

@@ -79,7 +79,7 @@ EXPECTED: dict[str, set[str]] = {
     "rates.save_plan": ADMINS, "rates.save_taxes": ADMINS, "rates.save_drop_fee": ADMINS,
     "extras.save_catalogue": ADMINS, "renters.set_rule": ADMINS,
     # read inside the checked services (quotes, bookings, check-in), never a screen's own entry
-    "rates.plan_for": OPEN, "rates.plans_at": OPEN, "rates.drop_fee": OPEN, "extras.catalogue": OPEN, "extras.choose": OPEN,
+    "rates.plan_for": OPEN, "rates.plans_at": OPEN, "rates.drop_fee": OPEN, "rates.drop_fee_rule": OPEN, "extras.catalogue": OPEN, "extras.choose": OPEN,
     "extras.stock_at": OPEN, "extras.check_stock": OPEN, "renters.rules_for": OPEN,
     "renters.check_renter": OPEN, "renters.young_driver_fee": OPEN, "renters.check_at_booking": OPEN,
     "renters.add_sample_rules": OPEN, "renters.list_rules": OPEN,

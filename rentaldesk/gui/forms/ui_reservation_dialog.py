@@ -15,10 +15,10 @@ from PySide6.QtGui import (QBrush, QColor, QConicalGradient, QCursor,
     QFont, QFontDatabase, QGradient, QIcon,
     QImage, QKeySequence, QLinearGradient, QPainter,
     QPalette, QPixmap, QRadialGradient, QTransform)
-from PySide6.QtWidgets import (QApplication, QDialog, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPushButton,
-    QSizePolicy, QSpacerItem, QTimeEdit, QVBoxLayout,
-    QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QGridLayout,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QSizePolicy, QSpacerItem, QTimeEdit,
+    QVBoxLayout, QWidget)
 
 from rentaldesk.gui.widgets import DateField
 
@@ -110,6 +110,22 @@ class Ui_ReservationDialog(object):
         self.zoneHint.setObjectName(u"zoneHint")
 
         self.periodLayout.addWidget(self.zoneHint, 4, 1, 1, 2)
+
+        self.returnAtLabel = QLabel(self.periodGroup)
+        self.returnAtLabel.setObjectName(u"returnAtLabel")
+
+        self.periodLayout.addWidget(self.returnAtLabel, 5, 0, 1, 1)
+
+        self.returnCombo = QComboBox(self.periodGroup)
+        self.returnCombo.setObjectName(u"returnCombo")
+
+        self.periodLayout.addWidget(self.returnCombo, 5, 1, 1, 2)
+
+        self.errorReturn = QLabel(self.periodGroup)
+        self.errorReturn.setObjectName(u"errorReturn")
+        self.errorReturn.setWordWrap(True)
+
+        self.periodLayout.addWidget(self.errorReturn, 6, 1, 1, 2)
 
 
         self.rootLayout.addWidget(self.periodGroup)
@@ -226,13 +242,15 @@ class Ui_ReservationDialog(object):
 #if QT_CONFIG(shortcut)
         self.startLabel.setBuddy(self.startDate)
         self.endLabel.setBuddy(self.endDate)
+        self.returnAtLabel.setBuddy(self.returnCombo)
         self.nameLabel.setBuddy(self.nameEdit)
         self.phoneLabel.setBuddy(self.phoneEdit)
 #endif // QT_CONFIG(shortcut)
         QWidget.setTabOrder(self.startDate, self.startTime)
         QWidget.setTabOrder(self.startTime, self.endDate)
         QWidget.setTabOrder(self.endDate, self.endTime)
-        QWidget.setTabOrder(self.endTime, self.nameEdit)
+        QWidget.setTabOrder(self.endTime, self.returnCombo)
+        QWidget.setTabOrder(self.returnCombo, self.nameEdit)
         QWidget.setTabOrder(self.nameEdit, self.phoneEdit)
         QWidget.setTabOrder(self.phoneEdit, self.saveButton)
         QWidget.setTabOrder(self.saveButton, self.closeButton)
@@ -262,6 +280,11 @@ class Ui_ReservationDialog(object):
         self.endTime.setDisplayFormat(QCoreApplication.translate("ReservationDialog", u"HH:mm", None))
         self.errorEnd.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"error", None))
         self.zoneHint.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"hint", None))
+        self.returnAtLabel.setText(QCoreApplication.translate("ReservationDialog", u"Return &at", None))
+#if QT_CONFIG(tooltip)
+        self.returnCombo.setToolTip(QCoreApplication.translate("ReservationDialog", u"Where the customer brings the car back: the pick-up branch (a round trip) or another branch (a one-way, with its drop fee)", None))
+#endif // QT_CONFIG(tooltip)
+        self.errorReturn.setProperty(u"role", QCoreApplication.translate("ReservationDialog", u"error", None))
         self.customerGroup.setTitle(QCoreApplication.translate("ReservationDialog", u"Customer", None))
         self.emailLabel.setText(QCoreApplication.translate("ReservationDialog", u"Email", None))
         self.nameLabel.setText(QCoreApplication.translate("ReservationDialog", u"&Name", None))
