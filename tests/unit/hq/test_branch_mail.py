@@ -205,3 +205,16 @@ def test_only_a_standalone_branch_with_smtp_settings_mails_and_a_network_branch_
         types = [decode(e.value).type for e in s.scalars(select(OutboxEvent))]
     assert "agreement.recorded" in types
     assert view.number
+
+
+def test_the_desk_s_sender_thread_sends_a_mail_queued_while_it_runs(db, fleet, clock, server):
+    mail = branch_mail(db, clock, server)
+    svc, r = booked(db, fleet, clock, mail)
+    mail.start()  # as `rentaldesk` does for the desk app
+    try:
+        view = svc.check_out(check_out_value(r.id))
+        assert server.recorder.arrived.wait(30)  # woken by the check-out's commit
+    finally:
+        mail.close()
+    [got] = server.received
+    assert view.number in got.message["Subject"] and rows(db)[0].status == SENT
