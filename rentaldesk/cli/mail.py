@@ -5,15 +5,20 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput
-from ..hq.branch_mail import BranchMail, unsent
 from .desk import Desk
 from .output import format_table
+
+if TYPE_CHECKING:  # head office's mail code (smtplib, the sync events) loads only for these commands
+    from ..hq.branch_mail import BranchMail
 
 
 def _mail(desk: Desk) -> BranchMail:
     """The branch's mail, or a refusal saying why there is none."""
+    from ..hq.branch_mail import BranchMail
+
     settings = desk.settings
     if settings is not None and settings.kafka.enabled:
         raise InvalidInput("this branch is in a network (a broker is configured): head office mails the customers, "
@@ -28,6 +33,8 @@ def _mail(desk: Desk) -> BranchMail:
 def cmd_mail_send(desk: Desk, args: argparse.Namespace) -> None:
     """One round: the mails due sent (each once, a failure retried at a later round after its
     backoff), a send interrupted earlier marked not sent."""
+    from ..hq.branch_mail import unsent
+
     sent, given_up = _mail(desk).send_now()
     left = unsent(desk.db)
     text = f"{sent} mail{'' if sent == 1 else 's'} sent"
@@ -40,6 +47,8 @@ def cmd_mail_send(desk: Desk, args: argparse.Namespace) -> None:
 
 def cmd_mail_list(desk: Desk, args: argparse.Namespace) -> None:
     """The mails that could not be sent."""
+    from ..hq.branch_mail import unsent
+
     _mail(desk)
     left = unsent(desk.db)
     data = [{"id": m.id, "kind": m.kind, "to": m.recipient, "subject": m.subject, "error": m.error,
@@ -50,6 +59,8 @@ def cmd_mail_list(desk: Desk, args: argparse.Namespace) -> None:
 
 def cmd_mail_retry(desk: Desk, args: argparse.Namespace) -> None:
     """Queue mails not sent again (the given ids, or all with --all); the next round sends them."""
+    from ..hq.branch_mail import unsent
+
     mail = _mail(desk)
     left = {m.id: m for m in unsent(desk.db)}
     if args.all:
