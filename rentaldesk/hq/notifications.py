@@ -25,6 +25,11 @@ sent again; so is a mail whose connection broke after the whole message was hand
 (it may well have been delivered). Every mail carries ``Message-ID: <event id@rentaldesk>`` (the
 booking event's, or the ``agreement.recorded``'s).
 
+A standalone branch with a mail server runs the same two parts on its own database
+(:mod:`rentaldesk.hq.branch_mail`: queued by :meth:`NotificationQueue.queue_agreement_mail` in the
+check-out's or check-in's transaction, sent by :class:`NotificationSender` with ``announce=False``),
+as the standalone web site does for its confirmation mail (:mod:`rentaldesk.web.mail`).
+
 The attachment is the PDF itself, rendered when the mail is queued, not the snapshot to render it
 from at send time: the snapshot carries every damage photo (up to 5 MB each) and the PDF none, so the
 PDF's size is bounded (a few kB; a few tens with the embedded font) where the snapshot's is not; and

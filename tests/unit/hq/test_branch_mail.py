@@ -92,6 +92,8 @@ def test_check_out_mails_the_agreement_and_check_in_the_receipt_each_once(db, fl
     assert view.number in text and "RECEIPT" in text.upper()
     assert back.charges is not None and f"{back.charges.total:,.2f}" in text
     assert [(n.kind, n.status, n.attachment) for n in rows(db)] == [("agreement", SENT, None), ("receipt", SENT, None)]
+    with db.session() as s:  # a standalone branch relays nothing: no notification event in its outbox
+        assert list(s.scalars(select(OutboxEvent))) == []
 
 
 def test_a_mail_server_down_then_up_gets_the_mail_once_after_it_returns(db, fleet, clock, down):
