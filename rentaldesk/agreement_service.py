@@ -38,7 +38,7 @@ class AgreementService:
         now = self.service.clock().astimezone(timezone.utc)
         with self.service.db.write() as s:
             view = change(s, now)
-            record(s, self.service.link, PAYMENT, view, now)
+            record(s, self.service.link, PAYMENT, view, now, mail=self.service.mail)
         self.service.announce(Changes(reservations=frozenset({view.reservation_id})))
         return view
 

@@ -155,6 +155,9 @@ class Settings:
     branch_given: str = ""
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    #: True when any SMTP setting was given (the config file's ``[smtp]`` or a ``RENTALDESK_SMTP_*``
+    #: variable): a standalone branch then mails its customers their agreement and receipt itself
+    smtp_given: bool = False
     web: WebSettings = field(default_factory=WebSettings)
     config_file: Path | None = None
 
@@ -583,6 +586,7 @@ class _SharedSettings(TypedDict):
     branch_given: str
     kafka: KafkaSettings
     smtp: SmtpSettings
+    smtp_given: bool
     web: WebSettings
     config_file: Path | None
 
@@ -647,6 +651,7 @@ def load_settings(
         "branch_given": f"{branch_where} {_given(branch_typed)}" if code else "",
         "kafka": KafkaSettings(**sections["kafka"]),
         "smtp": SmtpSettings(**sections["smtp"]),
+        "smtp_given": bool(sections["smtp"]),
         "web": WebSettings(**sections["web"]),
         "config_file": config_path if data else None,
     }

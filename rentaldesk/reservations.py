@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from . import agreement_record, audit, car_location, contracts, no_show, placement
+from .agreement_record import AgreementLink
 from .permissions import Permission, require
 from . import extras as catalogue
 from .customers import (
@@ -138,14 +139,22 @@ class ReservationService:
     branch of a network) each change also writes its request for head office in the same
     transaction, and new or changed reservations stay ``pending`` until head office answers.
 
+    ``mail`` (a standalone branch with a mail server, :class:`rentaldesk.hq.branch_mail.BranchMail`)
+    queues the customer's agreement mail at check-out and receipt mail at check-in in the same
+    transaction. Never with ``link``: in a network head office mails them (exactly once).
+
     ``clock()`` returns the current aware time (default: now, UTC). Listeners added with
     :meth:`subscribe` hear a :class:`Changes` after every commit that changed something.
     """
 
-    def __init__(self, db: Database, clock: Clock | None = None, *, link: BranchLink | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None, *, link: BranchLink | None = None,
+                 mail: AgreementLink | None = None) -> None:
+        if link is not None and mail is not None:
+            raise ValueError("a branch of a network mails nothing itself: head office does")
         self.db = db
         self.clock: Clock = clock or utc_now
         self.link = link
+        self.mail = mail
         self._listeners: list[Callable[[Changes], None]] = []
 
     # -- notifications ---------------------------------------------------------------------------
@@ -681,7 +690,7 @@ class ReservationService:
             view = contracts.check_out(s, value, now)
             if self.link:
                 self.link.picked_up(s, s.get_one(ReservationRow, view.reservation_id), now, view.out.odometer)
-            agreement_record.record(s, self.link, agreement_record.CHECKED_OUT, view, now)
+            agreement_record.record(s, self.link, agreement_record.CHECKED_OUT, view, now, mail=self.mail)
         self.announce(Changes(reservations=frozenset({view.reservation_id}), cars=frozenset({view.car_id})))
         return view
 
@@ -694,7 +703,7 @@ class ReservationService:
             view, rehoused = contracts.check_in_and_relocate(s, value, now)
             if self.link and view.returned is not None:
                 self.link.returned(s, s.get_one(ReservationRow, view.reservation_id), now, view.returned.odometer)
-            view = agreement_record.record(s, self.link, agreement_record.CHECKED_IN, view, now)
+            view = agreement_record.record(s, self.link, agreement_record.CHECKED_IN, view, now, mail=self.mail)
             # a one-way return: the old pool's reservations on the car moved, or now needing a car
             stuck = set(s.scalars(select(ReservationRow.id).where(ReservationRow.reference.in_(rehoused.stuck))))
         self.announce(Changes(reservations=frozenset({view.reservation_id, *rehoused.moved, *stuck}),

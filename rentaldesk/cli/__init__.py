@@ -69,11 +69,18 @@ def run_app(args: argparse.Namespace) -> int:
 
             sync = BranchSync(db, service, settings.kafka, settings.branch)
             sync.start()
+        from ..hq.branch_mail import BranchMail
+
+        mail = service.mail if isinstance(service.mail, BranchMail) else None
+        if mail is not None:  # standalone with a mail server: the customers' mails, in a thread of the desk
+            mail.start()
         try:
             return run_desk(db, service, quit_after_show=args.quit_after_show, branch=branch_zip(db, settings))
         finally:
             if sync is not None:
                 sync.stop()
+            if mail is not None:
+                mail.close()
             actors.sign_in(None)
             db.close()
     try:

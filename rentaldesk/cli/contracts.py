@@ -158,6 +158,14 @@ def note_pdf_dir(desk: Desk, args: argparse.Namespace) -> None:
         notice("--pdf-dir is deprecated: use --pdf FILE", sys.stderr, as_json=desk.as_json)
 
 
+def note_not_mailed(desk: Desk, view: AgreementView, kind: str) -> None:
+    """After the result: a branch that mails its customers says when this one has no address."""
+    from ..hq.branch_mail import BranchMail
+
+    if isinstance(desk.service.mail, BranchMail) and (note := BranchMail.note(view, kind)):
+        notice(note, sys.stderr, as_json=desk.as_json)
+
+
 def register(commands: argparse._SubParsersAction[Any], command: Callable[..., argparse.ArgumentParser]) -> None:
     """Add ``rentaldesk agreements ...`` to the command line (``command`` makes a subcommand)."""
     group = commands.add_parser("agreements", help="check cars out and in, take payments, print agreements",
@@ -230,6 +238,7 @@ def cmd_check_out(desk: Desk, args: argparse.Namespace) -> None:
                      saved=f"the check-out of agreement {view.number}")
     _show(desk, view, pdf=path)
     note_pdf_dir(desk, args)
+    note_not_mailed(desk, view, "agreement")
 
 
 def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
@@ -255,6 +264,7 @@ def cmd_check_in(desk: Desk, args: argparse.Namespace) -> None:
                      saved=f"the check-in of agreement {view.number}")
     _show(desk, view, pdf=path)
     note_pdf_dir(desk, args)
+    note_not_mailed(desk, view, "receipt")
 
 
 def cmd_pay(desk: Desk, args: argparse.Namespace) -> None:

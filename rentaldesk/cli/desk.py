@@ -147,7 +147,9 @@ def database_counts(db: Database) -> dict[str, int]:
 
 def make_service(db: Database, settings: Settings | None) -> ReservationService:
     """The reservation service of this workstation: with a broker configured, a branch of the
-    network (requests go to head office through the outbox, new reservations are pending)."""
+    network (requests go to head office through the outbox, new reservations are pending, and head
+    office mails the customers); else standalone, and with SMTP settings it mails the customers
+    their agreement and receipt itself (:class:`rentaldesk.hq.branch_mail.BranchMail`)."""
     if settings is not None and settings.kafka.enabled:
         from ..sync.branch import BranchOutbox
 
@@ -157,6 +159,10 @@ def make_service(db: Database, settings: Settings | None) -> ReservationService:
         link = BranchOutbox(settings.branch)
         link.forward_audit(db)  # the trail travels to head office beside the requests (issue 13)
         return ReservationService(db, link=link)
+    if settings is not None and settings.smtp_given:
+        from ..hq.branch_mail import BranchMail
+
+        return ReservationService(db, mail=BranchMail(db, settings.smtp))
     return ReservationService(db)
 
 

@@ -15,6 +15,7 @@ from ..errors import InvalidInput
 from ..models import ReservationStatus
 from .customers import add_commands as add_customer_commands
 from .audit import cmd_audit_search
+from .mail import cmd_mail_list, cmd_mail_retry, cmd_mail_send
 from .desk import Desk
 from .output import PROG
 from . import contracts as agreements
@@ -286,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pool(sub)
     period(sub, required=True)
+
+    mails = commands.add_parser("mail", help="send a standalone branch's customer mails",
+                                description="The agreement and receipt mails of a standalone branch with a mail "
+                                            "server (in a network head office sends them).")
+    mail_actions = mails.add_subparsers(dest="action", metavar="ACTION", title="actions", required=True)
+    command(mail_actions, "send", cmd_mail_send,
+            "send the mails due, each once, retrying later a server that is down (run it from cron)")
+    command(mail_actions, "list", cmd_mail_list, "list the mails that could not be sent")
+    sub = command(mail_actions, "retry", cmd_mail_retry, "queue mails that could not be sent again")
+    sub.add_argument("ids", nargs="*", type=_whole_number("ID", least=1), metavar="ID", help="the mails' ids")
+    sub.add_argument("--all", action="store_true", help="every mail not sent")
 
     trail = commands.add_parser("audit", help="search the audit trail",
                                 description="Who changed what, when and where (at head office: every branch's too).")

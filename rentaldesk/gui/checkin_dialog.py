@@ -26,6 +26,7 @@ from ..errors import InvalidInput, RentalError
 from . import text
 from .desk import DeskContext
 from .documents_out import offer_document
+from .mail_note import not_mailed, with_note
 from .forms.ui_checkin_dialog import Ui_CheckInDialog
 from .payment_dialog import PaymentDialog, spin_amount
 from .tablemodels import RIGHT, Column, RowTableModel
@@ -262,10 +263,11 @@ class CheckInDialog(QDialog):
         self.result_view = view
         self.checked_in.emit(view)
         show_text(self.ui.formError, "")
-        offer_document(self, "Receipt ready",
+        offer_document(self, "Receipt ready", with_note(
                        f"{view.plate_number} is back. Receipt for agreement <b>{view.number}</b>: "
                        f"{money(view.charges.total if view.charges else Decimal(0))}, "
                        f"balance {money(view.balance)}.<br>Print the receipt, or save its PDF?",
+                       not_mailed(self.desk, view, "receipt")),
                        documents.receipt_file_name(view), pdf, self._then_pay)
 
     def _then_pay(self) -> None:

@@ -30,6 +30,7 @@ from ..values import CarChoice, Reservation
 from . import text
 from .desk import DeskContext
 from .documents_out import offer_document
+from .mail_note import not_mailed, with_note
 from .forms.ui_checkout_dialog import Ui_CheckOutDialog
 from .widgets import FieldMessages, show_text
 
@@ -268,9 +269,10 @@ class CheckOutDialog(QDialog):
         self.agreement = view
         self.checked_out.emit(view)
         show_text(self.ui.formError, "")
-        offer_document(self, "Agreement ready",
+        offer_document(self, "Agreement ready", with_note(
                        f"Agreement <b>{view.number}</b>: {view.plate_number} is on rent to {view.customer_name}.<br>"
                        "Print the agreement for the renter, or save its PDF?",
+                       not_mailed(self.desk, view, "agreement")),
                        documents.agreement_file_name(view), pdf, self.accept)
 
     def _refused(self, error: RentalError) -> None:

@@ -19,6 +19,7 @@ from .drivers_screen import DriversScreen
 from .fleet_board import FleetBoardScreen
 from .fleet_grid import FleetGridScreen
 from .forms.ui_main_window import Ui_MainWindow
+from .mail_note import MailStatus, branch_mail
 from .manifest_screen import ManifestScreen
 from .reservations_screen import ReservationsScreen
 
@@ -107,7 +108,13 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(f"Database: {desk.db.url}", self)
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.counter_label, self.counter_branch, self.clock_label, self.database_label):
+        # a standalone branch that mails its customers: the mails not sent, and "Send again"
+        mail = branch_mail(desk)
+        self.mail_status = MailStatus(desk, mail, self) if mail is not None else None
+        lasting: list[QWidget] = [self.counter_label, self.counter_branch, self.clock_label, self.database_label]
+        if self.mail_status is not None:
+            lasting.insert(0, self.mail_status)
+        for widget in lasting:
             ui.statusbar.addPermanentWidget(widget)
         self.counter_branch.activated.connect(
             lambda i: desk.set_counter_branch(self.counter_branch.itemData(i)))

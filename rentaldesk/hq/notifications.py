@@ -28,6 +28,11 @@ sent again; so is a mail whose connection broke after the whole message was hand
 (it may well have been delivered). Every mail carries ``Message-ID: <event id@rentaldesk>`` (the
 booking event's, or the ``agreement.recorded``'s).
 
+A standalone branch with a mail server runs the same two parts on its own database
+(:mod:`rentaldesk.hq.branch_mail`: queued by :meth:`NotificationQueue.queue_agreement_mail` in the
+check-out's or check-in's transaction, sent by :class:`NotificationSender` with ``announce=False``),
+as the standalone web site does for its confirmation mail (:mod:`rentaldesk.web.mail`).
+
 The attachment is the PDF itself, rendered when the mail is queued, not the snapshot to render it
 from at send time: the snapshot carries every damage photo (up to 5 MB each) and the PDF none, so the
 PDF's size is bounded (a few kB; a few tens with the embedded font) where the snapshot's is not; and
@@ -59,6 +64,7 @@ from sqlalchemy.orm import Session
 from .. import documents
 from ..agreement_record import CHECKED_IN, CHECKED_OUT, CLOSED_STAGE
 from ..config import SmtpSettings, WebSettings
+from ..contracts import AgreementView
 from ..db import Database
 from ..display import distance, mail_time, money
 from ..manage_links import MailedLinks, mailed_links
@@ -247,10 +253,16 @@ class AgreementMail:
 
 
 def agreement_mail(s: Session, kind: str, agreement: AgreementSnapshot) -> AgreementMail:
-    """The ``"agreement"`` or ``"receipt"`` mail of an agreement as a snapshot holds it, with its PDF
-    rendered by the counter's own :func:`rentaldesk.documents.agreement_pdf` / ``receipt_pdf``.
-    Raises :class:`ValueError` (or what the PDF's drawing raises) when the snapshot cannot make one."""
-    view = view_of(agreement)
+    """The ``"agreement"`` or ``"receipt"`` mail of an agreement as a snapshot holds it
+    (:func:`view_mail` of its view)."""
+    return view_mail(s, kind, view_of(agreement))
+
+
+def view_mail(s: Session, kind: str, view: AgreementView) -> AgreementMail:
+    """The ``"agreement"`` or ``"receipt"`` mail of an agreement, with its PDF rendered by the
+    counter's own :func:`rentaldesk.documents.agreement_pdf` / ``receipt_pdf`` (one template, at head
+    office and at a standalone branch). Raises :class:`ValueError` (or what the PDF's drawing raises)
+    when the agreement cannot make one."""
     if kind == "agreement":
         pdf, name = documents.agreement_pdf(view), documents.agreement_file_name(view)
     else:
@@ -309,7 +321,10 @@ class NotificationQueue:
 
     def __init__(self, db: Database | None = None, *, clock: Callable[[], datetime] | None = None,
                  wake: threading.Event | None = None, outbox_wake: threading.Event | None = None,
-                 manage_links: MailedLinks | None = None) -> None:
+                 manage_links: MailedLinks | None = None, announce: bool = True) -> None:
+        #: Say a mail that could not be made on the notifications topic (head office; a standalone
+        #: branch has none: the failed row is its record)
+        self.announces = announce
         #: Not needed (the consumer hands over its session); taken like :class:`BookingAuthority`'s.
         self.db = db
         #: The web site's manage links (the settings' ``[web]``, :func:`~rentaldesk.manage_links.mailed_links`):
@@ -347,30 +362,42 @@ class NotificationQueue:
         a = recorded.agreement
         if kind is None or (kind == "receipt" and a.charges is None):
             return
-        recipient = a.customer_email.strip()
+        self.queue_agreement_mail(s, envelope.event_id, kind, reservation_id=a.reservation_id,
+                                  reference=a.reservation_reference, number=a.number, recipient=a.customer_email,
+                                  make=lambda: agreement_mail(s, kind, a))
+
+    def queue_agreement_mail(self, s: Session, event_id: str, kind: str, *, reservation_id: str, reference: str,
+                             number: str, recipient: str, make: Callable[[], AgreementMail]) -> bool:
+        """The ``kind`` mail (``"agreement"`` or ``"receipt"``) of agreement ``number``, queued in ``s``
+        under ``event_id`` (its Message-ID), once per reservation and kind: head office's for an
+        ``agreement.recorded`` it keeps, a standalone branch's in its check-out's or check-in's own
+        transaction (:mod:`rentaldesk.hq.branch_mail`). No address: nothing (False). ``make`` failing
+        (no PDF can be made): a failed notification saying why, never an exception. True when a
+        mail is (now or already) queued."""
+        recipient = recipient.strip()
         if not recipient:
-            log.info("notifications: agreement %s: the customer has no email address; no %s mail", a.number, kind)
-            return
+            log.info("notifications: agreement %s: the customer has no email address; no %s mail", number, kind)
+            return False
         if s.scalar(select(Notification.id).where(or_(
-                Notification.booking_event_id == envelope.event_id,
-                and_(Notification.reservation_id == a.reservation_id, Notification.kind == kind),
+                Notification.booking_event_id == event_id,
+                and_(Notification.reservation_id == reservation_id, Notification.kind == kind),
         )).limit(1)) is not None:
-            log.debug("notifications: %s mail of agreement %s already queued; %s skipped", kind, a.number,
-                      envelope.event_id)
-            return
+            log.debug("notifications: %s mail of agreement %s already queued; %s skipped", kind, number, event_id)
+            return True
         try:
-            made = agreement_mail(s, kind, a)
-        except Exception as exc:  # a snapshot no document can be made of: said, not raised
-            log.exception("notifications: the %s mail of agreement %s could not be made", kind, a.number)
+            made = make()
+        except Exception as exc:  # an agreement no document can be made of: said, not raised
+            log.exception("notifications: the %s mail of agreement %s could not be made", kind, number)
             error = f"the {kind} PDF could not be made: {type(exc).__name__}: {exc}"[:400]
-            subject = SUBJECTS[kind].safe_substitute(reference=a.reservation_reference, number=a.number)
-            self._queue(s, envelope.event_id, a.reservation_id, kind, recipient,
+            subject = SUBJECTS[kind].safe_substitute(reference=reference, number=number)
+            self._queue(s, event_id, reservation_id, kind, recipient,
                         Mail(subject=subject, text="", html=""), error=error)
-            return
-        self._queue(s, envelope.event_id, a.reservation_id, kind, recipient, made.mail,
+            return True
+        self._queue(s, event_id, reservation_id, kind, recipient, made.mail,
                     attachment=made.attachment, attachment_name=made.attachment_name)
-        log.info("notifications: %s mail of agreement %s queued (%d bytes attached)", kind, a.number,
+        log.info("notifications: %s mail of agreement %s queued (%d bytes attached)", kind, number,
                  len(made.attachment))
+        return True
 
     def _queue(self, s: Session, event_id: str, reservation_id: str, kind: str, recipient: str, mail: Mail, *,
                attachment: bytes | None = None, attachment_name: str = "", error: str = "") -> None:
@@ -396,7 +423,8 @@ class NotificationQueue:
         s.add(row)
         if error:
             s.flush()  # its id
-            announce(s, _Claimed.of(row), now, error=error, wake=self.outbox_wake)
+            if self.announces:
+                announce(s, _Claimed.of(row), now, error=error, wake=self.outbox_wake)
             return
         wake = self.wake
         event.listen(s, "after_commit", lambda _s: wake.set(), once=True)
@@ -473,9 +501,13 @@ class NotificationSender:
         sending_lease: timedelta | None = None,
         wake: threading.Event | None = None,
         outbox_wake: threading.Event | None = None,
+        announce: bool = True,
     ) -> None:
         self.db = db
         self.smtp = smtp
+        #: Say each outcome on the notifications topic (head office); a standalone branch has no
+        #: topic to say it on, and the row's status is its record.
+        self.announces = announce
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
@@ -678,7 +710,8 @@ class NotificationSender:
                      mail.booking_event_id, mail.recipient, mail.attempts, error, self.backoff(mail.attempts))
 
     def _announce(self, s: Session, mail: _Claimed, now: datetime, *, error: str | None = None) -> None:
-        announce(s, mail, now, error=error, wake=self.outbox_wake)
+        if self.announces:
+            announce(s, mail, now, error=error, wake=self.outbox_wake)
 
     # -- recovery ----------------------------------------------------------------------------------
 
