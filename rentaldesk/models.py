@@ -787,7 +787,8 @@ class HqCarRecord(Base):
     agreement_id: Mapped[str] = mapped_column(String(36))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Grows with each change of the record (issue 11, car record): the branches keep the newest.
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: (1 on the records of before 0032: above a branch's 0, so they go out and are taken.)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="1")
 
 
 class HqCarDamage(Base):

@@ -8,8 +8,8 @@ Create Date: 2026-12-04
 ``read_agreement``, ``read_zip_code``: empty on every earlier car, which then takes the first
 record head office sends) and ``record_version`` (0: no record of head office's applied yet).
 ``car_known_damage`` (new) holds a car's damage marks recorded by other branches' agreements, as
-head office's record brings them. ``hq_car_records`` gains ``version`` (0 on every earlier record:
-the next change of it publishes version 1), ``hq_car_damage`` gains ``zip_code`` (where a mark was
+head office's record brings them. ``hq_car_records`` gains ``version`` (1 on every earlier record:
+above a branch's 0, so each goes out at once and every branch takes it), ``hq_car_damage`` gains ``zip_code`` (where a mark was
 made; "" on earlier rows, which are then said at their agreement's check-out location). Plain ``ADD COLUMN``s with constant defaults and a
 new table: no stored row changes.
 """
@@ -29,7 +29,7 @@ def upgrade() -> None:
     op.add_column('cars', sa.Column('read_agreement', sa.String(length=32), server_default='', nullable=False))
     op.add_column('cars', sa.Column('read_zip_code', sa.String(length=16), server_default='', nullable=False))
     op.add_column('cars', sa.Column('record_version', sa.Integer(), server_default='0', nullable=False))
-    op.add_column('hq_car_records', sa.Column('version', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('hq_car_records', sa.Column('version', sa.Integer(), server_default='1', nullable=False))
     op.add_column('hq_car_damage', sa.Column('zip_code', sa.String(length=16), server_default='', nullable=False))
     op.create_table('car_known_damage',
     sa.Column('id', sa.Integer(), nullable=False),
