@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rentaldesk import audit, charges, damage, pricing, rates, renters, reservations, text
+from rentaldesk import audit, car_record, charges, damage, pricing, rates, renters, reservations, text
 from rentaldesk import contract_inputs as inputs
 from rentaldesk import extras as catalogue
 from rentaldesk.extras import extras_from_json, extras_to_json
@@ -224,7 +224,7 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
     odometer = inputs.reading(value.odometer, "odometer")
     if odometer < car.odometer:
         raise InvalidInput(f"the odometer out ({odometer:,}) is below the {car.odometer:,} recorded for "
-                           f"{car.plate_number}", field="odometer")
+                           f"{car.plate_number}{car_record.last_reading_words(car)}", field="odometer")
     fuel = inputs.fuel(value.fuel_eighths)
     if value.licence_checked is not True:
         raise InvalidInput("the renter's driving licence must be checked before the car is handed over",
@@ -263,6 +263,7 @@ def check_out(s: Session, value: CheckOut, now: datetime) -> AgreementView:
                    {"rule": "booked class", "vehicle_class": (booked_class, car.vehicle_class),
                     "reason": upgrade_reason}, label=row.reference)
     _add_marks(s, found, marks)
+    car_record.note_reading(car, car_record.Reading(now, found.zip_code, odometer, fuel, found.number))
     if deposit.amount > 0:
         s.add(LedgerRow(agreement_id=found.id, zip_code=found.zip_code, kind="deposit-hold", method=deposit.method,
                         amount=deposit.amount, currency=found.currency, reference=deposit.reference,
@@ -295,7 +296,10 @@ def check_in_and_relocate(s: Session, value: CheckIn,
     reservations.return_car(s, row, checked.returned_at, odometer=checked.odometer)
     row.return_zip_code = None if checked.zip_code == row.zip_code else checked.zip_code
     row.updated_at = now
-    rehoused = reservations.relocate(s, _lock_branch, now, s.get_one(Car, found.car_id), checked.zip_code)
+    car = s.get_one(Car, found.car_id)
+    rehoused = reservations.relocate(s, _lock_branch, now, car, checked.zip_code)
+    car_record.note_reading(car, car_record.Reading(checked.returned_at, checked.zip_code, checked.odometer,
+                                                    checked.fuel_eighths, found.number))
     found.in_at, found.in_zip_code = checked.returned_at, checked.zip_code
     found.in_odometer, found.in_fuel_eighths = checked.odometer, checked.fuel_eighths
     found.damage_charge = checked.damage_charge
@@ -316,11 +320,11 @@ def agreement(s: Session, agreement_id_or_number: str) -> AgreementView:
 
 
 def existing_damage(s: Session, car_id: int) -> tuple[DamageMark, ...]:
-    """The damage on the car now: every mark of its agreements so far, oldest first, each with the
-    stage it was recorded at (the desk shows these beside the new ones at check-out)."""
-    rows = s.scalars(select(DamageRecord).where(DamageRecord.car_id == car_id)
-                     .order_by(DamageRecord.recorded_at, DamageRecord.id))
-    return tuple(_mark(r) for r in rows)
+    """The damage on the car now: every mark of its agreements so far, this branch's and, as head
+    office's car record brought them, other branches' (:func:`rentaldesk.car_record.history`), oldest
+    first, each with the stage it was recorded at (the desk shows these beside the new ones at
+    check-out)."""
+    return car_record.history(s, car_id)
 
 
 def agreements_of(s: Session, *, zip_code: str | None = None, status: str | None = None,
@@ -425,11 +429,8 @@ def view(s: Session, found: Agreement) -> AgreementView:
     branch = _branch(s, found.zip_code)
     entries = ledger(s, found)
     totals = ledger_totals(entries)
-    earlier = s.scalars(select(DamageRecord).where(DamageRecord.car_id == found.car_id,
-                                                   DamageRecord.agreement_id != found.id,
-                                                   DamageRecord.recorded_at <= found.out_at)
-                        .order_by(DamageRecord.recorded_at, DamageRecord.id))
-    before = tuple(replace(_mark(r), stage="out") for r in earlier)
+    earlier = car_record.history(s, found.car_id, until=found.out_at, except_agreement=found.id)
+    before = tuple(replace(m, stage="out") for m in earlier)
     own = tuple(_mark(r) for r in s.scalars(select(DamageRecord).where(DamageRecord.agreement_id == found.id)
                                             .order_by(DamageRecord.id)))
     returned = None

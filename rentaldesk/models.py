@@ -199,6 +199,17 @@ class Car(Base):
     vehicle_class: Mapped[str] = mapped_column(ForeignKey("vehicle_classes.code"))
     zip_code: Mapped[str] = mapped_column(ForeignKey("branches.zip_code"))
     odometer: Mapped[int] = mapped_column(Integer, default=0)
+    # -- issue 11: the car's record (rentaldesk.car_record): its last reading known here, this
+    # branch's own check-out or check-in, or another branch's brought by head office's record
+    #: The fuel at the last reading (eighths); None: no reading known.
+    fuel_eighths: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: When the last reading known here was taken (None: none): a record read earlier never replaces it.
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The agreement (its number) and the location of that reading ("" with none).
+    read_agreement: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    read_zip_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: The version of head office's car record applied last (0: none): an older one is skipped.
+    record_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         CheckConstraint(f"status IN ({_values(CarStatus)})", name="status"),
@@ -561,6 +572,28 @@ class DamageRecord(Base):
     )
 
 
+class KnownDamage(Base):
+    """A damage mark on a car that an agreement of another branch recorded, as head office's car
+    record brought it (rentaldesk.car_record): the branch's own agreements' marks are
+    :class:`DamageRecord` rows, these the rest of the car's history."""
+
+    __tablename__ = "car_known_damage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    car_id: Mapped[int] = mapped_column(ForeignKey("cars.car_id"))
+    agreement_id: Mapped[str] = mapped_column(String(36))
+    agreement_number: Mapped[str] = mapped_column(String(32))
+    zip_code: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(3))
+    zone: Mapped[str] = mapped_column(String(16))
+    x: Mapped[float] = mapped_column(Float)
+    y: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_car_known_damage_car", "car_id", "recorded_at"),)
+
+
 class LedgerRow(Base):
     """A row of the payments ledger, append-only (see :mod:`rentaldesk.payments`). ``zip_code``:
     the branch whose counter took it (the cash-up's); ``provider_reference``: room for a card
@@ -753,6 +786,9 @@ class HqCarRecord(Base):
     damage_count: Mapped[int] = mapped_column(Integer)
     agreement_id: Mapped[str] = mapped_column(String(36))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Grows with each change of the record (issue 11, car record): the branches keep the newest.
+    #: (1 on the records of before 0032: above a branch's 0, so they go out and are taken.)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="1")
 
 
 class HqCarDamage(Base):
@@ -769,6 +805,9 @@ class HqCarDamage(Base):
     note: Mapped[str] = mapped_column(Text)
     stage: Mapped[str] = mapped_column(String(8))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Where it was marked (the check-in's location for a mark made at check-in); "" in rows made
+    #: before 0032: the agreement's check-out location is said then.
+    zip_code: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 # -- issue 13: audit trail --

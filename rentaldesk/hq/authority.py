@@ -318,6 +318,10 @@ class BookingAuthority:
                             where: Delivery) -> Changes:
         # a fact for the company's ledger and the car's record (rentaldesk.hq.contracts): nothing decided
         applied = contracts.apply_agreement(s, request)
+        fleet_wake = self.fleet_wake
+        if applied.kept and fleet_wake is not None:
+            # the car's record changed: the fleet service publishes it once this transaction commits
+            event.listen(s, "after_commit", lambda _s: fleet_wake.set(), once=True)
         if applied.kept and self.agreement_mail is not None:
             self.agreement_mail(s, request)  # the customer's agreement or receipt, once (stale: none)
         return Changes()

@@ -5,7 +5,8 @@ handler for ``booking-requests``, in the inbox's transaction, so the same event 
 by the inbox before it gets here). It keeps each agreement's newest state only: an event whose
 ``version`` is not above the one kept is stale and skipped, so a late copy of an earlier stage never
 overwrites a newer one. The ledger rows are the snapshot's, the car's record (odometer, fuel, where,
-damage marks) follows the newest readings. A malformed event (a stage unknown, an amount not a
+damage marks) follows the newest readings, and each change of it counts a ``version`` up: the fleet
+service publishes it to every branch (:mod:`rentaldesk.sync.car_record`). A malformed event (a stage unknown, an amount not a
 number) raises :class:`ValueError` with the reason: the consumer parks it on the dead letters and
 goes on. This is apart from the notifications (:mod:`rentaldesk.hq.notifications`).
 """
@@ -90,16 +91,20 @@ def _car_record(s: Session, a: AgreementSnapshot) -> None:
     # the marks this agreement added (the car's earlier ones came with earlier agreements)
     earlier = list(a.existing_damage)
     s.execute(delete(HqCarDamage).where(HqCarDamage.agreement_id == a.id))
+    back = a.returned.zip_code if a.returned is not None else a.zip_code
     s.add_all(HqCarDamage(plate_number=a.plate_number, agreement_id=a.id, zone=m.zone, x=m.x, y=m.y, note=m.note,
-                          stage=m.stage, recorded_at=m.recorded_at) for m in a.damage if m not in earlier)
+                          stage=m.stage, recorded_at=m.recorded_at, zip_code=back if m.stage == "in" else a.zip_code)
+              for m in a.damage if m not in earlier)
     s.flush()
     count = s.query(HqCarDamage).filter(HqCarDamage.plate_number == a.plate_number).count()
     if record is not None and record.read_at > readings.at:
         record.damage_count = count  # a later rental's readings stand
+        record.version += 1  # (its damage history changed: the branches take it)
         return
     if record is None:
-        record = HqCarRecord(plate_number=a.plate_number)
+        record = HqCarRecord(plate_number=a.plate_number, version=0)
         s.add(record)
+    record.version += 1  # each change goes to every branch (rentaldesk.sync.car_record)
     record.odometer, record.fuel_eighths, record.zip_code = readings.odometer, readings.fuel_eighths, readings.zip_code
     record.on_rent, record.damage_count = a.returned is None, count
     record.agreement_id, record.read_at = a.id, readings.at

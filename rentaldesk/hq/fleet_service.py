@@ -1,7 +1,8 @@
 """The fleet service: head office's cars, classes, locations and drivers on the compacted fleet topic.
 
 Head office owns the fleet. Every record is published keyed by its global identifier
-(``car:<plate>``, ``class:<code>``, ``branch:<zip>``, ``driver:<licence>``, ``staff:<username>``), so the compacted topic
+(``car:<plate>``, ``class:<code>``, ``branch:<zip>``, ``driver:<licence>``, ``staff:<username>``, and each
+car's record from the agreements, ``car-record:<plate>``: :mod:`rentaldesk.sync.car_record`), so the compacted topic
 always holds the latest state of each, and a new branch rebuilds its fleet from the topic alone.
 The service publishes everything at start, then every change it sees (it compares the database with
 what it last published, so edits from any process, the command line or the desk app, travel):
@@ -26,7 +27,7 @@ from ..sync.topics import FLEET, Topics, failure_level
 log = logging.getLogger("rentaldesk.hq.fleet")
 
 #: Publication order: what a record refers to goes first.
-_ORDER = {"branch": 0, "class": 1, "driver": 2, "car": 3, "staff": 4}
+_ORDER = {"branch": 0, "class": 1, "driver": 2, "car": 3, "staff": 4, "car-record": 5}
 
 
 class FleetPublisher:

@@ -52,6 +52,7 @@ from .events import (
     Event,
     FleetBranch,
     FleetCar,
+    FleetCarRecord,
     FleetClass,
     FleetDriver,
     FleetStaff,
@@ -61,6 +62,7 @@ from .events import (
     ReservationRequested,
     Returned,
 )
+from .car_record import apply_car_record
 from .inbox import Delivery, EventConsumer
 from .state import (
     apply_fleet_record,
@@ -190,8 +192,9 @@ def apply_head_office_event(s: Session, envelope: Envelope[Event], where: Delive
 def apply_head_office_event_at_the_web(s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
     """The web channel's handler: a branch's, but the staff accounts stay at head office and the
     branches (the site never signs staff in, and its database is the one facing the internet: no
-    password or PIN hash is kept there)."""
-    if isinstance(envelope.payload, FleetStaff):
+    password or PIN hash is kept there). Nor the cars' records (damage history, readings): the
+    site never checks a car out, and its replica keeps no damage of any car."""
+    if isinstance(envelope.payload, (FleetStaff, FleetCarRecord)):
         return None
     return apply_head_office_event(s, envelope, where)
 
@@ -211,6 +214,8 @@ def _apply_head_office_event(s: Session, envelope: Envelope[Event]) -> Changes |
         return None
     if isinstance(event, FLEET_RECORDS):
         return apply_fleet_record(s, event, envelope.occurred_at)
+    if isinstance(event, FleetCarRecord):
+        return apply_car_record(s, event, envelope.occurred_at)
     log.info("branch: %s is not for branches; skipped", envelope.type)
     return None
 

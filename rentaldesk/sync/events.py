@@ -706,6 +706,46 @@ class AgreementRecorded(Event):
     agreement: AgreementSnapshot
 
 
+# -- issue 11: the car's record (head office -> everyone, fleet, compacted) ----------------------------
+
+class CarRecordDamage(Record):
+    """One mark of a car's damage history (:class:`rentaldesk.damage.DamageMark` without its photo,
+    which stays at the branch that took it): which agreement recorded it (``agreement_id``, its
+    ``agreement_number`` for a clerk) at which location (``zip_code``), at check-out or check-in
+    (``stage``)."""
+
+    agreement_id: Uuid
+    agreement_number: Text
+    zip_code: Text
+    stage: Text
+    zone: Text
+    x: float
+    y: float
+    note: OptionalMessage
+    recorded_at: Time | None = None
+
+
+class FleetCarRecord(Event, omit_defaults=True):
+    """A car's record as head office keeps it from every branch's agreements
+    (:mod:`rentaldesk.hq.contracts`), keyed ``car-record:<plate>`` on the fleet topic (compaction
+    keeps the newest): the last readings (``odometer``, ``fuel_eighths``, taken at ``read_at`` at
+    ``zip_code``, at the check-out or check-in, ``stage``, of ``agreement_number``), whether it is
+    out on rent, and its whole damage history. ``version`` grows with each change: a branch keeps
+    the newest (:func:`rentaldesk.sync.car_record.apply_car_record`)."""
+
+    TYPE = "fleet.car-record"
+    plate_number: Text
+    version: int
+    odometer: int
+    fuel_eighths: int
+    zip_code: Text
+    on_rent: bool
+    read_at: Time
+    stage: Text
+    agreement_number: Text
+    damage: tuple[CarRecordDamage, ...] = ()
+
+
 # -- issue 13: audit trail (branch -> head office, the audit topic) -----------------------------------
 
 #: An audit entry's changes: its JSON as stored (ASCII: rentaldesk.audit escapes the rest), held to
@@ -760,6 +800,7 @@ EVENT_TYPES = _registry(
     NotificationSent, NotificationFailed,
     AgreementRecorded,  # issue 11: network
     AuditRecorded,  # issue 13: audit trail
+    FleetCarRecord,  # issue 11: the car's record at every branch
 )
 
 #: The newest version of each type: what this build writes.

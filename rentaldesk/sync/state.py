@@ -44,6 +44,7 @@ from .events import (
     ReservationState,
     money,
 )
+from .car_record import car_records
 from .inbox import NotReady, merge
 
 
@@ -372,7 +373,7 @@ def car_record(c: Car | Row[Any], licences: dict[int, str], kind: type[C]) -> C:
 
 
 def fleet_snapshot(s: Session) -> dict[str, Event]:
-    """Every fleet record by key (branch:, class:, driver:, car:)."""
+    """Every fleet record by key (branch:, class:, driver:, car:, staff:, car-record:)."""
     out: dict[str, Event] = {}
     for b in s.scalars(select(Branch)):
         out[f"branch:{b.zip_code}"] = branch_record(b)
@@ -387,6 +388,7 @@ def fleet_snapshot(s: Session) -> dict[str, Event]:
         out[f"car:{car.plate_number}"] = car_record(car, licences, FleetCar)
     for person in s.scalars(select(Staff)):
         out[f"staff:{person.username}"] = staff_record(person)
+    out.update(car_records(s))  # issue 11: each car's record, from the branches' agreements
     return out
 
 

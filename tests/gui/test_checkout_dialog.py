@@ -234,3 +234,49 @@ def test_a_class_with_no_deposit_asks_for_no_pre_authorisation(desk, db, qtbot, 
     assert view.deposit.amount == 0 and view.deposit.reference == "" and view.deposit_held == 0
     assert [e.kind for e in view.payments] == []  # no deposit row of nothing in the ledger
     assert status_of(db, made.id) == "active"
+
+
+def test_the_car_s_record_from_another_branch_shows_and_its_reading_bounds_the_odometer(
+        desk, db, qtbot, clock) -> None:  # noqa: ANN001
+    """Issue 11, item 10: head office's record of the car (another branch's check-in: a dent, the
+    odometer and fuel read there), applied by the branch's sync handler, is what the dialog shows;
+    an odometer typed below that reading is refused naming it, and nothing is saved."""
+    from datetime import timezone
+
+    from sqlalchemy import select
+
+    from rentaldesk.models import Car
+    from rentaldesk.sync.branch import apply_head_office_event
+    from rentaldesk.sync.envelope import Envelope, decode
+    from rentaldesk.sync.events import CarRecordDamage, FleetCarRecord
+    from rentaldesk.sync.inbox import Delivery
+
+    made = book(desk, clock)
+    with db.session() as s:
+        plate = s.get_one(Car, made.car_id).plate_number
+        odometer = s.get_one(Car, made.car_id).odometer
+    read = (clock() - timedelta(days=1)).astimezone(timezone.utc)
+    record = FleetCarRecord(
+        plate_number=plate, version=4, odometer=odometer + 2_500, fuel_eighths=6, zip_code=ZIP, on_rent=False,
+        read_at=read, stage="in", agreement_number="ORD-AP-000031",
+        damage=(CarRecordDamage(agreement_id="00000000-0000-4000-8000-000000000031", agreement_number="ORD-AP-000031",
+                                zip_code=ZIP, stage="in", zone="rear", x=0.5, y=0.97,
+                                note="dent in the rear bumper, 6 cm", recorded_at=read),))
+    with db.write() as s:  # as the sync loop applies it from the fleet topic
+        apply_head_office_event(s, decode(Envelope(payload=record, source="hq").encode()),
+                                Delivery("rentaldesk.fleet", 0, 0, None))
+    dialog = open_check_out(qtbot, desk, made.reference)
+    ui = dialog.ui
+    assert [(m.zone.value, m.note, m.stage) for m in ui.damageDiagram.existing()] == [
+        ("rear", "dent in the rear bumper, 6 cm", "in")]
+    assert ui.odometerSpin.value() == odometer + 2_500
+    fill_in(qtbot, dialog, odometer=odometer + 2_400)
+    QTest.mouseClick(ui.confirmButton, Qt.MouseButton.LeftButton)
+    settle(qtbot, desk)
+    assert refusals(dialog) == [
+        f"The odometer out ({odometer + 2_400:,}) is below the {odometer + 2_500:,} recorded for {plate} "
+        f"(its last reading, agreement ORD-AP-000031 at {ZIP})"]
+    assert dialog.isVisible() and dialog.agreement is None
+    assert status_of(db, made.id) == "confirmed"
+    with db.session() as s:
+        assert s.scalar(select(Car.odometer).where(Car.plate_number == plate)) == odometer + 2_500

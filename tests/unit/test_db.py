@@ -327,3 +327,38 @@ def test_0021_marks_the_rows_of_before_it_as_not_knowing_their_extras_nor_wall_c
         s.flush()
         assert new.extras_known is True and new.wall_clock_days is True
     db.close()
+
+
+def test_0032_puts_head_office_s_earlier_car_records_above_every_branch_s_so_they_go_out(tmp_path):
+    """A car record head office kept before 0032 is version 1 (a branch's cars start at 0: it is
+    taken), and a mark of before says the agreement's check-out location; a car has no reading yet."""
+    from rentaldesk.sync.car_record import car_records
+
+    a1 = "00000000-0000-4000-8000-0000000000a1"  # the agreement's id
+    engine = make_engine(f"sqlite:///{tmp_path / 'hq.sqlite'}")
+    upgrade(engine, "0028")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO branches (code, name, zip_code, time_zone, lead_time_minutes, "
+                          "min_rental_minutes, turnaround_minutes) VALUES ('B1', 'B1', '10001', 'UTC', 0, 60, 0)"))
+        conn.execute(text("INSERT INTO vehicle_classes (code, name, day_rate) VALUES ('SUV', 'SUV', 80)"))
+        conn.execute(text("INSERT INTO cars (plate_number, model, year, color, transmission, cost_per_day, status, "
+                          "vehicle_class, zip_code, odometer) VALUES ('P1', 'M', 2025, 'W', 'auto', 80, "
+                          "'available', 'SUV', '10001', 900)"))
+        conn.execute(text("INSERT INTO hq_agreements (id, number, reservation_id, zip_code, plate_number, status, "
+                          f"stage, version, source, balance, snapshot, updated_at) VALUES ('{a1}', 'B1-000001', 'r1', "
+                          "'10001', 'P1', 'returned', 'checked-in', 2, 'B1', '0.00', x'7b7d', '2030-01-03 00:00:00')"))
+        conn.execute(text("INSERT INTO hq_car_records (plate_number, odometer, fuel_eighths, zip_code, on_rent, "
+                          f"damage_count, agreement_id, read_at) VALUES ('P1', 1200, 7, '10001', 0, 1, '{a1}', "
+                          "'2030-01-03 00:00:00')"))
+        conn.execute(text("INSERT INTO hq_car_damage (plate_number, agreement_id, zone, x, y, note, stage, "
+                          f"recorded_at) VALUES ('P1', '{a1}', 'roof', 0.5, 0.5, 'hail', 'in', '2030-01-03 00:00:00')"))
+    upgrade(engine)
+    engine.dispose()
+    db = open_database(f"sqlite:///{tmp_path / 'hq.sqlite'}")
+    with db.session() as s:
+        (record,) = car_records(s).values()
+        car = s.scalars(select(Car)).one()
+    assert (record.version, record.odometer, record.stage, record.agreement_number) == (1, 1200, "in", "B1-000001")
+    assert [(m.zone, m.note, m.zip_code) for m in record.damage] == [("roof", "hail", "10001")]
+    assert (car.record_version, car.read_at, car.fuel_eighths, car.read_agreement) == (0, None, None, "")
+    db.close()

@@ -27,7 +27,8 @@ BEFORE_TYPED = Path(__file__).parent / "data" / "events_before_typed.jsonl"
 #: The types made after that build (none of them is in its file).
 NEWER_THAN_TYPED = {"agreement.recorded", "reservation.no-show",  # issue 11: network, manifest
                     "audit.recorded",  # issue 13: audit trail
-                    "fleet.staff"}  # issue 13: staff
+                    "fleet.staff",  # issue 13: staff
+                    "fleet.car-record"}  # issue 11: the car's record at every branch
 
 
 def _id(n: int) -> str:
@@ -103,6 +104,12 @@ SAMPLES: list[ev.Event] = [
         ev.AuditChange(event_id=_id(7), at=T, username="system", role="service", record_kind="car", record_id="3",
                        action="created"),
     )),
+    # issue 11: the car's record at every branch
+    ev.FleetCarRecord(plate_number="6XCY25", version=3, odometer=12400, fuel_eighths=6, zip_code="60666",
+                      on_rent=False, read_at=T, stage="in", agreement_number="BOS-000001", damage=(
+                          ev.CarRecordDamage(agreement_id=_id(4), agreement_number="BOS-000001", zip_code="60666",
+                                             stage="in", zone="rear", x=0.5, y=0.97, note="dent in the bumper",
+                                             recorded_at=T),)),
 ]
 
 
