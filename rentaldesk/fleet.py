@@ -481,9 +481,13 @@ def put_car(
         s.add(car)
         s.flush()
         return CarWrite(car.car_id, True, {})
-    if not fact and fields.get("odometer", car.odometer) < car.odometer:
-        raise InvalidInput(f"odometer {fields['odometer']} of {plate} is below the recorded {car.odometer}",
-                           field="odometer")
+    if fields.get("odometer", car.odometer) < car.odometer:
+        if not fact:
+            raise InvalidInput(f"odometer {fields['odometer']} of {plate} is below the recorded {car.odometer}",
+                               field="odometer")
+        # head office's copy can predate this branch's own last reading (a check-in head office has
+        # not heard of yet): the odometer still never goes back (car_record.note_reading's rule)
+        fields["odometer"] = car.odometer
     leaving = [name for name in ("vehicle_class", "zip_code") if fields.get(name, getattr(car, name)) != getattr(car, name)]
     status = fields.get("status", car.status)
     moved: dict[str, int] = {}

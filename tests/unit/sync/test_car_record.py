@@ -162,6 +162,22 @@ def test_a_newer_record_with_an_older_reading_never_replaces_the_branch_s_own(on
         assert [m.note for m in contracts.existing_damage(s, car.car_id)][-1] == "cracked lamp"
 
 
+def test_the_car_s_fleet_record_with_an_older_odometer_never_takes_the_branch_s_back(one_way):
+    """Head office's ``fleet.car`` (the car's class, place, status... and odometer) may predate a
+    reading the branch took since: the odometer still never goes back (the fleet's write path)."""
+    net, plate, _, _, after_in = one_way
+    publish(net, "CHI", after_in)
+    with net.branches["CHI"].db.write() as s:  # CHI's own later reading
+        car = s.scalars(select(Car).where(Car.plate_number == plate)).one()
+        car.odometer = 1500
+    with net.hq.db.session() as s:
+        fleet_car = fleet_snapshot(s)[f"car:{plate}"]
+    older = replace(fleet_car, odometer=1400, color="Blue")
+    net.branches["CHI"].receive([Envelope(payload=older, source="hq").encode()], net.topics.name(FLEET))
+    car = car_at(net, "CHI", plate)
+    assert (car.odometer, car.color) == (1500, "Blue")  # the rest of head office's record is taken
+
+
 @pytest.mark.parametrize(("change", "reason"), [
     ({"damage_zone": "sunroof"}, "damage[0].zone: expected one of front, bonnet"),
     ({"damage_x": 1.5}, "damage[0]: "),
