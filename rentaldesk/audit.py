@@ -209,7 +209,7 @@ def write(s: Session, rows: Sequence[dict[str, Any]]) -> None:
     # one INSERT for the flush, handed straight to SQLite's driver: SQLAlchemy's generic
     # statement path cost more than the rest of the trail together (bench/bench_audit.py)
     insert_many(s, _T, list(rows))
-    forward: Forward | None = s.info.get("rentaldesk_audit_forward")
+    forward: Forward | None = s.info.get(_FORWARD)
     if forward is None:
         db = s.info.get("rentaldesk_db")
         forward = getattr(db, "audit_forward", None)
@@ -241,6 +241,27 @@ def _enabled(s: Session) -> bool:
 
 
 _COPIES = "rentaldesk_audit_copies"
+_FORWARD = "rentaldesk_audit_forward"
+
+
+@contextmanager
+def kept_here(s: Session) -> Iterator[None]:
+    """Within: entries flushed in ``s`` are kept in this database's trail (its History panels) but
+    not forwarded to head office: they record head office's own facts being applied here (a
+    decision, a car from the fleet topic), which head office's trail holds where they were made."""
+    before = s.info.get(_FORWARD)
+    s.info[_FORWARD] = _not_forwarded
+    try:
+        yield
+    finally:
+        if before is None:
+            s.info.pop(_FORWARD, None)
+        else:
+            s.info[_FORWARD] = before
+
+
+def _not_forwarded(_s: Session, _rows: Sequence[Mapping[str, Any]]) -> None:
+    return None
 
 
 @contextmanager

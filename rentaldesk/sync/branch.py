@@ -26,6 +26,7 @@ from sqlalchemy import event as sqla_event
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from .. import audit
 from ..actor import acting_as
 from ..permissions import service_actor
 from ..config import KafkaSettings
@@ -184,8 +185,10 @@ class BranchOutbox:
 def apply_head_office_event(s: Session, envelope: Envelope[Event], where: Delivery) -> Changes | None:
     """The branch's inbox handler for ``booking-events`` and ``fleet``: head office's facts, applied
     as the ``sync`` service account whoever is signed in at the desk (a clerk's desk runs the sync
-    in its threads, and a clerk may not edit the fleet, but head office's fleet must still land)."""
-    with acting_as(SYNC_ACTOR):
+    in its threads, and a clerk may not edit the fleet, but head office's fleet must still land).
+    What it changes is in this branch's trail (a History panel shows the confirmation) but is not
+    forwarded: head office's own trail has it, where it was decided."""
+    with acting_as(SYNC_ACTOR), audit.kept_here(s):
         return _apply_head_office_event(s, envelope)
 
 

@@ -160,3 +160,45 @@ def test_a_copy_flag_ends_with_its_block(db, fleet):
     with db.write() as s:
         s.scalar(select(Staff).where(Staff.username == "zed")).name = "Zed Ray"  # type: ignore[union-attr]
     assert [v.changes for v in staff_trail(db, "zed")] == [{"name": ["Zed", "Zed Ray"]}]
+
+
+def test_a_branch_applying_head_office_s_car_keeps_the_entry_and_forwards_nothing_back(tmp_path, fleet):
+    """Any head-office fact a branch applies (here a car of the fleet topic) is in the branch's own
+    trail, by the sync account (its History panel shows it), and is not forwarded: head office's
+    trail has the change where it was made. A change the branch makes itself still goes."""
+    from rentaldesk.models import Car
+    from rentaldesk.sync.state import fleet_snapshot
+
+    hq = fleet.db
+    branch = open_database(f"sqlite:///{tmp_path / 'bos.sqlite'}")
+    try:
+        fleet.cars(1)
+        BranchOutbox("BOS-DT").forward_audit(branch)
+
+        def publish() -> None:
+            with hq.session() as s:
+                envelopes = [decode(Envelope(payload=r, source="hq").encode()) for r in fleet_snapshot(s).values()]
+            for envelope in envelopes:
+                with branch.write() as s:
+                    apply_head_office_event(s, envelope, WHERE)
+
+        def forwarded() -> int:
+            with branch.session() as s:
+                return len(s.scalars(select(OutboxEvent).where(OutboxEvent.topic == AUDIT)).all())
+
+        publish()
+        with hq.write() as s:  # head office repaints the car
+            car = s.scalars(select(Car)).one()
+            car.color = "Blue"
+        publish()
+        with acting_as(ADMIN), branch.session() as s:
+            cars = [v for v in audit.search(s) if v.record_kind == audit.CAR]
+        assert [(v.username, v.action) for v in cars] == [("sync", "created"), ("sync", "changed")]
+        assert cars[1].changes == {"color": [cars[1].changes["color"][0], "Blue"]}
+        assert forwarded() == 0
+        with acting_as(ADMIN), branch.write() as s:  # the branch's own change travels
+            car = s.scalars(select(Car)).one()
+            car.color = "Red"
+        assert forwarded() == 1
+    finally:
+        branch.close()
