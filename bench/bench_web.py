@@ -12,7 +12,9 @@ generator in this process (asyncio, one kept-alive connection and session cookie
    bookings (made through the site and confirmed by head office first). Figures: server time p50 /
    p99 (measured inside the web process, from the request's arrival at the app to the last byte of
    its answer), requests/s, client round trip p50; beside the same clients getting a static file
-   of the same server (``/static/site.css``) in the same run.
+   of the same server (``/static/site.css``) in the same run. Then the same clients paced as
+   customers are, each reading its results ``--think`` seconds on average (default 0.5) before the
+   next search: the server time when the process is not saturated.
 2. A booking's decision on the customer's page: ``--bookings`` bookings through the form, a few at
    a time; each page asks ``/booking/status`` as its htmx does (a long poll); measured from head
    office's decision (the ``occurred_at`` of its event on ``booking-events``) to the page's answer
@@ -29,7 +31,7 @@ compare the figures of one run (search beside static, before beside after), not 
 
 Targets: search p50 <= 20 ms server time, >= 300 requests/s; decision p50 <= 100 ms.
 
-    .venv/bin/python bench/bench_web.py [--clients 50] [--seconds 15] [--bookings 30] [--kafka HOST:PORT]
+    .venv/bin/python bench/bench_web.py [--clients 50] [--seconds 15] [--bookings 30] [--think 0.5] [--kafka HOST:PORT]
                                         [--compare-search TREE [--samples 200]]
 """
 
@@ -212,9 +214,11 @@ class Visitor:
             self.writer.close()
 
 
-async def drive(base: str, clients: int, seconds: float, kind: str) -> tuple[list[float], int]:
+async def drive(base: str, clients: int, seconds: float, kind: str, think: float = 0.0) -> tuple[list[float], int]:
     """``clients`` visitors, each in a loop for ``seconds``: ``kind`` "search" (post the search as
-    htmx does) or "static" (get the stylesheet). Their round trips (s) and the requests answered."""
+    htmx does) or "static" (get the stylesheet), with ``think`` seconds on average (uniform over
+    0 to twice it) between one answer and the next request: 0 posts back to back (the throughput),
+    more is customers reading the results. Their round trips (s) and the requests answered."""
     latencies: list[float] = []
     errors = 0
     deadline = time.monotonic() + seconds
@@ -239,6 +243,8 @@ async def drive(base: str, clients: int, seconds: float, kind: str) -> tuple[lis
                     ok = status == 200
                 latencies.append(time.perf_counter() - began)
                 errors += not ok
+                if think:
+                    await asyncio.sleep(rng.uniform(0, 2 * think))
         finally:
             me.close()
 
@@ -361,6 +367,8 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         answered = httpx2.get(base + TIMINGS).json()
         search_server = answered.get("/results", [])
         pool_reads = answered.get(POOL_READS_KEY, 0)
+        paced, _ = asyncio.run(drive(base, args.clients, args.seconds, "search", think=args.think))
+        paced_server = httpx2.get(base + TIMINGS).json().get("/results", [])
         sampling.set()
         sampler.join()
 
@@ -373,6 +381,9 @@ def run(args: argparse.Namespace, bootstrap: str) -> None:
         print(f"{'round trip p50 (ms)':34}{pct(searched, .5) * 1000:>18.1f}{pct(static, .5) * 1000:>16.1f}")
         print(f"{'requests/s':34}{len(searched) / args.seconds:>18.0f}{len(static) / args.seconds:>16.0f}")
         print(f"{'errors':34}{search_errors:>18}{static_errors:>16}")
+        print(f"{args.clients} clients each reading the results {args.think:g} s on average between searches: "
+              f"{len(paced) / args.seconds:.0f} searches/s, server time p50 {pct(paced_server, .5) * 1000:.1f} ms, "
+              f"p99 {pct(paced_server, .99) * 1000:.1f} ms")
         print(f"one client alone, search: server time p50 {pct(alone_server, .5) * 1000:.1f} ms, "
               f"{len(alone) / 5:.0f} requests/s")
         print(f"decision on the page after head office decided ({len(after)} bookings, {sorted(outcomes)}): "
@@ -477,6 +488,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--bookings", type=int, default=30)
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="the paced phase: seconds between a client's answer and its next search, on average")
     parser.add_argument("--kafka", help="use this broker instead of starting one")
     parser.add_argument("--compare-search", metavar="TREE",
                         help="then the in-process search of this checkout beside TREE's (git worktree add)")
