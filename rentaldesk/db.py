@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sqlalchemy import Connection, Engine, Table, create_engine, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import audit
@@ -241,10 +241,18 @@ class Database:
 
     @cached_property
     def _watchable(self) -> bool:
-        return self.is_sqlite and sqlite_path(self.engine.url.render_as_string(hide_password=False)) is not None
+        # a file, through a pool of several connections: a pool that hands a thread its one
+        # connection (SingletonThreadPool, StaticPool) would make the watch the writer's own, whose
+        # data_version never moves on its own commits
+        return (self.is_sqlite and isinstance(self.engine.pool, QueuePool)
+                and sqlite_path(self.engine.url.render_as_string(hide_password=False)) is not None)
 
     def _drop_watch(self) -> None:
+        """Close the watch connection; what was kept is forgotten (the next watch counts afresh)."""
         watch, self._watch = self._watch, None
+        with self._kept_lock:
+            self._kept.clear()
+            self._kept_at = None
         if watch is not None:
             with contextlib.suppress(Exception):
                 watch.close()
@@ -260,7 +268,9 @@ class Database:
             with self.session() as s:
                 return load(s)
         with self._kept_lock:
-            if self._kept_at is None or at > self._kept_at:  # something was committed: forget it all
+            # something was committed (or the watch connection was replaced, whose count starts
+            # afresh: a count equal to the old one says nothing): forget it all
+            if self._kept_at is None or at != self._kept_at:
                 self._kept.clear()
                 self._kept_at = at
             if at == self._kept_at and key in self._kept:
@@ -412,7 +422,7 @@ def sqlite_path(url: str) -> Path | None:
         if not name.startswith("file:"):
             return Path(name).expanduser()
         rest = unquote(urlsplit(name).path)
-        if rest in ("", ":memory:") or "mode=memory" in name:
+        if rest in ("", ":memory:") or "mode=memory" in name or parsed.query.get("mode") == "memory":
             return None
         return Path(rest).expanduser()
     return Path(name).expanduser()

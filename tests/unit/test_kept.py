@@ -201,3 +201,46 @@ def test_every_class_still_answers_as_is_rental_available_across_writes(branch):
         if offered:
             svc.create_reservation(email=f"c{n}@example.com", name=f"C {n}", vehicle_class=sorted(offered)[0],
                                    zip_code=BOSTON, start=start, end=end)
+
+
+# (SQLAlchemy warns that it picks the singleton pool for mode=memory from the query string)
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning")
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///file:kept-mm?mode=memory&cache=shared&uri=true"])
+def test_a_database_in_memory_keeps_nothing(url):
+    """In memory a thread's writes and reads share one connection (SQLAlchemy's singleton pool),
+    so no watch could see a commit: nothing is kept, and a change shows at once."""
+    db = open_database(url)
+    try:
+        load_sample_data(db)
+
+        def names(s):
+            return tuple(s.scalars(select(VehicleClass.name).order_by(VehicleClass.code)))
+
+        assert db.generation() is None
+        assert "SUV" in db.kept("names", names)
+        with db.write() as s:
+            s.get_one(VehicleClass, "SUV").name = "Big car"
+        assert "Big car" in db.kept("names", names)
+    finally:
+        db.close()
+
+
+def test_a_watch_connection_replaced_forgets_what_was_kept(tmp_path):
+    """The data version counts per connection: a new watch starts afresh, so a count equal to the
+    old one must not pass for "nothing changed"."""
+    db = open_database(f"sqlite:///{tmp_path / 'replica.sqlite'}")
+    try:
+        load_sample_data(db)
+
+        def names(s):
+            return tuple(s.scalars(select(VehicleClass.name).order_by(VehicleClass.code)))
+
+        assert "SUV" in db.kept("names", names)
+        with db.write() as s:
+            s.get_one(VehicleClass, "SUV").name = "Big car"
+        with db._watch_lock:
+            db._drop_watch()  # as a failed read of the version does
+        db._kept_at = db.generation()  # the worst case: the new count equals the one kept at
+        assert "Big car" in db.kept("names", names)
+    finally:
+        db.close()
