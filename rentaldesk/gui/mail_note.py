@@ -72,7 +72,8 @@ class MailStatus(QWidget):
 
     def refresh(self) -> None:
         db = self.desk.db
-        self.desk.run(lambda: unsent(db), self._show)
+        # a look on a timer: while nobody may read (the desk locked, a user switching) it says nothing
+        self.desk.run(lambda: unsent(db), self._show, lambda _refused: None)
 
     def _show(self, found: list[UnsentMail]) -> None:
         self.unsent = found

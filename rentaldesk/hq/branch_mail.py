@@ -45,6 +45,7 @@ from ..contracts import AgreementView
 from ..db import Database
 from ..models import Notification
 from ..models import Reservation as ReservationRow
+from ..permissions import Permission, require
 from .notifications import AGREEMENT_KINDS, FAILED, QUEUED, NotificationQueue, NotificationSender, view_mail
 
 log = logging.getLogger("rentaldesk.hq.branch_mail")
@@ -77,7 +78,9 @@ class UnsentMail:
 
 
 def unsent(db: Database) -> list[UnsentMail]:
-    """The mails of this database that could not be sent, oldest first."""
+    """The mails of this database that could not be sent, oldest first (their recipients: a
+    reader's, :attr:`~rentaldesk.permissions.Permission.VIEW`)."""
+    require(Permission.VIEW, db)
     with db.session() as s:
         rows = s.scalars(select(Notification).where(Notification.status == FAILED).order_by(Notification.id))
         return [UnsentMail(id=r.id, kind=r.kind, recipient=r.recipient, subject=r.subject, error=r.last_error,
@@ -86,7 +89,9 @@ def unsent(db: Database) -> list[UnsentMail]:
 
 def send_again(db: Database, ids: Iterable[int], now: datetime) -> int:
     """Queue the given mails again (those still failed and with something to send), their attempts
-    counted afresh from now; how many."""
+    counted afresh from now; how many. The day's housekeeping
+    (:attr:`~rentaldesk.permissions.Permission.HOUSEKEEPING`)."""
+    require(Permission.HOUSEKEEPING, db)
     wanted = list(ids)
     if not wanted:
         return 0
@@ -144,7 +149,8 @@ class BranchMail:
 
     def send_now(self) -> tuple[int, int]:
         """One round (the cron job's): interrupted sends failed, then what is due sent; (sent,
-        given up) in this round."""
+        given up) in this round. The day's housekeeping, as :func:`send_again`."""
+        require(Permission.HOUSEKEEPING, self.db)
         failed_before = self.sender.failed
         self.sender.recover_interrupted()
         sent = self.sender.send_due()

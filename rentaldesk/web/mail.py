@@ -65,7 +65,8 @@ class Mailer:
     _thread: threading.Thread | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.sender = NotificationSender(self.db, self.smtp, clock=self.clock, poll_interval=1.0)
+        # standalone: no topic to tell of a sent or failed mail (the row is the record)
+        self.sender = NotificationSender(self.db, self.smtp, clock=self.clock, poll_interval=1.0, announce=False)
 
     def queue(self, booking: Booking) -> None:
         """The booking's mail as a queued notification (its own transaction, after the booking's),

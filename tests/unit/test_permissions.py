@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from rentaldesk import cars, customers, extras, fleet, rates, renters, staff
+from rentaldesk.hq import branch_mail
 from rentaldesk.actor import SYSTEM, Actor, acting_as
 from rentaldesk.agreement_service import AgreementService
 from rentaldesk.db import Database
@@ -87,10 +88,12 @@ EXPECTED: dict[str, set[str]] = {
     # staff
     "staff.add_staff": ADMINS, "staff.update_staff": ADMINS, "staff.list_staff": ADMINS,
     "staff.sign_in": OPEN, "staff.has_staff": OPEN, "staff.sign_in_session": OPEN, "staff.session_actor": OPEN,
+    # a standalone branch's mail: the list names customers' addresses; sending again is the day's chores
+    "branch_mail.unsent": READERS, "branch_mail.send_again": CHORES,
     "staff.add_demo_staff": ADMINS, "staff.refuse_demo_staff": OPEN,  # the latter only asks whether staff exist
 }
 
-MODULES: tuple[ModuleType, ...] = (fleet, cars, customers, rates, extras, renters, staff)
+MODULES: tuple[ModuleType, ...] = (fleet, cars, customers, rates, extras, renters, staff, branch_mail)
 
 
 def _touches_database(fn: Callable[..., Any]) -> bool:

@@ -79,6 +79,12 @@ def test_a_web_booking_is_mailed_with_its_manage_link(mail_site, service, server
             break
         server.recorder.arrived.wait(0.1)
     assert sent.status == "sent" and sent.attempts == 1
+    # a standalone site has no notifications topic: the row is the record, nothing waits in an outbox
+    from rentaldesk.models import OutboxEvent
+    from rentaldesk.sync.topics import NOTIFICATIONS
+
+    with service.db.session() as s:
+        assert s.scalars(select(OutboxEvent).where(OutboxEvent.topic == NOTIFICATIONS)).all() == []
 
 
 def test_the_link_opens_the_booking_in_a_new_browser_then_change_and_cancel(mail_site, service, server):

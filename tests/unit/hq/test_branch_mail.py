@@ -220,3 +220,19 @@ def test_the_desk_s_sender_thread_sends_a_mail_queued_while_it_runs(db, fleet, c
         mail.close()
     [got] = server.received
     assert view.number in got.message["Subject"] and rows(db)[0].status == SENT
+
+
+def test_on_a_database_with_staff_the_mail_commands_need_someone_signed_in(db, clock, down):
+    """`rentaldesk mail list/send/retry` name customers and send mail: like every other command,
+    refused to nobody signed in once the database has staff, and a clerk may."""
+    from rentaldesk import staff
+    from rentaldesk.actor import Actor, acting_as
+    from rentaldesk.errors import PermissionDenied
+
+    staff.add_staff(db, username="ada", name="Ada Admin", role="admin", password="ada-pass-1")
+    mail = branch_mail(db, clock, down)
+    for call in (lambda: unsent(db), mail.send_now, lambda: mail.send_again([1])):
+        with pytest.raises(PermissionDenied, match="Sign in first"):
+            call()
+    with acting_as(Actor("cleo", "clerk", "10001", "t")):
+        assert unsent(db) == [] and mail.send_now() == (0, 0) and mail.send_again([1]) == 0
