@@ -84,7 +84,7 @@ SET, CHANGED_SECRET, CLEARED = "(set)", "(changed)", "(cleared)"
 #: An agreement's ``plan_json`` and ``charges_json`` are documents too (its ``total`` and the
 #: ledger say the figures).
 _SKIPPED = frozenset({"version", "updated_at", "awaiting_event_id", "hq_version", "hq_car_id", "rate_plan",
-                      "plan_json", "charges_json"})
+                      "plan_json", "charges_json", "record_version"})
 
 Label = Callable[[Session, Any], str]
 Action = Callable[[str, Mapping[str, tuple[object, object]]], str]

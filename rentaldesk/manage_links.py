@@ -27,7 +27,7 @@ A token is refused when:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -62,9 +62,9 @@ class LinkRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ManageLinks:
-    """Makes and checks the manage links of one site (one secret key)."""
+    """Makes and checks the manage links of one site (one secret key, never in a ``repr``)."""
 
-    secret_key: str
+    secret_key: str = field(repr=False)
 
     def _serializer(self) -> URLSafeSerializer:
         return URLSafeSerializer(self.secret_key, salt=SALT)

@@ -271,14 +271,9 @@ def sign_in_session(db: Database, username: str, secret: str, *, branch: str | N
     if not good or row is None:
         _failed(db, key, at)
         raise SignInFailed(WRONG)
-    zips = split_branches(row.branches)
-    if not row.active:
-        raise SignInFailed(f"The account '{row.username}' is not active; ask an admin.")
-    if zips and branch is None:
-        raise SignInFailed(f"The account '{row.username}' signs in at its branches only ({', '.join(zips)}): "
-                           "say which branch this is.")
-    if zips and branch not in zips:
-        raise SignInFailed(f"The account '{row.username}' does not work at branch {branch}.")
+    refused = _refused_at(row, branch)
+    if refused:
+        raise SignInFailed(refused)
     _succeeded(db, key)
     return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation), _stamp(row)
 
@@ -292,17 +287,32 @@ def _stamp(row: Staff) -> str:
 def session_actor(db: Database, username: str, stamp: str, *, branch: str | None = None,
                   workstation: str = "") -> Actor | None:
     """The :class:`Actor` of a session signed in as ``username`` with ``stamp`` (from
-    :func:`sign_in_session`) while it still stands: the account is there and active and its
-    password is the one the session signed in with; None once it does not (the session is over).
+    :func:`sign_in_session`) while it still stands: the account is there, may still sign in at
+    ``branch`` (active; its branches, as :func:`sign_in` asks) and its password is the one the
+    session signed in with; None once it does not (the session is over).
     The role is the account's as it is now, so a permission check on the result follows a change
     of role at once."""
     if not isinstance(username, str) or not isinstance(stamp, str) or not stamp:
         return None
     with db.session() as s:
         row = s.scalar(select(Staff).where(Staff.username == username.strip().lower()[:64]))
-        if row is None or not row.active or not hmac.compare_digest(_stamp(row), stamp):
+        if row is None or _refused_at(row, branch) or not hmac.compare_digest(_stamp(row), stamp):
             return None
         return Actor(row.username, row.role, branch, workstation or SYSTEM.workstation)
+
+
+def _refused_at(row: Staff, branch: str | None) -> str:
+    """Why the account of ``row`` may not be signed in at ``branch`` (None: head office); "" when
+    it may. The one rule of a sign-in and of a session still standing."""
+    zips = split_branches(row.branches)
+    if not row.active:
+        return f"The account '{row.username}' is not active; ask an admin."
+    if zips and branch is None:
+        return (f"The account '{row.username}' signs in at its branches only ({', '.join(zips)}): "
+                "say which branch this is.")
+    if zips and branch not in zips:
+        return f"The account '{row.username}' does not work at branch {branch}."
+    return ""
 
 
 def _verify(stored: str, secret: str) -> bool:

@@ -185,19 +185,21 @@ def test_a_session_stands_until_the_password_changes_or_the_account_is_made_inac
     with people.session() as s:
         kept = s.scalar(select(Staff.password_hash).where(Staff.username == "ann"))
     assert kept is not None and stamp not in kept  # a digest of the hash, not a piece of it
-    assert staff.session_actor(people, "ann", stamp) == Actor("ann", "clerk", None, actor.workstation)
-    assert staff.session_actor(people, "ann", "0" * 32) is None
-    assert staff.session_actor(people, "nobody", stamp) is None
+    assert staff.session_actor(people, "ann", stamp, branch="10001") == Actor("ann", "clerk", "10001", actor.workstation)
+    assert staff.session_actor(people, "ann", "0" * 32, branch="10001") is None
+    assert staff.session_actor(people, "ann", stamp) is None  # the account signs in at its branch only
+    assert staff.session_actor(people, "ann", stamp, branch="10002") is None
+    assert staff.session_actor(people, "nobody", stamp, branch="10001") is None
     with acting_as(ADMIN):
         staff.update_staff(people, "ann", pin="9876", name="Ann B. Lee")  # not the password: it stands
-    assert staff.session_actor(people, "ann", stamp) is not None
+    assert staff.session_actor(people, "ann", stamp, branch="10001") is not None
     with acting_as(ADMIN):
         staff.update_staff(people, "ann", role="admin")  # the role is read as it is now
-    assert staff.session_actor(people, "ann", stamp).role == "admin"  # type: ignore[union-attr]
+    assert staff.session_actor(people, "ann", stamp, branch="10001").role == "admin"  # type: ignore[union-attr]
     with acting_as(ADMIN):
         staff.update_staff(people, "ann", active=False)
-    assert staff.session_actor(people, "ann", stamp) is None
+    assert staff.session_actor(people, "ann", stamp, branch="10001") is None
     with acting_as(ADMIN):
         staff.update_staff(people, "ann", active=True, password="ann-pass-1")  # the same password, a new hash
-    assert staff.session_actor(people, "ann", stamp) is None
+    assert staff.session_actor(people, "ann", stamp, branch="10001") is None
     assert staff.sign_in_session(people, "ann", "ann-pass-1", branch="10001", now=T0)[1] != stamp

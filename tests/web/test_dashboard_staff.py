@@ -137,6 +137,15 @@ def test_the_session_ends_when_the_account_is_made_inactive(staffed, service):
     assert "Username" in staffed.client.get("/dashboard").text
 
 
+def test_the_session_ends_when_the_account_is_given_branches(staffed, service):
+    """The sign-in's rule of where an account may sign in holds for the session too: head office's
+    manager made a branch's signs in at that branch only, no longer here."""
+    assert sign_in(staffed, "max", PASSWORDS["max"]).status_code == 303 and signed_in(staffed)
+    with acting_as(ADMIN):
+        update_staff(service.db, "max", branches=["02108"])
+    assert signed_in(staffed) is False
+
+
 @pytest.mark.parametrize("new_password", ["a new password 1", PASSWORDS["max"]])
 def test_the_session_ends_when_the_password_changes(staffed, service, new_password):
     """Also when set to the same password again (a fresh hash): an admin resetting it ends every session."""

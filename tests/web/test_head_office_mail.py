@@ -170,3 +170,10 @@ def test_the_readmes_web_settings_example_loads(tmp_path):
     web = load_settings(db=str(tmp_path / "any.sqlite"), environ={}, config=config).web
     assert web.public_url == "https://book.example.com" and web.secret and web.https_only
     assert mailed_links(web) is not None
+
+
+def test_the_signing_secret_is_in_no_repr():
+    from rentaldesk.manage_links import MailedLinks, ManageLinks
+
+    links = MailedLinks(ManageLinks("a-secret-of-the-site-0123"), "https://book.example.com")
+    assert "a-secret-of-the-site-0123" not in repr(links) and "a-secret" not in str(links.links)
