@@ -219,8 +219,8 @@ def test_a_staff_accounts_history_shows_no_secret(desk, qtbot, db):
     admin = Actor("root", "admin", ZIP, "desk-9")
     with acting_as(admin):  # (nobody signed in and no account yet: the first admin may be made)
         staff.add_staff(db, username="root", name="Root Admin", role="admin", password="root-pass-0")
-        staff.add_staff(db, username="ann", name="Ann Lee", role="clerk", password="ann-first-1", pin="4321")
-        staff.update_staff(db, "ann", password="ann-second-2", pin="8765")
+        staff.add_staff(db, username="ann", name="Ann Lee", role="clerk", password="ann-first-1", pin="90817263")
+        staff.update_staff(db, "ann", password="ann-second-2", pin="71625384")
     with db.session() as s:
         secrets = {h for row in s.scalars(select(Staff)) for h in (row.password_hash, row.pin_hash) if h}
     sign_in(admin)
@@ -233,7 +233,7 @@ def test_a_staff_accounts_history_shows_no_secret(desk, qtbot, db):
                           for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole))
         assert cells(model, 0)[3] == "password: (set) → (changed); pin: (set) → (changed)"
         assert cells(model, 0)[1] == "root (admin)"
-        for secret in (*secrets, "ann-first-1", "ann-second-2", "4321", "8765"):
+        for secret in (*secrets, "ann-first-1", "ann-second-2", "90817263", "71625384"):
             assert secret not in shown and secret.rsplit("$", 1)[-1] not in shown, secret
         dialog.close()
     finally:
