@@ -31,7 +31,6 @@ the record.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,8 +117,6 @@ class BranchMail:
         self.sender = NotificationSender(db, smtp, clock=self.clock, wake=self.queue.wake, announce=False,
                                          max_attempts=max_attempts, backoff_base=backoff_base,
                                          backoff_cap=backoff_cap, poll_interval=poll_interval)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # -- queueing (in the agreement change's transaction) ------------------------------------------
 
@@ -165,16 +162,7 @@ class BranchMail:
 
     def start(self) -> None:
         """Send in a thread of this process (the desk's) until :meth:`close`."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.sender.run, args=(self._stop,), name="rentaldesk-branch-mail",
-                                        daemon=True)
-        self._thread.start()
+        self.sender.start("rentaldesk-branch-mail")
 
     def close(self) -> None:
-        self._stop.set()
-        self.sender.wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self.sender.close()

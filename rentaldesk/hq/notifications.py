@@ -523,6 +523,9 @@ class NotificationSender:
         self.outbox_wake = outbox_wake
         self.sender_address = parseaddr(smtp.sender)[1] or smtp.sender
         self._stop: threading.Event | None = None
+        #: The thread of :meth:`start` and what ends it (a process's own sender: the desk, the web)
+        self._thread: threading.Thread | None = None
+        self._thread_stop = threading.Event()
         self.sent = 0
         self.failed = 0
 
@@ -553,6 +556,22 @@ class NotificationSender:
                     self.wake.wait(wait)
         finally:
             self._stop = None
+
+    def start(self, name: str) -> None:
+        """:meth:`run` in a thread of this process (the desk's, the web site's) until :meth:`close`."""
+        if self._thread is not None:
+            return
+        self._thread_stop.clear()
+        self._thread = threading.Thread(target=self.run, args=(self._thread_stop,), name=name, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """End the thread of :meth:`start` (after the mail it is sending, at most 30 s)."""
+        self._thread_stop.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
 
     def _seconds_to_next_due(self) -> float:
         with self.db.session() as s:

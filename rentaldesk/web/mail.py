@@ -15,7 +15,6 @@ never sent twice.
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,8 +60,6 @@ class Mailer:
     links: MailedLinks
     clock: Callable[[], datetime]
     sender: NotificationSender = field(init=False)
-    _stop: threading.Event = field(default_factory=threading.Event, init=False)
-    _thread: threading.Thread | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         # standalone: no topic to tell of a sent or failed mail (the row is the record)
@@ -84,12 +81,7 @@ class Mailer:
         self.sender.wake.set()
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self.sender.run, args=(self._stop,), name="rentaldesk-web-mail",
-                                        daemon=True)
-        self._thread.start()
+        self.sender.start("rentaldesk-web-mail")
 
     def close(self) -> None:
-        self._stop.set()
-        self.sender.wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
+        self.sender.close()
